@@ -1,0 +1,30 @@
+import { AppError } from '../common/errors';
+
+/** What went wrong in the camera side of the node (ONVIF, capture, recording, streaming). */
+export type VideoErrorCode =
+  | 'BAD_ADDRESS'
+  | 'CAMERA_UNREACHABLE'
+  | 'CAMERA_AUTH_FAILED'
+  | 'CAMERA_PROTOCOL'
+  | 'CAMERA_NOT_FOUND'
+  | 'CAMERA_EXISTS'
+  | 'NO_STREAM'
+  | 'CAPTURE_FAILED'
+  | 'DISK_FULL'
+  | 'RECORDING_NOT_FOUND'
+  | 'NO_CONSENT'
+  | 'CONSENT_INVALID'
+  | 'STREAM_FAILED'
+  | 'SECRET_CORRUPT'
+  | 'NOT_RUNNING'
+  | 'SNAPSHOT_UNAVAILABLE'
+  | 'FFMPEG_MISSING';
+
+/**
+ * A typed error of the video module; `code` is what callers (and the renderer) branch on.
+ *
+ * @example throw new VideoError('NO_CONSENT', 'streaming camera "door" needs a recorded consent covering now; record one first', { cameraId });
+ */
+export class VideoError extends AppError<VideoErrorCode> {
+  override readonly name = 'VideoError';
+}
