@@ -1,0 +1,300 @@
+/**
+ * The pixel kernels in plain JavaScript: the same integer arithmetic as `native/src/kernels.cc`, so
+ * both produce identical bytes (test/unit/native/kernels.test.ts checks it on random frames). Used
+ * when the addon is not built. Arguments are trusted here: `native/index.ts` checks them.
+ */
+
+/** Pixel format codes shared with the addon. */
+export const FORMAT_RGB24 = 0;
+export const FORMAT_YUV420P = 1;
+
+/** The raw kernel surface, implemented by the addon and by this file alike. Rects: Int32Array of (x, y, w, h), clipped. */
+export interface RawKernels {
+  blurRects(data: Uint8Array, format: number, width: number, height: number, rects: Int32Array, radius: number, passes: number): void;
+  pixelateRects(data: Uint8Array, format: number, width: number, height: number, rects: Int32Array, block: number): void;
+  fillRects(data: Uint8Array, format: number, width: number, height: number, rects: Int32Array, r: number, g: number, b: number): void;
+  fillPolygon(data: Uint8Array, format: number, width: number, height: number, points: Float64Array, r: number, g: number, b: number): void;
+  downscaleRgb24(src: Uint8Array, sw: number, sh: number, dst: Uint8Array, dw: number, dh: number): void;
+  yuv420pToRgb24(src: Uint8Array, width: number, height: number, dst: Uint8Array): void;
+  rgb24ToYuv420p(src: Uint8Array, width: number, height: number, dst: Uint8Array): void;
+}
+
+interface Region {
+  buf: Uint8Array;
+  /** index of the region's first byte in buf */
+  offset: number;
+  /** bytes between rows */
+  stride: number;
+  /** interleaved channels */
+  ch: number;
+  w: number;
+  h: number;
+}
+
+function blurRegion(g: Region, radius: number, passes: number): void {
+  if (g.w <= 0 || g.h <= 0 || radius <= 0 || passes <= 0) return;
+  const { ch, w, h, buf } = g;
+  const rowBytes = w * ch;
+  const d = 2 * radius + 1;
+  const half = d >> 1;
+  const a = new Uint8Array(rowBytes * h);
+  const b = new Uint8Array(rowBytes * h);
+  for (let y = 0; y < h; y++) a.set(buf.subarray(g.offset + y * g.stride, g.offset + y * g.stride + rowBytes), y * rowBytes);
+  const sums = new Uint32Array(rowBytes);
+  const wLast = w - 1;
+  const hLast = h - 1;
+  for (let p = 0; p < passes; p++) {
+    for (let y = 0; y < h; y++) {
+      const base = y * rowBytes;
+      for (let c = 0; c < ch; c++) {
+        let sum = a[base + c]! * (radius + 1);
+        for (let k = 1; k <= radius; k++) sum += a[base + (k < wLast ? k : wLast) * ch + c]!;
+        for (let x = 0; x < w; x++) {
+          b[base + x * ch + c] = ((sum + half) / d) | 0;
+          const xa = x + radius + 1;
+          const xs = x - radius;
+          sum += a[base + (xa < wLast ? xa : wLast) * ch + c]! - a[base + (xs > 0 ? xs : 0) * ch + c]!;
+        }
+      }
+    }
+    for (let j = 0; j < rowBytes; j++) sums[j] = b[j]! * (radius + 1);
+    for (let k = 1; k <= radius; k++) {
+      const row = (k < hLast ? k : hLast) * rowBytes;
+      for (let j = 0; j < rowBytes; j++) sums[j] = sums[j]! + b[row + j]!;
+    }
+    for (let y = 0; y < h; y++) {
+      const out = y * rowBytes;
+      const ya = y + radius + 1;
+      const ys = y - radius;
+      const add = (ya < hLast ? ya : hLast) * rowBytes;
+      const sub = (ys > 0 ? ys : 0) * rowBytes;
+      for (let j = 0; j < rowBytes; j++) {
+        const s = sums[j]!;
+        a[out + j] = ((s + half) / d) | 0;
+        sums[j] = s + b[add + j]! - b[sub + j]!;
+      }
+    }
+  }
+  for (let y = 0; y < h; y++) buf.set(a.subarray(y * rowBytes, (y + 1) * rowBytes), g.offset + y * g.stride);
+}
+
+function pixelateRegion(g: Region, block: number): void {
+  if (g.w <= 0 || g.h <= 0 || block <= 1) return;
+  const { ch, buf } = g;
+  for (let by = 0; by < g.h; by += block) {
+    const bh = Math.min(block, g.h - by);
+    for (let bx = 0; bx < g.w; bx += block) {
+      const bw = Math.min(block, g.w - bx);
+      const n = bw * bh;
+      for (let c = 0; c < ch; c++) {
+        let sum = 0;
+        for (let y = by; y < by + bh; y++) {
+          const row = g.offset + y * g.stride;
+          for (let x = bx; x < bx + bw; x++) sum += buf[row + x * ch + c]!;
+        }
+        const v = Math.floor((sum + (n >> 1)) / n);
+        for (let y = by; y < by + bh; y++) {
+          const row = g.offset + y * g.stride;
+          for (let x = bx; x < bx + bw; x++) buf[row + x * ch + c] = v;
+        }
+      }
+    }
+  }
+}
+
+function fillRegion(g: Region, colour: ArrayLike<number>): void {
+  for (let y = 0; y < g.h; y++) {
+    const row = g.offset + y * g.stride;
+    for (let x = 0; x < g.w; x++) for (let c = 0; c < g.ch; c++) g.buf[row + x * g.ch + c] = colour[c]!;
+  }
+}
+
+/** BT.601 limited-range YUV of an RGB colour, as the addon computes it. */
+export function rgbToYuv(r: number, g: number, b: number): [number, number, number] {
+  return [
+    ((66 * r + 129 * g + 25 * b + 128) >> 8) + 16,
+    ((-38 * r - 74 * g + 112 * b + 128) >> 8) + 128,
+    ((112 * r - 94 * g - 18 * b + 128) >> 8) + 128,
+  ];
+}
+
+function forEachPlane(data: Uint8Array, format: number, width: number, height: number, rects: Int32Array, i: number, fn: (g: Region, plane: number) => void): void {
+  const x = rects[i]!;
+  const y = rects[i + 1]!;
+  const w = rects[i + 2]!;
+  const h = rects[i + 3]!;
+  if (format === FORMAT_RGB24) {
+    fn({ buf: data, offset: (y * width + x) * 3, stride: width * 3, ch: 3, w, h }, 0);
+    return;
+  }
+  fn({ buf: data, offset: y * width + x, stride: width, ch: 1, w, h }, 0);
+  const cw = (width + 1) >> 1;
+  const chh = (height + 1) >> 1;
+  const cx0 = x >> 1;
+  const cy0 = y >> 1;
+  const cx1 = (x + w + 1) >> 1;
+  const cy1 = (y + h + 1) >> 1;
+  const u = width * height;
+  const v = u + cw * chh;
+  fn({ buf: data, offset: u + cy0 * cw + cx0, stride: cw, ch: 1, w: cx1 - cx0, h: cy1 - cy0 }, 1);
+  fn({ buf: data, offset: v + cy0 * cw + cx0, stride: cw, ch: 1, w: cx1 - cx0, h: cy1 - cy0 }, 2);
+}
+
+function fillPolygonPlane(buf: Uint8Array, offset: number, pw: number, ph: number, ch: number, pts: Float64Array, scale: number, colour: ArrayLike<number>): void {
+  const n = pts.length >> 1;
+  if (n < 3) return;
+  let minY = pts[1]! * scale;
+  let maxY = minY;
+  for (let i = 1; i < n; i++) {
+    const py = pts[2 * i + 1]! * scale;
+    minY = Math.min(minY, py);
+    maxY = Math.max(maxY, py);
+  }
+  const y0 = Math.max(Math.floor(minY), 0);
+  const y1 = Math.min(Math.ceil(maxY), ph - 1);
+  const xs: number[] = [];
+  for (let y = y0; y <= y1; y++) {
+    const yc = y + 0.5;
+    xs.length = 0;
+    for (let i = 0; i < n; i++) {
+      const j = (i + 1) % n;
+      const xa = pts[2 * i]! * scale;
+      const ya = pts[2 * i + 1]! * scale;
+      const xb = pts[2 * j]! * scale;
+      const yb = pts[2 * j + 1]! * scale;
+      if ((ya <= yc && yc < yb) || (yb <= yc && yc < ya)) {
+        const t = (yc - ya) * (xb - xa);
+        xs.push(xa + t / (yb - ya));
+      }
+    }
+    xs.sort((p, q) => p - q);
+    const row = offset + y * pw * ch;
+    for (let k = 0; k + 1 < xs.length; k += 2) {
+      let fs = Math.ceil(xs[k]! - 0.5);
+      let fe = Math.ceil(xs[k + 1]! - 0.5) - 1;
+      if (fs < 0) fs = 0;
+      if (fe > pw - 1) fe = pw - 1;
+      for (let x = fs; x <= fe; x++) for (let c = 0; c < ch; c++) buf[row + x * ch + c] = colour[c]!;
+    }
+  }
+}
+
+/** The JavaScript kernels. */
+export const jsKernels: RawKernels = {
+  blurRects(data, format, width, height, rects, radius, passes) {
+    for (let i = 0; i < rects.length; i += 4) {
+      forEachPlane(data, format, width, height, rects, i, (g, plane) => blurRegion(g, plane === 0 ? radius : (radius + 1) >> 1, passes));
+    }
+  },
+  pixelateRects(data, format, width, height, rects, block) {
+    for (let i = 0; i < rects.length; i += 4) {
+      forEachPlane(data, format, width, height, rects, i, (g, plane) => pixelateRegion(g, plane === 0 ? block : Math.max(1, block >> 1)));
+    }
+  },
+  fillRects(data, format, width, height, rects, r, g, b) {
+    const rgb = [r, g, b];
+    const yuv = rgbToYuv(r, g, b);
+    for (let i = 0; i < rects.length; i += 4) {
+      forEachPlane(data, format, width, height, rects, i, (reg, plane) => fillRegion(reg, format === FORMAT_RGB24 ? rgb : [yuv[plane]!]));
+    }
+  },
+  fillPolygon(data, format, width, height, points, r, g, b) {
+    if (format === FORMAT_RGB24) {
+      fillPolygonPlane(data, 0, width, height, 3, points, 1, [r, g, b]);
+      return;
+    }
+    const yuv = rgbToYuv(r, g, b);
+    const cw = (width + 1) >> 1;
+    const chh = (height + 1) >> 1;
+    const u = width * height;
+    fillPolygonPlane(data, 0, width, height, 1, points, 1, [yuv[0]]);
+    fillPolygonPlane(data, u, cw, chh, 1, points, 0.5, [yuv[1]]);
+    fillPolygonPlane(data, u + cw * chh, cw, chh, 1, points, 0.5, [yuv[2]]);
+  },
+  downscaleRgb24(src, sw, sh, dst, dw, dh) {
+    const xs = new Int32Array(dw + 1);
+    for (let x = 0; x <= dw; x++) xs[x] = Math.floor((x * sw) / dw);
+    const acc = new Uint32Array(dw * 3);
+    for (let y = 0; y < dh; y++) {
+      const sy0 = Math.floor((y * sh) / dh);
+      let sy1 = Math.floor(((y + 1) * sh) / dh);
+      if (sy1 <= sy0) sy1 = sy0 + 1;
+      acc.fill(0);
+      for (let sy = sy0; sy < sy1; sy++) {
+        const row = sy * sw * 3;
+        for (let x = 0; x < dw; x++) {
+          const sx0 = xs[x]!;
+          let sx1 = xs[x + 1]!;
+          if (sx1 <= sx0) sx1 = sx0 + 1;
+          let r = 0;
+          let g = 0;
+          let b = 0;
+          for (let sx = sx0; sx < sx1; sx++) {
+            const p = row + sx * 3;
+            r += src[p]!;
+            g += src[p + 1]!;
+            b += src[p + 2]!;
+          }
+          acc[x * 3] = acc[x * 3]! + r;
+          acc[x * 3 + 1] = acc[x * 3 + 1]! + g;
+          acc[x * 3 + 2] = acc[x * 3 + 2]! + b;
+        }
+      }
+      const out = y * dw * 3;
+      for (let x = 0; x < dw; x++) {
+        const sx0 = xs[x]!;
+        let sx1 = xs[x + 1]!;
+        if (sx1 <= sx0) sx1 = sx0 + 1;
+        const n = (sx1 - sx0) * (sy1 - sy0);
+        for (let c = 0; c < 3; c++) dst[out + x * 3 + c] = Math.floor((acc[x * 3 + c]! + (n >> 1)) / n);
+      }
+    }
+  },
+  yuv420pToRgb24(src, width, height, dst) {
+    const cw = (width + 1) >> 1;
+    const chh = (height + 1) >> 1;
+    const up = width * height;
+    const vp = up + cw * chh;
+    for (let y = 0; y < height; y++) {
+      const yr = y * width;
+      const cr = (y >> 1) * cw;
+      const out = y * width * 3;
+      for (let x = 0; x < width; x++) {
+        const c = 298 * (src[yr + x]! - 16);
+        const d = src[up + cr + (x >> 1)]! - 128;
+        const e = src[vp + cr + (x >> 1)]! - 128;
+        // Uint8Array stores clamp nothing (they wrap), hence the explicit clamps
+        dst[out + x * 3] = clamp255((c + 409 * e + 128) >> 8);
+        dst[out + x * 3 + 1] = clamp255((c - 100 * d - 208 * e + 128) >> 8);
+        dst[out + x * 3 + 2] = clamp255((c + 516 * d + 128) >> 8);
+      }
+    }
+  },
+  rgb24ToYuv420p(src, width, height, dst) {
+    const cw = (width + 1) >> 1;
+    const chh = (height + 1) >> 1;
+    const up = width * height;
+    const vp = up + cw * chh;
+    for (let i = 0, n = width * height; i < n; i++) {
+      dst[i] = ((66 * src[i * 3]! + 129 * src[i * 3 + 1]! + 25 * src[i * 3 + 2]! + 128) >> 8) + 16;
+    }
+    const s = [0, 0, 0];
+    for (let cy = 0; cy < chh; cy++) {
+      const y0 = cy * 2;
+      const y1 = Math.min(y0 + 1, height - 1);
+      for (let cx = 0; cx < cw; cx++) {
+        const x0 = cx * 2;
+        const x1 = Math.min(x0 + 1, width - 1);
+        for (let c = 0; c < 3; c++) {
+          s[c] = (src[(y0 * width + x0) * 3 + c]! + src[(y0 * width + x1) * 3 + c]! + src[(y1 * width + x0) * 3 + c]! + src[(y1 * width + x1) * 3 + c]! + 2) >> 2;
+        }
+        dst[up + cy * cw + cx] = ((-38 * s[0]! - 74 * s[1]! + 112 * s[2]! + 128) >> 8) + 128;
+        dst[vp + cy * cw + cx] = ((112 * s[0]! - 94 * s[1]! - 18 * s[2]! + 128) >> 8) + 128;
+      }
+    }
+  },
+};
+
+function clamp255(v: number): number {
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
