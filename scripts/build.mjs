@@ -52,6 +52,7 @@ function buildNative() {
 }
 
 const workers = walk(join(root, 'main'), (p) => p.endsWith('.worker.ts'));
+const benches = walk(join(root, 'test', 'bench'), (p) => /\/test\/bench\/[^/]+\.ts$/.test(p));
 const common = { bundle: true, sourcemap: 'linked', logLevel: 'error', define: { __HOTPOT_VERSION__: JSON.stringify(pkg.version) } };
 
 buildNative();
@@ -69,6 +70,16 @@ await Promise.all([
     target: 'node24',
     packages: 'external',
     external: ['electron'],
+    banner: { js: "import { createRequire as __hotpotCreateRequire } from 'node:module'; const require = __hotpotCreateRequire(import.meta.url);" },
+  }),
+  build({
+    ...common,
+    entryPoints: Object.fromEntries(benches.map((b) => [basename(b, '.ts'), b])),
+    outdir: join(root, 'dist', 'bench'),
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    packages: 'external',
     banner: { js: "import { createRequire as __hotpotCreateRequire } from 'node:module'; const require = __hotpotCreateRequire(import.meta.url);" },
   }),
   build({

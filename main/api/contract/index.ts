@@ -1,0 +1,32 @@
+/**
+ * The whole API contract: every method and event the UI (and the CLI) uses, with zod schemas.
+ * Environment-free: main, preload and renderer all import it. Each domain declares its own table in
+ * `./<domain>.ts`; add it here with one spread per table.
+ */
+import type { z } from 'zod';
+import { nodeEvents, nodeMethods } from './node';
+
+export { method, type CallContext, type EventTable, type Handlers, type MethodDef, type MethodTable } from './define';
+
+export const methods = {
+  ...nodeMethods,
+};
+
+export const events = {
+  ...nodeEvents,
+};
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+/** What a caller passes (before defaults apply). */
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+/** What a caller gets back. */
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+/** Is `name` a method of the contract? */
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(methods, name);
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { type EventTable, type MethodTable, method } from './define';
+
+/** The node's live status: what `GET /api/v1/status` returns and the dashboard shows. */
+export const NodeStatus = z.object({
+  chainId: z.string(),
+  height: z.number().int().min(0),
+  /** Hash of the block at `height` (null before the first block). */
+  hash: z.string().nullable(),
+  /** Time of the block at `height`, ms since the epoch (null before the first block). */
+  blockTimeMs: z.number().nullable(),
+  peers: z.number().int().min(0),
+  syncing: z.boolean(),
+  version: z.string(),
+  /** Is this node in the active validator set? */
+  validator: z.boolean(),
+  uptimeMs: z.number().int().min(0),
+});
+export type NodeStatus = z.infer<typeof NodeStatus>;
+
+/** Facts about this node that change rarely. */
+export const NodeInfo = z.object({
+  version: z.string(),
+  host: z.enum(['electron', 'headless']),
+  dataDir: z.string(),
+  startedAtMs: z.number(),
+  /** Is the native frame kernel loaded (else the JavaScript fallback runs)? */
+  nativeKernels: z.boolean(),
+  node: z.string(),
+  platform: z.string(),
+});
+export type NodeInfo = z.infer<typeof NodeInfo>;
+
+/** A recent line of the node's log, for the Settings page. */
+export const LogLine = z.object({ timeMs: z.number(), level: z.string(), msg: z.string(), component: z.string().optional() });
+
+export const nodeMethods = {
+  'node.status': method(z.object({}).strict(), NodeStatus),
+  'node.info': method(z.object({}).strict(), NodeInfo),
+  'node.logs': method(z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(), z.array(LogLine)),
+} satisfies MethodTable;
+
+export const nodeEvents = {
+  'node.status': NodeStatus,
+} satisfies EventTable;

@@ -1,0 +1,128 @@
+import { join } from 'node:path';
+import type { NodeInfo } from '../api/contract/node';
+import { nodeHandlers } from '../api/handlers/node';
+import { nodeRoutes } from '../api/rest/node';
+import type { RestRoute } from '../api/rest/types';
+import { type AllHandlers, Router } from '../api/router';
+import type { Config } from '../config/schema';
+import { type Db, openDatabase } from '../store/db';
+import { EVENT_STORE_MIGRATIONS, EventStore } from '../store/event-store';
+import { nativeAvailable } from '../../native/index';
+import { EventBus } from './events';
+import { type Component, Lifecycle, type Startable } from './lifecycle';
+import type { Logger } from './logger';
+import { type ChainStatusSource, type PeerCountSource, StatusService } from './status';
+import { VERSION } from './version';
+
+/** What the composition root needs from its host. */
+export interface ComposeOptions {
+  config: Config;
+  host: 'electron' | 'headless';
+  log: Logger;
+  now?: () => number;
+}
+
+/** The composed node: every service built, not yet started. */
+export interface App {
+  config: Config;
+  log: Logger;
+  bus: EventBus;
+  router: Router;
+  rest: RestRoute[];
+  info: NodeInfo;
+  /** Starts every service in order (hosts add themselves last, so they stop first). */
+  start(extra?: Component[]): Promise<void>;
+  /** Stops everything in reverse order; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** A database as a lifecycle component: opened at start, closed (checkpointed) at stop. */
+class DatabaseComponent implements Startable {
+  db: Db | undefined;
+  constructor(private readonly open: () => Db) {}
+  async start(): Promise<void> {
+    this.db = this.open();
+  }
+  async stop(): Promise<void> {
+    if (this.db?.open) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
+  }
+  get(): Db {
+    if (!this.db) throw new Error('database used before start');
+    return this.db;
+  }
+}
+
+/** The ledger until the node driver is composed: no blocks, so height 0 and no hash. */
+const NO_LEDGER: ChainStatusSource = { chainId: () => 'none', head: () => null, syncing: () => false, isValidator: () => false };
+const NO_NETWORK: PeerCountSource = { peerCount: () => 0 };
+
+/**
+ * The composition root: the only place that knows every concrete service. Builds them in
+ * dependency order; `start()` starts them in that order and `stop()` stops them in reverse.
+ */
+export function composeApp(opts: ComposeOptions): App {
+  const { config, log } = opts;
+  const now = opts.now ?? Date.now;
+  const bus = new EventBus();
+  const info: NodeInfo = {
+    version: VERSION,
+    host: opts.host,
+    dataDir: config.dataDir,
+    startedAtMs: now(),
+    nativeKernels: nativeAvailable(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+
+  const nodeDb = new DatabaseComponent(() =>
+    openDatabase(join(config.dataDir, 'node.db'), { synchronous: 'NORMAL', migrations: [...EVENT_STORE_MIGRATIONS] }),
+  );
+  let events: EventStore | undefined;
+  const status = new StatusService({ version: VERSION, pushIntervalMs: 1000 }, { chain: NO_LEDGER, network: NO_NETWORK, bus, now });
+
+  const handlers: AllHandlers = {
+    ...nodeHandlers({ status, info, dataDir: config.dataDir }),
+  };
+  const router = new Router(handlers);
+  const rest: RestRoute[] = [...nodeRoutes({ status })];
+
+  const components: Component[] = [
+    { name: 'node.db', service: nodeDb },
+    {
+      name: 'event-store',
+      service: {
+        start: async () => {
+          events = new EventStore(nodeDb.get(), now);
+          events.append('node', 'started', { version: VERSION, host: opts.host });
+        },
+        stop: async () => {
+          events?.append('node', 'stopped', {});
+        },
+      },
+    },
+    { name: 'status', service: status },
+  ];
+  let lifecycle: Lifecycle | undefined;
+
+  return {
+    config,
+    log,
+    bus,
+    router,
+    rest,
+    info,
+    async start(extra = []) {
+      lifecycle = new Lifecycle([...components, ...extra], {
+        info: (o, m) => log.info(o, m),
+        error: (o, m) => log.error(o, m),
+      });
+      await lifecycle.start();
+    },
+    async stop() {
+      await lifecycle?.stop();
+    },
+  };
+}

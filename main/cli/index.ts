@@ -1,0 +1,13 @@
+/**
+ * The commands of `bin/hotpot`. Each module exports `run(argv): Promise<number>` (the exit code)
+ * and a one-line `summary`. Add a command with one line here.
+ */
+export interface CommandModule {
+  run(argv: string[]): Promise<number>;
+  summary: string;
+}
+
+export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  start: () => import('./start'),
+  bench: () => import('./bench'),
+};

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+/** host:port for the headless host's HTTP server. */
+export const HttpAddress = z.object({
+  host: z.string().min(1).max(255).describe('an IPv4/IPv6 address or "localhost"'),
+  port: z.number().int().min(0).max(65535),
+});
+
+/**
+ * The node's configuration. Sources, later ones winning: built-in defaults ← `<dataDir>/config.json`
+ * ← environment (`HOTPOT_*`, see ENV_KEYS) ← command-line flags.
+ */
+export const ConfigSchema = z
+  .object({
+    dataDir: z.string().min(1),
+    http: HttpAddress.strict(),
+    /** Required when http.host is not a loopback address: clients send it as a Bearer token. */
+    accessToken: z.string().min(32, 'must be at least 32 characters').max(256).optional(),
+    log: z
+      .object({
+        level: z.enum(LOG_LEVELS),
+        console: z.enum(['pretty', 'json', 'none']),
+      })
+      .strict(),
+    network: z
+      .object({
+        /** libp2p listen multiaddrs. */
+        listen: z.array(z.string().max(256)).max(16),
+        /** Stores beyond the LAN, as multiaddrs with /p2p/<peer id>. */
+        staticPeers: z.array(z.string().max(512)).max(256),
+        mdns: z.boolean(),
+      })
+      .strict(),
+    wallet: z
+      .object({
+        autoLockMinutes: z.number().int().min(1).max(24 * 60),
+      })
+      .strict(),
+    video: z
+      .object({
+        enabled: z.boolean(),
+        /** Recording segment length. */
+        segmentSeconds: z.number().int().min(5).max(600),
+        /** Recordings older than this are deleted. */
+        retentionDays: z.number().int().min(1).max(3650),
+        /** Oldest recordings are deleted when free space falls below this. */
+        minFreeBytes: z.number().int().min(0),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** The validated configuration. */
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Defaults of everything but the data dir (which depends on the host: see defaultDataDir). */
+export const DEFAULTS: Omit<Config, 'dataDir'> = {
+  http: { host: '127.0.0.1', port: 7420 },
+  log: { level: 'info', console: 'pretty' },
+  network: { listen: ['/ip4/0.0.0.0/tcp/0'], staticPeers: [], mdns: true },
+  wallet: { autoLockMinutes: 10 },
+  video: { enabled: true, segmentSeconds: 60, retentionDays: 30, minFreeBytes: 2 * 1024 ** 3 },
+};
+
+/** Environment variables read as configuration, with the key each sets and how it is parsed. */
+export const ENV_KEYS: Record<string, { key: string; parse: 'string' | 'int' | 'bool' | 'list' | 'hostport' }> = {
+  HOTPOT_DATA_DIR: { key: 'dataDir', parse: 'string' },
+  HOTPOT_HTTP: { key: 'http', parse: 'hostport' },
+  HOTPOT_ACCESS_TOKEN: { key: 'accessToken', parse: 'string' },
+  HOTPOT_LOG_LEVEL: { key: 'log.level', parse: 'string' },
+  HOTPOT_LOG_CONSOLE: { key: 'log.console', parse: 'string' },
+  HOTPOT_P2P_LISTEN: { key: 'network.listen', parse: 'list' },
+  HOTPOT_P2P_PEERS: { key: 'network.staticPeers', parse: 'list' },
+  HOTPOT_P2P_MDNS: { key: 'network.mdns', parse: 'bool' },
+  HOTPOT_WALLET_AUTOLOCK_MINUTES: { key: 'wallet.autoLockMinutes', parse: 'int' },
+  HOTPOT_VIDEO_ENABLED: { key: 'video.enabled', parse: 'bool' },
+};

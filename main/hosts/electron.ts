@@ -1,0 +1,177 @@
+import { pathToFileURL } from 'node:url';
+import { IPC_CALL, IPC_EVENT } from '../api/contract/bridge';
+import { ApiError } from '../api/errors';
+import type { Router } from '../api/router';
+import type { EventBus } from '../app/events';
+import type { Startable } from '../app/lifecycle';
+import type { Logger } from '../app/logger';
+import { serializeError } from '../common/errors';
+import { CONTENT_SECURITY_POLICY } from './security';
+
+/** The part of Electron this host uses, so unit tests can pass a stand-in module. */
+export type ElectronApi = Pick<typeof import('electron'), 'app' | 'BrowserWindow' | 'ipcMain' | 'Tray' | 'Menu' | 'nativeImage' | 'session' | 'powerMonitor'>;
+type BrowserWindowT = InstanceType<ElectronApi['BrowserWindow']>;
+type TrayT = InstanceType<ElectronApi['Tray']>;
+
+export interface ElectronHostOptions {
+  /** dist/renderer/index.html */
+  rendererIndex: string;
+  /** dist/renderer: IPC is accepted only from frames loaded from here. */
+  rendererDir: string;
+  /** dist/preload/index.cjs */
+  preloadPath: string;
+  /** Tray icon (PNG). */
+  trayIcon: string;
+}
+
+export interface ElectronHostDeps {
+  electron: ElectronApi;
+  router: Router;
+  bus: EventBus;
+  log: Logger;
+  /** Called on system suspend and screen lock (the wallet locks itself). */
+  onLockRequest?: (reason: 'suspend' | 'lock-screen') => void;
+}
+
+/**
+ * The Electron host: one hardened window (context isolation, sandbox, no Node, strict CSP, no
+ * navigation, no new windows, no permissions), IPC accepted only from our own renderer frames, and a
+ * tray: closing the window keeps the node running; Quit in the tray stops it.
+ */
+export class ElectronHost implements Startable {
+  private window: BrowserWindowT | undefined;
+  private tray: TrayT | undefined;
+  private quitting = false;
+  private offEvents: (() => void) | undefined;
+  private readonly rendererUrlPrefix: string;
+
+  constructor(private readonly opts: ElectronHostOptions, private readonly deps: ElectronHostDeps) {
+    this.rendererUrlPrefix = pathToFileURL(opts.rendererDir).href + '/';
+  }
+
+  async start(): Promise<void> {
+    const { electron, log } = this.deps;
+    const { app, session, ipcMain, powerMonitor } = electron;
+
+    app.on('web-contents-created', (_e, contents) => {
+      contents.on('will-navigate', (ev, url) => {
+        log.warn({ url }, 'navigation refused');
+        ev.preventDefault();
+      });
+      contents.on('will-redirect', (ev) => ev.preventDefault());
+      contents.on('will-attach-webview', (ev) => ev.preventDefault());
+      contents.setWindowOpenHandler(({ url }) => {
+        log.warn({ url }, 'window.open refused');
+        return { action: 'deny' };
+      });
+    });
+    const ses = session.defaultSession;
+    ses.setPermissionRequestHandler((_wc, permission, callback) => {
+      log.warn({ permission }, 'permission request denied');
+      callback(false);
+    });
+    ses.setPermissionCheckHandler(() => false);
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    });
+
+    ipcMain.handle(IPC_CALL, async (event, method: unknown, input: unknown) => {
+      const url = event.senderFrame?.url ?? '';
+      if (!this.isTrustedUrl(url)) {
+        log.warn({ url }, 'IPC call from an untrusted frame refused');
+        return { ok: false, error: serializeError(new ApiError('FORBIDDEN', 'calls are accepted only from the node’s own window')) };
+      }
+      if (typeof method !== 'string') return { ok: false, error: serializeError(new ApiError('BAD_REQUEST', 'method must be a string')) };
+      return this.deps.router.call(method, input, { via: 'ipc' });
+    });
+
+    this.offEvents = this.deps.bus.onAny((name, payload) => {
+      const wc = this.window?.webContents;
+      if (wc && !wc.isDestroyed()) wc.send(IPC_EVENT, name, payload);
+    });
+
+    powerMonitor.on('suspend', () => this.deps.onLockRequest?.('suspend'));
+    powerMonitor.on('lock-screen', () => this.deps.onLockRequest?.('lock-screen'));
+
+    this.createTray();
+    this.show();
+  }
+
+  /** Is `url` a page of our own renderer (the only frames allowed to call the node)? */
+  isTrustedUrl(url: string): boolean {
+    return url.startsWith(this.rendererUrlPrefix) && !url.includes('..');
+  }
+
+  /** Shows the window, creating it when it was never made or was destroyed. */
+  show(): void {
+    if (this.window && !this.window.isDestroyed()) {
+      if (this.window.isMinimized()) this.window.restore();
+      this.window.show();
+      this.window.focus();
+      return;
+    }
+    const { BrowserWindow } = this.deps.electron;
+    const win = new BrowserWindow({
+      width: 1280,
+      height: 820,
+      minWidth: 800,
+      minHeight: 560,
+      title: 'Hot Pot Spot Node',
+      show: false,
+      webPreferences: {
+        preload: this.opts.preloadPath,
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        webviewTag: false,
+        spellcheck: false,
+      },
+    });
+    win.once('ready-to-show', () => win.show());
+    // Closing the window leaves the node running in the tray; Quit (tray) stops it.
+    win.on('close', (e) => {
+      if (!this.quitting) {
+        e.preventDefault();
+        win.hide();
+      }
+    });
+    void win.loadFile(this.opts.rendererIndex);
+    this.window = win;
+  }
+
+  /** Marks the app as quitting, so the window's close really closes. */
+  prepareQuit(): void {
+    this.quitting = true;
+  }
+
+  private createTray(): void {
+    const { Tray, Menu, nativeImage, app } = this.deps.electron;
+    this.tray = new Tray(nativeImage.createFromPath(this.opts.trayIcon));
+    this.tray.setToolTip('Hot Pot Spot Node');
+    this.tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: 'Open Hot Pot Spot Node', click: () => this.show() },
+        { type: 'separator' },
+        {
+          label: 'Quit (stops the node)',
+          click: () => {
+            this.prepareQuit();
+            app.quit();
+          },
+        },
+      ]),
+    );
+    this.tray.on('click', () => this.show());
+  }
+
+  async stop(): Promise<void> {
+    this.quitting = true;
+    this.offEvents?.();
+    this.deps.electron.ipcMain.removeHandler(IPC_CALL);
+    this.tray?.destroy();
+    if (this.window && !this.window.isDestroyed()) this.window.destroy();
+  }
+}

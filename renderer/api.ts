@@ -1,0 +1,148 @@
+import { QueryClient, type QueryKey } from '@tanstack/react-query';
+import { useSyncExternalStore } from 'react';
+import { type EventName, type EventPayload, type MethodInput, type MethodName, type MethodOutput, isMethodName } from '../main/api/contract';
+import type { HotpotBridge } from '../main/api/contract/bridge';
+import { type Envelope, RemoteError } from '../main/common/errors';
+
+declare global {
+  interface Window {
+    hotpot?: HotpotBridge;
+  }
+}
+
+/** How the UI reaches the node: Electron IPC (preload) or HTTP + WebSocket (headless host). */
+interface Transport {
+  kind: 'ipc' | 'http';
+  call(name: string, input: unknown): Promise<Envelope<unknown>>;
+  subscribe(listener: (name: string, payload: unknown) => void): () => void;
+}
+
+type ConnectionState = 'connecting' | 'online' | 'offline';
+let connection: ConnectionState = 'connecting';
+const connectionListeners = new Set<() => void>();
+function setConnection(s: ConnectionState): void {
+  if (s === connection) return;
+  connection = s;
+  for (const l of connectionListeners) l();
+}
+
+/** Is the live event channel up? (Always online over IPC.) */
+export function useConnection(): ConnectionState {
+  return useSyncExternalStore(
+    (cb) => {
+      connectionListeners.add(cb);
+      return () => connectionListeners.delete(cb);
+    },
+    () => connection,
+  );
+}
+
+function accessToken(): string | null {
+  const fromUrl = new URLSearchParams(location.search).get('token');
+  if (fromUrl) {
+    sessionStorage.setItem('hotpot.token', fromUrl);
+    history.replaceState(null, '', location.pathname + location.hash);
+  }
+  return sessionStorage.getItem('hotpot.token');
+}
+
+function httpTransport(): Transport {
+  const token = accessToken();
+  const listeners = new Set<(name: string, payload: unknown) => void>();
+  let retryMs = 500;
+  const connect = () => {
+    const proto = location.protocol === 'https:' ? 'wss' : 'ws';
+    const ws = new WebSocket(`${proto}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+    ws.onopen = () => {
+      retryMs = 500;
+      setConnection('online');
+    };
+    ws.onmessage = (m) => {
+      const msg = JSON.parse(String(m.data)) as { type: string; name?: string; payload?: unknown };
+      if (msg.type === 'event' && msg.name) for (const l of listeners) l(msg.name, msg.payload);
+    };
+    ws.onclose = () => {
+      setConnection('offline');
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 10_000);
+    };
+  };
+  connect();
+  return {
+    kind: 'http',
+    async call(name, input) {
+      const res = await fetch(`/rpc/${encodeURIComponent(name)}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(input ?? {}),
+      });
+      return (await res.json()) as Envelope<unknown>;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+function ipcTransport(bridge: HotpotBridge): Transport {
+  setConnection('online');
+  return { kind: 'ipc', call: (name, input) => bridge.call(name, input), subscribe: (l) => bridge.onEvent(l) };
+}
+
+const transport: Transport = window.hotpot ? ipcTransport(window.hotpot) : httpTransport();
+
+/** Which transport this build runs over. */
+export const transportKind = transport.kind;
+
+/**
+ * Calls a contract method; resolves with its typed result or rejects with a RemoteError (branch on `code`).
+ *
+ * @example const status = await call('node.status', {});
+ */
+export async function call<M extends MethodName>(name: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  let env: Envelope<unknown>;
+  try {
+    env = await transport.call(name, input);
+  } catch (err) {
+    throw new RemoteError({ name: 'TransportError', code: 'UNREACHABLE', message: `the node did not answer (${(err as Error).message})`, data: {} });
+  }
+  if (!env.ok) throw new RemoteError(env.error);
+  return env.value as MethodOutput<M>;
+}
+
+/**
+ * Query options for react-query: `useQuery(q('chain.blocks', { limit: 20 }))`.
+ * Keys are `[method, input]`, so pushed events can find the queries they affect.
+ */
+export function q<M extends MethodName>(name: M, input: MethodInput<M>) {
+  return { queryKey: [name, input] as QueryKey, queryFn: () => call(name, input) };
+}
+
+/** Listens to one pushed event. */
+export function onEvent<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {
+  return transport.subscribe((n, p) => {
+    if (n === name) listener(p as EventPayload<E>);
+  });
+}
+
+/** The app's query client. Pushed events refresh queries: see wireEvents. */
+export const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: 1, staleTime: 5_000, refetchOnWindowFocus: false } },
+});
+
+/**
+ * Pushed events keep the UI live: an event named like a method (`node.status`) replaces that query's
+ * data; any other event invalidates every query of its domain (`chain.block` → all `chain.*`).
+ */
+function wireEvents(): void {
+  transport.subscribe((name, payload) => {
+    if (isMethodName(name)) {
+      queryClient.setQueryData([name, {}], payload);
+      return;
+    }
+    const domain = name.split('.')[0] + '.';
+    void queryClient.invalidateQueries({ predicate: (query) => String(query.queryKey[0]).startsWith(domain) });
+  });
+}
+wireEvents();

@@ -1,0 +1,72 @@
+import { useQuery } from '@tanstack/react-query';
+import { q, transportKind } from '../api';
+import { Card, ErrorBox, PageHeader, Stat } from '../components/ui';
+import { defineStrings, type Lang, LANGS, useFormat, useLang, useT } from '../i18n';
+
+const S = defineStrings({
+  en: {
+    title: 'Settings', language: 'Language', about: 'About this node', version: 'Version', dataDir: 'Data folder',
+    host: 'Running as', kernels: 'Frame kernels', native: 'native', js: 'JavaScript fallback', transport: 'UI connection',
+    logs: 'Recent log', noLogs: 'No log lines yet.', runtime: 'Runtime',
+  },
+  ru: {
+    title: 'Настройки', language: 'Язык', about: 'Об узле', version: 'Версия', dataDir: 'Папка данных',
+    host: 'Режим', kernels: 'Обработка кадров', native: 'нативная', js: 'JavaScript (запасной вариант)', transport: 'Подключение UI',
+    logs: 'Последние записи журнала', noLogs: 'Журнал пока пуст.', runtime: 'Среда',
+  },
+});
+
+export function SettingsPage() {
+  const t = useT(S);
+  const f = useFormat();
+  const { lang, setLang } = useLang();
+  const info = useQuery(q('node.info', {}));
+  const logs = useQuery({ ...q('node.logs', { limit: 50 }), refetchInterval: 5000 });
+  return (
+    <>
+      <PageHeader title={t('title')} />
+      <div className="grid">
+        <Card title={t('language')}>
+          <select aria-label={t('language')} value={lang} onChange={(e) => setLang(e.target.value as Lang)} data-testid="lang-select">
+            {Object.entries(LANGS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </Card>
+        <Card title={t('about')}>
+          {info.error ? <ErrorBox error={info.error} /> : null}
+          {info.data ? (
+            <>
+              <Stat label={t('version')} value={info.data.version} />
+              <Stat label={t('host')} value={info.data.host} />
+              <Stat label={t('dataDir')} value={<code>{info.data.dataDir}</code>} />
+              <Stat label={t('kernels')} value={info.data.nativeKernels ? t('native') : t('js')} />
+              <Stat label={t('runtime')} value={`Node ${info.data.node} · ${info.data.platform}`} />
+              <Stat label={t('transport')} value={transportKind.toUpperCase()} />
+            </>
+          ) : null}
+        </Card>
+      </div>
+      <Card title={t('logs')}>
+        {logs.data?.length ? (
+          <table className="table log">
+            <tbody>
+              {logs.data.map((l, i) => (
+                <tr key={i} className={`lvl-${l.level}`}>
+                  <td className="muted">{f.time(l.timeMs)}</td>
+                  <td>{l.level}</td>
+                  <td>{l.component ?? ''}</td>
+                  <td>{l.msg}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="muted">{t('noLogs')}</p>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,6 @@
+import { PageHeader } from '../components/ui';
+
+/** Placeholder until the video service is composed (replaced by its owner). */
+export function VideoPage() {
+  return <PageHeader title="Video" />;
+}
