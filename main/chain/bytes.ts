@@ -1,0 +1,53 @@
+import { bytesToHex as nobleBytesToHex, concatBytes, hexToBytes as nobleHexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { ChainError } from './errors';
+import type { Hex } from './types';
+
+/** Lowercase 0x-prefixed hex of bytes. */
+export function toHex(bytes: Uint8Array): Hex {
+  return `0x${nobleBytesToHex(bytes)}`;
+}
+
+/**
+ * Bytes of a 0x-prefixed hex string, optionally of an exact length. Accepts upper or lower case.
+ * Throws `MALFORMED` with the field name when the text is not hex or has the wrong length.
+ */
+export function fromHex(hex: string, byteLength?: number, field = 'value'): Uint8Array {
+  if (typeof hex !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(hex)) {
+    throw new ChainError('MALFORMED', `${field} must be 0x-prefixed hex with an even number of digits`, { field });
+  }
+  const bytes = nobleHexToBytes(hex.slice(2));
+  if (byteLength !== undefined && bytes.length !== byteLength) {
+    throw new ChainError('MALFORMED', `${field} must be ${byteLength} bytes, got ${bytes.length}`, { field, expected: byteLength, got: bytes.length });
+  }
+  return bytes;
+}
+
+/** keccak-256 of the concatenation of the parts. */
+export function keccak256(...parts: Uint8Array[]): Uint8Array {
+  return keccak_256(parts.length === 1 ? (parts[0] as Uint8Array) : concatBytes(...parts));
+}
+
+/** keccak-256 as lowercase 0x hex. */
+export function keccak256Hex(...parts: Uint8Array[]): Hex {
+  return toHex(keccak256(...parts));
+}
+
+/** Byte-wise equality. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Byte-wise lexicographic order (-1, 0, 1). */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+export { concatBytes, utf8ToBytes };

@@ -1,0 +1,217 @@
+/**
+ * Keys, addresses and signatures (pure).
+ *
+ * - Accounts are secp256k1 keys; an address is the last 20 bytes of keccak-256 of the uncompressed
+ *   public key without its 0x04 prefix (as in Ethereum), shown with the EIP-55 checksum.
+ * - Everything we sign is a 32-byte *signing hash*: `keccak256(domainTag ‖ body)`, where the tag names
+ *   the kind of object and version (`hotpot:tx:v1`, `hotpot:vote:v1`, …) and the body starts with the
+ *   chain id. The signature is standard ECDSA over secp256k1 with SHA-256 as the message digest
+ *   (noble's default `prehash`), i.e. ECDSA-SHA256 of the 32-byte signing hash. We chose the standard
+ *   digest over Ethereum's raw-keccak signing so that any ECDSA-SHA256 implementation (OpenSSL through
+ *   `node:crypto`) can verify our signatures: that is the fast path `SignatureVerifier` allows.
+ * - Signatures are low-S only. Recoverable signatures are 65 bytes `r ‖ s ‖ v` with v ∈ {0, 1};
+ *   compact ones are the 64 bytes `r ‖ s`.
+ */
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { concatBytes, fromHex, keccak256, toHex, utf8ToBytes } from './bytes';
+import { ChainError } from './errors';
+import type { Address, Hex } from './types';
+
+const CURVE_N = secp256k1.Point.CURVE().n;
+const HALF_N = CURVE_N >> 1n;
+
+/** Length in bytes of a compressed public key. */
+export const PUBLIC_KEY_BYTES = 33;
+/** Length in bytes of a compact (r ‖ s) signature. */
+export const COMPACT_SIGNATURE_BYTES = 64;
+/** Length in bytes of a recoverable (r ‖ s ‖ v) signature. */
+export const RECOVERABLE_SIGNATURE_BYTES = 65;
+
+/** Domain tags: one per kind of signed object, so a signature for one can never pass as another. */
+export const DOMAIN = {
+  tx: 'hotpot:tx:v1',
+  vote: 'hotpot:vote:v1',
+  proposal: 'hotpot:proposal:v1',
+} as const;
+
+/** The 32-byte hash that is signed for an object of `domain` whose encoded body is `body`. */
+export function signingHash(domain: string, body: Uint8Array): Uint8Array {
+  return keccak256(utf8ToBytes(domain), body);
+}
+
+/** Throws `BAD_KEY` unless `privateKey` is a valid 32-byte secp256k1 secret key. */
+export function assertPrivateKey(privateKey: Uint8Array): void {
+  if (!(privateKey instanceof Uint8Array) || privateKey.length !== 32) {
+    throw new ChainError('BAD_KEY', `expected a 32-byte private key, got ${privateKey instanceof Uint8Array ? privateKey.length + ' bytes' : typeof privateKey}`);
+  }
+  if (!secp256k1.utils.isValidSecretKey(privateKey)) {
+    throw new ChainError('BAD_KEY', 'the private key is not in the secp256k1 range [1, n-1]');
+  }
+}
+
+/** The compressed (33-byte) public key of a private key. */
+export function getPublicKey(privateKey: Uint8Array): Uint8Array {
+  assertPrivateKey(privateKey);
+  return secp256k1.getPublicKey(privateKey, true);
+}
+
+/**
+ * The address of a public key (33-byte compressed or 65-byte uncompressed).
+ * Throws `BAD_KEY` if the bytes are not a point on the curve.
+ *
+ * @example publicKeyToAddress(getPublicKey(key)) // '0x7e5f4552091a69125d5dfcb7b8c2659029395bdf' for key 0x…01
+ */
+export function publicKeyToAddress(publicKey: Uint8Array): Address {
+  let uncompressed: Uint8Array;
+  try {
+    uncompressed = publicKey.length === 65 && publicKey[0] === 4 ? publicKey : secp256k1.Point.fromBytes(publicKey).toBytes(false);
+    if (publicKey.length === 65) secp256k1.Point.fromBytes(publicKey); // checks the point is on the curve
+  } catch (cause) {
+    throw new ChainError('BAD_KEY', `the public key is not a valid secp256k1 point (${publicKey.length} bytes)`, {}, { cause });
+  }
+  return toHex(keccak256(uncompressed.subarray(1)).subarray(12));
+}
+
+/** The address of a private key. */
+export function privateKeyToAddress(privateKey: Uint8Array): Address {
+  return publicKeyToAddress(getPublicKey(privateKey));
+}
+
+/**
+ * The EIP-55 mixed-case checksum form of an address.
+ *
+ * @example toChecksumAddress('0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed') // '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'
+ */
+export function toChecksumAddress(address: string): string {
+  const lower = parseAddress(address).slice(2);
+  const hash = bytesToHex(keccak256(utf8ToBytes(lower)));
+  let out = '0x';
+  for (let i = 0; i < 40; i++) {
+    const c = lower[i] as string;
+    out += parseInt(hash[i] as string, 16) >= 8 ? c.toUpperCase() : c;
+  }
+  return out;
+}
+
+/**
+ * Parses a text address into the lowercase form used inside the system. All-lowercase and
+ * all-uppercase hex are accepted without a checksum (as EIP-55 allows); mixed case must carry a valid
+ * EIP-55 checksum. Throws `BAD_ADDRESS` (not 20 bytes of hex) or `BAD_CHECKSUM`.
+ *
+ * @example parseAddress('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed') // '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed'
+ */
+export function parseAddress(text: string): Address {
+  if (typeof text !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(text)) {
+    throw new ChainError('BAD_ADDRESS', `an address is 0x followed by 40 hex digits, got ${JSON.stringify(String(text).slice(0, 60))}`);
+  }
+  const body = text.slice(2);
+  const lower = body.toLowerCase();
+  if (body !== lower && body !== body.toUpperCase()) {
+    const hash = bytesToHex(keccak256(utf8ToBytes(lower)));
+    for (let i = 0; i < 40; i++) {
+      const c = body[i] as string;
+      if (c >= '0' && c <= '9') continue;
+      const upper = parseInt(hash[i] as string, 16) >= 8;
+      if ((c === c.toUpperCase()) !== upper) {
+        throw new ChainError('BAD_CHECKSUM', `address ${text} has a wrong EIP-55 checksum (a typo?); check it, or enter it all in lowercase`, { address: text });
+      }
+    }
+  }
+  return `0x${lower}`;
+}
+
+/** True if `text` is a valid address (with a valid checksum when mixed case). */
+export function isAddress(text: string): boolean {
+  try {
+    parseAddress(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Signs a 32-byte signing hash and returns the 65-byte recoverable signature `r ‖ s ‖ v` (low-S, v ∈ {0,1}).
+ * Deterministic (RFC 6979).
+ */
+export function signRecoverable(hash: Uint8Array, privateKey: Uint8Array): Uint8Array {
+  assertPrivateKey(privateKey);
+  assertHash(hash);
+  const sig = secp256k1.sign(hash, privateKey, { format: 'recovered' }); // noble: v ‖ r ‖ s
+  return concatBytes(sig.subarray(1), sig.subarray(0, 1));
+}
+
+/** Signs a 32-byte signing hash and returns the 64-byte compact signature `r ‖ s` (low-S). */
+export function signCompact(hash: Uint8Array, privateKey: Uint8Array): Uint8Array {
+  return signRecoverable(hash, privateKey).subarray(0, 64);
+}
+
+/**
+ * True if the 64 bytes `r ‖ s` are in range and low-S: 1 ≤ r < n, 1 ≤ s ≤ n/2. Checked before any
+ * verifier runs, so that every verifier (noble, OpenSSL) accepts exactly the same signatures.
+ */
+export function isCanonicalSignature(sig: Uint8Array): boolean {
+  if (sig.length < 64) return false;
+  const r = BigInt(toHex(sig.subarray(0, 32)));
+  const s = BigInt(toHex(sig.subarray(32, 64)));
+  return r >= 1n && r < CURVE_N && s >= 1n && s <= HALF_N;
+}
+
+/**
+ * Recovers the compressed public key from a 65-byte `r ‖ s ‖ v` signature over a signing hash.
+ * Throws `BAD_SIGNATURE` when the signature is malformed, high-S, or recovers no key.
+ */
+export function recoverPublicKey(hash: Uint8Array, signature: Uint8Array): Uint8Array {
+  assertHash(hash);
+  if (signature.length !== 65) {
+    throw new ChainError('BAD_SIGNATURE', `expected a 65-byte r‖s‖v signature, got ${signature.length} bytes`);
+  }
+  const v = signature[64] as number;
+  if (v > 1 || !isCanonicalSignature(signature)) {
+    throw new ChainError('BAD_SIGNATURE', 'the signature is not canonical (need 1 ≤ r < n, low s, v ∈ {0,1})');
+  }
+  try {
+    return secp256k1.recoverPublicKey(concatBytes(signature.subarray(64), signature.subarray(0, 64)), hash);
+  } catch (cause) {
+    throw new ChainError('BAD_SIGNATURE', 'no public key can be recovered from the signature', {}, { cause });
+  }
+}
+
+/** Recovers the signer's address from a 65-byte `r ‖ s ‖ v` signature; throws `BAD_SIGNATURE`. */
+export function recoverAddress(hash: Uint8Array, signature: Uint8Array): Address {
+  return publicKeyToAddress(recoverPublicKey(hash, signature));
+}
+
+/** Hex form of `recoverAddress`. */
+export function recoverAddressHex(hash: Uint8Array, signature: Hex): Address {
+  return recoverAddress(hash, fromHex(signature, 65, 'signature'));
+}
+
+/**
+ * Checks ECDSA signatures. The ledger calls it only with canonical (low-S, in-range) 64-byte
+ * signatures and 33-byte compressed keys that are valid points, so every implementation must give
+ * the same answer as `nobleVerifier` on those inputs. The node layer may inject a faster one (for
+ * example OpenSSL through `node:crypto.verify('sha256', message, spkiKey, ieeeP1363Signature)`).
+ */
+export interface SignatureVerifier {
+  /** True iff `signature` (r ‖ s) is an ECDSA-SHA256 signature of `message` under `publicKey`. */
+  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
+}
+
+/** The default verifier: pure JavaScript `@noble/curves`. */
+export const nobleVerifier: SignatureVerifier = {
+  verify(signature, message, publicKey) {
+    try {
+      return secp256k1.verify(signature, message, publicKey);
+    } catch {
+      return false;
+    }
+  },
+};
+
+function assertHash(hash: Uint8Array): void {
+  if (!(hash instanceof Uint8Array) || hash.length !== 32) {
+    throw new ChainError('MALFORMED', `expected a 32-byte signing hash, got ${hash instanceof Uint8Array ? hash.length + ' bytes' : typeof hash}`);
+  }
+}
