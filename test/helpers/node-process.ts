@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { appRoot } from '../../main/app/paths';
+
+/** A node started as a real process with `dist/main/cli.js start --headless`. */
+export interface NodeProcess {
+  proc: ChildProcess;
+  url: string;
+  /** Everything it printed so far (stdout + stderr). */
+  output(): string;
+  /** SIGTERM and wait; resolves with exit code and how long the stop took. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
+}
+
+/** The built CLI; integration tests need `bin/hotpot setup` first (bin/hotpot test does it). */
+export function cliPath(): string {
+  const p = join(appRoot(), 'dist', 'main', 'cli.js');
+  if (!existsSync(p)) throw new Error(`${p} is missing: run bin/hotpot setup`);
+  return p;
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs `hotpot <args>` to completion. */
+export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; wrap?: string[] } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [cmd, ...pre] = opts.wrap ?? [];
+  const child = spawn(cmd ?? process.execPath, [...pre, ...(cmd ? [process.execPath] : []), cliPath(), ...args], {
+    env: { ...process.env, HOTPOT_LOG_CONSOLE: 'none', ...opts.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdin.end(opts.input ?? '');
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+/** Starts a headless node and waits until it prints its URL (or exits). */
+export async function startNode(opts: { dataDir: string; port?: number; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<NodeProcess> {
+  const port = opts.port ?? (await freePort());
+  const proc = spawn(process.execPath, [cliPath(), 'start', '--headless', '--data-dir', opts.dataDir, '--http', `127.0.0.1:${port}`, ...(opts.args ?? [])], {
+    env: { ...process.env, HOTPOT_LOG_CONSOLE: 'none', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`node did not start within ${opts.timeoutMs ?? 15_000} ms:\n${out}`)), opts.timeoutMs ?? 15_000);
+    const check = () => {
+      const m = /Open the UI at (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    proc.stdout!.on('data', check);
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`node exited with ${code} before starting:\n${out}`));
+    });
+  });
+  return {
+    proc,
+    url,
+    output: () => out,
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null) return resolve({ code: proc.exitCode, ms: 0 });
+        const t0 = Date.now();
+        proc.once('exit', (code) => resolve({ code, ms: Date.now() - t0 }));
+        proc.kill(signal);
+      }),
+  };
+}

@@ -1,0 +1,162 @@
+import { EventEmitter } from 'node:events';
+import { pathToFileURL } from 'node:url';
+import pino from 'pino';
+import { describe, expect, it, vi } from 'vitest';
+import { IPC_CALL, IPC_EVENT } from '../../../main/api/contract/bridge';
+import { type AllHandlers, Router } from '../../../main/api/router';
+import { EventBus } from '../../../main/app/events';
+import { type ElectronApi, ElectronHost } from '../../../main/hosts/electron';
+
+/** A stand-in for the parts of Electron the host uses; it records what the host asked for. */
+function fakeElectron() {
+  const windows: FakeWindow[] = [];
+  const ipcHandlers = new Map<string, (...a: unknown[]) => unknown>();
+  const trays: FakeTray[] = [];
+  const session = {
+    permissionRequest: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
+    permissionCheck: undefined as undefined | (() => boolean),
+    headers: undefined as undefined | ((d: { responseHeaders: Record<string, string[]> }, cb: (r: unknown) => void) => void),
+  };
+  class FakeWebContents extends EventEmitter {
+    sent: unknown[][] = [];
+    openHandler: ((d: { url: string }) => unknown) | undefined;
+    send(...a: unknown[]) { this.sent.push(a); }
+    isDestroyed() { return false; }
+    setWindowOpenHandler(h: (d: { url: string }) => unknown) { this.openHandler = h; }
+  }
+  class FakeWindow extends EventEmitter {
+    webContents = new FakeWebContents();
+    loaded: string | undefined;
+    hidden = false;
+    destroyed = false;
+    constructor(public opts: { webPreferences: Record<string, unknown> }) {
+      super();
+      windows.push(this);
+    }
+    loadFile(f: string) { this.loaded = f; return Promise.resolve(); }
+    show() { this.hidden = false; }
+    hide() { this.hidden = true; }
+    focus() {}
+    isMinimized() { return false; }
+    restore() {}
+    isDestroyed() { return this.destroyed; }
+    destroy() { this.destroyed = true; }
+  }
+  class FakeTray extends EventEmitter {
+    menu: Array<{ label?: string; click?: () => void }> = [];
+    destroyed = false;
+    constructor() { super(); trays.push(this); }
+    setToolTip() {}
+    setContextMenu(m: Array<{ label?: string; click?: () => void }>) { this.menu = m; }
+    destroy() { this.destroyed = true; }
+  }
+  const app = Object.assign(new EventEmitter(), { quit: vi.fn() });
+  const electron = {
+    app,
+    BrowserWindow: FakeWindow,
+    ipcMain: { handle: (ch: string, fn: (...a: unknown[]) => unknown) => ipcHandlers.set(ch, fn), removeHandler: (ch: string) => ipcHandlers.delete(ch) },
+    Tray: FakeTray,
+    Menu: { buildFromTemplate: (t: unknown) => t },
+    nativeImage: { createFromPath: (p: string) => p },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (h: typeof session.permissionRequest) => (session.permissionRequest = h),
+        setPermissionCheckHandler: (h: typeof session.permissionCheck) => (session.permissionCheck = h),
+        webRequest: { onHeadersReceived: (h: typeof session.headers) => (session.headers = h) },
+      },
+    },
+    powerMonitor: new EventEmitter(),
+  };
+  return { electron: electron as unknown as ElectronApi, app, windows, ipcHandlers, trays, session, FakeWebContents };
+}
+
+const handlers = { 'node.status': async () => ({ chainId: 'c', height: 3, hash: null, blockTimeMs: null, peers: 0, syncing: false, version: 'v', validator: false, uptimeMs: 0 }) } as unknown as AllHandlers;
+
+async function setup() {
+  const f = fakeElectron();
+  const bus = new EventBus();
+  const locks: string[] = [];
+  const host = new ElectronHost(
+    { rendererIndex: '/app/dist/renderer/index.html', rendererDir: '/app/dist/renderer', preloadPath: '/app/dist/preload/index.cjs', trayIcon: '/app/assets/tray.png' },
+    { electron: f.electron, router: new Router(handlers), bus, log: pino({ level: 'silent' }), onLockRequest: (r) => locks.push(r) },
+  );
+  await host.start();
+  return { ...f, host, bus, locks };
+}
+
+describe('ElectronHost', () => {
+  it('opens one hardened window on the built renderer', async () => {
+    const { windows } = await setup();
+    expect(windows).toHaveLength(1);
+    expect(windows[0]!.opts.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, preload: '/app/dist/preload/index.cjs' });
+    expect(windows[0]!.loaded).toBe('/app/dist/renderer/index.html');
+  });
+
+  it('refuses navigation, redirects, webviews and new windows in every web contents', async () => {
+    const { app, FakeWebContents } = await setup();
+    const contents = new FakeWebContents();
+    app.emit('web-contents-created', {}, contents);
+    for (const ev of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+      const e = { preventDefault: vi.fn() };
+      contents.emit(ev, e, 'https://example.com');
+      expect(e.preventDefault).toHaveBeenCalled();
+    }
+    expect(contents.openHandler?.({ url: 'https://example.com' })).toEqual({ action: 'deny' });
+  });
+
+  it('denies every permission and adds the CSP to responses', async () => {
+    const { session } = await setup();
+    const cb = vi.fn();
+    session.permissionRequest?.({}, 'media', cb);
+    expect(cb).toHaveBeenCalledWith(false);
+    expect(session.permissionCheck?.()).toBe(false);
+    const out = vi.fn();
+    session.headers?.({ responseHeaders: {} }, out);
+    expect(JSON.stringify(out.mock.calls[0])).toContain("default-src 'self'");
+  });
+
+  it('answers IPC only from frames of its own renderer', async () => {
+    const { ipcHandlers } = await setup();
+    const call = ipcHandlers.get(IPC_CALL)!;
+    const own = { senderFrame: { url: pathToFileURL('/app/dist/renderer/index.html').href } };
+    expect(await call(own, 'node.status', {})).toMatchObject({ ok: true, value: { height: 3 } });
+    for (const url of ['https://evil.example/', 'file:///etc/passwd', pathToFileURL('/app/dist/renderer/../../x.html').href.replace('/x.html', '/dist/renderer/../x.html')]) {
+      expect(await call({ senderFrame: { url } }, 'node.status', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+    expect(await call({ senderFrame: null }, 'node.status', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await call(own, 42, {})).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('keeps running in the tray when the window closes, and Quit quits', async () => {
+    const { windows, trays, app, host } = await setup();
+    const e = { preventDefault: vi.fn() };
+    windows[0]!.emit('close', e);
+    expect(e.preventDefault).toHaveBeenCalled();
+    expect(windows[0]!.hidden).toBe(true);
+    trays[0]!.menu.find((m) => m.label?.startsWith('Open'))!.click!();
+    expect(windows[0]!.hidden).toBe(false);
+    trays[0]!.menu.find((m) => m.label?.startsWith('Quit'))!.click!();
+    expect(app.quit).toHaveBeenCalled();
+    const e2 = { preventDefault: vi.fn() };
+    windows[0]!.emit('close', e2);
+    expect(e2.preventDefault).not.toHaveBeenCalled();
+    await host.stop();
+  });
+
+  it('forwards events to the window and asks the wallet to lock on suspend and screen lock', async () => {
+    const { windows, bus, electron, locks } = await setup();
+    bus.emit('node.status', { chainId: 'c', height: 4, hash: null, blockTimeMs: null, peers: 0, syncing: false, version: 'v', validator: false, uptimeMs: 0 });
+    expect(windows[0]!.webContents.sent[0]).toEqual([IPC_EVENT, 'node.status', expect.objectContaining({ height: 4 })]);
+    (electron.powerMonitor as unknown as EventEmitter).emit('suspend');
+    (electron.powerMonitor as unknown as EventEmitter).emit('lock-screen');
+    expect(locks).toEqual(['suspend', 'lock-screen']);
+  });
+
+  it('stops cleanly: IPC handler removed, tray and window gone', async () => {
+    const { host, ipcHandlers, trays, windows } = await setup();
+    await host.stop();
+    expect(ipcHandlers.has(IPC_CALL)).toBe(false);
+    expect(trays[0]!.destroyed).toBe(true);
+    expect(windows[0]!.destroyed).toBe(true);
+  });
+});
