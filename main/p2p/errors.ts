@@ -1,0 +1,28 @@
+import { AppError } from '../common/errors';
+
+/** What went wrong in the network layer. */
+export type P2pErrorCode =
+  | 'NOT_STARTED'
+  | 'BAD_MULTIADDR'
+  | 'BAD_CONFIG'
+  | 'MESSAGE_TOO_LARGE'
+  | 'UNKNOWN_TOPIC'
+  | 'PEER_NOT_CONNECTED'
+  | 'PEER_BANNED'
+  | 'WRONG_CHAIN'
+  | 'DIAL_FAILED'
+  | 'SYNC_TIMEOUT'
+  | 'SYNC_REFUSED'
+  | 'SYNC_PROTOCOL'
+  | 'BAD_REQUEST'
+  | 'PEER_KEY';
+
+/**
+ * An error of the network layer. `data` carries the peer id, topic or limits involved.
+ *
+ * @example
+ * throw new P2pError('MESSAGE_TOO_LARGE', `vote message is 2048 bytes, the limit is 1024 (not sent)`, { topic: 'vote' });
+ */
+export class P2pError extends AppError<P2pErrorCode> {
+  override readonly name = 'P2pError';
+}
