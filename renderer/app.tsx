@@ -43,7 +43,10 @@ function Shell() {
   return (
     <div className="shell">
       <nav className="nav" aria-label="main">
-        <div className="brand">🍲 {t('brand')}</div>
+        <div className="brand">
+          <span className="logo" aria-hidden />
+          {t('brand')}
+        </div>
         {PAGES.map((p) => (
           <a key={p.id} href={`#/${p.id}`} className={p.id === page ? 'active' : ''} aria-current={p.id === page ? 'page' : undefined} data-testid={`nav-${p.id}`}>
             <span className="icon" aria-hidden>

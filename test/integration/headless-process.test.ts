@@ -1,0 +1,106 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, runCli, startNode } from '../helpers/node-process';
+import { tempDir } from '../helpers/tmp';
+
+const dirs: Array<() => void> = [];
+afterEach(() => dirs.splice(0).forEach((c) => c()));
+function dir(): string {
+  const d = tempDir();
+  dirs.push(d.cleanup);
+  chmodSync(d.path, 0o755);
+  return d.path;
+}
+
+describe('bin/hotpot start --headless (real process)', () => {
+  it('answers /api/v1/status and serves the UI, then stops on SIGTERM leaving a consistent database', async () => {
+    const d = join(dir(), 'data');
+    const node = await startNode({ dataDir: d });
+    const status = await (await fetch(new URL('/api/v1/status', node.url))).json();
+    expect(status).toMatchObject({ version: expect.any(String), peers: expect.any(Number), syncing: expect.any(Boolean), height: expect.any(Number) });
+    expect(status).toHaveProperty('chainId');
+    expect(status).toHaveProperty('hash');
+    const html = await (await fetch(node.url)).text();
+    expect(html).toContain('<div id="root">');
+    const js = await fetch(new URL('/assets/app.js', node.url));
+    expect(js.status).toBe(200);
+    const { code, ms } = await node.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(10_000);
+    expect(node.output()).toContain('hotpot: stopped');
+    const db = new Database(join(d, 'node.db'), { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.prepare("SELECT type FROM events WHERE stream = 'node' ORDER BY seq").all()).toEqual([{ type: 'started' }, { type: 'stopped' }]);
+    db.close();
+    expect(existsSync(join(d, 'node.lock'))).toBe(false);
+    expect(existsSync(join(d, 'logs'))).toBe(true);
+  });
+
+  it('stops on SIGINT too', async () => {
+    const node = await startNode({ dataDir: join(dir(), 'data') });
+    expect((await node.stop('SIGINT')).code).toBe(0);
+  });
+
+  it('exits non-zero naming the key when the configuration is bad', async () => {
+    const d = dir();
+    writeFileSync(join(d, 'config.json'), JSON.stringify({ log: { level: 'chatty' } }));
+    const r = await runCli(['start', '--headless', '--data-dir', d, '--http', `127.0.0.1:${await freePort()}`]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/config key "log.level" \(config file\): Invalid option: expected one of "fatal"\|"error"\|"warn"\|"info"\|"debug"\|"trace"/);
+    const r2 = await runCli(['start', '--headless', '--data-dir', d, '--htp', '1']);
+    expect(r2.code).not.toBe(0);
+    expect(r2.stderr).toMatch(/Unknown option '--htp'.*known flags: --headless, --data-dir, --http/);
+  });
+
+  it('exits non-zero when the port is already in use', async () => {
+    const port = await freePort();
+    const blocker = createServer().listen(port, '127.0.0.1');
+    await new Promise((r) => blocker.once('listening', r));
+    try {
+      const r = await runCli(['start', '--headless', '--data-dir', join(dir(), 'd'), '--http', `127.0.0.1:${port}`]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('exits non-zero when the data dir cannot be written', async () => {
+    const parent = dir();
+    const ro = join(parent, 'readonly');
+    mkdirSync(ro, { mode: 0o555 });
+    chmodSync(ro, 0o555);
+    // Root ignores permission bits, so as root the node runs as "nobody" for this check.
+    const asRoot = process.getuid?.() === 0;
+    const wrap = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    if (asRoot) execFileSync('setpriv', ['--version']);
+    const r = await runCli(['start', '--headless', '--data-dir', join(ro, 'data'), '--http', `127.0.0.1:${await freePort()}`], { wrap, env: { HOME: parent } });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/data dir .*readonly\/data is not writable \(EACCES\)/);
+  });
+
+  it('refuses a second node on the same data dir', async () => {
+    const d = join(dir(), 'data');
+    const first = await startNode({ dataDir: d });
+    try {
+      const r = await runCli(['start', '--headless', '--data-dir', d, '--http', `127.0.0.1:${await freePort()}`]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/another node \(pid \d+\) is using the data dir/);
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it('takes over a lock left by a killed node', async () => {
+    const d = join(dir(), 'data');
+    const first = await startNode({ dataDir: d });
+    await first.stop('SIGKILL');
+    expect(existsSync(join(d, 'node.lock'))).toBe(true);
+    const second = await startNode({ dataDir: d });
+    expect((await second.stop()).code).toBe(0);
+  });
+});
