@@ -51,10 +51,9 @@ describe('wire', () => {
   it('never throws on arbitrary bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
-        for (const schema of [StatusMessage, SyncRequest, SyncResponseHeader]) {
-          const r = decodeJson(bytes, schema, 512);
-          expect(typeof r.ok).toBe('boolean');
-        }
+        expect(typeof decodeJson(bytes, StatusMessage, 512).ok).toBe('boolean');
+        expect(typeof decodeJson(bytes, SyncRequest, 512).ok).toBe('boolean');
+        expect(typeof decodeJson(bytes, SyncResponseHeader, 512).ok).toBe('boolean');
       }),
       { numRuns: 500 },
     );
