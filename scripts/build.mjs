@@ -38,12 +38,14 @@ function buildNative() {
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === want) return;
   log('building the native addon (node-gyp)');
   const nodeGyp = join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-  const r = spawnSync(process.execPath, [nodeGyp, 'rebuild', '--release'], {
+  const r = spawnSync(process.execPath, [nodeGyp, 'rebuild', '--release', '--loglevel=warn'], {
     cwd: join(root, 'native'),
-    stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: process.env,
+    encoding: 'utf8',
   });
   if (r.status !== 0) {
+    process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}`);
     // The addon is optional at run time: the JavaScript kernels give the same pixels, only slower.
     console.error('build: WARNING the native addon did not build; the JavaScript fallback will be used');
     return;
