@@ -52,3 +52,19 @@ export interface FaceDetector {
   detect(frame: Frame): Promise<FaceBox[]>;
   dispose(): Promise<void>;
 }
+
+/** Face models shipped in `@vladmandic/face-api/model/`. */
+export type FaceModel = 'tiny_face_detector' | 'ssd_mobilenetv1';
+
+/** Which TensorFlow.js backend runs the model: 'auto' takes tfjs-node when installed, else WASM. */
+export type DetectorBackend = 'auto' | 'tfjs-node' | 'wasm' | 'cpu';
+
+/** How a `FaceDetector` is built (`createFaceDetector` in `main/video/detect`). */
+export interface FaceDetectorOptions {
+  model: FaceModel;
+  /** Longest side of the downscaled copy the model sees (a multiple of 32 for the tiny detector). */
+  inputSizePx: number;
+  /** Detections below this score are not returned at all (the anonymizer's threshold filters further). */
+  minScore: number;
+  backend: DetectorBackend;
+}

@@ -1,0 +1,185 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import * as faceapi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
+import { frameKernels, type FrameKernels } from '../../../native';
+import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame } from '../types';
+import { DetectError } from './errors';
+import { readModelFiles } from './models';
+
+/** The measured choice (see test/bench/video.ts): tiny face detector on a 416 px copy, scores from 0.2. */
+export const DEFAULT_DETECTOR_OPTIONS: Readonly<FaceDetectorOptions> = Object.freeze({
+  model: 'tiny_face_detector',
+  inputSizePx: 416,
+  minScore: 0.2,
+  backend: 'auto',
+});
+
+/** Checks detector options from outside and fills defaults. */
+export function parseDetectorOptions(input: Partial<FaceDetectorOptions> = {}): FaceDetectorOptions {
+  const o = { ...DEFAULT_DETECTOR_OPTIONS, ...input };
+  if (o.model !== 'tiny_face_detector' && o.model !== 'ssd_mobilenetv1') {
+    throw new DetectError('BAD_OPTIONS', `model must be tiny_face_detector or ssd_mobilenetv1, got ${String(o.model)}`);
+  }
+  if (!Number.isInteger(o.inputSizePx) || o.inputSizePx < 64 || o.inputSizePx > 2048 || o.inputSizePx % 32 !== 0) {
+    throw new DetectError('BAD_OPTIONS', `inputSizePx must be a multiple of 32 from 64 to 2048, got ${String(o.inputSizePx)}`);
+  }
+  if (!(o.minScore >= 0 && o.minScore <= 1)) throw new DetectError('BAD_OPTIONS', `minScore must be from 0 to 1, got ${String(o.minScore)}`);
+  if (!['auto', 'tfjs-node', 'wasm', 'cpu'].includes(o.backend)) {
+    throw new DetectError('BAD_OPTIONS', `backend must be auto, tfjs-node, wasm or cpu, got ${String(o.backend)}`);
+  }
+  return o;
+}
+
+/** The downscaled rgb24 copy the model sees, and the factors that map its pixels back to the frame. */
+export interface DetectorInput {
+  input: Frame;
+  scaleX: number;
+  scaleY: number;
+}
+
+/** Downscales `frame` (rgb24 or yuv420p) so its longest side is at most `inputSizePx`, as rgb24. */
+export function prepareDetectorInput(frame: Frame, inputSizePx: number, kernels: FrameKernels = frameKernels()): DetectorInput {
+  const rgb = kernels.toRgb24(frame);
+  const scale = Math.min(1, inputSizePx / Math.max(frame.width, frame.height));
+  const w = Math.max(1, Math.round(frame.width * scale));
+  const h = Math.max(1, Math.round(frame.height * scale));
+  const input = w === frame.width && h === frame.height ? rgb : kernels.downscaleRgb24(rgb, w, h);
+  return { input, scaleX: frame.width / w, scaleY: frame.height / h };
+}
+
+/** Maps boxes found on a detector input back to full-frame pixels, clipped to the frame. */
+export function mapBoxesToFrame(boxes: readonly FaceBox[], prep: DetectorInput, frameWidth: number, frameHeight: number): FaceBox[] {
+  return boxes.map((b) => {
+    const x0 = Math.max(0, b.x * prep.scaleX);
+    const y0 = Math.max(0, b.y * prep.scaleY);
+    const x1 = Math.min(frameWidth, (b.x + b.width) * prep.scaleX);
+    const y1 = Math.min(frameHeight, (b.y + b.height) * prep.scaleY);
+    return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0), score: b.score };
+  });
+}
+
+let backendReady: Promise<string> | undefined;
+
+async function tryTfjsNode(): Promise<boolean> {
+  // tfjs-node is an optional dependency (prebuilt binaries it downloads at install are not reachable here);
+  // the specifier is a variable so bundlers leave it alone.
+  const name = '@tensorflow/tfjs-node';
+  try {
+    await import(/* @vite-ignore */ name);
+    return tf.findBackend('tensorflow') !== undefined || tf.engine().registryFactory['tensorflow'] !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes TensorFlow.js use the requested backend in this thread (process-global in tfjs, so once per
+ * thread): tfjs-node when installed, else WASM with SIMD (its .wasm files loaded from node_modules).
+ * @returns the tfjs backend name in use ('tensorflow', 'wasm' or 'cpu')
+ */
+export function initTfBackend(backend: FaceDetectorOptions['backend']): Promise<string> {
+  backendReady ??= (async () => {
+    if ((backend === 'auto' || backend === 'tfjs-node') && (await tryTfjsNode())) {
+      await tf.setBackend('tensorflow');
+    } else if (backend === 'tfjs-node') {
+      throw new DetectError('BACKEND_UNAVAILABLE', '@tensorflow/tfjs-node is not installed here: use backend auto or wasm');
+    } else if (backend === 'cpu') {
+      await tf.setBackend('cpu');
+    } else {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      const req = createRequire(import.meta.url);
+      // A directory path with a trailing separator: emscripten reads the .wasm with fs in Node, never fetch.
+      wasm.setWasmPaths(join(dirname(req.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+      if (!(await tf.setBackend('wasm'))) throw new DetectError('BACKEND_UNAVAILABLE', 'the TensorFlow.js WASM backend failed to initialise');
+    }
+    await tf.ready();
+    return tf.getBackend();
+  })();
+  return backendReady.catch((err: unknown) => {
+    backendReady = undefined;
+    throw err;
+  });
+}
+
+/** Whether the WASM backend runs with SIMD and with threads here (for reports). */
+export async function wasmFeatures(): Promise<{ simd: boolean; threads: boolean }> {
+  return {
+    simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
+    threads: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
+  };
+}
+
+/**
+ * The model itself, in this thread: takes detector inputs (already downscaled rgb24) and returns
+ * boxes in input pixels. `FaceDetector`s wrap it in-process or in a worker.
+ */
+export class DetectorEngine {
+  private disposed = false;
+
+  private constructor(
+    readonly options: FaceDetectorOptions,
+    readonly backend: string,
+  ) {}
+
+  /** Loads the backend and the model weights (from the npm package on disk). */
+  static async create(input: Partial<FaceDetectorOptions> = {}): Promise<DetectorEngine> {
+    const options = parseDetectorOptions(input);
+    const backend = await initTfBackend(options.backend);
+    const files = readModelFiles(options.model);
+    const net = options.model === 'tiny_face_detector' ? faceapi.nets.tinyFaceDetector : faceapi.nets.ssdMobilenetv1;
+    if (!net.isLoaded) {
+      const map = tf.io.decodeWeights(files.weights, files.specs);
+      net.loadFromWeightMap(map as unknown as Parameters<typeof net.loadFromWeightMap>[0]);
+    }
+    return new DetectorEngine(options, backend);
+  }
+
+  /** e.g. 'tiny_face_detector@416 (wasm)' */
+  get description(): string {
+    return `${this.options.model}@${this.options.inputSizePx} (${this.backend})`;
+  }
+
+  /** Boxes on an rgb24 detector input, in its pixels. */
+  async detectInput(input: Frame): Promise<FaceBox[]> {
+    if (this.disposed) throw new DetectError('DISPOSED', 'the face detector was disposed; create a new one');
+    if (input.format !== 'rgb24' || input.data.length !== input.width * input.height * 3) {
+      throw new DetectError('BAD_FRAME', `detector input must be a packed rgb24 frame, got ${input.format} ${input.width}x${input.height} with ${input.data.length} bytes`);
+    }
+    const o = this.options;
+    const opts =
+      o.model === 'tiny_face_detector'
+        ? new faceapi.TinyFaceDetectorOptions({ inputSize: o.inputSizePx, scoreThreshold: o.minScore })
+        : new faceapi.SsdMobilenetv1Options({ minConfidence: o.minScore, maxResults: 100 });
+    const t = tf.tensor3d(input.data, [input.height, input.width, 3], 'int32');
+    try {
+      const found = await faceapi.detectAllFaces(t as unknown as faceapi.TNetInput, opts);
+      return found.map((d) => ({ x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, score: d.score }));
+    } finally {
+      t.dispose();
+    }
+  }
+
+  /** Marks the engine unusable (the weights stay loaded for other engines of this thread). */
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+/**
+ * A `FaceDetector` running in the calling thread: for use inside a worker that already owns the
+ * frames (e.g. the capture worker), or in tests. Elsewhere use `createFaceDetector`, which runs in a worker.
+ */
+export async function createInProcessDetector(input: Partial<FaceDetectorOptions> = {}, kernels: FrameKernels = frameKernels()): Promise<FaceDetector> {
+  const engine = await DetectorEngine.create(input);
+  return {
+    description: engine.description,
+    async detect(frame: Frame): Promise<FaceBox[]> {
+      const prep = prepareDetectorInput(frame, engine.options.inputSizePx, kernels);
+      return mapBoxesToFrame(await engine.detectInput(prep.input), prep, frame.width, frame.height);
+    },
+    async dispose(): Promise<void> {
+      engine.dispose();
+    },
+  };
+}

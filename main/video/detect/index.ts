@@ -1,0 +1,16 @@
+/**
+ * On-device face detection (TensorFlow.js + face-api models from npm) and the tracker that carries
+ * boxes between detections.
+ *
+ * @example
+ * const detector = await createFaceDetector();            // worker thread, tiny face detector @416
+ * const tracker = new FaceTracker();
+ * tracker.update(await detector.detect(frame), frameIndex); // on detection frames
+ * const boxes = tracker.predict(frameIndex);                // on every frame
+ */
+export { DEFAULT_DETECTOR_OPTIONS, DetectorEngine, createInProcessDetector, initTfBackend, mapBoxesToFrame, parseDetectorOptions, prepareDetectorInput, wasmFeatures, type DetectorInput } from './engine';
+export { createFaceDetector, type WorkerDetectorDeps, type WorkerFaceDetector } from './worker-detector';
+export { DetectError, type DetectErrorCode } from './errors';
+export { DEFAULT_TRACKER_OPTIONS, FaceTracker, iou, type Track, type TrackerOptions } from './tracker';
+export { coverage, scoreDetections, sumRecall, type RecallResult } from './recall';
+export { faceApiModelDir, readModelFiles } from './models';
