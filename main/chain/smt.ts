@@ -1,0 +1,168 @@
+/**
+ * The state tree: a compact sparse Merkle tree over keccak(key), stored in the state store itself
+ * (pure). Its root is the state root.
+ *
+ * Definition (independent of insertion order): for a set of leaves (keyHash, valueHash) under a bit
+ * path, the subtree hash is ZERO (32 zero bytes) when empty; `keccak(0x00 ‖ keyHash ‖ valueHash)` when
+ * it holds one leaf (the leaf sits at the shortest path where it is alone); otherwise
+ * `keccak(0x01 ‖ left ‖ right)` over the subtrees of bit 0 and bit 1 at the next depth.
+ *
+ * Nodes are stored under `smt:<bits>` (the path as '0'/'1' text): `0x00 ‖ keyHash ‖ valueHash` for a
+ * leaf, `0x01 ‖ hash` for an inner node. A batch of changed keys is applied in one pass that visits
+ * each touched node once, so a block of n writes over N keys costs about n × log2(N) hashes and reads.
+ */
+import { bytesEqual, compareBytes, keccak256, toHex, utf8ToBytes } from './bytes';
+import type { Hash } from './types';
+
+/** Reads and writes of the tree's own nodes. */
+export interface NodeStore {
+  get(key: NodeKey): Uint8Array | undefined;
+  set(key: NodeKey, value: Uint8Array | null): void;
+}
+
+/** Key of a tree node in the state store. */
+export type NodeKey = `smt:${string}`;
+
+type Info = { kind: 'empty' } | { kind: 'leaf'; keyHash: Uint8Array; valueHash: Uint8Array; hash: Uint8Array } | { kind: 'inner'; hash: Uint8Array };
+
+interface Update {
+  keyHash: Uint8Array;
+  /** null deletes the key. */
+  valueHash: Uint8Array | null;
+}
+
+const ZERO = new Uint8Array(32);
+const EMPTY: Info = { kind: 'empty' };
+/** Prefix of every tree node key in the state store. */
+export const SMT_PREFIX = 'smt:' as const;
+
+/** The root hash of the empty tree (32 zero bytes). */
+export const EMPTY_ROOT: Hash = toHex(ZERO);
+
+function bit(h: Uint8Array, depth: number): number {
+  return ((h[depth >> 3] as number) >> (7 - (depth & 7))) & 1;
+}
+
+function leafHash(keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array {
+  return keccak256(Uint8Array.of(0), keyHash, valueHash);
+}
+
+function hashOf(i: Info): Uint8Array {
+  return i.kind === 'empty' ? ZERO : i.hash;
+}
+
+/**
+ * Applies changed state entries to the tree stored in `store` and returns the new root.
+ * `changes` maps state keys to their new value (null = deleted).
+ */
+export function updateTree(store: NodeStore, changes: Iterable<[string, Uint8Array | null]>): Hash {
+  const updates: Update[] = [];
+  for (const [key, value] of changes) {
+    updates.push({ keyHash: keccak256(utf8ToBytes(key)), valueHash: value === null ? null : keccak256(value) });
+  }
+  updates.sort((a, b) => compareBytes(a.keyHash, b.keyHash));
+  return toHex(hashOf(update(store, '', updates)));
+}
+
+/** The current root stored in `store` (the empty root when nothing is stored). */
+export function treeRoot(store: Pick<NodeStore, 'get'>): Hash {
+  return toHex(hashOf(read(store, '')));
+}
+
+function read(store: Pick<NodeStore, 'get'>, path: string): Info {
+  const raw = store.get(`${SMT_PREFIX}${path}`);
+  if (!raw) return EMPTY;
+  if (raw[0] === 0) {
+    const keyHash = raw.subarray(1, 33);
+    const valueHash = raw.subarray(33, 65);
+    return { kind: 'leaf', keyHash, valueHash, hash: leafHash(keyHash, valueHash) };
+  }
+  return { kind: 'inner', hash: raw.subarray(1, 33) };
+}
+
+function write(store: NodeStore, path: string, info: Info): Info {
+  const key: NodeKey = `${SMT_PREFIX}${path}`;
+  if (info.kind === 'empty') store.set(key, null);
+  else if (info.kind === 'leaf') {
+    const raw = new Uint8Array(65);
+    raw.set(info.keyHash, 1);
+    raw.set(info.valueHash, 33);
+    store.set(key, raw);
+  } else {
+    const raw = new Uint8Array(33);
+    raw[0] = 1;
+    raw.set(info.hash, 1);
+    store.set(key, raw);
+  }
+  return info;
+}
+
+function split(updates: Update[], depth: number): [Update[], Update[]] {
+  // updates are sorted by keyHash, and all share the path's prefix, so bit `depth` is 0…0 1…1
+  let i = 0;
+  while (i < updates.length && bit((updates[i] as Update).keyHash, depth) === 0) i++;
+  return [updates.slice(0, i), updates.slice(i)];
+}
+
+function update(store: NodeStore, path: string, updates: Update[]): Info {
+  const node = read(store, path);
+  if (updates.length === 0) return node;
+  if (node.kind === 'inner') {
+    const [l, r] = split(updates, path.length);
+    const left = update(store, path + '0', l);
+    const right = update(store, path + '1', r);
+    return combine(store, path, left, right);
+  }
+  // Empty or a single leaf: rebuild this subtree from the leaf (unless overridden) and the updates.
+  const leaves: Update[] = [];
+  let placed = node.kind !== 'leaf';
+  for (const u of updates) {
+    if (!placed && node.kind === 'leaf') {
+      const c = compareBytes(node.keyHash, u.keyHash);
+      if (c < 0) leaves.push({ keyHash: node.keyHash, valueHash: node.valueHash });
+      if (c <= 0) placed = true;
+    }
+    if (u.valueHash !== null) leaves.push(u);
+  }
+  if (!placed && node.kind === 'leaf') leaves.push({ keyHash: node.keyHash, valueHash: node.valueHash });
+  return build(store, path, leaves);
+}
+
+function build(store: NodeStore, path: string, leaves: Update[]): Info {
+  if (leaves.length === 0) return write(store, path, EMPTY);
+  if (leaves.length === 1) {
+    const l = leaves[0] as Update;
+    const valueHash = l.valueHash as Uint8Array;
+    return write(store, path, { kind: 'leaf', keyHash: l.keyHash, valueHash, hash: leafHash(l.keyHash, valueHash) });
+  }
+  const [l, r] = split(leaves, path.length);
+  const left = build(store, path + '0', l);
+  const right = build(store, path + '1', r);
+  return write(store, path, { kind: 'inner', hash: keccak256(Uint8Array.of(1), hashOf(left), hashOf(right)) });
+}
+
+function combine(store: NodeStore, path: string, left: Info, right: Info): Info {
+  if (left.kind === 'empty' && right.kind === 'empty') return write(store, path, EMPTY);
+  if (left.kind === 'empty' && right.kind === 'leaf') {
+    write(store, path + '1', EMPTY);
+    return write(store, path, right);
+  }
+  if (right.kind === 'empty' && left.kind === 'leaf') {
+    write(store, path + '0', EMPTY);
+    return write(store, path, left);
+  }
+  const hash = keccak256(Uint8Array.of(1), hashOf(left), hashOf(right));
+  const old = read(store, path);
+  if (old.kind === 'inner' && bytesEqual(old.hash, hash)) return old;
+  return write(store, path, { kind: 'inner', hash });
+}
+
+/** Computes the root of a set of entries from scratch (no storage); for tests and checks. */
+export function rootOfEntries(entries: Iterable<[string, Uint8Array]>): Hash {
+  const scratch = new Map<NodeKey, Uint8Array>();
+  const store: NodeStore = {
+    get: (k) => scratch.get(k),
+    set: (k, v) => (v === null ? scratch.delete(k) : scratch.set(k, v)),
+  };
+  return updateTree(store, entries);
+}
