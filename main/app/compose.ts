@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { NodeInfo } from '../api/contract/node';
 import { nodeHandlers } from '../api/handlers/node';
+import { walletHandlers } from '../api/handlers/wallet';
 import { nodeRoutes } from '../api/rest/node';
 import type { RestRoute } from '../api/rest/types';
 import { type AllHandlers, Router } from '../api/router';
@@ -13,6 +14,11 @@ import { type Component, Lifecycle, type Startable } from './lifecycle';
 import type { Logger } from './logger';
 import { type ChainStatusSource, type PeerCountSource, StatusService } from './status';
 import { VERSION } from './version';
+import { randomBytes } from 'node:crypto';
+import { WorkerKdfRunner } from '../wallet/kdf-runner';
+import { chainTransferCodec } from '../wallet/signer';
+import { WalletService } from '../wallet/wallet-service';
+import { workerPath } from './paths';
 
 /** What the composition root needs from its host. */
 export interface ComposeOptions {
@@ -30,6 +36,8 @@ export interface App {
   router: Router;
   rest: RestRoute[];
   info: NodeInfo;
+  /** The store's wallet: the Electron host calls `wallet.onLockRequest('suspend' | 'lock-screen')` from powerMonitor. */
+  wallet: WalletService;
   /** Starts every service in order (hosts add themselves last, so they stop first). */
   start(extra?: Component[]): Promise<void>;
   /** Stops everything in reverse order; safe to call more than once. */
@@ -83,8 +91,22 @@ export function composeApp(opts: ComposeOptions): App {
   let events: EventStore | undefined;
   const status = new StatusService({ version: VERSION, pushIntervalMs: 1000 }, { chain: NO_LEDGER, network: NO_NETWORK, bus, now });
 
+  // The wallet has no ledger until the node driver is composed: balance/history/send answer LEDGER_UNAVAILABLE.
+  const wallet = new WalletService(
+    { dataDir: config.dataDir, autoLockMs: config.wallet.autoLockMinutes * 60_000 },
+    {
+      kdf: new WorkerKdfRunner({ workerFile: () => workerPath('kdf') }),
+      random: (n) => new Uint8Array(randomBytes(n)),
+      now,
+      timers: { setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+      emit: (e) => bus.emit(e.name, e.payload),
+      tx: chainTransferCodec,
+    },
+  );
+
   const handlers: AllHandlers = {
     ...nodeHandlers({ status, info, dataDir: config.dataDir }),
+    ...walletHandlers({ wallet }),
   };
   const router = new Router(handlers);
   const rest: RestRoute[] = [...nodeRoutes({ status })];
@@ -104,6 +126,7 @@ export function composeApp(opts: ComposeOptions): App {
       },
     },
     { name: 'status', service: status },
+    { name: 'wallet', service: wallet },
   ];
   let lifecycle: Lifecycle | undefined;
 
@@ -114,6 +137,7 @@ export function composeApp(opts: ComposeOptions): App {
     router,
     rest,
     info,
+    wallet,
     async start(extra = []) {
       lifecycle = new Lifecycle([...components, ...extra], {
         info: (o, m) => log.info(o, m),

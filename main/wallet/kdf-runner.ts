@@ -5,8 +5,8 @@ import { checkKdfRequest, type KdfRequest, type KdfRunner } from './kdf';
 
 /** Options of {@link WorkerKdfRunner}. */
 export interface WorkerKdfRunnerOptions {
-  /** Path of the built worker: `workerPath('kdf')` in the app; tests bundle their own copy. */
-  workerFile: string | URL;
+  /** Path of the built worker: `() => workerPath('kdf')` in the app (resolved at first use); tests bundle their own copy. */
+  workerFile: string | URL | (() => string);
   /** A derivation that takes longer than this is abandoned (the worker is terminated). */
   timeoutMs?: number;
 }
@@ -17,7 +17,7 @@ type Reply = { id: number; ok: true; key: Uint8Array } | { id: number; ok: false
  * Runs each derivation in a fresh worker thread and terminates it afterwards, so the 128 MiB scrypt
  * buffer is released and a CLI process can exit. Starting a worker costs ~20–40 ms, small next to scrypt.
  *
- * @example const kdf = new WorkerKdfRunner({ workerFile: workerPath('kdf') }); const key = await kdf.derive(req);
+ * @example const kdf = new WorkerKdfRunner({ workerFile: () => workerPath('kdf') }); const key = await kdf.derive(req);
  */
 export class WorkerKdfRunner implements KdfRunner {
   private readonly timeoutMs: number;
@@ -31,7 +31,8 @@ export class WorkerKdfRunner implements KdfRunner {
     let worker: Worker;
     try {
       // scrypt at N=2^17,r=8 needs 128 MiB; give the worker's heap room beyond its typed arrays.
-      worker = new Worker(this.options.workerFile, { resourceLimits: { maxOldGenerationSizeMb: 256 } });
+      const file = typeof this.options.workerFile === 'function' ? this.options.workerFile() : this.options.workerFile;
+      worker = new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: 256 } });
     } catch (err) {
       throw new WalletError('KDF_FAILED', `could not start the key-derivation worker (${(err as Error).message}); run bin/hotpot setup to build it`, {}, { cause: err });
     }

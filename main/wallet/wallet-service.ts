@@ -257,7 +257,11 @@ export class WalletService {
     this.lock(reason);
   }
 
-  /** Counts as activity: pushes the auto-lock back. Every API call does this. */
+  /**
+   * Counts as activity: pushes the auto-lock back. Calls a person makes on purpose do this (unlock,
+   * send, reveal, add account); reads the UI may poll (status, balance, history) do not, or polling
+   * would keep the wallet open forever.
+   */
   touch(): void {
     if (this.unlocked) this.armIdleTimer();
   }
@@ -400,19 +404,16 @@ export class WalletService {
 
   /** Balance of an account of this wallet, in base units. */
   async balance(address: string): Promise<bigint> {
-    this.touch();
     return this.requireLedger().balance(parseAddress(address));
   }
 
   /** A page of history, newest first. */
   async history(address: string, opts: { limit: number; before?: string }): Promise<LedgerHistoryPage> {
-    this.touch();
     return this.requireLedger().history(parseAddress(address), opts);
   }
 
   /** Up to `maxRows` history rows of `address` as CSV (RFC 4180). */
   async historyCsv(address: string, maxRows = 10_000): Promise<string> {
-    this.touch();
     const addr = parseAddress(address);
     const ledger = this.requireLedger();
     const items: LedgerHistoryPage['items'] = [];

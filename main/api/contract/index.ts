@@ -5,15 +5,18 @@
  */
 import type { z } from 'zod';
 import { nodeEvents, nodeMethods } from './node';
+import { walletEvents, walletMethods } from './wallet';
 
 export { method, type CallContext, type EventTable, type Handlers, type MethodDef, type MethodTable } from './define';
 
 export const methods = {
   ...nodeMethods,
+  ...walletMethods,
 };
 
 export const events = {
   ...nodeEvents,
+  ...walletEvents,
 };
 
 export type Methods = typeof methods;
