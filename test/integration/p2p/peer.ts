@@ -1,0 +1,181 @@
+import { createInterface } from 'node:readline';
+import { LibP2pNetwork, type LibP2pNetworkOptions } from '../../../main/p2p/libp2p-network';
+import type { GossipTopic, P2pLog, Validation } from '../../../main/p2p/types';
+
+/**
+ * A test peer: one LibP2pNetwork in its own process, driven over stdio with JSON lines, used by the
+ * namespace tests (test/integration/p2p) and the benchmark (test/bench/p2p.ts).
+ *
+ * Commands (stdin): `{ id, cmd: 'publish', topic, body }`, `{ id, cmd: 'garbage', count }`,
+ * `{ id, cmd: 'oversized', count }`, `{ id, cmd: 'fetch', peer, from, count }`,
+ * `{ id, cmd: 'sync', peer, from, to, batch }`, `{ id, cmd: 'peers' }`, `{ id, cmd: 'add', addr }`,
+ * `{ id, cmd: 'stop' }`.
+ * Events (stdout): `{ ev: 'ready', peerId, addrs }`, `{ ev: 'msg', topic, body, from, sentAtMs, atMs }`,
+ * `{ ev: 'reply', id, ok, value | error }`.
+ */
+export interface PeerConfig {
+  chainId: string;
+  dataDir: string;
+  listen: string[];
+  mdns: boolean;
+  mdnsIntervalMs?: number;
+  staticPeers?: string[];
+  /** Blocks this peer serves over sync (synthetic: height ‖ tx count ‖ filler). */
+  blocks?: number;
+  txPerBlock?: number;
+  txBytes?: number;
+  height?: number;
+}
+
+/** The gossip payload of test peers: JSON, checked by the receiving handler. */
+export interface TestMessage {
+  chainId: string;
+  body: string;
+  sentAtMs: number;
+}
+
+/** Wall-clock ms with sub-ms precision, comparable across processes on one machine. */
+export const nowMs = (): number => performance.timeOrigin + performance.now();
+
+/** A synthetic block of `txCount` transactions of `txBytes` each, with a 4-signature commit. */
+export function syntheticBlock(height: number, txCount: number, txBytes: number): Uint8Array {
+  const b = new Uint8Array(8 + txCount * txBytes + 4 * 65);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, height);
+  v.setUint16(4, txCount);
+  for (let i = 8; i < b.length; i++) b[i] = (height * 31 + i) & 0xff;
+  return b;
+}
+
+/** Reads back what `syntheticBlock` wrote. */
+export function readSyntheticBlock(b: Uint8Array): { height: number; txCount: number } {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return { height: v.getUint32(0), txCount: v.getUint16(4) };
+}
+
+const hash = (n: number): string => `0x${n.toString(16).padStart(64, '0')}`;
+
+/** Runs a peer until stdin closes or `stop` comes. */
+export async function runPeer(cfg: PeerConfig): Promise<void> {
+  const out = (o: object): void => void process.stdout.write(JSON.stringify(o) + '\n');
+  const log: P2pLog = {
+    debug() {},
+    info() {},
+    warn: (o, m) => process.stderr.write(`warn ${m} ${JSON.stringify(o)}\n`),
+    error: (o, m) => process.stderr.write(`error ${m} ${JSON.stringify(o)}\n`),
+  };
+  const opts: LibP2pNetworkOptions = {
+    chainId: cfg.chainId,
+    dataDir: cfg.dataDir,
+    listen: cfg.listen,
+    mdns: cfg.mdns ? { intervalMs: cfg.mdnsIntervalMs ?? 1_000 } : false,
+    staticPeers: cfg.staticPeers ?? [],
+    statusIntervalMs: 1_000,
+    pingIntervalMs: 1_000,
+    handshakeTimeoutMs: 5_000,
+    backoff: { baseMs: 200, maxMs: 2_000 },
+  };
+  const net = new LibP2pNetwork(opts, { log });
+  const height = cfg.height ?? cfg.blocks ?? 0;
+  net.setStatusProvider(() => ({ height, headHash: hash(height) }));
+  const txPerBlock = cfg.txPerBlock ?? 20;
+  const txBytes = cfg.txBytes ?? 200;
+  if (cfg.blocks !== undefined) {
+    const n = cfg.blocks;
+    net.setBlockProvider(async (from, count) => {
+      const res: Uint8Array[] = [];
+      for (let h = from; h < Math.min(n + 1, from + count); h++) if (h >= 1) res.push(syntheticBlock(h, txPerBlock, txBytes));
+      return res;
+    });
+  }
+  const dec = new TextDecoder('utf-8', { fatal: true });
+  for (const topic of ['tx', 'proposal', 'vote'] as GossipTopic[]) {
+    net.onMessage(topic, async (data, from): Promise<Validation> => {
+      let m: TestMessage;
+      try {
+        m = JSON.parse(dec.decode(data)) as TestMessage;
+      } catch {
+        return 'reject';
+      }
+      if (typeof m !== 'object' || m === null || m.chainId !== cfg.chainId || typeof m.body !== 'string') return 'reject';
+      out({ ev: 'msg', topic, body: m.body, from, sentAtMs: m.sentAtMs, atMs: nowMs() });
+      return 'accept';
+    });
+  }
+  await net.start();
+  out({ ev: 'ready', peerId: net.peerId, addrs: net.listenAddresses(), mdnsInterfaces: net.mdnsInterfaces() });
+
+  const enc = new TextEncoder();
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await net.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  const rl = createInterface({ input: process.stdin });
+  rl.on('close', () => void stop());
+  for await (const line of rl) {
+    if (!line.trim()) continue;
+    const c = JSON.parse(line) as Record<string, unknown> & { id: number; cmd: string };
+    const reply = (value: unknown): void => out({ ev: 'reply', id: c.id, ok: true, value });
+    const fail = (err: unknown): void => out({ ev: 'reply', id: c.id, ok: false, error: { code: (err as { code?: string }).code, message: (err as Error).message } });
+    void (async () => {
+      try {
+        switch (c.cmd) {
+          case 'publish': {
+            const msg: TestMessage = { chainId: (c.chainId as string | undefined) ?? cfg.chainId, body: c.body as string, sentAtMs: nowMs() };
+            await net.publish(c.topic as GossipTopic, enc.encode(JSON.stringify(msg)));
+            return reply(null);
+          }
+          case 'garbage': {
+            for (let i = 0; i < (c.count as number); i++) {
+              const junk = new Uint8Array(64).map(() => Math.floor(Math.random() * 256));
+              await net.rawPublishForTests('tx', junk).catch(() => {});
+            }
+            return reply(null);
+          }
+          case 'oversized': {
+            for (let i = 0; i < (c.count as number); i++) await net.rawPublishForTests('vote', new Uint8Array(8 * 1024).fill(i)).catch(() => {});
+            return reply(null);
+          }
+          case 'fetch': {
+            const blocks = await net.fetchBlocks(c.peer as string, c.from as number, c.count as number);
+            return reply(blocks.map((b) => readSyntheticBlock(b).height));
+          }
+          case 'sync': {
+            // Fetch [from, to] in batches and check the heights follow on: the raw transfer rate.
+            const t0 = nowMs();
+            let next = c.from as number;
+            let bytes = 0;
+            let txs = 0;
+            while (next <= (c.to as number)) {
+              const blocks = await net.fetchBlocks(c.peer as string, next, Math.min(c.batch as number, (c.to as number) - next + 1));
+              if (blocks.length === 0) throw new Error(`peer has no block ${next}`);
+              for (const b of blocks) {
+                const h = readSyntheticBlock(b);
+                if (h.height !== next) throw new Error(`expected block ${next}, got ${h.height}`);
+                next += 1;
+                bytes += b.length;
+                txs += h.txCount;
+              }
+            }
+            return reply({ blocks: next - (c.from as number), bytes, txs, ms: nowMs() - t0 });
+          }
+          case 'peers':
+            return reply(net.peers());
+          case 'add':
+            return reply(await net.addPeer(c.addr as string));
+          case 'stop':
+            reply(null);
+            return void (await stop());
+          default:
+            throw new Error(`unknown command ${c.cmd}`);
+        }
+      } catch (err) {
+        fail(err);
+      }
+    })();
+  }
+}
