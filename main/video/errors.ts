@@ -18,7 +18,9 @@ export type VideoErrorCode =
   | 'SECRET_CORRUPT'
   | 'NOT_RUNNING'
   | 'SNAPSHOT_UNAVAILABLE'
-  | 'FFMPEG_MISSING';
+  | 'FFMPEG_MISSING'
+  | 'BAD_OPTIONS'
+  | 'BAD_FRAME';
 
 /**
  * A typed error of the video module; `code` is what callers (and the renderer) branch on.

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import { build } from 'esbuild';
+import { appRoot } from '../../../main/app/paths';
 
 /** The repository root (two levels above test/helpers/onvif-sim). */
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const REPO_ROOT = appRoot();
 
 /**
  * Bundles a TypeScript entry (a worker or a script run in another process) the same way

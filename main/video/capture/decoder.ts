@@ -1,0 +1,83 @@
+import ffmpeg from 'fluent-ffmpeg';
+import type { Readable } from 'node:stream';
+import type { PixelFormat } from '../types';
+
+/** Options of {@link startDecoder}. */
+export interface DecoderOptions {
+  /** rtsp://… (credentials included), or a file path (tests, CLI). */
+  input: string;
+  width: number;
+  height: number;
+  fps: number;
+  pixelFormat: PixelFormat;
+  /** RTSP socket I/O timeout: ffmpeg gives up when the camera sends nothing for this long. */
+  ioTimeoutMs: number;
+  /** Loop a file input forever (test rigs); ignored for RTSP. */
+  loopFile?: boolean;
+  /** Read a file input at its native rate (like a camera) instead of as fast as possible. */
+  realtime?: boolean;
+  /** ffmpeg binary (Debian's by default). */
+  ffmpegPath?: string;
+}
+
+/** A running ffmpeg decoder: raw frames on `stdout`, a way to kill it, and how it ended. */
+export interface Decoder {
+  stdout: Readable;
+  kill(): void;
+  /** Resolves when ffmpeg exits: null on a clean end, else what went wrong (last stderr lines). */
+  done: Promise<string | null>;
+  /** The last stderr lines (for the status message). */
+  stderrTail(): string;
+  /** ffmpeg's process id once it runs (tests crash it on purpose). */
+  pid(): number | null;
+}
+
+/** Bytes of one tightly packed frame. */
+export function frameBytesOf(format: PixelFormat, width: number, height: number): number {
+  return format === 'rgb24' ? width * height * 3 : width * height + 2 * ((width >> 1) * (height >> 1));
+}
+
+/**
+ * Starts Debian's ffmpeg (through fluent-ffmpeg) decoding `input` to raw frames of a fixed size,
+ * rate and pixel format on stdout. RTSP runs over TCP (cameras' UDP is lossy through switches)
+ * with a socket timeout so a dead camera ends the process instead of hanging it.
+ * Only the capture worker calls this: the raw frames must not exist anywhere else.
+ */
+export function startDecoder(opts: DecoderOptions): Decoder {
+  if (opts.width % 2 !== 0 || opts.height % 2 !== 0) throw new Error(`decode size must be even, got ${opts.width}x${opts.height}`);
+  const isRtsp = /^rtsps?:\/\//i.test(opts.input);
+  const cmd = ffmpeg(opts.input);
+  if (opts.ffmpegPath) cmd.setFfmpegPath(opts.ffmpegPath);
+  const inputOptions = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
+  if (isRtsp) inputOptions.push('-rtsp_transport', 'tcp', '-timeout', String(opts.ioTimeoutMs * 1000), '-fflags', '+discardcorrupt');
+  else {
+    if (opts.loopFile) inputOptions.push('-stream_loop', '-1');
+    if (opts.realtime) inputOptions.push('-re');
+  }
+  cmd
+    .inputOptions(inputOptions)
+    .noAudio()
+    .videoFilters([`fps=${opts.fps}`, `scale=${opts.width}:${opts.height}:force_original_aspect_ratio=decrease`, `pad=${opts.width}:${opts.height}:(ow-iw)/2:(oh-ih)/2`])
+    .outputOptions(['-pix_fmt', opts.pixelFormat, '-f', 'rawvideo']);
+  let tail = '';
+  let resolveDone: (v: string | null) => void = () => undefined;
+  const done = new Promise<string | null>((r) => (resolveDone = r));
+  cmd.on('stderr', (line: string) => {
+    tail = (tail + line + '\n').slice(-2000);
+  });
+  cmd.on('error', (err: Error) => resolveDone(/SIGKILL|SIGTERM|killed/i.test(err.message) ? 'killed' : lastLines(tail) || err.message));
+  cmd.on('end', () => resolveDone(null));
+  const stdout = cmd.pipe() as Readable;
+  return {
+    stdout,
+    kill: () => cmd.kill('SIGKILL'),
+    done,
+    stderrTail: () => lastLines(tail),
+    // fluent-ffmpeg keeps the child process on the command as `ffmpegProc` once spawned.
+    pid: () => (cmd as unknown as { ffmpegProc?: { pid?: number } }).ffmpegProc?.pid ?? null,
+  };
+}
+
+function lastLines(s: string): string {
+  return s.trim().split('\n').slice(-3).join(' | ').slice(0, 500);
+}

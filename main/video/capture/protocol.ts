@@ -1,0 +1,70 @@
+import type { SerializedError } from '../../common/errors';
+import type { PipelineStats } from '../pipeline/pipeline';
+import type { ClosedSegment } from '../record/segment-recorder';
+import type { AnonymizeOptions, FaceDetectorOptions, PixelFormat, PrivacyMask } from '../types';
+
+/** Everything the capture worker needs to run one camera (its `workerData`). */
+export interface CaptureWorkerConfig {
+  cameraId: string;
+  /** rtsp://user:pass@… or a file path (tests, replay). */
+  input: string;
+  width: number;
+  height: number;
+  fps: number;
+  pixelFormat: PixelFormat;
+  /** ffmpeg's RTSP socket timeout. */
+  ioTimeoutMs: number;
+  /** No frame for this long while streaming = stalled: ffmpeg is killed and restarted. */
+  stallMs: number;
+  restartInitialMs: number;
+  restartMaxMs: number;
+  loopFile?: boolean;
+  realtime?: boolean;
+  pipeline: {
+    detectEveryFrames: number;
+    deadlineMs: number;
+    whenBehind: 'blur' | 'drop';
+    maxTrackedFrames: number;
+    anonymize: AnonymizeOptions;
+    masks: PrivacyMask[];
+  };
+  detector: { options: Partial<FaceDetectorOptions>; workerFile?: string };
+  record: { dir: string; segmentMs: number; minFreeBytes: number; retryMs: number } | null;
+  live: { fps: number; outWidthPx: number } | null;
+  ffmpegPath?: string;
+}
+
+/** The capture worker's state as the status shows it. */
+export type CaptureState = 'starting' | 'streaming' | 'stalled' | 'reconnecting' | 'error' | 'stopped';
+
+/** A status report from the capture worker. */
+export interface CaptureStatus {
+  state: CaptureState;
+  message: string;
+  restarts: number;
+  lastFrameAtMs: number | null;
+  decoderPid: number | null;
+  recording: 'off' | 'on' | 'disk-full' | 'failed';
+  recordingMessage: string;
+  streaming: boolean;
+  detector: string;
+  stats: PipelineStats & { rawDropped: number };
+}
+
+/** Messages to the capture worker. */
+export type ToCaptureWorker =
+  | { type: 'set-masks'; masks: PrivacyMask[] }
+  | { type: 'snapshot'; id: number }
+  | { type: 'stream-start'; url: string; bitrateKbps?: number }
+  | { type: 'stream-stop' }
+  | { type: 'stop' };
+
+/** Messages from the capture worker. Every picture in them is anonymized. */
+export type FromCaptureWorker =
+  | { type: 'status'; status: CaptureStatus }
+  | { type: 'live'; jpeg: Uint8Array; atMs: number }
+  | { type: 'segment'; segment: ClosedSegment }
+  | { type: 'snapshot'; id: number; jpeg?: Uint8Array; error?: SerializedError }
+  | { type: 'stream-ended'; reason: string | null }
+  | { type: 'fatal'; error: SerializedError }
+  | { type: 'stopped' };

@@ -1,0 +1,160 @@
+import { anonymizeFrame, failClosed } from '../anonymize';
+import { VideoError } from '../errors';
+import type { AnonymizeOptions, FaceBox, FaceDetector, Frame, PrivacyMask } from '../types';
+import type { FrameKernels } from '../../../native/index';
+import type { AnonymizedFrame, Treatment } from './anonymized-frame';
+
+/**
+ * Carries face boxes across frames the detector skipped (`FaceTracker` of main/video/detect has this
+ * shape). `update` takes a fresh detection (full-frame pixels) for frame `frameIndex`; `predict`
+ * gives the boxes expected on `frameIndex`.
+ */
+export interface FaceTracker {
+  update(detections: readonly FaceBox[], frameIndex: number): void;
+  predict(frameIndex: number): FaceBox[];
+}
+
+/** Options of {@link PrivacyPipeline}. */
+export interface PrivacyPipelineOptions {
+  /** Run the detector on every k-th frame (1 = every frame); the tracker covers the frames between. */
+  detectEveryFrames: number;
+  /** A detection that takes longer than this fails closed for the frame it was for. */
+  deadlineMs: number;
+  /** What to do with a frame whose detection missed the deadline: blur it whole, or drop it. */
+  whenBehind: 'blur' | 'drop';
+  /** Tracked boxes older than this many frames since the last successful detection are not trusted: fail closed. */
+  maxTrackedFrames: number;
+  anonymize: AnonymizeOptions;
+  masks: PrivacyMask[];
+}
+
+/** Narrow dependencies: the detector (a worker behind an async interface), a tracker, the pixel kernels, a clock. */
+export interface PrivacyPipelineDeps {
+  detector: FaceDetector;
+  tracker?: FaceTracker;
+  kernels: FrameKernels;
+  nowMs: () => number;
+}
+
+/** Counters the status shows. */
+export interface PipelineStats {
+  frames: number;
+  detections: number;
+  detectionsLate: number;
+  failClosed: number;
+  dropped: number;
+  lastDetectMs: number;
+  detectorErrors: number;
+}
+
+/**
+ * The only place raw frames become exit-able: frame → detector (on a downscaled copy, every k-th
+ * frame, tracker in between) → anonymizer → {@link AnonymizedFrame}. Fails closed: a frame whose
+ * detection did not arrive within `deadlineMs`, or whose tracked boxes are too old, is blurred
+ * whole (or dropped); a frame whose faces were not looked for never comes out untreated.
+ * Frames are processed one at a time, in order; the frame's buffer is modified in place.
+ *
+ * @example const out = await pipeline.process(frame, Date.now()); if (out) recorder.write(out);
+ */
+export class PrivacyPipeline {
+  readonly stats: PipelineStats = { frames: 0, detections: 0, detectionsLate: 0, failClosed: 0, dropped: 0, lastDetectMs: 0, detectorErrors: 0 };
+  /** The last detector failure (for the status message). */
+  lastError = '';
+  private frameIndex = 0;
+  private lastGoodDetectionFrame = -Infinity;
+  private detecting: Promise<unknown> | undefined;
+  private masks: PrivacyMask[];
+
+  constructor(
+    private readonly opts: PrivacyPipelineOptions,
+    private readonly deps: PrivacyPipelineDeps,
+  ) {
+    if (!Number.isInteger(opts.detectEveryFrames) || opts.detectEveryFrames < 1) throw new VideoError('BAD_OPTIONS', `detectEveryFrames must be an integer ≥ 1, got ${opts.detectEveryFrames}`);
+    if (opts.detectEveryFrames > 1 && !deps.tracker) throw new VideoError('BAD_OPTIONS', 'detecting every k-th frame needs a tracker to cover the frames between; pass one or set detectEveryFrames to 1');
+    if (!(opts.deadlineMs > 0)) throw new VideoError('BAD_OPTIONS', `deadlineMs must be > 0, got ${opts.deadlineMs}`);
+    this.masks = opts.masks;
+  }
+
+  /** Replaces the camera's privacy masks (from the mask editor); applies from the next frame. */
+  setMasks(masks: PrivacyMask[]): void {
+    this.masks = masks;
+  }
+
+  /**
+   * Anonymizes `frame` in place and returns it branded, or null when it was dropped (fail closed
+   * with `whenBehind: 'drop'`). The caller must not keep any other reference to the raw frame.
+   */
+  async process(frame: Frame, capturedAtMs: number): Promise<AnonymizedFrame | null> {
+    const expected = frame.format === 'rgb24' ? frame.width * frame.height * 3 : frame.width * frame.height * 1.5;
+    if (frame.data.length !== expected) throw new VideoError('BAD_FRAME', `frame ${frame.width}x${frame.height} ${frame.format} needs ${expected} bytes, got ${frame.data.length}`);
+    const index = this.frameIndex++;
+    this.stats.frames++;
+    let faces: FaceBox[] | undefined;
+    if (index % this.opts.detectEveryFrames === 0) {
+      faces = await this.detectWithDeadline(frame, index);
+    } else if (this.deps.tracker && index - this.lastGoodDetectionFrame <= this.opts.maxTrackedFrames) {
+      faces = this.deps.tracker.predict(index);
+    }
+    if (faces === undefined) {
+      this.stats.failClosed++;
+      if (this.opts.whenBehind === 'drop') {
+        this.stats.dropped++;
+        // The raw pixels are destroyed before the frame is let go, so nothing can leak them later.
+        frame.data.fill(0);
+        return null;
+      }
+      failClosed(frame, this.deps.kernels);
+      // Masks still apply: a fail-closed frame is blurred and also has its private areas filled.
+      anonymizeFrame(frame, [], this.masks, this.opts.anonymize, this.deps.kernels);
+      return markAnonymized(frame, 'fail-closed', 0, capturedAtMs);
+    }
+    const regions = anonymizeFrame(frame, faces, this.masks, this.opts.anonymize, this.deps.kernels);
+    return markAnonymized(frame, 'faces', regions.length, capturedAtMs);
+  }
+
+  private async detectWithDeadline(frame: Frame, index: number): Promise<FaceBox[] | undefined> {
+    if (this.detecting) {
+      // The detector is still busy with an earlier frame: this one cannot be looked at in time.
+      this.stats.detectionsLate++;
+      return undefined;
+    }
+    const t0 = this.deps.nowMs();
+    // The detector takes its downscaled copy synchronously inside detect() (only that small copy
+    // crosses to the detector's worker), so the frame may be anonymized in place right after.
+    const job = this.deps.detector.detect(frame).then((full) => {
+      this.stats.detections++;
+      this.stats.lastDetectMs = this.deps.nowMs() - t0;
+      this.deps.tracker?.update(full, index);
+      return full;
+    });
+    const settled = job.finally(() => {
+      if (this.detecting === settled) this.detecting = undefined;
+    });
+    this.detecting = settled;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), this.opts.deadlineMs);
+    });
+    try {
+      const r = await Promise.race([job, late]);
+      if (r === undefined) {
+        this.stats.detectionsLate++;
+        return undefined;
+      }
+      this.lastGoodDetectionFrame = index;
+      return r;
+    } catch (err) {
+      // A detector failure is the same as no detection: fail closed for this frame.
+      this.stats.detectorErrors++;
+      this.lastError = err instanceof Error ? err.message : String(err);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+      settled.catch(() => undefined);
+    }
+  }
+}
+
+function markAnonymized(frame: Frame, treatment: Treatment, faces: number, capturedAtMs: number): AnonymizedFrame {
+  return Object.assign(frame, { treatment, faces, capturedAtMs }) as unknown as AnonymizedFrame;
+}

@@ -1,0 +1,72 @@
+import type { VideoDb } from './video-db';
+
+/** One closed segment to anchor (the chain's `anchor-media` MediaSegment plus where it came from). */
+export interface MediaAnchorItem {
+  cameraId: string;
+  /** 0x-prefixed SHA-256 of the file, as main/chain's `MediaSegment.sha256`. */
+  sha256: string;
+  /** CIDv1 raw sha2-256 of the same bytes. */
+  cid: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** Where a batch ended up on the chain. */
+export interface AnchorReceipt {
+  height: number;
+  /** Transaction hash (0x…). */
+  tx: string;
+  /** Block time. */
+  timeMs: number;
+}
+
+/**
+ * Puts segment hashes on the ledger. The real one signs the chain's `anchor-media` transaction
+ * (`TxBuilder.anchorMedia(nonce, { franchiseId, cameraId, segments })` in main/chain/tx.ts) with
+ * the store's wallet key, submits it, and resolves when it is in a committed block. All the
+ * items of one call have the same camera.
+ */
+export interface MediaAnchorer {
+  anchor(cameraId: string, items: MediaAnchorItem[]): Promise<AnchorReceipt>;
+}
+
+/** Options of {@link anchorPending}. */
+export interface AnchorBatchOptions {
+  /** At most this many segments per transaction. */
+  maxBatch: number;
+}
+
+/**
+ * Anchors every segment not yet anchored, one batch per camera (oldest first), and records each
+ * receipt in the index. A failing batch is left for the next round and reported.
+ *
+ * @returns how many segments were anchored, and the errors of batches that failed
+ */
+export async function anchorPending(db: VideoDb, anchorer: MediaAnchorer, opts: AnchorBatchOptions): Promise<{ anchored: number; errors: string[] }> {
+  const rows = db.unanchored(opts.maxBatch * 16);
+  const byCamera = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const list = byCamera.get(r.cameraId) ?? [];
+    if (list.length < opts.maxBatch) list.push(r);
+    byCamera.set(r.cameraId, list);
+  }
+  let anchored = 0;
+  const errors: string[] = [];
+  for (const [cameraId, list] of byCamera) {
+    // Identical files (e.g. two black segments) would repeat a hash in one batch, which the chain refuses.
+    const seen = new Set<string>();
+    const batch = list.filter((r) => (seen.has(r.sha256) ? false : (seen.add(r.sha256), true)));
+    try {
+      const receipt = await anchorer.anchor(
+        cameraId,
+        batch.map((r) => ({ cameraId, sha256: `0x${r.sha256}`, cid: r.cid, startMs: r.startMs, endMs: r.endMs })),
+      );
+      const hashes = new Set(batch.map((r) => r.sha256));
+      db.markAnchored(list.filter((r) => hashes.has(r.sha256)).map((r) => r.id), receipt);
+      anchored += list.length;
+    } catch (err) {
+      errors.push(`camera ${cameraId}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return { anchored, errors };
+}
