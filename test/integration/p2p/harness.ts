@@ -1,10 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
-import { appRoot } from '../../../main/app/paths';
 import { stopChild } from '../../helpers/netns';
 import type { PeerConfig } from './peer';
 
@@ -15,25 +11,6 @@ export interface Received {
   from: string;
   sentAtMs: number;
   atMs: number;
-}
-
-/** Bundles the test peer into test/.tmp (esbuild, packages stay external) and returns its path. */
-export async function bundlePeer(): Promise<string> {
-  const dir = join(appRoot(), 'test', '.tmp');
-  mkdirSync(dir, { recursive: true });
-  const outfile = join(dir, 'p2p-peer.mjs');
-  await build({
-    entryPoints: [join(appRoot(), 'test', 'integration', 'p2p', 'peer-main.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    packages: 'external',
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  return outfile;
 }
 
 /** One test peer process, driven over its stdio. */
@@ -102,9 +79,17 @@ export class PeerProc {
   }
 }
 
-/** Starts a test peer with `spawnFn` (plain node, or inside a namespace) and waits for it to listen. */
-export async function startPeer(name: string, bundle: string, cfg: PeerConfig, spawnFn: (cmd: string, args: string[]) => ChildProcess = (c, a) => spawn(c, a, { stdio: ['pipe', 'pipe', 'pipe'] })): Promise<PeerProc> {
-  const p = new PeerProc(name, spawnFn(process.execPath, [bundle, JSON.stringify(cfg)]));
+/**
+ * Starts a test peer (`node ...entry '<cfg JSON>'`) with `spawnFn` (plain node, or inside a
+ * namespace) and waits until it listens. `entry` is the bundled peer-main, or a bench script and `--peer`.
+ */
+export async function startPeer(
+  name: string,
+  entry: string | string[],
+  cfg: PeerConfig,
+  spawnFn: (cmd: string, args: string[]) => ChildProcess = (c, a) => spawn(c, a, { stdio: ['pipe', 'pipe', 'pipe'] }),
+): Promise<PeerProc> {
+  const p = new PeerProc(name, spawnFn(process.execPath, [...(Array.isArray(entry) ? entry : [entry]), JSON.stringify(cfg)]));
   await p.ready;
   return p;
 }

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeerView } from '../../../main/p2p/types';
 import { createNetns, netnsSupport, type Netns } from '../../helpers/netns';
 import { waitFor } from '../../unit/p2p/wait';
-import { bundlePeer, startPeer, type PeerProc } from './harness';
+import { bundlePeer } from './bundle';
+import { startPeer, type PeerProc } from './harness';
 import type { PeerConfig } from './peer';
 
 // Real processes inside one fresh user+network namespace (only `lo`, multicast on): they find each
