@@ -10,4 +10,5 @@ export interface CommandModule {
 export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   start: () => import('./start'),
   bench: () => import('./bench'),
+  wallet: () => import('./wallet'),
 };

@@ -1,0 +1,244 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { AppError } from '../common/errors';
+import { workerPath } from '../app/paths';
+import { WalletError } from '../wallet/errors';
+import { WorkerKdfRunner } from '../wallet/kdf-runner';
+import { type ScryptParams } from '../wallet/kdf';
+import type { WalletLedger } from '../wallet/ledger';
+import { chainTransferCodec } from '../wallet/signer';
+import { WalletService } from '../wallet/wallet-service';
+import { parseFlags } from './args';
+
+export const summary = 'the store wallet: wallet create|import|address|balance|send|export-keystore|import-keystore --data-dir D';
+
+const USAGE = `Usage: bin/hotpot wallet <command> --data-dir D [options]
+
+  create           [--words 12|24]            new wallet; prints the recovery phrase ONCE on stdout
+  import           [--accounts N]             recovery phrase on stdin
+  address          [--index N]                EIP-55 address of account N (default 0)
+  balance          [--index N | --address A]  balance in base units
+  send             --to A --amount X [--index N] [--fee F]
+  export-keystore  (--index N | --address A) [--out FILE]   Web3 v3 JSON (stdout without --out)
+  import-keystore  --file F [--label L]       add one key from a Web3 v3 JSON file
+
+Environment (never flags, so secrets stay out of shell history and process lists):
+  HOTPOT_PASSWORD           the wallet password (at least 8 characters for a new wallet)
+  HOTPOT_BIP39_PASSPHRASE   the optional BIP39 passphrase (import; and unlock of such a wallet)
+  HOTPOT_KEYSTORE_PASSWORD  the password of the Web3 keystore file being imported or exported
+Exit codes: 0 done, 1 the wallet refused (message on stderr, e.g. a wrong password), 2 bad usage, 3 the ledger is not reachable.
+`;
+
+/** Where the CLI gets a ledger for balance/send. None in a separate process yet: see the report of issue 5. */
+export type CliLedgerFactory = (dataDir: string) => WalletLedger | undefined;
+let ledgerFactory: CliLedgerFactory = () => undefined;
+
+/** Lets the node driver plug in a ledger client (e.g. over the running node's API) for `balance` and `send`. */
+export function setCliLedgerFactory(f: CliLedgerFactory): void {
+  ledgerFactory = f;
+}
+
+/** `bin/hotpot wallet …`. Returns the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (!sub || sub === '--help' || sub === 'help') {
+    process.stdout.write(USAGE);
+    return sub ? 0 : 2;
+  }
+  try {
+    return await dispatch(sub, rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`hotpot wallet ${sub}: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof WalletError && err.code === 'LEDGER_UNAVAILABLE') {
+      process.stderr.write(`hotpot wallet ${sub}: ${err.message}\n`);
+      return 3;
+    }
+    if (err instanceof AppError) {
+      process.stderr.write(`hotpot wallet ${sub}: ${err.message} [${err.code}]\n`);
+      return err.code === 'BAD_FLAG' ? 2 : 1;
+    }
+    throw err;
+  }
+}
+
+class UsageError extends Error {}
+
+const COMMON = { 'data-dir': { type: 'string' } } as const;
+
+async function dispatch(sub: string, argv: string[]): Promise<number> {
+  switch (sub) {
+    case 'create': {
+      const { values } = parseFlags(argv, { ...COMMON, words: { type: 'string', default: '12' } }, 'wallet create');
+      const words = Number(values.words);
+      if (words !== 12 && words !== 24) throw new UsageError(`--words must be 12 or 24, got ${values.words}`);
+      const wallet = open(values['data-dir']);
+      const { mnemonic, status } = await wallet.create({ words, password: env('HOTPOT_PASSWORD') });
+      process.stderr.write(
+        `Created a wallet in ${wallet.keystoreFile}.\nThe ${words}-word recovery phrase follows on stdout. It is shown this once: write it down on paper and keep it safe.\nAnyone with it controls the wallet; without it (and the password) nobody can restore it.\nAccount 0: ${status.accounts[0]?.address ?? '?'}\n`,
+      );
+      process.stdout.write(`${mnemonic}\n`);
+      return 0;
+    }
+    case 'import': {
+      const { values } = parseFlags(argv, { ...COMMON, accounts: { type: 'string', default: '1' } }, 'wallet import');
+      const accounts = positiveInt(values.accounts, '--accounts');
+      const wallet = open(values['data-dir']);
+      if (process.stdin.isTTY) process.stderr.write('Type or paste the recovery phrase, then press Enter and Ctrl-D:\n');
+      const mnemonic = await readStdin();
+      const passphrase = process.env['HOTPOT_BIP39_PASSPHRASE'] ?? '';
+      const status = await wallet.importMnemonic({ mnemonic, passphrase, password: env('HOTPOT_PASSWORD'), accounts });
+      process.stderr.write(`Imported the wallet into ${wallet.keystoreFile}${passphrase ? ' (with a BIP39 passphrase: you will need it again to unlock)' : ''}.\n`);
+      for (const a of status.accounts) process.stdout.write(`${a.index}\t${a.address}\n`);
+      return 0;
+    }
+    case 'address': {
+      const { values } = parseFlags(argv, { ...COMMON, index: { type: 'string', default: '0' } }, 'wallet address');
+      const wallet = await unlocked(values['data-dir']);
+      process.stdout.write(`${await wallet.addressAt(nonNegativeInt(values.index, '--index'))}\n`);
+      return 0;
+    }
+    case 'balance': {
+      const { values } = parseFlags(argv, { ...COMMON, index: { type: 'string' }, address: { type: 'string' } }, 'wallet balance');
+      const dataDir = dataDirOf(values['data-dir']);
+      const wallet = open(dataDir, requireLedger(dataDir));
+      const address = values.address ?? (await (await unlocked(dataDir, wallet)).addressAt(nonNegativeInt(values.index ?? '0', '--index')));
+      process.stdout.write(`${(await wallet.balance(address)).toString()}\n`);
+      return 0;
+    }
+    case 'send': {
+      const { values } = parseFlags(argv, { ...COMMON, to: { type: 'string' }, amount: { type: 'string' }, fee: { type: 'string' }, index: { type: 'string', default: '0' } }, 'wallet send');
+      if (!values.to || !values.amount) throw new UsageError('--to and --amount are required');
+      const dataDir = dataDirOf(values['data-dir']);
+      const wallet = await unlocked(dataDir, open(dataDir, requireLedger(dataDir)));
+      const from = await wallet.addressAt(nonNegativeInt(values.index, '--index'));
+      const p = await wallet.previewSend({ from, to: values.to, amount: bigintOf(values.amount, '--amount'), ...(values.fee ? { fee: bigintOf(values.fee, '--fee') } : {}) });
+      process.stderr.write(`Sending ${p.amount} from ${from} to ${values.to} (fee ${p.fee}, nonce ${p.nonce}, total ${p.total}, chain ${p.chainId})\n`);
+      const { txHash } = await wallet.send({ previewId: p.previewId });
+      process.stdout.write(`${txHash}\n`);
+      return 0;
+    }
+    case 'export-keystore': {
+      const { values } = parseFlags(argv, { ...COMMON, index: { type: 'string' }, address: { type: 'string' }, out: { type: 'string' } }, 'wallet export-keystore');
+      const dataDir = dataDirOf(values['data-dir']);
+      const wallet = open(dataDir);
+      const exportPassword = env('HOTPOT_KEYSTORE_PASSWORD');
+      let address = values.address;
+      if (!address) {
+        const index = nonNegativeInt(values.index ?? '0', '--index');
+        address = (await unlocked(dataDir, wallet)).accounts().find((a) => a.type === 'hd' && a.index === index)?.address;
+        if (!address) throw new WalletError('UNKNOWN_ACCOUNT', `account ${index} is not in the wallet yet; run "wallet address --index ${index}" first`);
+      }
+      if (values.out && existsSync(values.out)) throw new UsageError(`${values.out} exists; choose another --out (nothing was written)`);
+      const json = await wallet.exportWeb3Keystore({ address, password: env('HOTPOT_PASSWORD'), exportPassword, passphrase: process.env['HOTPOT_BIP39_PASSPHRASE'] ?? '' });
+      if (values.out) {
+        writeFileSync(values.out, `${json}\n`, { mode: 0o600, flag: 'wx' });
+        process.stderr.write(`Wrote the Web3 keystore of ${address} to ${resolve(values.out)} (encrypted with HOTPOT_KEYSTORE_PASSWORD).\n`);
+      } else {
+        process.stdout.write(`${json}\n`);
+      }
+      return 0;
+    }
+    case 'import-keystore': {
+      const { values } = parseFlags(argv, { ...COMMON, file: { type: 'string' }, label: { type: 'string' } }, 'wallet import-keystore');
+      if (!values.file) throw new UsageError('--file is required');
+      const dataDir = dataDirOf(values['data-dir']);
+      let json: string;
+      try {
+        json = readFileSync(values.file, 'utf8');
+      } catch (err) {
+        throw new UsageError(`cannot read ${values.file}: ${(err as Error).message}`);
+      }
+      const wallet = open(dataDir);
+      const password = env('HOTPOT_PASSWORD');
+      if (wallet.status().state !== 'none') await unlocked(dataDir, wallet);
+      const acct = await wallet.importWeb3Keystore({ json, filePassword: env('HOTPOT_KEYSTORE_PASSWORD'), password, ...(values.label ? { label: values.label } : {}) });
+      process.stdout.write(`${acct.address}\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${sub}" (known: create, import, address, balance, send, export-keystore, import-keystore)`);
+  }
+}
+
+function requireLedger(dataDir: string): WalletLedger {
+  const ledger = ledgerFactory(dataDir);
+  if (!ledger) {
+    throw new WalletError('LEDGER_UNAVAILABLE', 'the ledger is not reachable from the command line yet (balance and send need the node\'s ledger query service, which this build does not wire to the CLI); use the Tokens page of the running node');
+  }
+  return ledger;
+}
+
+function dataDirOf(dir: string | undefined): string {
+  if (!dir) throw new UsageError('--data-dir is required');
+  return dir;
+}
+
+function open(dir: string | undefined, ledger?: WalletLedger): WalletService {
+  const dataDir = dataDirOf(dir);
+  const kdf = testKdf();
+  return new WalletService(
+    { dataDir, ...(kdf ? { kdf, allowWeakKdf: true } : {}) },
+    {
+      kdf: new WorkerKdfRunner({ workerFile: () => workerPath('kdf') }),
+      random: (n) => new Uint8Array(randomBytes(n)),
+      now: Date.now,
+      timers: { setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+      tx: chainTransferCodec,
+      ...(ledger ? { ledger } : {}),
+    },
+  );
+}
+
+async function unlocked(dir: string | undefined, wallet = open(dir)): Promise<WalletService> {
+  if (!wallet.isUnlocked()) await wallet.unlock({ password: env('HOTPOT_PASSWORD'), passphrase: process.env['HOTPOT_BIP39_PASSPHRASE'] ?? '' });
+  return wallet;
+}
+
+/** Tests only: HOTPOT_TEST_SCRYPT_N lowers the scrypt cost of keystores this process writes (with a warning). */
+function testKdf(): ScryptParams | undefined {
+  const n = process.env['HOTPOT_TEST_SCRYPT_N'];
+  if (!n) return undefined;
+  process.stderr.write(`WARNING: HOTPOT_TEST_SCRYPT_N=${n} weakens the keystore's scrypt cost; it is for tests only\n`);
+  return { N: Number(n), r: 8, p: 1 };
+}
+
+function env(name: string): string {
+  const v = process.env[name];
+  if (v === undefined || v === '') throw new UsageError(`set ${name} in the environment (secrets are never taken from flags)`);
+  return v;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const c of process.stdin) {
+    const b = c as Buffer;
+    bytes += b.length;
+    if (bytes > 4096) throw new UsageError('stdin is longer than any recovery phrase (4 KiB); pass only the phrase');
+    chunks.push(b);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  for (const c of chunks) c.fill(0);
+  if (!text.trim()) throw new UsageError('no recovery phrase on stdin');
+  return text;
+}
+
+function nonNegativeInt(s: string, flag: string): number {
+  if (!/^\d{1,10}$/.test(s) || Number(s) > 0x7fffffff) throw new UsageError(`${flag} must be a whole number from 0 to 2147483647, got ${JSON.stringify(s)}`);
+  return Number(s);
+}
+
+function positiveInt(s: string, flag: string): number {
+  const n = nonNegativeInt(s, flag);
+  if (n < 1) throw new UsageError(`${flag} must be at least 1`);
+  return n;
+}
+
+function bigintOf(s: string, flag: string): bigint {
+  if (!/^(0|[1-9]\d{0,37})$/.test(s)) throw new UsageError(`${flag} must be a whole number of base units, got ${JSON.stringify(s)}`);
+  return BigInt(s);
+}
