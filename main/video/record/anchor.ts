@@ -70,3 +70,39 @@ export async function anchorPending(db: VideoDb, anchorer: MediaAnchorer, opts: 
   }
   return { anchored, errors };
 }
+
+/** A signed ledger transaction as the chain module builds it (kept structural so this file stays light). */
+export interface SignedTx {
+  payload: { type: string };
+}
+
+/** What {@link ChainMediaAnchorer} needs from the chain side. */
+export interface ChainMediaAnchorerDeps<T extends SignedTx> {
+  franchiseId: string;
+  /** `TxBuilder.anchorMedia` of main/chain/tx.ts, bound to the store's key. */
+  build: (nonce: number, p: { franchiseId: string; cameraId: string; segments: Array<{ sha256: `0x${string}`; cid: string }> }) => T;
+  /** The sender's next nonce. */
+  nextNonce: () => Promise<number>;
+  /** Hash of a transaction (`txHash` of main/chain/tx.ts). */
+  hash: (tx: T) => string;
+  /** Submits to the mempool and resolves once the tx is in a committed block. */
+  submitAndWait: (tx: T) => Promise<{ height: number; timeMs: number }>;
+}
+
+/**
+ * The real anchorer: one `anchor-media` transaction per camera batch, signed by the store's key.
+ * The node composes it with the chain's TxBuilder, the wallet's nonce and the mempool.
+ */
+export class ChainMediaAnchorer<T extends SignedTx> implements MediaAnchorer {
+  constructor(private readonly deps: ChainMediaAnchorerDeps<T>) {}
+
+  async anchor(cameraId: string, items: MediaAnchorItem[]): Promise<AnchorReceipt> {
+    const tx = this.deps.build(await this.deps.nextNonce(), {
+      franchiseId: this.deps.franchiseId,
+      cameraId,
+      segments: items.map((i) => ({ sha256: i.sha256 as `0x${string}`, cid: i.cid })),
+    });
+    const { height, timeMs } = await this.deps.submitAndWait(tx);
+    return { height, tx: this.deps.hash(tx), timeMs };
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The cameras' part of the API contract. No camera password ever leaves the node (it goes in with
+ * `video.addCamera` and is stored sealed), and no picture crosses this edge that did not go through
+ * the anonymizer: live JPEGs, snapshots and recordings are all outputs of the privacy pipeline.
+ */
+import { z } from 'zod';
+import { type EventTable, type MethodTable, method } from './define';
+
+const Id = z.string().min(1).max(64);
+const Point = z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) });
+/** A privacy mask: a polygon in normalized frame coordinates. */
+export const PrivacyMaskSchema = z.object({ points: z.array(Point).min(3, 'a mask needs at least 3 points').max(64) });
+export const AnonymizeSchema = z.object({
+  replaceWith: z.enum(['blur', 'pixelate', 'solid']),
+  maskScale: z.number().min(1).max(3),
+  threshold: z.number().min(0).max(1),
+});
+
+const Stats = z.object({
+  frames: z.number(),
+  detections: z.number(),
+  detectionsLate: z.number(),
+  failClosed: z.number(),
+  dropped: z.number(),
+  lastDetectMs: z.number(),
+  detectorErrors: z.number(),
+  rawDropped: z.number(),
+});
+
+export const CameraView = z.object({
+  id: z.string(),
+  name: z.string(),
+  xaddr: z.string(),
+  username: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  fps: z.number(),
+  info: z.record(z.string(), z.string()),
+  masks: z.array(PrivacyMaskSchema),
+  anonymize: AnonymizeSchema,
+  state: z.enum(['online', 'offline', 'auth-failed', 'streaming', 'error', 'stopped']),
+  message: z.string(),
+  recording: z.enum(['off', 'on', 'disk-full', 'failed']),
+  recordingMessage: z.string(),
+  streaming: z.boolean(),
+  stats: Stats.nullable(),
+  lastFrameAtMs: z.number().nullable(),
+});
+export type CameraView = z.infer<typeof CameraView>;
+
+export const DiscoveredCamera = z.object({
+  urn: z.string(),
+  name: z.string(),
+  hardware: z.string(),
+  location: z.string(),
+  xaddrs: z.array(z.string()),
+  added: z.boolean(),
+});
+
+const Anchor = z.object({ height: z.number().int(), tx: z.string(), timeMs: z.number() }).nullable();
+export const RecordingView = z.object({
+  id: z.number().int(),
+  cameraId: z.string(),
+  file: z.string(),
+  startMs: z.number(),
+  endMs: z.number(),
+  bytes: z.number(),
+  frames: z.number(),
+  sha256: z.string(),
+  cid: z.string(),
+  anchor: Anchor,
+  anchorState: z.enum(['anchored', 'pending']),
+  deletedAtMs: z.number().nullable(),
+});
+export type RecordingView = z.infer<typeof RecordingView>;
+
+export const ConsentView = z.object({
+  id: z.number().int(),
+  cameraId: z.string(),
+  grantedBy: z.string(),
+  scope: z.string(),
+  startsMs: z.number(),
+  endsMs: z.number(),
+  note: z.string(),
+  createdAtMs: z.number(),
+  revokedAtMs: z.number().nullable(),
+});
+
+export const videoMethods = {
+  'video.cameras': method(z.object({}).strict(), z.array(CameraView)),
+  'video.discover': method(z.object({}).strict(), z.array(DiscoveredCamera)),
+  'video.addCamera': method(
+    z
+      .object({
+        address: z.string().trim().min(1, 'enter the camera address, e.g. 192.168.1.20').max(512),
+        name: z.string().trim().max(80).optional(),
+        username: z.string().max(128),
+        password: z.string().max(256),
+        profileToken: z.string().max(64).optional(),
+      })
+      .strict(),
+    CameraView,
+  ),
+  'video.removeCamera': method(z.object({ id: Id }).strict(), z.object({ ok: z.literal(true) })),
+  'video.configureCamera': method(
+    z.object({ id: Id, masks: z.array(PrivacyMaskSchema).max(32).optional(), anonymize: AnonymizeSchema.partial().optional(), recording: z.boolean().optional() }).strict(),
+    CameraView,
+  ),
+  /** An anonymized JPEG of the camera's next frame, base64. */
+  'video.snapshot': method(z.object({ id: Id }).strict(), z.object({ jpegBase64: z.string() })),
+  /** The latest anonymized live JPEG (base64), or null before the first one. */
+  'video.live': method(z.object({ id: Id }).strict(), z.object({ jpegBase64: z.string().nullable() })),
+  'video.recordings': method(
+    z.object({ cameraId: Id.optional(), limit: z.number().int().min(1).max(500).default(100), beforeMs: z.number().optional() }).strict(),
+    z.array(RecordingView),
+  ),
+  'video.verifyRecording': method(z.object({ id: z.number().int().min(1) }).strict(), z.object({ recording: RecordingView, fileMatches: z.boolean(), sha256: z.string().nullable() })),
+  'video.consents': method(z.object({ cameraId: Id.optional() }).strict(), z.array(ConsentView)),
+  'video.addConsent': method(
+    z
+      .object({
+        cameraId: Id,
+        grantedBy: z.string().trim().min(1, 'say who consented').max(200),
+        scope: z.string().trim().min(1, 'say what was consented to, e.g. "live stream on Twitch"').max(500),
+        startsMs: z.number().int(),
+        endsMs: z.number().int(),
+        note: z.string().max(1000).optional(),
+      })
+      .strict(),
+    ConsentView,
+  ),
+  'video.revokeConsent': method(z.object({ id: z.number().int().min(1) }).strict(), z.object({ ok: z.literal(true) })),
+  'video.startStream': method(
+    z.object({ cameraId: Id, url: z.string().min(1).max(2048), bitrateKbps: z.number().int().min(200).max(20000).optional() }).strict(),
+    z.object({ consentId: z.number().int(), endsMs: z.number() }),
+  ),
+  'video.stopStream': method(z.object({ cameraId: Id }).strict(), z.object({ ok: z.literal(true) })),
+} satisfies MethodTable;
+
+export const videoEvents = {
+  'video.status': z.object({ cameras: z.array(CameraView) }),
+  /** An anonymized live JPEG of one camera (low rate, small size). */
+  'video.live': z.object({ cameraId: z.string(), atMs: z.number(), jpegBase64: z.string() }),
+} satisfies EventTable;
