@@ -60,3 +60,26 @@ export function runInNetns(script: string, args: string[] = [], timeoutMs = 60_0
     });
   });
 }
+
+/**
+ * Runs a bundled script in a new user + mount (+ network) namespace with a tiny tmpfs mounted on
+ * `dir` (e.g. `2m`), so a full disk (ENOSPC) can be produced without root on the host. The
+ * tmpfs disappears with the namespace, so the script reports what it saw on stdout.
+ */
+export function runWithTinyDisk(script: string, dir: string, size: string, args: string[] = [], timeoutMs = 120_000): Promise<NetnsRun> {
+  return new Promise((resolve, reject) => {
+    mkdirSync(dir, { recursive: true });
+    const setup = `mount -t tmpfs -o size=${size} tmpfs "${dir}" && ${NETNS_SETUP}`;
+    const child = spawn('unshare', ['-rmn', 'sh', '-c', `${setup} && exec "$0" "$@"`, process.execPath, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,123 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkSegmentCid } from '../../../../main/chain/tx';
+import { openDatabase } from '../../../../main/store/db';
+import { anchorPending, type MediaAnchorer } from '../../../../main/video/record/anchor';
+import { cidOfSha256, hashFile, sha256OfCid } from '../../../../main/video/record/hash';
+import { applyRetention } from '../../../../main/video/record/retention';
+import { VIDEO_MIGRATIONS, VideoDb } from '../../../../main/video/record/video-db';
+import { bundleEntry, REPO_ROOT, runWithTinyDisk } from '../../../helpers/onvif-sim/bundle';
+
+const tmp = mkdtempSync(join(tmpdir(), 'hotpot-rec-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('segment hashes', () => {
+  it('gives the well-known CIDv1 of empty content and of "hello world" (ipfs add --cid-version 1 --raw-leaves)', async () => {
+    writeFileSync(join(tmp, 'empty'), '');
+    writeFileSync(join(tmp, 'hello'), 'hello world');
+    const e = await hashFile(join(tmp, 'empty'));
+    expect(e.sha256Hex).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(e.cid).toBe('bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku');
+    const h = await hashFile(join(tmp, 'hello'));
+    expect(h.cid).toBe('bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e');
+  });
+
+  it('every CID is accepted by the chain’s anchor-media check and carries its SHA-256', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 4096 }), (bytes) => {
+        const d = sha256(bytes);
+        const cid = cidOfSha256(d);
+        expect(() => checkSegmentCid({ sha256: `0x${bytesToHex(d)}`, cid })).not.toThrow();
+        expect(sha256OfCid(cid)).toEqual(d);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('recordings index, retention and anchoring (real SQLite)', () => {
+  const db = openDatabase(join(tmp, 'node.db'), { synchronous: 'NORMAL', migrations: VIDEO_MIGRATIONS });
+  const vdb = new VideoDb(db);
+  const dir = join(tmp, 'recordings');
+  mkdirSync(dir, { recursive: true });
+  const add = (cameraId: string, startMs: number, content: string): number => {
+    const path = join(dir, `${cameraId}-${startMs}.mp4`);
+    writeFileSync(path, content);
+    const d = sha256(new TextEncoder().encode(content));
+    return vdb.addRecording({ cameraId, path, startMs, endMs: startMs + 60_000, bytes: content.length, frames: 600, sha256: bytesToHex(d), cid: cidOfSha256(d) });
+  };
+
+  it('anchors pending segments in one batch per camera and records the receipts; a failing batch stays pending', async () => {
+    add('a', 1000, 'a1');
+    add('a', 2000, 'a2');
+    add('b', 1500, 'b1');
+    const calls: Array<{ cameraId: string; n: number }> = [];
+    let height = 10;
+    const anchorer: MediaAnchorer = {
+      anchor: async (cameraId, items) => {
+        for (const i of items) checkSegmentCid({ sha256: i.sha256 as `0x${string}`, cid: i.cid });
+        if (cameraId === 'b') throw new Error('mempool full');
+        calls.push({ cameraId, n: items.length });
+        return { height: ++height, tx: `0x${'ab'.repeat(32)}`, timeMs: 5000 };
+      },
+    };
+    const r = await anchorPending(vdb, anchorer, { maxBatch: 10 });
+    expect(r.anchored).toBe(2);
+    expect(r.errors).toEqual(['camera b: mempool full']);
+    expect(calls).toEqual([{ cameraId: 'a', n: 2 }]);
+    expect(vdb.recordings({ cameraId: 'a', limit: 10 }).every((x) => x.anchor?.height === 11)).toBe(true);
+    expect(vdb.unanchored(10).map((x) => x.cameraId)).toEqual(['b']);
+  });
+
+  it('deletes by age, then oldest-first until enough space is free; index rows stay for verification', () => {
+    const now = 10_000_000;
+    const old = add('c', now - 5 * 86_400_000, 'old');
+    const deletedByAge = applyRetention(vdb, { dir, maxAgeMs: 86_400_000, minFreeBytes: 50 }, now, () => 100);
+    expect(deletedByAge).toContain(old);
+    expect(readdirSync(dir)).not.toContain(`c-${now - 5 * 86_400_000}.mp4`);
+    // Low on space: the oldest go first, one at a time, until the free space is back (after 2 deletions here).
+    const liveBefore = vdb.oldestRecordings(10);
+    let calls = 0;
+    const deleted = applyRetention(vdb, { dir, maxAgeMs: 1e12, minFreeBytes: 50 }, now, () => (calls++ < 2 ? 10 : 100));
+    expect(deleted).toEqual(liveBefore.slice(0, 2).map((r) => r.id));
+    expect(vdb.oldestRecordings(10).map((r) => r.id)).toEqual(liveBefore.slice(2).map((r) => r.id));
+    expect(vdb.recordingsBySha256(bytesToHex(sha256(new TextEncoder().encode('old'))))[0]?.deletedAtMs).toBe(now);
+  });
+});
+
+describe('recorder on a full disk (2 MB tmpfs in a private mount namespace)', () => {
+  it('reports DISK_FULL, leaves no partial file, keeps running, and resumes when space is freed', async () => {
+    const script = await bundleEntry(join(REPO_ROOT, 'test/unit/video/record/disk-full-script.ts'), 'disk-full-script.mjs');
+    const detector = await bundleEntry(join(REPO_ROOT, 'main/video/detect/detector.worker.ts'), 'detector.worker.mjs');
+    const mnt = join(tmp, 'tiny');
+    const run = await runWithTinyDisk(script, mnt, '2m', [mnt, detector]);
+    expect(run.code, run.stderr).toBe(0);
+    const r = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
+      errorsWhileFull: number;
+      errors: Array<{ code: string; message: string }>;
+      firstSegments: number;
+      resumedSegments: number;
+      afterFull: Array<{ f: string; bytes: number }>;
+      final: string[];
+      partsSeen: number;
+    };
+    expect(r.errorsWhileFull).toBeGreaterThan(0);
+    expect(r.errors[0]!.code).toBe('DISK_FULL');
+    expect(r.errors[0]!.message).toMatch(/No space left|bytes free/);
+    expect(r.partsSeen).toBeGreaterThan(0); // segments really were in progress…
+    expect(r.afterFull.filter((x) => x.f.endsWith('.part'))).toEqual([]); // …and none stayed partial
+    expect(r.final.filter((f) => f.endsWith('.part'))).toEqual([]);
+    expect(r.resumedSegments).toBeGreaterThan(0);
+  });
+});
+
+it('ffmpeg is Debian’s and has libx264 (recording needs it)', () => {
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-encoders'], { encoding: 'utf8' });
+  expect(r.stdout).toMatch(/libx264/);
+});
