@@ -4,7 +4,7 @@
  */
 import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { scrypt } from '@noble/hashes/scrypt.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { WalletError } from './errors';
 
 /** scrypt parameters as stored in a keystore. */
@@ -23,7 +23,9 @@ export const MIN_SCRYPT_N = 2 ** 17;
 /** One derivation. Passwords and salts are raw bytes. */
 export type KdfRequest =
   | { alg: 'scrypt'; password: Uint8Array; salt: Uint8Array; N: number; r: number; p: number; dkLen: number }
-  | { alg: 'pbkdf2-sha256'; password: Uint8Array; salt: Uint8Array; c: number; dkLen: number };
+  | { alg: 'pbkdf2-sha256'; password: Uint8Array; salt: Uint8Array; c: number; dkLen: number }
+  /** BIP39 mnemonic → seed (PBKDF2-HMAC-SHA512, 2048 rounds): tens of ms in JS, so it runs in the worker too. */
+  | { alg: 'pbkdf2-sha512'; password: Uint8Array; salt: Uint8Array; c: number; dkLen: number };
 
 /** Runs derivations somewhere other than the caller's thread. All-async so it can live in a worker. */
 export interface KdfRunner {
@@ -58,7 +60,7 @@ export function computeKdf(req: KdfRequest): Uint8Array {
   if (req.alg === 'scrypt') {
     return scrypt(req.password, req.salt, { N: req.N, r: req.r, p: req.p, dkLen: req.dkLen, maxmem: MAX_SCRYPT_MEMORY_BYTES + 2 ** 20 });
   }
-  return pbkdf2(sha256, req.password, req.salt, { c: req.c, dkLen: req.dkLen });
+  return pbkdf2(req.alg === 'pbkdf2-sha512' ? sha512 : sha256, req.password, req.salt, { c: req.c, dkLen: req.dkLen });
 }
 
 /** UTF-8 bytes of a wallet password, NFKC-normalized so the same typed text always opens the wallet. */

@@ -8,6 +8,7 @@ import { wordlist } from '@scure/bip39/wordlists/english.js';
 import type { Address } from '../chain/types';
 import { privateKeyToAddress } from './address';
 import { WalletError } from './errors';
+import type { KdfRequest } from './kdf';
 
 /** Word counts a new wallet may have. */
 export type MnemonicWords = 12 | 24;
@@ -68,6 +69,15 @@ export function mnemonicFromEntropy(entropy: Uint8Array): string {
 /** The 64-byte BIP39 seed (PBKDF2-HMAC-SHA512, 2048 rounds; a few ms) of a phrase and optional passphrase. */
 export function seedFromMnemonic(mnemonic: string, passphrase = ''): Uint8Array {
   return mnemonicToSeedSync(mnemonic, passphrase);
+}
+
+/**
+ * The same seed as {@link seedFromMnemonic}, as a request for the KDF worker (BIP39: PBKDF2-HMAC-SHA512,
+ * 2048 rounds, password = NFKD phrase, salt = "mnemonic" + NFKD passphrase), so unlock never blocks the main loop.
+ */
+export function bip39SeedRequest(mnemonic: string, passphrase = ''): KdfRequest {
+  const enc = new TextEncoder();
+  return { alg: 'pbkdf2-sha512', password: enc.encode(mnemonic.normalize('NFKD')), salt: enc.encode(`mnemonic${passphrase}`.normalize('NFKD')), c: 2048, dkLen: 64 };
 }
 
 /** One derived account: its index, address, and (secret) private key. */

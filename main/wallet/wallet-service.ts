@@ -5,7 +5,7 @@ import { parseAddress, privateKeyToAddress, toChecksumAddress } from './address'
 import { historyToCsv } from './csv';
 import { WalletError } from './errors';
 import { DEFAULT_SCRYPT, type KdfRunner, MIN_SCRYPT_N, passwordBytes, type ScryptParams, checkKdfRequest } from './kdf';
-import { deriveAccount, entropyBytesFor, masterKey, mnemonicFromEntropy, type MnemonicWords, parseMnemonic, seedFromMnemonic } from './keys';
+import { bip39SeedRequest, deriveAccount, entropyBytesFor, masterKey, mnemonicFromEntropy, type MnemonicWords, parseMnemonic } from './keys';
 import { type KeystoreAccount, type KeystoreFile, keystoreKdfRequest, openKeystore, sealKeystore, type WalletSecrets } from './keystore';
 import { keystoreExists, keystorePath, readKeystoreFile, writeKeystoreFile } from './keystore-file';
 import type { LedgerHistoryPage, TransferTxCodec, WalletLedger } from './ledger';
@@ -225,7 +225,7 @@ export class WalletService {
       const ks = readKeystoreFile(this.file);
       const { derivedKey, secrets } = await this.open(ks, input.password);
       try {
-        const state = this.materialize(ks, derivedKey, secrets, input.passphrase ?? '');
+        const state = await this.materialize(ks, derivedKey, secrets, input.passphrase ?? '');
         this.wipe();
         this.unlocked = state;
       } catch (err) {
@@ -378,7 +378,7 @@ export class WalletService {
       const { derivedKey, secrets } = await this.open(ks, input.password);
       let state: Unlocked;
       try {
-        state = this.materialize(ks, derivedKey, secrets, input.passphrase ?? '');
+        state = await this.materialize(ks, derivedKey, secrets, input.passphrase ?? '');
       } catch (err) {
         derivedKey.fill(0);
         wipeSecrets(secrets);
@@ -491,7 +491,7 @@ export class WalletService {
 
   private async createFrom(input: { entropy: Uint8Array; passphrase: string; password: string; accountCount: number }): Promise<void> {
     const mnemonic = mnemonicFromEntropy(input.entropy);
-    const seed = seedFromMnemonic(mnemonic, input.passphrase);
+    const seed = await this.deps.kdf.derive(bip39SeedRequest(mnemonic, input.passphrase));
     const master = masterKey(seed);
     seed.fill(0);
     const accounts: KeystoreAccount[] = [];
@@ -512,7 +512,7 @@ export class WalletService {
     this.refuseIfExists();
     writeKeystoreFile(this.file, ks);
     this.wipe();
-    this.unlocked = this.materialize(ks, derivedKey, secrets, passphrase);
+    this.unlocked = await this.materialize(ks, derivedKey, secrets, passphrase);
     this.armIdleTimer();
     this.emit({ name: 'wallet.unlocked', payload: { autoLockAtMs: this.autoLockAtMs ?? 0 } });
   }
@@ -529,14 +529,14 @@ export class WalletService {
   }
 
   /** Derives every account's key and checks them against the clear list (this is where a wrong BIP39 passphrase shows). */
-  private materialize(ks: KeystoreFile, derivedKey: Uint8Array, secrets: WalletSecrets, passphrase: string): Unlocked {
+  private async materialize(ks: KeystoreFile, derivedKey: Uint8Array, secrets: WalletSecrets, passphrase: string): Promise<Unlocked> {
     const keys = new Map<Address, Uint8Array>();
     let master: HDKey | null = null;
     if (secrets.entropy) {
       if (ks.hasPassphrase && passphrase === '') {
         throw new WalletError('PASSPHRASE_REQUIRED', 'this wallet was made with a BIP39 passphrase; enter it too (it is not stored anywhere)');
       }
-      const seed = seedFromMnemonic(mnemonicFromEntropy(secrets.entropy), passphrase);
+      const seed = await this.deps.kdf.derive(bip39SeedRequest(mnemonicFromEntropy(secrets.entropy), passphrase));
       master = masterKey(seed);
       seed.fill(0);
       for (const a of ks.accounts) {

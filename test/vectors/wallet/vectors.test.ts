@@ -4,7 +4,7 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { parseAddress, privateKeyToAddress, toChecksumAddress } from '../../../main/wallet/address';
 import { computeKdf } from '../../../main/wallet/kdf';
-import { deriveAccount, masterKey, mnemonicFromEntropy, newMnemonic, parseMnemonic, seedFromMnemonic } from '../../../main/wallet/keys';
+import { bip39SeedRequest, deriveAccount, masterKey, mnemonicFromEntropy, newMnemonic, parseMnemonic, seedFromMnemonic } from '../../../main/wallet/keys';
 import { parseWeb3Keystore, web3Decrypt, web3KdfRequest } from '../../../main/wallet/web3-keystore';
 
 const load = <T>(name: string): T => JSON.parse(readFileSync(new URL(name, import.meta.url), 'utf8')) as T;
@@ -22,6 +22,8 @@ describe('BIP39 Trezor vectors (passphrase TREZOR)', () => {
       expect(bytesToHex(parsed.entropy)).toBe(entropy);
       const s = seedFromMnemonic(mnemonic, v.passphrase);
       expect(bytesToHex(s)).toBe(seed);
+      // The worker's form of the same derivation (what unlock uses) gives the same seed.
+      expect(bytesToHex(computeKdf(bip39SeedRequest(mnemonic, v.passphrase)))).toBe(seed);
       expect(masterKey(s).privateExtendedKey).toBe(xprv);
     });
   }
