@@ -42,9 +42,16 @@ export interface Netns {
   close(): Promise<void>;
 }
 
-/** Makes a fresh namespace (see the module comment). Throws with the reason when it cannot. */
-export async function createNetns(): Promise<Netns> {
-  const holder = spawn('unshare', ['-rn', 'sh', '-c', `${NETNS_SETUP} && echo ready && exec sleep 2147483647`], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Makes a fresh namespace (see the module comment). Throws with the reason when it cannot. With
+ * `parent`, the new network namespace is made inside the parent's user namespace, so the two can be
+ * joined with `veth` (a second LAN segment).
+ */
+export async function createNetns(parent?: Netns): Promise<Netns> {
+  const script = `${NETNS_SETUP} && echo ready && exec sleep 2147483647`;
+  const holder = parent
+    ? spawn('nsenter', ['-t', String(parent.pid), '-U', '--preserve-credentials', 'unshare', '-n', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('unshare', ['-rn', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   holder.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -91,4 +98,19 @@ export async function stopChild(c: ChildProcess, graceMs = 3_000): Promise<void>
   const t = setTimeout(() => c.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(t);
+}
+
+/**
+ * Joins two namespaces (of one user namespace) with a veth pair: `nameA` with `cidrA` in `a`,
+ * `nameB` with `cidrB` in `b`, both up with multicast on. Like plugging two machines into one switch port pair.
+ *
+ * @example await veth(mid, left, 'vl', 'vl0', '10.1.0.1/24', '10.1.0.2/24')
+ */
+export function veth(a: Netns, b: Netns, nameA: string, nameB: string, cidrA: string, cidrB: string): void {
+  a.sh(`ip link add ${nameA} type veth peer name ${nameB} netns ${b.pid} && ip addr add ${cidrA} dev ${nameA} && ip link set ${nameA} up multicast on`);
+  b.sh(`ip addr add ${cidrB} dev ${nameB} && ip link set ${nameB} up multicast on`);
+  // Node lists an interface only once it is running (has carrier), which takes a moment after "up".
+  const waitCarrier = (name: string) => `for i in $(seq 100); do ip -o link show ${name} | grep -q NO-CARRIER || exit 0; sleep 0.05; done; exit 1`;
+  a.sh(waitCarrier(nameA));
+  b.sh(waitCarrier(nameB));
 }

@@ -17,6 +17,8 @@ export interface Received {
 export class PeerProc {
   peerId = '';
   addrs: string[] = [];
+  /** The interfaces its mDNS answers on, as it reported at start. */
+  mdnsInterfaces: Array<{ name: string; address: string }> = [];
   readonly received: Received[] = [];
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -45,6 +47,7 @@ export class PeerProc {
       if (e.ev === 'ready') {
         this.peerId = e.peerId as string;
         this.addrs = e.addrs as string[];
+        this.mdnsInterfaces = (e.mdnsInterfaces as PeerProc['mdnsInterfaces'] | undefined) ?? [];
         onReady();
       } else if (e.ev === 'msg') {
         this.received.push(e as unknown as Received);
