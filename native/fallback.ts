@@ -15,6 +15,7 @@ export interface RawKernels {
   fillRects(data: Uint8Array, format: number, width: number, height: number, rects: Int32Array, r: number, g: number, b: number): void;
   fillPolygon(data: Uint8Array, format: number, width: number, height: number, points: Float64Array, r: number, g: number, b: number): void;
   downscaleRgb24(src: Uint8Array, sw: number, sh: number, dst: Uint8Array, dw: number, dh: number): void;
+  downscaleYuv420pToRgb24(src: Uint8Array, sw: number, sh: number, dst: Uint8Array, dw: number, dh: number): void;
   yuv420pToRgb24(src: Uint8Array, width: number, height: number, dst: Uint8Array): void;
   rgb24ToYuv420p(src: Uint8Array, width: number, height: number, dst: Uint8Array): void;
 }
@@ -212,42 +213,23 @@ export const jsKernels: RawKernels = {
     fillPolygonPlane(data, u + cw * chh, cw, chh, 1, points, 0.5, [yuv[2]]);
   },
   downscaleRgb24(src, sw, sh, dst, dw, dh) {
-    const xs = new Int32Array(dw + 1);
-    for (let x = 0; x <= dw; x++) xs[x] = Math.floor((x * sw) / dw);
-    const acc = new Uint32Array(dw * 3);
-    for (let y = 0; y < dh; y++) {
-      const sy0 = Math.floor((y * sh) / dh);
-      let sy1 = Math.floor(((y + 1) * sh) / dh);
-      if (sy1 <= sy0) sy1 = sy0 + 1;
-      acc.fill(0);
-      for (let sy = sy0; sy < sy1; sy++) {
-        const row = sy * sw * 3;
-        for (let x = 0; x < dw; x++) {
-          const sx0 = xs[x]!;
-          let sx1 = xs[x + 1]!;
-          if (sx1 <= sx0) sx1 = sx0 + 1;
-          let r = 0;
-          let g = 0;
-          let b = 0;
-          for (let sx = sx0; sx < sx1; sx++) {
-            const p = row + sx * 3;
-            r += src[p]!;
-            g += src[p + 1]!;
-            b += src[p + 2]!;
-          }
-          acc[x * 3] = acc[x * 3]! + r;
-          acc[x * 3 + 1] = acc[x * 3 + 1]! + g;
-          acc[x * 3 + 2] = acc[x * 3 + 2]! + b;
-        }
-      }
-      const out = y * dw * 3;
-      for (let x = 0; x < dw; x++) {
-        const sx0 = xs[x]!;
-        let sx1 = xs[x + 1]!;
-        if (sx1 <= sx0) sx1 = sx0 + 1;
-        const n = (sx1 - sx0) * (sy1 - sy0);
-        for (let c = 0; c < 3; c++) dst[out + x * 3 + c] = Math.floor((acc[x * 3 + c]! + (n >> 1)) / n);
-      }
+    downscalePlane(src, 0, sw, sh, 3, dst, 0, dw, dh);
+  },
+  downscaleYuv420pToRgb24(src, sw, sh, dst, dw, dh) {
+    const cw = (sw + 1) >> 1;
+    const chh = (sh + 1) >> 1;
+    const n = dw * dh;
+    const planes = new Uint8Array(n * 3);
+    downscalePlane(src, 0, sw, sh, 1, planes, 0, dw, dh);
+    downscalePlane(src, sw * sh, cw, chh, 1, planes, n, dw, dh);
+    downscalePlane(src, sw * sh + cw * chh, cw, chh, 1, planes, 2 * n, dw, dh);
+    for (let i = 0; i < n; i++) {
+      const c = 298 * (planes[i]! - 16);
+      const d = planes[n + i]! - 128;
+      const e = planes[2 * n + i]! - 128;
+      dst[i * 3] = clamp255((c + 409 * e + 128) >> 8);
+      dst[i * 3 + 1] = clamp255((c - 100 * d - 208 * e + 128) >> 8);
+      dst[i * 3 + 2] = clamp255((c + 516 * d + 128) >> 8);
     }
   },
   yuv420pToRgb24(src, width, height, dst) {
@@ -294,6 +276,40 @@ export const jsKernels: RawKernels = {
     }
   },
 };
+
+/** Area average of a plane with `ch` interleaved channels (see DownscalePlane in kernels.cc). */
+function downscalePlane(src: Uint8Array, so: number, sw: number, sh: number, ch: number, dst: Uint8Array, dOff: number, dw: number, dh: number): void {
+  const xs = new Int32Array(dw + 1);
+  for (let x = 0; x <= dw; x++) xs[x] = Math.floor((x * sw) / dw);
+  const acc = new Uint32Array(dw * ch);
+  for (let y = 0; y < dh; y++) {
+    const sy0 = Math.floor((y * sh) / dh);
+    let sy1 = Math.floor(((y + 1) * sh) / dh);
+    if (sy1 <= sy0) sy1 = sy0 + 1;
+    acc.fill(0);
+    for (let sy = sy0; sy < sy1; sy++) {
+      const row = so + sy * sw * ch;
+      for (let x = 0; x < dw; x++) {
+        const sx0 = xs[x]!;
+        let sx1 = xs[x + 1]!;
+        if (sx1 <= sx0) sx1 = sx0 + 1;
+        for (let c = 0; c < ch; c++) {
+          let v = 0;
+          for (let sx = sx0; sx < sx1; sx++) v += src[row + sx * ch + c]!;
+          acc[x * ch + c] = acc[x * ch + c]! + v;
+        }
+      }
+    }
+    const out = dOff + y * dw * ch;
+    for (let x = 0; x < dw; x++) {
+      const sx0 = xs[x]!;
+      let sx1 = xs[x + 1]!;
+      if (sx1 <= sx0) sx1 = sx0 + 1;
+      const n = (sx1 - sx0) * (sy1 - sy0);
+      for (let c = 0; c < ch; c++) dst[out + x * ch + c] = Math.floor((acc[x * ch + c]! + (n >> 1)) / n);
+    }
+  }
+}
 
 function clamp255(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;

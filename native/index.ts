@@ -167,6 +167,21 @@ export class FrameKernels {
     return { format: 'rgb24', width, height, data: dst };
   }
 
+  /**
+   * A downscaled rgb24 copy of an rgb24 or yuv420p frame (area average; yuv420p is averaged per
+   * plane and then converted, so the full-size frame is never converted).
+   */
+  downscaleToRgb24(frame: Frame, width: number, height: number): Frame {
+    if (frame.format === 'rgb24') return this.downscaleRgb24(frame, width, height);
+    checkFrame(frame);
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > frame.width || height > frame.height) {
+      throw new NativeError('BAD_ARGUMENT', `downscale target ${width}x${height} must be 1..${frame.width}x1..${frame.height}`);
+    }
+    const dst = new Uint8Array(width * height * 3);
+    this.raw.downscaleYuv420pToRgb24(frame.data, frame.width, frame.height, dst, width, height);
+    return { format: 'rgb24', width, height, data: dst };
+  }
+
   /** The frame as rgb24 (BT.601 limited range from yuv420p; the same object when it already is rgb24). */
   toRgb24(frame: Frame): Frame {
     checkFrame(frame);

@@ -11,4 +11,5 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   start: () => import('./start'),
   bench: () => import('./bench'),
   wallet: () => import('./wallet'),
+  video: () => import('./video'),
 };

@@ -127,6 +127,21 @@ Napi::Value DownscaleRgb24(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value DownscaleYuv420pToRgb24(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array src, dst;
+  int sw, sh, dw, dh;
+  if (!GetBytes(info, 0, &src) || !GetInt(info, 1, &sw) || !GetInt(info, 2, &sh) || !GetBytes(info, 3, &dst) ||
+      !GetInt(info, 4, &dw) || !GetInt(info, 5, &dh))
+    return info.Env().Undefined();
+  if (sw <= 0 || sh <= 0 || dw <= 0 || dh <= 0 || dw > sw || dh > sh ||
+      src.ByteLength() != hotpot::FrameBytes(hotpot::kYuv420p, sw, sh) || dst.ByteLength() != static_cast<size_t>(dw) * dh * 3) {
+    Fail(info.Env(), "hotpot_native: bad downscale sizes");
+    return info.Env().Undefined();
+  }
+  hotpot::DownscaleYuv420pToRgb24(src.Data(), sw, sh, dst.Data(), dw, dh);
+  return info.Env().Undefined();
+}
+
 template <bool kToRgb>
 Napi::Value Convert(const Napi::CallbackInfo& info) {
   Napi::Uint8Array src, dst;
@@ -149,6 +164,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("fillRects", Napi::Function::New(env, FillRects));
   exports.Set("fillPolygon", Napi::Function::New(env, FillPolygon));
   exports.Set("downscaleRgb24", Napi::Function::New(env, DownscaleRgb24));
+  exports.Set("downscaleYuv420pToRgb24", Napi::Function::New(env, DownscaleYuv420pToRgb24));
   exports.Set("yuv420pToRgb24", Napi::Function::New(env, Convert<true>));
   exports.Set("rgb24ToYuv420p", Napi::Function::New(env, Convert<false>));
   exports.Set("abiVersion", Napi::Number::New(env, 1));

@@ -216,38 +216,59 @@ void FillPolygon(uint8_t* data, int format, int width, int height, const double*
   FillPolygonPlane(u + static_cast<size_t>(cw) * chh, cw, chh, 1, points, pointCount, 0.5, &yuv[2]);
 }
 
-void DownscaleRgb24(const uint8_t* src, int sw, int sh, uint8_t* dst, int dw, int dh) {
+namespace {
+
+// Area average of a plane with `ch` interleaved channels: destination pixel (x, y) is the rounded
+// mean of source columns [x*sw/dw, (x+1)*sw/dw) and rows [y*sh/dh, (y+1)*sh/dh) (at least one each).
+void DownscalePlane(const uint8_t* src, int sw, int sh, int ch, uint8_t* dst, int dw, int dh) {
   std::vector<int> xs(dw + 1);
   for (int x = 0; x <= dw; x++) xs[x] = static_cast<int>(static_cast<int64_t>(x) * sw / dw);
-  std::vector<uint32_t> acc(static_cast<size_t>(dw) * 3);
+  std::vector<uint32_t> acc(static_cast<size_t>(dw) * ch);
   for (int y = 0; y < dh; y++) {
     const int sy0 = static_cast<int>(static_cast<int64_t>(y) * sh / dh);
     int sy1 = static_cast<int>(static_cast<int64_t>(y + 1) * sh / dh);
     if (sy1 <= sy0) sy1 = sy0 + 1;
     std::fill(acc.begin(), acc.end(), 0u);
     for (int sy = sy0; sy < sy1; sy++) {
-      const uint8_t* row = src + static_cast<size_t>(sy) * sw * 3;
+      const uint8_t* row = src + static_cast<size_t>(sy) * sw * ch;
       for (int x = 0; x < dw; x++) {
         int sx0 = xs[x], sx1 = xs[x + 1];
         if (sx1 <= sx0) sx1 = sx0 + 1;
-        uint32_t r = 0, g = 0, b = 0;
-        for (int sx = sx0; sx < sx1; sx++) {
-          r += row[sx * 3];
-          g += row[sx * 3 + 1];
-          b += row[sx * 3 + 2];
+        for (int c = 0; c < ch; c++) {
+          uint32_t v = 0;
+          for (int sx = sx0; sx < sx1; sx++) v += row[sx * ch + c];
+          acc[x * ch + c] += v;
         }
-        acc[x * 3] += r;
-        acc[x * 3 + 1] += g;
-        acc[x * 3 + 2] += b;
       }
     }
-    uint8_t* out = dst + static_cast<size_t>(y) * dw * 3;
+    uint8_t* out = dst + static_cast<size_t>(y) * dw * ch;
     for (int x = 0; x < dw; x++) {
       int sx0 = xs[x], sx1 = xs[x + 1];
       if (sx1 <= sx0) sx1 = sx0 + 1;
       const uint32_t n = static_cast<uint32_t>(sx1 - sx0) * (sy1 - sy0);
-      for (int c = 0; c < 3; c++) out[x * 3 + c] = static_cast<uint8_t>((acc[x * 3 + c] + (n >> 1)) / n);
+      for (int c = 0; c < ch; c++) out[x * ch + c] = static_cast<uint8_t>((acc[x * ch + c] + (n >> 1)) / n);
     }
+  }
+}
+
+}  // namespace
+
+void DownscaleRgb24(const uint8_t* src, int sw, int sh, uint8_t* dst, int dw, int dh) {
+  DownscalePlane(src, sw, sh, 3, dst, dw, dh);
+}
+
+void DownscaleYuv420pToRgb24(const uint8_t* src, int sw, int sh, uint8_t* dst, int dw, int dh) {
+  const int cw = ChromaW(sw), chh = ChromaH(sh);
+  const size_t n = static_cast<size_t>(dw) * dh;
+  std::vector<uint8_t> planes(n * 3);
+  DownscalePlane(src, sw, sh, 1, &planes[0], dw, dh);
+  DownscalePlane(src + static_cast<size_t>(sw) * sh, cw, chh, 1, &planes[n], dw, dh);
+  DownscalePlane(src + static_cast<size_t>(sw) * sh + static_cast<size_t>(cw) * chh, cw, chh, 1, &planes[2 * n], dw, dh);
+  for (size_t i = 0; i < n; i++) {
+    const int c = 298 * (planes[i] - 16), d = planes[n + i] - 128, e = planes[2 * n + i] - 128;
+    dst[i * 3] = static_cast<uint8_t>(Clamp255((c + 409 * e + 128) >> 8));
+    dst[i * 3 + 1] = static_cast<uint8_t>(Clamp255((c - 100 * d - 208 * e + 128) >> 8));
+    dst[i * 3 + 2] = static_cast<uint8_t>(Clamp255((c + 516 * d + 128) >> 8));
   }
 }
 

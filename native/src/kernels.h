@@ -32,6 +32,9 @@ void FillPolygon(uint8_t* data, int format, int width, int height, const double*
 /** Area-average downscale of a packed rgb24 image (each destination pixel averages its source box). */
 void DownscaleRgb24(const uint8_t* src, int sw, int sh, uint8_t* dst, int dw, int dh);
 
+/** Area-average downscale of a yuv420p frame straight to a small rgb24 image (the detector's input). */
+void DownscaleYuv420pToRgb24(const uint8_t* src, int sw, int sh, uint8_t* dst, int dw, int dh);
+
 /** BT.601 limited-range conversions. */
 void Yuv420pToRgb24(const uint8_t* src, int width, int height, uint8_t* dst);
 void Rgb24ToYuv420p(const uint8_t* src, int width, int height, uint8_t* dst);

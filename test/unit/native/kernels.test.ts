@@ -103,6 +103,7 @@ describe.skipIf(!native)('native and JavaScript kernels give identical bytes', (
         expect(Buffer.from(n.downscaleRgb24(f, dw, dh).data).equals(Buffer.from(jsFrameKernels.downscaleRgb24(f, dw, dh).data))).toBe(true);
         expect(Buffer.from(n.toYuv420p(f).data).equals(Buffer.from(jsFrameKernels.toYuv420p(f).data))).toBe(true);
         const y = randomFrame('yuv420p', p.width, p.height, p.seed);
+        expect(Buffer.from(n.downscaleToRgb24(y, dw, dh).data).equals(Buffer.from(jsFrameKernels.downscaleToRgb24(y, dw, dh).data))).toBe(true);
         expect(Buffer.from(n.toRgb24(y).data).equals(Buffer.from(jsFrameKernels.toRgb24(y).data))).toBe(true);
       }),
       { numRuns: 200 },
