@@ -21,8 +21,8 @@ import type { Address, Hex } from './types';
 const CURVE_N = secp256k1.Point.CURVE().n;
 const HALF_N = CURVE_N >> 1n;
 
-/** Length in bytes of a compressed public key. */
-export const PUBLIC_KEY_BYTES = 33;
+/** Length in bytes of a raw public key as transactions carry it: x ‖ y, the uncompressed key without 0x04. */
+export const RAW_PUBLIC_KEY_BYTES = 64;
 /** Length in bytes of a compact (r ‖ s) signature. */
 export const COMPACT_SIGNATURE_BYTES = 64;
 /** Length in bytes of a recoverable (r ‖ s ‖ v) signature. */
@@ -71,6 +71,21 @@ export function publicKeyToAddress(publicKey: Uint8Array): Address {
     throw new ChainError('BAD_KEY', `the public key is not a valid secp256k1 point (${publicKey.length} bytes)`, {}, { cause });
   }
   return toHex(keccak256(uncompressed.subarray(1)).subarray(12));
+}
+
+/**
+ * The raw 64-byte public key (x ‖ y) of a private key, as transactions carry it: its keccak gives the
+ * address directly, with no point decompression (which costs more than an OpenSSL verify).
+ */
+export function getRawPublicKey(privateKey: Uint8Array): Uint8Array {
+  assertPrivateKey(privateKey);
+  return secp256k1.getPublicKey(privateKey, false).subarray(1);
+}
+
+/** The address of a raw 64-byte public key: the last 20 bytes of its keccak-256. Does not check the point. */
+export function rawPublicKeyToAddress(rawPublicKey: Uint8Array): Address {
+  if (rawPublicKey.length !== 64) throw new ChainError('BAD_KEY', `expected a 64-byte raw public key, got ${rawPublicKey.length} bytes`);
+  return toHex(keccak256(rawPublicKey).subarray(12));
 }
 
 /** The address of a private key. */
@@ -190,12 +205,13 @@ export function recoverAddressHex(hash: Uint8Array, signature: Hex): Address {
 
 /**
  * Checks ECDSA signatures. The ledger calls it only with canonical (low-S, in-range) 64-byte
- * signatures and 33-byte compressed keys that are valid points, so every implementation must give
- * the same answer as `nobleVerifier` on those inputs. The node layer may inject a faster one (for
- * example OpenSSL through `node:crypto.verify('sha256', message, spkiKey, ieeeP1363Signature)`).
+ * signatures and 65-byte SEC1 uncompressed keys (0x04 ‖ x ‖ y); a key that is not a point on the
+ * curve must give false. Every implementation must give the same answer as `nobleVerifier`. The node
+ * layer may inject a faster one (OpenSSL through
+ * `node:crypto.verify('sha256', message, { key: spkiKey, dsaEncoding: 'ieee-p1363' }, signature)`).
  */
 export interface SignatureVerifier {
-  /** True iff `signature` (r ‖ s) is an ECDSA-SHA256 signature of `message` under `publicKey`. */
+  /** True iff `signature` (r ‖ s) is an ECDSA-SHA256 signature of `message` under `publicKey` (65 bytes, 0x04 ‖ x ‖ y). */
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
 }
 

@@ -1,8 +1,9 @@
 /**
  * Transactions: types, canonical encoding, signing, stateless checks and a builder (pure).
  *
- * A transaction is `chainId, nonce, fee, sender, publicKey, payload, signature`. The sender's
- * 33-byte compressed public key travels in the transaction and must hash to `sender`; the signature
+ * A transaction is `chainId, nonce, fee, sender, publicKey, payload, signature`. The sender's raw
+ * 64-byte public key (x ‖ y) travels in the transaction and must hash to `sender` (keccak, last 20
+ * bytes: no point decompression, which measured slower than an OpenSSL verify); the signature
  * is the 64-byte compact `r ‖ s` (low-S) over `keccak256("hotpot:tx:v1" ‖ encoding without the
  * signature)`. Carrying the key lets a node verify with plain ECDSA (OpenSSL through an injected
  * `SignatureVerifier`) instead of public-key recovery, which is the slow part; and omitting the
@@ -12,11 +13,11 @@
  * The transaction hash is keccak-256 of the whole encoding (signature included).
  */
 import { CID } from 'multiformats/cid';
-import { bytesEqual, fromHex, keccak256, toHex, utf8ToBytes } from './bytes';
+import { bytesEqual, concatBytes, fromHex, keccak256, toHex, utf8ToBytes } from './bytes';
 import type { VerifiedCache } from './cache';
 import { KIND, type EncodingLimits, DEFAULT_LIMITS, Reader, Writer, decodeWith, writer } from './encoding';
 import { ChainError } from './errors';
-import { DOMAIN, getPublicKey, isCanonicalSignature, nobleVerifier, publicKeyToAddress, signCompact, type SignatureVerifier } from './keys';
+import { DOMAIN, getRawPublicKey, isCanonicalSignature, nobleVerifier, rawPublicKeyToAddress, signCompact, type SignatureVerifier } from './keys';
 import type { ChainConfig } from './params';
 import type { Address, Hash, Hex } from './types';
 import { type DoubleVoteEvidence, checkDoubleVoteEvidence, readEvidence, writeChainId, writeEvidence } from './vote';
@@ -106,7 +107,7 @@ export interface UnsignedTx {
   /** Fee in token base units, at least the genesis `minTxFee`. */
   fee: bigint;
   sender: Address;
-  /** 33-byte compressed secp256k1 public key of `sender`. */
+  /** Raw 64-byte secp256k1 public key (x ‖ y, uncompressed without 0x04) of `sender`. */
   publicKey: Hex;
   payload: TxPayload;
 }
@@ -238,7 +239,7 @@ function readPayload(r: Reader, limits: EncodingLimits): TxPayload {
 function writeUnsigned(tx: UnsignedTx, limits: EncodingLimits): Writer {
   const w = writer(KIND.tx);
   writeChainId(w, tx.chainId);
-  w.uint(tx.nonce, 'nonce').amount(tx.fee, 'fee').hex(tx.sender, 20, 'sender').hex(tx.publicKey, 33, 'publicKey');
+  w.uint(tx.nonce, 'nonce').amount(tx.fee, 'fee').hex(tx.sender, 20, 'sender').hex(tx.publicKey, 64, 'publicKey');
   writePayload(w, tx.payload, limits);
   return w;
 }
@@ -265,7 +266,7 @@ export function decodeTx(bytes: Uint8Array, limits: EncodingLimits = DEFAULT_LIM
     const nonce = r.uint('nonce');
     const fee = r.amount('fee');
     const sender = r.hex(20, 'sender');
-    const publicKey = r.hex(33, 'publicKey');
+    const publicKey = r.hex(64, 'publicKey');
     const payload = readPayload(r, limits);
     const signature = r.hex(64, 'signature');
     return { chainId, nonce, fee, sender, publicKey, payload, signature };
@@ -293,8 +294,8 @@ export function txHashOfBytes(bytes: Uint8Array): Hash {
  * @example const tx = signTx({ chainId, nonce: 0, fee: 1000n, payload: { type: 'transfer', to, amount: 5n } }, key);
  */
 export function signTx(fields: Omit<UnsignedTx, 'sender' | 'publicKey'>, privateKey: Uint8Array, limits: EncodingLimits = DEFAULT_LIMITS): Tx {
-  const pub = getPublicKey(privateKey);
-  const unsigned: UnsignedTx = { ...fields, sender: publicKeyToAddress(pub), publicKey: toHex(pub) };
+  const pub = getRawPublicKey(privateKey);
+  const unsigned: UnsignedTx = { ...fields, sender: rawPublicKeyToAddress(pub), publicKey: toHex(pub) };
   const signature = toHex(signCompact(txSigningHash(unsigned, limits), privateKey));
   return { ...unsigned, signature };
 }
@@ -318,17 +319,12 @@ export function verifyTxSignature(tx: Tx, opts: VerifyOptions = {}, bytes?: Uint
   if (opts.cache?.has(key)) return;
   const sig = fromHex(tx.signature, 64, 'signature');
   if (!isCanonicalSignature(sig)) throw new ChainError('BAD_SIGNATURE', 'the transaction signature is not canonical (need 1 ≤ r < n and low s)');
-  const pub = fromHex(tx.publicKey, 33, 'publicKey');
-  let owner: Address;
-  try {
-    owner = publicKeyToAddress(pub);
-  } catch {
-    throw new ChainError('BAD_SIGNATURE', 'the transaction public key is not a valid secp256k1 key');
-  }
+  const pub = fromHex(tx.publicKey, 64, 'publicKey');
+  const owner = rawPublicKeyToAddress(pub);
   if (owner !== tx.sender) throw new ChainError('BAD_SIGNATURE', `the transaction public key belongs to ${owner}, not to the sender ${tx.sender}`, { sender: tx.sender, keyOwner: owner });
   const hash = keccak256(utf8ToBytes(DOMAIN.tx), enc.subarray(0, enc.length - 64));
   const verifier = opts.verifier ?? nobleVerifier;
-  if (!verifier.verify(sig, hash, pub)) throw new ChainError('BAD_SIGNATURE', `the transaction signature does not verify for sender ${tx.sender}`, { sender: tx.sender });
+  if (!verifier.verify(sig, hash, concatBytes(Uint8Array.of(4), pub))) throw new ChainError('BAD_SIGNATURE', `the transaction signature does not verify for sender ${tx.sender}`, { sender: tx.sender });
   opts.cache?.add(key);
 }
 
@@ -462,7 +458,7 @@ export class TxBuilder {
   readonly address: Address;
 
   constructor(private readonly opts: { chainId: string; privateKey: Uint8Array; fee: bigint; limits?: EncodingLimits }) {
-    this.address = publicKeyToAddress(getPublicKey(opts.privateKey));
+    this.address = rawPublicKeyToAddress(getRawPublicKey(opts.privateKey));
   }
 
   /** Signs any payload at `nonce`. */

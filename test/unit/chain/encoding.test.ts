@@ -47,7 +47,7 @@ const payload: fc.Arbitrary<TxPayload> = fc.oneof(
   fc.record({ type: fc.constant('kyc-attest' as const), subject: addr, level: fc.nat(255), status: fc.constantFrom('verified', 'revoked' as const), documentHash: hexOf(32), expiresAtMs: safe }),
   fc.record({ type: fc.constant('evidence' as const), evidence: fc.record({ a: vote, b: vote }) }),
 );
-const tx: fc.Arbitrary<Tx> = fc.record({ chainId: text(64), nonce: safe, fee: amount, sender: addr, publicKey: hexOf(33), payload, signature: hexOf(64) });
+const tx: fc.Arbitrary<Tx> = fc.record({ chainId: text(64), nonce: safe, fee: amount, sender: addr, publicKey: hexOf(64), payload, signature: hexOf(64) });
 const commit = fc.record({
   height: safe,
   round: safe,
@@ -108,7 +108,7 @@ describe('round trips', () => {
 });
 
 describe('non-canonical and oversized input', () => {
-  const t: Tx = { chainId: 'c', nonce: 0, fee: 1000n, sender: toHex(new Uint8Array(20)), publicKey: toHex(new Uint8Array(33)), payload: { type: 'unstake', amount: 1n }, signature: toHex(new Uint8Array(64)) };
+  const t: Tx = { chainId: 'c', nonce: 0, fee: 1000n, sender: toHex(new Uint8Array(20)), publicKey: toHex(new Uint8Array(64)), payload: { type: 'unstake', amount: 1n }, signature: toHex(new Uint8Array(64)) };
   const bytes = encodeTx(t);
   // Layout: kind, version, len(chainId)=1, 'c', nonce=0x00 (offset 4), fee = 0x02 0x03 0xe8 (offset 5)…
   const code = (b: Uint8Array): string => {

@@ -6,6 +6,8 @@ import {
   ChainError,
   fromHex,
   getPublicKey,
+  getRawPublicKey,
+  rawPublicKeyToAddress,
   isCanonicalSignature,
   keccak256,
   nobleVerifier,
@@ -48,6 +50,7 @@ describe('addresses', () => {
   it('derives the same address from compressed and uncompressed keys', () => {
     const k = fromHex('0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318');
     expect(publicKeyToAddress(getPublicKey(k))).toBe(publicKeyToAddress(secp256k1.getPublicKey(k, false)));
+    expect(rawPublicKeyToAddress(getRawPublicKey(k))).toBe(privateKeyToAddress(k));
     expect(() => publicKeyToAddress(new Uint8Array(33).fill(7))).toThrow(expect.objectContaining({ code: 'BAD_KEY' }));
   });
 });

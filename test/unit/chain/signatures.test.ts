@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
 import {
   BoundedVerifiedCache,
@@ -13,7 +14,7 @@ import {
   nobleVerifier,
   privateKeyToAddress,
   signCompact,
-  getPublicKey,
+  getRawPublicKey,
   signProposal,
   signVote,
   toHex,
@@ -34,8 +35,8 @@ describe('the OpenSSL fast path gives the same answers as noble', () => {
     fc.assert(
       fc.property(secretKey, secretKey, fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.nat(63), fc.integer({ min: 1, max: 255 }), (k1, k2, msg, pos, flip) => {
         const sig = signCompact(msg, k1);
-        const pub1 = getPublicKey(k1);
-        const pub2 = getPublicKey(k2);
+        const pub1 = secp256k1.getPublicKey(k1, false);
+        const pub2 = secp256k1.getPublicKey(k2, false);
         const bad = sig.slice();
         bad[pos] = bad[pos]! ^ flip;
         const other = keccak256(msg);
@@ -43,6 +44,10 @@ describe('the OpenSSL fast path gives the same answers as noble', () => {
           expect(openssl.verify(s, m, p)).toBe(nobleVerifier.verify(s, m, p));
         }
         expect(openssl.verify(sig, msg, pub1)).toBe(true);
+        const offCurve = pub1.slice();
+        offCurve[64] = offCurve[64]! ^ 1;
+        expect(openssl.verify(sig, msg, offCurve)).toBe(false);
+        expect(nobleVerifier.verify(sig, msg, offCurve)).toBe(false);
       }),
       { numRuns: 150 },
     );
@@ -53,7 +58,8 @@ describe('the OpenSSL fast path gives the same answers as noble', () => {
     const cases: Tx[] = [
       good,
       { ...good, nonce: 1 },
-      { ...good, publicKey: toHex(getPublicKey(key(6))) },
+      { ...good, publicKey: toHex(getRawPublicKey(key(6))) },
+      { ...good, publicKey: toHex(new Uint8Array(64).fill(3)) },
       { ...good, signature: toHex(new Uint8Array(64).fill(1)) },
     ];
     for (const t of cases) {
