@@ -247,6 +247,16 @@ export class LibP2pNetwork implements NodeNetwork {
           ignoreDuplicatePublishError: true,
           emitSelf: false,
           maxInboundDataLength: gossipDataLimit,
+          // We have three topics: a peer that sends thousands of subscriptions or messages in one RPC is not one of us.
+          decodeRpcLimits: {
+            maxSubscriptions: 64,
+            maxMessages: 512,
+            maxIhaveMessageIDs: 5000,
+            maxIwantMessageIDs: 5000,
+            maxControlMessages: 1000,
+            maxIdontwantMessageIDs: 512,
+            maxPeerInfos: 16,
+          },
           allowedTopics: GOSSIP_TOPICS.map((t) => topicName(this.opts.chainId, t)),
           scoreParams: createPeerScoreParams({
             topics: Object.fromEntries(GOSSIP_TOPICS.map((t) => [topicName(this.opts.chainId, t), topicParams])),
@@ -350,7 +360,7 @@ export class LibP2pNetwork implements NodeNetwork {
     const gs = this.node?.services.pubsub;
     if (!gs) return;
     const from = m.propagationSource.toString();
-    const topic = m.msg.type === 'unsigned' || m.msg.type === 'signed' ? topicFromName(this.opts.chainId, m.msg.topic) : undefined;
+    const topic = topicFromName(this.opts.chainId, m.msg.topic);
     let verdict: Validation = 'ignore';
     const handler = topic ? this.handlers.get(topic) : undefined;
     if (topic && handler && !this.book.isBanned(from, this.now())) {

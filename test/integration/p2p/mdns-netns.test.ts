@@ -128,6 +128,10 @@ describe.skipIf(!support.ok)('p2p in a network namespace (mDNS only)', () => {
       await a[0]!.request('publish', { topic: 'tx', body: 'from-a' });
       await waitFor('b gossip', () => b[1]!.received.some((m) => m.body === 'from-b'), 10_000);
       await waitFor('a gossip', () => a[1]!.received.some((m) => m.body === 'from-a'), 10_000);
+      await a[2]!.request('publish', { topic: 'tx', body: 'forged', chainId: 'hotpot-ns-b' });
+      await a[2]!.request('publish', { topic: 'tx', body: 'after-forged' });
+      await waitFor('later gossip', () => a[1]!.received.some((m) => m.body === 'after-forged'), 10_000);
+      expect(a.some((p) => p.received.some((m) => m.body === 'forged'))).toBe(false);
       expect(a.some((p) => p.received.some((m) => m.body === 'from-b'))).toBe(false);
       expect(b.some((p) => p.received.some((m) => m.body === 'from-a'))).toBe(false);
     } finally {
