@@ -27,7 +27,7 @@ import {
   rootOfEntries,
   type StateKey,
 } from '../../../main/chain';
-import { ALICE, BOB, COMPLIANCE, CUSTOMER, HQ, STORE, TestChain, VALIDATORS } from './fixture';
+import { ALICE, BOB, COMPLIANCE, CUSTOMER, HQ, STORE, TestChain, VALIDATORS, testGenesis } from './fixture';
 
 const addr = privateKeyToAddress;
 const builder = (k: Uint8Array, fee = 1000n): TxBuilder => new TxBuilder({ chainId: 'hotpot-test', privateKey: k, fee });
@@ -208,6 +208,15 @@ describe('rejections change nothing', () => {
     expect(r.receipts[0]!.error?.code).toBe('INSUFFICIENT_FUNDS');
     expect(getAccount(c.store, addr(ALICE))).toEqual({ balance: 1_000_000_000n - 1000n, nonce: 1 });
     expect(getAccount(c.store, addr(BOB)).balance).toBe(1_000_000_000n);
+  });
+  it('malformed payloads and oversized transactions', () => {
+    const c = new TestChain(testGenesis({ maxTxBytes: 700 }));
+    expectRejected(c, builder(ALICE).transfer(0, { to: addr(BOB), amount: 0n }), 'MALFORMED');
+    expectRejected(c, builder(HQ).registerFranchise(0, { ...franchise, tokenomics: { ...franchise.tokenomics, royaltyBps: 9_000, validatorRewardBps: 2_000 } }), 'MALFORMED');
+    expectRejected(c, builder(STORE).anchorMedia(0, { franchiseId: 'HP-0001', cameraId: 'c', segments: [{ ...segment('x'), cid: segment('y').cid }] }), 'MALFORMED');
+    const sales = Array.from({ length: 40 }, (_, i) => ({ terminalId: 'pos-1', orderId: `order-${i}`, amountMinor: 100n, currency: 'CNY', timeMs: 1, customer: null }));
+    expect(() => builder(STORE).recordSales(0, { franchiseId: 'HP-0001', sales })).not.toThrow();
+    expectRejected(c, new TxBuilder({ chainId: 'hotpot-test', privateKey: STORE, fee: 1000n }).recordSales(0, { franchiseId: 'HP-0001', sales }), 'TX_TOO_LARGE');
   });
   it('unauthorized sales (not the store owner) and inactive franchise', () => {
     const c = chainWithFranchise();
