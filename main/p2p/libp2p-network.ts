@@ -62,7 +62,7 @@ export const DEFAULT_LISTEN: readonly string[] = ['/ip4/0.0.0.0/tcp/4510'];
 
 /** Options of the libp2p network (all but `chainId` and `dataDir` have defaults). */
 export interface LibP2pNetworkOptions {
-  /** Our chain id: `[a-z0-9-]{1,48}`; it scopes protocol ids, topics and the mDNS service name. */
+  /** Our chain id: `[a-z0-9-]{1,63}` (as in genesis); it scopes protocol ids, topics and the mDNS service name. */
   chainId: string;
   /** The node's data dir; the peer key lives at `<dataDir>/p2p/peer-key` (mode 0600). */
   dataDir: string;
@@ -174,7 +174,7 @@ export class LibP2pNetwork implements NodeNetwork {
     deps: LibP2pNetworkDeps = {},
   ) {
     if (!CHAIN_ID_RE.test(opts.chainId)) {
-      throw new P2pError('BAD_CONFIG', `chain id ${JSON.stringify(opts.chainId)} is not valid: use 1–48 characters of a-z, 0-9 and '-'`, { chainId: opts.chainId });
+      throw new P2pError('BAD_CONFIG', `chain id ${JSON.stringify(opts.chainId)} is not valid: use 1–63 characters of a-z, 0-9 and '-', starting with a letter or digit`, { chainId: opts.chainId });
     }
     this.limits = { ...DEFAULT_TOPIC_LIMITS, ...opts.topicLimits };
     if (this.maxBlockBytes > this.maxSyncResponseBytes) {

@@ -8,6 +8,8 @@
  *   with one `SyncResponseHeader` (JSON) and then `header.count` frames, each one encoded block
  *   with its commit (opaque bytes), then closes.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import type { GossipTopic } from './types';
 
@@ -30,14 +32,20 @@ export function topicFromName(chainId: string, name: string): GossipTopic | unde
 }
 
 /**
- * Chain ids may appear in protocol ids, topic names and mDNS service names, so they are limited
- * to 1–48 characters of `[a-z0-9-]`, starting with a letter or digit.
+ * Chain ids appear in protocol ids, topic names and mDNS service names, so they are limited (as in
+ * the genesis file) to 1–63 characters of `[a-z0-9-]`, starting with a letter or digit.
  */
-export const CHAIN_ID_RE = /^[a-z0-9][a-z0-9-]{0,47}$/;
+export const CHAIN_ID_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-/** The mDNS service name of a chain (a DNS label is at most 63 bytes). */
+/**
+ * The mDNS service name of a chain. A DNS label is at most 63 bytes, so a chain id longer than 55
+ * characters is cut and given a hash suffix (two chains that still collided would meet on mDNS but
+ * be dropped by the status handshake).
+ */
 export function mdnsServiceTag(chainId: string): string {
-  return `_hotpot-${chainId}._udp.local`;
+  const label = `_hotpot-${chainId}`;
+  if (label.length <= 63) return `${label}._udp.local`;
+  return `_hotpot-${chainId.slice(0, 45)}-${bytesToHex(sha256(utf8ToBytes(chainId))).slice(0, 8)}._udp.local`;
 }
 
 /** Largest status message accepted, bytes. */

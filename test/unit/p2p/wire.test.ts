@@ -22,9 +22,15 @@ describe('wire', () => {
     expect(topicFromName('hotpot-main', 'hotpot/hotpot-other/tx/1')).toBeUndefined();
     expect(topicFromName('hotpot-main', 'hotpot/hotpot-main/blocks/1')).toBeUndefined();
     expect(mdnsServiceTag('hotpot-main')).toBe('_hotpot-hotpot-main._udp.local');
-    // the longest chain id still makes a valid DNS label (≤ 63 bytes)
-    expect(`_hotpot-${'a'.repeat(48)}`.length).toBeLessThanOrEqual(63);
-    expect(CHAIN_ID_RE.test('a'.repeat(49))).toBe(false);
+    // the longest chain id still makes a valid DNS label (≤ 63 bytes), distinct per chain
+    const long1 = mdnsServiceTag('a'.repeat(63));
+    const long2 = mdnsServiceTag(`${'a'.repeat(62)}b`);
+    expect(long1.split('.')[0]!.length).toBeLessThanOrEqual(63);
+    expect(long1).not.toBe(long2);
+    expect(mdnsServiceTag('a'.repeat(55))).toBe(`_hotpot-${'a'.repeat(55)}._udp.local`);
+    expect(CHAIN_ID_RE.test('a'.repeat(63))).toBe(true);
+    expect(CHAIN_ID_RE.test('a'.repeat(64))).toBe(false);
+    expect(CHAIN_ID_RE.test('-a')).toBe(false);
     expect(CHAIN_ID_RE.test('Hotpot')).toBe(false);
     expect(CHAIN_ID_RE.test('hotpot/x')).toBe(false);
   });
