@@ -74,6 +74,7 @@ export interface LibP2pNetworkOptions {
   staticPeers?: readonly string[];
   /** mDNS on the LAN: false to disable, or options (default on, every suitable interface, every 10 s). */
   mdns?: boolean | { intervalMs?: number; interfaces?: readonly string[]; port?: number };
+  /** Per-topic size limits (default `DEFAULT_TOPIC_LIMITS`, with `proposal` raised to `maxBlockBytes`). */
   topicLimits?: Partial<TopicLimits>;
   /** Most blocks per sync request (default 512); larger requests are refused. */
   maxBlocksPerRequest?: number;
@@ -176,7 +177,8 @@ export class LibP2pNetwork implements NodeNetwork {
     if (!CHAIN_ID_RE.test(opts.chainId)) {
       throw new P2pError('BAD_CONFIG', `chain id ${JSON.stringify(opts.chainId)} is not valid: use 1–63 characters of a-z, 0-9 and '-', starting with a letter or digit`, { chainId: opts.chainId });
     }
-    this.limits = { ...DEFAULT_TOPIC_LIMITS, ...opts.topicLimits };
+    // A proposal carries its block, so unless told otherwise it may be as large as a synced block.
+    this.limits = { ...DEFAULT_TOPIC_LIMITS, proposal: Math.max(DEFAULT_TOPIC_LIMITS.proposal, opts.maxBlockBytes ?? 0), ...opts.topicLimits };
     if (this.maxBlockBytes > this.maxSyncResponseBytes) {
       throw new P2pError('BAD_CONFIG', `maxBlockBytes (${this.maxBlockBytes}) must not exceed maxSyncResponseBytes (${this.maxSyncResponseBytes})`);
     }
