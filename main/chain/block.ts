@@ -243,9 +243,14 @@ export interface DecodedBlock {
 
 /** Canonical encoding of a block. Throws `BLOCK_TOO_LARGE`, `TX_TOO_LARGE` or `TOO_MANY_ITEMS` past the limits. */
 export function encodeBlock(block: Block, limits: EncodingLimits = DEFAULT_LIMITS): Uint8Array {
+  return encodeBlockWithTxBytes(block, block.txs.map((tx) => encodeTx(tx, limits)), limits);
+}
+
+/** `encodeBlock` when the transactions' encodings are already at hand (they must be `block.txs` encoded). */
+export function encodeBlockWithTxBytes(block: Block, txBytes: readonly Uint8Array[], limits: EncodingLimits = DEFAULT_LIMITS): Uint8Array {
   const w = writer(KIND.block);
   writeHeader(w, block.header);
-  w.list(block.txs, limits.maxBlockTxs, (ww, tx) => ww.bytes(encodeTx(tx, limits), limits.maxTxBytes, 'tx'), 'txs');
+  w.list(txBytes, limits.maxBlockTxs, (ww, b) => ww.bytes(b, limits.maxTxBytes, 'tx'), 'txs');
   w.opt(block.lastCommit, (ww, c) => writeCommit(ww, c, limits));
   w.list(block.evidence, limits.maxItems, writeEvidence, 'evidence');
   const bytes = w.finish();

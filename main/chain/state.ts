@@ -22,12 +22,12 @@
  * proposer. `ApplyResult.minted`/`burned` report both so the invariant can be checked.
  */
 import { keccak256, toHex } from './bytes';
-import { type Block, type BlockHeader, blockHash, commitHash, evidenceHash, txRoot, validatorSetHash, verifyCommit } from './block';
+import { type Block, type BlockHeader, blockHash, commitHash, encodeBlockWithTxBytes, evidenceHash, txRoot, validatorSetHash, verifyCommit } from './block';
 import { KIND, Reader, Writer, decodeWith, writer } from './encoding';
 import { ChainError, type ChainErrorCode } from './errors';
 import { type ChainConfig, epochOf } from './params';
 import { updateTree } from './smt';
-import { type Franchise, type KycStatus, type Tx, type VerifyOptions, checkTxStateless, encodeTx, readFranchise, txHashOfBytes, writeFranchise } from './tx';
+import { type Franchise, type KycStatus, type Tx, type VerifyOptions, checkTxStateless, decodeTx, encodeTx, readFranchise, txHashOfBytes, writeFranchise } from './tx';
 import type { Address, Hash, ValidatorPower } from './types';
 import { type DoubleVoteEvidence, checkDoubleVoteEvidence } from './vote';
 
@@ -455,8 +455,7 @@ function execute(view: StateReader, block: Block, ctx: ApplyContext, checkRoot: 
   if (h.timeMs < meta.lastTimeMs) bad(`time ${h.timeMs} is before the previous block's ${meta.lastTimeMs}`);
   if (block.txs.length > params.maxBlockTxs) fail('TOO_MANY_ITEMS', `block ${h.height} has ${block.txs.length} txs; at most ${params.maxBlockTxs} are allowed`);
   const txBytes = block.txs.map((t) => encodeTx(t, params));
-  const blockBytes = txBytes.reduce((s, b) => s + b.length + 4, 400);
-  if (blockBytes > params.maxBlockBytes) fail('BLOCK_TOO_LARGE', `block ${h.height} is over ${params.maxBlockBytes} bytes`);
+  encodeBlockWithTxBytes(block, txBytes, params); // throws BLOCK_TOO_LARGE past the limit
   const txHashes = txBytes.map(txHashOfBytes);
   if (h.txRoot !== txRoot(txHashes)) bad('txRoot does not match the transactions');
   if (h.lastCommitHash !== commitHash(block.lastCommit, params)) bad('lastCommitHash does not match lastCommit');
@@ -494,8 +493,10 @@ function execute(view: StateReader, block: Block, ctx: ApplyContext, checkRoot: 
   }
 
   const receipts: TxReceipt[] = [];
-  for (const [i, tx] of block.txs.entries()) {
-    receipts.push(applyTx(s, tx, txBytes[i] as Uint8Array, txHashes[i] as Hash, i, acc, ctx, hooks));
+  for (const [i, bytes] of txBytes.entries()) {
+    // Execute the decoded canonical bytes, not the caller's object: what runs is exactly what was
+    // hashed and signed (addresses lowercase, no extra fields).
+    receipts.push(applyTx(s, decodeTx(bytes, params), bytes, txHashes[i] as Hash, i, acc, ctx, hooks));
   }
 
   credit(s, h.proposer, acc.fees + acc.reward);
@@ -556,10 +557,10 @@ function applyEvidence(s: StateStore, e: DoubleVoteEvidence, acc: BlockAcc, ctx:
  * Checks a transaction against the state before execution — what makes a block invalid if it fails:
  * the stateless checks, then nonce (`BAD_NONCE`) and the balance for the fee (`INSUFFICIENT_FUNDS`).
  */
-function checkAnte(s: StateReader, tx: Tx, bytes: Uint8Array, ctx: ApplyContext, expectedNonce?: number): Account {
+function checkAnte(s: StateReader, tx: Tx, bytes: Uint8Array, ctx: ApplyContext): Account {
   checkTxStateless(tx, ctx.config, { ...ctx.verify, limits: ctx.config.params }, bytes);
   const account = getAccount(s, tx.sender);
-  const want = expectedNonce ?? account.nonce;
+  const want = account.nonce;
   if (tx.nonce !== want) {
     fail('BAD_NONCE', tx.nonce < want ? `nonce ${tx.nonce} of ${tx.sender} was already used; the next nonce is ${want}` : `nonce ${tx.nonce} of ${tx.sender} is ahead; the next nonce is ${want}`, { expected: want, got: tx.nonce });
   }
@@ -673,18 +674,26 @@ function executePayload(s: StateStore, tx: Tx, acc: BlockAcc, ctx: ApplyContext,
 
 /**
  * The mempool's admission check: everything `applyBlock` would check for this tx at the next height,
- * including its payload, against `view` (plus `expectedNonce` when earlier txs of the sender are
- * pending). Writes nothing. Throws the typed `ChainError` that explains the rejection.
+ * including its payload, against `view`. Throws the typed `ChainError` that explains the rejection.
+ * Writes nothing to `view`. With `into` (an overlay the mempool keeps over the committed state), an
+ * accepted tx's effects (fee, nonce, payload) are written there, so the sender's next pending tx is
+ * checked against them; start a new overlay after each commit.
+ *
+ * @example
+ * const pending = new StateOverlay(store);
+ * checkTx(store, tx, ctx, { into: pending }); // throws BAD_NONCE, INSUFFICIENT_FUNDS, …
  */
-export function checkTx(view: StateReader, tx: Tx, ctx: ApplyContext, opts: { expectedNonce?: number; bytes?: Uint8Array } = {}): void {
+export function checkTx(view: StateReader, tx: Tx, ctx: ApplyContext, opts: { into?: StateOverlay; bytes?: Uint8Array } = {}): void {
   const bytes = opts.bytes ?? encodeTx(tx, ctx.config.params);
-  const s = new StateOverlay(view);
-  const meta = getChainMeta(view);
-  const account = checkAnte(s, tx, bytes, ctx, opts.expectedNonce);
-  putAccount(s, tx.sender, { balance: account.balance - tx.fee, nonce: tx.nonce + 1 });
+  const canonical = decodeTx(bytes, ctx.config.params);
+  const s = new StateOverlay(opts.into ?? view);
+  const meta = getChainMeta(s);
+  const account = checkAnte(s, canonical, bytes, ctx);
+  putAccount(s, canonical.sender, { balance: account.balance - canonical.fee, nonce: account.nonce + 1 });
   const height = meta.height + 1;
   const acc: BlockAcc = { height, epoch: epochOf(height, ctx.config.params), proposer: ctx.config.hqAuthority, minted: 0n, burned: 0n, fees: 0n, reward: 0n, slashed: [] };
-  executePayload(s, tx, acc, ctx, hooksOf(ctx));
+  executePayload(s, canonical, acc, ctx, hooksOf(ctx));
+  if (opts.into) s.commitTo(opts.into);
 }
 
 /** Writes the genesis state into an empty overlay; used by `genesis.ts`. */

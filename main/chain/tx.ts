@@ -123,6 +123,8 @@ export const TEXT_LIMITS = { id: 64, name: 64, orderId: 128, cid: 128 } as const
 const ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 const CURRENCY_RE = /^[A-Z]{3}$/;
 const RAW_CODEC = 0x55;
+const MAX_SALE_MINOR = (1n << 64n) - 1n;
+const MAX_TOKENS_PER_MINOR_UNIT = (1n << 64n) - 1n;
 const SHA2_256 = 0x12;
 
 function writeTokenomics(w: Writer, t: Tokenomics): void {
@@ -375,6 +377,8 @@ export function checkFranchiseFields(f: Franchise): void {
   checkText(f.city, 'city', TEXT_LIMITS.name);
   checkText(f.region, 'region', TEXT_LIMITS.name);
   const t = f.tokenomics;
+  // Bounded so that minting (amount × rate, summed over a block) can never overflow 2^256.
+  if (t.tokensPerMinorUnit > MAX_TOKENS_PER_MINOR_UNIT) malformed('tokensPerMinorUnit must be at most 2^64 - 1');
   if (!CURRENCY_RE.test(t.currency)) malformed(`currency must be an ISO 4217 code like USD, got ${JSON.stringify(t.currency)}`);
   if (t.royaltyBps > 10_000 || t.validatorRewardBps > 10_000 || t.royaltyBps + t.validatorRewardBps > 10_000) {
     malformed(`royaltyBps + validatorRewardBps must be at most 10000 (100%), got ${t.royaltyBps} + ${t.validatorRewardBps}`);
@@ -418,6 +422,7 @@ function checkPayloadFields(p: TxPayload, config: ChainConfig, opts: VerifyOptio
         checkText(s.terminalId, `sales[${i}].terminalId`, TEXT_LIMITS.id);
         checkText(s.orderId, `sales[${i}].orderId`, TEXT_LIMITS.orderId);
         positive(s.amountMinor, `sales[${i}].amountMinor`);
+        if (s.amountMinor > MAX_SALE_MINOR) malformed(`sales[${i}].amountMinor must be at most 2^64 - 1`);
         if (!CURRENCY_RE.test(s.currency)) malformed(`sales[${i}].currency must be an ISO 4217 code, got ${JSON.stringify(s.currency)}`);
         const k = `${s.terminalId}\u0000${s.orderId}`;
         if (seen.has(k)) malformed(`sales[${i}] repeats terminal ${s.terminalId} order ${s.orderId} within the batch`);

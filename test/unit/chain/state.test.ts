@@ -26,6 +26,8 @@ import {
   treeRoot,
   rootOfEntries,
   type StateKey,
+  StateOverlay,
+  toChecksumAddress,
 } from '../../../main/chain';
 import { ALICE, BOB, COMPLIANCE, CUSTOMER, HQ, STORE, TestChain, VALIDATORS, testGenesis } from './fixture';
 
@@ -236,6 +238,27 @@ describe('rejections change nothing', () => {
     const forged = { ...block, lastCommit: short };
     expect(() => applyBlock(c.store, forged, c.ctx)).toThrow(expect.objectContaining({ code: 'BAD_BLOCK' }));
     expect(getChainMeta(c.store).height).toBe(1);
+  });
+});
+
+describe('mempool admission', () => {
+  it('checkTx with a pending overlay accepts a sender\'s nonce sequence and counts its pending spends', () => {
+    const c = new TestChain();
+    const pending = new StateOverlay(c.store);
+    const b = builder(CUSTOMER);
+    c.step([builder(ALICE).transfer(0, { to: addr(CUSTOMER), amount: 5_000n })]);
+    checkTx(c.store, b.transfer(0, { to: addr(BOB), amount: 1_000n }), c.ctx, { into: pending });
+    checkTx(c.store, b.transfer(1, { to: addr(BOB), amount: 1_000n }), c.ctx, { into: pending });
+    expect(() => checkTx(c.store, b.transfer(1, { to: addr(BOB), amount: 1n }), c.ctx, { into: pending })).toThrow(expect.objectContaining({ code: 'BAD_NONCE' }));
+    // 5,000 − 2 × (1,000 + fee 1,000) leaves 1,000: a third transfer of 1 cannot pay its fee too.
+    expect(() => checkTx(c.store, b.transfer(2, { to: addr(BOB), amount: 1n }), c.ctx, { into: pending })).toThrow(expect.objectContaining({ code: 'INSUFFICIENT_FUNDS' }));
+    expect(getAccount(pending, addr(CUSTOMER))).toEqual({ balance: 1_000n, nonce: 2 });
+    expect(getAccount(c.store, addr(CUSTOMER))).toEqual({ balance: 5_000n, nonce: 0 });
+  });
+  it('executes the canonical form: a checksummed recipient credits the lowercase account', () => {
+    const c = new TestChain();
+    c.step([builder(ALICE).transfer(0, { to: toChecksumAddress(addr(CUSTOMER)) as `0x${string}`, amount: 7n })]);
+    expect(getAccount(c.store, addr(CUSTOMER)).balance).toBe(7n);
   });
 });
 
