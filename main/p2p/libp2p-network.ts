@@ -215,6 +215,22 @@ export class LibP2pNetwork implements NodeNetwork {
   async start(): Promise<void> {
     if (this.node) return;
     this.stopped = false;
+    try {
+      await this.startInner();
+    } catch (err) {
+      await this.stop().catch(() => {});
+      if (err instanceof P2pError) throw err;
+      const msg = (err as Error).message;
+      throw new P2pError(
+        'BAD_CONFIG',
+        `the network did not start: ${msg} (if a listen address is in use or not on this machine, change network.listen: ${JSON.stringify(this.opts.listen ?? DEFAULT_LISTEN)})`,
+        { listen: [...(this.opts.listen ?? DEFAULT_LISTEN)] },
+        { cause: err },
+      );
+    }
+  }
+
+  private async startInner(): Promise<void> {
     const privateKey = await loadOrCreatePeerKey(join(this.opts.dataDir, 'p2p', 'peer-key'), this.log);
     const topicParams = createTopicScoreParams({
       topicWeight: 1,

@@ -83,6 +83,16 @@ describe('LibP2pNetwork over loopback', () => {
     await n2.stop();
   });
 
+  it('says clearly when it cannot listen, and leaves nothing running', async () => {
+    const port = Number(/\/tcp\/(\d+)/.exec(a.listenAddresses()[0]!)![1]);
+    const dir = mkdtempSync(join(tmpdir(), 'hotpot-p2p-'));
+    dirs.push(dir);
+    const clash = new LibP2pNetwork({ chainId: 'hotpot-test', dataDir: dir, listen: [`/ip4/127.0.0.1/tcp/${port}`], mdns: false });
+    await expect(clash.start()).rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringMatching(/network\.listen/) });
+    expect(() => clash.peerId).toThrow(/not started/);
+    expect(() => new LibP2pNetwork({ chainId: 'Bad Chain', dataDir: dir })).toThrow(P2pError);
+  });
+
   it('exchanges statuses: b knows a is ahead', async () => {
     await waitFor('a status at b', () => b.peers().some((p) => p.id === a.peerId && p.status?.height === 7));
     const best = b.bestPeers()[0];
