@@ -29,7 +29,7 @@ describe.skipIf(missing)('Tokens page', () => {
     dir.cleanup();
   });
 
-  const rpc = async (name: string, input: unknown) => (await fetch(new URL(`/rpc/${name}`, node.url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input) })).json();
+  const rpc = async (name: string, input: unknown): Promise<{ ok: boolean; value: { accounts: Array<{ address: string }> } & Record<string, unknown> }> => (await fetch(new URL(`/rpc/${name}`, node.url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input) })).json();
 
   it('creates a wallet, shows the address with a QR code, checks the send address checksum', async () => {
     await page.goto(new URL('#/tokens', node.url).toString());
