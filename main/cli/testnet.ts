@@ -1,0 +1,96 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
+import { genesisToJson, parseGenesis } from '../chain/genesis';
+import { privateKeyToAddress } from '../chain/keys';
+import { DEFAULT_PARAMS } from '../chain/params';
+import { NodeError } from '../node/errors';
+import { newPrivateKey, writeGenesis } from '../node/init';
+import { writeDevPassword, writeValidatorKey } from '../node/validator-key';
+import { parseFlags } from './args';
+import { freeTcpPorts } from '../node/ports';
+
+export const summary = 'write a local test network: testnet init --validators N [--observers K] --out DIR [--peers]';
+
+const HELP = `Usage: bin/hotpot testnet init --validators N [--observers K] --out DIR [--peers] [--chain-id ID] [--block-ms N]
+
+Writes DIR/node0 … DIR/node{N+K-1} (validators first, then observers) with keys and one shared
+genesis.json, like "cometbft testnet". Validator keys are encrypted with HOTPOT_PASSWORD when it is
+set, else with a generated password in each node's dev-password file (development only).
+Start each node with: bin/hotpot start --headless --data-dir DIR/nodeI --http 127.0.0.1:PORT
+
+  --validators N  validators (1–64)
+  --observers K   non-validating nodes that follow the chain (default 0)
+  --out DIR       output folder (must not hold node folders already)
+  --peers         give every node fixed 127.0.0.1 listen ports and a static peer list of the others
+                  (config.json network.staticPeers; mDNS off); without it nodes find each other by mDNS
+  --chain-id ID   chain id (default hotpot-testnet)
+  --block-ms N    pause between blocks in ms (default 1000)
+`;
+
+const REGIONS = ['north', 'south', 'east', 'west', 'center'];
+
+/** `bin/hotpot testnet init …`. */
+export async function run(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === '--help' || sub === '-h' || sub === undefined) {
+    process.stdout.write(HELP);
+    return sub === undefined ? 2 : 0;
+  }
+  if (sub !== 'init') {
+    process.stderr.write(`hotpot: unknown testnet subcommand "${sub}" (known: init)\n`);
+    return 2;
+  }
+  const { values } = parseFlags(
+    rest,
+    { validators: { type: 'string' }, observers: { type: 'string' }, out: { type: 'string' }, peers: { type: 'boolean' }, 'chain-id': { type: 'string' }, 'block-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    'testnet init',
+  );
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const n = Number(values.validators);
+  const k = Number(values.observers ?? '0');
+  const blockMs = Number(values['block-ms'] ?? '1000');
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new NodeError('BAD_ARGUMENT', `--validators must be 1–64, got ${values.validators ?? '(missing)'}`);
+  if (!Number.isInteger(k) || k < 0 || k > 64) throw new NodeError('BAD_ARGUMENT', `--observers must be 0–64, got ${values.observers}`);
+  if (!Number.isInteger(blockMs) || blockMs < 0) throw new NodeError('BAD_ARGUMENT', `--block-ms must be a whole number ≥ 0, got ${values['block-ms']}`);
+  if (!values.out) throw new NodeError('BAD_ARGUMENT', '--out DIR is required');
+  const out = resolve(values.out);
+  const keys = Array.from({ length: n }, () => newPrivateKey());
+  const addrs = keys.map((key) => privateKeyToAddress(key));
+  const params = { ...DEFAULT_PARAMS, timeouts: { ...DEFAULT_PARAMS.timeouts, commitMs: blockMs } };
+  const genesis = parseGenesis(
+    genesisToJson({
+      chainId: values['chain-id'] ?? 'hotpot-testnet',
+      genesisTimeMs: Date.now(),
+      hqAuthority: addrs[0] as `0x${string}`,
+      complianceAuthority: addrs[0] as `0x${string}`,
+      validators: addrs.map((address, i) => ({ address, stake: params.minStake * 10n, region: REGIONS[i % REGIONS.length] as string })),
+      balances: addrs.map((address) => ({ address, amount: 1_000_000_000_000n })),
+      params,
+    }),
+  );
+  const total = n + k;
+  const peerKeys = await Promise.all(Array.from({ length: total }, () => generateKeyPair('Ed25519')));
+  const ports = values.peers ? await freeTcpPorts(total) : [];
+  const password = process.env['HOTPOT_PASSWORD'];
+  for (let i = 0; i < total; i++) {
+    const dir = join(out, `node${i}`);
+    mkdirSync(join(dir, 'p2p'), { recursive: true, mode: 0o700 });
+    writeGenesis(dir, genesis);
+    writeFileSync(join(dir, 'p2p', 'peer-key'), privateKeyToProtobuf(peerKeys[i] as Awaited<ReturnType<typeof generateKeyPair>>), { mode: 0o600 });
+    if (i < n) await writeValidatorKey(dir, keys[i] as Uint8Array, password ?? writeDevPassword(dir));
+    if (values.peers) {
+      const addr = (j: number) => `/ip4/127.0.0.1/tcp/${ports[j]}/p2p/${peerIdFromPrivateKey(peerKeys[j] as Awaited<ReturnType<typeof generateKeyPair>>).toString()}`;
+      const config = { network: { listen: [`/ip4/127.0.0.1/tcp/${ports[i]}`], staticPeers: Array.from({ length: total }, (_, j) => j).filter((j) => j !== i).map(addr), mdns: false } };
+      writeFileSync(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    }
+  }
+  for (const key of keys) key.fill(0);
+  process.stdout.write(`Wrote ${n} validator${n === 1 ? '' : 's'} and ${k} observer${k === 1 ? '' : 's'} of chain ${genesis.chainId} to ${out}/node0…node${total - 1}\n`);
+  for (let i = 0; i < n; i++) process.stdout.write(`node${i} validator ${addrs[i]}${values.peers ? ` listens on 127.0.0.1:${ports[i]}` : ''}\n`);
+  return 0;
+}

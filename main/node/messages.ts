@@ -1,0 +1,50 @@
+/**
+ * Byte layouts the driver puts on the network (the chain's canonical encodings inside a small frame):
+ * - a `proposal` gossip message: `u32 proposal length ‖ encodeProposal ‖ encodeBlock`;
+ * - one block served to a syncing peer: `u32 block length ‖ encodeBlock ‖ encodeCommit`.
+ * Sizes are checked before anything is decoded.
+ */
+import { type Block, type Commit, type DecodedBlock, decodeBlock, decodeCommit } from '../chain/block';
+import type { EncodingLimits } from '../chain/encoding';
+import { ChainError } from '../chain/errors';
+import type { Proposal } from '../chain/types';
+import { decodeProposal } from '../chain/vote';
+
+function frame(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + a.length + b.length);
+  new DataView(out.buffer).setUint32(0, a.length);
+  out.set(a, 4);
+  out.set(b, 4 + a.length);
+  return out;
+}
+
+function unframe(bytes: Uint8Array, what: string, maxFirst: number): [Uint8Array, Uint8Array] {
+  if (bytes.length < 4) throw new ChainError('MALFORMED', `${what} is ${bytes.length} bytes, too short for its frame`);
+  const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
+  if (n > maxFirst || 4 + n > bytes.length) throw new ChainError('MALFORMED', `${what} frame says ${n} bytes, which does not fit`);
+  return [bytes.subarray(4, 4 + n), bytes.subarray(4 + n)];
+}
+
+/** Frames an encoded proposal with its encoded block. */
+export function encodeProposalMessage(proposal: Uint8Array, block: Uint8Array): Uint8Array {
+  return frame(proposal, block);
+}
+
+/** Decodes a proposal message (the block's size limit is checked before it is decoded). */
+export function decodeProposalMessage(bytes: Uint8Array, limits: EncodingLimits): { proposal: Proposal; block: DecodedBlock; blockBytes: Uint8Array } {
+  const [p, b] = unframe(bytes, 'a proposal message', 256);
+  return { proposal: decodeProposal(p), block: decodeBlock(b, limits), blockBytes: b };
+}
+
+/** Frames an encoded block with the encoded commit that finalized it (one sync item). */
+export function encodeSyncItem(block: Uint8Array, commit: Uint8Array): Uint8Array {
+  return frame(block, commit);
+}
+
+/** Decodes one sync item. */
+export function decodeSyncItem(bytes: Uint8Array, limits: EncodingLimits): { block: DecodedBlock; blockBytes: Uint8Array; commit: Commit; commitBytes: Uint8Array } {
+  const [b, c] = unframe(bytes, 'a synced block', limits.maxBlockBytes);
+  return { block: decodeBlock(b, limits), blockBytes: b, commit: decodeCommit(c, limits), commitBytes: c };
+}
+
+export type { Block };
