@@ -2,6 +2,10 @@ import { join } from 'node:path';
 import type { NodeInfo } from '../api/contract/node';
 import { nodeHandlers } from '../api/handlers/node';
 import { walletHandlers } from '../api/handlers/wallet';
+import { chainHandlers } from '../api/handlers/chain';
+import { networkHandlers } from '../api/handlers/network';
+import { chainRoutes } from '../api/rest/chain';
+import { NodeService } from '../node/node-service';
 import { nodeRoutes } from '../api/rest/node';
 import type { RestRoute } from '../api/rest/types';
 import { type AllHandlers, Router } from '../api/router';
@@ -89,7 +93,9 @@ export function composeApp(opts: ComposeOptions): App {
     openDatabase(join(config.dataDir, 'node.db'), { synchronous: 'NORMAL', migrations: [...EVENT_STORE_MIGRATIONS] }),
   );
   let events: EventStore | undefined;
-  const status = new StatusService({ version: VERSION, pushIntervalMs: 1000 }, { chain: NO_LEDGER, network: NO_NETWORK, bus, now });
+  // The ledger node: makes a development chain in an empty data dir, then runs consensus, sync and libp2p.
+  const node = new NodeService({ dataDir: config.dataDir, network: config.network, autoInitDevChain: true }, { log: log.child({ component: 'node' }), bus, now });
+  const status = new StatusService({ version: VERSION, pushIntervalMs: 1000 }, { chain: node, network: node, bus, now });
 
   // The wallet has no ledger until the node driver is composed: balance/history/send answer LEDGER_UNAVAILABLE.
   const wallet = new WalletService(
@@ -101,15 +107,28 @@ export function composeApp(opts: ComposeOptions): App {
       timers: { setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
       emit: (e) => bus.emit(e.name, e.payload),
       tx: chainTransferCodec,
+      ledger: node,
     },
   );
 
   const handlers: AllHandlers = {
     ...nodeHandlers({ status, info, dataDir: config.dataDir }),
     ...walletHandlers({ wallet }),
+    ...chainHandlers({ node }),
+    ...networkHandlers({
+      // The network exists once the ledger node has started (it needs the chain id from genesis).
+      network: {
+        peers: () => node.network.peers(),
+        addPeer: (m) => node.network.addPeer(m),
+        listenAddresses: () => node.network.listenAddresses(),
+        get peerId() {
+          return node.network.peerId;
+        },
+      },
+    }),
   };
   const router = new Router(handlers);
-  const rest: RestRoute[] = [...nodeRoutes({ status })];
+  const rest: RestRoute[] = [...nodeRoutes({ status }), ...chainRoutes({ node })];
 
   const components: Component[] = [
     { name: 'node.db', service: nodeDb },
@@ -125,6 +144,7 @@ export function composeApp(opts: ComposeOptions): App {
         },
       },
     },
+    { name: 'ledger', service: node },
     { name: 'status', service: status },
     { name: 'wallet', service: wallet },
   ];

@@ -10,6 +10,8 @@ export interface CommandModule {
 export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   start: () => import('./start'),
   bench: () => import('./bench'),
+  init: () => import('./init'),
+  testnet: () => import('./testnet'),
   wallet: () => import('./wallet'),
   video: () => import('./video'),
 };

@@ -6,17 +6,23 @@
 import type { z } from 'zod';
 import { nodeEvents, nodeMethods } from './node';
 import { walletEvents, walletMethods } from './wallet';
+import { chainEvents, chainMethods } from './chain';
+import { networkEvents, networkMethods } from './network';
 
 export { method, type CallContext, type EventTable, type Handlers, type MethodDef, type MethodTable } from './define';
 
 export const methods = {
   ...nodeMethods,
   ...walletMethods,
+  ...chainMethods,
+  ...networkMethods,
 };
 
 export const events = {
   ...nodeEvents,
   ...walletEvents,
+  ...chainEvents,
+  ...networkEvents,
 };
 
 export type Methods = typeof methods;
