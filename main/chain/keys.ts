@@ -19,6 +19,7 @@ import { ChainError } from './errors';
 import type { Address, Hex } from './types';
 
 const CURVE_N = secp256k1.Point.CURVE().n;
+const CURVE_P = secp256k1.Point.CURVE().p;
 const HALF_N = CURVE_N >> 1n;
 
 /** Length in bytes of a raw public key as transactions carry it: x ‖ y, the uncompressed key without 0x04. */
@@ -86,6 +87,24 @@ export function getRawPublicKey(privateKey: Uint8Array): Uint8Array {
 export function rawPublicKeyToAddress(rawPublicKey: Uint8Array): Address {
   if (rawPublicKey.length !== 64) throw new ChainError('BAD_KEY', `expected a 64-byte raw public key, got ${rawPublicKey.length} bytes`);
   return toHex(keccak256(rawPublicKey).subarray(12));
+}
+
+/**
+ * The compressed form of a raw 64-byte public key, after checking that (x, y) is on the curve
+ * (y² = x³ + 7 mod p; no square root needed). Throws `BAD_KEY` for a point off the curve, so one
+ * address can never be claimed with a made-up y for someone else's x.
+ */
+export function compressRawPublicKey(rawPublicKey: Uint8Array): Uint8Array {
+  if (rawPublicKey.length !== 64) throw new ChainError('BAD_KEY', `expected a 64-byte raw public key, got ${rawPublicKey.length} bytes`);
+  const x = BigInt(toHex(rawPublicKey.subarray(0, 32)));
+  const y = BigInt(toHex(rawPublicKey.subarray(32, 64)));
+  if (x >= CURVE_P || y >= CURVE_P || (y * y - (x * x * x + 7n)) % CURVE_P !== 0n) {
+    throw new ChainError('BAD_KEY', 'the public key is not a point on secp256k1');
+  }
+  const out = new Uint8Array(33);
+  out[0] = (rawPublicKey[63] as number) & 1 ? 3 : 2;
+  out.set(rawPublicKey.subarray(0, 32), 1);
+  return out;
 }
 
 /** The address of a private key. */
@@ -205,13 +224,12 @@ export function recoverAddressHex(hash: Uint8Array, signature: Hex): Address {
 
 /**
  * Checks ECDSA signatures. The ledger calls it only with canonical (low-S, in-range) 64-byte
- * signatures and 65-byte SEC1 uncompressed keys (0x04 ‖ x ‖ y); a key that is not a point on the
- * curve must give false. Every implementation must give the same answer as `nobleVerifier`. The node
- * layer may inject a faster one (OpenSSL through
- * `node:crypto.verify('sha256', message, { key: spkiKey, dsaEncoding: 'ieee-p1363' }, signature)`).
+ * signatures and 33-byte compressed keys that are valid curve points, so every implementation must
+ * give the same answer as `nobleVerifier` on those inputs. The node layer may inject a faster one
+ * (OpenSSL through `node:crypto.verify('sha256', message, { key: spkiKey, dsaEncoding: 'ieee-p1363' }, signature)`).
  */
 export interface SignatureVerifier {
-  /** True iff `signature` (r ‖ s) is an ECDSA-SHA256 signature of `message` under `publicKey` (65 bytes, 0x04 ‖ x ‖ y). */
+  /** True iff `signature` (r ‖ s) is an ECDSA-SHA256 signature of `message` under `publicKey` (33 bytes, compressed). */
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
 }
 

@@ -3,7 +3,8 @@
  *
  * A transaction is `chainId, nonce, fee, sender, publicKey, payload, signature`. The sender's raw
  * 64-byte public key (x ‖ y) travels in the transaction and must hash to `sender` (keccak, last 20
- * bytes: no point decompression, which measured slower than an OpenSSL verify); the signature
+ * bytes: no point decompression, which measured slower than an OpenSSL verify; the point is checked
+ * to be on the curve and handed to the verifier compressed); the signature
  * is the 64-byte compact `r ‖ s` (low-S) over `keccak256("hotpot:tx:v1" ‖ encoding without the
  * signature)`. Carrying the key lets a node verify with plain ECDSA (OpenSSL through an injected
  * `SignatureVerifier`) instead of public-key recovery, which is the slow part; and omitting the
@@ -13,11 +14,11 @@
  * The transaction hash is keccak-256 of the whole encoding (signature included).
  */
 import { CID } from 'multiformats/cid';
-import { bytesEqual, concatBytes, fromHex, keccak256, toHex, utf8ToBytes } from './bytes';
+import { bytesEqual, fromHex, keccak256, toHex, utf8ToBytes } from './bytes';
 import type { VerifiedCache } from './cache';
 import { KIND, type EncodingLimits, DEFAULT_LIMITS, Reader, Writer, decodeWith, writer } from './encoding';
 import { ChainError } from './errors';
-import { DOMAIN, getRawPublicKey, isCanonicalSignature, nobleVerifier, rawPublicKeyToAddress, signCompact, type SignatureVerifier } from './keys';
+import { DOMAIN, compressRawPublicKey, getRawPublicKey, isCanonicalSignature, nobleVerifier, rawPublicKeyToAddress, signCompact, type SignatureVerifier } from './keys';
 import type { ChainConfig } from './params';
 import type { Address, Hash, Hex } from './types';
 import { type DoubleVoteEvidence, checkDoubleVoteEvidence, readEvidence, writeChainId, writeEvidence } from './vote';
@@ -322,11 +323,17 @@ export function verifyTxSignature(tx: Tx, opts: VerifyOptions = {}, bytes?: Uint
   const sig = fromHex(tx.signature, 64, 'signature');
   if (!isCanonicalSignature(sig)) throw new ChainError('BAD_SIGNATURE', 'the transaction signature is not canonical (need 1 ≤ r < n and low s)');
   const pub = fromHex(tx.publicKey, 64, 'publicKey');
+  let compressed: Uint8Array;
+  try {
+    compressed = compressRawPublicKey(pub);
+  } catch {
+    throw new ChainError('BAD_SIGNATURE', 'the transaction public key is not a point on secp256k1');
+  }
   const owner = rawPublicKeyToAddress(pub);
   if (owner !== tx.sender) throw new ChainError('BAD_SIGNATURE', `the transaction public key belongs to ${owner}, not to the sender ${tx.sender}`, { sender: tx.sender, keyOwner: owner });
   const hash = keccak256(utf8ToBytes(DOMAIN.tx), enc.subarray(0, enc.length - 64));
   const verifier = opts.verifier ?? nobleVerifier;
-  if (!verifier.verify(sig, hash, concatBytes(Uint8Array.of(4), pub))) throw new ChainError('BAD_SIGNATURE', `the transaction signature does not verify for sender ${tx.sender}`, { sender: tx.sender });
+  if (!verifier.verify(sig, hash, compressed)) throw new ChainError('BAD_SIGNATURE', `the transaction signature does not verify for sender ${tx.sender}`, { sender: tx.sender });
   opts.cache?.add(key);
 }
 

@@ -18,6 +18,7 @@ import {
   getPublicKey,
   getRawPublicKey,
   rawPublicKeyToAddress,
+  compressRawPublicKey,
   keccak256,
   nobleVerifier,
   parseGenesis,
@@ -61,8 +62,8 @@ function rate(fn: (i: number) => void, minOps = 50): number {
 
 const N = 256;
 const keys = Array.from({ length: N }, (_, i) => key(i + 1));
-const pubs = keys.map((k) => secp256k1.getPublicKey(k, false)); // what the chain hands a verifier
 const compressed = keys.map((k) => getPublicKey(k));
+const pubs = compressed; // what the chain hands a verifier
 const raw = keys.map((k) => getRawPublicKey(k));
 const msgs = Array.from({ length: N }, (_, i) => keccak256(Uint8Array.of(i, i >> 8)));
 const compact = keys.map((k, i) => signCompact(msgs[i] as Uint8Array, k));
@@ -82,6 +83,7 @@ const addressFromCompressed = rate((i) => {
   publicKeyToAddress(compressed[i % N] as Uint8Array);
 });
 const addressFromRaw = rate((i) => {
+  compressRawPublicKey(raw[i % N] as Uint8Array); // the on-curve check the tx path does
   rawPublicKeyToAddress(raw[i % N] as Uint8Array);
 });
 

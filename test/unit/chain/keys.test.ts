@@ -8,6 +8,7 @@ import {
   getPublicKey,
   getRawPublicKey,
   rawPublicKeyToAddress,
+  compressRawPublicKey,
   isCanonicalSignature,
   keccak256,
   nobleVerifier,
@@ -51,6 +52,10 @@ describe('addresses', () => {
     const k = fromHex('0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318');
     expect(publicKeyToAddress(getPublicKey(k))).toBe(publicKeyToAddress(secp256k1.getPublicKey(k, false)));
     expect(rawPublicKeyToAddress(getRawPublicKey(k))).toBe(privateKeyToAddress(k));
+    expect(compressRawPublicKey(getRawPublicKey(k))).toEqual(getPublicKey(k));
+    const off = getRawPublicKey(k).slice();
+    off[63] = off[63]! ^ 2;
+    expect(() => compressRawPublicKey(off)).toThrow(expect.objectContaining({ code: 'BAD_KEY' }));
     expect(() => publicKeyToAddress(new Uint8Array(33).fill(7))).toThrow(expect.objectContaining({ code: 'BAD_KEY' }));
   });
 });

@@ -4,8 +4,8 @@
 import { type KeyObject, createPublicKey, verify } from 'node:crypto';
 import type { SignatureVerifier } from '../../../main/chain';
 
-// DER SubjectPublicKeyInfo header for an id-ecPublicKey on secp256k1 with a 65-byte uncompressed point.
-const SPKI_PREFIX = Buffer.from('3056301006072a8648ce3d020106052b8104000a034200', 'hex');
+// DER SubjectPublicKeyInfo header for an id-ecPublicKey on secp256k1 with a 33-byte compressed point.
+const SPKI_PREFIX = Buffer.from('3036301006072a8648ce3d020106052b8104000a032200', 'hex');
 
 /** A verifier that keeps up to `maxKeys` parsed public keys (one per sender) to skip re-parsing. */
 export function createOpenSslVerifier(maxKeys = 50_000): SignatureVerifier {
