@@ -135,6 +135,11 @@ type GossipSub = GossipSubPublic & {
 
 type Services = { identify: unknown; ping: Ping; pubsub: GossipSub };
 
+/** Errors of the length-prefixed decoder: the peer sent a bad or oversized length prefix. */
+function isFramingError(err: unknown): boolean {
+  return ['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'].includes((err as Error).name);
+}
+
 type GossipSubComponentsOf = Parameters<ReturnType<typeof gossipsub>>[0];
 
 const ZERO_HASH = `0x${'00'.repeat(32)}`;
@@ -459,7 +464,7 @@ export class LibP2pNetwork implements NodeNetwork {
       await stream.close({ signal });
     } catch (err) {
       stream.abort(err as Error);
-      if ((err as Error).name === 'InvalidDataLengthError') this.penalize(peerId, 'bad-status', (err as Error).message);
+      if (isFramingError(err)) this.penalize(peerId, 'bad-status', `bad status framing (${(err as Error).name})`);
     }
   }
 
@@ -514,9 +519,9 @@ export class LibP2pNetwork implements NodeNetwork {
     const fail = (err: unknown): never => {
       if (err instanceof P2pError) throw err;
       if (signal.aborted) throw new P2pError('SYNC_TIMEOUT', `peer ${peerId} did not send ${n} blocks from ${fromHeight} within ${timeoutMs} ms (try another peer)`, { peerId, timeoutMs });
-      if ((err as Error).name === 'InvalidDataLengthError') {
-        this.penalize(peerId, 'sync-protocol', 'sync frame over the size limit');
-        throw new P2pError('SYNC_PROTOCOL', `peer ${peerId} sent a sync frame over ${this.maxBlockBytes} bytes (peer penalized)`, { peerId });
+      if (isFramingError(err)) {
+        this.penalize(peerId, 'sync-protocol', `bad sync response framing (${(err as Error).name})`);
+        throw new P2pError('SYNC_PROTOCOL', `peer ${peerId} sent a badly framed or oversized sync response (peer penalized; limit ${this.maxBlockBytes} bytes per block)`, { peerId });
       }
       throw new P2pError('SYNC_PROTOCOL', `sync from peer ${peerId} failed: ${(err as Error).message}`, { peerId }, { cause: err });
     };
@@ -595,7 +600,7 @@ export class LibP2pNetwork implements NodeNetwork {
       await stream.close({ signal });
     } catch (err) {
       stream.abort(err as Error);
-      if ((err as Error).name === 'InvalidDataLengthError') this.penalize(peerId, 'sync-protocol', 'oversized sync request');
+      if (isFramingError(err)) this.penalize(peerId, 'sync-protocol', `bad sync request framing (${(err as Error).name})`);
       else this.log.debug({ peer: peerId, err: (err as Error).message }, 'serving sync failed');
     } finally {
       const left = (this.syncServing.get(peerId) ?? 1) - 1;
@@ -690,11 +695,16 @@ export class LibP2pNetwork implements NodeNetwork {
       source: rec?.source ?? 'inbound',
       connected,
       latencyMs: rec?.latencyMs ?? null,
-      score: connected ? node.services.pubsub.getScore(id) : this.book.score(id, now),
+      // gossipsub's score already includes ours (appSpecificWeight 1); peers it does not know get ours alone
+      score: connected && this.gossipKnows(id) ? node.services.pubsub.getScore(id) : this.book.score(id, now),
       connectedSinceMs: conn ? Math.min(...conns.map((c) => c.timeline.open)) : null,
       status: rec?.status ?? null,
       bannedUntilMs: this.book.bannedUntil(id, now),
     };
+  }
+
+  private gossipKnows(id: string): boolean {
+    return this.node?.services.pubsub.getPeers().some((p) => p.toString() === id) ?? false;
   }
 
   private record(id: string, source: PeerSource): PeerRecord {
