@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AppError } from '../common/errors';
+import { AppError, RemoteError } from '../common/errors';
 import { workerPath } from '../app/paths';
 import { WalletError } from '../wallet/errors';
 import { WorkerKdfRunner } from '../wallet/kdf-runner';
 import { type ScryptParams } from '../wallet/kdf';
-import type { WalletLedger } from '../wallet/ledger';
-import { chainTransferCodec } from '../wallet/signer';
 import { WalletService } from '../wallet/wallet-service';
 import { parseFlags } from './args';
 
@@ -18,8 +16,8 @@ const USAGE = `Usage: bin/hotpot wallet <command> --data-dir D [options]
   create           [--words 12|24]            new wallet; prints the recovery phrase ONCE on stdout
   import           [--accounts N]             recovery phrase on stdin
   address          [--index N]                EIP-55 address of account N (default 0)
-  balance          [--index N | --address A]  balance in base units
-  send             --to A --amount X [--index N] [--fee F]
+  balance          [--index N | --address A] [--api URL]   balance in base units, asked from the running node
+  send             --to A --amount X [--index N] [--fee F] [--api URL]   through the running node's wallet
   export-keystore  (--index N | --address A) [--out FILE]   Web3 v3 JSON (stdout without --out)
   import-keystore  --file F [--label L]       add one key from a Web3 v3 JSON file
 
@@ -27,17 +25,11 @@ Environment (never flags, so secrets stay out of shell history and process lists
   HOTPOT_PASSWORD           the wallet password (at least 8 characters for a new wallet)
   HOTPOT_BIP39_PASSPHRASE   the optional BIP39 passphrase (import; and unlock of such a wallet)
   HOTPOT_KEYSTORE_PASSWORD  the password of the Web3 keystore file being imported or exported
-Exit codes: 0 done, 1 the wallet refused (message on stderr, e.g. a wrong password), 2 bad usage, 3 the ledger is not reachable.
+  HOTPOT_ACCESS_TOKEN       the node's access token, when its API listens beyond loopback
+balance and send talk to the node running on this data dir (--api, default $HOTPOT_HTTP or http://127.0.0.1:7420):
+the ledger lives in that process.
+Exit codes: 0 done, 1 refused (message on stderr, e.g. a wrong password or not enough tokens), 2 bad usage, 3 the node is not reachable.
 `;
-
-/** Where the CLI gets a ledger for balance/send. None in a separate process yet: see the report of issue 5. */
-export type CliLedgerFactory = (dataDir: string) => WalletLedger | undefined;
-let ledgerFactory: CliLedgerFactory = () => undefined;
-
-/** Lets the node driver plug in a ledger client (e.g. over the running node's API) for `balance` and `send`. */
-export function setCliLedgerFactory(f: CliLedgerFactory): void {
-  ledgerFactory = f;
-}
 
 /** `bin/hotpot wallet …`. Returns the exit code. */
 export async function run(argv: string[]): Promise<number> {
@@ -53,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`hotpot wallet ${sub}: ${err.message}\n`);
       return 2;
     }
-    if (err instanceof WalletError && err.code === 'LEDGER_UNAVAILABLE') {
+    if (err instanceof AppError && err.code === 'LEDGER_UNAVAILABLE') {
       process.stderr.write(`hotpot wallet ${sub}: ${err.message}\n`);
       return 3;
     }
@@ -102,23 +94,36 @@ async function dispatch(sub: string, argv: string[]): Promise<number> {
       return 0;
     }
     case 'balance': {
-      const { values } = parseFlags(argv, { ...COMMON, index: { type: 'string' }, address: { type: 'string' } }, 'wallet balance');
+      const { values } = parseFlags(argv, { ...COMMON, index: { type: 'string' }, address: { type: 'string' }, api: { type: 'string' } }, 'wallet balance');
       const dataDir = dataDirOf(values['data-dir']);
-      const wallet = open(dataDir, requireLedger(dataDir));
-      const address = values.address ?? (await (await unlocked(dataDir, wallet)).addressAt(nonNegativeInt(values.index ?? '0', '--index')));
-      process.stdout.write(`${(await wallet.balance(address)).toString()}\n`);
+      const api = apiOf(values.api);
+      const address = values.address ?? (await (await unlocked(dataDir)).addressAt(nonNegativeInt(values.index ?? '0', '--index')));
+      const r = await rpc<{ balance: string }>(api, 'wallet.balance', { address });
+      process.stdout.write(`${r.balance}\n`);
       return 0;
     }
     case 'send': {
-      const { values } = parseFlags(argv, { ...COMMON, to: { type: 'string' }, amount: { type: 'string' }, fee: { type: 'string' }, index: { type: 'string', default: '0' } }, 'wallet send');
+      const { values } = parseFlags(argv, { ...COMMON, to: { type: 'string' }, amount: { type: 'string' }, fee: { type: 'string' }, index: { type: 'string', default: '0' }, api: { type: 'string' } }, 'wallet send');
       if (!values.to || !values.amount) throw new UsageError('--to and --amount are required');
       const dataDir = dataDirOf(values['data-dir']);
-      const wallet = await unlocked(dataDir, open(dataDir, requireLedger(dataDir)));
-      const from = await wallet.addressAt(nonNegativeInt(values.index, '--index'));
-      const p = await wallet.previewSend({ from, to: values.to, amount: bigintOf(values.amount, '--amount'), ...(values.fee ? { fee: bigintOf(values.fee, '--fee') } : {}) });
-      process.stderr.write(`Sending ${p.amount} from ${from} to ${values.to} (fee ${p.fee}, nonce ${p.nonce}, total ${p.total}, chain ${p.chainId})\n`);
-      const { txHash } = await wallet.send({ previewId: p.previewId });
-      process.stdout.write(`${txHash}\n`);
+      const api = apiOf(values.api);
+      const amount = bigintOf(values.amount, '--amount').toString();
+      const fee = values.fee ? bigintOf(values.fee, '--fee').toString() : undefined;
+      // The key check happens here first (a wrong password fails without touching the node), then the
+      // node's own wallet (same keystore file) signs: the ledger and mempool live in that process.
+      const from = await (await unlocked(dataDir)).addressAt(nonNegativeInt(values.index, '--index'));
+      const before = await rpc<{ state: string }>(api, 'wallet.status', {});
+      if (before.state !== 'unlocked') {
+        await rpc(api, 'wallet.unlock', { password: env('HOTPOT_PASSWORD'), ...(process.env['HOTPOT_BIP39_PASSPHRASE'] ? { passphrase: process.env['HOTPOT_BIP39_PASSPHRASE'] } : {}) });
+      }
+      try {
+        const p = await rpc<{ previewId: string; amount: string; fee: string; nonce: number; total: string; chainId: string }>(api, 'wallet.previewSend', { from, to: values.to, amount, ...(fee ? { fee } : {}) });
+        process.stderr.write(`Sending ${p.amount} from ${from} to ${values.to} (fee ${p.fee}, nonce ${p.nonce}, total ${p.total}, chain ${p.chainId})\n`);
+        const { txHash } = await rpc<{ txHash: string }>(api, 'wallet.send', { previewId: p.previewId });
+        process.stdout.write(`${txHash}\n`);
+      } finally {
+        if (before.state !== 'unlocked') await rpc(api, 'wallet.lock', {}).catch(() => undefined);
+      }
       return 0;
     }
     case 'export-keystore': {
@@ -164,12 +169,33 @@ async function dispatch(sub: string, argv: string[]): Promise<number> {
   }
 }
 
-function requireLedger(dataDir: string): WalletLedger {
-  const ledger = ledgerFactory(dataDir);
-  if (!ledger) {
-    throw new WalletError('LEDGER_UNAVAILABLE', 'the ledger is not reachable from the command line yet (balance and send need the node\'s ledger query service, which this build does not wire to the CLI); use the Tokens page of the running node');
+function apiOf(flag: string | undefined): string {
+  const fromEnv = process.env['HOTPOT_HTTP'];
+  const base = flag ?? (fromEnv ? (fromEnv.includes('://') ? fromEnv : `http://${fromEnv}`) : 'http://127.0.0.1:7420');
+  try {
+    return new URL(base).toString();
+  } catch {
+    throw new UsageError(`--api must be a URL such as http://127.0.0.1:7420, got ${JSON.stringify(base)}`);
   }
-  return ledger;
+}
+
+/** Calls a method of the running node's API (the same contract the UI uses) and unwraps the envelope. */
+async function rpc<T = unknown>(api: string, name: string, input: unknown): Promise<T> {
+  const token = process.env['HOTPOT_ACCESS_TOKEN'];
+  let res: Response;
+  try {
+    res = await fetch(new URL(`/rpc/${name}`, api), { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(input) });
+  } catch (err) {
+    throw new WalletError('LEDGER_UNAVAILABLE', `cannot reach the node at ${api} (${(err as Error).message}); balance and send need it running: bin/hotpot start --data-dir D (or pass --api URL)`);
+  }
+  let env: { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+  try {
+    env = (await res.json()) as typeof env;
+  } catch {
+    throw new WalletError('LEDGER_UNAVAILABLE', `the node at ${api} answered ${res.status} without an API envelope; is --api the node's UI address?`);
+  }
+  if (!env.ok) throw new RemoteError({ name: 'RemoteError', code: env.error?.code ?? 'INTERNAL', message: env.error?.message ?? 'unknown error', data: {} });
+  return env.value as T;
 }
 
 function dataDirOf(dir: string | undefined): string {
@@ -177,7 +203,7 @@ function dataDirOf(dir: string | undefined): string {
   return dir;
 }
 
-function open(dir: string | undefined, ledger?: WalletLedger): WalletService {
+function open(dir: string | undefined): WalletService {
   const dataDir = dataDirOf(dir);
   const kdf = testKdf();
   return new WalletService(
@@ -187,8 +213,6 @@ function open(dir: string | undefined, ledger?: WalletLedger): WalletService {
       random: (n) => new Uint8Array(randomBytes(n)),
       now: Date.now,
       timers: { setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
-      tx: chainTransferCodec,
-      ...(ledger ? { ledger } : {}),
     },
   );
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, startNode } from '../../helpers/node-process';
 
 // Runs the built CLI (dist/main/cli.js, made by `bin/hotpot setup`/`bin/hotpot test`) as real processes.
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -89,12 +90,37 @@ describe('bin/hotpot wallet', () => {
     expect(v).toMatchObject({ code: 0, stdout: '0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b\n' });
   });
 
-  it('balance and send say the ledger is not reachable (exit 3) instead of pretending', () => {
+  it('balance and send without a running node exit 3 and say so', () => {
     expect(hotpot(['import', '--data-dir', dir], { HOTPOT_PASSWORD: PW }, ABANDON).code).toBe(0);
-    const b = hotpot(['balance', '--data-dir', dir], { HOTPOT_PASSWORD: PW });
+    const api = ['--api', 'http://127.0.0.1:9'];
+    const b = hotpot(['balance', '--data-dir', dir, ...api], { HOTPOT_PASSWORD: PW });
     expect(b.code).toBe(3);
-    expect(b.stderr).toMatch(/ledger is not reachable/);
-    expect(hotpot(['send', '--data-dir', dir, '--to', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', '--amount', '5'], { HOTPOT_PASSWORD: PW }).code).toBe(3);
+    expect(b.stderr).toMatch(/cannot reach the node/);
+    expect(hotpot(['send', '--data-dir', dir, ...api, '--to', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', '--amount', '5'], { HOTPOT_PASSWORD: PW }).code).toBe(3);
+  });
+
+  it('balance and send go through the node running on the data dir (real ledger)', async () => {
+    expect(hotpot(['import', '--data-dir', dir], { HOTPOT_PASSWORD: PW }, ABANDON).code).toBe(0);
+    const node = await startNode({ dataDir: dir, timeoutMs: 30_000 });
+    try {
+      const api = ['--api', node.url];
+      const b = await runCli(['wallet', 'balance', '--data-dir', dir, ...api], { env: { HOTPOT_PASSWORD: PW, HOTPOT_TEST_SCRYPT_N: '1024' } });
+      expect(b).toMatchObject({ code: 0, stdout: '0\n' });
+      const bad = await runCli(['wallet', 'send', '--data-dir', dir, ...api, '--to', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD', '--amount', '5'], { env: { HOTPOT_PASSWORD: PW } });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/EIP-55 checksum/);
+      const poor = await runCli(['wallet', 'send', '--data-dir', dir, ...api, '--to', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', '--amount', '5'], { env: { HOTPOT_PASSWORD: PW } });
+      expect(poor.code).toBe(1);
+      expect(poor.stderr).toMatch(/not enough tokens/);
+      const wrong = await runCli(['wallet', 'send', '--data-dir', dir, ...api, '--to', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', '--amount', '5'], { env: { HOTPOT_PASSWORD: 'wrong password' } });
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain('wallet password is wrong');
+      // The node's wallet was locked before the send and is locked again after it.
+      const st = (await (await fetch(new URL('/rpc/wallet.status', node.url), { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } })).json()) as { value: { state: string } };
+      expect(st.value.state).toBe('locked');
+    } finally {
+      await node.stop();
+    }
   });
 
   it('a corrupt keystore gives a clear error and stays as it was', () => {
