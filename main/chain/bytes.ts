@@ -25,7 +25,10 @@ export function fromHex(hex: string, byteLength?: number, field = 'value'): Uint
 
 /** keccak-256 of the concatenation of the parts. */
 export function keccak256(...parts: Uint8Array[]): Uint8Array {
-  return keccak_256(parts.length === 1 ? (parts[0] as Uint8Array) : concatBytes(...parts));
+  if (parts.length === 1) return keccak_256(parts[0] as Uint8Array);
+  const h = keccak_256.create();
+  for (const p of parts) h.update(p);
+  return h.digest();
 }
 
 /** keccak-256 as lowercase 0x hex. */

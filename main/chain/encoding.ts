@@ -43,6 +43,7 @@ export const KIND = {
   evidenceSeen: 0x17,
   epochSet: 0x18,
   chainMeta: 0x19,
+  validatorIndex: 0x1a,
 } as const;
 
 /** Size limits of decoded values. Genesis parameters may tighten them; decoders take them as input. */

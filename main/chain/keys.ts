@@ -14,20 +14,13 @@
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { concatBytes, fromHex, keccak256, toHex, utf8ToBytes } from './bytes';
+import { concatBytes, keccak256, toHex, utf8ToBytes } from './bytes';
 import { ChainError } from './errors';
-import type { Address, Hex } from './types';
+import type { Address } from './types';
 
 const CURVE_N = secp256k1.Point.CURVE().n;
 const CURVE_P = secp256k1.Point.CURVE().p;
 const HALF_N = CURVE_N >> 1n;
-
-/** Length in bytes of a raw public key as transactions carry it: x ‖ y, the uncompressed key without 0x04. */
-export const RAW_PUBLIC_KEY_BYTES = 64;
-/** Length in bytes of a compact (r ‖ s) signature. */
-export const COMPACT_SIGNATURE_BYTES = 64;
-/** Length in bytes of a recoverable (r ‖ s ‖ v) signature. */
-export const RECOVERABLE_SIGNATURE_BYTES = 65;
 
 /** Domain tags: one per kind of signed object, so a signature for one can never pass as another. */
 export const DOMAIN = {
@@ -215,11 +208,6 @@ export function recoverPublicKey(hash: Uint8Array, signature: Uint8Array): Uint8
 /** Recovers the signer's address from a 65-byte `r ‖ s ‖ v` signature; throws `BAD_SIGNATURE`. */
 export function recoverAddress(hash: Uint8Array, signature: Uint8Array): Address {
   return publicKeyToAddress(recoverPublicKey(hash, signature));
-}
-
-/** Hex form of `recoverAddress`. */
-export function recoverAddressHex(hash: Uint8Array, signature: Hex): Address {
-  return recoverAddress(hash, fromHex(signature, 65, 'signature'));
 }
 
 /**

@@ -216,9 +216,7 @@ export function getValidator(s: StateReader, address: Address): ValidatorRecord 
 
 /** Every validator candidate's record, sorted by address. */
 export function listValidators(s: StateReader): ValidatorRecord[] {
-  const raw = s.get('vals');
-  const addrs = raw ? dec(raw, KIND.validator, 'validator index', (r) => r.list(Number.MAX_SAFE_INTEGER, (rr) => rr.hex(20))) : [];
-  return addrs.map((a) => getValidator(s, a)).filter((v): v is ValidatorRecord => v !== null);
+  return readValidatorIndex(s).map((a) => getValidator(s, a)).filter((v): v is ValidatorRecord => v !== null);
 }
 
 /** The franchise with `id`, or null. */
@@ -267,13 +265,16 @@ function putAccount(s: StateStore, address: Address, a: Account): void {
   s.set(`acct:${address}`, encodeAccount(a));
 }
 
+/** Addresses of every validator record, sorted (the `vals` entry). */
+function readValidatorIndex(s: StateReader): Address[] {
+  const raw = s.get('vals');
+  return raw ? dec(raw, KIND.validatorIndex, 'validator index', (r) => r.list(Number.MAX_SAFE_INTEGER, (rr) => rr.hex(20))) : [];
+}
+
 function putValidator(s: StateStore, v: ValidatorRecord): void {
   if (!s.get(`val:${v.address}`)) {
-    const raw = s.get('vals');
-    const addrs = raw ? dec(raw, KIND.validator, 'validator index', (r) => r.list(Number.MAX_SAFE_INTEGER, (rr) => rr.hex(20))) : [];
-    addrs.push(v.address);
-    addrs.sort();
-    s.set('vals', enc(KIND.validator, (w) => w.list(addrs, Number.MAX_SAFE_INTEGER, (ww, a) => ww.hex(a, 20))));
+    const addrs = [...readValidatorIndex(s), v.address].sort();
+    s.set('vals', enc(KIND.validatorIndex, (w) => w.list(addrs, Number.MAX_SAFE_INTEGER, (ww, a) => ww.hex(a, 20))));
   }
   s.set(`val:${v.address}`, encodeValidator(v));
 }

@@ -5,7 +5,7 @@
  * keccak-256 of the sign bytes (see `keys.ts`). Votes and proposals carry recoverable 65-byte
  * signatures, verified by recovering the signer's address and comparing it with the named validator.
  */
-import { bytesEqual, compareBytes, fromHex, keccak256, toHex, utf8ToBytes } from './bytes';
+import { compareBytes, fromHex, keccak256, toHex, utf8ToBytes } from './bytes';
 import type { VerifiedCache } from './cache';
 import { KIND, Reader, Writer, decodeWith, writer } from './encoding';
 import { ChainError } from './errors';
@@ -228,9 +228,4 @@ export function encodeEvidence(e: DoubleVoteEvidence): Uint8Array {
 export function decodeEvidence(bytes: Uint8Array): DoubleVoteEvidence {
   if (bytes.length > 512) throw new ChainError('MALFORMED', `evidence is at most 512 bytes, got ${bytes.length}`);
   return decodeWith(bytes, KIND.evidence, 'evidence', readEvidence);
-}
-
-/** True if two votes are the same vote (all fields, signature included). */
-export function sameVote(x: Vote, y: Vote): boolean {
-  return bytesEqual(encodeVote(x), encodeVote(y));
 }
