@@ -1,18 +1,23 @@
 /**
  * Vote tallies and double-vote evidence. Pure and immutable: `addVote` returns a new set.
  *
- * A vote set holds at most one vote per validator per (height, round, type) — the first one it saw.
- * A second vote from the same validator for the same (height, round, type) with a different
- * `blockHash` (a value vs. another value, or a value vs. nil) is a double vote: it is not counted,
- * it is kept as evidence.
+ * A vote set holds one vote per validator per (height, round, type) — the first one it saw — and
+ * counts each validator once in the "any value" totals (L34, L47, the f+1 round skip). A second
+ * vote from the same validator for the same (height, round, type) with a different `blockHash`
+ * (a value vs. another value, or a value vs. nil) is a double vote: it is kept as evidence, and it
+ * is also counted in its own value's tally, like CometBFT's peer-claimed majorities. That is safe:
+ * Tendermint's quorum-intersection argument is per value, and a Byzantine validator may sit in two
+ * quorums anyway. It is what keeps a split vote from stalling rounds: a node that first saw the
+ * Byzantine "nil" can still see the polka the rest of the network saw. At most
+ * `MAX_VALUES_PER_VALIDATOR` values per validator per (round, type) are counted (a memory bound).
  */
 import type { Address, Hash, ValidatorPower, Vote, VoteType } from '../chain/types';
 import { ConsensusError } from './errors';
 
-/** Two conflicting votes by one validator, in canonical order (`voteA.blockHash` sorts first; nil first). */
+/** Two conflicting votes by one validator, in canonical order (`a.blockHash` sorts first; nil first). */
 export interface DoubleVoteEvidence {
-  voteA: Vote;
-  voteB: Vote;
+  a: Vote;
+  b: Vote;
 }
 
 /** Key of a block-hash bucket in a tally: the hash, or `'nil'`. */
@@ -23,11 +28,17 @@ export function hashKey(blockHash: Hash | null): HashKey {
   return blockHash === null ? 'nil' : blockHash;
 }
 
+/** Values counted per validator per (round, type), conflicting ones included. */
+export const MAX_VALUES_PER_VALIDATOR = 3;
+
 /** The votes of one (round, type) and their power per block hash. */
 export interface RoundVotes {
+  /** The first vote of each validator. */
   readonly votes: ReadonlyMap<Address, Vote>;
+  /** Every counted vote per value (a double-voter appears under each value it voted for). */
+  readonly votesByHash: ReadonlyMap<HashKey, ReadonlyMap<Address, Vote>>;
   readonly powerByHash: ReadonlyMap<HashKey, number>;
-  /** Power of every vote counted here, whatever its value. */
+  /** Power of the distinct validators that voted here, whatever the value. */
   readonly totalPower: number;
 }
 
@@ -45,7 +56,7 @@ export interface VoteSet {
 /** What `addVote` did with a vote. */
 export type AddVoteOutcome = 'added' | 'duplicate' | 'conflict' | 'unknown-validator' | 'wrong-height';
 
-const EMPTY_ROUND: RoundVotes = { votes: new Map(), powerByHash: new Map(), totalPower: 0 };
+const EMPTY_ROUND: RoundVotes = { votes: new Map(), votesByHash: new Map(), powerByHash: new Map(), totalPower: 0 };
 
 /** An empty vote set for `height` over `validators`. */
 export function emptyVoteSet(height: number, validators: readonly ValidatorPower[]): VoteSet {
@@ -64,7 +75,7 @@ function roundKey(round: number, type: VoteType): string {
 
 /** Stable identity of a double vote: `${validator}:${height}:${round}:${type}`. */
 export function evidenceKey(e: DoubleVoteEvidence | Vote): string {
-  const v = 'voteA' in e ? e.voteA : e;
+  const v = 'a' in e ? e.a : e;
   return `${v.validator}:${v.height}:${v.round}:${v.type}`;
 }
 
@@ -78,7 +89,7 @@ export function detectDoubleVote(a: Vote, b: Vote): DoubleVoteEvidence | null {
   const ka = hashKey(a.blockHash);
   const kb = hashKey(b.blockHash);
   // 'nil' sorts before any '0x…' hash, so nil-vs-value pairs are ordered the same everywhere.
-  return ka < kb ? { voteA: a, voteB: b } : { voteA: b, voteB: a };
+  return ka < kb ? { a, b } : { a: b, b: a };
 }
 
 /**
@@ -87,13 +98,13 @@ export function detectDoubleVote(a: Vote, b: Vote): DoubleVoteEvidence | null {
  * Throws `INVALID_EVIDENCE` saying what is wrong.
  */
 export function validateEvidence(e: DoubleVoteEvidence, verify: (vote: Vote) => boolean): void {
-  const d = detectDoubleVote(e.voteA, e.voteB);
+  const d = detectDoubleVote(e.a, e.b);
   if (d === null) {
     throw new ConsensusError('INVALID_EVIDENCE', 'the two votes are not a double vote (they must share validator, height, round and type and differ in block hash)', { key: evidenceKey(e) });
   }
-  if (d.voteA !== e.voteA) throw new ConsensusError('INVALID_EVIDENCE', 'evidence votes are not in canonical order (the lower block hash, or nil, comes first)', { key: evidenceKey(e) });
-  if (!verify(e.voteA) || !verify(e.voteB)) {
-    throw new ConsensusError('BAD_SIGNATURE', `a vote in the evidence against ${e.voteA.validator} is not signed by it`, { key: evidenceKey(e) });
+  if (d.a !== e.a) throw new ConsensusError('INVALID_EVIDENCE', 'evidence votes are not in canonical order (the lower block hash, or nil, comes first)', { key: evidenceKey(e) });
+  if (!verify(e.a) || !verify(e.b)) {
+    throw new ConsensusError('BAD_SIGNATURE', `a vote in the evidence against ${e.a.validator} is not signed by it`, { key: evidenceKey(e) });
   }
 }
 
@@ -108,21 +119,40 @@ export function addVote(set: VoteSet, vote: Vote): { set: VoteSet; outcome: AddV
   const key = roundKey(vote.round, vote.type);
   const rv = set.rounds.get(key) ?? EMPTY_ROUND;
   const existing = rv.votes.get(vote.validator);
+  const hk = hashKey(vote.blockHash);
   if (existing !== undefined) {
     const evidence = detectDoubleVote(existing, vote);
     if (evidence === null) return { set, outcome: 'duplicate' };
+    const bucket = rv.votesByHash.get(hk);
+    if (bucket?.has(vote.validator)) return { set, outcome: 'duplicate' };
+    let values = 0;
+    for (const b of rv.votesByHash.values()) if (b.has(vote.validator)) values++;
+    let next = set;
+    if (values < MAX_VALUES_PER_VALIDATOR) {
+      const rounds = new Map(set.rounds);
+      rounds.set(key, withValueVote(rv, hk, vote, power, false));
+      next = { ...set, rounds };
+    }
     const ek = evidenceKey(evidence);
-    if (set.evidence.some((x) => evidenceKey(x) === ek)) return { set, outcome: 'conflict' };
-    return { set: { ...set, evidence: [...set.evidence, evidence] }, outcome: 'conflict', evidence };
+    if (set.evidence.some((x) => evidenceKey(x) === ek)) return { set: next, outcome: 'conflict' };
+    return { set: { ...next, evidence: [...set.evidence, evidence] }, outcome: 'conflict', evidence };
   }
+  const rounds = new Map(set.rounds);
+  rounds.set(key, withValueVote(rv, hk, vote, power, true));
+  return { set: { ...set, rounds }, outcome: 'added' };
+}
+
+function withValueVote(rv: RoundVotes, hk: HashKey, vote: Vote, power: number, first: boolean): RoundVotes {
+  const bucket = new Map(rv.votesByHash.get(hk) ?? []);
+  bucket.set(vote.validator, vote);
+  const votesByHash = new Map(rv.votesByHash);
+  votesByHash.set(hk, bucket);
+  const powerByHash = new Map(rv.powerByHash);
+  powerByHash.set(hk, (powerByHash.get(hk) ?? 0) + power);
+  if (!first) return { ...rv, votesByHash, powerByHash };
   const votes = new Map(rv.votes);
   votes.set(vote.validator, vote);
-  const powerByHash = new Map(rv.powerByHash);
-  const hk = hashKey(vote.blockHash);
-  powerByHash.set(hk, (powerByHash.get(hk) ?? 0) + power);
-  const rounds = new Map(set.rounds);
-  rounds.set(key, { votes, powerByHash, totalPower: rv.totalPower + power });
-  return { set: { ...set, rounds }, outcome: 'added' };
+  return { votes, votesByHash, powerByHash, totalPower: rv.totalPower + power };
 }
 
 /** The votes of (round, type); an empty tally when none arrived. */
@@ -158,9 +188,14 @@ export function roundParticipationPower(set: VoteSet, round: number): number {
   return power;
 }
 
-/** Every vote held in the set (all rounds, both types), in a stable order. */
+/** Every vote held in the set (all rounds, both types, conflicting ones included), in a stable order. */
 export function allVotes(set: VoteSet): Vote[] {
   const out: Vote[] = [];
-  for (const rv of set.rounds.values()) for (const v of rv.votes.values()) out.push(v);
+  for (const rv of set.rounds.values()) for (const b of rv.votesByHash.values()) for (const v of b.values()) out.push(v);
   return out;
+}
+
+/** The votes for `blockHash` in (round, type), a double-voter's conflicting vote included. */
+export function votesFor(set: VoteSet, round: number, type: VoteType, blockHash: Hash | null): Vote[] {
+  return [...(roundVotes(set, round, type).votesByHash.get(hashKey(blockHash))?.values() ?? [])];
 }

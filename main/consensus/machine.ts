@@ -395,7 +395,7 @@ function tryCommit(d: Draft, out: MachineAction[]): boolean {
       if (hk === 'nil' || !isTwoThirdsPlus(power, d.votes.totalPower)) continue;
       if (d.validity.get(hk) !== true) continue;
       const round = Number(key.slice(0, key.indexOf(':')));
-      const precommits = [...rv.votes.values()].filter((v) => v.blockHash === hk);
+      const precommits = [...(rv.votesByHash.get(hk)?.values() ?? [])];
       const commit: CommitInfo = { height: d.height, round, blockHash: hk, precommits };
       d.decision = commit;
       d.step = 'commit';
