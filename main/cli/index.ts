@@ -14,4 +14,5 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   testnet: () => import('./testnet'),
   wallet: () => import('./wallet'),
   video: () => import('./video'),
+  sim: () => import('./sim'),
 };
