@@ -4,11 +4,12 @@
  * - Accounts are secp256k1 keys; an address is the last 20 bytes of keccak-256 of the uncompressed
  *   public key without its 0x04 prefix (as in Ethereum), shown with the EIP-55 checksum.
  * - Everything we sign is a 32-byte *signing hash*: `keccak256(domainTag ‖ body)`, where the tag names
- *   the kind of object and version (`hotpot:tx:v1`, `hotpot:vote:v1`, …) and the body starts with the
- *   chain id. The signature is standard ECDSA over secp256k1 with SHA-256 as the message digest
- *   (noble's default `prehash`), i.e. ECDSA-SHA256 of the 32-byte signing hash. We chose the standard
- *   digest over Ethereum's raw-keccak signing so that any ECDSA-SHA256 implementation (OpenSSL through
- *   `node:crypto`) can verify our signatures: that is the fast path `SignatureVerifier` allows.
+ *   the kind of object and version (`hotpot:tx:v1`, `hotpot:vote:v1`, …) and the body (the object's
+ *   canonical encoding without its signature) includes the chain id. The signature is standard
+ *   ECDSA over secp256k1 with SHA-256 as the message digest (noble's default `prehash`), i.e.
+ *   ECDSA-SHA256 of the 32-byte signing hash. We chose the standard digest over Ethereum's raw-keccak
+ *   signing so that any ECDSA-SHA256 implementation (OpenSSL through `node:crypto`) can verify our
+ *   signatures: that is the fast path `SignatureVerifier` allows.
  * - Signatures are low-S only. Recoverable signatures are 65 bytes `r ‖ s ‖ v` with v ∈ {0, 1};
  *   compact ones are the 64 bytes `r ‖ s`.
  */
