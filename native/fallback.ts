@@ -32,18 +32,41 @@ interface Region {
   h: number;
 }
 
+// `passes` vertical box passes (window 2r+1, edges clamped to the region), then `passes`
+// horizontal ones, each rounded: the same sums as kernels.cc (which runs the horizontal passes on a
+// transposed copy; the arithmetic is identical).
 function blurRegion(g: Region, radius: number, passes: number): void {
   if (g.w <= 0 || g.h <= 0 || radius <= 0 || passes <= 0) return;
   const { ch, w, h, buf } = g;
   const rowBytes = w * ch;
   const d = 2 * radius + 1;
   const half = d >> 1;
-  const a = new Uint8Array(rowBytes * h);
-  const b = new Uint8Array(rowBytes * h);
+  let a = new Uint8Array(rowBytes * h);
+  let b = new Uint8Array(rowBytes * h);
   for (let y = 0; y < h; y++) a.set(buf.subarray(g.offset + y * g.stride, g.offset + y * g.stride + rowBytes), y * rowBytes);
   const sums = new Uint32Array(rowBytes);
   const wLast = w - 1;
   const hLast = h - 1;
+  for (let p = 0; p < passes; p++) {
+    for (let j = 0; j < rowBytes; j++) sums[j] = a[j]! * (radius + 1);
+    for (let k = 1; k <= radius; k++) {
+      const row = (k < hLast ? k : hLast) * rowBytes;
+      for (let j = 0; j < rowBytes; j++) sums[j] = sums[j]! + a[row + j]!;
+    }
+    for (let y = 0; y < h; y++) {
+      const out = y * rowBytes;
+      const ya = y + radius + 1;
+      const ys = y - radius;
+      const add = (ya < hLast ? ya : hLast) * rowBytes;
+      const sub = (ys > 0 ? ys : 0) * rowBytes;
+      for (let j = 0; j < rowBytes; j++) {
+        const s = sums[j]!;
+        b[out + j] = ((s + half) / d) | 0;
+        sums[j] = s + a[add + j]! - a[sub + j]!;
+      }
+    }
+    [a, b] = [b, a];
+  }
   for (let p = 0; p < passes; p++) {
     for (let y = 0; y < h; y++) {
       const base = y * rowBytes;
@@ -58,23 +81,7 @@ function blurRegion(g: Region, radius: number, passes: number): void {
         }
       }
     }
-    for (let j = 0; j < rowBytes; j++) sums[j] = b[j]! * (radius + 1);
-    for (let k = 1; k <= radius; k++) {
-      const row = (k < hLast ? k : hLast) * rowBytes;
-      for (let j = 0; j < rowBytes; j++) sums[j] = sums[j]! + b[row + j]!;
-    }
-    for (let y = 0; y < h; y++) {
-      const out = y * rowBytes;
-      const ya = y + radius + 1;
-      const ys = y - radius;
-      const add = (ya < hLast ? ya : hLast) * rowBytes;
-      const sub = (ys > 0 ? ys : 0) * rowBytes;
-      for (let j = 0; j < rowBytes; j++) {
-        const s = sums[j]!;
-        a[out + j] = ((s + half) / d) | 0;
-        sums[j] = s + b[add + j]! - b[sub + j]!;
-      }
-    }
+    [a, b] = [b, a];
   }
   for (let y = 0; y < h; y++) buf.set(a.subarray(y * rowBytes, (y + 1) * rowBytes), g.offset + y * g.stride);
 }

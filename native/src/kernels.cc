@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <vector>
 
 namespace hotpot {
@@ -11,11 +15,29 @@ inline int ChromaW(int w) { return (w + 1) >> 1; }
 inline int ChromaH(int h) { return (h + 1) >> 1; }
 inline int Clamp255(int v) { return v < 0 ? 0 : (v > 255 ? 255 : v); }
 
-// floor(a / d) by a 32.32 reciprocal: exact whenever a * d < 2^32 (a <= 255 * 511 + 255, d <= 511 here).
-struct Divider {
+// floor(a / d) by multiplication. For d <= 181 a 32-bit product suffices (a < 256 d, m = 2^23/d + 1:
+// a*m < 2^32 and the error a*(m - 2^23/d)/2^23 < 1/d keeps the floor exact), which vectorizes;
+// larger windows use a 32.32 reciprocal in 64 bits (exact while a*d < 2^32).
+struct Div32 {
+  uint32_t m;
+  explicit Div32(uint32_t d) : m((uint32_t{1} << 23) / d + 1) {}
+  inline uint8_t operator()(uint32_t a) const { return static_cast<uint8_t>((a * m) >> 23); }
+};
+// All-16-bit variant for d <= 181: sums fit in 16 bits (255 d + r < 65536) and
+// floor(a / d) = ((a * m) >> 16) >> s with m = 2^(16+s)/d + 1 < 2^16, 2^s < d; exact because
+// a * (m - 2^(16+s)/d) / 2^(16+s) < 256 d / 2^(16+s) <= 1/d when d^2 <= 2^(8+s), true for d <= 181.
+struct Div16 {
+  uint16_t m;
+  int s;
+  explicit Div16(uint32_t d) : m(0), s(0) {
+    while ((2u << s) < d) s++;  // largest s with 2^s < d
+    m = static_cast<uint16_t>((uint32_t{1} << (16 + s)) / d + 1);
+  }
+};
+struct Div64 {
   uint64_t m;
-  explicit Divider(uint32_t d) : m((uint64_t{1} << 32) / d + 1) {}
-  inline uint32_t Div(uint32_t a) const { return static_cast<uint32_t>((a * m) >> 32); }
+  explicit Div64(uint32_t d) : m((uint64_t{1} << 32) / d + 1) {}
+  inline uint8_t operator()(uint32_t a) const { return static_cast<uint8_t>((a * m) >> 32); }
 };
 
 // One plane region: `ch` interleaved channels, rows `stride` bytes apart.
@@ -27,47 +49,160 @@ struct Region {
   int h;          // rows
 };
 
-void BlurRegion(const Region& g, int radius, int passes) {
-  if (g.w <= 0 || g.h <= 0 || radius <= 0 || passes <= 0) return;
-  const int ch = g.ch, w = g.w, h = g.h, rowBytes = w * ch;
-  const uint32_t d = 2 * radius + 1, half = d >> 1;
-  const Divider div(d);
-  std::vector<uint8_t> a(static_cast<size_t>(rowBytes) * h), b(a.size());
-  for (int y = 0; y < h; y++) std::copy_n(g.base + static_cast<size_t>(y) * g.stride, rowBytes, &a[static_cast<size_t>(y) * rowBytes]);
-  std::vector<uint32_t> sums(rowBytes);
-  for (int p = 0; p < passes; p++) {
-    // horizontal: a -> b
+// One vertical box pass (window 2r+1, rows clamped to [0, h)) of a packed buffer, in -> out.
+// Row-major with one running sum per byte column, so the inner loop vectorizes. On x86-64 Linux
+// an AVX2 clone is picked at load time when the CPU has it (the default clone is baseline SSE2).
+#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && !defined(__clang__)
+#define HOTPOT_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define HOTPOT_CLONES
+#endif
+
+#define HOTPOT_VPASS_BODY(DIV)                                                                                   \
+  for (size_t j = 0; j < rowBytes; j++) sums[j] = in[j] * static_cast<uint32_t>(r + 1);                           \
+  for (int k = 1; k <= r; k++) {                                                                                  \
+    const uint8_t* row = in + static_cast<size_t>(std::min(k, h - 1)) * inStride;                                 \
+    for (size_t j = 0; j < rowBytes; j++) sums[j] += row[j];                                                      \
+  }                                                                                                               \
+  for (int y = 0; y < h; y++) {                                                                                   \
+    uint8_t* __restrict o = out + static_cast<size_t>(y) * rowBytes;                                              \
+    const uint8_t* __restrict add = in + static_cast<size_t>(std::min(y + r + 1, h - 1)) * inStride;              \
+    const uint8_t* __restrict sub = in + static_cast<size_t>(std::max(y - r, 0)) * inStride;                      \
+    for (size_t j = 0; j < rowBytes; j++) {                                                                       \
+      const uint32_t s = sums[j];                                                                                 \
+      o[j] = DIV(s + half);                                                                                       \
+      sums[j] = s + add[j] - sub[j];                                                                              \
+    }                                                                                                             \
+  }
+
+HOTPOT_CLONES void VPass32(const uint8_t* __restrict in, size_t inStride, uint8_t* __restrict out, size_t rowBytes, int h, int r, uint32_t m,
+                           uint32_t half, uint32_t* __restrict sums) {
+#define HOTPOT_DIV32(a) static_cast<uint8_t>(((a) * m) >> 23)
+  HOTPOT_VPASS_BODY(HOTPOT_DIV32)
+#undef HOTPOT_DIV32
+}
+
+// Column strips of kStrip bytes keep the running sums in L1 while the rows stream through.
+constexpr size_t kStrip = 512;
+
+void VPass16(const uint8_t* __restrict in, size_t inStride, uint8_t* __restrict out, size_t rowBytes, int h, int r,
+                           uint16_t m, int sh, uint16_t half, uint16_t* __restrict sums) {
+  for (size_t j0 = 0; j0 < rowBytes; j0 += kStrip) {
+    const size_t n = std::min(kStrip, rowBytes - j0);
+    const uint8_t* __restrict inS = in + j0;
+    uint8_t* __restrict outS = out + j0;
+    for (size_t j = 0; j < n; j++) sums[j] = static_cast<uint16_t>(inS[j] * (r + 1));
+    for (int k = 1; k <= r; k++) {
+      const uint8_t* row = inS + static_cast<size_t>(std::min(k, h - 1)) * inStride;
+      for (size_t j = 0; j < n; j++) sums[j] = static_cast<uint16_t>(sums[j] + row[j]);
+    }
     for (int y = 0; y < h; y++) {
-      const uint8_t* in = &a[static_cast<size_t>(y) * rowBytes];
-      uint8_t* out = &b[static_cast<size_t>(y) * rowBytes];
-      for (int c = 0; c < ch; c++) {
-        uint32_t sum = in[c] * static_cast<uint32_t>(radius + 1);
-        for (int k = 1; k <= radius; k++) sum += in[std::min(k, w - 1) * ch + c];
-        for (int x = 0; x < w; x++) {
-          out[x * ch + c] = static_cast<uint8_t>(div.Div(sum + half));
-          sum += in[std::min(x + radius + 1, w - 1) * ch + c];
-          sum -= in[std::max(x - radius, 0) * ch + c];
-        }
+      uint8_t* __restrict o = outS + static_cast<size_t>(y) * rowBytes;
+      const uint8_t* __restrict add = inS + static_cast<size_t>(std::min(y + r + 1, h - 1)) * inStride;
+      const uint8_t* __restrict sub = inS + static_cast<size_t>(std::max(y - r, 0)) * inStride;
+      size_t j = 0;
+#if defined(__SSE2__)
+      // 16 columns at a time: pmulhuw is exactly the (a * m) >> 16 below.
+      const __m128i vm = _mm_set1_epi16(static_cast<short>(m)), vh = _mm_set1_epi16(static_cast<short>(half)), z = _mm_setzero_si128();
+      const __m128i vsh = _mm_cvtsi32_si128(sh);
+      for (; j + 16 <= n; j += 16) {
+        __m128i s0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(sums + j));
+        __m128i s1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(sums + j + 8));
+        const __m128i q0 = _mm_srl_epi16(_mm_mulhi_epu16(_mm_add_epi16(s0, vh), vm), vsh);
+        const __m128i q1 = _mm_srl_epi16(_mm_mulhi_epu16(_mm_add_epi16(s1, vh), vm), vsh);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + j), _mm_packus_epi16(q0, q1));
+        const __m128i va = _mm_loadu_si128(reinterpret_cast<const __m128i*>(add + j));
+        const __m128i vs = _mm_loadu_si128(reinterpret_cast<const __m128i*>(sub + j));
+        s0 = _mm_sub_epi16(_mm_add_epi16(s0, _mm_unpacklo_epi8(va, z)), _mm_unpacklo_epi8(vs, z));
+        s1 = _mm_sub_epi16(_mm_add_epi16(s1, _mm_unpackhi_epi8(va, z)), _mm_unpackhi_epi8(vs, z));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(sums + j), s0);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(sums + j + 8), s1);
       }
-    }
-    // vertical: b -> a, running sums per column, row-major
-    const uint8_t* row0 = &b[0];
-    for (int j = 0; j < rowBytes; j++) sums[j] = row0[j] * static_cast<uint32_t>(radius + 1);
-    for (int k = 1; k <= radius; k++) {
-      const uint8_t* row = &b[static_cast<size_t>(std::min(k, h - 1)) * rowBytes];
-      for (int j = 0; j < rowBytes; j++) sums[j] += row[j];
-    }
-    for (int y = 0; y < h; y++) {
-      uint8_t* out = &a[static_cast<size_t>(y) * rowBytes];
-      const uint8_t* add = &b[static_cast<size_t>(std::min(y + radius + 1, h - 1)) * rowBytes];
-      const uint8_t* sub = &b[static_cast<size_t>(std::max(y - radius, 0)) * rowBytes];
-      for (int j = 0; j < rowBytes; j++) {
-        out[j] = static_cast<uint8_t>(div.Div(sums[j] + half));
-        sums[j] = sums[j] + add[j] - sub[j];
+#endif
+      for (; j < n; j++) {
+        const uint16_t a = static_cast<uint16_t>(sums[j] + half);
+        const uint16_t hi = static_cast<uint16_t>((static_cast<uint32_t>(a) * m) >> 16);
+        o[j] = static_cast<uint8_t>(hi >> sh);
+        sums[j] = static_cast<uint16_t>(sums[j] + add[j] - sub[j]);
       }
     }
   }
-  for (int y = 0; y < h; y++) std::copy_n(&a[static_cast<size_t>(y) * rowBytes], rowBytes, g.base + static_cast<size_t>(y) * g.stride);
+}
+
+HOTPOT_CLONES void VPass64(const uint8_t* __restrict in, size_t inStride, uint8_t* __restrict out, size_t rowBytes, int h, int r, uint64_t m,
+                           uint32_t half, uint32_t* __restrict sums) {
+#define HOTPOT_DIV64(a) static_cast<uint8_t>((static_cast<uint64_t>(a) * m) >> 32)
+  HOTPOT_VPASS_BODY(HOTPOT_DIV64)
+#undef HOTPOT_DIV64
+}
+
+// in: h rows `inStride` bytes apart; out: packed rows of rowBytes.
+inline void VPass(const uint8_t* in, size_t inStride, uint8_t* out, size_t rowBytes, int h, int r, const Div32& div, uint32_t half, uint32_t* sums) {
+  VPass32(in, inStride, out, rowBytes, h, r, div.m, half, sums);
+}
+inline void VPass(const uint8_t* in, size_t inStride, uint8_t* out, size_t rowBytes, int h, int r, const Div16& div, uint32_t half, uint32_t* sums) {
+  VPass16(in, inStride, out, rowBytes, h, r, div.m, div.s, static_cast<uint16_t>(half), reinterpret_cast<uint16_t*>(sums));
+}
+inline void VPass(const uint8_t* in, size_t inStride, uint8_t* out, size_t rowBytes, int h, int r, const Div64& div, uint32_t half, uint32_t* sums) {
+  VPass64(in, inStride, out, rowBytes, h, r, div.m, half, sums);
+}
+
+// Pixel transpose of a w x h image with CH bytes per pixel (dst is h x w), in 32 x 32 tiles.
+template <int CH>
+void TransposeT(const uint8_t* __restrict src, size_t srcStride, uint8_t* __restrict dst, size_t dstStride, int w, int h) {
+  constexpr int kTile = 32;
+  for (int y0 = 0; y0 < h; y0 += kTile) {
+    const int y1 = std::min(y0 + kTile, h);
+    for (int x0 = 0; x0 < w; x0 += kTile) {
+      const int x1 = std::min(x0 + kTile, w);
+      for (int y = y0; y < y1; y++) {
+        const uint8_t* s = src + y * srcStride;
+        uint8_t* d = dst + static_cast<size_t>(y) * CH;
+        for (int x = x0; x < x1; x++)
+          for (int c = 0; c < CH; c++) d[x * dstStride + c] = s[x * CH + c];
+      }
+    }
+  }
+}
+
+void Transpose(const uint8_t* src, size_t srcStride, uint8_t* dst, size_t dstStride, int w, int h, int ch) {
+  if (ch == 3) TransposeT<3>(src, srcStride, dst, dstStride, w, h);
+  else TransposeT<1>(src, srcStride, dst, dstStride, w, h);
+}
+
+// The blur: `passes` vertical box passes, then `passes` horizontal ones (the horizontal ones run as
+// vertical passes over the transposed region, which is what makes them fast). Rounded after every
+// pass; native/fallback.ts computes the same sums in plain loops.
+template <typename Div>
+void BlurRegionWith(const Region& g, int radius, int passes, const Div& div) {
+  const int ch = g.ch, w = g.w, h = g.h;
+  const uint32_t half = static_cast<uint32_t>(radius);  // (2r+1) >> 1
+  const size_t rowBytes = static_cast<size_t>(w) * ch, colBytes = static_cast<size_t>(h) * ch;
+  // uninitialised scratch (every byte is written before it is read)
+  std::unique_ptr<uint8_t[]> bufA(new uint8_t[rowBytes * h]), bufB(new uint8_t[rowBytes * h]);
+  std::unique_ptr<uint32_t[]> sums(new uint32_t[std::max(rowBytes, colBytes)]);
+  uint8_t* a = bufA.get();
+  uint8_t* b = bufB.get();
+  // the first vertical pass reads the frame in place; the others ping-pong between packed buffers
+  VPass(g.base, g.stride, a, rowBytes, h, radius, div, half, sums.get());
+  for (int p = 1; p < passes; p++) {
+    VPass(a, rowBytes, b, rowBytes, h, radius, div, half, sums.get());
+    std::swap(a, b);
+  }
+  Transpose(a, rowBytes, b, colBytes, w, h, ch);
+  std::swap(a, b);  // a: w rows of h pixels
+  for (int p = 0; p < passes; p++) {
+    VPass(a, colBytes, b, colBytes, w, radius, div, half, sums.get());
+    std::swap(a, b);
+  }
+  Transpose(a, colBytes, g.base, g.stride, h, w, ch);
+}
+
+void BlurRegion(const Region& g, int radius, int passes) {
+  if (g.w <= 0 || g.h <= 0 || radius <= 0 || passes <= 0) return;
+  const uint32_t d = 2 * radius + 1;
+  if (d <= 181) BlurRegionWith(g, radius, passes, Div16(d));
+  else BlurRegionWith(g, radius, passes, Div64(d));
 }
 
 void PixelateRegion(const Region& g, int block) {
