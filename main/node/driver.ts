@@ -324,7 +324,8 @@ export class ConsensusDriver {
     const maxBytes = Math.min(this.opts.maxBlockBytes ?? Math.min(params.maxBlockBytes, 3.5 * 1024 * 1024), params.maxBlockBytes) - 64 * 1024;
     let txs = mempool.reap(maxTxs, maxBytes);
     let evidence = this.pendingEvidence().filter((e) => store.get(`ev:${evidenceId(e.a)}` as StateKey) === undefined).slice(0, params.maxItems);
-    const lastCommit = last ? makeCommit(last.precommits) : null;
+    // The machine's commit holds the precommits seen at the decision; ours may have more since.
+    const lastCommit = this.lastCommit && last && this.lastCommit.height === last.height && this.lastCommit.blockHash === last.blockHash ? this.lastCommit : last ? makeCommit(last.precommits) : null;
     const timeMs = Math.max(this.deps.now(), store.chainMeta().lastTimeMs);
     for (let attempt = 0; attempt < 50; attempt++) {
       try {
@@ -380,17 +381,31 @@ export class ConsensusDriver {
       this.stats.invalidMessages++;
       return 'reject';
     }
-    if (vote.height < this.heightValue) return 'ignore';
+    if (vote.height < this.heightValue - 1) return 'ignore';
     if (!verifyVote(this.deps.config.chainId, vote, this.deps.verify.cache)) {
       this.stats.invalidMessages++;
       return 'reject';
     }
+    if (vote.height === this.heightValue - 1) return this.latePrecommit(vote);
     if (vote.height > this.heightValue || !this.machine || this.machine.height < this.heightValue) {
       if (vote.height <= this.heightValue + 1) this.buffer({ topic: 'vote', bytes, from });
       if (vote.height > this.heightValue) this.behind(vote.height - 1);
       return 'accept';
     }
     this.feed({ kind: 'vote', vote });
+    return 'accept';
+  }
+
+  /**
+   * A precommit for the block just committed that arrived after the decision: added to the commit
+   * our next proposal carries, so a validator that signed in time is not counted as missing.
+   */
+  private latePrecommit(vote: Vote): Validation {
+    const c = this.lastCommit;
+    if (!c || vote.type !== 'precommit' || vote.height !== c.height || vote.round !== c.round || vote.blockHash !== c.blockHash) return 'ignore';
+    if (c.signatures.some((s) => s.validator === vote.validator)) return 'ignore';
+    if (!this.validatorsAt(vote.height).some((v) => v.address === vote.validator)) return 'ignore';
+    this.lastCommit = makeCommit([...commitVotes(c), vote]);
     return 'accept';
   }
 

@@ -22,6 +22,9 @@ export interface MempoolOptions {
   maxPerSender?: number;
 }
 
+/** How far ahead of a sender's next nonce a gossiped transaction may be parked. */
+const MAX_PARK_AHEAD = 64;
+
 /** What the pool reads. */
 export interface MempoolDeps {
   /** The committed state the next block builds on. */
@@ -51,6 +54,8 @@ export class Mempool {
   private readonly bySender = new Map<Address, MempoolEntry[]>();
   private seq = 0;
   private pending: StateOverlay | undefined;
+  private readonly parked = new Map<Address, Map<number, Uint8Array>>();
+  private parkedCount = 0;
   private pendingBase: StateReader | undefined;
   private totalBytes = 0;
   private readonly maxTxs: number;
@@ -61,6 +66,47 @@ export class Mempool {
     this.maxTxs = opts.maxTxs ?? 50_000;
     this.maxBytes = opts.maxBytes ?? 128 * 1024 * 1024;
     this.maxPerSender = opts.maxPerSender ?? 5_000;
+  }
+
+  /**
+   * Keeps a transaction whose nonce is a little ahead (gossip may deliver one sender's transactions
+   * out of order) until the missing ones arrive; it is then admitted through `add` like any other.
+   * Bounded (per sender and in total); returns false when it was not kept. Nothing else changes.
+   */
+  park(bytes: Uint8Array, tx: Pick<Tx, 'sender' | 'nonce'>): boolean {
+    const expected = this.nextNonce(tx.sender);
+    if (tx.nonce <= expected || tx.nonce > expected + MAX_PARK_AHEAD || this.parkedCount >= this.maxTxs / 10) return false;
+    const m = this.parked.get(tx.sender) ?? new Map<number, Uint8Array>();
+    if (m.has(tx.nonce)) return false;
+    m.set(tx.nonce, bytes);
+    this.parked.set(tx.sender, m);
+    this.parkedCount++;
+    return true;
+  }
+
+  /** Admits parked transactions that now follow the sender's pending ones. */
+  private promote(sender: Address): void {
+    const m = this.parked.get(sender);
+    if (!m) return;
+    for (;;) {
+      const next = this.nextNonce(sender);
+      for (const n of [...m.keys()]) {
+        if (n < next) {
+          m.delete(n);
+          this.parkedCount--;
+        }
+      }
+      const bytes = m.get(next);
+      if (!bytes) break;
+      m.delete(next);
+      this.parkedCount--;
+      try {
+        this.add(bytes);
+      } catch {
+        break;
+      }
+    }
+    if (m.size === 0) this.parked.delete(sender);
   }
 
   /** Number of pending transactions. */
@@ -144,6 +190,7 @@ export class Mempool {
     this.totalBytes += bytes.length;
     if (evicted) this.rebuild();
     else scratch.commitTo(pending);
+    if (this.parked.has(tx.sender)) this.promote(tx.sender);
     return entry;
   }
 
@@ -244,6 +291,8 @@ export class Mempool {
       const e = this.byHash.get(c.hash);
       if (e) this.removeEntry(e);
     }
-    return this.rebuild();
+    const dropped = this.rebuild();
+    for (const sender of [...this.parked.keys()]) this.promote(sender);
+    return dropped;
   }
 }

@@ -217,7 +217,7 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
   }
 
   private async loadKey(): Promise<Uint8Array | null> {
-    if (this.deps.privateKey !== undefined) return this.deps.privateKey;
+    if (this.deps.privateKey !== undefined) return this.deps.privateKey ? this.deps.privateKey.slice() : null; // ours to wipe at stop
     const { dataDir } = this.opts;
     if (!hasValidatorKey(dataDir)) return null;
     const password = await validatorPassword(dataDir, {
@@ -253,6 +253,13 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
       return 'accept';
     } catch (err) {
       const code = err instanceof AppError ? err.code : '';
+      if (code === 'NONCE_GAP') {
+        // Gossip may deliver one sender's transactions out of order: keep it until the gap fills.
+        const d = (err as AppError).data as { got?: number };
+        const tx = decodeTx(bytes, this.config.params);
+        if (d.got === tx.nonce && this.mempool.park(bytes, tx)) return 'accept';
+        return 'ignore';
+      }
       // Undecodable, badly signed or foreign transactions are the sender's fault; the rest depend on our state.
       return ['MALFORMED', 'NON_CANONICAL', 'TX_TOO_LARGE', 'TOO_MANY_ITEMS', 'UNSUPPORTED_VERSION', 'BAD_SIGNATURE', 'WRONG_CHAIN'].includes(code) ? 'reject' : 'ignore';
     }
