@@ -22,6 +22,7 @@ import {
   toHex,
   MemoryStateStore,
   applyBlock,
+  buildBlock,
   getChainMeta,
   treeRoot,
   rootOfEntries,
@@ -237,6 +238,9 @@ describe('rejections change nothing', () => {
     const short = { ...commit, signatures: commit.signatures.slice(0, 2) };
     const forged = { ...block, lastCommit: short };
     expect(() => applyBlock(c.store, forged, c.ctx)).toThrow(expect.objectContaining({ code: 'BAD_BLOCK' }));
+    // A header that commits to the short commit: the commit itself is refused (2 of 4 is not > 2/3).
+    const draft = { header: { height: 2, round: 0, timeMs: block.header.timeMs, proposer: block.header.proposer }, txs: [], lastCommit: short, evidence: [] };
+    expect(() => buildBlock(c.store, draft, c.ctx)).toThrow(expect.objectContaining({ code: 'BAD_COMMIT' }));
     expect(getChainMeta(c.store).height).toBe(1);
   });
 });
