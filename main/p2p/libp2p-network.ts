@@ -96,6 +96,8 @@ export interface LibP2pNetworkOptions {
   /** gossipsub score at or below which a peer is banned like an application-score ban (default −100). */
   gossipBanScore?: number;
   backoff?: Partial<BackoffOptions>;
+  /** Peers not seen for this long (and not static, manual or banned) are forgotten, ms (default 1 h). */
+  forgetAfterMs?: number;
   /** Redial attempts for peers found by mDNS or that dialed us (static and manual peers: forever). Default 6. */
   maxRedialAttempts?: number;
 }
@@ -122,6 +124,8 @@ interface PeerRecord {
   redialTimer: NodeJS.Timeout | undefined;
   /** The peer does not speak our chain's protocols: not redialed, inbound refused until then. */
   foreignUntilMs: number | null;
+  /** Last time it was connected, discovered or added (ms since the epoch). */
+  lastSeenMs: number;
 }
 
 /**
@@ -419,7 +423,24 @@ export class LibP2pNetwork implements NodeNetwork {
   }
 
   private refreshAll(): void {
-    for (const id of this.connectedIds()) void this.refreshStatus(id);
+    const connected = this.connectedIds();
+    for (const id of connected) void this.refreshStatus(id);
+    this.prune(new Set(connected));
+  }
+
+  /**
+   * Forgets peers not seen for `forgetAfterMs` (default 1 h) that we would not redial anyway: not
+   * static or manual, not banned, no redial pending. Keeps `peers()` (and memory) from growing with
+   * every laptop that ever passed through the LAN.
+   */
+  private prune(connected: Set<string>): void {
+    const now = this.now();
+    const forgetMs = this.opts.forgetAfterMs ?? 3_600_000;
+    for (const [id, r] of this.records) {
+      if (connected.has(id) || r.keep || r.redialTimer || this.book.isBanned(id, now)) continue;
+      if (r.foreignUntilMs !== null && now < r.foreignUntilMs) continue;
+      if (now - r.lastSeenMs > forgetMs) this.records.delete(id);
+    }
   }
 
   private async exchangeStatus(peerId: string): Promise<void> {
@@ -710,9 +731,10 @@ export class LibP2pNetwork implements NodeNetwork {
   private record(id: string, source: PeerSource): PeerRecord {
     let r = this.records.get(id);
     if (!r) {
-      r = { id, source, dialAddrs: [], keep: false, latencyMs: null, status: null, redialAttempt: 0, redialTimer: undefined, foreignUntilMs: null };
+      r = { id, source, dialAddrs: [], keep: false, latencyMs: null, status: null, redialAttempt: 0, redialTimer: undefined, foreignUntilMs: null, lastSeenMs: this.now() };
       this.records.set(id, r);
     }
+    r.lastSeenMs = this.now();
     return r;
   }
 

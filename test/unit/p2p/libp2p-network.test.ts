@@ -204,4 +204,26 @@ describe('LibP2pNetwork over loopback', () => {
     nets.push(s2);
     await waitFor('static reconnect', () => d.peers().some((p) => p.id === s2.peerId && p.connected && p.status !== null), 10_000);
   });
+
+  it('forgets peers it would not redial once they are gone long enough', async () => {
+    let clock = Date.now();
+    const dir = mkdtempSync(join(tmpdir(), 'hotpot-p2p-'));
+    dirs.push(dir);
+    const host = new LibP2pNetwork(
+      { chainId: 'hotpot-test', dataDir: dir, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, statusIntervalMs: 100, forgetAfterMs: 60_000, maxRedialAttempts: 0 },
+      { now: () => clock },
+    );
+    await host.start();
+    nets.push(host);
+    const visitor = await makeNode('hotpot-test');
+    const id = visitor.peerId;
+    await visitor.addPeer(host.listenAddresses()[0]!);
+    await waitFor('inbound visitor', () => host.peers().some((p) => p.id === id && p.connected));
+    await visitor.stop();
+    await waitFor('visitor gone', () => host.peers().some((p) => p.id === id && !p.connected));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(host.peers().some((p) => p.id === id)).toBe(true);
+    clock += 120_000;
+    await waitFor('forgotten', () => !host.peers().some((p) => p.id === id), 3_000);
+  });
 });
