@@ -31,7 +31,7 @@ import {
   verifyTxSignature,
   type SignatureVerifier,
 } from '../../main/chain';
-import { createOpenSslVerifier } from '../unit/chain/openssl-verifier';
+import { OpenSslVerifier } from '../../main/node/verifier';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -68,7 +68,7 @@ const raw = keys.map((k) => getRawPublicKey(k));
 const msgs = Array.from({ length: N }, (_, i) => keccak256(Uint8Array.of(i, i >> 8)));
 const compact = keys.map((k, i) => signCompact(msgs[i] as Uint8Array, k));
 const recoverable = keys.map((k, i) => signRecoverable(msgs[i] as Uint8Array, k));
-const openssl = createOpenSslVerifier();
+const openssl = new OpenSslVerifier();
 
 const nobleVerify = rate((i) => {
   if (!secp256k1.verify(compact[i % N] as Uint8Array, msgs[i % N] as Uint8Array, pubs[i % N] as Uint8Array)) throw new Error('verify failed');

@@ -23,11 +23,12 @@ import {
   verifyTxSignature,
   verifyVote,
   voteSignBytes,
+  type SignatureVerifier,
 } from '../../../main/chain';
 import { VALIDATORS, key } from './fixture';
-import { createOpenSslVerifier } from './openssl-verifier';
+import { OpenSslVerifier } from '../../../main/node/verifier';
 
-const openssl = createOpenSslVerifier();
+const openssl = new OpenSslVerifier();
 /** The same x with y + 1: not on the curve, yet it would hash to some address. */
 const offCurve = (raw: `0x${string}`): `0x${string}` => {
   const b = fromHex(raw);
@@ -70,7 +71,7 @@ describe('the OpenSSL fast path gives the same answers as noble', () => {
       { ...good, signature: toHex(new Uint8Array(64).fill(1)) },
     ];
     for (const t of cases) {
-      const outcome = (verifier: typeof openssl): string => {
+      const outcome = (verifier: SignatureVerifier): string => {
         try {
           verifyTxSignature(t, { verifier });
           return 'ok';
