@@ -32,7 +32,7 @@ async function boot(): Promise<void> {
       preloadPath: join(root, 'dist', 'preload', 'index.cjs'),
       trayIcon: join(root, 'assets', 'tray.png'),
     },
-    { electron, router: node.router, bus: node.bus, log },
+    { electron, router: node.router, bus: node.bus, log, onLockRequest: (reason) => node.wallet.onLockRequest(reason) },
   );
   app.on('second-instance', () => host.show());
   // Keep running in the tray when every window is closed.
