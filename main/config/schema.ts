@@ -59,7 +59,7 @@ export type Config = z.infer<typeof ConfigSchema>;
 export const DEFAULTS: Omit<Config, 'dataDir'> = {
   http: { host: '127.0.0.1', port: 7420 },
   log: { level: 'info', console: 'pretty' },
-  network: { listen: ['/ip4/0.0.0.0/tcp/0'], staticPeers: [], mdns: true },
+  network: { listen: ['/ip4/0.0.0.0/tcp/4510'], staticPeers: [], mdns: true },
   wallet: { autoLockMinutes: 10 },
   video: { enabled: true, segmentSeconds: 60, retentionDays: 30, minFreeBytes: 2 * 1024 ** 3 },
 };

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchChromium } from '../helpers/browser';
-import { cliPath, freePort } from '../helpers/node-process';
+import { cliPath, freePort, LOOPBACK_ONLY_ENV } from '../helpers/node-process';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
@@ -19,7 +19,7 @@ function stats(xs: number[]) {
 
 async function timeToStatus(dataDir: string, port: number): Promise<{ ms: number; stop: () => Promise<void> }> {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [cliPath(), 'start', '--headless', '--data-dir', dataDir, '--http', `127.0.0.1:${port}`], { env: { ...process.env, HOTPOT_LOG_CONSOLE: 'none' }, stdio: 'ignore' });
+  const proc = spawn(process.execPath, [cliPath(), 'start', '--headless', '--data-dir', dataDir, '--http', `127.0.0.1:${port}`], { env: { ...process.env, ...LOOPBACK_ONLY_ENV }, stdio: 'ignore' });
   for (;;) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/api/v1/status`);

@@ -14,6 +14,12 @@ export interface NodeProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
 }
 
+/**
+ * Environment every test node gets unless a test overrides it: no mDNS (it would multicast on the
+ * machine's real interfaces) and libp2p on loopback only. Namespace tests set their own.
+ */
+export const LOOPBACK_ONLY_ENV = { HOTPOT_LOG_CONSOLE: 'none', HOTPOT_P2P_MDNS: '0', HOTPOT_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0' } as const;
+
 /** The built CLI; integration tests need `bin/hotpot setup` first (bin/hotpot test does it). */
 export function cliPath(): string {
   const p = join(appRoot(), 'dist', 'main', 'cli.js');
@@ -37,7 +43,7 @@ export async function freePort(): Promise<number> {
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; wrap?: string[] } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const [cmd, ...pre] = opts.wrap ?? [];
   const child = spawn(cmd ?? process.execPath, [...pre, ...(cmd ? [process.execPath] : []), cliPath(), ...args], {
-    env: { ...process.env, HOTPOT_LOG_CONSOLE: 'none', ...opts.env },
+    env: { ...process.env, ...LOOPBACK_ONLY_ENV, ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -58,7 +64,7 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: 
 export async function startNode(opts: { dataDir: string; port?: number; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<NodeProcess> {
   const port = opts.port ?? (await freePort());
   const proc = spawn(process.execPath, [cliPath(), 'start', '--headless', '--data-dir', opts.dataDir, '--http', `127.0.0.1:${port}`, ...(opts.args ?? [])], {
-    env: { ...process.env, HOTPOT_LOG_CONSOLE: 'none', ...opts.env },
+    env: { ...process.env, ...LOOPBACK_ONLY_ENV, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
