@@ -2,7 +2,7 @@
  * Chain parameters fixed at genesis (pure types and defaults). Ledger code receives them as a
  * `ChainConfig` (chain id, the two authorities and these parameters) built from the genesis document.
  */
-import type { EncodingLimits } from './encoding';
+import { DEFAULT_LIMITS, type EncodingLimits } from './encoding';
 import type { Address } from './types';
 
 /** Consensus timeouts: a step's timeout in round r is `baseMs + r × deltaMs`. */
@@ -51,10 +51,7 @@ export interface ChainConfig {
 
 /** Defaults for a new chain (the dev genesis uses them). */
 export const DEFAULT_PARAMS: ChainParams = {
-  maxTxBytes: 64 * 1024,
-  maxBlockBytes: 16 * 1024 * 1024,
-  maxBlockTxs: 10_000,
-  maxItems: 1_000,
+  ...DEFAULT_LIMITS,
   minTxFee: 1_000n,
   epochLengthBlocks: 100,
   maxValidators: 100,
