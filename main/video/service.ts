@@ -212,6 +212,11 @@ export class VideoService implements Startable {
     return this.view(next);
   }
 
+  /** The capture worker's last status report for a camera (diagnostics: decoder pid, counters). */
+  captureStatus(id: string): CaptureStatus | undefined {
+    return this.running.get(id)?.status;
+  }
+
   /** The latest anonymized live JPEG of a camera (what the tile shows), if one arrived. */
   lastLiveJpeg(id: string): Uint8Array | undefined {
     return this.running.get(id)?.lastLive;
@@ -467,3 +472,25 @@ export function cameraState(s: CaptureStatus | undefined, running: boolean): { s
       return { state: 'stopped', message: s.message };
   }
 }
+
+/**
+ * The node's defaults for the video service (the composition root passes `dataDir` and the worker
+ * files). Detection: ssd_mobilenetv1 at score ≥ 0.2, every 3rd frame with the tracker between —
+ * the tiny face detector was measured to let clear faces in group photos through (see the report).
+ */
+export function defaultVideoOptions(dataDir: string, workers: VideoServiceOptions['workers']): VideoServiceOptions {
+  return {
+    dataDir,
+    segmentMs: 60_000,
+    retention: { maxAgeMs: 30 * 86_400_000, minFreeBytes: 2 * 1024 ** 3, everyMs: 60_000 },
+    anchor: { everyMs: 5 * 60_000, maxBatch: 64 },
+    capture: { maxWidth: 1280, fps: 10, pixelFormat: 'rgb24', ioTimeoutMs: 10_000, stallMs: 8_000, restartInitialMs: 1_000, restartMaxMs: 60_000 },
+    pipeline: { detectEveryFrames: 3, deadlineMs: 1_500, whenBehind: 'blur', maxTrackedFrames: 6 },
+    detector: { model: 'ssd_mobilenetv1', inputSizePx: 416, minScore: 0.2 },
+    live: { fps: 2, outWidthPx: 480 },
+    workers,
+  };
+}
+
+/** Exposes the capture worker's raw status (pids, counters) for diagnostics and tests. */
+export type { CaptureStatus };

@@ -41,13 +41,20 @@ export interface NetnsRun {
 /** The commands that make a fresh namespace's loopback carry multicast (and nothing else). */
 export const NETNS_SETUP = 'ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo';
 
+/** Extra isolation for {@link runInNetns}. */
+export interface NetnsOptions {
+  /** Also a private mount namespace, with a tmpfs over /var/log/nginx (nginx as namespace-root opens its compiled-in log there). */
+  mount?: boolean;
+}
+
 /**
  * Runs a bundled script in a new user + network namespace (`unshare -rn`) whose only interface is
  * loopback with multicast routed to it: discovery traffic can never reach a real interface.
  */
-export function runInNetns(script: string, args: string[] = [], timeoutMs = 60_000, env: NodeJS.ProcessEnv = process.env): Promise<NetnsRun> {
+export function runInNetns(script: string, args: string[] = [], timeoutMs = 60_000, opts: NetnsOptions = {}): Promise<NetnsRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('unshare', ['-rn', 'sh', '-c', `${NETNS_SETUP} && exec "$0" "$@"`, process.execPath, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const setup = opts.mount ? `${NETNS_SETUP} && mount -t tmpfs tmpfs /var/log/nginx` : NETNS_SETUP;
+    const child = spawn('unshare', [opts.mount ? '-rnm' : '-rn', 'sh', '-c', `${setup} && exec "$0" "$@"`, process.execPath, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -69,7 +76,7 @@ export function runInNetns(script: string, args: string[] = [], timeoutMs = 60_0
 export function runWithTinyDisk(script: string, dir: string, size: string, args: string[] = [], timeoutMs = 120_000): Promise<NetnsRun> {
   return new Promise((resolve, reject) => {
     mkdirSync(dir, { recursive: true });
-    const setup = `mount -t tmpfs -o size=${size} tmpfs "${dir}" && ${NETNS_SETUP}`;
+    const setup = `mount -t tmpfs -o size=${size} tmpfs "${dir}" && mount -t tmpfs tmpfs /var/log/nginx && ${NETNS_SETUP}`;
     const child = spawn('unshare', ['-rmn', 'sh', '-c', `${setup} && exec "$0" "$@"`, process.execPath, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

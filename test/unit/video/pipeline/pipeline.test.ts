@@ -4,7 +4,7 @@ import { enlargeBox } from '../../../../main/video/anonymize/index';
 import { createFaceDetector, FaceTracker, type WorkerFaceDetector } from '../../../../main/video/detect/index';
 import type { FfmpegSink } from '../../../../main/video/capture/ffmpeg-sink';
 import { PrivacyPipeline, type PrivacyPipelineOptions } from '../../../../main/video/pipeline/pipeline';
-import type { FaceDetector, Frame } from '../../../../main/video/types';
+import type { Frame } from '../../../../main/video/types';
 import { frameKernels } from '../../../../native/index';
 import { bundleEntry, REPO_ROOT } from '../../../helpers/onvif-sim/bundle';
 import { CAMERA_DETECTOR, faceChecker } from '../../../helpers/rtsp/face-check';
@@ -24,7 +24,7 @@ const OPTS: PrivacyPipelineOptions = {
 
 describe('privacy pipeline with the real detector on face photos', () => {
   let detector: WorkerFaceDetector;
-  let checker: FaceDetector;
+  let checker: WorkerFaceDetector;
   const photos = [1, 2, 3, 4, 5, 6].map((i) => decodeRgbFrames(join(FACE_PHOTOS_DIR, `sample${i}.jpg`), W, H)[0]!);
   const copy = (f: Frame): Frame => ({ ...f, data: f.data.slice() });
 

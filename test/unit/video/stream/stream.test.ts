@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../../main/store/db';
 import { createFaceDetector, type WorkerFaceDetector } from '../../../../main/video/detect/index';
 import { PrivacyPipeline } from '../../../../main/video/pipeline/pipeline';
-import type { FaceDetector } from '../../../../main/video/types';
 import { VIDEO_MIGRATIONS, VideoDb } from '../../../../main/video/record/video-db';
 import { RtmpPublisher, rtmpUrlProblem } from '../../../../main/video/stream/rtmp';
 import { frameKernels } from '../../../../native/index';
@@ -44,7 +43,7 @@ describe('consent windows (real SQLite)', () => {
 describe('RTMP push of the anonymized feed to a local nginx-rtmp', () => {
   const nginx = new NginxRtmp(join(tmp, 'nginx'));
   let detector: WorkerFaceDetector;
-  let checker: FaceDetector;
+  let checker: WorkerFaceDetector;
   beforeAll(async () => {
     await nginx.start();
     const workerFile = await bundleEntry(join(REPO_ROOT, 'main/video/detect/detector.worker.ts'), 'detector.worker.mjs');
