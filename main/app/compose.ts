@@ -97,7 +97,7 @@ export function composeApp(opts: ComposeOptions): App {
   const node = new NodeService({ dataDir: config.dataDir, network: config.network, autoInitDevChain: true }, { log: log.child({ component: 'node' }), bus, now });
   const status = new StatusService({ version: VERSION, pushIntervalMs: 1000 }, { chain: node, network: node, bus, now });
 
-  // The wallet has no ledger until the node driver is composed: balance/history/send answer LEDGER_UNAVAILABLE.
+  // The wallet reads balances/history and submits transfers through the ledger node (NodeService implements WalletLedger).
   const wallet = new WalletService(
     { dataDir: config.dataDir, autoLockMs: config.wallet.autoLockMinutes * 60_000 },
     {
