@@ -423,18 +423,19 @@ export function buildBlock(
   const meta = getChainMeta(view);
   const epoch = epochOf(draft.header.height, ctx.config.params);
   const set = getValidatorSet(view, epoch) ?? fail('STATE_CORRUPT', `no validator set is stored for epoch ${epoch}`);
+  const txBytes = draft.txs.map((t) => encodeTx(t, ctx.config.params));
   const header: BlockHeader = {
     chainId: ctx.config.chainId,
     ...draft.header,
     previousHash: meta.lastBlockHash,
-    txRoot: txRoot(draft.txs.map((t) => txHashOfBytes(encodeTx(t, ctx.config.params)))),
+    txRoot: txRoot(txBytes.map(txHashOfBytes)),
     stateRoot: `0x${'00'.repeat(32)}`,
     validatorSetHash: validatorSetHash(set),
     lastCommitHash: commitHash(draft.lastCommit, ctx.config.params),
     evidenceHash: evidenceHash(draft.evidence, ctx.config.params),
   };
   const block: Block = { ...draft, header };
-  const pre = execute(view, block, ctx, false);
+  const pre = execute(view, block, ctx, false, txBytes);
   const done: Block = { ...block, header: { ...header, stateRoot: pre.stateRoot } };
   const result = { ...pre, blockHash: blockHash(done.header) };
   // execute() recorded the hash of the draft header; the meta must name the completed block.
@@ -442,7 +443,7 @@ export function buildBlock(
   return { block: done, result };
 }
 
-function execute(view: StateReader, block: Block, ctx: ApplyContext, checkRoot: boolean): ApplyResult {
+function execute(view: StateReader, block: Block, ctx: ApplyContext, checkRoot: boolean, encodedTxs?: Uint8Array[]): ApplyResult {
   const { config } = ctx;
   const params = config.params;
   const hooks = hooksOf(ctx);
@@ -455,7 +456,7 @@ function execute(view: StateReader, block: Block, ctx: ApplyContext, checkRoot: 
   if (h.previousHash !== meta.lastBlockHash) bad(`previousHash ${h.previousHash} is not the last block ${meta.lastBlockHash}`);
   if (h.timeMs < meta.lastTimeMs) bad(`time ${h.timeMs} is before the previous block's ${meta.lastTimeMs}`);
   if (block.txs.length > params.maxBlockTxs) fail('TOO_MANY_ITEMS', `block ${h.height} has ${block.txs.length} txs; at most ${params.maxBlockTxs} are allowed`);
-  const txBytes = block.txs.map((t) => encodeTx(t, params));
+  const txBytes = encodedTxs ?? block.txs.map((t) => encodeTx(t, params));
   encodeBlockWithTxBytes(block, txBytes, params); // throws BLOCK_TOO_LARGE past the limit
   const txHashes = txBytes.map(txHashOfBytes);
   if (h.txRoot !== txRoot(txHashes)) bad('txRoot does not match the transactions');
