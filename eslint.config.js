@@ -32,6 +32,13 @@ export default tseslint.config(
     },
   },
   { files: ['renderer/**/*.{ts,tsx}'], plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
-  { files: ['main/chain/**/*.ts', 'main/consensus/**/*.ts', 'main/api/contract/**/*.ts', 'main/common/**/*.ts'], rules: pureRule },
+  {
+    files: [
+      'main/chain/**/*.ts', 'main/consensus/**/*.ts', 'main/api/contract/**/*.ts', 'main/common/**/*.ts',
+      // the wallet's pure parts (the service, the KDF worker and file I/O are not)
+      'main/wallet/{keys,keystore,kdf,web3-keystore,csv,canonical-json,ledger,address,signer}.ts',
+    ],
+    rules: pureRule,
+  },
   { files: ['scripts/**/*.mjs', 'bin/**', '*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
 );
