@@ -48,6 +48,34 @@ export function enlargeBox(box: Rect, scale: number): Rect {
   return { x: cx - w / 2, y: cy - h / 2, width: w, height: h };
 }
 
+/**
+ * Merges regions that mostly overlap (intersection ≥ half the smaller one) into their bounding
+ * box, so one face covered by several boxes (a tracked prediction and a fresh detection) is
+ * replaced once, not blurred twice. Pure.
+ */
+export function mergeRegions(rects: readonly Rect[]): Rect[] {
+  const out = rects.map((r) => ({ ...r }));
+  for (let merged = true; merged; ) {
+    merged = false;
+    outer: for (let i = 0; i < out.length; i++) {
+      for (let j = i + 1; j < out.length; j++) {
+        const a = out[i]!;
+        const b = out[j]!;
+        const ix = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+        const iy = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+        if (ix <= 0 || iy <= 0 || ix * iy < 0.5 * Math.min(a.width * a.height, b.width * b.height)) continue;
+        const x0 = Math.min(a.x, b.x);
+        const y0 = Math.min(a.y, b.y);
+        out[i] = { x: x0, y: y0, width: Math.max(a.x + a.width, b.x + b.width) - x0, height: Math.max(a.y + a.height, b.y + b.height) - y0 };
+        out.splice(j, 1);
+        merged = true;
+        break outer;
+      }
+    }
+  }
+  return out;
+}
+
 /** Blur radius for a face region: a quarter of its larger side (3 passes make sigma ≈ radius), so features are gone at any size. */
 export function blurRadiusFor(rect: Rect): number {
   return Math.max(2, Math.min(255, Math.round(Math.max(rect.width, rect.height) / 4)));
@@ -76,7 +104,7 @@ export function anonymizeFrame(
 ): Rect[] {
   const o = parseAnonymizeOptions(options);
   masks.forEach((m, i) => checkPrivacyMask(m, i));
-  const regions = faces.filter((f) => f.score >= o.threshold).map((f) => enlargeBox(f, o.maskScale));
+  const regions = mergeRegions(faces.filter((f) => f.score >= o.threshold).map((f) => enlargeBox(f, o.maskScale)));
   for (const r of regions) {
     if (o.replaceWith === 'blur') kernels.blurRects(frame, [r], { radiusPx: blurRadiusFor(r), passes: 3 });
     else if (o.replaceWith === 'pixelate') kernels.pixelateRects(frame, [r], pixelBlockFor(r));

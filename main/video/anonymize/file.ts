@@ -97,6 +97,8 @@ async function anonymizeImageFile(input: string, output: string, options: Anonym
 /** Reads fixed-size frames from a stream, with backpressure (pauses the stream while `maxQueued` frames wait). */
 class FrameReader {
   private queue: Uint8Array[] = [];
+  /** frame buffers handed back by `recycle` once the encoder is done with them (saves ~1 GB of garbage per 800 720p frames) */
+  private pool: Uint8Array[] = [];
   private partial: Uint8Array;
   private fill = 0;
   private ended = false;
@@ -135,12 +137,17 @@ class FrameReader {
       off += n;
       if (this.fill === this.frameSize) {
         this.queue.push(this.partial);
-        this.partial = new Uint8Array(this.frameSize);
+        this.partial = this.pool.pop() ?? new Uint8Array(this.frameSize);
         this.fill = 0;
       }
     }
     if (this.queue.length >= this.maxQueued) this.stream.pause();
     this.notify();
+  }
+
+  /** Gives a frame buffer back for reuse; the caller must not touch it afterwards. */
+  recycle(buf: Uint8Array): void {
+    if (buf.length === this.frameSize && this.pool.length < 16) this.pool.push(buf);
   }
 
   /** The next whole frame, or null at the end of the stream. */
@@ -158,10 +165,12 @@ class FrameReader {
   }
 }
 
-function writeAll(stream: Writable, data: Uint8Array): Promise<void> {
+/** Writes with backpressure; `done` runs once the stream no longer needs `data` (it may then be reused). */
+function writeAll(stream: Writable, data: Uint8Array, done?: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const ok = stream.write(data, (err) => {
       if (err) reject(err);
+      else done?.();
     });
     if (ok) resolve();
     else stream.once('drain', resolve);
@@ -260,7 +269,8 @@ async function anonymizeVideoFile(input: string, output: string, info: MediaInfo
         faces.push(...next);
       }
       facesReplaced += anonymizeFrame(head.frame, faces, options.masks, options.anonymize, kernels).length;
-      await writeAll(enc.stdin, head.frame.data);
+      const buf = head.frame.data;
+      await writeAll(enc.stdin, buf, () => reader.recycle(buf));
       frames++;
       const t = now();
       if (deps.onProgress && t - lastProgress >= 500) {

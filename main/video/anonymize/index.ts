@@ -11,6 +11,7 @@ export {
   checkPrivacyMask,
   enlargeBox,
   failClosed,
+  mergeRegions,
   parseAnonymizeOptions,
   pixelBlockFor,
 } from './anonymize';
