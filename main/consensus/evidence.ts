@@ -86,10 +86,10 @@ export function evidenceKey(e: DoubleVoteEvidence | Vote): string {
 export function detectDoubleVote(a: Vote, b: Vote): DoubleVoteEvidence | null {
   if (a.validator !== b.validator || a.height !== b.height || a.round !== b.round || a.type !== b.type) return null;
   if (a.blockHash === b.blockHash) return null;
-  const ka = hashKey(a.blockHash);
-  const kb = hashKey(b.blockHash);
-  // 'nil' sorts before any '0x…' hash, so nil-vs-value pairs are ordered the same everywhere.
-  return ka < kb ? { a, b } : { a: b, b: a };
+  // nil first, then by hash, so every node builds the same pair.
+  if (a.blockHash === null) return { a, b };
+  if (b.blockHash === null) return { a: b, b: a };
+  return a.blockHash < b.blockHash ? { a, b } : { a: b, b: a };
 }
 
 /**
@@ -170,7 +170,16 @@ export function isOneThirdPlus(power: number, total: number): boolean {
   return power * 3 > total;
 }
 
-/** The block hash (or nil) holding +2/3 of the power in (round, type), if any. */
+/** True when the votes for `blockHash` (nil for null) in (round, type) hold +2/3 of the power. */
+export function hasTwoThirdsFor(set: VoteSet, round: number, type: VoteType, blockHash: Hash | null): boolean {
+  return isTwoThirdsPlus(roundVotes(set, round, type).powerByHash.get(hashKey(blockHash)) ?? 0, set.totalPower);
+}
+
+/**
+ * A block hash (or nil) holding +2/3 of the power in (round, type), if any. With double-voters
+ * counted under each of their values two values can both pass; ask `hasTwoThirdsFor` about a
+ * specific value when that matters.
+ */
 export function twoThirdsMajority(set: VoteSet, round: number, type: VoteType): { blockHash: Hash | null } | null {
   for (const [k, p] of roundVotes(set, round, type).powerByHash) {
     if (isTwoThirdsPlus(p, set.totalPower)) return { blockHash: k === 'nil' ? null : k };

@@ -32,7 +32,7 @@ import {
   isTwoThirdsPlus,
   roundParticipationPower,
   roundVotes,
-  twoThirdsMajority,
+  hasTwoThirdsFor,
   type DoubleVoteEvidence,
   type VoteSet,
 } from './evidence';
@@ -353,11 +353,10 @@ function evaluate(d: Draft, out: MachineAction[]): void {
       schedule(d, out, 'prevote', d.round);
       continue;
     }
-    const polka = twoThirdsMajority(d.votes, d.round, 'prevote');
     // L36: the proposal of this round, valid, with +2/3 prevotes for it, while step ≥ prevote, first time.
-    if ((d.step === 'prevote' || d.step === 'precommit') && d.polkaRound !== d.round && polka !== null && polka.blockHash !== null) {
+    if ((d.step === 'prevote' || d.step === 'precommit') && d.polkaRound !== d.round) {
       const p = d.proposals.get(d.round);
-      if (p !== undefined && p.blockHash === polka.blockHash && d.validity.get(p.blockHash) === true) {
+      if (p !== undefined && d.validity.get(p.blockHash) === true && hasTwoThirdsFor(d.votes, d.round, 'prevote', p.blockHash)) {
         d.polkaRound = d.round;
         if (d.step === 'prevote') {
           d.lockedHash = p.blockHash;
@@ -371,7 +370,7 @@ function evaluate(d: Draft, out: MachineAction[]): void {
       }
     }
     // L44: +2/3 prevotes for nil → precommit nil.
-    if (d.step === 'prevote' && polka !== null && polka.blockHash === null) {
+    if (d.step === 'prevote' && hasTwoThirdsFor(d.votes, d.round, 'prevote', null)) {
       vote(d, out, 'precommit', null);
       d.step = 'precommit';
       continue;
@@ -428,8 +427,7 @@ function tryProposeStep(d: Draft, out: MachineAction[]): boolean {
   if (p.polRound === -1) {
     vote(d, out, 'prevote', valid && (d.lockedRound === -1 || d.lockedHash === p.blockHash) ? p.blockHash : null);
   } else {
-    const pol = twoThirdsMajority(d.votes, p.polRound, 'prevote');
-    if (pol === null || pol.blockHash !== p.blockHash) return false;
+    if (!hasTwoThirdsFor(d.votes, p.polRound, 'prevote', p.blockHash)) return false;
     vote(d, out, 'prevote', valid && (d.lockedRound <= p.polRound || d.lockedHash === p.blockHash) ? p.blockHash : null);
   }
   d.step = 'prevote';
