@@ -482,7 +482,7 @@ export class ConsensusDriver {
     this.lastCommit = commit;
     this.heightValue = h.height + 1;
     this.blocks = new Map();
-    this.deps.mempool.update(entry.block.txs.map((tx, i) => ({ hash: entry.txHashes[i] as Hash, sender: tx.sender })));
+    this.deps.mempool.update(entry.block.txs.map((tx, i) => ({ hash: entry.txHashes[i] as Hash, sender: tx.sender })), { proposer: h.proposer, allOk: result.receipts.every((r) => r.ok) });
     for (const [k, e] of this.evidence) {
       if (store.get(`ev:${evidenceId(e.a)}` as StateKey) !== undefined || e.a.height < h.height - 1000) this.evidence.delete(k);
     }

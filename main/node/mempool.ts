@@ -22,6 +22,9 @@ export interface MempoolOptions {
   maxPerSender?: number;
 }
 
+/** Transaction kinds whose effects do not depend on their order among each other (see `update`). */
+const COMMUTATIVE = new Set<string>(['transfer', 'record-sales', 'anchor-media']);
+
 /** How far ahead of a sender's next nonce a gossiped transaction may be parked. */
 const MAX_PARK_AHEAD = 64;
 
@@ -285,14 +288,30 @@ export class Mempool {
    * After a block: drops what it included, then re-checks the remaining transactions against the new
    * state (nonce, fee balance, payload) in arrival order; a transaction that fails is dropped with every
    * later one of its sender. Returns the hashes dropped as invalid.
+   *
+   * Fast path (no re-check): every transaction of the block came from this pool, all succeeded, all
+   * are of kinds whose effects commute (transfers, sales, anchors: balance additions and subtractions,
+   * fresh order and segment keys), and the proposer (who gets fees and rewards) has nothing pending.
+   * Then "new state + the rest" equals "old state + everything pending", which the overlay already
+   * holds, so it stays right as it is (it reads the new committed state beneath it).
    */
-  update(committed: readonly { hash: Hash; sender: Address }[]): Hash[] {
+  update(committed: readonly { hash: Hash; sender: Address }[], block?: { proposer: Address; allOk: boolean }): Hash[] {
+    const fast =
+      this.pending !== undefined &&
+      block !== undefined &&
+      block.allOk &&
+      !this.bySender.has(block.proposer) &&
+      committed.every((c) => {
+        const e = this.byHash.get(c.hash);
+        return e !== undefined && COMMUTATIVE.has(e.tx.payload.type);
+      });
     for (const c of committed) {
       const e = this.byHash.get(c.hash);
       if (e) this.removeEntry(e);
     }
-    const dropped = this.rebuild();
+    const dropped = fast ? [] : this.rebuild();
     for (const sender of [...this.parked.keys()]) this.promote(sender);
     return dropped;
   }
+
 }
