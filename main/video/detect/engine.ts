@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import * as faceapi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
+import type * as TF from '@tensorflow/tfjs';
+import type * as FaceApi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import { frameKernels, type FrameKernels } from '../../../native';
 import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame } from '../types';
 import { DetectError } from './errors';
@@ -62,12 +62,25 @@ export function mapBoxesToFrame(boxes: readonly FaceBox[], prep: DetectorInput, 
 interface TinyNetInternals {
   params: unknown;
   config: { iouThreshold: number; meanRgb: [number, number, number] };
-  runMobilenet(x: tf.Tensor4D, params: unknown): tf.Tensor4D;
+  runMobilenet(x: TF.Tensor4D, params: unknown): TF.Tensor4D;
   extractBoxes(
-    out: tf.Tensor4D,
+    out: TF.Tensor4D,
     inputDims: { width: number; height: number },
     scoreThreshold: number,
   ): Promise<Array<{ score: number; box: { x: number; y: number; width: number; height: number; rescale(s: number): unknown } }>>;
+}
+
+// TensorFlow.js and face-api are loaded on first use only, so importing this module (e.g. for
+// createFaceDetector, which runs the model in a worker) keeps them out of the calling thread.
+let tf: typeof TF;
+let faceapi: typeof FaceApi;
+let libsLoaded: Promise<void> | undefined;
+function loadLibs(): Promise<void> {
+  libsLoaded ??= (async () => {
+    tf = await import('@tensorflow/tfjs');
+    faceapi = await import('@vladmandic/face-api/dist/face-api.node-wasm.js');
+  })();
+  return libsLoaded;
 }
 
 let backendReady: Promise<string> | undefined;
@@ -91,6 +104,7 @@ async function tryTfjsNode(): Promise<boolean> {
  */
 export function initTfBackend(backend: FaceDetectorOptions['backend']): Promise<string> {
   backendReady ??= (async () => {
+    await loadLibs();
     if ((backend === 'auto' || backend === 'tfjs-node') && (await tryTfjsNode())) {
       await tf.setBackend('tensorflow');
     } else if (backend === 'tfjs-node') {
@@ -115,6 +129,7 @@ export function initTfBackend(backend: FaceDetectorOptions['backend']): Promise<
 
 /** Whether the WASM backend runs with SIMD and with threads here (for reports). */
 export async function wasmFeatures(): Promise<{ simd: boolean; threads: boolean }> {
+  await loadLibs();
   return {
     simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
     threads: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
@@ -161,7 +176,7 @@ export class DetectorEngine {
     const opts = new faceapi.SsdMobilenetv1Options({ minConfidence: this.options.minScore, maxResults: 100 });
     const t = tf.tensor3d(input.data, [input.height, input.width, 3], 'int32');
     try {
-      const found = await faceapi.detectAllFaces(t as unknown as faceapi.TNetInput, opts);
+      const found = await faceapi.detectAllFaces(t as unknown as FaceApi.TNetInput, opts);
       return found.map((d) => ({ x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, score: d.score }));
     } finally {
       t.dispose();
@@ -201,13 +216,13 @@ export class DetectorEngine {
       }
     }
     const x = tf.tensor4d(f, [1, size, size, 3], 'float32');
-    let out: tf.Tensor4D | undefined;
+    let out: TF.Tensor4D | undefined;
     try {
       out = tf.tidy(() => net.runMobilenet(x, net.params));
       const found = await net.extractBoxes(out, { width: w, height: h }, this.options.minScore);
       const scores = found.map((b) => b.score);
       const keep = faceapi.nonMaxSuppression(
-        found.map((b) => b.box.rescale(size)) as unknown as Parameters<typeof faceapi.nonMaxSuppression>[0],
+        found.map((b) => b.box.rescale(size)) as unknown as Parameters<typeof FaceApi.nonMaxSuppression>[0],
         scores,
         net.config.iouThreshold,
         true,
