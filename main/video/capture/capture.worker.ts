@@ -117,7 +117,8 @@ if (detector) {
         pending = undefined;
         const out = await pipeline.process({ format: cfg.pixelFormat, width: cfg.width, height: cfg.height, data }, atMs);
         status.stats = { ...pipeline.stats, rawDropped: status.stats.rawDropped };
-        if (out) exits(out);
+        // A frame that finished after stop began goes nowhere (the exits are closing).
+        if (out && !stopping) exits(out);
       }
     } catch (err) {
       setState('error', `the privacy pipeline failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -133,6 +134,7 @@ if (detector) {
       const now = Date.now();
       if (status.state !== 'streaming') {
         attempt = 0;
+        status.decoderPid = decoder?.pid() ?? null;
         setState('streaming', `receiving ${cfg.width}x${cfg.height} at ${cfg.fps} fps`);
       }
       status.lastFrameAtMs = now;

@@ -4,6 +4,7 @@ import { FfmpegSink } from '../capture/ffmpeg-sink';
 import type { AnonymizedFrame } from '../pipeline/anonymized-frame';
 import type { PixelFormat } from '../types';
 import { hashFile, type FileHash } from './hash';
+import { mp4LooksComplete } from './mp4-check';
 
 /** A segment that was closed, renamed into place and hashed. */
 export interface ClosedSegment extends FileHash {
@@ -51,6 +52,7 @@ export class SegmentRecorder {
   private current: { part: string; final: string; startMs: number; lastMs: number; frames: number } | undefined;
   private pausedUntilMs = 0;
   private closing: Promise<void>[] = [];
+  private closed = false;
 
   constructor(
     private readonly opts: SegmentRecorderOptions,
@@ -59,6 +61,7 @@ export class SegmentRecorder {
 
   /** Writes one frame, opening or rotating the segment as needed. */
   write(frame: AnonymizedFrame): void {
+    if (this.closed) return;
     const t = frame.capturedAtMs;
     if (this.current && t - this.current.startMs >= this.opts.segmentMs) this.rotate();
     if (this.sink && !this.sink.alive) this.rotate();
@@ -72,8 +75,9 @@ export class SegmentRecorder {
     }
   }
 
-  /** Closes the open segment (finishing it properly) and waits for every pending close. */
+  /** Closes the open segment (finishing it properly), refuses later frames, and waits for every pending close. */
   async close(): Promise<void> {
+    this.closed = true;
     this.rotate();
     await Promise.all(this.closing);
   }
@@ -128,6 +132,11 @@ export class SegmentRecorder {
       return;
     }
     try {
+      if (!mp4LooksComplete(seg.part)) {
+        rmSync(seg.part, { force: true });
+        this.fail('DISK_FULL', `segment ${seg.final} came out incomplete (no moov box; the disk was probably full while ffmpeg finished it) and was deleted`);
+        return;
+      }
       renameSync(seg.part, seg.final);
       const h = await hashFile(seg.final);
       this.deps.onSegment({ ...h, cameraId: this.opts.cameraId, path: seg.final, startMs: seg.startMs, endMs: seg.lastMs + Math.round(1000 / this.opts.fps), frames: seg.frames });

@@ -4,6 +4,7 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFaceDetector } from '../../../../main/video/detect/index';
 import { PrivacyPipeline } from '../../../../main/video/pipeline/pipeline';
+import { mp4LooksComplete } from '../../../../main/video/record/mp4-check';
 import { SegmentRecorder, type ClosedSegment } from '../../../../main/video/record/segment-recorder';
 import { frameKernels } from '../../../../native/index';
 
@@ -20,10 +21,9 @@ const errors: Array<{ code: string; message: string }> = [];
 const segments: ClosedSegment[] = [];
 const partsSeen = new Set<string>();
 let t = Date.UTC(2026, 0, 1);
-const rec = new SegmentRecorder(
-  { cameraId: 'cam', dir, segmentMs: 1000, width: W, height: H, fps: 10, pixelFormat: 'rgb24', minFreeBytes: 64 * 1024, retryMs: 0, x264Preset: 'ultrafast', crf: 0 },
-  { nowMs: () => Date.now(), onSegment: (s) => segments.push(s), onError: (code, message) => errors.push({ code, message }) },
-);
+const recOpts = { cameraId: 'cam', dir, segmentMs: 1000, width: W, height: H, fps: 10, pixelFormat: 'rgb24' as const, minFreeBytes: 64 * 1024, retryMs: 0, x264Preset: 'ultrafast', crf: 0 };
+const recDeps = { nowMs: () => Date.now(), onSegment: (s: ClosedSegment) => segments.push(s), onError: (code: string, message: string) => errors.push({ code, message }) };
+let rec = new SegmentRecorder(recOpts, recDeps);
 const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
 let seed = 1;
 const noise = (): Uint8Array => {
@@ -41,11 +41,12 @@ async function feed(n: number): Promise<void> {
 }
 await feed(120);
 await rec.close();
-const afterFull = walk(dir).map((f) => ({ f, bytes: statSync(f).size }));
+const afterFull = walk(dir).map((f) => ({ f, bytes: statSync(f).size, complete: f.endsWith('.mp4') ? mp4LooksComplete(f) : null }));
 const errorsWhileFull = errors.length;
 // Retention frees space: the recorder resumes on its own.
 for (const s of segments) rmSync(s.path, { force: true });
 const before = segments.length;
+rec = new SegmentRecorder(recOpts, recDeps);
 await feed(25);
 await rec.close();
 process.stdout.write(

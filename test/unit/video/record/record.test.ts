@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -10,6 +10,7 @@ import { checkSegmentCid } from '../../../../main/chain/tx';
 import { openDatabase } from '../../../../main/store/db';
 import { anchorPending, type MediaAnchorer } from '../../../../main/video/record/anchor';
 import { cidOfSha256, hashFile, sha256OfCid } from '../../../../main/video/record/hash';
+import { mp4LooksComplete } from '../../../../main/video/record/mp4-check';
 import { applyRetention } from '../../../../main/video/record/retention';
 import { VIDEO_MIGRATIONS, VideoDb } from '../../../../main/video/record/video-db';
 import { bundleEntry, REPO_ROOT, runWithTinyDisk } from '../../../helpers/onvif-sim/bundle';
@@ -103,18 +104,42 @@ describe('recorder on a full disk (2 MB tmpfs in a private mount namespace)', ()
       errors: Array<{ code: string; message: string }>;
       firstSegments: number;
       resumedSegments: number;
-      afterFull: Array<{ f: string; bytes: number }>;
+      afterFull: Array<{ f: string; bytes: number; complete: boolean | null }>;
       final: string[];
       partsSeen: number;
     };
     expect(r.errorsWhileFull).toBeGreaterThan(0);
     expect(r.errors[0]!.code).toBe('DISK_FULL');
-    expect(r.errors[0]!.message).toMatch(/No space left|bytes free/);
+    expect(r.errors[0]!.message).toMatch(/No space left|bytes free|disk was probably full/);
     expect(r.partsSeen).toBeGreaterThan(0); // segments really were in progress…
     expect(r.afterFull.filter((x) => x.f.endsWith('.part'))).toEqual([]); // …and none stayed partial
+    expect(r.afterFull.filter((x) => x.complete === false)).toEqual([]); // every kept .mp4 is finished
     expect(r.final.filter((f) => f.endsWith('.part'))).toEqual([]);
     expect(r.resumedSegments).toBeGreaterThan(0);
   });
+});
+
+it('tells a finished MP4 from one whose ffmpeg could not finish it', () => {
+  const f = join(tmp, 'ok.mp4');
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1', '-c:v', 'libx264', '-movflags', '+faststart', f]);
+  expect(r.status).toBe(0);
+  expect(mp4LooksComplete(f)).toBe(true);
+  const whole = readFileSync(f);
+  const cut = join(tmp, 'cut.mp4');
+  writeFileSync(cut, whole.subarray(0, whole.length - 100));
+  expect(mp4LooksComplete(cut)).toBe(false);
+  // mdat written but no moov (what a full disk leaves without faststart)
+  const noMoov = join(tmp, 'nomoov.mp4');
+  const mk = (type: string, n: number): Buffer => {
+    const b = Buffer.alloc(8 + n);
+    b.writeUInt32BE(8 + n, 0);
+    b.write(type, 4, 'latin1');
+    return b;
+  };
+  writeFileSync(noMoov, Buffer.concat([mk('ftyp', 16), mk('mdat', 1000)]));
+  expect(mp4LooksComplete(noMoov)).toBe(false);
+  writeFileSync(noMoov, Buffer.concat([mk('ftyp', 16), mk('moov', 50), mk('mdat', 1000)]));
+  expect(mp4LooksComplete(noMoov)).toBe(true);
 });
 
 it('ffmpeg is Debian’s and has libx264 (recording needs it)', () => {
