@@ -33,6 +33,7 @@ describe('deterministic consensus simulation, 4 validators', () => {
     expect(s.runs_reaching_target).toBe(20);
     expect(s.crashes).toBeGreaterThanOrEqual(20);
     expect(s.restarts).toBeGreaterThan(10);
+    expect(s.restarts_resumed_mid_height).toBeGreaterThan(5);
   });
 
   it('replays a seed exactly', () => {
@@ -49,6 +50,12 @@ describe('deterministic consensus simulation, 4 validators', () => {
 });
 
 describe('the checks themselves', () => {
+  it('catch real forks when the Byzantine coalition exceeds f (byzantine:2 of 4 votes for both conflicting blocks)', () => {
+    const results = [900, 901, 902].map((seed) => runSimulation({ validators: 4, faults: { kind: 'byzantine', count: 2 }, heights: 10, seed, maxVirtualTimeMs: 6_000 }));
+    expect(results.map((r) => r.safetyViolations)).toEqual([1, 1, 1]);
+    expect(results.every((r) => !r.ok && r.failures.some((f) => f.startsWith('safety:')))).toBe(true);
+  });
+
   it('count two different honest commits at one height as a safety violation', () => {
     const sim = new Simulation({ validators: 4, faults: { kind: 'none', count: 0 }, heights: 1, seed: 1 }, (c, v) => new CounterApp(c, { validators: v, stake: 1n, evidenceMaxAgeHeights: 10, maxTxsPerBlock: 10 }));
     const h = (c: string): Hash => `0x${c.repeat(64)}`;

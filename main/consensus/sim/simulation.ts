@@ -16,7 +16,8 @@ import { ProposerRotation } from '../proposer';
 import { selectValidators, toValidatorPowers, type Candidate } from '../selection';
 import { checkSign, nextRecord, resumeFrom, type SignerRecord } from '../signer';
 import { CounterApp, type SimApp } from './app';
-import { SimCrypto } from './signing';
+import { SimCrypto, type ConsensusCrypto, type CryptoStats } from './signing';
+import { ConsensusError } from '../errors';
 import { Prng } from './prng';
 import { EventQueue } from './queue';
 
@@ -50,7 +51,15 @@ export interface SimOptions {
   gossipIntervalMs?: number;
   /** The run fails if it has not finished by this virtual time. */
   maxVirtualTimeMs?: number;
+  /**
+   * Signing and verification; `SimCrypto` (noble secp256k1 + keccak) by default. The node driver
+   * can pass one built on `main/chain/vote.ts` to run the simulation on the chain's sign bytes.
+   */
+  makeCrypto?: (chainId: string) => SimConsensusCrypto;
 }
+
+/** What the simulation needs from its crypto: `ConsensusCrypto` plus work counters. */
+export type SimConsensusCrypto = ConsensusCrypto & { readonly stats: CryptoStats };
 
 /** The outcome of one run. */
 export interface RunResult {
@@ -73,6 +82,8 @@ export interface RunResult {
   signerRefusals: number;
   crashes: number;
   restarts: number;
+  /** Restarts that resumed inside a height from the persisted signer state (lock included). */
+  resumedMidHeight: number;
   partitioned: boolean;
   maxRound: number;
   finalHeights: number[];
@@ -84,6 +95,7 @@ export interface RunResult {
   recoveries: number;
 }
 
+/** The default network: 5–60 ms delays, 5 % of messages up to 500 ms late, 5 % dropped, a partition in 70 % of runs. */
 export const DEFAULT_NETWORK: NetworkParams = {
   minDelayMs: 5,
   maxDelayMs: 60,
@@ -129,6 +141,7 @@ interface Stats {
   signerRefusals: number;
   crashes: number;
   restarts: number;
+  resumedMidHeight: number;
   maxRound: number;
   messagesSent: number;
   messagesDropped: number;
@@ -197,6 +210,7 @@ class SimNode<S, B> {
   restart(): void {
     this.up = true;
     this.sim.stats.restarts++;
+    if (resumeFrom(this.signer, this.height) !== undefined) this.sim.stats.resumedMidHeight++;
     this.boot();
     // A vote signed just before the crash may never have left: send it again (same signature).
     const v = this.lastVote;
@@ -271,6 +285,8 @@ class SimNode<S, B> {
           const p1 = sim.crypto.signProposal(p, this.secretKey);
           const p2 = sim.crypto.signProposal({ ...p, blockHash: altHash, polRound: -1 }, this.secretKey);
           sim.stats.conflictingProposals++;
+          // The Byzantine coalition votes for each block in front of the half that got it.
+          sim.coalition.set(`${p.height}:${p.round}`, [p.blockHash, altHash]);
           this.proposalMsgs.set(p.round, { kind: 'proposal', proposal: p1, block: entry.block });
           sim.sendToGroup(this.index, 0, { kind: 'proposal', proposal: p1, block: entry.block });
           sim.sendToGroup(this.index, 1, { kind: 'proposal', proposal: p2, block: alt });
@@ -315,7 +331,7 @@ class SimNode<S, B> {
       case 'commit': {
         const c = a.commit;
         const entry = this.blocks.get(c.blockHash);
-        if (entry === undefined) throw new Error(`node ${this.index} decided block ${c.blockHash} it does not hold (simulation bug)`);
+        if (entry === undefined) throw new ConsensusError('INVALID_INPUT', `node ${this.index} decided block ${c.blockHash} it does not hold (a simulation bug: replay the seed)`);
         const next = sim.app.applyBlock(this.states[c.height - 1] as S, entry.block);
         this.states.push(next);
         this.chain.push({ block: entry.block, commit: c });
@@ -333,8 +349,11 @@ class SimNode<S, B> {
 
   private doubleVote(v: UnsignedVote, queue: MachineAction[]): void {
     const sim = this.sim;
-    const honest = sim.crypto.signVote(v, this.secretKey);
-    const other: Hash | null = v.blockHash === null ? (`0x${Array.from(sim.rng.bytes32(), (b) => b.toString(16).padStart(2, '0')).join('')}` as Hash) : null;
+    // Against conflicting proposals of the coalition: block A to group 0, block B to group 1.
+    // Otherwise: its honest vote to group 0, and nil (or a made-up block) to group 1.
+    const pair = sim.coalition.get(`${v.height}:${v.round}`);
+    const honest = sim.crypto.signVote(pair ? { ...v, blockHash: pair[0] } : v, this.secretKey);
+    const other: Hash | null = pair ? pair[1] : v.blockHash === null ? (`0x${Array.from(sim.rng.bytes32(), (b) => b.toString(16).padStart(2, '0')).join('')}` as Hash) : null;
     const evil = sim.crypto.signVote({ ...v, blockHash: other }, this.secretKey);
     sim.doubleVotesSent.add(evidenceKey(honest));
     this.byzVotes.push({ vote: honest, group: 0 }, { vote: evil, group: 1 });
@@ -513,7 +532,7 @@ class SimNode<S, B> {
 export class Simulation<S, B> {
   readonly queue = new EventQueue();
   readonly rng: Prng;
-  readonly crypto: SimCrypto;
+  readonly crypto: SimConsensusCrypto;
   readonly nodes: SimNode<S, B>[] = [];
   readonly validators: ValidatorPower[];
   readonly proposer: (height: number, round: number) => Address;
@@ -531,10 +550,13 @@ export class Simulation<S, B> {
     signerRefusals: 0,
     crashes: 0,
     restarts: 0,
+    resumedMidHeight: 0,
     maxRound: 0,
     messagesSent: 0,
     messagesDropped: 0,
   };
+  /** Conflicting proposals of Byzantine proposers: `${height}:${round}` → [block of group 0, block of group 1]. */
+  readonly coalition = new Map<string, [Hash, Hash]>();
   /** Ground truth: keys of every double vote a Byzantine node sent. */
   readonly doubleVotesSent = new Set<string>();
   /**
@@ -556,13 +578,18 @@ export class Simulation<S, B> {
 
   constructor(
     readonly options: SimOptions,
-    makeApp: (crypto: SimCrypto, validators: ValidatorPower[]) => SimApp<S, B>,
+    makeApp: (crypto: SimConsensusCrypto, validators: ValidatorPower[]) => SimApp<S, B>,
   ) {
     const o = options;
-    if (!Number.isInteger(o.validators) || o.validators < 1 || o.validators > 100) throw new RangeError(`validators must be 1..100, got ${o.validators}`);
-    if (o.faults.kind !== 'none' && (o.faults.count < 0 || o.faults.count > o.validators)) throw new RangeError(`fault count must be 0..${o.validators}`);
+    if (!Number.isInteger(o.validators) || o.validators < 1 || o.validators > 100) {
+      throw new ConsensusError('INVALID_PARAMS', `the simulation needs 1..100 validators, got ${o.validators}`);
+    }
+    if (o.faults.kind !== 'none' && (!Number.isInteger(o.faults.count) || o.faults.count < 0 || o.faults.count > o.validators)) {
+      throw new ConsensusError('INVALID_PARAMS', `the fault count must be 0..${o.validators} (the number of validators), got ${o.faults.count}`);
+    }
+    if (!Number.isInteger(o.heights) || o.heights < 1) throw new ConsensusError('INVALID_PARAMS', `the target height must be an integer ≥ 1, got ${o.heights}`);
     this.rng = new Prng(o.seed);
-    this.crypto = new SimCrypto(`hotpot-sim-${o.seed}`);
+    this.crypto = (o.makeCrypto ?? ((id: string) => new SimCrypto(id)))(`hotpot-sim-${o.seed}`);
     this.timeouts = { ...SIM_TIMEOUTS, ...o.timeouts };
     this.gossipMs = o.gossipIntervalMs ?? 120;
     this.targetHeight = o.heights;
@@ -753,6 +780,7 @@ export class Simulation<S, B> {
       signerRefusals: this.stats.signerRefusals,
       crashes: this.stats.crashes,
       restarts: this.stats.restarts,
+      resumedMidHeight: this.stats.resumedMidHeight,
       partitioned: this.partition !== null,
       maxRound: this.stats.maxRound,
       finalHeights: this.nodes.map((n) => n.chain.length),
@@ -790,6 +818,7 @@ export interface SimSummary {
   signer_refusals: number;
   crashes: number;
   restarts: number;
+  restarts_resumed_mid_height: number;
   partitioned_runs: number;
   max_round: number;
   failed_runs: number;
@@ -827,6 +856,7 @@ export function runMany(base: SimOptions, runs: number, onFailure?: (r: RunResul
     signer_refusals: 0,
     crashes: 0,
     restarts: 0,
+    restarts_resumed_mid_height: 0,
     partitioned_runs: 0,
     max_round: 0,
     failed_runs: 0,
@@ -859,6 +889,7 @@ export function runMany(base: SimOptions, runs: number, onFailure?: (r: RunResul
     s.signer_refusals += r.signerRefusals;
     s.crashes += r.crashes;
     s.restarts += r.restarts;
+    s.restarts_resumed_mid_height += r.resumedMidHeight;
     if (r.partitioned) s.partitioned_runs++;
     s.max_round = Math.max(s.max_round, r.maxRound);
     s.messages_sent += r.messagesSent;
