@@ -17,7 +17,7 @@
  * - Double votes the machine sees become evidence that the node's next proposals carry.
  * - Sync (`sync.ts`) hands in finalized blocks with their commits through `applySynced`.
  */
-import { type Block, type Commit, type DecodedBlock, commitVotes, decodeCommit, encodeBlock, encodeCommit, makeCommit, verifyCommit } from '../chain/block';
+import { type Block, type Commit, type DecodedBlock, commitVotes, decodeBlock, decodeCommit, encodeBlock, encodeCommit, makeCommit, verifyCommit } from '../chain/block';
 import { ChainError } from '../chain/errors';
 import { type ChainConfig, epochOf } from '../chain/params';
 import { type ApplyResult, type ConsensusHooks, type StateKey, applyBlock, buildBlock, getValidatorSet } from '../chain/state';
@@ -212,6 +212,7 @@ export class ConsensusDriver {
     const h = this.heightValue;
     if (this.machine.height >= h) return;
     this.blocks = new Map();
+    this.restoreSignerBlock(h);
     const lastCommit: CommitInfo | null = this.lastCommit ? { height: this.lastCommit.height, round: this.lastCommit.round, blockHash: this.lastCommit.blockHash, precommits: commitVotes(this.lastCommit) } : null;
     const resume = resumeFrom(this.signer, h);
     this.feed({ kind: 'start-height', height: h, validators: this.validatorsAt(h), lastCommit, ...(resume ? { resume } : {}) });
@@ -220,6 +221,23 @@ export class ConsensusDriver {
     for (const b of buffered) {
       if (b.topic === 'vote') this.onVote(b.bytes, b.from);
       else this.onProposal(b.bytes, b.from);
+    }
+  }
+
+  /**
+   * After a restart inside a height: the block this node proposed or locked on before the crash,
+   * so it can re-propose it (a lock on a block nobody holds would stall the height).
+   */
+  private restoreSignerBlock(h: number): void {
+    const saved = this.signer?.height === h ? this.deps.store.signerBlock() : null;
+    if (!saved || saved.height !== h) return;
+    try {
+      const d = decodeBlock(saved.block, this.deps.config.params);
+      if (d.hash !== saved.hash || d.block.header.height !== h) return;
+      const entry = this.validate(d, saved.block);
+      if (entry.valid) this.blocks.set(entry.hash, entry);
+    } catch (err) {
+      this.deps.log.warn({ height: h, err: (err as Error).message }, 'the block saved with the signer record cannot be used');
     }
   }
 
@@ -256,7 +274,7 @@ export class ConsensusDriver {
         const p = a.proposal;
         const entry = this.blocks.get(p.blockHash);
         if (!entry || !this.opts.privateKey) return;
-        const sig = this.sign({ height: p.height, round: p.round, step: 'propose', blockHash: p.blockHash }, () => signProposal(this.deps.config.chainId, p, this.opts.privateKey as Uint8Array).signature);
+        const sig = this.sign({ height: p.height, round: p.round, step: 'propose', blockHash: p.blockHash }, () => signProposal(this.deps.config.chainId, p, this.opts.privateKey as Uint8Array).signature, entry);
         if (!sig) return;
         const signed: Proposal = { ...p, signature: sig as Proposal['signature'] };
         this.stats.proposals++;
@@ -266,7 +284,9 @@ export class ConsensusDriver {
       case 'vote': {
         const v = a.vote;
         if (!this.opts.privateKey) return;
-        const sig = this.sign({ height: v.height, round: v.round, step: v.type, blockHash: v.blockHash }, () => signVote(this.deps.config.chainId, v, this.opts.privateKey as Uint8Array).signature);
+        // A precommit for a block locks us on it: keep the block with the signer record.
+        const locked = v.type === 'precommit' && v.blockHash !== null ? this.blocks.get(v.blockHash) : undefined;
+        const sig = this.sign({ height: v.height, round: v.round, step: v.type, blockHash: v.blockHash }, () => signVote(this.deps.config.chainId, v, this.opts.privateKey as Uint8Array).signature, locked);
         if (!sig) return;
         const signed: Vote = { ...v, signature: sig as Vote['signature'] };
         this.stats.votesSigned++;
@@ -291,7 +311,7 @@ export class ConsensusDriver {
   }
 
   /** Checks and persists the signer record, then returns the signature (or null when refused). */
-  private sign(req: { height: number; round: number; step: SignStep; blockHash: Hash | null }, make: () => string): string | null {
+  private sign(req: { height: number; round: number; step: SignStep; blockHash: Hash | null }, make: () => string, block?: BlockEntry): string | null {
     const d = checkSign(this.signer, req);
     if (d.kind === 'refuse') {
       this.stats.signerRefusals++;
@@ -302,7 +322,7 @@ export class ConsensusDriver {
     const signature = make();
     const record = nextRecord(this.signer, req, signature);
     // Durable before the signature leaves (synchronous=FULL): a crash after this cannot make us sign a different value here.
-    this.deps.store.saveSignerRecord(record);
+    this.deps.store.saveSignerRecord(record, block ? { hash: block.hash, bytes: block.bytes } : undefined);
     this.signer = record;
     return signature;
   }
@@ -319,6 +339,10 @@ export class ConsensusDriver {
 
   private buildOwnBlock(height: number, round: number, last: CommitInfo | null): BlockEntry | null {
     const { store, mempool, config } = this.deps;
+    // Locked on a block (e.g. restored after a crash): propose it again rather than a new one we could not prevote.
+    const lockedHash = this.machine?.lockedHash ?? null;
+    const locked = lockedHash ? this.blocks.get(lockedHash) : undefined;
+    if (locked?.valid) return locked;
     const params = config.params;
     const maxTxs = Math.min(this.opts.maxBlockTxs ?? params.maxBlockTxs, params.maxBlockTxs);
     const maxBytes = Math.min(this.opts.maxBlockBytes ?? Math.min(params.maxBlockBytes, 3.5 * 1024 * 1024), params.maxBlockBytes) - 64 * 1024;

@@ -44,6 +44,14 @@ export const LEDGER_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE signer (id INTEGER PRIMARY KEY CHECK (id = 1), record TEXT NOT NULL) STRICT;
     `,
   },
+  {
+    module: 'ledger',
+    version: 2,
+    name: 'the block behind the signer lock',
+    // A node that precommitted block X is locked on X; after a crash it must still hold X to
+    // re-propose it (else it would prevote nil on every new block of that height, forever).
+    up: 'CREATE TABLE signer_block (id INTEGER PRIMARY KEY CHECK (id = 1), height INTEGER NOT NULL, hash TEXT NOT NULL, block BLOB NOT NULL) STRICT;',
+  },
 ];
 
 /** One stored block row (the encoded bytes are decoded by the caller when needed). */
@@ -163,6 +171,8 @@ export class LedgerStore implements StateReader {
       putMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       getSigner: db.prepare('SELECT record FROM signer WHERE id = 1').pluck(),
       putSigner: db.prepare('INSERT INTO signer (id, record) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record'),
+      getSignerBlock: db.prepare('SELECT height, hash, block FROM signer_block WHERE id = 1'),
+      putSignerBlock: db.prepare('INSERT INTO signer_block (id, height, hash, block) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET height = excluded.height, hash = excluded.hash, block = excluded.block'),
     };
   }
 
@@ -312,11 +322,21 @@ export class LedgerStore implements StateReader {
     return raw ? (JSON.parse(raw) as SignerRecord) : null;
   }
 
-  /** Writes the signer record durably (its own transaction; synchronous=FULL fsyncs the WAL). */
-  saveSignerRecord(record: SignerRecord): void {
+  /**
+   * Writes the signer record durably (its own transaction; synchronous=FULL fsyncs the WAL), with the
+   * encoded block it commits to when it proposes or locks on one.
+   */
+  saveSignerRecord(record: SignerRecord, block?: { hash: Hash; bytes: Uint8Array }): void {
     this.tx(() => {
       this.st.putSigner.run(JSON.stringify(record));
+      if (block) this.st.putSignerBlock.run(record.height, block.hash, block.bytes);
     });
+  }
+
+  /** The block saved with the last proposal or lock, or null. */
+  signerBlock(): { height: number; hash: Hash; block: Uint8Array } | null {
+    const r = this.st.getSignerBlock.get() as { height: number; hash: string; block: Buffer } | undefined;
+    return r ? { height: r.height, hash: r.hash as Hash, block: bytesOf(r.block) } : null;
   }
 
   /** Checkpoints the WAL and closes the database. */
