@@ -23,6 +23,9 @@ import { WorkerKdfRunner } from '../wallet/kdf-runner';
 import { chainTransferCodec } from '../wallet/signer';
 import { WalletService } from '../wallet/wallet-service';
 import { workerPath } from './paths';
+import { videoHandlers } from '../api/handlers/video';
+import { VIDEO_MIGRATIONS } from '../video/record/video-db';
+import { defaultVideoOptions, VideoService } from '../video/service';
 
 /** What the composition root needs from its host. */
 export interface ComposeOptions {
@@ -90,7 +93,7 @@ export function composeApp(opts: ComposeOptions): App {
   };
 
   const nodeDb = new DatabaseComponent(() =>
-    openDatabase(join(config.dataDir, 'node.db'), { synchronous: 'NORMAL', migrations: [...EVENT_STORE_MIGRATIONS] }),
+    openDatabase(join(config.dataDir, 'node.db'), { synchronous: 'NORMAL', migrations: [...EVENT_STORE_MIGRATIONS, ...VIDEO_MIGRATIONS] }),
   );
   let events: EventStore | undefined;
   // The ledger node: makes a development chain in an empty data dir, then runs consensus, sync and libp2p.
@@ -111,9 +114,18 @@ export function composeApp(opts: ComposeOptions): App {
     },
   );
 
+  // Cameras: capture workers with on-device anonymization. No MediaAnchorer yet: segments stay 'pending' until the chain side provides one.
+  const video = new VideoService(defaultVideoOptions(config.dataDir, { capture: () => workerPath('capture'), detector: () => workerPath('detector') }), {
+    db: () => nodeDb.get(),
+    emit: (e) => bus.emit(e.name, e.payload),
+    nowMs: now,
+    log: log.child({ component: 'video' }),
+  });
+
   const handlers: AllHandlers = {
     ...nodeHandlers({ status, info, dataDir: config.dataDir }),
     ...walletHandlers({ wallet }),
+    ...videoHandlers({ video }),
     ...chainHandlers({ node }),
     ...networkHandlers({
       // The network exists once the ledger node has started (it needs the chain id from genesis).
@@ -147,6 +159,7 @@ export function composeApp(opts: ComposeOptions): App {
     { name: 'ledger', service: node },
     { name: 'status', service: status },
     { name: 'wallet', service: wallet },
+    { name: 'video', service: video },
   ];
   let lifecycle: Lifecycle | undefined;
 

@@ -62,8 +62,8 @@ export interface VideoServiceOptions {
   pipeline: { detectEveryFrames: number; deadlineMs: number; whenBehind: 'blur' | 'drop'; maxTrackedFrames: number };
   detector: Partial<FaceDetectorOptions>;
   live: { fps: number; outWidthPx: number };
-  /** Bundled worker files (default: `workerPath('capture')` and `workerPath('detector')`). */
-  workers: { capture: string; detector?: string };
+  /** Bundled worker files, resolved when a camera starts (the node passes `() => workerPath('capture')`, `() => workerPath('detector')`). */
+  workers: { capture: () => string; detector?: () => string };
   /** scrypt cost for the credentials key (tests lower it). */
   scryptLogN?: number;
   /** Test rigs: play a file instead of RTSP for a camera id (never set in production). */
@@ -71,12 +71,17 @@ export interface VideoServiceOptions {
   discovery?: DiscoveryOptions;
 }
 
+/** The events the video service pushes to the UI (`video.status`, `video.live` of the contract). */
+export type VideoEvent =
+  | { name: 'video.status'; payload: { cameras: CameraView[] } }
+  | { name: 'video.live'; payload: { cameraId: string; atMs: number; jpegBase64: string } };
+
 /** What the video service uses from the rest of the node. */
 export interface VideoServiceDeps {
-  /** node.db, opened by main/store with VIDEO_MIGRATIONS applied. */
-  db: Db;
+  /** node.db (opened by main/store with VIDEO_MIGRATIONS applied); read at start. */
+  db: () => Db;
   /** Pushes events to the UI. */
-  emit: (name: 'video.status' | 'video.live', payload: unknown) => void;
+  emit: (e: VideoEvent) => void;
   /** Puts segment hashes on the chain; without it segments stay 'pending'. */
   anchorer?: MediaAnchorer;
   nowMs: () => number;
@@ -90,6 +95,8 @@ interface Running {
   restartTimer: NodeJS.Timeout | undefined;
   stream: { consentId: number; endTimer: NodeJS.Timeout; url: string } | undefined;
   lastLive: Uint8Array | undefined;
+  /** Why the worker could not be started at all (not built, bad input). */
+  launchError?: string;
 }
 
 /**
@@ -100,7 +107,7 @@ interface Running {
  * @example const video = new VideoService(opts, { db, emit: bus.emit, anchorer, nowMs: Date.now, log }); await video.start();
  */
 export class VideoService implements Startable {
-  private readonly vdb: VideoDb;
+  private vdbOrUndefined: VideoDb | undefined;
   private box: SecretBox | undefined;
   private readonly running = new Map<string, Running>();
   private timers: NodeJS.Timeout[] = [];
@@ -110,8 +117,11 @@ export class VideoService implements Startable {
   constructor(
     private readonly opts: VideoServiceOptions,
     private readonly deps: VideoServiceDeps,
-  ) {
-    this.vdb = new VideoDb(deps.db);
+  ) {}
+
+  private get vdb(): VideoDb {
+    if (!this.vdbOrUndefined) throw new VideoError('NOT_RUNNING', 'the video service is not started');
+    return this.vdbOrUndefined;
   }
 
   private get recordingsDir(): string {
@@ -119,6 +129,7 @@ export class VideoService implements Startable {
   }
 
   async start(): Promise<void> {
+    this.vdbOrUndefined = new VideoDb(this.deps.db());
     mkdirSync(this.recordingsDir, { recursive: true });
     this.box = await SecretBox.open({ dataDir: this.opts.dataDir, scryptLogN: this.opts.scryptLogN });
     this.started = true;
@@ -365,11 +376,21 @@ export class VideoService implements Startable {
       loopFile: file?.loop,
       realtime: file !== undefined,
       pipeline: { ...this.opts.pipeline, anonymize: c.anonymize, masks: c.masks },
-      detector: { options: this.opts.detector, workerFile: this.opts.workers.detector },
+      detector: { options: this.opts.detector },
       record: c.recording ? { dir: this.recordingsDir, segmentMs: this.opts.segmentMs, minFreeBytes: this.opts.retention.minFreeBytes, retryMs: 5000 } : null,
       live: this.opts.live,
     };
-    r.worker = new CameraWorker(this.opts.workers.capture, cfg, {
+    let captureFile: string;
+    try {
+      captureFile = this.opts.workers.capture();
+      cfg.detector.workerFile = this.opts.workers.detector?.();
+    } catch (err) {
+      r.launchError = `cannot start the capture worker: ${err instanceof Error ? err.message : String(err)}`;
+      this.deps.log.error({ cameraId: c.id, err }, 'capture worker not started');
+      return;
+    }
+    r.launchError = undefined;
+    r.worker = new CameraWorker(captureFile, cfg, {
       onStatus: (s) => {
         r.status = s;
         if (s.state === 'streaming') r.attempt = 0;
@@ -377,7 +398,7 @@ export class VideoService implements Startable {
       },
       onLive: (jpeg, atMs) => {
         r.lastLive = jpeg;
-        this.deps.emit('video.live', { cameraId: c.id, atMs, jpegBase64: Buffer.from(jpeg).toString('base64') });
+        this.deps.emit({ name: 'video.live', payload: { cameraId: c.id, atMs, jpegBase64: Buffer.from(jpeg).toString('base64') } });
       },
       onSegment: (s) => this.onSegment(s),
       onStreamEnded: (reason) => {
@@ -422,7 +443,9 @@ export class VideoService implements Startable {
   }
 
   private view(c: CameraRow): CameraView {
-    const s = this.running.get(c.id)?.status;
+    const running = this.running.get(c.id);
+    const s = running?.status;
+    const st = running?.launchError ? { state: 'error' as const, message: running.launchError } : cameraState(s, this.started);
     return {
       id: c.id,
       name: c.name,
@@ -434,7 +457,7 @@ export class VideoService implements Startable {
       info: c.info,
       masks: c.masks,
       anonymize: c.anonymize,
-      ...cameraState(s, this.started),
+      ...st,
       recording: s?.recording ?? (c.recording ? 'on' : 'off'),
       recordingMessage: s?.recordingMessage ?? '',
       streaming: this.running.get(c.id)?.stream !== undefined,
@@ -449,7 +472,7 @@ export class VideoService implements Startable {
   }
 
   private emitStatus(): void {
-    this.deps.emit('video.status', { cameras: this.cameras() });
+    this.deps.emit({ name: 'video.status', payload: { cameras: this.cameras() } });
   }
 }
 

@@ -8,6 +8,7 @@ import { nodeEvents, nodeMethods } from './node';
 import { walletEvents, walletMethods } from './wallet';
 import { chainEvents, chainMethods } from './chain';
 import { networkEvents, networkMethods } from './network';
+import { videoEvents, videoMethods } from './video';
 
 export { method, type CallContext, type EventTable, type Handlers, type MethodDef, type MethodTable } from './define';
 
@@ -16,6 +17,7 @@ export const methods = {
   ...walletMethods,
   ...chainMethods,
   ...networkMethods,
+  ...videoMethods,
 };
 
 export const events = {
@@ -23,6 +25,7 @@ export const events = {
   ...walletEvents,
   ...chainEvents,
   ...networkEvents,
+  ...videoEvents,
 };
 
 export type Methods = typeof methods;

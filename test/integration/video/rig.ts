@@ -42,12 +42,12 @@ export function makeService(opts: RigOptions): { service: VideoService; db: Db; 
       return { height: block.height, timeMs: block.timeMs };
     },
   });
-  const base = defaultVideoOptions(opts.dataDir, { capture: opts.captureWorker, detector: opts.detectorWorker });
+  const base = defaultVideoOptions(opts.dataDir, { capture: () => opts.captureWorker, detector: () => opts.detectorWorker });
   const o: VideoServiceOptions = { ...base, recordingsDir: opts.recordingsDir, scryptLogN: 14 };
   const events: Array<{ name: string; payload: unknown }> = [];
   const service = new VideoService(opts.overrides ? opts.overrides(o) : o, {
-    db,
-    emit: (name, payload) => events.push({ name, payload }),
+    db: () => db,
+    emit: (e) => events.push(e),
     anchorer,
     nowMs: Date.now,
     log: { info: () => undefined, warn: (o, m) => process.stderr.write(`warn ${m} ${JSON.stringify(o)}\n`), error: (o, m) => process.stderr.write(`error ${m} ${JSON.stringify(o)}\n`) },
