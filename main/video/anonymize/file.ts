@@ -285,12 +285,13 @@ async function anonymizeVideoFile(input: string, output: string, info: MediaInfo
     enc.stdin.end();
   }
   const [decCode, encCode] = await Promise.all([decExit, encExit]);
+  // The encoder's own message first: a write error on its stdin only means it had already stopped.
+  if (encCode !== 0) throw new AnonymizeError('FFMPEG_FAILED', `ffmpeg could not write ${output} (exit ${encCode}): ${encErr()}`, { output });
   if (failure) {
     if (failure instanceof AnonymizeError) throw failure;
     throw new AnonymizeError('DETECTION_FAILED', `anonymizing ${input} stopped at frame ${frames}: ${failure instanceof Error ? failure.message : String(failure)} (${output} is incomplete; delete it)`, { input, frames }, { cause: failure });
   }
   if (decCode !== 0) throw new AnonymizeError('FFMPEG_FAILED', `ffmpeg could not decode ${input} (exit ${decCode}): ${decErr()}`, { input });
-  if (encCode !== 0) throw new AnonymizeError('FFMPEG_FAILED', `ffmpeg could not encode ${output} (exit ${encCode}): ${encErr()}`, { output });
   const elapsedMs = now() - t0;
   deps.onProgress?.({ frames, totalFrames: info.frames, elapsedMs });
   return { kind: 'video', width, height, frames, detections, facesReplaced, elapsedMs };

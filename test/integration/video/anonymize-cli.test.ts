@@ -126,6 +126,10 @@ describe('bin/hotpot video anonymize', () => {
     expect(mismatch.code).toBe(1);
     expect(mismatch.stderr).toMatch(/is an image, so the output must be one too/);
 
+    const noDir = await hotpot(['video', 'anonymize', join(dir, 'short.mp4'), join(dir, 'no', 'such', 'dir', 'x.mp4'), '--quiet']);
+    expect(noDir.code).toBe(1);
+    expect(noDir.stderr).toMatch(/ffmpeg could not write .*x\.mp4/);
+
     const flag = await hotpot(['video', 'anonymize', 'a', 'b', '--replacewith', 'smudge']);
     expect(flag.code).toBe(1);
     expect(flag.stderr).toMatch(/replaceWith must be blur, pixelate or solid, got smudge/);
