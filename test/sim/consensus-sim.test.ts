@@ -34,6 +34,8 @@ describe('deterministic consensus simulation, 4 validators', () => {
     expect(s.crashes).toBeGreaterThanOrEqual(20);
     expect(s.restarts).toBeGreaterThan(10);
     expect(s.restarts_resumed_mid_height).toBeGreaterThan(5);
+    // The machine never asked a restarted node to sign against its persisted signer state.
+    expect(s.signer_refusals).toBe(0);
   });
 
   it('replays a seed exactly', () => {
