@@ -33,14 +33,14 @@ describe.skipIf(missing)('dashboard in Chromium through the headless host', () =
     await page.goto(node.url);
     await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: 10_000 }).toBe('live');
     const chainId = await page.getByTestId('chain-id').textContent();
-    const status = await (await fetch(new URL('/api/v1/status', node.url))).json();
+    const status = (await (await fetch(new URL('/api/v1/status', node.url))).json()) as { chainId: string };
     expect(chainId).toBe(status.chainId);
     // The page never polls: a later value can only come from the pushed node.status event.
     const first = await page.getByTestId('uptime').textContent();
     const heightBefore = await page.getByTestId('height').textContent();
     await expect.poll(() => page.getByTestId('uptime').textContent(), { timeout: 10_000 }).not.toBe(first);
     const heightAfter = await page.getByTestId('height').textContent();
-    const apiHeight = (await (await fetch(new URL('/api/v1/status', node.url))).json()).height as number;
+    const apiHeight = ((await (await fetch(new URL('/api/v1/status', node.url))).json()) as { height: number }).height;
     expect(Number((heightAfter ?? '0').replace(/\D/g, ''))).toBeGreaterThanOrEqual(Number((heightBefore ?? '0').replace(/\D/g, '')));
     expect(Number((heightAfter ?? '0').replace(/\D/g, ''))).toBeLessThanOrEqual(apiHeight);
     await page.screenshot({ path: join(dir.path, '..', 'hotpot-dashboard.png') });
@@ -54,7 +54,7 @@ describe.skipIf(missing)('dashboard in Chromium through the headless host', () =
     await page.goto(node.url);
     for (const id of ['sales', 'tokens', 'video', 'network', 'settings', 'dashboard']) {
       await page.getByTestId(`nav-${id}`).click();
-      await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/${id}`);
+      await expect.poll(() => new URL(page.url()).hash).toBe(`#/${id}`);
       await expect.poll(() => page.locator('h2').first().isVisible()).toBe(true);
     }
     await page.getByTestId('nav-settings').click();
