@@ -57,7 +57,8 @@ export class RtspServer {
   /** Starts serve.py and waits for READY. */
   async start(): Promise<void> {
     const child = spawn(PYTHON, [join(HERE, 'serve.py'), '--dir', this.opts.dir, '--fps', String(this.opts.fps), '--path', this.opts.path ?? '/cam', '--port', String(this.opts.port ?? this.port ?? 0)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // stdin stays open while we live: serve.py exits when it closes, so no server outlives a crashed test.
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child = child;
     let err = '';

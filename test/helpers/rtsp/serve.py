@@ -7,7 +7,9 @@ H.264 over RTSP on 127.0.0.1. Prints "READY <port>" on stdout once listening.
 usage: serve.py --dir DIR [--port 0] [--fps 10] [--path /cam] [--user U --password P]
 """
 import argparse
+import os
 import sys
+import threading
 
 import gi
 
@@ -40,6 +42,13 @@ def main() -> None:
     server.get_mount_points().add_factory(args.path, factory)
     server.attach(None)
     print(f"READY {server.get_bound_port()}", flush=True)
+
+    # Die with the test process: its end of our stdin closes when it exits, even by SIGKILL.
+    def watch_parent() -> None:
+        sys.stdin.read()
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
     loop = GLib.MainLoop()
     try:
         loop.run()
