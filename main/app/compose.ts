@@ -16,7 +16,10 @@ import { nativeAvailable } from '../../native/index';
 import { EventBus } from './events';
 import { type Component, Lifecycle, type Startable } from './lifecycle';
 import type { Logger } from './logger';
-import { type ChainStatusSource, type PeerCountSource, StatusService } from './status';
+import { StatusService } from './status';
+import type { Handlers, MethodTable } from '../api/contract';
+import { videoMethods } from '../api/contract/video';
+import { ApiError } from '../api/errors';
 import { VERSION } from './version';
 import { randomBytes } from 'node:crypto';
 import { WorkerKdfRunner } from '../wallet/kdf-runner';
@@ -70,9 +73,13 @@ class DatabaseComponent implements Startable {
   }
 }
 
-/** The ledger until the node driver is composed: no blocks, so height 0 and no hash. */
-const NO_LEDGER: ChainStatusSource = { chainId: () => 'none', head: () => null, syncing: () => false, isValidator: () => false };
-const NO_NETWORK: PeerCountSource = { peerCount: () => 0 };
+/** Handlers for every method of a domain that is switched off in the configuration. */
+function disabledHandlers<T extends MethodTable>(table: T, what: string, key: string): Handlers<T> {
+  const fail = async () => {
+    throw new ApiError('DISABLED', `${what} is switched off on this node (config key "${key}")`, { key });
+  };
+  return Object.fromEntries(Object.keys(table).map((m) => [m, fail])) as unknown as Handlers<T>;
+}
 
 /**
  * The composition root: the only place that knows every concrete service. Builds them in
@@ -115,7 +122,13 @@ export function composeApp(opts: ComposeOptions): App {
   );
 
   // Cameras: capture workers with on-device anonymization. No MediaAnchorer yet: segments stay 'pending' until the chain side provides one.
-  const video = new VideoService(defaultVideoOptions(config.dataDir, { capture: () => workerPath('capture'), detector: () => workerPath('detector') }), {
+  const videoDefaults = defaultVideoOptions(config.dataDir, { capture: () => workerPath('capture'), detector: () => workerPath('detector') });
+  const videoOptions = {
+    ...videoDefaults,
+    segmentMs: config.video.segmentSeconds * 1000,
+    retention: { ...videoDefaults.retention, maxAgeMs: config.video.retentionDays * 86_400_000, minFreeBytes: config.video.minFreeBytes },
+  };
+  const video = new VideoService(videoOptions, {
     db: () => nodeDb.get(),
     emit: (e) => bus.emit(e.name, e.payload),
     nowMs: now,
@@ -125,7 +138,7 @@ export function composeApp(opts: ComposeOptions): App {
   const handlers: AllHandlers = {
     ...nodeHandlers({ status, info, dataDir: config.dataDir }),
     ...walletHandlers({ wallet }),
-    ...videoHandlers({ video }),
+    ...(config.video.enabled ? videoHandlers({ video }) : disabledHandlers(videoMethods, 'video', 'video.enabled')),
     ...chainHandlers({ node }),
     ...networkHandlers({
       // The network exists once the ledger node has started (it needs the chain id from genesis).
@@ -159,7 +172,7 @@ export function composeApp(opts: ComposeOptions): App {
     { name: 'ledger', service: node },
     { name: 'status', service: status },
     { name: 'wallet', service: wallet },
-    { name: 'video', service: video },
+    ...(config.video.enabled ? [{ name: 'video', service: video }] : []),
   ];
   let lifecycle: Lifecycle | undefined;
 

@@ -85,3 +85,16 @@ describe('parseHostPort', () => {
     expect(() => parseHostPort('localhost', '--http')).toThrow(/--http must be HOST:PORT/);
   });
 });
+
+describe('composeApp with video switched off', () => {
+  it('answers video calls with a typed DISABLED error naming the key', async () => {
+    const { composeApp } = await import('../../../main/app/compose');
+    const pino = (await import('pino')).default;
+    const d = tempDir();
+    dirs.push(d.cleanup);
+    const config = loadConfig({ flags: {}, env: { HOTPOT_VIDEO_ENABLED: 'false' }, defaultDataDir: d.path });
+    const app = composeApp({ config, host: 'headless', log: pino({ level: 'silent' }) });
+    const r = await app.router.call('video.cameras', {}, { via: 'test' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'DISABLED', message: 'video is switched off on this node (config key "video.enabled")' } });
+  });
+});
