@@ -76,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
   const total = n + k;
   const peerKeys = await Promise.all(Array.from({ length: total }, () => generateKeyPair('Ed25519')));
   const ports = values.peers ? await freeTcpPorts(total) : [];
-  const password = process.env['HOTPOT_PASSWORD'];
+  const password = process.env['HOTPOT_PASSWORD'] || undefined; // an empty variable counts as unset
   for (let i = 0; i < total; i++) {
     const dir = join(out, `node${i}`);
     mkdirSync(join(dir, 'p2p'), { recursive: true, mode: 0o700 });

@@ -32,7 +32,7 @@ import type { NodeNetwork, P2pLog, Validation } from '../p2p/types';
 import { NodeError } from './errors';
 import type { LedgerStore } from './ledger-store';
 import type { Mempool } from './mempool';
-import { decodeProposalMessage, decodeSyncItem, encodeProposalMessage } from './messages';
+import { decodeProposalMessage, decodeSyncItem, encodeProposalMessage, unwrapGossip, wrapGossip } from './messages';
 
 /** A block the node committed (for events, the mempool, the benchmark). */
 export interface CommittedBlock {
@@ -61,6 +61,8 @@ export interface DriverOptions {
   maxBlockBytes?: number;
   /** Messages buffered for the next height (default 2,000). */
   maxBuffered?: number;
+  /** How often own votes and proposals of the undecided height are sent again, ms (default 1,000). */
+  regossipMs?: number;
 }
 
 /** What the driver uses. */
@@ -115,6 +117,13 @@ export class ConsensusDriver {
   private running = false;
   private lastCommit: Commit | null = null;
   private starting: NodeJS.Timeout | undefined;
+  private regossip: NodeJS.Timeout | undefined;
+  private gossipSeq = BigInt(Date.now()) * 1000n;
+  /** Own signed votes and proposal messages of the height being decided, for re-sending. */
+  private ownVotes: Array<{ round: number; bytes: Uint8Array }> = [];
+  private ownProposals = new Map<number, Uint8Array>();
+  /** Votes and proposals already fed at this height (a re-sent copy is not forwarded again). */
+  private seen = new Set<string>();
   readonly address: Address | null;
   /** Counters for the status and the benchmark. */
   readonly stats = { proposals: 0, votesSigned: 0, signerRefusals: 0, invalidMessages: 0, blocksBuilt: 0, txsDroppedAtBuild: 0, evidenceSeen: 0 };
@@ -171,12 +180,17 @@ export class ConsensusDriver {
     network.onMessage('vote', async (bytes, from) => this.onVote(bytes, from));
     network.onMessage('proposal', async (bytes, from) => this.onProposal(bytes, from));
     this.running = true;
+    this.regossip = setInterval(() => this.resend(), this.opts.regossipMs ?? 1_000);
+    this.regossip.unref();
     this.startHeight();
     // A vote signed just before a crash may never have left: send it again (same signature).
     const s = this.signer;
     if (s && s.height === this.heightValue && s.step !== 'propose' && this.address) {
       const vote: Vote = { type: s.step, height: s.height, round: s.round, blockHash: s.blockHash, validator: this.address, signature: s.signature as Vote['signature'] };
-      this.publish('vote', encodeVote(vote));
+      const bytes = encodeVote(vote);
+      this.ownVotes.push({ round: vote.round, bytes });
+      this.seen.add(voteKey(vote));
+      this.publish('vote', bytes);
       this.feed({ kind: 'vote', vote });
     }
   }
@@ -185,6 +199,7 @@ export class ConsensusDriver {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.starting);
+    clearInterval(this.regossip);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }
@@ -212,6 +227,9 @@ export class ConsensusDriver {
     const h = this.heightValue;
     if (this.machine.height >= h) return;
     this.blocks = new Map();
+    this.ownVotes = [];
+    this.ownProposals = new Map();
+    this.seen = new Set();
     this.restoreSignerBlock(h);
     const lastCommit: CommitInfo | null = this.lastCommit ? { height: this.lastCommit.height, round: this.lastCommit.round, blockHash: this.lastCommit.blockHash, precommits: commitVotes(this.lastCommit) } : null;
     const resume = resumeFrom(this.signer, h);
@@ -278,7 +296,10 @@ export class ConsensusDriver {
         if (!sig) return;
         const signed: Proposal = { ...p, signature: sig as Proposal['signature'] };
         this.stats.proposals++;
-        this.publish('proposal', encodeProposalMessage(encodeProposal(signed), entry.bytes));
+        const msg = encodeProposalMessage(encodeProposal(signed), entry.bytes);
+        this.ownProposals.set(p.round, msg);
+        this.seen.add(`p:${p.round}:${p.blockHash}`);
+        this.publish('proposal', msg);
         return;
       }
       case 'vote': {
@@ -290,7 +311,10 @@ export class ConsensusDriver {
         if (!sig) return;
         const signed: Vote = { ...v, signature: sig as Vote['signature'] };
         this.stats.votesSigned++;
-        this.publish('vote', encodeVote(signed));
+        const bytes = encodeVote(signed);
+        this.ownVotes.push({ round: signed.round, bytes });
+        this.seen.add(voteKey(signed));
+        this.publish('vote', bytes);
         this.stepInto({ kind: 'vote', vote: signed }, queue);
         return;
       }
@@ -310,6 +334,18 @@ export class ConsensusDriver {
     }
   }
 
+  /**
+   * Sends our votes of the last two rounds and our proposal of the current round again: a peer that
+   * connected late or lost a message still gets them (Tendermint's liveness needs eventual delivery).
+   */
+  private resend(): void {
+    if (!this.running || !this.machine || this.machine.height !== this.heightValue || this.machine.step === 'commit') return;
+    const round = this.machine.round;
+    for (const v of this.ownVotes) if (v.round >= round - 1) this.publish('vote', v.bytes);
+    const p = this.ownProposals.get(round);
+    if (p) this.publish('proposal', p);
+  }
+
   /** Checks and persists the signer record, then returns the signature (or null when refused). */
   private sign(req: { height: number; round: number; step: SignStep; blockHash: Hash | null }, make: () => string, block?: BlockEntry): string | null {
     const d = checkSign(this.signer, req);
@@ -327,7 +363,8 @@ export class ConsensusDriver {
     return signature;
   }
 
-  private publish(topic: 'vote' | 'proposal', bytes: Uint8Array): void {
+  private publish(topic: 'vote' | 'proposal', payload: Uint8Array): void {
+    const bytes = wrapGossip(this.gossipSeq++, payload);
     this.deps.network.publish(topic, bytes).catch((err: unknown) => this.deps.log.warn({ topic, err: (err as Error).message }, 'publish failed'));
   }
 
@@ -400,7 +437,7 @@ export class ConsensusDriver {
     if (!this.running) return 'ignore';
     let vote: Vote;
     try {
-      vote = decodeVote(bytes);
+      vote = decodeVote(unwrapGossip(bytes));
     } catch {
       this.stats.invalidMessages++;
       return 'reject';
@@ -411,11 +448,13 @@ export class ConsensusDriver {
       return 'reject';
     }
     if (vote.height === this.heightValue - 1) return this.latePrecommit(vote);
+    if (vote.height === this.heightValue && this.seen.has(voteKey(vote))) return 'ignore';
     if (vote.height > this.heightValue || !this.machine || this.machine.height < this.heightValue) {
       if (vote.height <= this.heightValue + 1) this.buffer({ topic: 'vote', bytes, from });
       if (vote.height > this.heightValue) this.behind(vote.height - 1);
       return 'accept';
     }
+    this.seen.add(voteKey(vote));
     this.feed({ kind: 'vote', vote });
     return 'accept';
   }
@@ -439,7 +478,7 @@ export class ConsensusDriver {
     const params = this.deps.config.params;
     let msg: ReturnType<typeof decodeProposalMessage>;
     try {
-      msg = decodeProposalMessage(bytes, params);
+      msg = decodeProposalMessage(unwrapGossip(bytes), params);
     } catch {
       this.stats.invalidMessages++;
       return 'reject';
@@ -455,6 +494,8 @@ export class ConsensusDriver {
       if (p.height > this.heightValue) this.behind(p.height - 1);
       return 'accept';
     }
+    if (this.seen.has(`p:${p.round}:${p.blockHash}`)) return 'ignore';
+    this.seen.add(`p:${p.round}:${p.blockHash}`);
     let entry = this.blocks.get(p.blockHash);
     if (!entry) {
       entry = this.validate(msg.block, msg.blockBytes);
@@ -553,6 +594,10 @@ export class ConsensusDriver {
       throw new NodeError('SYNC_FAILED', `synced block ${h} does not verify: ${(err as Error).message}`, { height: h }, { cause: err });
     }
   }
+}
+
+function voteKey(v: Vote): string {
+  return `${v.validator}:${v.height}:${v.round}:${v.type}:${v.blockHash ?? 'nil'}`;
 }
 
 function evidenceKeyOf(e: DoubleVoteEvidence): string {

@@ -3,6 +3,10 @@
  * - a `proposal` gossip message: `u32 proposal length ‖ encodeProposal ‖ encodeBlock`;
  * - one block served to a syncing peer: `u32 block length ‖ encodeBlock ‖ encodeCommit`.
  * Sizes are checked before anything is decoded.
+ *
+ * Votes and proposals travel inside a gossip envelope `u64 sequence ‖ payload`: a node re-sends its
+ * own votes and proposal until the height is decided (Tendermint needs eventual delivery), and
+ * gossipsub drops byte-identical messages it has seen, so each re-send carries a new sequence number.
  */
 import { type Block, type Commit, type DecodedBlock, decodeBlock, decodeCommit } from '../chain/block';
 import type { EncodingLimits } from '../chain/encoding';
@@ -48,3 +52,17 @@ export function decodeSyncItem(bytes: Uint8Array, limits: EncodingLimits): { blo
 }
 
 export type { Block };
+
+/** Wraps a vote or proposal payload for gossip with a sequence number (see the module comment). */
+export function wrapGossip(seq: bigint, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(8 + payload.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt.asUintN(64, seq));
+  out.set(payload, 8);
+  return out;
+}
+
+/** The payload of a gossip envelope. */
+export function unwrapGossip(bytes: Uint8Array): Uint8Array {
+  if (bytes.length < 9) throw new ChainError('MALFORMED', `a gossip message is ${bytes.length} bytes, too short for its envelope`);
+  return bytes.subarray(8);
+}

@@ -113,6 +113,8 @@ export const chainMethods = {
   'chain.tx': method(z.object({ hash: Hash }).strict(), TxView),
   'chain.account': method(z.object({ address: AddressText, limit: z.number().int().min(1).max(200).default(25), before: z.string().max(40).optional() }).strict(), AccountView),
   'chain.validators': method(z.object({}).strict(), z.array(ValidatorView)),
+  /** Submits an encoded, signed transaction (0x hex) to the mempool and the network. Refusals are typed (the chain's codes). */
+  'chain.submitTx': method(z.object({ tx: z.string().regex(/^0x([0-9a-fA-F]{2}){1,65536}$/, 'tx is the encoded transaction as 0x hex') }).strict(), z.object({ txHash: z.string() })),
 } satisfies MethodTable;
 
 export const chainEvents = {

@@ -4,7 +4,7 @@ import type { NodeService } from '../../node/node-service';
 
 /** What the chain handlers use. */
 export interface ChainHandlersDeps {
-  node: Pick<NodeService, 'chainHead' | 'recentBlocks' | 'block' | 'tx' | 'account' | 'validators'>;
+  node: Pick<NodeService, 'chainHead' | 'recentBlocks' | 'block' | 'tx' | 'account' | 'validators' | 'submit'>;
 }
 
 /** Handlers of the `chain.*` methods. */
@@ -16,5 +16,6 @@ export function chainHandlers(deps: ChainHandlersDeps): Handlers<typeof chainMet
     'chain.tx': async ({ hash }) => deps.node.tx(hash),
     'chain.account': async ({ address, limit, before }) => deps.node.account(address, limit, before),
     'chain.validators': async () => deps.node.validators(),
+    'chain.submitTx': async ({ tx }) => deps.node.submit(Uint8Array.from(Buffer.from(tx.slice(2), 'hex'))),
   };
 }

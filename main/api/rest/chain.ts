@@ -4,18 +4,29 @@ import type { RestRoute } from './types';
 
 /** What the chain routes use. */
 export interface ChainRoutesDeps {
-  node: Pick<NodeService, 'block' | 'tx' | 'account'>;
+  node: Pick<NodeService, 'block' | 'tx' | 'account' | 'submit'>;
 }
 
 /**
  * The public ledger routes for integrators:
  * - `GET /api/v1/blocks/:height` (a decimal height, or a 0x block hash) → the block with its transactions;
  * - `GET /api/v1/txs/:hash` → the transaction with its receipt (or `pending`);
- * - `GET /api/v1/accounts/:address` → balance, nonce, stake and recent transactions (`?limit=&before=`).
+ * - `GET /api/v1/accounts/:address` → balance, nonce, stake and recent transactions (`?limit=&before=`);
+ * - `POST /api/v1/txs` with `{ "tx": "0x…" }` (an encoded, signed transaction) → `{ txHash }`.
  * Malformed parameters are 400 (`BAD_REQUEST`), unknown ones 404 (`*_NOT_FOUND`), as problem+json.
  */
 export function chainRoutes(deps: ChainRoutesDeps): RestRoute[] {
   return [
+    {
+      method: 'POST',
+      path: '/api/v1/txs',
+      summary: 'Submit an encoded, signed transaction',
+      handler: async ({ body }) => {
+        const tx = (body as { tx?: unknown } | null)?.tx;
+        if (typeof tx !== 'string' || !/^0x([0-9a-fA-F]{2})+$/.test(tx) || tx.length > 2 + 2 * 64 * 1024) throw new ApiError('BAD_REQUEST', 'the body must be {"tx": "0x…"}: the encoded transaction as hex (at most 64 KiB)', { param: 'tx' });
+        return deps.node.submit(Uint8Array.from(Buffer.from(tx.slice(2), 'hex')));
+      },
+    },
     {
       method: 'GET',
       path: '/api/v1/blocks/:height',

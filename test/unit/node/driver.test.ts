@@ -6,6 +6,7 @@ import { getValidator } from '../../../main/chain/state';
 import type { Genesis } from '../../../main/chain/genesis';
 import { NodeService } from '../../../main/node/node-service';
 import { MemoryHub } from '../../../main/p2p/memory-network';
+import { wrapGossip } from '../../../main/node/messages';
 import { tempDir } from '../../helpers/tmp';
 import { SILENT_LOG, nodeDir, testGenesis, testKeys, waitFor } from './helpers';
 
@@ -59,6 +60,18 @@ describe('ConsensusDriver with 4 validators over the in-process network', () => 
     for (const n of nodes) expect(n.store.signerRecord()?.height).toBeGreaterThanOrEqual(H);
   });
 
+  it('validators started at different times still converge (own votes and proposals are re-sent)', async () => {
+    const g = testGenesis(KEYS);
+    const { make } = net(g);
+    const nodes = KEYS.map((k, i) => make(`v${i}`, k));
+    // Two start alone: they cannot decide anything and their first votes reach nobody else.
+    await Promise.all(nodes.slice(0, 2).map((n) => n.start()));
+    await new Promise((r) => setTimeout(r, 1_500));
+    await Promise.all(nodes.slice(2).map((n) => n.start()));
+    await waitFor('height 3 everywhere', () => nodes.every((n) => n.store.chainMeta().height >= 3), 30_000);
+    expect(new Set(nodes.map((n) => n.store.blockAt(3)?.hash)).size).toBe(1);
+  });
+
   it('commits evidence of a double vote and punishes the validator', async () => {
     const g = testGenesis(KEYS);
     const { make, hub } = net(g);
@@ -73,8 +86,8 @@ describe('ConsensusDriver with 4 validators over the in-process network', () => 
     const h = nodes[0]!.driver.height;
     const v1 = signVote(g.chainId, { type: 'prevote', height: h, round: 0, blockHash: `0x${'aa'.repeat(32)}` }, byz);
     const v2 = signVote(g.chainId, { type: 'prevote', height: h, round: 0, blockHash: `0x${'bb'.repeat(32)}` }, byz);
-    await rogue.publish('vote', encodeVote(v1));
-    await rogue.publish('vote', encodeVote(v2));
+    await rogue.publish('vote', wrapGossip(1n, encodeVote(v1)));
+    await rogue.publish('vote', wrapGossip(2n, encodeVote(v2)));
     const addr = privateKeyToAddress(byz);
     await waitFor('evidence committed', () => nodes.every((n) => (getValidator(n.store, addr)?.jailedUntilEpoch ?? 0) > 0), 30_000);
     const v = getValidator(nodes[0]!.store, addr)!;
