@@ -121,7 +121,8 @@ type Msg<B> =
   | { kind: 'votes'; votes: Vote[] }
   | { kind: 'proposal'; proposal: Proposal; block: B }
   | { kind: 'status'; height: number; round: number }
-  | { kind: 'commit'; block: B; commit: CommitInfo }
+  /** Catch-up: a committed block, its precommits, and every vote the sender saw at that height. */
+  | { kind: 'commit'; block: B; commit: CommitInfo; seen: Vote[] }
   | { kind: 'evidence'; evidence: DoubleVoteEvidence };
 
 /** Heights behind the current one for which votes are still checked for double votes. */
@@ -455,7 +456,10 @@ class SimNode<S, B> {
         if (last !== undefined && last.height === msg.height && sim.queue.nowMs - last.atMs < sim.gossipMs) return;
         this.lastCatchup.set(from, { height: msg.height, atMs: sim.queue.nowMs });
         const c = this.chain[msg.height - 1];
-        if (c !== undefined) sim.send(this.index, from, { kind: 'commit', block: c.block, commit: c.commit });
+        if (c !== undefined) {
+          const seen = this.detector.get(msg.height);
+          sim.send(this.index, from, { kind: 'commit', block: c.block, commit: c.commit, seen: seen === undefined ? [] : allVotes(seen) });
+        }
         return;
       }
       case 'commit': {
@@ -471,8 +475,15 @@ class SimNode<S, B> {
           if (this.height !== c.height) break;
           if (v.type === 'precommit' && v.height === c.height && sim.crypto.verifyVote(v)) this.acceptVote(v, from, null);
         }
-        // Caught up one height: ask the same peer for the next one at once instead of waiting for gossip.
-        if (this.height > c.height) sim.send(this.index, from, { kind: 'status', height: this.height, round: 0 });
+        if (this.height > c.height) {
+          // A node that fell behind (a partition, a crash) may hold votes the others never saw, and
+          // vice versa: compare notes on this height, so split double votes still meet.
+          for (const v of msg.seen) if (v.height === c.height) this.receiveVote(from, v);
+          const mine = this.detector.get(c.height);
+          if (mine !== undefined) sim.send(this.index, from, { kind: 'votes', votes: allVotes(mine) });
+          // Caught up one height: ask the same peer for the next one at once instead of waiting for gossip.
+          sim.send(this.index, from, { kind: 'status', height: this.height, round: 0 });
+        }
         return;
       }
       case 'evidence': {
@@ -509,11 +520,11 @@ class SimNode<S, B> {
         if (v.validator !== this.address && !pol) continue;
         if (pol || v.round >= m.round - 2 || v.round === m.validRound || v.round === m.lockedRound) batch.push(v);
       }
-      // Anti-entropy for evidence: every vote held for one recent height (a different one each tick,
-      // cycling over the last SWEEP_HEIGHTS), so conflicting halves that were relayed into a
+      // Anti-entropy for evidence: every vote held for one recent height, the cursor walking absolute
+      // heights over [h − SWEEP_HEIGHTS, h], so conflicting halves that were relayed into a
       // partition or lost to drops still meet after the network heals.
-      this.sweep = (this.sweep + 1) % SWEEP_HEIGHTS;
-      const old = this.detector.get(h - 1 - this.sweep);
+      this.sweep = this.sweep + 1 > h || this.sweep < h - SWEEP_HEIGHTS ? Math.max(1, h - SWEEP_HEIGHTS) : this.sweep + 1;
+      const old = this.detector.get(this.sweep);
       if (old !== undefined) batch.push(...allVotes(old));
     }
     if (batch.length > 0) sim.broadcast(this.index, { kind: 'votes', votes: batch });
