@@ -9,7 +9,7 @@ import type { GossipTopic, P2pLog, Validation } from '../../../main/p2p/types';
  * Commands (stdin): `{ id, cmd: 'publish', topic, body }`, `{ id, cmd: 'garbage', count }`,
  * `{ id, cmd: 'oversized', count }`, `{ id, cmd: 'fetch', peer, from, count }`,
  * `{ id, cmd: 'sync', peer, from, to, batch }`, `{ id, cmd: 'peers' }`, `{ id, cmd: 'add', addr }`,
- * `{ id, cmd: 'stop' }`.
+ * `{ id, cmd: 'stop' }`, `{ id, cmd: 'raw', topic, hex, count }`.
  * Events (stdout): `{ ev: 'ready', peerId, addrs }`, `{ ev: 'msg', topic, body, from, sentAtMs, atMs }`,
  * `{ ev: 'reply', id, ok, value | error }`.
  */
@@ -175,6 +175,12 @@ export async function runPeer(cfg: PeerConfig): Promise<void> {
               const junk = new Uint8Array(64).map(() => Math.floor(Math.random() * 256));
               await net.rawPublishForTests('tx', junk).catch(() => {});
             }
+            return reply(null);
+          }
+          case 'raw': {
+            // Well-formed framing, chosen payload (e.g. a transaction with a bad signature).
+            const bytes = Uint8Array.from(Buffer.from(String(c.hex).replace(/^0x/, ''), 'hex'));
+            for (let i = 0; i < ((c.count as number | undefined) ?? 1); i++) await net.rawPublishForTests(c.topic as GossipTopic, bytes).catch(() => {});
             return reply(null);
           }
           case 'oversized': {
