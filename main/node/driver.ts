@@ -80,6 +80,8 @@ export interface DriverDeps {
   onCommit?: (block: CommittedBlock) => void;
   /** Called when a message shows a peer is ahead of us (the syncer listens). */
   onBehind?: (peerHeight: number) => void;
+  /** Checks transaction signatures off the main thread (a proposal's txs we have not seen). */
+  preverify?: (txs: readonly Uint8Array[], hashes?: readonly Hash[]) => Promise<void>;
 }
 
 interface BlockEntry {
@@ -238,7 +240,7 @@ export class ConsensusDriver {
     this.future = [];
     for (const b of buffered) {
       if (b.topic === 'vote') this.onVote(b.bytes, b.from);
-      else this.onProposal(b.bytes, b.from);
+      else void this.onProposal(b.bytes, b.from);
     }
   }
 
@@ -473,7 +475,7 @@ export class ConsensusDriver {
   }
 
   /** A proposal (with its block) from the network. */
-  onProposal(bytes: Uint8Array, from: string): Validation {
+  onProposal(bytes: Uint8Array, from: string): Validation | Promise<Validation> {
     if (!this.running) return 'ignore';
     const params = this.deps.config.params;
     let msg: ReturnType<typeof decodeProposalMessage>;
@@ -496,6 +498,20 @@ export class ConsensusDriver {
     }
     if (this.seen.has(`p:${p.round}:${p.blockHash}`)) return 'ignore';
     this.seen.add(`p:${p.round}:${p.blockHash}`);
+    if (!this.blocks.has(p.blockHash) && this.deps.preverify) {
+      // Transactions we have not admitted ourselves: check their signatures on the workers first.
+      const idx = msg.block.txBytes.map((_, i) => i).filter((i) => !this.deps.mempool.has(msg.block.txHashes[i] as Hash));
+      if (idx.length > 0) {
+        return this.deps.preverify(idx.map((i) => msg.block.txBytes[i] as Uint8Array), idx.map((i) => msg.block.txHashes[i] as Hash)).then(() => {
+          if (!this.running || p.height !== this.heightValue || !this.machine || this.machine.height !== p.height) return 'ignore';
+          return this.acceptProposal(p, msg);
+        });
+      }
+    }
+    return this.acceptProposal(p, msg);
+  }
+
+  private acceptProposal(p: Proposal, msg: ReturnType<typeof decodeProposalMessage>): Validation {
     let entry = this.blocks.get(p.blockHash);
     if (!entry) {
       entry = this.validate(msg.block, msg.blockBytes);
@@ -547,7 +563,7 @@ export class ConsensusDriver {
     this.lastCommit = commit;
     this.heightValue = h.height + 1;
     this.blocks = new Map();
-    this.deps.mempool.update(entry.block.txs.map((tx, i) => ({ hash: entry.txHashes[i] as Hash, sender: tx.sender })), { proposer: h.proposer, allOk: result.receipts.every((r) => r.ok) });
+    this.deps.mempool.update(entry.block.txs.map((tx, i) => ({ hash: entry.txHashes[i] as Hash, sender: tx.sender, type: tx.payload.type })), { proposer: h.proposer, allOk: result.receipts.every((r) => r.ok) });
     for (const [k, e] of this.evidence) {
       if (store.get(`ev:${evidenceId(e.a)}` as StateKey) !== undefined || e.a.height < h.height - 1000) this.evidence.delete(k);
     }

@@ -159,10 +159,10 @@ export class Mempool {
    * committed state plus the pending transactions before it), or `NodeError` DUPLICATE_TX /
    * NONCE_TAKEN / NONCE_GAP / SENDER_LIMIT / MEMPOOL_FULL.
    */
-  add(bytes: Uint8Array): MempoolEntry {
+  add(bytes: Uint8Array, knownHash?: Hash): MempoolEntry {
     const ctx = this.deps.ctx();
     const limits: EncodingLimits = ctx.config.params;
-    const hash = txHashOfBytes(bytes);
+    const hash = knownHash ?? txHashOfBytes(bytes);
     if (this.byHash.has(hash)) throw new NodeError('DUPLICATE_TX', `transaction ${hash} is already pending`, { txHash: hash });
     const tx = decodeTx(bytes, limits);
     const view = this.deps.view();
@@ -289,13 +289,14 @@ export class Mempool {
    * state (nonce, fee balance, payload) in arrival order; a transaction that fails is dropped with every
    * later one of its sender. Returns the hashes dropped as invalid.
    *
-   * Fast path (no re-check): every transaction of the block came from this pool, all succeeded, all
-   * are of kinds whose effects commute (transfers, sales, anchors: balance additions and subtractions,
-   * fresh order and segment keys), and the proposer (who gets fees and rewards) has nothing pending.
+   * Fast path (no re-check): all of the block's transactions succeeded and are of kinds whose effects
+   * commute (transfers, sales, anchors: balance additions and subtractions, fresh order and segment
+   * keys), each came from this pool or from a sender with nothing pending here, and the proposer (who
+   * gets fees and rewards) has nothing pending.
    * Then "new state + the rest" equals "old state + everything pending", which the overlay already
    * holds, so it stays right as it is (it reads the new committed state beneath it).
    */
-  update(committed: readonly { hash: Hash; sender: Address }[], block?: { proposer: Address; allOk: boolean }): Hash[] {
+  update(committed: readonly { hash: Hash; sender: Address; type?: string }[], block?: { proposer: Address; allOk: boolean }): Hash[] {
     const fast =
       this.pending !== undefined &&
       block !== undefined &&
@@ -303,7 +304,9 @@ export class Mempool {
       !this.bySender.has(block.proposer) &&
       committed.every((c) => {
         const e = this.byHash.get(c.hash);
-        return e !== undefined && COMMUTATIVE.has(e.tx.payload.type);
+        // One we never saw is fine when its sender has nothing pending here: the overlay holds nothing
+        // of that account, and a credit it made to an account the overlay holds only makes us stricter.
+        return e !== undefined ? COMMUTATIVE.has(e.tx.payload.type) : c.type !== undefined && COMMUTATIVE.has(c.type) && !this.bySender.has(c.sender);
       });
     for (const c of committed) {
       const e = this.byHash.get(c.hash);

@@ -18,7 +18,7 @@ import { type Genesis, applyGenesis, genesisConfig, genesisHash } from '../chain
 import { type SignatureVerifier, parseAddress, privateKeyToAddress, toChecksumAddress } from '../chain/keys';
 import { type ChainConfig, epochOf } from '../chain/params';
 import { getAccount, getFranchise, getKyc, getValidator, getValidatorSet, listValidators, type ConsensusHooks } from '../chain/state';
-import { type Tx, TxBuilder, decodeTx, encodeTx } from '../chain/tx';
+import { type Tx, TxBuilder, decodeTx, encodeTx, txHashOfBytes } from '../chain/tx';
 import type { Address, Hash, Hex } from '../chain/types';
 import { scoreCandidates } from '../consensus/selection';
 import { LibP2pNetwork } from '../p2p/libp2p-network';
@@ -35,6 +35,7 @@ import { consensusHooks } from './rules';
 import { type SyncOptions, Syncer } from './sync';
 import { hasValidatorKey, promptHidden, readValidatorKey, validatorPassword } from './validator-key';
 import { OpenSslVerifier } from './verifier';
+import { PreverifiedVerifier, VerifyPool } from './verify-pool';
 import { committedTxView, pendingTxView } from './views';
 
 /** Options of the node service. */
@@ -50,6 +51,8 @@ export interface NodeServiceOptions {
   commitWaitMs?: number;
   /** How often peer statuses are re-exchanged, ms (libp2p only; default 3,000). */
   statusIntervalMs?: number;
+  /** Signature worker threads (default 1; 0 checks signatures on the main thread). */
+  verifyWorkers?: number;
   /** Make a single-validator development chain when the data dir has no genesis.json (what `start` does on first run). */
   autoInitDevChain?: boolean;
 }
@@ -67,6 +70,8 @@ export interface NodeServiceDeps {
   verifier?: SignatureVerifier;
   cache?: VerifiedCache;
   hooks?: ConsensusHooks;
+  /** Signature workers to use instead of starting our own (several in-process nodes may share them). */
+  verifyPool?: VerifyPool;
   env?: NodeJS.ProcessEnv;
   /** Is stdin a terminal (the key password may then be prompted for)? Default process.stdin.isTTY. */
   isTty?: boolean;
@@ -95,6 +100,12 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
   private configValue: ChainConfig | undefined;
   private privateKey: Uint8Array | null = null;
   private readonly waiters = new Map<Hash, Waiter[]>();
+  private preverified: PreverifiedVerifier | undefined;
+  private pool: VerifyPool | undefined;
+  private ownPool = false;
+  private verifyCache: VerifiedCache | undefined;
+  private batch: Uint8Array[] = [];
+  private batchDone: Promise<void> | undefined;
   private peersTimer: NodeJS.Timeout | undefined;
   private offPeers: (() => void) | undefined;
   private running = false;
@@ -158,7 +169,11 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
       }
       this.privateKey = await this.loadKey();
       this.address = this.privateKey ? privateKeyToAddress(this.privateKey) : null;
-      const verify = { verifier: this.deps.verifier ?? new OpenSslVerifier(), cache: this.deps.cache ?? new BoundedVerifiedCache(200_000) };
+      this.preverified = new PreverifiedVerifier(this.deps.verifier ?? new OpenSslVerifier());
+      this.pool = this.deps.verifyPool ?? VerifyPool.create(this.opts.verifyWorkers ?? 1);
+      this.ownPool = this.deps.verifyPool === undefined;
+      const verify = { verifier: this.preverified, cache: this.deps.cache ?? new BoundedVerifiedCache(200_000) };
+      this.verifyCache = verify.cache;
       const hooks = this.deps.hooks ?? consensusHooks();
       const config = this.config;
       const mempool = new Mempool(this.opts.mempool ?? {}, { view: () => store, ctx: () => ({ config, verify, hooks }), now: this.now });
@@ -178,10 +193,11 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
           log,
           onCommit: (b) => this.onCommit(b),
           onBehind: (h) => this.syncer?.hintHeight(h),
+          preverify: (txs, hashes) => this.preverify(txs, hashes),
         },
       );
       this.driverValue = driver;
-      this.syncer = new Syncer(this.opts.sync ?? {}, { network, store, driver, log });
+      this.syncer = new Syncer(this.opts.sync ?? {}, { network, store, driver, log, limits: config.params, preverify: (txs) => this.preverify(txs) });
       network.setStatusProvider(() => {
         const m = store.chainMeta();
         return { height: m.height, headHash: m.lastBlockHash };
@@ -213,6 +229,7 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
     for (const list of this.waiters.values()) for (const w of list) clearTimeout(w.timer);
     this.waiters.clear();
     this.storeValue?.close();
+    if (this.ownPool) await this.pool?.close();
     this.privateKey?.fill(0);
   }
 
@@ -246,10 +263,41 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
     );
   }
 
+  /**
+   * Checks the signatures of encoded transactions on the worker threads (batched per event-loop turn)
+   * so the chain's check on the main thread finds them verified.
+   */
+  preverify(txs: readonly Uint8Array[], hashes?: readonly Hash[]): Promise<void> {
+    if (!this.pool?.active || txs.length === 0) return Promise.resolve();
+    // Skip what the verified-signature cache already holds (`t:<tx hash>` is the chain's cache key; if
+    // it ever changes, this only costs a second check, never a wrong answer).
+    const cache = this.verifyCache;
+    const todo = cache ? txs.filter((b, i) => !cache.has(`t:${hashes?.[i] ?? txHashOfBytes(b)}`)) : txs;
+    if (todo.length === 0) return Promise.resolve();
+    this.batch.push(...todo);
+    this.batchDone ??= new Promise<void>((resolve) => {
+      setImmediate(() => {
+        const items = this.batch;
+        this.batch = [];
+        this.batchDone = undefined;
+        this.pool
+          ?.check(items, this.config.params)
+          .then((keys) => this.preverified?.approve(keys.filter((k): k is string => k !== null)))
+          .catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message }, 'signature worker failed; verifying on the main thread'))
+          .finally(resolve);
+      });
+    });
+    return this.batchDone;
+  }
+
   private async onGossipTx(bytes: Uint8Array): Promise<'accept' | 'reject' | 'ignore'> {
     if (!this.running) return 'ignore';
+    const hash = txHashOfBytes(bytes);
+    if (this.mempool.has(hash)) return 'ignore';
+    await this.preverify([bytes], [hash]);
+    if (!this.running) return 'ignore';
     try {
-      this.mempool.add(bytes);
+      this.mempool.add(bytes, hash);
       return 'accept';
     } catch (err) {
       const code = err instanceof AppError ? err.code : '';
@@ -320,7 +368,9 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
   /** Admits an encoded transaction to the mempool and gossips it. Throws the typed refusal. */
   async submit(txBytes: Uint8Array): Promise<{ txHash: Hex }> {
     if (!this.running) throw new NodeError('NOT_RUNNING', 'the node is not running; transactions cannot be submitted now');
-    const e = this.mempool.add(txBytes);
+    const hash = txHashOfBytes(txBytes);
+    await this.preverify([txBytes], [hash]);
+    const e = this.mempool.add(txBytes, hash);
     this.network.publish('tx', e.bytes).catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message }, 'tx gossip failed'));
     return { txHash: e.hash };
   }

@@ -9,7 +9,8 @@
 import type { NodeNetwork, P2pLog, PeerView } from '../p2p/types';
 import type { ConsensusDriver } from './driver';
 import type { LedgerStore } from './ledger-store';
-import { encodeSyncItem } from './messages';
+import type { EncodingLimits } from '../chain/encoding';
+import { decodeSyncItem, encodeSyncItem } from './messages';
 
 /** Options of the syncer. */
 export interface SyncOptions {
@@ -27,6 +28,10 @@ export interface SyncDeps {
   store: LedgerStore;
   driver: ConsensusDriver;
   log: P2pLog;
+  /** Decoding limits of the chain (for pre-checking signatures of a fetched batch). */
+  limits?: EncodingLimits;
+  /** Checks transaction signatures off the main thread before the blocks are applied. */
+  preverify?: (txs: readonly Uint8Array[], hashes?: readonly string[]) => Promise<void>;
 }
 
 /**
@@ -119,6 +124,18 @@ export class Syncer {
           continue;
         }
         if (!this.running) return;
+        if (this.deps.preverify && this.deps.limits) {
+          const txs: Uint8Array[] = [];
+          for (const item of items) {
+            try {
+              txs.push(...decodeSyncItem(item, this.deps.limits).block.txBytes);
+            } catch {
+              break; // applySynced reports it
+            }
+          }
+          await this.deps.preverify(txs);
+          if (!this.running) return;
+        }
         for (const item of items) {
           try {
             if (driver.applySynced(item)) {

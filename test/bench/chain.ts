@@ -22,6 +22,7 @@ import { NodeService } from '../../main/node/node-service';
 import { writeGenesis } from '../../main/node/init';
 import { consensusHooks } from '../../main/node/rules';
 import { OpenSslVerifier } from '../../main/node/verifier';
+import { VerifyPool } from '../../main/node/verify-pool';
 import { MemoryHub } from '../../main/p2p/memory-network';
 import { SILENT_LOG } from '../../main/p2p/types';
 
@@ -34,6 +35,8 @@ const { values } = parseArgs({
     'sales-share': { type: 'string', default: '0.2' },
     'shared-cache': { type: 'boolean', default: false },
     'block-txs': { type: 'string', default: '2000' },
+    'verify-workers': { type: 'string', default: '1' },
+    'skip-replay': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.validators);
@@ -117,6 +120,8 @@ async function main(): Promise<void> {
 
   const hub = new MemoryHub({ delayMs: 1 });
   const shared = values['shared-cache'] ? new BoundedVerifiedCache(1_000_000) : undefined;
+  // One pool of signature workers for the process (the four nodes share the second core).
+  const pool = VerifyPool.create(Number(values['verify-workers']));
   const submitAt = new Map<string, number>();
   const finality: number[] = [];
   let committedTxs = 0;
@@ -135,6 +140,7 @@ async function main(): Promise<void> {
         network: hub.node(`v${i}`, g.chainId),
         privateKey: k,
         ...(shared ? { cache: shared } : {}),
+        verifyPool: pool,
         onCommit: (b) => {
           if (i !== 0) return;
           const now = performance.now();
@@ -171,13 +177,11 @@ async function main(): Promise<void> {
       for (; next < due; next++) {
         const item = load[next]!;
         const node = nodes[item.node] as NodeService;
-        try {
-          const hash = node.mempool.add(item.bytes).hash;
-          submitAt.set(hash, performance.now());
-          void node.network.publish('tx', item.bytes);
-        } catch {
-          refused++;
-        }
+        const at = performance.now();
+        node.submit(item.bytes).then(
+          ({ txHash }) => submitAt.set(txHash, at),
+          () => refused++,
+        );
       }
       if (next >= load.length) return resolve();
       setTimeout(tick, 10);
@@ -193,6 +197,8 @@ async function main(): Promise<void> {
   const roots = new Set(nodes.map((n) => n.store.blockAt(Math.min(...nodes.map((x) => x.store.chainMeta().height)))?.stateRoot));
   const stats = nodes.map((n) => ({ ...n.driver.stats }));
   await Promise.all(nodes.map((n) => n.stop()));
+  const workers = pool.active ? Number(values['verify-workers']) : 0;
+  await pool.close();
 
   // Signature verification: OpenSSL path vs plain noble, on transaction signing hashes.
   const sample: Tx[] = builders.slice(0, 50).map((b, i) => b.transfer(10_000_000 + i, { to: customer, amount: 1n }));
@@ -222,7 +228,7 @@ async function main(): Promise<void> {
   let replayTxs = 0;
   let applyMs = 0;
   const tReplay = performance.now();
-  for (let h = 1; h <= endHeight; h++) {
+  for (let h = 1; h <= (values['skip-replay'] ? 0 : endHeight); h++) {
     const b = src.blockAt(h)!;
     const d = decodeBlock(b.block, g.params);
     const ta = performance.now();
@@ -258,6 +264,7 @@ async function main(): Promise<void> {
       replay_blocks: endHeight,
       presign_ms: Math.round(signMs),
       shared_verified_cache: Boolean(shared),
+      verify_workers: workers,
       driver_stats: stats[0],
       note: 'four validators in one process on a 2-core machine shared with other work; figures vary with load',
     })}\n`,

@@ -83,11 +83,16 @@ describe('ConsensusDriver with 4 validators over the in-process network', () => 
     const rogue = hub.node('rogue', g.chainId);
     await rogue.start();
     cleanups.push(() => rogue.stop());
-    const h = nodes[0]!.driver.height;
-    const v1 = signVote(g.chainId, { type: 'prevote', height: h, round: 0, blockHash: `0x${'aa'.repeat(32)}` }, byz);
-    const v2 = signVote(g.chainId, { type: 'prevote', height: h, round: 0, blockHash: `0x${'bb'.repeat(32)}` }, byz);
-    await rogue.publish('vote', wrapGossip(1n, encodeVote(v1)));
-    await rogue.publish('vote', wrapGossip(2n, encodeVote(v2)));
+    // Blocks come fast, so keep sending a conflicting pair for whatever height is being decided until one lands.
+    let seq = 0n;
+    const timer = setInterval(() => {
+      const h = nodes[0]!.driver.height;
+      const v1 = signVote(g.chainId, { type: 'prevote', height: h, round: 0, blockHash: `0x${'aa'.repeat(32)}` }, byz);
+      const v2 = signVote(g.chainId, { type: 'prevote', height: h, round: 0, blockHash: `0x${'bb'.repeat(32)}` }, byz);
+      void rogue.publish('vote', wrapGossip(seq++, encodeVote(v1)));
+      void rogue.publish('vote', wrapGossip(seq++, encodeVote(v2)));
+    }, 150);
+    cleanups.push(() => clearInterval(timer));
     const addr = privateKeyToAddress(byz);
     await waitFor('evidence committed', () => nodes.every((n) => (getValidator(n.store, addr)?.jailedUntilEpoch ?? 0) > 0), 30_000);
     const v = getValidator(nodes[0]!.store, addr)!;
