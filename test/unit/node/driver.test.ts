@@ -60,6 +60,25 @@ describe('ConsensusDriver with 4 validators over the in-process network', () => 
     for (const n of nodes) expect(n.store.signerRecord()?.height).toBeGreaterThanOrEqual(H);
   });
 
+  it('crosses epoch boundaries: the set chosen by score at the end of epoch e decides from epoch e + 2', async () => {
+    const g = testGenesis(KEYS, { params: { epochLengthBlocks: 3 } });
+    const { make } = net(g);
+    const nodes = KEYS.map((k, i) => make(`v${i}`, k));
+    await Promise.all(nodes.map((n) => n.start()));
+    await waitFor('height 11', () => nodes.every((n) => n.store.chainMeta().height >= 11), 40_000);
+    for (let h = 1; h <= 11; h++) expect(new Set(nodes.map((n) => n.store.blockAt(h)?.stateRoot)).size).toBe(1);
+    // Epochs 0 and 1 (heights 1–6) run on the genesis set (power = stake / minStake = 10 each);
+    // from epoch 2 (height 7) the score-based set decides (power = score in ‰, about 600 here).
+    const v = nodes[0]!.validators();
+    expect(v).toHaveLength(4);
+    for (const x of v) {
+      expect(x.active).toBe(true);
+      expect(x.votingPower).toBeGreaterThan(100);
+      expect(x.scorePpm).toBeGreaterThan(500_000);
+    }
+    expect(nodes[0]!.block({ height: 6 }).validatorSetHash).not.toBe(nodes[0]!.block({ height: 7 }).validatorSetHash);
+  });
+
   it('validators started at different times still converge (own votes and proposals are re-sent)', async () => {
     const g = testGenesis(KEYS);
     const { make } = net(g);
