@@ -104,7 +104,7 @@ export function composeApp(opts: ComposeOptions): App {
   );
   let events: EventStore | undefined;
   // The ledger node: makes a development chain in an empty data dir, then runs consensus, sync and libp2p.
-  const node = new NodeService({ dataDir: config.dataDir, network: config.network, autoInitDevChain: true }, { log: log.child({ component: 'node' }), bus, now });
+  const node = new NodeService({ dataDir: config.dataDir, network: config.network, autoInitDevChain: true, ...(config.franchiseId ? { franchiseId: config.franchiseId } : {}) }, { log: log.child({ component: 'node' }), bus, now });
   const status = new StatusService({ version: VERSION, pushIntervalMs: 1000 }, { chain: node, network: node, bus, now });
 
   // The wallet reads balances/history and submits transfers through the ledger node (NodeService implements WalletLedger).
@@ -121,7 +121,8 @@ export function composeApp(opts: ComposeOptions): App {
     },
   );
 
-  // Cameras: capture workers with on-device anonymization. No MediaAnchorer yet: segments stay 'pending' until the chain side provides one.
+  // Cameras: capture workers with on-device anonymization; closed segments are anchored on the chain by the node
+  // (under config.franchiseId; until it is set, they stay 'pending' and the anchoring error says why).
   const videoDefaults = defaultVideoOptions(config.dataDir, { capture: () => workerPath('capture'), detector: () => workerPath('detector') });
   const videoOptions = {
     ...videoDefaults,
@@ -133,6 +134,7 @@ export function composeApp(opts: ComposeOptions): App {
     emit: (e) => bus.emit(e.name, e.payload),
     nowMs: now,
     log: log.child({ component: 'video' }),
+    anchorer: node,
   });
 
   const handlers: AllHandlers = {

@@ -18,6 +18,8 @@ export const ConfigSchema = z
     http: HttpAddress.strict(),
     /** Required when http.host is not a loopback address: clients send it as a Bearer token. */
     accessToken: z.string().min(32, 'must be at least 32 characters').max(256).optional(),
+    /** This store's franchise id on the chain (registered by HQ to this node's key); recordings are anchored under it. */
+    franchiseId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 letters, digits, dots, dashes or underscores').optional(),
     log: z
       .object({
         level: z.enum(LOG_LEVELS),
@@ -69,6 +71,7 @@ export const ENV_KEYS: Record<string, { key: string; parse: 'string' | 'int' | '
   HOTPOT_DATA_DIR: { key: 'dataDir', parse: 'string' },
   HOTPOT_HTTP: { key: 'http', parse: 'hostport' },
   HOTPOT_ACCESS_TOKEN: { key: 'accessToken', parse: 'string' },
+  HOTPOT_FRANCHISE_ID: { key: 'franchiseId', parse: 'string' },
   HOTPOT_LOG_LEVEL: { key: 'log.level', parse: 'string' },
   HOTPOT_LOG_CONSOLE: { key: 'log.console', parse: 'string' },
   HOTPOT_P2P_LISTEN: { key: 'network.listen', parse: 'list' },
