@@ -80,6 +80,11 @@ export interface NodeServiceDeps {
   onCommit?: (block: CommittedBlock) => void;
 }
 
+/** Gossiped transactions waiting for a signature check beyond which new ones are dropped. */
+const GOSSIP_MAX_BACKLOG = 4_000;
+/** Backlog beyond which a proposal's transactions are checked on the main thread instead. */
+const URGENT_MAX_BACKLOG = 500;
+
 interface Waiter {
   resolve: (r: { height: number; timeMs: number; ok: boolean; error: string | null }) => void;
   timer: NodeJS.Timeout;
@@ -193,7 +198,7 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
           log,
           onCommit: (b) => this.onCommit(b),
           onBehind: (h) => this.syncer?.hintHeight(h),
-          preverify: (txs, hashes) => this.preverify(txs, hashes),
+          preverify: (txs, hashes) => this.preverify(txs, hashes, true),
         },
       );
       this.driverValue = driver;
@@ -267,8 +272,10 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
    * Checks the signatures of encoded transactions on the worker threads (batched per event-loop turn)
    * so the chain's check on the main thread finds them verified.
    */
-  preverify(txs: readonly Uint8Array[], hashes?: readonly Hash[]): Promise<void> {
+  preverify(txs: readonly Uint8Array[], hashes?: readonly Hash[], urgent = false): Promise<void> {
     if (!this.pool?.active || txs.length === 0) return Promise.resolve();
+    // Consensus must not wait behind a queue of gossiped transactions: then the main thread checks them.
+    if (urgent && this.pool.backlog > URGENT_MAX_BACKLOG) return Promise.resolve();
     // Skip what the verified-signature cache already holds (`t:<tx hash>` is the chain's cache key; if
     // it ever changes, this only costs a second check, never a wrong answer).
     const cache = this.verifyCache;
@@ -294,6 +301,9 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
     if (!this.running) return 'ignore';
     const hash = txHashOfBytes(bytes);
     if (this.mempool.has(hash)) return 'ignore';
+    // Overloaded: shed gossiped transactions (the node that received one from its client keeps it and
+    // proposes it) rather than let signature checks pile up and starve consensus.
+    if (this.pool?.active && this.pool.backlog > GOSSIP_MAX_BACKLOG) return 'ignore';
     await this.preverify([bytes], [hash]);
     if (!this.running) return 'ignore';
     try {

@@ -53,6 +53,8 @@ export class VerifyPool {
   private readonly pending = new Map<number, Pending>();
   private next = 0;
   private rr = 0;
+  /** Transactions sent to the workers and not answered yet. */
+  backlog = 0;
 
   private constructor(file: string | null, count: number) {
     if (!file) return;
@@ -60,6 +62,7 @@ export class VerifyPool {
       const w = new Worker(file);
       w.unref();
       w.on('message', (m: { id: number; keys: (string | null)[] }) => {
+        this.backlog -= m.keys.length;
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
         p?.resolve(m.keys);
@@ -67,6 +70,7 @@ export class VerifyPool {
       w.on('error', (err) => {
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
+        this.backlog = 0;
       });
       this.workers.push(w);
     }
@@ -93,6 +97,7 @@ export class VerifyPool {
     if (this.workers.length === 0 || txs.length === 0) return Promise.resolve(txs.map(() => null));
     const id = this.next++;
     const w = this.workers[this.rr++ % this.workers.length] as Worker;
+    this.backlog += txs.length;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       w.postMessage({ id, limits: { maxTxBytes: limits.maxTxBytes, maxBlockBytes: limits.maxBlockBytes, maxBlockTxs: limits.maxBlockTxs, maxItems: limits.maxItems }, txs });
