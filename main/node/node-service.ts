@@ -95,7 +95,13 @@ interface Waiter {
  * const node = new NodeService({ dataDir, network: config.network }, { log, bus });
  * await node.start(); node.head(); await node.stop();
  */
+/** The chain id of the embedded development chain (`makeDevGenesis`'s default). */
+const DEV_CHAIN_ID = 'hotpot-dev';
+/** The franchise a development node anchors its recordings under. */
+export const DEV_FRANCHISE_ID = 'dev-store';
+
 export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchorer {
+  private anchorQueue: Promise<unknown> = Promise.resolve();
   private storeValue: LedgerStore | undefined;
   private driverValue: ConsensusDriver | undefined;
   private syncer: Syncer | undefined;
@@ -441,10 +447,20 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
    * Anchors a batch of one camera's segment hashes with an `anchor-media` transaction signed by the
    * validator key (which must own the configured franchise), and resolves when it is committed.
    */
-  async anchor(cameraId: string, items: MediaAnchorItem[]): Promise<AnchorReceipt> {
-    const franchiseId = this.opts.franchiseId;
-    if (!franchiseId) throw new NodeError('ANCHOR_UNAVAILABLE', 'media anchoring needs the franchise id of this store: set it in the node options (franchiseId)');
+  anchor(cameraId: string, items: MediaAnchorItem[]): Promise<AnchorReceipt> {
+    // One at a time: each takes the validator key's next nonce, so concurrent batches would collide.
+    const run = this.anchorQueue.then(() => this.anchorNow(cameraId, items));
+    this.anchorQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async anchorNow(cameraId: string, items: MediaAnchorItem[]): Promise<AnchorReceipt> {
+    // On the embedded development chain this node is HQ too: it anchors under its own dev store, registering it once.
+    const devStore = this.config.chainId === DEV_CHAIN_ID && this.address !== undefined && this.config.hqAuthority === this.address;
+    const franchiseId = this.opts.franchiseId ?? (devStore ? DEV_FRANCHISE_ID : undefined);
+    if (!franchiseId) throw new NodeError('ANCHOR_UNAVAILABLE', 'media anchoring needs the franchise id of this store: set franchiseId in config.json or HOTPOT_FRANCHISE_ID');
     if (!this.privateKey || !this.address) throw new NodeError('ANCHOR_UNAVAILABLE', 'media anchoring needs a signing key: this node runs as an observer');
+    if (devStore && !getFranchise(this.store, franchiseId)) await this.registerDevStore(franchiseId);
     const f = getFranchise(this.store, franchiseId);
     if (!f) throw new NodeError('ANCHOR_UNAVAILABLE', `franchise ${franchiseId} is not registered on the chain; ask HQ to register it first`, { franchiseId });
     if (f.owner !== this.address) throw new NodeError('ANCHOR_UNAVAILABLE', `franchise ${franchiseId} is owned by ${f.owner}, not by this node's key ${this.address}`, { franchiseId });
@@ -454,6 +470,22 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
     const r = await this.waitForTx(txHash);
     if (!r.ok) throw new NodeError('ANCHOR_UNAVAILABLE', `the anchor transaction ${txHash} was committed but failed: ${r.error ?? 'unknown'}`, { txHash });
     return { height: r.height, tx: txHash, timeMs: r.timeMs };
+  }
+
+  /** Registers this development node's own store (dev chain only, where this node is the HQ authority). */
+  private async registerDevStore(id: string): Promise<void> {
+    const builder = new TxBuilder({ chainId: this.config.chainId, privateKey: this.privateKey!, fee: this.config.params.minTxFee, limits: this.config.params });
+    const tx = builder.registerFranchise(this.mempool.nextNonce(this.address!), {
+      id,
+      owner: this.address!,
+      status: 'active',
+      city: 'Development',
+      region: 'dev',
+      tokenomics: { currency: 'USD', tokensPerMinorUnit: 1n, royaltyBps: 500, validatorRewardBps: 100 },
+    });
+    const { txHash } = await this.submit(encodeTx(tx, this.config.params));
+    await this.waitForTx(txHash);
+    this.deps.log.info({ franchiseId: id }, 'registered the development store for media anchoring');
   }
 
   // ---------------------------------------------------------------- queries (chain.*, network.*)

@@ -6,7 +6,7 @@ import { privateKeyToAddress } from '../../../main/chain/keys';
 import { getAnchor } from '../../../main/chain/state';
 import { TxBuilder, encodeTx } from '../../../main/chain/tx';
 import type { Hash } from '../../../main/chain/types';
-import { NodeService } from '../../../main/node/node-service';
+import { DEV_FRANCHISE_ID, NodeService } from '../../../main/node/node-service';
 import { MemoryHub } from '../../../main/p2p/memory-network';
 import { tempDir } from '../../helpers/tmp';
 import { SILENT_LOG, nodeDir, testGenesis, testKeys } from './helpers';
@@ -69,5 +69,21 @@ describe('NodeService as the wallet ledger and the media anchorer', () => {
     expect(node.tx(receipt.tx).type).toBe('anchor-media');
     // The same segment again is refused by the chain (the receipt says why).
     await expect(node.anchor('cam-1', [{ cameraId: 'cam-1', ...s1, startMs: 0, endMs: 1 }])).rejects.toMatchObject({ code: 'DUPLICATE_ANCHOR' });
+  });
+
+  it('on the development chain registers its own dev store once and anchors under it', async () => {
+    const root = tempDir('hotpot-svc-dev-');
+    stops.push(root.cleanup);
+    const g = testGenesis([key], { chainId: 'hotpot-dev' });
+    const hub = new MemoryHub();
+    const node = new NodeService({ dataDir: nodeDir(root.path, 'n', g) }, { log: SILENT_LOG, network: hub.node('n', g.chainId), privateKey: key });
+    stops.push(() => node.stop());
+    await node.start();
+    const [a, b] = await Promise.all([
+      node.anchor('cam-1', [{ cameraId: 'cam-1', ...segment('dev one'), startMs: 0, endMs: 1 }]),
+      node.anchor('cam-2', [{ cameraId: 'cam-2', ...segment('dev two'), startMs: 0, endMs: 1 }]),
+    ]);
+    expect(getAnchor(node.store, segment('dev one').sha256 as Hash)).toMatchObject({ franchiseId: DEV_FRANCHISE_ID, height: a.height });
+    expect(getAnchor(node.store, segment('dev two').sha256 as Hash)).toMatchObject({ franchiseId: DEV_FRANCHISE_ID, height: b.height });
   });
 });
