@@ -6,7 +6,9 @@ import { VERSION } from './app/version';
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
-    const lines = await Promise.all(Object.entries(COMMANDS).map(async ([name, load]) => `  ${name.padEnd(10)} ${(await load()).summary}`));
+    const lines = await Promise.all(
+      Object.entries(COMMANDS).map(async ([name, load]) => `  ${name.padEnd(10)} ${(await load()).summary}`),
+    );
     process.stdout.write(
       `Hot Pot Spot Node ${VERSION}\n\nUsage: bin/hotpot <command> [options]\n\nCommands:\n  setup      install dependencies and build (idempotent)\n  test       run every check and test\n${lines.join('\n')}\n\nRun bin/hotpot <command> --help for a command's options.\n`,
     );
@@ -18,7 +20,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const load = COMMANDS[cmd];
   if (!load) {
-    process.stderr.write(`hotpot: unknown command "${cmd}" (known: setup, test, ${Object.keys(COMMANDS).join(', ')})\n`);
+    process.stderr.write(
+      `hotpot: unknown command "${cmd}" (known: setup, test, ${Object.keys(COMMANDS).join(', ')})\n`,
+    );
     return 2;
   }
   return (await load()).run(rest);
@@ -30,7 +34,10 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof AppError) process.stderr.write(`hotpot: ${err.message}\n`);
-    else process.stderr.write(`hotpot: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    else
+      process.stderr.write(
+        `hotpot: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
     process.exitCode = 1;
   },
 );

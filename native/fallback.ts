@@ -10,12 +10,52 @@ export const FORMAT_YUV420P = 1;
 
 /** The raw kernel surface, implemented by the addon and by this file alike. Rects: Int32Array of (x, y, w, h), clipped. */
 export interface RawKernels {
-  blurRects(data: Uint8Array, format: number, width: number, height: number, rects: Int32Array, radius: number, passes: number): void;
-  pixelateRects(data: Uint8Array, format: number, width: number, height: number, rects: Int32Array, block: number): void;
-  fillRects(data: Uint8Array, format: number, width: number, height: number, rects: Int32Array, r: number, g: number, b: number): void;
-  fillPolygon(data: Uint8Array, format: number, width: number, height: number, points: Float64Array, r: number, g: number, b: number): void;
+  blurRects(
+    data: Uint8Array,
+    format: number,
+    width: number,
+    height: number,
+    rects: Int32Array,
+    radius: number,
+    passes: number,
+  ): void;
+  pixelateRects(
+    data: Uint8Array,
+    format: number,
+    width: number,
+    height: number,
+    rects: Int32Array,
+    block: number,
+  ): void;
+  fillRects(
+    data: Uint8Array,
+    format: number,
+    width: number,
+    height: number,
+    rects: Int32Array,
+    r: number,
+    g: number,
+    b: number,
+  ): void;
+  fillPolygon(
+    data: Uint8Array,
+    format: number,
+    width: number,
+    height: number,
+    points: Float64Array,
+    r: number,
+    g: number,
+    b: number,
+  ): void;
   downscaleRgb24(src: Uint8Array, sw: number, sh: number, dst: Uint8Array, dw: number, dh: number): void;
-  downscaleYuv420pToRgb24(src: Uint8Array, sw: number, sh: number, dst: Uint8Array, dw: number, dh: number): void;
+  downscaleYuv420pToRgb24(
+    src: Uint8Array,
+    sw: number,
+    sh: number,
+    dst: Uint8Array,
+    dw: number,
+    dh: number,
+  ): void;
   yuv420pToRgb24(src: Uint8Array, width: number, height: number, dst: Uint8Array): void;
   rgb24ToYuv420p(src: Uint8Array, width: number, height: number, dst: Uint8Array): void;
 }
@@ -43,7 +83,8 @@ function blurRegion(g: Region, radius: number, passes: number): void {
   const half = d >> 1;
   let a = new Uint8Array(rowBytes * h);
   let b = new Uint8Array(rowBytes * h);
-  for (let y = 0; y < h; y++) a.set(buf.subarray(g.offset + y * g.stride, g.offset + y * g.stride + rowBytes), y * rowBytes);
+  for (let y = 0; y < h; y++)
+    a.set(buf.subarray(g.offset + y * g.stride, g.offset + y * g.stride + rowBytes), y * rowBytes);
   const sums = new Uint32Array(rowBytes);
   const wLast = w - 1;
   const hLast = h - 1;
@@ -126,7 +167,15 @@ export function rgbToYuv(r: number, g: number, b: number): [number, number, numb
   ];
 }
 
-function forEachPlane(data: Uint8Array, format: number, width: number, height: number, rects: Int32Array, i: number, fn: (g: Region, plane: number) => void): void {
+function forEachPlane(
+  data: Uint8Array,
+  format: number,
+  width: number,
+  height: number,
+  rects: Int32Array,
+  i: number,
+  fn: (g: Region, plane: number) => void,
+): void {
   const x = rects[i]!;
   const y = rects[i + 1]!;
   const w = rects[i + 2]!;
@@ -148,7 +197,16 @@ function forEachPlane(data: Uint8Array, format: number, width: number, height: n
   fn({ buf: data, offset: v + cy0 * cw + cx0, stride: cw, ch: 1, w: cx1 - cx0, h: cy1 - cy0 }, 2);
 }
 
-function fillPolygonPlane(buf: Uint8Array, offset: number, pw: number, ph: number, ch: number, pts: Float64Array, scale: number, colour: ArrayLike<number>): void {
+function fillPolygonPlane(
+  buf: Uint8Array,
+  offset: number,
+  pw: number,
+  ph: number,
+  ch: number,
+  pts: Float64Array,
+  scale: number,
+  colour: ArrayLike<number>,
+): void {
   const n = pts.length >> 1;
   if (n < 3) return;
   let minY = pts[1]! * scale;
@@ -191,19 +249,25 @@ function fillPolygonPlane(buf: Uint8Array, offset: number, pw: number, ph: numbe
 export const jsKernels: RawKernels = {
   blurRects(data, format, width, height, rects, radius, passes) {
     for (let i = 0; i < rects.length; i += 4) {
-      forEachPlane(data, format, width, height, rects, i, (g, plane) => blurRegion(g, plane === 0 ? radius : (radius + 1) >> 1, passes));
+      forEachPlane(data, format, width, height, rects, i, (g, plane) =>
+        blurRegion(g, plane === 0 ? radius : (radius + 1) >> 1, passes),
+      );
     }
   },
   pixelateRects(data, format, width, height, rects, block) {
     for (let i = 0; i < rects.length; i += 4) {
-      forEachPlane(data, format, width, height, rects, i, (g, plane) => pixelateRegion(g, plane === 0 ? block : Math.max(1, block >> 1)));
+      forEachPlane(data, format, width, height, rects, i, (g, plane) =>
+        pixelateRegion(g, plane === 0 ? block : Math.max(1, block >> 1)),
+      );
     }
   },
   fillRects(data, format, width, height, rects, r, g, b) {
     const rgb = [r, g, b];
     const yuv = rgbToYuv(r, g, b);
     for (let i = 0; i < rects.length; i += 4) {
-      forEachPlane(data, format, width, height, rects, i, (reg, plane) => fillRegion(reg, format === FORMAT_RGB24 ? rgb : [yuv[plane]!]));
+      forEachPlane(data, format, width, height, rects, i, (reg, plane) =>
+        fillRegion(reg, format === FORMAT_RGB24 ? rgb : [yuv[plane]!]),
+      );
     }
   },
   fillPolygon(data, format, width, height, points, r, g, b) {
@@ -275,7 +339,13 @@ export const jsKernels: RawKernels = {
         const x0 = cx * 2;
         const x1 = Math.min(x0 + 1, width - 1);
         for (let c = 0; c < 3; c++) {
-          s[c] = (src[(y0 * width + x0) * 3 + c]! + src[(y0 * width + x1) * 3 + c]! + src[(y1 * width + x0) * 3 + c]! + src[(y1 * width + x1) * 3 + c]! + 2) >> 2;
+          s[c] =
+            (src[(y0 * width + x0) * 3 + c]! +
+              src[(y0 * width + x1) * 3 + c]! +
+              src[(y1 * width + x0) * 3 + c]! +
+              src[(y1 * width + x1) * 3 + c]! +
+              2) >>
+            2;
         }
         dst[up + cy * cw + cx] = ((-38 * s[0]! - 74 * s[1]! + 112 * s[2]! + 128) >> 8) + 128;
         dst[vp + cy * cw + cx] = ((112 * s[0]! - 94 * s[1]! - 18 * s[2]! + 128) >> 8) + 128;
@@ -285,7 +355,17 @@ export const jsKernels: RawKernels = {
 };
 
 /** Area average of a plane with `ch` interleaved channels (see DownscalePlane in kernels.cc). */
-function downscalePlane(src: Uint8Array, so: number, sw: number, sh: number, ch: number, dst: Uint8Array, dOff: number, dw: number, dh: number): void {
+function downscalePlane(
+  src: Uint8Array,
+  so: number,
+  sw: number,
+  sh: number,
+  ch: number,
+  dst: Uint8Array,
+  dOff: number,
+  dw: number,
+  dh: number,
+): void {
   const xs = new Int32Array(dw + 1);
   for (let x = 0; x <= dw; x++) xs[x] = Math.floor((x * sw) / dw);
   const acc = new Uint32Array(dw * ch);

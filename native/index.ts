@@ -41,7 +41,10 @@ function load(): { kernels: RawKernels | null; error: string | null } {
     const req = createRequire(import.meta.url);
     loaded = { kernels: req(file) as RawKernels, error: null };
   } catch (err) {
-    loaded = { kernels: null, error: `failed to load ${file}: ${err instanceof Error ? err.message : String(err)}` };
+    loaded = {
+      kernels: null,
+      error: `failed to load ${file}: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
   return loaded;
 }
@@ -63,18 +66,38 @@ export function nativeRawKernels(): RawKernels | null {
 
 /** Bytes of a tightly packed frame. */
 export function frameBytes(format: PixelFormat, width: number, height: number): number {
-  return format === 'rgb24' ? width * height * 3 : width * height + 2 * ((width + 1) >> 1) * ((height + 1) >> 1);
+  return format === 'rgb24'
+    ? width * height * 3
+    : width * height + 2 * ((width + 1) >> 1) * ((height + 1) >> 1);
 }
 
 function checkFrame(frame: Frame): number {
   const { format, width, height, data } = frame;
-  if (format !== 'rgb24' && format !== 'yuv420p') throw new NativeError('BAD_FRAME', `unsupported pixel format ${String(format)} (expected rgb24 or yuv420p)`);
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || width > 16384 || height > 16384) {
-    throw new NativeError('BAD_FRAME', `frame size ${width}x${height} is not a positive integer size up to 16384x16384`);
+  if (format !== 'rgb24' && format !== 'yuv420p')
+    throw new NativeError(
+      'BAD_FRAME',
+      `unsupported pixel format ${String(format)} (expected rgb24 or yuv420p)`,
+    );
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width <= 0 ||
+    height <= 0 ||
+    width > 16384 ||
+    height > 16384
+  ) {
+    throw new NativeError(
+      'BAD_FRAME',
+      `frame size ${width}x${height} is not a positive integer size up to 16384x16384`,
+    );
   }
   const want = frameBytes(format, width, height);
   if (!(data instanceof Uint8Array) || data.length !== want) {
-    throw new NativeError('BAD_FRAME', `a ${width}x${height} ${format} frame needs ${want} bytes, got ${data?.length ?? 0}`, { width, height, format });
+    throw new NativeError(
+      'BAD_FRAME',
+      `a ${width}x${height} ${format} frame needs ${want} bytes, got ${data?.length ?? 0}`,
+      { width, height, format },
+    );
   }
   return format === 'rgb24' ? FORMAT_RGB24 : FORMAT_YUV420P;
 }
@@ -117,8 +140,13 @@ export class FrameKernels {
     const fmt = checkFrame(frame);
     const radius = Math.round(opts.radiusPx);
     const passes = opts.passes ?? 3;
-    if (!(radius >= 0 && radius <= MAX_BLUR_RADIUS_PX)) throw new NativeError('BAD_ARGUMENT', `blur radius must be 0..${MAX_BLUR_RADIUS_PX} px, got ${opts.radiusPx}`);
-    if (!Number.isInteger(passes) || passes < 0 || passes > 16) throw new NativeError('BAD_ARGUMENT', `blur passes must be an integer 0..16, got ${passes}`);
+    if (!(radius >= 0 && radius <= MAX_BLUR_RADIUS_PX))
+      throw new NativeError(
+        'BAD_ARGUMENT',
+        `blur radius must be 0..${MAX_BLUR_RADIUS_PX} px, got ${opts.radiusPx}`,
+      );
+    if (!Number.isInteger(passes) || passes < 0 || passes > 16)
+      throw new NativeError('BAD_ARGUMENT', `blur passes must be an integer 0..16, got ${passes}`);
     const r = clipRects(rects, frame.width, frame.height);
     if (r.length > 0) this.raw.blurRects(frame.data, fmt, frame.width, frame.height, r, radius, passes);
   }
@@ -127,7 +155,8 @@ export class FrameKernels {
   pixelateRects(frame: Frame, rects: readonly Rect[], blockPx: number): void {
     const fmt = checkFrame(frame);
     const block = Math.round(blockPx);
-    if (!(block >= 1 && block <= 4096)) throw new NativeError('BAD_ARGUMENT', `pixelate block must be 1..4096 px, got ${blockPx}`);
+    if (!(block >= 1 && block <= 4096))
+      throw new NativeError('BAD_ARGUMENT', `pixelate block must be 1..4096 px, got ${blockPx}`);
     const r = clipRects(rects, frame.width, frame.height);
     if (r.length > 0) this.raw.pixelateRects(frame.data, fmt, frame.width, frame.height, r, block);
   }
@@ -137,7 +166,8 @@ export class FrameKernels {
     const fmt = checkFrame(frame);
     checkColour(rgb);
     const r = clipRects(rects, frame.width, frame.height);
-    if (r.length > 0) this.raw.fillRects(frame.data, fmt, frame.width, frame.height, r, rgb[0], rgb[1], rgb[2]);
+    if (r.length > 0)
+      this.raw.fillRects(frame.data, fmt, frame.width, frame.height, r, rgb[0], rgb[1], rgb[2]);
   }
 
   /** Fills a polygon given in frame pixels (even-odd rule; a pixel is inside when its centre is). */
@@ -147,7 +177,8 @@ export class FrameKernels {
     if (pointsPx.length < 3) return;
     const pts = new Float64Array(pointsPx.length * 2);
     pointsPx.forEach((p, i) => {
-      if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) throw new NativeError('BAD_ARGUMENT', `polygon point ${i} is not finite`);
+      if (!Number.isFinite(p.x) || !Number.isFinite(p.y))
+        throw new NativeError('BAD_ARGUMENT', `polygon point ${i} is not finite`);
       pts[2 * i] = p.x;
       pts[2 * i + 1] = p.y;
     });
@@ -157,12 +188,27 @@ export class FrameKernels {
   /** Area-average downscale of an rgb24 frame to `width`×`height` (each no larger than the source). */
   downscaleRgb24(frame: Frame, width: number, height: number, out?: Uint8Array): Frame {
     checkFrame(frame);
-    if (frame.format !== 'rgb24') throw new NativeError('BAD_FRAME', `downscale needs an rgb24 frame, got ${frame.format}`);
-    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > frame.width || height > frame.height) {
-      throw new NativeError('BAD_ARGUMENT', `downscale target ${width}x${height} must be 1..${frame.width}x1..${frame.height}`);
+    if (frame.format !== 'rgb24')
+      throw new NativeError('BAD_FRAME', `downscale needs an rgb24 frame, got ${frame.format}`);
+    if (
+      !Number.isInteger(width) ||
+      !Number.isInteger(height) ||
+      width < 1 ||
+      height < 1 ||
+      width > frame.width ||
+      height > frame.height
+    ) {
+      throw new NativeError(
+        'BAD_ARGUMENT',
+        `downscale target ${width}x${height} must be 1..${frame.width}x1..${frame.height}`,
+      );
     }
     const dst = out ?? new Uint8Array(width * height * 3);
-    if (dst.length !== width * height * 3) throw new NativeError('BAD_ARGUMENT', `downscale output needs ${width * height * 3} bytes, got ${dst.length}`);
+    if (dst.length !== width * height * 3)
+      throw new NativeError(
+        'BAD_ARGUMENT',
+        `downscale output needs ${width * height * 3} bytes, got ${dst.length}`,
+      );
     this.raw.downscaleRgb24(frame.data, frame.width, frame.height, dst, width, height);
     return { format: 'rgb24', width, height, data: dst };
   }
@@ -174,8 +220,18 @@ export class FrameKernels {
   downscaleToRgb24(frame: Frame, width: number, height: number): Frame {
     if (frame.format === 'rgb24') return this.downscaleRgb24(frame, width, height);
     checkFrame(frame);
-    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > frame.width || height > frame.height) {
-      throw new NativeError('BAD_ARGUMENT', `downscale target ${width}x${height} must be 1..${frame.width}x1..${frame.height}`);
+    if (
+      !Number.isInteger(width) ||
+      !Number.isInteger(height) ||
+      width < 1 ||
+      height < 1 ||
+      width > frame.width ||
+      height > frame.height
+    ) {
+      throw new NativeError(
+        'BAD_ARGUMENT',
+        `downscale target ${width}x${height} must be 1..${frame.width}x1..${frame.height}`,
+      );
     }
     const dst = new Uint8Array(width * height * 3);
     this.raw.downscaleYuv420pToRgb24(frame.data, frame.width, frame.height, dst, width, height);

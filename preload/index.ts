@@ -5,12 +5,16 @@ import { methods } from '../main/api/contract';
 import { type HotpotBridge, IPC_CALL, IPC_EVENT } from '../main/api/contract/bridge';
 import type { Envelope } from '../main/common/errors';
 
-const invoke = (method: string, input: unknown) => ipcRenderer.invoke(IPC_CALL, method, input) as Promise<Envelope<unknown>>;
+const invoke = (method: string, input: unknown) =>
+  ipcRenderer.invoke(IPC_CALL, method, input) as Promise<Envelope<unknown>>;
 
 const bridge: HotpotBridge = {
   call(method, input) {
     if (!Object.hasOwn(methods, method)) {
-      return Promise.resolve({ ok: false, error: { name: 'ApiError', code: 'UNKNOWN_METHOD', message: `unknown method "${method}"`, data: {} } });
+      return Promise.resolve({
+        ok: false,
+        error: { name: 'ApiError', code: 'UNKNOWN_METHOD', message: `unknown method "${method}"`, data: {} },
+      });
     }
     return invoke(method, input);
   },

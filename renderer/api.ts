@@ -1,6 +1,13 @@
 import { QueryClient, type QueryKey } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
-import { type EventName, type EventPayload, type MethodInput, type MethodName, type MethodOutput, isMethodName } from '../main/api/contract';
+import {
+  type EventName,
+  type EventPayload,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  isMethodName,
+} from '../main/api/contract';
 import type { HotpotBridge } from '../main/api/contract/bridge';
 import { type Envelope, RemoteError } from '../main/common/errors';
 
@@ -52,7 +59,9 @@ function httpTransport(): Transport {
   let retryMs = 500;
   const connect = () => {
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-    const ws = new WebSocket(`${proto}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+    const ws = new WebSocket(
+      `${proto}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`,
+    );
     ws.onopen = () => {
       retryMs = 500;
       setConnection('online');
@@ -73,7 +82,10 @@ function httpTransport(): Transport {
     async call(name, input) {
       const res = await fetch(`/rpc/${encodeURIComponent(name)}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          'Content-Type': 'application/json',
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        },
         body: JSON.stringify(input ?? {}),
       });
       return (await res.json()) as Envelope<unknown>;
@@ -87,7 +99,11 @@ function httpTransport(): Transport {
 
 function ipcTransport(bridge: HotpotBridge): Transport {
   setConnection('online');
-  return { kind: 'ipc', call: (name, input) => bridge.call(name, input), subscribe: (l) => bridge.onEvent(l) };
+  return {
+    kind: 'ipc',
+    call: (name, input) => bridge.call(name, input),
+    subscribe: (l) => bridge.onEvent(l),
+  };
 }
 
 const transport: Transport = window.hotpot ? ipcTransport(window.hotpot) : httpTransport();
@@ -105,7 +121,12 @@ export async function call<M extends MethodName>(name: M, input: MethodInput<M>)
   try {
     env = await transport.call(name, input);
   } catch (err) {
-    throw new RemoteError({ name: 'TransportError', code: 'UNREACHABLE', message: `the node did not answer (${(err as Error).message})`, data: {} });
+    throw new RemoteError({
+      name: 'TransportError',
+      code: 'UNREACHABLE',
+      message: `the node did not answer (${(err as Error).message})`,
+      data: {},
+    });
   }
   if (!env.ok) throw new RemoteError(env.error);
   return env.value as MethodOutput<M>;
@@ -120,7 +141,10 @@ export function q<M extends MethodName>(name: M, input: MethodInput<M>) {
 }
 
 /** Listens to one pushed event. */
-export function onEvent<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {
+export function onEvent<E extends EventName>(
+  name: E,
+  listener: (payload: EventPayload<E>) => void,
+): () => void {
   return transport.subscribe((n, p) => {
     if (n === name) listener(p as EventPayload<E>);
   });
@@ -142,7 +166,9 @@ function wireEvents(): void {
       return;
     }
     const domain = name.split('.')[0] + '.';
-    void queryClient.invalidateQueries({ predicate: (query) => String(query.queryKey[0]).startsWith(domain) });
+    void queryClient.invalidateQueries({
+      predicate: (query) => String(query.queryKey[0]).startsWith(domain),
+    });
   });
 }
 wireEvents();

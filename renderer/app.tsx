@@ -10,8 +10,26 @@ import { TokensPage } from './pages/tokens-page';
 import { VideoPage } from './pages/video-page';
 
 const S = defineStrings({
-  en: { dashboard: 'Dashboard', sales: 'Sales', tokens: 'Tokens', video: 'Video', network: 'Network', settings: 'Settings', brand: 'Hot Pot Spot', offline: 'Connection to the node lost; reconnecting…' },
-  ru: { dashboard: 'Обзор', sales: 'Продажи', tokens: 'Токены', video: 'Видео', network: 'Сеть', settings: 'Настройки', brand: 'Hot Pot Spot', offline: 'Связь с узлом потеряна; переподключаемся…' },
+  en: {
+    dashboard: 'Dashboard',
+    sales: 'Sales',
+    tokens: 'Tokens',
+    video: 'Video',
+    network: 'Network',
+    settings: 'Settings',
+    brand: 'Hot Pot Spot',
+    offline: 'Connection to the node lost; reconnecting…',
+  },
+  ru: {
+    dashboard: 'Обзор',
+    sales: 'Продажи',
+    tokens: 'Токены',
+    video: 'Видео',
+    network: 'Сеть',
+    settings: 'Настройки',
+    brand: 'Hot Pot Spot',
+    offline: 'Связь с узлом потеряна; переподключаемся…',
+  },
 });
 
 type PageId = 'dashboard' | 'sales' | 'tokens' | 'video' | 'network' | 'settings';
@@ -48,7 +66,13 @@ function Shell() {
           {t('brand')}
         </div>
         {PAGES.map((p) => (
-          <a key={p.id} href={`#/${p.id}`} className={p.id === page ? 'active' : ''} aria-current={p.id === page ? 'page' : undefined} data-testid={`nav-${p.id}`}>
+          <a
+            key={p.id}
+            href={`#/${p.id}`}
+            className={p.id === page ? 'active' : ''}
+            aria-current={p.id === page ? 'page' : undefined}
+            data-testid={`nav-${p.id}`}
+          >
             <span className="icon" aria-hidden>
               {p.icon}
             </span>

@@ -13,7 +13,10 @@ export function defineStrings<K extends string>(tables: { en: Record<K, string>;
   return tables;
 }
 
-const LangContext = createContext<{ lang: Lang; setLang: (l: Lang) => void }>({ lang: 'en', setLang: () => undefined });
+const LangContext = createContext<{ lang: Lang; setLang: (l: Lang) => void }>({
+  lang: 'en',
+  setLang: () => undefined,
+});
 
 function initialLang(): Lang {
   const saved = localStorage.getItem('hotpot.lang');

@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const quiet = process.argv.includes('--quiet');
-const log = (msg) => { if (!quiet) console.error(`build: ${msg}`); };
+const log = (msg) => {
+  if (!quiet) console.error(`build: ${msg}`);
+};
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 function walk(dir, pred, out = []) {
@@ -55,7 +57,12 @@ function buildNative() {
 
 const workers = walk(join(root, 'main'), (p) => p.endsWith('.worker.ts'));
 const benches = walk(join(root, 'test', 'bench'), (p) => /\/test\/bench\/[^/]+\.ts$/.test(p));
-const common = { bundle: true, sourcemap: 'linked', logLevel: 'error', define: { __HOTPOT_VERSION__: JSON.stringify(pkg.version) } };
+const common = {
+  bundle: true,
+  sourcemap: 'linked',
+  logLevel: 'error',
+  define: { __HOTPOT_VERSION__: JSON.stringify(pkg.version) },
+};
 
 buildNative();
 await Promise.all([
@@ -72,7 +79,9 @@ await Promise.all([
     target: 'node24',
     packages: 'external',
     external: ['electron'],
-    banner: { js: "import { createRequire as __hotpotCreateRequire } from 'node:module'; const require = __hotpotCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __hotpotCreateRequire } from 'node:module'; const require = __hotpotCreateRequire(import.meta.url);",
+    },
   }),
   build({
     ...common,
@@ -82,7 +91,9 @@ await Promise.all([
     format: 'esm',
     target: 'node24',
     packages: 'external',
-    banner: { js: "import { createRequire as __hotpotCreateRequire } from 'node:module'; const require = __hotpotCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __hotpotCreateRequire } from 'node:module'; const require = __hotpotCreateRequire(import.meta.url);",
+    },
   }),
   build({
     ...common,
@@ -108,5 +119,6 @@ await Promise.all([
 ]);
 mkdirSync(join(root, 'dist', 'renderer'), { recursive: true });
 cpSync(join(root, 'renderer', 'index.html'), join(root, 'dist', 'renderer', 'index.html'));
-if (existsSync(join(root, 'assets'))) cpSync(join(root, 'assets'), join(root, 'dist', 'assets'), { recursive: true });
+if (existsSync(join(root, 'assets')))
+  cpSync(join(root, 'assets'), join(root, 'dist', 'assets'), { recursive: true });
 log('done');

@@ -17,7 +17,11 @@ const results = [];
 function step(name, cmd, argv) {
   const t0 = Date.now();
   console.log(`\n=== ${name}: ${[cmd.split('/').pop(), ...argv].join(' ')}`);
-  const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' } });
+  const r = spawnSync(cmd, argv, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' },
+  });
   const ok = r.status === 0;
   results.push({ name, ok, s: ((Date.now() - t0) / 1000).toFixed(1) });
   console.log(`=== ${name}: ${ok ? 'ok' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -34,9 +38,17 @@ const tmp = join(root, 'test', '.tmp');
 mkdirSync(tmp, { recursive: true });
 const report = join(tmp, 'vitest-report.json');
 rmSync(report, { force: true });
-step('tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs]);
+step('tests', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...vitestArgs,
+]);
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed = r.numPassedTests;

@@ -17,14 +17,24 @@ export class Router {
   /** Calls `name` with untrusted `input`; the envelope carries the value or a typed error. */
   async call(name: string, input: unknown, ctx: CallContext): Promise<Envelope<unknown>> {
     try {
-      if (!isMethodName(name)) throw new ApiError('UNKNOWN_METHOD', `unknown method "${name}"`, { method: name });
+      if (!isMethodName(name))
+        throw new ApiError('UNKNOWN_METHOD', `unknown method "${name}"`, { method: name });
       const def = methods[name];
       const parsed = def.input.safeParse(input ?? {});
-      if (!parsed.success) throw new ApiError('BAD_INPUT', `bad input for ${name}: ${describeIssues(parsed.error)}`, { method: name, issues: issuesOf(parsed.error) });
+      if (!parsed.success)
+        throw new ApiError('BAD_INPUT', `bad input for ${name}: ${describeIssues(parsed.error)}`, {
+          method: name,
+          issues: issuesOf(parsed.error),
+        });
       const handler = this.handlers[name] as (i: unknown, c: CallContext) => Promise<unknown>;
       const result = await handler(parsed.data, ctx);
       const out = def.output.safeParse(result);
-      if (!out.success) throw new ApiError('BAD_OUTPUT', `${name} produced a result that does not match the contract: ${describeIssues(out.error)}`, { method: name });
+      if (!out.success)
+        throw new ApiError(
+          'BAD_OUTPUT',
+          `${name} produced a result that does not match the contract: ${describeIssues(out.error)}`,
+          { method: name },
+        );
       return { ok: true, value: out.data };
     } catch (err) {
       return { ok: false, error: serializeError(err) };

@@ -100,12 +100,26 @@ export function composeApp(opts: ComposeOptions): App {
   };
 
   const nodeDb = new DatabaseComponent(() =>
-    openDatabase(join(config.dataDir, 'node.db'), { synchronous: 'NORMAL', migrations: [...EVENT_STORE_MIGRATIONS, ...VIDEO_MIGRATIONS] }),
+    openDatabase(join(config.dataDir, 'node.db'), {
+      synchronous: 'NORMAL',
+      migrations: [...EVENT_STORE_MIGRATIONS, ...VIDEO_MIGRATIONS],
+    }),
   );
   let events: EventStore | undefined;
   // The ledger node: makes a development chain in an empty data dir, then runs consensus, sync and libp2p.
-  const node = new NodeService({ dataDir: config.dataDir, network: config.network, autoInitDevChain: true, ...(config.franchiseId ? { franchiseId: config.franchiseId } : {}) }, { log: log.child({ component: 'node' }), bus, now });
-  const status = new StatusService({ version: VERSION, pushIntervalMs: 1000 }, { chain: node, network: node, bus, now });
+  const node = new NodeService(
+    {
+      dataDir: config.dataDir,
+      network: config.network,
+      autoInitDevChain: true,
+      ...(config.franchiseId ? { franchiseId: config.franchiseId } : {}),
+    },
+    { log: log.child({ component: 'node' }), bus, now },
+  );
+  const status = new StatusService(
+    { version: VERSION, pushIntervalMs: 1000 },
+    { chain: node, network: node, bus, now },
+  );
 
   // The wallet reads balances/history and submits transfers through the ledger node (NodeService implements WalletLedger).
   const wallet = new WalletService(
@@ -114,7 +128,10 @@ export function composeApp(opts: ComposeOptions): App {
       kdf: new WorkerKdfRunner({ workerFile: () => workerPath('kdf') }),
       random: (n) => new Uint8Array(randomBytes(n)),
       now,
-      timers: { setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+      timers: {
+        setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+        clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+      },
       emit: (e) => bus.emit(e.name, e.payload),
       tx: chainTransferCodec,
       ledger: node,
@@ -123,11 +140,18 @@ export function composeApp(opts: ComposeOptions): App {
 
   // Cameras: capture workers with on-device anonymization; closed segments are anchored on the chain by the node
   // (under config.franchiseId; until it is set, they stay 'pending' and the anchoring error says why).
-  const videoDefaults = defaultVideoOptions(config.dataDir, { capture: () => workerPath('capture'), detector: () => workerPath('detector') });
+  const videoDefaults = defaultVideoOptions(config.dataDir, {
+    capture: () => workerPath('capture'),
+    detector: () => workerPath('detector'),
+  });
   const videoOptions = {
     ...videoDefaults,
     segmentMs: config.video.segmentSeconds * 1000,
-    retention: { ...videoDefaults.retention, maxAgeMs: config.video.retentionDays * 86_400_000, minFreeBytes: config.video.minFreeBytes },
+    retention: {
+      ...videoDefaults.retention,
+      maxAgeMs: config.video.retentionDays * 86_400_000,
+      minFreeBytes: config.video.minFreeBytes,
+    },
   };
   const video = new VideoService(videoOptions, {
     db: () => nodeDb.get(),
@@ -140,7 +164,9 @@ export function composeApp(opts: ComposeOptions): App {
   const handlers: AllHandlers = {
     ...nodeHandlers({ status, info, dataDir: config.dataDir }),
     ...walletHandlers({ wallet }),
-    ...(config.video.enabled ? videoHandlers({ video }) : disabledHandlers(videoMethods, 'video', 'video.enabled')),
+    ...(config.video.enabled
+      ? videoHandlers({ video })
+      : disabledHandlers(videoMethods, 'video', 'video.enabled')),
     ...chainHandlers({ node }),
     ...networkHandlers({
       // The network exists once the ledger node has started (it needs the chain id from genesis).

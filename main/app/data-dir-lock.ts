@@ -27,7 +27,11 @@ export class DataDirLock {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         const pid = Number(readSafe(this.file));
         if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-          throw new HostError('ALREADY_RUNNING', `another node (pid ${pid}) is using the data dir ${this.file.slice(0, -'/node.lock'.length)}: stop it first or use another --data-dir`, { pid });
+          throw new HostError(
+            'ALREADY_RUNNING',
+            `another node (pid ${pid}) is using the data dir ${this.file.slice(0, -'/node.lock'.length)}: stop it first or use another --data-dir`,
+            { pid },
+          );
         }
         unlinkSafe(this.file); // stale: its owner is gone
       }

@@ -38,11 +38,28 @@ export function createLogger(opts: LoggerOptions): Logger {
     },
   ];
   if (opts.console === 'pretty') {
-    targets.push({ target: 'pino-pretty', level: opts.level, options: { destination: 2, colorize: process.stderr.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,app', singleLine: true } });
+    targets.push({
+      target: 'pino-pretty',
+      level: opts.level,
+      options: {
+        destination: 2,
+        colorize: process.stderr.isTTY,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname,app',
+        singleLine: true,
+      },
+    });
   } else if (opts.console === 'json') {
     targets.push({ target: 'pino/file', level: opts.level, options: { destination: 2 } });
   }
-  return pino({ level: opts.level, base: { app: 'hotpot' }, redact: ['password', '*.password', 'mnemonic', '*.mnemonic', 'privateKey', '*.privateKey', 'token'] }, pino.transport({ targets }));
+  return pino(
+    {
+      level: opts.level,
+      base: { app: 'hotpot' },
+      redact: ['password', '*.password', 'mnemonic', '*.mnemonic', 'privateKey', '*.privateKey', 'token'],
+    },
+    pino.transport({ targets }),
+  );
 }
 
 /** Flushes the transport (call at shutdown so the last lines reach the file). */

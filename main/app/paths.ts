@@ -11,7 +11,8 @@ export function appRoot(): string {
   for (;;) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the app root (no package.json above ' + import.meta.url + ')');
+    if (up === dir)
+      throw new Error('cannot find the app root (no package.json above ' + import.meta.url + ')');
     dir = up;
   }
 }

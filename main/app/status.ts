@@ -34,7 +34,10 @@ export class StatusService implements Startable {
   private readonly startedAtMs: number;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly opts: StatusServiceOptions, private readonly deps: StatusServiceDeps) {
+  constructor(
+    private readonly opts: StatusServiceOptions,
+    private readonly deps: StatusServiceDeps,
+  ) {
     this.startedAtMs = deps.now();
   }
 
@@ -55,7 +58,10 @@ export class StatusService implements Startable {
   }
 
   async start(): Promise<void> {
-    this.timer = setInterval(() => this.deps.bus.emit('node.status', this.status()), this.opts.pushIntervalMs);
+    this.timer = setInterval(
+      () => this.deps.bus.emit('node.status', this.status()),
+      this.opts.pushIntervalMs,
+    );
     this.timer.unref();
   }
 

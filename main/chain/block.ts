@@ -89,9 +89,17 @@ export function txRoot(txHashes: readonly Hash[]): Hash {
 }
 
 function writeHeader(w: Writer, h: BlockHeader): void {
-  w.string(h.chainId, MAX_CHAIN_ID_BYTES, 'chainId').uint(h.height, 'height').uint(h.round, 'round').uint(h.timeMs, 'timeMs');
-  w.hex(h.previousHash, 32, 'previousHash').hex(h.txRoot, 32, 'txRoot').hex(h.stateRoot, 32, 'stateRoot').hex(h.proposer, 20, 'proposer');
-  w.hex(h.validatorSetHash, 32, 'validatorSetHash').hex(h.lastCommitHash, 32, 'lastCommitHash').hex(h.evidenceHash, 32, 'evidenceHash');
+  w.string(h.chainId, MAX_CHAIN_ID_BYTES, 'chainId')
+    .uint(h.height, 'height')
+    .uint(h.round, 'round')
+    .uint(h.timeMs, 'timeMs');
+  w.hex(h.previousHash, 32, 'previousHash')
+    .hex(h.txRoot, 32, 'txRoot')
+    .hex(h.stateRoot, 32, 'stateRoot')
+    .hex(h.proposer, 20, 'proposer');
+  w.hex(h.validatorSetHash, 32, 'validatorSetHash')
+    .hex(h.lastCommitHash, 32, 'lastCommitHash')
+    .hex(h.evidenceHash, 32, 'evidenceHash');
 }
 
 function readHeader(r: Reader): BlockHeader {
@@ -119,7 +127,8 @@ export function encodeHeader(h: BlockHeader): Uint8Array {
 
 /** Decodes a header. */
 export function decodeHeader(bytes: Uint8Array): BlockHeader {
-  if (bytes.length > 1024) throw new ChainError('MALFORMED', `a header is at most 1024 bytes, got ${bytes.length}`);
+  if (bytes.length > 1024)
+    throw new ChainError('MALFORMED', `a header is at most 1024 bytes, got ${bytes.length}`);
   return decodeWith(bytes, KIND.header, 'header', readHeader);
 }
 
@@ -130,17 +139,29 @@ export function blockHash(header: BlockHeader): Hash {
 
 function writeCommit(w: Writer, c: Commit, limits: EncodingLimits): void {
   w.uint(c.height, 'height').uint(c.round, 'round').hex(c.blockHash, 32, 'blockHash');
-  w.list(c.signatures, limits.maxItems, (ww, s) => ww.hex(s.validator, 20, 'validator').hex(s.signature, 65, 'signature'), 'signatures');
+  w.list(
+    c.signatures,
+    limits.maxItems,
+    (ww, s) => ww.hex(s.validator, 20, 'validator').hex(s.signature, 65, 'signature'),
+    'signatures',
+  );
 }
 
 function readCommit(r: Reader, limits: EncodingLimits): Commit {
   const height = r.uint('height');
   const round = r.uint('round');
   const hash = r.hex(32, 'blockHash');
-  const signatures = r.list(limits.maxItems, (rr) => ({ validator: rr.hex(20, 'validator'), signature: rr.hex(65, 'signature') }), 'signatures');
+  const signatures = r.list(
+    limits.maxItems,
+    (rr) => ({ validator: rr.hex(20, 'validator'), signature: rr.hex(65, 'signature') }),
+    'signatures',
+  );
   for (let i = 1; i < signatures.length; i++) {
     if ((signatures[i - 1] as CommitSig).validator >= (signatures[i] as CommitSig).validator) {
-      throw new ChainError('NON_CANONICAL', 'commit signatures must be sorted by validator address with no repeats');
+      throw new ChainError(
+        'NON_CANONICAL',
+        'commit signatures must be sorted by validator address with no repeats',
+      );
     }
   }
   return { height, round, blockHash: hash, signatures };
@@ -164,7 +185,10 @@ export function commitHash(c: Commit | null, limits: EncodingLimits = DEFAULT_LI
 }
 
 /** keccak of the evidence list's encoding. */
-export function evidenceHash(evidence: readonly DoubleVoteEvidence[], limits: EncodingLimits = DEFAULT_LIMITS): Hash {
+export function evidenceHash(
+  evidence: readonly DoubleVoteEvidence[],
+  limits: EncodingLimits = DEFAULT_LIMITS,
+): Hash {
   const w = writer(KIND.evidence).list(evidence, limits.maxItems, writeEvidence, 'evidence');
   return toHex(keccak256(w.finish()));
 }
@@ -175,11 +199,20 @@ export function evidenceHash(evidence: readonly DoubleVoteEvidence[], limits: En
  */
 export function makeCommit(precommits: readonly Vote[]): Commit {
   const first = precommits[0];
-  if (!first || first.blockHash === null) throw new ChainError('BAD_COMMIT', 'a commit needs at least one precommit for a block');
+  if (!first || first.blockHash === null)
+    throw new ChainError('BAD_COMMIT', 'a commit needs at least one precommit for a block');
   const byValidator = new Map<Address, CommitSig>();
   for (const v of precommits) {
-    if (v.type !== 'precommit' || v.height !== first.height || v.round !== first.round || v.blockHash !== first.blockHash) {
-      throw new ChainError('BAD_COMMIT', 'a commit is made of precommits for one block at one height and round');
+    if (
+      v.type !== 'precommit' ||
+      v.height !== first.height ||
+      v.round !== first.round ||
+      v.blockHash !== first.blockHash
+    ) {
+      throw new ChainError(
+        'BAD_COMMIT',
+        'a commit is made of precommits for one block at one height and round',
+      );
     }
     byValidator.set(v.validator, { validator: v.validator, signature: v.signature });
   }
@@ -189,7 +222,14 @@ export function makeCommit(precommits: readonly Vote[]): Commit {
 
 /** The votes a commit is made of. */
 export function commitVotes(c: Commit): Vote[] {
-  return c.signatures.map((s) => ({ type: 'precommit', height: c.height, round: c.round, blockHash: c.blockHash, validator: s.validator, signature: s.signature }));
+  return c.signatures.map((s) => ({
+    type: 'precommit',
+    height: c.height,
+    round: c.round,
+    blockHash: c.blockHash,
+    validator: s.validator,
+    signature: s.signature,
+  }));
 }
 
 /** Result of checking a commit. */
@@ -205,23 +245,46 @@ export interface CommitCheck {
  * precommit by a member, and the signers hold strictly more than 2/3 of the voting power.
  * Throws `BAD_COMMIT` saying what is wrong.
  */
-export function verifyCommit(chainId: string, commit: Commit, validators: readonly ValidatorPower[], cache?: VerifiedCache): CommitCheck {
+export function verifyCommit(
+  chainId: string,
+  commit: Commit,
+  validators: readonly ValidatorPower[],
+  cache?: VerifiedCache,
+): CommitCheck {
   const power = new Map(validators.map((v) => [v.address, v.votingPower]));
   const totalPower = validators.reduce((s, v) => s + v.votingPower, 0);
   let signedPower = 0;
   const signers: Address[] = [];
   let prev = '';
   for (const vote of commitVotes(commit)) {
-    if (vote.validator <= prev) throw new ChainError('BAD_COMMIT', 'commit signatures must be sorted by validator address with no repeats');
+    if (vote.validator <= prev)
+      throw new ChainError(
+        'BAD_COMMIT',
+        'commit signatures must be sorted by validator address with no repeats',
+      );
     prev = vote.validator;
     const p = power.get(vote.validator);
-    if (p === undefined) throw new ChainError('BAD_COMMIT', `${vote.validator} signed the commit but is not in the validator set`, { validator: vote.validator });
-    if (!verifyVote(chainId, vote, cache)) throw new ChainError('BAD_COMMIT', `the precommit of ${vote.validator} in the commit has a bad signature`, { validator: vote.validator });
+    if (p === undefined)
+      throw new ChainError(
+        'BAD_COMMIT',
+        `${vote.validator} signed the commit but is not in the validator set`,
+        { validator: vote.validator },
+      );
+    if (!verifyVote(chainId, vote, cache))
+      throw new ChainError(
+        'BAD_COMMIT',
+        `the precommit of ${vote.validator} in the commit has a bad signature`,
+        { validator: vote.validator },
+      );
     signedPower += p;
     signers.push(vote.validator);
   }
   if (signedPower * 3 <= totalPower * 2) {
-    throw new ChainError('BAD_COMMIT', `the commit has ${signedPower} of ${totalPower} voting power; more than 2/3 is needed`, { signedPower, totalPower });
+    throw new ChainError(
+      'BAD_COMMIT',
+      `the commit has ${signedPower} of ${totalPower} voting power; more than 2/3 is needed`,
+      { signedPower, totalPower },
+    );
   }
   return { signers, signedPower, totalPower };
 }
@@ -229,7 +292,12 @@ export function verifyCommit(chainId: string, commit: Commit, validators: readon
 /** keccak of the validator set encoding, sorted by address: the same set always has the same hash. */
 export function validatorSetHash(validators: readonly ValidatorPower[]): Hash {
   const sorted = [...validators].sort((a, b) => compareBytes(fromHex(a.address), fromHex(b.address)));
-  const w = writer(KIND.validatorSet).list(sorted, Number.MAX_SAFE_INTEGER, (ww, v) => ww.hex(v.address, 20, 'validator').uint(v.votingPower, 'votingPower'), 'validators');
+  const w = writer(KIND.validatorSet).list(
+    sorted,
+    Number.MAX_SAFE_INTEGER,
+    (ww, v) => ww.hex(v.address, 20, 'validator').uint(v.votingPower, 'votingPower'),
+    'validators',
+  );
   return toHex(keccak256(w.finish()));
 }
 
@@ -243,34 +311,61 @@ export interface DecodedBlock {
 
 /** Canonical encoding of a block. Throws `BLOCK_TOO_LARGE`, `TX_TOO_LARGE` or `TOO_MANY_ITEMS` past the limits. */
 export function encodeBlock(block: Block, limits: EncodingLimits = DEFAULT_LIMITS): Uint8Array {
-  return encodeBlockWithTxBytes(block, block.txs.map((tx) => encodeTx(tx, limits)), limits);
+  return encodeBlockWithTxBytes(
+    block,
+    block.txs.map((tx) => encodeTx(tx, limits)),
+    limits,
+  );
 }
 
 /** `encodeBlock` when the transactions' encodings are already at hand (they must be `block.txs` encoded). */
-export function encodeBlockWithTxBytes(block: Block, txBytes: readonly Uint8Array[], limits: EncodingLimits = DEFAULT_LIMITS): Uint8Array {
+export function encodeBlockWithTxBytes(
+  block: Block,
+  txBytes: readonly Uint8Array[],
+  limits: EncodingLimits = DEFAULT_LIMITS,
+): Uint8Array {
   const w = writer(KIND.block);
   writeHeader(w, block.header);
   w.list(txBytes, limits.maxBlockTxs, (ww, b) => ww.bytes(b, limits.maxTxBytes, 'tx'), 'txs');
   w.opt(block.lastCommit, (ww, c) => writeCommit(ww, c, limits));
   w.list(block.evidence, limits.maxItems, writeEvidence, 'evidence');
   const bytes = w.finish();
-  if (bytes.length > limits.maxBlockBytes) throw new ChainError('BLOCK_TOO_LARGE', `the block is ${bytes.length} bytes; at most ${limits.maxBlockBytes} are allowed`, { bytes: bytes.length, max: limits.maxBlockBytes });
+  if (bytes.length > limits.maxBlockBytes)
+    throw new ChainError(
+      'BLOCK_TOO_LARGE',
+      `the block is ${bytes.length} bytes; at most ${limits.maxBlockBytes} are allowed`,
+      { bytes: bytes.length, max: limits.maxBlockBytes },
+    );
   return bytes;
 }
 
 /** Decodes a block; the block size is checked before anything else, then each tx's size. */
 export function decodeBlock(bytes: Uint8Array, limits: EncodingLimits = DEFAULT_LIMITS): DecodedBlock {
-  if (bytes.length > limits.maxBlockBytes) throw new ChainError('BLOCK_TOO_LARGE', `the block is ${bytes.length} bytes; at most ${limits.maxBlockBytes} are allowed`, { bytes: bytes.length, max: limits.maxBlockBytes });
+  if (bytes.length > limits.maxBlockBytes)
+    throw new ChainError(
+      'BLOCK_TOO_LARGE',
+      `the block is ${bytes.length} bytes; at most ${limits.maxBlockBytes} are allowed`,
+      { bytes: bytes.length, max: limits.maxBlockBytes },
+    );
   const txBytes: Uint8Array[] = [];
   const block = decodeWith(bytes, KIND.block, 'block', (r) => {
     const header = readHeader(r);
-    const txs = r.list(limits.maxBlockTxs, (rr) => {
-      const n = rr.uint('tx length');
-      if (n > limits.maxTxBytes) throw new ChainError('TX_TOO_LARGE', `a transaction in the block is ${n} bytes; at most ${limits.maxTxBytes} are allowed`, { bytes: n, max: limits.maxTxBytes });
-      const b = rr.raw(n, 'tx');
-      txBytes.push(b);
-      return decodeTx(b, limits);
-    }, 'txs');
+    const txs = r.list(
+      limits.maxBlockTxs,
+      (rr) => {
+        const n = rr.uint('tx length');
+        if (n > limits.maxTxBytes)
+          throw new ChainError(
+            'TX_TOO_LARGE',
+            `a transaction in the block is ${n} bytes; at most ${limits.maxTxBytes} are allowed`,
+            { bytes: n, max: limits.maxTxBytes },
+          );
+        const b = rr.raw(n, 'tx');
+        txBytes.push(b);
+        return decodeTx(b, limits);
+      },
+      'txs',
+    );
     const lastCommit = r.opt((rr) => readCommit(rr, limits), 'lastCommit marker');
     const evidence = r.list(limits.maxItems, readEvidence, 'evidence');
     return { header, txs, lastCommit, evidence };

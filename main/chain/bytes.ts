@@ -1,4 +1,9 @@
-import { bytesToHex as nobleBytesToHex, concatBytes, hexToBytes as nobleHexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import {
+  bytesToHex as nobleBytesToHex,
+  concatBytes,
+  hexToBytes as nobleHexToBytes,
+  utf8ToBytes,
+} from '@noble/hashes/utils.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { ChainError } from './errors';
 import type { Hex } from './types';
@@ -14,11 +19,17 @@ export function toHex(bytes: Uint8Array): Hex {
  */
 export function fromHex(hex: string, byteLength?: number, field = 'value'): Uint8Array {
   if (typeof hex !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(hex)) {
-    throw new ChainError('MALFORMED', `${field} must be 0x-prefixed hex with an even number of digits`, { field });
+    throw new ChainError('MALFORMED', `${field} must be 0x-prefixed hex with an even number of digits`, {
+      field,
+    });
   }
   const bytes = nobleHexToBytes(hex.slice(2));
   if (byteLength !== undefined && bytes.length !== byteLength) {
-    throw new ChainError('MALFORMED', `${field} must be ${byteLength} bytes, got ${bytes.length}`, { field, expected: byteLength, got: bytes.length });
+    throw new ChainError('MALFORMED', `${field} must be ${byteLength} bytes, got ${bytes.length}`, {
+      field,
+      expected: byteLength,
+      got: bytes.length,
+    });
   }
   return bytes;
 }

@@ -87,7 +87,8 @@ export class Writer {
 
   /** One byte. */
   u8(v: number): this {
-    if (!Number.isInteger(v) || v < 0 || v > 255) throw new ChainError('MALFORMED', `expected a byte, got ${v}`);
+    if (!Number.isInteger(v) || v < 0 || v > 255)
+      throw new ChainError('MALFORMED', `expected a byte, got ${v}`);
     this.ensure(1);
     this.buf[this.len++] = v;
     return this;
@@ -100,7 +101,8 @@ export class Writer {
 
   /** Minimal unsigned LEB128 of a safe integer. */
   uint(v: number, field = 'value'): this {
-    if (!Number.isSafeInteger(v) || v < 0) throw new ChainError('MALFORMED', `${field} must be a non-negative safe integer, got ${v}`, { field });
+    if (!Number.isSafeInteger(v) || v < 0)
+      throw new ChainError('MALFORMED', `${field} must be a non-negative safe integer, got ${v}`, { field });
     this.ensure(8);
     let n = v;
     while (n >= 0x80) {
@@ -113,7 +115,10 @@ export class Writer {
 
   /** Minimal big-endian amount with a length byte. */
   amount(v: bigint, field = 'amount'): this {
-    if (typeof v !== 'bigint' || v < 0n || v > MAX_AMOUNT) throw new ChainError('MALFORMED', `${field} must be a bigint in [0, 2^256), got ${String(v)}`, { field });
+    if (typeof v !== 'bigint' || v < 0n || v > MAX_AMOUNT)
+      throw new ChainError('MALFORMED', `${field} must be a bigint in [0, 2^256), got ${String(v)}`, {
+        field,
+      });
     if (v === 0n) return this.u8(0);
     let hex = v.toString(16);
     if (hex.length % 2) hex = '0' + hex;
@@ -124,7 +129,8 @@ export class Writer {
 
   /** Raw bytes of a fixed, known length. */
   fixed(bytes: Uint8Array, length: number, field = 'value'): this {
-    if (bytes.length !== length) throw new ChainError('MALFORMED', `${field} must be ${length} bytes, got ${bytes.length}`, { field });
+    if (bytes.length !== length)
+      throw new ChainError('MALFORMED', `${field} must be ${length} bytes, got ${bytes.length}`, { field });
     return this.raw(bytes);
   }
 
@@ -135,7 +141,10 @@ export class Writer {
 
   /** Length-prefixed bytes. */
   bytes(bytes: Uint8Array, maxLength: number, field = 'bytes'): this {
-    if (bytes.length > maxLength) throw new ChainError('MALFORMED', `${field} must be at most ${maxLength} bytes, got ${bytes.length}`, { field });
+    if (bytes.length > maxLength)
+      throw new ChainError('MALFORMED', `${field} must be at most ${maxLength} bytes, got ${bytes.length}`, {
+        field,
+      });
     this.uint(bytes.length);
     return this.raw(bytes);
   }
@@ -143,13 +152,19 @@ export class Writer {
   /** Length-prefixed UTF-8 string. */
   string(s: string, maxBytes: number, field = 'string'): this {
     if (typeof s !== 'string') throw new ChainError('MALFORMED', `${field} must be a string`, { field });
-    if (LONE_SURROGATE.test(s)) throw new ChainError('MALFORMED', `${field} is not well-formed Unicode`, { field });
+    if (LONE_SURROGATE.test(s))
+      throw new ChainError('MALFORMED', `${field} is not well-formed Unicode`, { field });
     return this.bytes(utf8Encoder.encode(s), maxBytes, field);
   }
 
   /** A list with its count. */
   list<T>(items: readonly T[], maxItems: number, each: (w: this, item: T) => void, field = 'list'): this {
-    if (items.length > maxItems) throw new ChainError('TOO_MANY_ITEMS', `${field} has ${items.length} items; at most ${maxItems} are allowed`, { field, max: maxItems, got: items.length });
+    if (items.length > maxItems)
+      throw new ChainError(
+        'TOO_MANY_ITEMS',
+        `${field} has ${items.length} items; at most ${maxItems} are allowed`,
+        { field, max: maxItems, got: items.length },
+      );
     this.uint(items.length);
     for (const item of items) each(this, item);
     return this;
@@ -181,10 +196,18 @@ export class Writer {
 export class Reader {
   private pos = 0;
 
-  constructor(private readonly buf: Uint8Array, private readonly what = 'value') {}
+  constructor(
+    private readonly buf: Uint8Array,
+    private readonly what = 'value',
+  ) {}
 
   private need(n: number, field: string): void {
-    if (this.pos + n > this.buf.length) throw new ChainError('MALFORMED', `${this.what} is truncated: ${field} needs ${n} more bytes at offset ${this.pos}`, { field, offset: this.pos });
+    if (this.pos + n > this.buf.length)
+      throw new ChainError(
+        'MALFORMED',
+        `${this.what} is truncated: ${field} needs ${n} more bytes at offset ${this.pos}`,
+        { field, offset: this.pos },
+      );
   }
 
   /** Bytes left. */
@@ -200,9 +223,19 @@ export class Reader {
   /** Reads and checks the kind and version header. */
   header(kind: number): void {
     const k = this.u8('kind');
-    if (k !== kind) throw new ChainError('MALFORMED', `${this.what}: expected kind 0x${kind.toString(16)}, got 0x${k.toString(16)}`, { expected: kind, got: k });
+    if (k !== kind)
+      throw new ChainError(
+        'MALFORMED',
+        `${this.what}: expected kind 0x${kind.toString(16)}, got 0x${k.toString(16)}`,
+        { expected: kind, got: k },
+      );
     const v = this.u8('version');
-    if (v !== ENCODING_VERSION) throw new ChainError('UNSUPPORTED_VERSION', `${this.what}: encoding version ${v} is not supported (this node knows ${ENCODING_VERSION}); upgrade the node`, { got: v });
+    if (v !== ENCODING_VERSION)
+      throw new ChainError(
+        'UNSUPPORTED_VERSION',
+        `${this.what}: encoding version ${v} is not supported (this node knows ${ENCODING_VERSION}); upgrade the node`,
+        { got: v },
+      );
   }
 
   /** One byte. */
@@ -214,14 +247,16 @@ export class Reader {
   /** 0 or 1 only. */
   bool(field = 'bool'): boolean {
     const b = this.u8(field);
-    if (b > 1) throw new ChainError('NON_CANONICAL', `${this.what}: ${field} must be 0 or 1, got ${b}`, { field });
+    if (b > 1)
+      throw new ChainError('NON_CANONICAL', `${this.what}: ${field} must be 0 or 1, got ${b}`, { field });
     return b === 1;
   }
 
   /** An enum code in [0, count). */
   enumCode(count: number, field: string): number {
     const b = this.u8(field);
-    if (b >= count) throw new ChainError('MALFORMED', `${this.what}: ${field} has unknown code ${b}`, { field, got: b });
+    if (b >= count)
+      throw new ChainError('MALFORMED', `${this.what}: ${field} has unknown code ${b}`, { field, got: b });
     return b;
   }
 
@@ -230,16 +265,21 @@ export class Reader {
     let result = 0;
     let scale = 1;
     for (let i = 0; ; i++) {
-      if (i >= 8) throw new ChainError('MALFORMED', `${this.what}: ${field} is longer than a safe integer`, { field });
+      if (i >= 8)
+        throw new ChainError('MALFORMED', `${this.what}: ${field} is longer than a safe integer`, { field });
       const b = this.u8(field);
       result += (b & 0x7f) * scale;
       if ((b & 0x80) === 0) {
-        if (b === 0 && i > 0) throw new ChainError('NON_CANONICAL', `${this.what}: ${field} has a non-minimal encoding`, { field });
+        if (b === 0 && i > 0)
+          throw new ChainError('NON_CANONICAL', `${this.what}: ${field} has a non-minimal encoding`, {
+            field,
+          });
         break;
       }
       scale *= 0x80;
     }
-    if (!Number.isSafeInteger(result)) throw new ChainError('MALFORMED', `${this.what}: ${field} exceeds 2^53 - 1`, { field });
+    if (!Number.isSafeInteger(result))
+      throw new ChainError('MALFORMED', `${this.what}: ${field} exceeds 2^53 - 1`, { field });
     return result;
   }
 
@@ -247,9 +287,13 @@ export class Reader {
   amount(field = 'amount'): bigint {
     const len = this.u8(field);
     if (len === 0) return 0n;
-    if (len > 32) throw new ChainError('MALFORMED', `${this.what}: ${field} is ${len} bytes; amounts are at most 32`, { field });
+    if (len > 32)
+      throw new ChainError('MALFORMED', `${this.what}: ${field} is ${len} bytes; amounts are at most 32`, {
+        field,
+      });
     const bytes = this.raw(len, field);
-    if (bytes[0] === 0) throw new ChainError('NON_CANONICAL', `${this.what}: ${field} has a leading zero byte`, { field });
+    if (bytes[0] === 0)
+      throw new ChainError('NON_CANONICAL', `${this.what}: ${field} has a leading zero byte`, { field });
     return BigInt(toHex(bytes));
   }
 
@@ -269,7 +313,12 @@ export class Reader {
   /** Length-prefixed bytes. */
   bytes(maxLength: number, field = 'bytes'): Uint8Array {
     const n = this.uint(field);
-    if (n > maxLength) throw new ChainError('MALFORMED', `${this.what}: ${field} is ${n} bytes; at most ${maxLength} are allowed`, { field, max: maxLength, got: n });
+    if (n > maxLength)
+      throw new ChainError(
+        'MALFORMED',
+        `${this.what}: ${field} is ${n} bytes; at most ${maxLength} are allowed`,
+        { field, max: maxLength, got: n },
+      );
     return this.raw(n, field);
   }
 
@@ -286,8 +335,18 @@ export class Reader {
   /** A list; the count is checked against `maxItems` before any item is read. */
   list<T>(maxItems: number, each: (r: this, index: number) => T, field = 'list'): T[] {
     const n = this.uint(field);
-    if (n > maxItems) throw new ChainError('TOO_MANY_ITEMS', `${this.what}: ${field} has ${n} items; at most ${maxItems} are allowed`, { field, max: maxItems, got: n });
-    if (n > this.remaining) throw new ChainError('MALFORMED', `${this.what}: ${field} claims ${n} items but only ${this.remaining} bytes are left`, { field });
+    if (n > maxItems)
+      throw new ChainError(
+        'TOO_MANY_ITEMS',
+        `${this.what}: ${field} has ${n} items; at most ${maxItems} are allowed`,
+        { field, max: maxItems, got: n },
+      );
+    if (n > this.remaining)
+      throw new ChainError(
+        'MALFORMED',
+        `${this.what}: ${field} claims ${n} items but only ${this.remaining} bytes are left`,
+        { field },
+      );
     const out: T[] = [];
     for (let i = 0; i < n; i++) out.push(each(this, i));
     return out;
@@ -300,7 +359,10 @@ export class Reader {
 
   /** Throws `NON_CANONICAL` unless every byte was read. */
   end(): void {
-    if (this.pos !== this.buf.length) throw new ChainError('NON_CANONICAL', `${this.what} has ${this.buf.length - this.pos} trailing bytes`, { trailing: this.buf.length - this.pos });
+    if (this.pos !== this.buf.length)
+      throw new ChainError('NON_CANONICAL', `${this.what} has ${this.buf.length - this.pos} trailing bytes`, {
+        trailing: this.buf.length - this.pos,
+      });
   }
 }
 

@@ -12,7 +12,15 @@ import { KIND, writer } from './encoding';
 import { ChainError } from './errors';
 import { parseAddress, privateKeyToAddress } from './keys';
 import { type ChainConfig, type ChainParams, DEFAULT_PARAMS } from './params';
-import { DEFAULT_HOOKS, StateOverlay, type StateReader, type ValidatorRecord, type WriteSet, checkSet, writeGenesisState } from './state';
+import {
+  DEFAULT_HOOKS,
+  StateOverlay,
+  type StateReader,
+  type ValidatorRecord,
+  type WriteSet,
+  checkSet,
+  writeGenesisState,
+} from './state';
 import type { Address, Hash, ValidatorPower } from './types';
 import { MAX_CHAIN_ID_BYTES } from './vote';
 
@@ -36,7 +44,12 @@ export interface Genesis {
   params: ChainParams;
 }
 
-const amount = z.union([z.string().regex(/^(0|[1-9][0-9]{0,77})$/, 'an amount is a decimal string of base units, like "1000"'), z.bigint().nonnegative()]).transform((v) => BigInt(v));
+const amount = z
+  .union([
+    z.string().regex(/^(0|[1-9][0-9]{0,77})$/, 'an amount is a decimal string of base units, like "1000"'),
+    z.bigint().nonnegative(),
+  ])
+  .transform((v) => BigInt(v));
 const address = z.string().transform((v, ctx) => {
   try {
     return parseAddress(v);
@@ -80,12 +93,26 @@ const paramsSchema = z
 
 const genesisSchema = z
   .object({
-    chainId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a chain id is 1–63 of a-z 0-9 and -, starting with a letter or digit'),
+    chainId: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]{0,62}$/,
+        'a chain id is 1–63 of a-z 0-9 and -, starting with a letter or digit',
+      ),
     genesisTimeMs: ms,
     hqAuthority: address,
     complianceAuthority: address,
     validators: z
-      .array(z.object({ address, stake: amount, region: z.string().min(1).max(64), votingPower: count.optional() }).strict())
+      .array(
+        z
+          .object({
+            address,
+            stake: amount,
+            region: z.string().min(1).max(64),
+            votingPower: count.optional(),
+          })
+          .strict(),
+      )
       .min(1, 'a chain needs at least one validator'),
     balances: z.array(z.object({ address, amount }).strict()).default([]),
     params: paramsSchema,
@@ -100,70 +127,148 @@ export function parseGenesis(doc: unknown): Genesis {
   const r = genesisSchema.safeParse(doc);
   if (!r.success) {
     const problems = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ChainError('BAD_GENESIS', `the genesis document is not valid: ${problems.join('; ')}`, { problems });
+    throw new ChainError('BAD_GENESIS', `the genesis document is not valid: ${problems.join('; ')}`, {
+      problems,
+    });
   }
   const g = r.data as Genesis;
   const dup = (list: { address: Address }[], what: string): void => {
     const seen = new Set<string>();
     for (const x of list) {
-      if (seen.has(x.address)) throw new ChainError('BAD_GENESIS', `the genesis document lists ${what} ${x.address} twice`, { address: x.address });
+      if (seen.has(x.address))
+        throw new ChainError('BAD_GENESIS', `the genesis document lists ${what} ${x.address} twice`, {
+          address: x.address,
+        });
       seen.add(x.address);
     }
   };
   dup(g.validators, 'validator');
   dup(g.balances, 'balance for');
   for (const v of g.validators) {
-    if (v.stake < g.params.minStake) throw new ChainError('BAD_GENESIS', `validator ${v.address} stakes ${v.stake}, below minStake ${g.params.minStake}`, { address: v.address });
+    if (v.stake < g.params.minStake)
+      throw new ChainError(
+        'BAD_GENESIS',
+        `validator ${v.address} stakes ${v.stake}, below minStake ${g.params.minStake}`,
+        { address: v.address },
+      );
   }
-  if (g.validators.length > g.params.maxValidators) throw new ChainError('BAD_GENESIS', `${g.validators.length} validators exceed maxValidators ${g.params.maxValidators}`);
-  if (new TextEncoder().encode(g.chainId).length > MAX_CHAIN_ID_BYTES) throw new ChainError('BAD_GENESIS', 'the chain id is too long');
+  if (g.validators.length > g.params.maxValidators)
+    throw new ChainError(
+      'BAD_GENESIS',
+      `${g.validators.length} validators exceed maxValidators ${g.params.maxValidators}`,
+    );
+  if (new TextEncoder().encode(g.chainId).length > MAX_CHAIN_ID_BYTES)
+    throw new ChainError('BAD_GENESIS', 'the chain id is too long');
   return g;
 }
 
 /** The JSON form of a genesis (amounts as decimal strings), which `parseGenesis` reads back. */
 export function genesisToJson(g: Genesis): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(g, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Record<string, unknown>;
+  return JSON.parse(
+    JSON.stringify(g, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+  ) as Record<string, unknown>;
 }
 
 /** The genesis hash: keccak-256 of the canonical encoding. It is the previousHash of block 1. */
 export function genesisHash(g: Genesis): Hash {
   const p = g.params;
   const t = p.timeouts;
-  const byAddr = <T extends { address: Address }>(xs: T[]): T[] => [...xs].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  const w = writer(KIND.genesis).string(g.chainId, MAX_CHAIN_ID_BYTES).uint(g.genesisTimeMs).hex(g.hqAuthority, 20).hex(g.complianceAuthority, 20);
-  w.list(byAddr(g.validators), Number.MAX_SAFE_INTEGER, (ww, v) => ww.hex(v.address, 20).amount(v.stake).string(v.region, 64).uint(v.votingPower ?? 0));
+  const byAddr = <T extends { address: Address }>(xs: T[]): T[] =>
+    [...xs].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const w = writer(KIND.genesis)
+    .string(g.chainId, MAX_CHAIN_ID_BYTES)
+    .uint(g.genesisTimeMs)
+    .hex(g.hqAuthority, 20)
+    .hex(g.complianceAuthority, 20);
+  w.list(byAddr(g.validators), Number.MAX_SAFE_INTEGER, (ww, v) =>
+    ww
+      .hex(v.address, 20)
+      .amount(v.stake)
+      .string(v.region, 64)
+      .uint(v.votingPower ?? 0),
+  );
   w.list(byAddr(g.balances), Number.MAX_SAFE_INTEGER, (ww, b) => ww.hex(b.address, 20).amount(b.amount));
-  w.uint(p.maxTxBytes).uint(p.maxBlockBytes).uint(p.maxBlockTxs).uint(p.maxItems).amount(p.minTxFee).uint(p.epochLengthBlocks).uint(p.maxValidators);
-  w.uint(p.minScorePpm).amount(p.minStake).uint(p.jailEpochs).uint(p.slashFractionBps).uint(p.initialReputationPpm);
-  w.uint(t.proposeBaseMs).uint(t.proposeDeltaMs).uint(t.prevoteBaseMs).uint(t.prevoteDeltaMs).uint(t.precommitBaseMs).uint(t.precommitDeltaMs).uint(t.commitMs);
+  w.uint(p.maxTxBytes)
+    .uint(p.maxBlockBytes)
+    .uint(p.maxBlockTxs)
+    .uint(p.maxItems)
+    .amount(p.minTxFee)
+    .uint(p.epochLengthBlocks)
+    .uint(p.maxValidators);
+  w.uint(p.minScorePpm)
+    .amount(p.minStake)
+    .uint(p.jailEpochs)
+    .uint(p.slashFractionBps)
+    .uint(p.initialReputationPpm);
+  w.uint(t.proposeBaseMs)
+    .uint(t.proposeDeltaMs)
+    .uint(t.prevoteBaseMs)
+    .uint(t.prevoteDeltaMs)
+    .uint(t.precommitBaseMs)
+    .uint(t.precommitDeltaMs)
+    .uint(t.commitMs);
   return toHex(keccak256(w.finish()));
 }
 
 /** The ledger configuration (chain id, authorities, parameters) of a genesis. */
 export function genesisConfig(g: Genesis): ChainConfig {
-  return { chainId: g.chainId, hqAuthority: g.hqAuthority, complianceAuthority: g.complianceAuthority, params: g.params };
+  return {
+    chainId: g.chainId,
+    hqAuthority: g.hqAuthority,
+    complianceAuthority: g.complianceAuthority,
+    params: g.params,
+  };
 }
 
 /** The validator set of epochs 0 and 1. */
 export function initialValidatorSet(g: Genesis): ValidatorPower[] {
   const config = genesisConfig(g);
-  const defaults = new Map(DEFAULT_HOOKS.selectValidators(genesisValidatorRecords(g), 0, config).map((v) => [v.address, v.votingPower]));
-  return checkSet(g.validators.map((v) => ({ address: v.address, votingPower: v.votingPower ?? defaults.get(v.address) ?? 1 })));
+  const defaults = new Map(
+    DEFAULT_HOOKS.selectValidators(genesisValidatorRecords(g), 0, config).map((v) => [
+      v.address,
+      v.votingPower,
+    ]),
+  );
+  return checkSet(
+    g.validators.map((v) => ({
+      address: v.address,
+      votingPower: v.votingPower ?? defaults.get(v.address) ?? 1,
+    })),
+  );
 }
 
 function genesisValidatorRecords(g: Genesis): ValidatorRecord[] {
-  return g.validators.map((v) => ({ address: v.address, stake: v.stake, reputationPpm: g.params.initialReputationPpm, region: v.region, jailedUntilEpoch: 0 }));
+  return g.validators.map((v) => ({
+    address: v.address,
+    stake: v.stake,
+    reputationPpm: g.params.initialReputationPpm,
+    region: v.region,
+    jailedUntilEpoch: 0,
+  }));
 }
 
 /**
  * The state at height 0: balances, validators with stake and initial reputation, total supply, and the
  * validator set of epochs 0 and 1. `view` must be empty; returns the writes to persist.
  */
-export function applyGenesis(view: StateReader, g: Genesis): { genesisHash: Hash; stateRoot: Hash; writes: WriteSet } {
-  if (view.get('meta')) throw new ChainError('BAD_GENESIS', 'the state already holds a chain; genesis applies only to an empty store');
+export function applyGenesis(
+  view: StateReader,
+  g: Genesis,
+): { genesisHash: Hash; stateRoot: Hash; writes: WriteSet } {
+  if (view.get('meta'))
+    throw new ChainError(
+      'BAD_GENESIS',
+      'the state already holds a chain; genesis applies only to an empty store',
+    );
   const s = new StateOverlay(view);
   const hash = genesisHash(g);
-  const stateRoot = writeGenesisState(s, { balances: g.balances, validators: genesisValidatorRecords(g), initialSet: initialValidatorSet(g), genesisHash: hash, genesisTimeMs: g.genesisTimeMs });
+  const stateRoot = writeGenesisState(s, {
+    balances: g.balances,
+    validators: genesisValidatorRecords(g),
+    initialSet: initialValidatorSet(g),
+    genesisHash: hash,
+    genesisTimeMs: g.genesisTimeMs,
+  });
   return { genesisHash: hash, stateRoot, writes: s.writes };
 }
 
@@ -173,7 +278,15 @@ export function applyGenesis(view: StateReader, g: Genesis): { genesisHash: Hash
  *
  * @example const g = makeDevGenesis({ privateKey, genesisTimeMs: Date.now() });
  */
-export function makeDevGenesis(opts: { privateKey: Uint8Array; genesisTimeMs: number; chainId?: string; region?: string; stake?: bigint; balance?: bigint; params?: Partial<ChainParams> }): Genesis {
+export function makeDevGenesis(opts: {
+  privateKey: Uint8Array;
+  genesisTimeMs: number;
+  chainId?: string;
+  region?: string;
+  stake?: bigint;
+  balance?: bigint;
+  params?: Partial<ChainParams>;
+}): Genesis {
   const addr = privateKeyToAddress(opts.privateKey);
   const params = { ...DEFAULT_PARAMS, epochLengthBlocks: 1_000, ...opts.params };
   return parseGenesis(
@@ -182,7 +295,9 @@ export function makeDevGenesis(opts: { privateKey: Uint8Array; genesisTimeMs: nu
       genesisTimeMs: opts.genesisTimeMs,
       hqAuthority: addr,
       complianceAuthority: addr,
-      validators: [{ address: addr, stake: opts.stake ?? params.minStake * 10n, region: opts.region ?? 'dev' }],
+      validators: [
+        { address: addr, stake: opts.stake ?? params.minStake * 10n, region: opts.region ?? 'dev' },
+      ],
       balances: [{ address: addr, amount: opts.balance ?? 1_000_000_000_000n }],
       params,
     }),

@@ -38,7 +38,10 @@ export function signingHash(domain: string, body: Uint8Array): Uint8Array {
 /** Throws `BAD_KEY` unless `privateKey` is a valid 32-byte secp256k1 secret key. */
 export function assertPrivateKey(privateKey: Uint8Array): void {
   if (!(privateKey instanceof Uint8Array) || privateKey.length !== 32) {
-    throw new ChainError('BAD_KEY', `expected a 32-byte private key, got ${privateKey instanceof Uint8Array ? privateKey.length + ' bytes' : typeof privateKey}`);
+    throw new ChainError(
+      'BAD_KEY',
+      `expected a 32-byte private key, got ${privateKey instanceof Uint8Array ? privateKey.length + ' bytes' : typeof privateKey}`,
+    );
   }
   if (!secp256k1.utils.isValidSecretKey(privateKey)) {
     throw new ChainError('BAD_KEY', 'the private key is not in the secp256k1 range [1, n-1]');
@@ -60,10 +63,18 @@ export function getPublicKey(privateKey: Uint8Array): Uint8Array {
 export function publicKeyToAddress(publicKey: Uint8Array): Address {
   let uncompressed: Uint8Array;
   try {
-    uncompressed = publicKey.length === 65 && publicKey[0] === 4 ? publicKey : secp256k1.Point.fromBytes(publicKey).toBytes(false);
+    uncompressed =
+      publicKey.length === 65 && publicKey[0] === 4
+        ? publicKey
+        : secp256k1.Point.fromBytes(publicKey).toBytes(false);
     if (publicKey.length === 65) secp256k1.Point.fromBytes(publicKey); // checks the point is on the curve
   } catch (cause) {
-    throw new ChainError('BAD_KEY', `the public key is not a valid secp256k1 point (${publicKey.length} bytes)`, {}, { cause });
+    throw new ChainError(
+      'BAD_KEY',
+      `the public key is not a valid secp256k1 point (${publicKey.length} bytes)`,
+      {},
+      { cause },
+    );
   }
   return toHex(keccak256(uncompressed.subarray(1)).subarray(12));
 }
@@ -79,7 +90,8 @@ export function getRawPublicKey(privateKey: Uint8Array): Uint8Array {
 
 /** The address of a raw 64-byte public key: the last 20 bytes of its keccak-256. Does not check the point. */
 export function rawPublicKeyToAddress(rawPublicKey: Uint8Array): Address {
-  if (rawPublicKey.length !== 64) throw new ChainError('BAD_KEY', `expected a 64-byte raw public key, got ${rawPublicKey.length} bytes`);
+  if (rawPublicKey.length !== 64)
+    throw new ChainError('BAD_KEY', `expected a 64-byte raw public key, got ${rawPublicKey.length} bytes`);
   return toHex(keccak256(rawPublicKey).subarray(12));
 }
 
@@ -89,7 +101,8 @@ export function rawPublicKeyToAddress(rawPublicKey: Uint8Array): Address {
  * address can never be claimed with a made-up y for someone else's x.
  */
 export function compressRawPublicKey(rawPublicKey: Uint8Array): Uint8Array {
-  if (rawPublicKey.length !== 64) throw new ChainError('BAD_KEY', `expected a 64-byte raw public key, got ${rawPublicKey.length} bytes`);
+  if (rawPublicKey.length !== 64)
+    throw new ChainError('BAD_KEY', `expected a 64-byte raw public key, got ${rawPublicKey.length} bytes`);
   const x = BigInt(toHex(rawPublicKey.subarray(0, 32)));
   const y = BigInt(toHex(rawPublicKey.subarray(32, 64)));
   if (x >= CURVE_P || y >= CURVE_P || (y * y - (x * x * x + 7n)) % CURVE_P !== 0n) {
@@ -131,7 +144,10 @@ export function toChecksumAddress(address: string): string {
  */
 export function parseAddress(text: string): Address {
   if (typeof text !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(text)) {
-    throw new ChainError('BAD_ADDRESS', `an address is 0x followed by 40 hex digits, got ${JSON.stringify(String(text).slice(0, 60))}`);
+    throw new ChainError(
+      'BAD_ADDRESS',
+      `an address is 0x followed by 40 hex digits, got ${JSON.stringify(String(text).slice(0, 60))}`,
+    );
   }
   const body = text.slice(2);
   const lower = body.toLowerCase();
@@ -142,7 +158,11 @@ export function parseAddress(text: string): Address {
       if (c >= '0' && c <= '9') continue;
       const upper = parseInt(hash[i] as string, 16) >= 8;
       if ((c === c.toUpperCase()) !== upper) {
-        throw new ChainError('BAD_CHECKSUM', `address ${text} has a wrong EIP-55 checksum (a typo?); check it, or enter it all in lowercase`, { address: text });
+        throw new ChainError(
+          'BAD_CHECKSUM',
+          `address ${text} has a wrong EIP-55 checksum (a typo?); check it, or enter it all in lowercase`,
+          { address: text },
+        );
       }
     }
   }
@@ -193,11 +213,17 @@ export function isCanonicalSignature(sig: Uint8Array): boolean {
 export function recoverPublicKey(hash: Uint8Array, signature: Uint8Array): Uint8Array {
   assertHash(hash);
   if (signature.length !== 65) {
-    throw new ChainError('BAD_SIGNATURE', `expected a 65-byte r‖s‖v signature, got ${signature.length} bytes`);
+    throw new ChainError(
+      'BAD_SIGNATURE',
+      `expected a 65-byte r‖s‖v signature, got ${signature.length} bytes`,
+    );
   }
   const v = signature[64] as number;
   if (v > 1 || !isCanonicalSignature(signature)) {
-    throw new ChainError('BAD_SIGNATURE', 'the signature is not canonical (need 1 ≤ r < n, low s, v ∈ {0,1})');
+    throw new ChainError(
+      'BAD_SIGNATURE',
+      'the signature is not canonical (need 1 ≤ r < n, low s, v ∈ {0,1})',
+    );
   }
   try {
     return secp256k1.recoverPublicKey(concatBytes(signature.subarray(64), signature.subarray(0, 64)), hash);
@@ -235,6 +261,9 @@ export const nobleVerifier: SignatureVerifier = {
 
 function assertHash(hash: Uint8Array): void {
   if (!(hash instanceof Uint8Array) || hash.length !== 32) {
-    throw new ChainError('MALFORMED', `expected a 32-byte signing hash, got ${hash instanceof Uint8Array ? hash.length + ' bytes' : typeof hash}`);
+    throw new ChainError(
+      'MALFORMED',
+      `expected a 32-byte signing hash, got ${hash instanceof Uint8Array ? hash.length + ' bytes' : typeof hash}`,
+    );
   }
 }

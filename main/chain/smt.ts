@@ -23,7 +23,10 @@ export interface NodeStore {
 /** Key of a tree node in the state store. */
 export type NodeKey = `smt:${string}`;
 
-type Info = { kind: 'empty' } | { kind: 'leaf'; keyHash: Uint8Array; valueHash: Uint8Array; hash: Uint8Array } | { kind: 'inner'; hash: Uint8Array };
+type Info =
+  | { kind: 'empty' }
+  | { kind: 'leaf'; keyHash: Uint8Array; valueHash: Uint8Array; hash: Uint8Array }
+  | { kind: 'inner'; hash: Uint8Array };
 
 interface Update {
   keyHash: Uint8Array;
@@ -58,7 +61,10 @@ function hashOf(i: Info): Uint8Array {
 export function updateTree(store: NodeStore, changes: Iterable<[string, Uint8Array | null]>): Hash {
   const updates: Update[] = [];
   for (const [key, value] of changes) {
-    updates.push({ keyHash: keccak256(utf8ToBytes(key)), valueHash: value === null ? null : keccak256(value) });
+    updates.push({
+      keyHash: keccak256(utf8ToBytes(key)),
+      valueHash: value === null ? null : keccak256(value),
+    });
   }
   updates.sort((a, b) => compareBytes(a.keyHash, b.keyHash));
   return toHex(hashOf(update(store, '', updates)));
@@ -133,12 +139,20 @@ function build(store: NodeStore, path: string, leaves: Update[]): Info {
   if (leaves.length === 1) {
     const l = leaves[0] as Update;
     const valueHash = l.valueHash as Uint8Array;
-    return write(store, path, { kind: 'leaf', keyHash: l.keyHash, valueHash, hash: leafHash(l.keyHash, valueHash) });
+    return write(store, path, {
+      kind: 'leaf',
+      keyHash: l.keyHash,
+      valueHash,
+      hash: leafHash(l.keyHash, valueHash),
+    });
   }
   const [l, r] = split(leaves, path.length);
   const left = build(store, path + '0', l);
   const right = build(store, path + '1', r);
-  return write(store, path, { kind: 'inner', hash: keccak256(Uint8Array.of(1), hashOf(left), hashOf(right)) });
+  return write(store, path, {
+    kind: 'inner',
+    hash: keccak256(Uint8Array.of(1), hashOf(left), hashOf(right)),
+  });
 }
 
 function combine(store: NodeStore, path: string, left: Info, right: Info): Info {

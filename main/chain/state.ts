@@ -22,12 +22,33 @@
  * proposer. `ApplyResult.minted`/`burned` report both so the invariant can be checked.
  */
 import { keccak256, toHex } from './bytes';
-import { type Block, type BlockHeader, blockHash, commitHash, encodeBlockWithTxBytes, evidenceHash, txRoot, validatorSetHash, verifyCommit } from './block';
+import {
+  type Block,
+  type BlockHeader,
+  blockHash,
+  commitHash,
+  encodeBlockWithTxBytes,
+  evidenceHash,
+  txRoot,
+  validatorSetHash,
+  verifyCommit,
+} from './block';
 import { KIND, Reader, Writer, decodeWith, writer } from './encoding';
 import { ChainError, type ChainErrorCode } from './errors';
 import { type ChainConfig, epochOf } from './params';
 import { updateTree } from './smt';
-import { type Franchise, type KycStatus, type Tx, type VerifyOptions, checkTxStateless, decodeTx, encodeTx, readFranchise, txHashOfBytes, writeFranchise } from './tx';
+import {
+  type Franchise,
+  type KycStatus,
+  type Tx,
+  type VerifyOptions,
+  checkTxStateless,
+  decodeTx,
+  encodeTx,
+  readFranchise,
+  txHashOfBytes,
+  writeFranchise,
+} from './tx';
 import type { Address, Hash, ValidatorPower } from './types';
 import { type DoubleVoteEvidence, checkDoubleVoteEvidence } from './vote';
 
@@ -160,42 +181,91 @@ function dec<T>(bytes: Uint8Array, kind: number, what: string, body: (r: Reader)
   try {
     return decodeWith(bytes, kind, what, body);
   } catch (cause) {
-    throw new ChainError('STATE_CORRUPT', `stored ${what} cannot be decoded; the state store is damaged (restore it from the chain)`, {}, { cause });
+    throw new ChainError(
+      'STATE_CORRUPT',
+      `stored ${what} cannot be decoded; the state store is damaged (restore it from the chain)`,
+      {},
+      { cause },
+    );
   }
 }
 
 /** Encodes an account record. */
-export const encodeAccount = (a: Account): Uint8Array => enc(KIND.account, (w) => w.amount(a.balance).uint(a.nonce));
+export const encodeAccount = (a: Account): Uint8Array =>
+  enc(KIND.account, (w) => w.amount(a.balance).uint(a.nonce));
 /** Decodes an account record. */
-export const decodeAccount = (b: Uint8Array): Account => dec(b, KIND.account, 'account', (r) => ({ balance: r.amount(), nonce: r.uint() }));
+export const decodeAccount = (b: Uint8Array): Account =>
+  dec(b, KIND.account, 'account', (r) => ({ balance: r.amount(), nonce: r.uint() }));
 
 /** Encodes a validator record. */
 export const encodeValidator = (v: ValidatorRecord): Uint8Array =>
-  enc(KIND.validator, (w) => w.hex(v.address, 20).amount(v.stake).uint(v.reputationPpm).string(v.region, 64).uint(v.jailedUntilEpoch));
+  enc(KIND.validator, (w) =>
+    w.hex(v.address, 20).amount(v.stake).uint(v.reputationPpm).string(v.region, 64).uint(v.jailedUntilEpoch),
+  );
 /** Decodes a validator record. */
 export const decodeValidator = (b: Uint8Array): ValidatorRecord =>
-  dec(b, KIND.validator, 'validator', (r) => ({ address: r.hex(20), stake: r.amount(), reputationPpm: r.uint(), region: r.string(64), jailedUntilEpoch: r.uint() }));
+  dec(b, KIND.validator, 'validator', (r) => ({
+    address: r.hex(20),
+    stake: r.amount(),
+    reputationPpm: r.uint(),
+    region: r.string(64),
+    jailedUntilEpoch: r.uint(),
+  }));
 
 const KYC_STATUS: readonly KycStatus[] = ['verified', 'revoked'];
 const encodeKyc = (k: KycRecord): Uint8Array =>
-  enc(KIND.kyc, (w) => w.u8(k.level).u8(KYC_STATUS.indexOf(k.status)).hex(k.documentHash, 32).uint(k.expiresAtMs).uint(k.attestedAtHeight));
+  enc(KIND.kyc, (w) =>
+    w
+      .u8(k.level)
+      .u8(KYC_STATUS.indexOf(k.status))
+      .hex(k.documentHash, 32)
+      .uint(k.expiresAtMs)
+      .uint(k.attestedAtHeight),
+  );
 const decodeKyc = (b: Uint8Array): KycRecord =>
-  dec(b, KIND.kyc, 'kyc', (r) => ({ level: r.u8(), status: KYC_STATUS[r.enumCode(2, 'status')] as KycStatus, documentHash: r.hex(32), expiresAtMs: r.uint(), attestedAtHeight: r.uint() }));
+  dec(b, KIND.kyc, 'kyc', (r) => ({
+    level: r.u8(),
+    status: KYC_STATUS[r.enumCode(2, 'status')] as KycStatus,
+    documentHash: r.hex(32),
+    expiresAtMs: r.uint(),
+    attestedAtHeight: r.uint(),
+  }));
 
-const encodeAnchor = (a: AnchorRecord): Uint8Array => enc(KIND.anchor, (w) => w.string(a.franchiseId, 64).string(a.cameraId, 64).string(a.cid, 128).uint(a.height));
-const decodeAnchor = (b: Uint8Array): AnchorRecord => dec(b, KIND.anchor, 'anchor', (r) => ({ franchiseId: r.string(64), cameraId: r.string(64), cid: r.string(128), height: r.uint() }));
+const encodeAnchor = (a: AnchorRecord): Uint8Array =>
+  enc(KIND.anchor, (w) =>
+    w.string(a.franchiseId, 64).string(a.cameraId, 64).string(a.cid, 128).uint(a.height),
+  );
+const decodeAnchor = (b: Uint8Array): AnchorRecord =>
+  dec(b, KIND.anchor, 'anchor', (r) => ({
+    franchiseId: r.string(64),
+    cameraId: r.string(64),
+    cid: r.string(128),
+    height: r.uint(),
+  }));
 
 /** Encodes a validator set (as stored per epoch). */
 export const encodeValidatorSet = (set: readonly ValidatorPower[]): Uint8Array =>
-  enc(KIND.epochSet, (w) => w.list(set, Number.MAX_SAFE_INTEGER, (ww, v) => ww.hex(v.address, 20).uint(v.votingPower)));
+  enc(KIND.epochSet, (w) =>
+    w.list(set, Number.MAX_SAFE_INTEGER, (ww, v) => ww.hex(v.address, 20).uint(v.votingPower)),
+  );
 /** Decodes a stored validator set. */
 export const decodeValidatorSet = (b: Uint8Array): ValidatorPower[] =>
-  dec(b, KIND.epochSet, 'validator set', (r) => r.list(Number.MAX_SAFE_INTEGER, (rr) => ({ address: rr.hex(20), votingPower: rr.uint() })));
+  dec(b, KIND.epochSet, 'validator set', (r) =>
+    r.list(Number.MAX_SAFE_INTEGER, (rr) => ({ address: rr.hex(20), votingPower: rr.uint() })),
+  );
 
 const encodeMeta = (m: ChainMeta): Uint8Array =>
-  enc(KIND.chainMeta, (w) => w.uint(m.height).hex(m.lastBlockHash, 32).uint(m.lastTimeMs).hex(m.stateRoot, 32).hex(m.genesisHash, 32));
+  enc(KIND.chainMeta, (w) =>
+    w.uint(m.height).hex(m.lastBlockHash, 32).uint(m.lastTimeMs).hex(m.stateRoot, 32).hex(m.genesisHash, 32),
+  );
 const decodeMeta = (b: Uint8Array): ChainMeta =>
-  dec(b, KIND.chainMeta, 'chain meta', (r) => ({ height: r.uint(), lastBlockHash: r.hex(32), lastTimeMs: r.uint(), stateRoot: r.hex(32), genesisHash: r.hex(32) }));
+  dec(b, KIND.chainMeta, 'chain meta', (r) => ({
+    height: r.uint(),
+    lastBlockHash: r.hex(32),
+    lastTimeMs: r.uint(),
+    stateRoot: r.hex(32),
+    genesisHash: r.hex(32),
+  }));
 
 const encodeHeight = (kind: number, height: number): Uint8Array => enc(kind, (w) => w.uint(height));
 const encodeAmount = (kind: number, v: bigint): Uint8Array => enc(kind, (w) => w.amount(v));
@@ -216,7 +286,9 @@ export function getValidator(s: StateReader, address: Address): ValidatorRecord 
 
 /** Every validator candidate's record, sorted by address. */
 export function listValidators(s: StateReader): ValidatorRecord[] {
-  return readValidatorIndex(s).map((a) => getValidator(s, a)).filter((v): v is ValidatorRecord => v !== null);
+  return readValidatorIndex(s)
+    .map((a) => getValidator(s, a))
+    .filter((v): v is ValidatorRecord => v !== null);
 }
 
 /** The franchise with `id`, or null. */
@@ -258,7 +330,9 @@ export function getChainMeta(s: StateReader): ChainMeta {
 
 /** The id under which an order is remembered (keccak of franchise, terminal and order id). */
 export function orderKey(franchiseId: string, terminalId: string, orderId: string): Hash {
-  return toHex(keccak256(new Writer().string(franchiseId, 64).string(terminalId, 64).string(orderId, 128).finish()));
+  return toHex(
+    keccak256(new Writer().string(franchiseId, 64).string(terminalId, 64).string(orderId, 128).finish()),
+  );
 }
 
 function putAccount(s: StateStore, address: Address, a: Account): void {
@@ -268,13 +342,20 @@ function putAccount(s: StateStore, address: Address, a: Account): void {
 /** Addresses of every validator record, sorted (the `vals` entry). */
 function readValidatorIndex(s: StateReader): Address[] {
   const raw = s.get('vals');
-  return raw ? dec(raw, KIND.validatorIndex, 'validator index', (r) => r.list(Number.MAX_SAFE_INTEGER, (rr) => rr.hex(20))) : [];
+  return raw
+    ? dec(raw, KIND.validatorIndex, 'validator index', (r) =>
+        r.list(Number.MAX_SAFE_INTEGER, (rr) => rr.hex(20)),
+      )
+    : [];
 }
 
 function putValidator(s: StateStore, v: ValidatorRecord): void {
   if (!s.get(`val:${v.address}`)) {
     const addrs = [...readValidatorIndex(s), v.address].sort();
-    s.set('vals', enc(KIND.validatorIndex, (w) => w.list(addrs, Number.MAX_SAFE_INTEGER, (ww, a) => ww.hex(a, 20))));
+    s.set(
+      'vals',
+      enc(KIND.validatorIndex, (w) => w.list(addrs, Number.MAX_SAFE_INTEGER, (ww, a) => ww.hex(a, 20))),
+    );
   }
   s.set(`val:${v.address}`, encodeValidator(v));
 }
@@ -310,7 +391,11 @@ export interface ConsensusHooks {
    * before the previous one (the set chosen at the end of epoch e takes effect at e + 2). Must be
    * non-empty with unique addresses and integer voting power ≥ 1.
    */
-  selectValidators(candidates: readonly ValidatorRecord[], effectiveEpoch: number, config: ChainConfig): ValidatorPower[];
+  selectValidators(
+    candidates: readonly ValidatorRecord[],
+    effectiveEpoch: number,
+    config: ChainConfig,
+  ): ValidatorPower[];
 }
 
 /**
@@ -332,7 +417,10 @@ export const DEFAULT_HOOKS: ConsensusHooks = {
       .slice(0, p.maxValidators)
       .map((c) => {
         const power = c.stake / (p.minStake > 0n ? p.minStake : 1n);
-        return { address: c.address, votingPower: Number(power > 1_000_000_000n ? 1_000_000_000n : power < 1n ? 1n : power) };
+        return {
+          address: c.address,
+          votingPower: Number(power > 1_000_000_000n ? 1_000_000_000n : power < 1n ? 1n : power),
+        };
       });
   },
 };
@@ -422,7 +510,8 @@ export function buildBlock(
 ): { block: Block; result: ApplyResult } {
   const meta = getChainMeta(view);
   const epoch = epochOf(draft.header.height, ctx.config.params);
-  const set = getValidatorSet(view, epoch) ?? fail('STATE_CORRUPT', `no validator set is stored for epoch ${epoch}`);
+  const set =
+    getValidatorSet(view, epoch) ?? fail('STATE_CORRUPT', `no validator set is stored for epoch ${epoch}`);
   const txBytes = draft.txs.map((t) => encodeTx(t, ctx.config.params));
   const header: BlockHeader = {
     chainId: ctx.config.chainId,
@@ -439,37 +528,69 @@ export function buildBlock(
   const done: Block = { ...block, header: { ...header, stateRoot: pre.stateRoot } };
   const result = { ...pre, blockHash: blockHash(done.header) };
   // execute() recorded the hash of the draft header; the meta must name the completed block.
-  result.writes.set('meta', encodeMeta({ ...getChainMeta(new StateOverlay(view, pre.writes)), lastBlockHash: result.blockHash }));
+  result.writes.set(
+    'meta',
+    encodeMeta({ ...getChainMeta(new StateOverlay(view, pre.writes)), lastBlockHash: result.blockHash }),
+  );
   return { block: done, result };
 }
 
-function execute(view: StateReader, block: Block, ctx: ApplyContext, checkRoot: boolean, encodedTxs?: Uint8Array[]): ApplyResult {
+function execute(
+  view: StateReader,
+  block: Block,
+  ctx: ApplyContext,
+  checkRoot: boolean,
+  encodedTxs?: Uint8Array[],
+): ApplyResult {
   const { config } = ctx;
   const params = config.params;
   const hooks = hooksOf(ctx);
   const h = block.header;
   const meta = getChainMeta(view);
-  const bad = (msg: string, data: Record<string, unknown> = {}): never => fail('BAD_BLOCK', `block ${h.height}: ${msg}`, { height: h.height, ...data });
+  const bad = (msg: string, data: Record<string, unknown> = {}): never =>
+    fail('BAD_BLOCK', `block ${h.height}: ${msg}`, { height: h.height, ...data });
 
-  if (h.chainId !== config.chainId) fail('WRONG_CHAIN', `block ${h.height} is for chain ${JSON.stringify(h.chainId)}, this is ${JSON.stringify(config.chainId)}`);
+  if (h.chainId !== config.chainId)
+    fail(
+      'WRONG_CHAIN',
+      `block ${h.height} is for chain ${JSON.stringify(h.chainId)}, this is ${JSON.stringify(config.chainId)}`,
+    );
   if (h.height !== meta.height + 1) bad(`expected height ${meta.height + 1}`);
-  if (h.previousHash !== meta.lastBlockHash) bad(`previousHash ${h.previousHash} is not the last block ${meta.lastBlockHash}`);
+  if (h.previousHash !== meta.lastBlockHash)
+    bad(`previousHash ${h.previousHash} is not the last block ${meta.lastBlockHash}`);
   if (h.timeMs < meta.lastTimeMs) bad(`time ${h.timeMs} is before the previous block's ${meta.lastTimeMs}`);
-  if (block.txs.length > params.maxBlockTxs) fail('TOO_MANY_ITEMS', `block ${h.height} has ${block.txs.length} txs; at most ${params.maxBlockTxs} are allowed`);
+  if (block.txs.length > params.maxBlockTxs)
+    fail(
+      'TOO_MANY_ITEMS',
+      `block ${h.height} has ${block.txs.length} txs; at most ${params.maxBlockTxs} are allowed`,
+    );
   const txBytes = encodedTxs ?? block.txs.map((t) => encodeTx(t, params));
   encodeBlockWithTxBytes(block, txBytes, params); // throws BLOCK_TOO_LARGE past the limit
   const txHashes = txBytes.map(txHashOfBytes);
   if (h.txRoot !== txRoot(txHashes)) bad('txRoot does not match the transactions');
-  if (h.lastCommitHash !== commitHash(block.lastCommit, params)) bad('lastCommitHash does not match lastCommit');
-  if (h.evidenceHash !== evidenceHash(block.evidence, params)) bad('evidenceHash does not match the evidence');
+  if (h.lastCommitHash !== commitHash(block.lastCommit, params))
+    bad('lastCommitHash does not match lastCommit');
+  if (h.evidenceHash !== evidenceHash(block.evidence, params))
+    bad('evidenceHash does not match the evidence');
 
   const epoch = epochOf(h.height, params);
-  const set = getValidatorSet(view, epoch) ?? fail('STATE_CORRUPT', `no validator set is stored for epoch ${epoch}`);
-  if (h.validatorSetHash !== validatorSetHash(set)) bad(`validatorSetHash is not the hash of epoch ${epoch}'s set`);
+  const set =
+    getValidatorSet(view, epoch) ?? fail('STATE_CORRUPT', `no validator set is stored for epoch ${epoch}`);
+  if (h.validatorSetHash !== validatorSetHash(set))
+    bad(`validatorSetHash is not the hash of epoch ${epoch}'s set`);
   if (!set.some((v) => v.address === h.proposer)) bad(`proposer ${h.proposer} is not in the validator set`);
 
   const s = new StateOverlay(view);
-  const acc: BlockAcc = { height: h.height, epoch, proposer: h.proposer, minted: 0n, burned: 0n, fees: 0n, reward: 0n, slashed: [] };
+  const acc: BlockAcc = {
+    height: h.height,
+    epoch,
+    proposer: h.proposer,
+    minted: 0n,
+    burned: 0n,
+    fees: 0n,
+    reward: 0n,
+    slashed: [],
+  };
 
   // Participation: who precommitted the previous block, and who proposed this one.
   let signers: Address[] = [];
@@ -477,11 +598,15 @@ function execute(view: StateReader, block: Block, ctx: ApplyContext, checkRoot: 
     if (block.lastCommit !== null) bad('the first block has no lastCommit');
   } else {
     const c = block.lastCommit ?? bad('lastCommit is missing');
-    if (c.height !== h.height - 1 || c.blockHash !== h.previousHash) bad('lastCommit is not for the previous block');
-    const prevSet = getValidatorSet(view, epochOf(h.height - 1, params)) ?? fail('STATE_CORRUPT', 'no validator set is stored for the previous block');
+    if (c.height !== h.height - 1 || c.blockHash !== h.previousHash)
+      bad('lastCommit is not for the previous block');
+    const prevSet =
+      getValidatorSet(view, epochOf(h.height - 1, params)) ??
+      fail('STATE_CORRUPT', 'no validator set is stored for the previous block');
     signers = verifyCommit(config.chainId, c, prevSet, ctx.verify?.cache).signers;
     const signed = new Set(signers);
-    for (const v of prevSet) adjustReputation(s, v.address, signed.has(v.address) ? 'signed' : 'missed', hooks);
+    for (const v of prevSet)
+      adjustReputation(s, v.address, signed.has(v.address) ? 'signed' : 'missed', hooks);
   }
   adjustReputation(s, h.proposer, 'proposed', hooks);
 
@@ -508,15 +633,38 @@ function execute(view: StateReader, block: Block, ctx: ApplyContext, checkRoot: 
   if (h.height % params.epochLengthBlocks === 0) {
     const effective = epoch + 2;
     const chosen = hooks.selectValidators(listValidators(s), effective, config);
-    s.set(`vs:${effective}`, encodeValidatorSet(checkSet(chosen.length > 0 ? chosen : (getValidatorSet(s, epoch + 1) ?? set))));
+    s.set(
+      `vs:${effective}`,
+      encodeValidatorSet(checkSet(chosen.length > 0 ? chosen : (getValidatorSet(s, epoch + 1) ?? set))),
+    );
   }
 
   const changes: [StateKey, Uint8Array | null][] = [...s.writes];
   const stateRoot = updateTree(s, changes);
-  if (checkRoot && stateRoot !== h.stateRoot) bad(`stateRoot ${h.stateRoot} does not match the computed ${stateRoot}`, { expected: stateRoot });
+  if (checkRoot && stateRoot !== h.stateRoot)
+    bad(`stateRoot ${h.stateRoot} does not match the computed ${stateRoot}`, { expected: stateRoot });
   const hash = blockHash(h);
-  s.set('meta', encodeMeta({ height: h.height, lastBlockHash: hash, lastTimeMs: h.timeMs, stateRoot, genesisHash: meta.genesisHash }));
-  return { blockHash: hash, stateRoot, writes: s.writes, receipts, minted: acc.minted, burned: acc.burned, fees: acc.fees, signers, slashed: acc.slashed };
+  s.set(
+    'meta',
+    encodeMeta({
+      height: h.height,
+      lastBlockHash: hash,
+      lastTimeMs: h.timeMs,
+      stateRoot,
+      genesisHash: meta.genesisHash,
+    }),
+  );
+  return {
+    blockHash: hash,
+    stateRoot,
+    writes: s.writes,
+    receipts,
+    minted: acc.minted,
+    burned: acc.burned,
+    fees: acc.fees,
+    signers,
+    slashed: acc.slashed,
+  };
 }
 
 /** Validates a validator set: non-empty, unique addresses, integer power ≥ 1. */
@@ -525,24 +673,45 @@ export function checkSet(set: readonly ValidatorPower[]): ValidatorPower[] {
   const seen = new Set<string>();
   for (const v of set) {
     if (seen.has(v.address)) fail('BAD_BLOCK', `validator ${v.address} appears twice in the set`);
-    if (!Number.isSafeInteger(v.votingPower) || v.votingPower < 1) fail('BAD_BLOCK', `validator ${v.address} has voting power ${v.votingPower}; it must be an integer ≥ 1`);
+    if (!Number.isSafeInteger(v.votingPower) || v.votingPower < 1)
+      fail(
+        'BAD_BLOCK',
+        `validator ${v.address} has voting power ${v.votingPower}; it must be an integer ≥ 1`,
+      );
     seen.add(v.address);
   }
   return [...set];
 }
 
-function adjustReputation(s: StateStore, address: Address, event: ReputationEvent, hooks: ConsensusHooks): void {
+function adjustReputation(
+  s: StateStore,
+  address: Address,
+  event: ReputationEvent,
+  hooks: ConsensusHooks,
+): void {
   const v = getValidator(s, address);
   if (!v) return;
   const next = clampRep(hooks.reputation(v.reputationPpm, event));
   if (next !== v.reputationPpm) putValidator(s, { ...v, reputationPpm: next });
 }
 
-function applyEvidence(s: StateStore, e: DoubleVoteEvidence, acc: BlockAcc, ctx: ApplyContext, hooks: ConsensusHooks): void {
+function applyEvidence(
+  s: StateStore,
+  e: DoubleVoteEvidence,
+  acc: BlockAcc,
+  ctx: ApplyContext,
+  hooks: ConsensusHooks,
+): void {
   const id = checkDoubleVoteEvidence(ctx.config.chainId, e.a, e.b, ctx.verify?.cache);
-  if (e.a.height >= acc.height) fail('BAD_EVIDENCE', `evidence for height ${e.a.height} cannot be in block ${acc.height}`);
-  if (s.get(`ev:${id}`)) fail('DUPLICATE_EVIDENCE', `this double vote of ${e.a.validator} at height ${e.a.height} round ${e.a.round} was already punished`);
-  const v = getValidator(s, e.a.validator) ?? fail('UNKNOWN_VALIDATOR', `${e.a.validator} is not a validator`);
+  if (e.a.height >= acc.height)
+    fail('BAD_EVIDENCE', `evidence for height ${e.a.height} cannot be in block ${acc.height}`);
+  if (s.get(`ev:${id}`))
+    fail(
+      'DUPLICATE_EVIDENCE',
+      `this double vote of ${e.a.validator} at height ${e.a.height} round ${e.a.round} was already punished`,
+    );
+  const v =
+    getValidator(s, e.a.validator) ?? fail('UNKNOWN_VALIDATOR', `${e.a.validator} is not a validator`);
   const slash = (v.stake * BigInt(ctx.config.params.slashFractionBps)) / 10_000n;
   putValidator(s, {
     ...v,
@@ -564,18 +733,43 @@ function checkAnte(s: StateReader, tx: Tx, bytes: Uint8Array, ctx: ApplyContext)
   const account = getAccount(s, tx.sender);
   const want = account.nonce;
   if (tx.nonce !== want) {
-    fail('BAD_NONCE', tx.nonce < want ? `nonce ${tx.nonce} of ${tx.sender} was already used; the next nonce is ${want}` : `nonce ${tx.nonce} of ${tx.sender} is ahead; the next nonce is ${want}`, { expected: want, got: tx.nonce });
+    fail(
+      'BAD_NONCE',
+      tx.nonce < want
+        ? `nonce ${tx.nonce} of ${tx.sender} was already used; the next nonce is ${want}`
+        : `nonce ${tx.nonce} of ${tx.sender} is ahead; the next nonce is ${want}`,
+      { expected: want, got: tx.nonce },
+    );
   }
-  if (account.balance < tx.fee) fail('INSUFFICIENT_FUNDS', `${tx.sender} has ${account.balance} and cannot pay the fee ${tx.fee}`, { balance: account.balance.toString(), fee: tx.fee.toString() });
+  if (account.balance < tx.fee)
+    fail('INSUFFICIENT_FUNDS', `${tx.sender} has ${account.balance} and cannot pay the fee ${tx.fee}`, {
+      balance: account.balance.toString(),
+      fee: tx.fee.toString(),
+    });
   return account;
 }
 
-function applyTx(s: StateOverlay, tx: Tx, bytes: Uint8Array, hash: Hash, index: number, acc: BlockAcc, ctx: ApplyContext, hooks: ConsensusHooks): TxReceipt {
+function applyTx(
+  s: StateOverlay,
+  tx: Tx,
+  bytes: Uint8Array,
+  hash: Hash,
+  index: number,
+  acc: BlockAcc,
+  ctx: ApplyContext,
+  hooks: ConsensusHooks,
+): TxReceipt {
   let account: Account;
   try {
     account = checkAnte(s, tx, bytes, ctx);
   } catch (err) {
-    if (err instanceof ChainError) throw new ChainError(err.code, `block ${acc.height} tx ${index} (${hash}): ${err.message}`, { ...err.data, txIndex: index, txHash: hash }, { cause: err });
+    if (err instanceof ChainError)
+      throw new ChainError(
+        err.code,
+        `block ${acc.height} tx ${index} (${hash}): ${err.message}`,
+        { ...err.data, txIndex: index, txHash: hash },
+        { cause: err },
+      );
     throw err;
   }
   putAccount(s, tx.sender, { balance: account.balance - tx.fee, nonce: account.nonce + 1 });
@@ -585,30 +779,59 @@ function applyTx(s: StateOverlay, tx: Tx, bytes: Uint8Array, hash: Hash, index: 
   try {
     executePayload(inner, tx, acc, ctx, hooks);
     inner.commitTo(s);
-    return { index, txHash: hash, sender: tx.sender, ok: true, error: null, fee: tx.fee, minted: acc.minted - before.minted };
+    return {
+      index,
+      txHash: hash,
+      sender: tx.sender,
+      ok: true,
+      error: null,
+      fee: tx.fee,
+      minted: acc.minted - before.minted,
+    };
   } catch (err) {
     if (!(err instanceof ChainError)) throw err;
     acc.minted = before.minted;
     acc.burned = before.burned;
     acc.reward = before.reward;
     acc.slashed.length = before.slashed;
-    return { index, txHash: hash, sender: tx.sender, ok: false, error: { code: err.code, message: err.message }, fee: tx.fee, minted: 0n };
+    return {
+      index,
+      txHash: hash,
+      sender: tx.sender,
+      ok: false,
+      error: { code: err.code, message: err.message },
+      fee: tx.fee,
+      minted: 0n,
+    };
   }
 }
 
-function executePayload(s: StateStore, tx: Tx, acc: BlockAcc, ctx: ApplyContext, hooks: ConsensusHooks): void {
+function executePayload(
+  s: StateStore,
+  tx: Tx,
+  acc: BlockAcc,
+  ctx: ApplyContext,
+  hooks: ConsensusHooks,
+): void {
   const p = tx.payload;
   const config = ctx.config;
   const debit = (amount: bigint): Account => {
     const a = getAccount(s, tx.sender);
-    if (a.balance < amount) fail('INSUFFICIENT_FUNDS', `${tx.sender} has ${a.balance} after the fee and cannot spend ${amount}`, { balance: a.balance.toString(), amount: amount.toString() });
+    if (a.balance < amount)
+      fail('INSUFFICIENT_FUNDS', `${tx.sender} has ${a.balance} after the fee and cannot spend ${amount}`, {
+        balance: a.balance.toString(),
+        amount: amount.toString(),
+      });
     putAccount(s, tx.sender, { ...a, balance: a.balance - amount });
     return a;
   };
   const ownedActiveFranchise = (id: string): Franchise => {
-    const f = getFranchise(s, id) ?? fail('UNKNOWN_FRANCHISE', `no franchise ${JSON.stringify(id)} is registered`);
-    if (f.owner !== tx.sender) fail('UNAUTHORIZED', `${tx.sender} is not the owner of franchise ${id} (${f.owner})`);
-    if (f.status !== 'active') fail('FRANCHISE_INACTIVE', `franchise ${id} is ${f.status}; only an active franchise may do this`);
+    const f =
+      getFranchise(s, id) ?? fail('UNKNOWN_FRANCHISE', `no franchise ${JSON.stringify(id)} is registered`);
+    if (f.owner !== tx.sender)
+      fail('UNAUTHORIZED', `${tx.sender} is not the owner of franchise ${id} (${f.owner})`);
+    if (f.status !== 'active')
+      fail('FRANCHISE_INACTIVE', `franchise ${id} is ${f.status}; only an active franchise may do this`);
     return f;
   };
   switch (p.type) {
@@ -618,33 +841,64 @@ function executePayload(s: StateStore, tx: Tx, acc: BlockAcc, ctx: ApplyContext,
       return;
     case 'stake': {
       debit(p.amount);
-      const v = getValidator(s, tx.sender) ?? { address: tx.sender, stake: 0n, reputationPpm: config.params.initialReputationPpm, region: p.region, jailedUntilEpoch: 0 };
+      const v = getValidator(s, tx.sender) ?? {
+        address: tx.sender,
+        stake: 0n,
+        reputationPpm: config.params.initialReputationPpm,
+        region: p.region,
+        jailedUntilEpoch: 0,
+      };
       putValidator(s, { ...v, stake: v.stake + p.amount, region: p.region });
       return;
     }
     case 'unstake': {
       const v = getValidator(s, tx.sender) ?? fail('UNKNOWN_VALIDATOR', `${tx.sender} has no stake`);
-      if (v.jailedUntilEpoch > acc.epoch) fail('VALIDATOR_JAILED', `${tx.sender} is jailed until epoch ${v.jailedUntilEpoch} and cannot unstake before then`);
-      if (v.stake < p.amount) fail('INSUFFICIENT_STAKE', `${tx.sender} has ${v.stake} staked and cannot unstake ${p.amount}`);
+      if (v.jailedUntilEpoch > acc.epoch)
+        fail(
+          'VALIDATOR_JAILED',
+          `${tx.sender} is jailed until epoch ${v.jailedUntilEpoch} and cannot unstake before then`,
+        );
+      if (v.stake < p.amount)
+        fail('INSUFFICIENT_STAKE', `${tx.sender} has ${v.stake} staked and cannot unstake ${p.amount}`);
       putValidator(s, { ...v, stake: v.stake - p.amount });
       credit(s, tx.sender, p.amount);
       return;
     }
     case 'franchise-register':
-      if (getFranchise(s, p.franchise.id)) fail('FRANCHISE_EXISTS', `franchise ${p.franchise.id} is already registered; use franchise-update`);
-      s.set(`fr:${p.franchise.id}`, enc(KIND.franchise, (w) => writeFranchise(w, p.franchise)));
+      if (getFranchise(s, p.franchise.id))
+        fail('FRANCHISE_EXISTS', `franchise ${p.franchise.id} is already registered; use franchise-update`);
+      s.set(
+        `fr:${p.franchise.id}`,
+        enc(KIND.franchise, (w) => writeFranchise(w, p.franchise)),
+      );
       return;
     case 'franchise-update':
-      if (!getFranchise(s, p.franchise.id)) fail('UNKNOWN_FRANCHISE', `no franchise ${JSON.stringify(p.franchise.id)} is registered; register it first`);
-      s.set(`fr:${p.franchise.id}`, enc(KIND.franchise, (w) => writeFranchise(w, p.franchise)));
+      if (!getFranchise(s, p.franchise.id))
+        fail(
+          'UNKNOWN_FRANCHISE',
+          `no franchise ${JSON.stringify(p.franchise.id)} is registered; register it first`,
+        );
+      s.set(
+        `fr:${p.franchise.id}`,
+        enc(KIND.franchise, (w) => writeFranchise(w, p.franchise)),
+      );
       return;
     case 'record-sales': {
       const f = ownedActiveFranchise(p.franchiseId);
       const t = f.tokenomics;
       for (const sale of p.sales) {
-        if (sale.currency !== t.currency) fail('CURRENCY_MISMATCH', `sale ${sale.orderId} is in ${sale.currency}; franchise ${f.id} sells in ${t.currency}`);
+        if (sale.currency !== t.currency)
+          fail(
+            'CURRENCY_MISMATCH',
+            `sale ${sale.orderId} is in ${sale.currency}; franchise ${f.id} sells in ${t.currency}`,
+          );
         const key = `ord:${orderKey(f.id, sale.terminalId, sale.orderId)}` as const;
-        if (s.get(key)) fail('DUPLICATE_ORDER', `order ${sale.orderId} of terminal ${sale.terminalId} was already recorded`, { orderId: sale.orderId });
+        if (s.get(key))
+          fail(
+            'DUPLICATE_ORDER',
+            `order ${sale.orderId} of terminal ${sale.terminalId} was already recorded`,
+            { orderId: sale.orderId },
+          );
         s.set(key, encodeHeight(KIND.order, acc.height));
         const minted = sale.amountMinor * t.tokensPerMinorUnit;
         const royalty = (minted * BigInt(t.royaltyBps)) / 10_000n;
@@ -660,13 +914,31 @@ function executePayload(s: StateStore, tx: Tx, acc: BlockAcc, ctx: ApplyContext,
     case 'anchor-media': {
       ownedActiveFranchise(p.franchiseId);
       for (const seg of p.segments) {
-        if (s.get(`anc:${seg.sha256}`)) fail('DUPLICATE_ANCHOR', `segment ${seg.sha256} was already anchored`, { sha256: seg.sha256 });
-        s.set(`anc:${seg.sha256}`, encodeAnchor({ franchiseId: p.franchiseId, cameraId: p.cameraId, cid: seg.cid, height: acc.height }));
+        if (s.get(`anc:${seg.sha256}`))
+          fail('DUPLICATE_ANCHOR', `segment ${seg.sha256} was already anchored`, { sha256: seg.sha256 });
+        s.set(
+          `anc:${seg.sha256}`,
+          encodeAnchor({
+            franchiseId: p.franchiseId,
+            cameraId: p.cameraId,
+            cid: seg.cid,
+            height: acc.height,
+          }),
+        );
       }
       return;
     }
     case 'kyc-attest':
-      s.set(`kyc:${p.subject}`, encodeKyc({ level: p.level, status: p.status, documentHash: p.documentHash, expiresAtMs: p.expiresAtMs, attestedAtHeight: acc.height }));
+      s.set(
+        `kyc:${p.subject}`,
+        encodeKyc({
+          level: p.level,
+          status: p.status,
+          documentHash: p.documentHash,
+          expiresAtMs: p.expiresAtMs,
+          attestedAtHeight: acc.height,
+        }),
+      );
       return;
     case 'evidence':
       applyEvidence(s, p.evidence, acc, ctx, hooks);
@@ -685,7 +957,12 @@ function executePayload(s: StateStore, tx: Tx, acc: BlockAcc, ctx: ApplyContext,
  * const pending = new StateOverlay(store);
  * checkTx(store, tx, ctx, { into: pending }); // throws BAD_NONCE, INSUFFICIENT_FUNDS, …
  */
-export function checkTx(view: StateReader, tx: Tx, ctx: ApplyContext, opts: { into?: StateOverlay; bytes?: Uint8Array } = {}): void {
+export function checkTx(
+  view: StateReader,
+  tx: Tx,
+  ctx: ApplyContext,
+  opts: { into?: StateOverlay; bytes?: Uint8Array } = {},
+): void {
   const bytes = opts.bytes ?? encodeTx(tx, ctx.config.params);
   const canonical = decodeTx(bytes, ctx.config.params);
   const s = new StateOverlay(opts.into ?? view);
@@ -693,7 +970,16 @@ export function checkTx(view: StateReader, tx: Tx, ctx: ApplyContext, opts: { in
   const account = checkAnte(s, canonical, bytes, ctx);
   putAccount(s, canonical.sender, { balance: account.balance - canonical.fee, nonce: account.nonce + 1 });
   const height = meta.height + 1;
-  const acc: BlockAcc = { height, epoch: epochOf(height, ctx.config.params), proposer: ctx.config.hqAuthority, minted: 0n, burned: 0n, fees: 0n, reward: 0n, slashed: [] };
+  const acc: BlockAcc = {
+    height,
+    epoch: epochOf(height, ctx.config.params),
+    proposer: ctx.config.hqAuthority,
+    minted: 0n,
+    burned: 0n,
+    fees: 0n,
+    reward: 0n,
+    slashed: [],
+  };
   executePayload(s, canonical, acc, ctx, hooksOf(ctx));
   if (opts.into) s.commitTo(opts.into);
 }
@@ -701,7 +987,13 @@ export function checkTx(view: StateReader, tx: Tx, ctx: ApplyContext, opts: { in
 /** Writes the genesis state into an empty overlay; used by `genesis.ts`. */
 export function writeGenesisState(
   s: StateOverlay,
-  g: { balances: readonly { address: Address; amount: bigint }[]; validators: readonly ValidatorRecord[]; initialSet: readonly ValidatorPower[]; genesisHash: Hash; genesisTimeMs: number },
+  g: {
+    balances: readonly { address: Address; amount: bigint }[];
+    validators: readonly ValidatorRecord[];
+    initialSet: readonly ValidatorPower[];
+    genesisHash: Hash;
+    genesisTimeMs: number;
+  },
 ): Hash {
   let supply = 0n;
   for (const b of g.balances) {
@@ -717,6 +1009,15 @@ export function writeGenesisState(
   s.set('vs:0', set);
   s.set('vs:1', set);
   const root = updateTree(s, [...s.writes]);
-  s.set('meta', encodeMeta({ height: 0, lastBlockHash: g.genesisHash, lastTimeMs: g.genesisTimeMs, stateRoot: root, genesisHash: g.genesisHash }));
+  s.set(
+    'meta',
+    encodeMeta({
+      height: 0,
+      lastBlockHash: g.genesisHash,
+      lastTimeMs: g.genesisTimeMs,
+      stateRoot: root,
+      genesisHash: g.genesisHash,
+    }),
+  );
   return root;
 }

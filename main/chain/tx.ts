@@ -18,10 +18,25 @@ import { bytesEqual, fromHex, keccak256, toHex, utf8ToBytes } from './bytes';
 import type { VerifiedCache } from './cache';
 import { KIND, type EncodingLimits, DEFAULT_LIMITS, Reader, Writer, decodeWith, writer } from './encoding';
 import { ChainError } from './errors';
-import { DOMAIN, compressRawPublicKey, getRawPublicKey, isCanonicalSignature, nobleVerifier, rawPublicKeyToAddress, signCompact, type SignatureVerifier } from './keys';
+import {
+  DOMAIN,
+  compressRawPublicKey,
+  getRawPublicKey,
+  isCanonicalSignature,
+  nobleVerifier,
+  rawPublicKeyToAddress,
+  signCompact,
+  type SignatureVerifier,
+} from './keys';
 import type { ChainConfig } from './params';
 import type { Address, Hash, Hex } from './types';
-import { type DoubleVoteEvidence, checkDoubleVoteEvidence, readEvidence, writeChainId, writeEvidence } from './vote';
+import {
+  type DoubleVoteEvidence,
+  checkDoubleVoteEvidence,
+  readEvidence,
+  writeChainId,
+  writeEvidence,
+} from './vote';
 
 /** Status of a franchise store. Only an active one may record sales or anchor media. */
 export type FranchiseStatus = 'active' | 'inactive' | 'suspended';
@@ -82,7 +97,14 @@ export type TxPayload =
   | { type: 'franchise-update'; franchise: Franchise }
   | { type: 'record-sales'; franchiseId: string; sales: Sale[] }
   | { type: 'anchor-media'; franchiseId: string; cameraId: string; segments: MediaSegment[] }
-  | { type: 'kyc-attest'; subject: Address; level: number; status: KycStatus; documentHash: Hash; expiresAtMs: number }
+  | {
+      type: 'kyc-attest';
+      subject: Address;
+      level: number;
+      status: KycStatus;
+      documentHash: Hash;
+      expiresAtMs: number;
+    }
   | { type: 'evidence'; evidence: DoubleVoteEvidence };
 
 /** The payload type names, in their encoding order (the index is the type code). */
@@ -129,16 +151,26 @@ const MAX_TOKENS_PER_MINOR_UNIT = (1n << 64n) - 1n;
 const SHA2_256 = 0x12;
 
 function writeTokenomics(w: Writer, t: Tokenomics): void {
-  w.string(t.currency, 3, 'currency').amount(t.tokensPerMinorUnit, 'tokensPerMinorUnit').uint(t.royaltyBps, 'royaltyBps').uint(t.validatorRewardBps, 'validatorRewardBps');
+  w.string(t.currency, 3, 'currency')
+    .amount(t.tokensPerMinorUnit, 'tokensPerMinorUnit')
+    .uint(t.royaltyBps, 'royaltyBps')
+    .uint(t.validatorRewardBps, 'validatorRewardBps');
 }
 
 function readTokenomics(r: Reader): Tokenomics {
-  return { currency: r.string(3, 'currency'), tokensPerMinorUnit: r.amount('tokensPerMinorUnit'), royaltyBps: r.uint('royaltyBps'), validatorRewardBps: r.uint('validatorRewardBps') };
+  return {
+    currency: r.string(3, 'currency'),
+    tokensPerMinorUnit: r.amount('tokensPerMinorUnit'),
+    royaltyBps: r.uint('royaltyBps'),
+    validatorRewardBps: r.uint('validatorRewardBps'),
+  };
 }
 
 /** Writes a franchise record (used by transactions and by state). */
 export function writeFranchise(w: Writer, f: Franchise): void {
-  w.string(f.id, TEXT_LIMITS.id, 'franchise id').hex(f.owner, 20, 'owner').u8(enumCode(FRANCHISE_STATUSES, f.status, 'status'));
+  w.string(f.id, TEXT_LIMITS.id, 'franchise id')
+    .hex(f.owner, 20, 'owner')
+    .u8(enumCode(FRANCHISE_STATUSES, f.status, 'status'));
   w.string(f.city, TEXT_LIMITS.name, 'city').string(f.region, TEXT_LIMITS.name, 'region');
   writeTokenomics(w, f.tokenomics);
 }
@@ -155,7 +187,10 @@ export function readFranchise(r: Reader): Franchise {
 
 function enumCode<T>(values: readonly T[], v: T, field: string): number {
   const i = values.indexOf(v);
-  if (i < 0) throw new ChainError('MALFORMED', `${field} must be one of ${values.join(', ')}, got ${String(v)}`, { field });
+  if (i < 0)
+    throw new ChainError('MALFORMED', `${field} must be one of ${values.join(', ')}, got ${String(v)}`, {
+      field,
+    });
   return i;
 }
 
@@ -177,17 +212,35 @@ function writePayload(w: Writer, p: TxPayload, limits: EncodingLimits): void {
       return;
     case 'record-sales':
       w.string(p.franchiseId, TEXT_LIMITS.id, 'franchiseId');
-      w.list(p.sales, limits.maxItems, (ww, s) => {
-        ww.string(s.terminalId, TEXT_LIMITS.id, 'terminalId').string(s.orderId, TEXT_LIMITS.orderId, 'orderId').amount(s.amountMinor, 'amountMinor');
-        ww.string(s.currency, 3, 'currency').uint(s.timeMs, 'timeMs').opt(s.customer, (w3, c) => w3.hex(c, 20, 'customer'));
-      }, 'sales');
+      w.list(
+        p.sales,
+        limits.maxItems,
+        (ww, s) => {
+          ww.string(s.terminalId, TEXT_LIMITS.id, 'terminalId')
+            .string(s.orderId, TEXT_LIMITS.orderId, 'orderId')
+            .amount(s.amountMinor, 'amountMinor');
+          ww.string(s.currency, 3, 'currency')
+            .uint(s.timeMs, 'timeMs')
+            .opt(s.customer, (w3, c) => w3.hex(c, 20, 'customer'));
+        },
+        'sales',
+      );
       return;
     case 'anchor-media':
       w.string(p.franchiseId, TEXT_LIMITS.id, 'franchiseId').string(p.cameraId, TEXT_LIMITS.id, 'cameraId');
-      w.list(p.segments, limits.maxItems, (ww, s) => ww.hex(s.sha256, 32, 'sha256').string(s.cid, TEXT_LIMITS.cid, 'cid'), 'segments');
+      w.list(
+        p.segments,
+        limits.maxItems,
+        (ww, s) => ww.hex(s.sha256, 32, 'sha256').string(s.cid, TEXT_LIMITS.cid, 'cid'),
+        'segments',
+      );
       return;
     case 'kyc-attest':
-      w.hex(p.subject, 20, 'subject').u8(p.level).u8(enumCode(KYC_STATUSES, p.status, 'kyc status')).hex(p.documentHash, 32, 'documentHash').uint(p.expiresAtMs, 'expiresAtMs');
+      w.hex(p.subject, 20, 'subject')
+        .u8(p.level)
+        .u8(enumCode(KYC_STATUSES, p.status, 'kyc status'))
+        .hex(p.documentHash, 32, 'documentHash')
+        .uint(p.expiresAtMs, 'expiresAtMs');
       return;
     case 'evidence':
       writeEvidence(w, p.evidence);
@@ -209,20 +262,28 @@ function readPayload(r: Reader, limits: EncodingLimits): TxPayload {
       return { type, franchise: readFranchise(r) };
     case 'record-sales': {
       const franchiseId = r.string(TEXT_LIMITS.id, 'franchiseId');
-      const sales = r.list(limits.maxItems, (rr) => ({
-        terminalId: rr.string(TEXT_LIMITS.id, 'terminalId'),
-        orderId: rr.string(TEXT_LIMITS.orderId, 'orderId'),
-        amountMinor: rr.amount('amountMinor'),
-        currency: rr.string(3, 'currency'),
-        timeMs: rr.uint('timeMs'),
-        customer: rr.opt((r3) => r3.hex(20, 'customer'), 'customer marker'),
-      }), 'sales');
+      const sales = r.list(
+        limits.maxItems,
+        (rr) => ({
+          terminalId: rr.string(TEXT_LIMITS.id, 'terminalId'),
+          orderId: rr.string(TEXT_LIMITS.orderId, 'orderId'),
+          amountMinor: rr.amount('amountMinor'),
+          currency: rr.string(3, 'currency'),
+          timeMs: rr.uint('timeMs'),
+          customer: rr.opt((r3) => r3.hex(20, 'customer'), 'customer marker'),
+        }),
+        'sales',
+      );
       return { type, franchiseId, sales };
     }
     case 'anchor-media': {
       const franchiseId = r.string(TEXT_LIMITS.id, 'franchiseId');
       const cameraId = r.string(TEXT_LIMITS.id, 'cameraId');
-      const segments = r.list(limits.maxItems, (rr) => ({ sha256: rr.hex(32, 'sha256'), cid: rr.string(TEXT_LIMITS.cid, 'cid') }), 'segments');
+      const segments = r.list(
+        limits.maxItems,
+        (rr) => ({ sha256: rr.hex(32, 'sha256'), cid: rr.string(TEXT_LIMITS.cid, 'cid') }),
+        'segments',
+      );
       return { type, franchiseId, cameraId, segments };
     }
     case 'kyc-attest':
@@ -242,7 +303,10 @@ function readPayload(r: Reader, limits: EncodingLimits): TxPayload {
 function writeUnsigned(tx: UnsignedTx, limits: EncodingLimits): Writer {
   const w = writer(KIND.tx);
   writeChainId(w, tx.chainId);
-  w.uint(tx.nonce, 'nonce').amount(tx.fee, 'fee').hex(tx.sender, 20, 'sender').hex(tx.publicKey, 64, 'publicKey');
+  w.uint(tx.nonce, 'nonce')
+    .amount(tx.fee, 'fee')
+    .hex(tx.sender, 20, 'sender')
+    .hex(tx.publicKey, 64, 'publicKey');
   writePayload(w, tx.payload, limits);
   return w;
 }
@@ -251,7 +315,11 @@ function writeUnsigned(tx: UnsignedTx, limits: EncodingLimits): Writer {
 export function encodeTx(tx: Tx, limits: EncodingLimits = DEFAULT_LIMITS): Uint8Array {
   const bytes = writeUnsigned(tx, limits).hex(tx.signature, 64, 'signature').finish();
   if (bytes.length > limits.maxTxBytes) {
-    throw new ChainError('TX_TOO_LARGE', `the transaction is ${bytes.length} bytes; at most ${limits.maxTxBytes} are allowed (split the batch)`, { bytes: bytes.length, max: limits.maxTxBytes });
+    throw new ChainError(
+      'TX_TOO_LARGE',
+      `the transaction is ${bytes.length} bytes; at most ${limits.maxTxBytes} are allowed (split the batch)`,
+      { bytes: bytes.length, max: limits.maxTxBytes },
+    );
   }
   return bytes;
 }
@@ -262,7 +330,11 @@ export function encodeTx(tx: Tx, limits: EncodingLimits = DEFAULT_LIMITS): Uint8
  */
 export function decodeTx(bytes: Uint8Array, limits: EncodingLimits = DEFAULT_LIMITS): Tx {
   if (bytes.length > limits.maxTxBytes) {
-    throw new ChainError('TX_TOO_LARGE', `the transaction is ${bytes.length} bytes; at most ${limits.maxTxBytes} are allowed`, { bytes: bytes.length, max: limits.maxTxBytes });
+    throw new ChainError(
+      'TX_TOO_LARGE',
+      `the transaction is ${bytes.length} bytes; at most ${limits.maxTxBytes} are allowed`,
+      { bytes: bytes.length, max: limits.maxTxBytes },
+    );
   }
   return decodeWith(bytes, KIND.tx, 'transaction', (r) => {
     const chainId = r.string(64, 'chainId');
@@ -296,7 +368,11 @@ export function txHashOfBytes(bytes: Uint8Array): Hash {
  *
  * @example const tx = signTx({ chainId, nonce: 0, fee: 1000n, payload: { type: 'transfer', to, amount: 5n } }, key);
  */
-export function signTx(fields: Omit<UnsignedTx, 'sender' | 'publicKey'>, privateKey: Uint8Array, limits: EncodingLimits = DEFAULT_LIMITS): Tx {
+export function signTx(
+  fields: Omit<UnsignedTx, 'sender' | 'publicKey'>,
+  privateKey: Uint8Array,
+  limits: EncodingLimits = DEFAULT_LIMITS,
+): Tx {
   const pub = getRawPublicKey(privateKey);
   const unsigned: UnsignedTx = { ...fields, sender: rawPublicKeyToAddress(pub), publicKey: toHex(pub) };
   const signature = toHex(signCompact(txSigningHash(unsigned, limits), privateKey));
@@ -321,7 +397,11 @@ export function verifyTxSignature(tx: Tx, opts: VerifyOptions = {}, bytes?: Uint
   const key = opts.cache ? `t:${txHashOfBytes(enc)}` : '';
   if (opts.cache?.has(key)) return;
   const sig = fromHex(tx.signature, 64, 'signature');
-  if (!isCanonicalSignature(sig)) throw new ChainError('BAD_SIGNATURE', 'the transaction signature is not canonical (need 1 ≤ r < n and low s)');
+  if (!isCanonicalSignature(sig))
+    throw new ChainError(
+      'BAD_SIGNATURE',
+      'the transaction signature is not canonical (need 1 ≤ r < n and low s)',
+    );
   const pub = fromHex(tx.publicKey, 64, 'publicKey');
   let compressed: Uint8Array;
   try {
@@ -330,10 +410,20 @@ export function verifyTxSignature(tx: Tx, opts: VerifyOptions = {}, bytes?: Uint
     throw new ChainError('BAD_SIGNATURE', 'the transaction public key is not a point on secp256k1');
   }
   const owner = rawPublicKeyToAddress(pub);
-  if (owner !== tx.sender) throw new ChainError('BAD_SIGNATURE', `the transaction public key belongs to ${owner}, not to the sender ${tx.sender}`, { sender: tx.sender, keyOwner: owner });
+  if (owner !== tx.sender)
+    throw new ChainError(
+      'BAD_SIGNATURE',
+      `the transaction public key belongs to ${owner}, not to the sender ${tx.sender}`,
+      { sender: tx.sender, keyOwner: owner },
+    );
   const hash = keccak256(utf8ToBytes(DOMAIN.tx), enc.subarray(0, enc.length - 64));
   const verifier = opts.verifier ?? nobleVerifier;
-  if (!verifier.verify(sig, hash, compressed)) throw new ChainError('BAD_SIGNATURE', `the transaction signature does not verify for sender ${tx.sender}`, { sender: tx.sender });
+  if (!verifier.verify(sig, hash, compressed))
+    throw new ChainError(
+      'BAD_SIGNATURE',
+      `the transaction signature does not verify for sender ${tx.sender}`,
+      { sender: tx.sender },
+    );
   opts.cache?.add(key);
 }
 
@@ -343,12 +433,24 @@ export function verifyTxSignature(tx: Tx, opts: VerifyOptions = {}, bytes?: Uint
  * Throws the first problem as a `ChainError` (`WRONG_CHAIN`, `FEE_TOO_LOW`, `UNAUTHORIZED`,
  * `MALFORMED`, `BAD_EVIDENCE`, `BAD_SIGNATURE`, …). A block containing a tx that fails this is invalid.
  */
-export function checkTxStateless(tx: Tx, config: ChainConfig, opts: VerifyOptions = {}, bytes?: Uint8Array): void {
+export function checkTxStateless(
+  tx: Tx,
+  config: ChainConfig,
+  opts: VerifyOptions = {},
+  bytes?: Uint8Array,
+): void {
   if (tx.chainId !== config.chainId) {
-    throw new ChainError('WRONG_CHAIN', `the transaction is for chain ${JSON.stringify(tx.chainId)}, this is ${JSON.stringify(config.chainId)}`, { expected: config.chainId, got: tx.chainId });
+    throw new ChainError(
+      'WRONG_CHAIN',
+      `the transaction is for chain ${JSON.stringify(tx.chainId)}, this is ${JSON.stringify(config.chainId)}`,
+      { expected: config.chainId, got: tx.chainId },
+    );
   }
   if (tx.fee < config.params.minTxFee) {
-    throw new ChainError('FEE_TOO_LOW', `the fee ${tx.fee} is below the minimum ${config.params.minTxFee}`, { min: config.params.minTxFee.toString(), got: tx.fee.toString() });
+    throw new ChainError('FEE_TOO_LOW', `the fee ${tx.fee} is below the minimum ${config.params.minTxFee}`, {
+      min: config.params.minTxFee.toString(),
+      got: tx.fee.toString(),
+    });
   }
   checkAuthority(tx, config);
   checkPayloadFields(tx.payload, config, opts);
@@ -358,10 +460,18 @@ export function checkTxStateless(tx: Tx, config: ChainConfig, opts: VerifyOption
 function checkAuthority(tx: Tx, config: ChainConfig): void {
   const t = tx.payload.type;
   if ((t === 'franchise-register' || t === 'franchise-update') && tx.sender !== config.hqAuthority) {
-    throw new ChainError('UNAUTHORIZED', `only the HQ authority ${config.hqAuthority} may ${t === 'franchise-register' ? 'register' : 'update'} franchises; ${tx.sender} may not`, { sender: tx.sender });
+    throw new ChainError(
+      'UNAUTHORIZED',
+      `only the HQ authority ${config.hqAuthority} may ${t === 'franchise-register' ? 'register' : 'update'} franchises; ${tx.sender} may not`,
+      { sender: tx.sender },
+    );
   }
   if (t === 'kyc-attest' && tx.sender !== config.complianceAuthority) {
-    throw new ChainError('UNAUTHORIZED', `only the compliance authority ${config.complianceAuthority} may attest KYC; ${tx.sender} may not`, { sender: tx.sender });
+    throw new ChainError(
+      'UNAUTHORIZED',
+      `only the compliance authority ${config.complianceAuthority} may attest KYC; ${tx.sender} may not`,
+      { sender: tx.sender },
+    );
   }
 }
 
@@ -380,15 +490,24 @@ function checkText(value: string, field: string, maxBytes: number): void {
 
 /** Checks a franchise's fields (id, text, tokenomics shares). Throws `MALFORMED`. */
 export function checkFranchiseFields(f: Franchise): void {
-  if (!ID_RE.test(f.id)) malformed(`franchise id must be 1–64 of A-Z a-z 0-9 . _ -, got ${JSON.stringify(f.id)}`);
+  if (!ID_RE.test(f.id))
+    malformed(`franchise id must be 1–64 of A-Z a-z 0-9 . _ -, got ${JSON.stringify(f.id)}`);
   checkText(f.city, 'city', TEXT_LIMITS.name);
   checkText(f.region, 'region', TEXT_LIMITS.name);
   const t = f.tokenomics;
   // Bounded so that minting (amount × rate, summed over a block) can never overflow 2^256.
-  if (t.tokensPerMinorUnit > MAX_TOKENS_PER_MINOR_UNIT) malformed('tokensPerMinorUnit must be at most 2^64 - 1');
-  if (!CURRENCY_RE.test(t.currency)) malformed(`currency must be an ISO 4217 code like USD, got ${JSON.stringify(t.currency)}`);
-  if (t.royaltyBps > 10_000 || t.validatorRewardBps > 10_000 || t.royaltyBps + t.validatorRewardBps > 10_000) {
-    malformed(`royaltyBps + validatorRewardBps must be at most 10000 (100%), got ${t.royaltyBps} + ${t.validatorRewardBps}`);
+  if (t.tokensPerMinorUnit > MAX_TOKENS_PER_MINOR_UNIT)
+    malformed('tokensPerMinorUnit must be at most 2^64 - 1');
+  if (!CURRENCY_RE.test(t.currency))
+    malformed(`currency must be an ISO 4217 code like USD, got ${JSON.stringify(t.currency)}`);
+  if (
+    t.royaltyBps > 10_000 ||
+    t.validatorRewardBps > 10_000 ||
+    t.royaltyBps + t.validatorRewardBps > 10_000
+  ) {
+    malformed(
+      `royaltyBps + validatorRewardBps must be at most 10000 (100%), got ${t.royaltyBps} + ${t.validatorRewardBps}`,
+    );
   }
 }
 
@@ -403,8 +522,10 @@ export function checkSegmentCid(segment: MediaSegment): void {
   if (cid.version !== 1 || cid.code !== RAW_CODEC || cid.multihash.code !== SHA2_256) {
     malformed(`cid ${segment.cid} must be CIDv1 with the raw codec and a sha2-256 multihash`);
   }
-  if (cid.toString() !== segment.cid) malformed(`cid ${segment.cid} is not in canonical base32 form (${cid.toString()})`);
-  if (!bytesEqual(cid.multihash.digest, fromHex(segment.sha256, 32, 'sha256'))) malformed(`cid ${segment.cid} does not carry the segment's sha256 ${segment.sha256}`);
+  if (cid.toString() !== segment.cid)
+    malformed(`cid ${segment.cid} is not in canonical base32 form (${cid.toString()})`);
+  if (!bytesEqual(cid.multihash.digest, fromHex(segment.sha256, 32, 'sha256')))
+    malformed(`cid ${segment.cid} does not carry the segment's sha256 ${segment.sha256}`);
 }
 
 function checkPayloadFields(p: TxPayload, config: ChainConfig, opts: VerifyOptions): void {
@@ -422,7 +543,8 @@ function checkPayloadFields(p: TxPayload, config: ChainConfig, opts: VerifyOptio
       checkFranchiseFields(p.franchise);
       return;
     case 'record-sales': {
-      if (!ID_RE.test(p.franchiseId)) malformed(`franchiseId ${JSON.stringify(p.franchiseId)} is not a franchise id`);
+      if (!ID_RE.test(p.franchiseId))
+        malformed(`franchiseId ${JSON.stringify(p.franchiseId)} is not a franchise id`);
       if (p.sales.length === 0) malformed('a sales batch needs at least one sale');
       const seen = new Set<string>();
       p.sales.forEach((s, i) => {
@@ -430,15 +552,18 @@ function checkPayloadFields(p: TxPayload, config: ChainConfig, opts: VerifyOptio
         checkText(s.orderId, `sales[${i}].orderId`, TEXT_LIMITS.orderId);
         positive(s.amountMinor, `sales[${i}].amountMinor`);
         if (s.amountMinor > MAX_SALE_MINOR) malformed(`sales[${i}].amountMinor must be at most 2^64 - 1`);
-        if (!CURRENCY_RE.test(s.currency)) malformed(`sales[${i}].currency must be an ISO 4217 code, got ${JSON.stringify(s.currency)}`);
+        if (!CURRENCY_RE.test(s.currency))
+          malformed(`sales[${i}].currency must be an ISO 4217 code, got ${JSON.stringify(s.currency)}`);
         const k = `${s.terminalId}\u0000${s.orderId}`;
-        if (seen.has(k)) malformed(`sales[${i}] repeats terminal ${s.terminalId} order ${s.orderId} within the batch`);
+        if (seen.has(k))
+          malformed(`sales[${i}] repeats terminal ${s.terminalId} order ${s.orderId} within the batch`);
         seen.add(k);
       });
       return;
     }
     case 'anchor-media': {
-      if (!ID_RE.test(p.franchiseId)) malformed(`franchiseId ${JSON.stringify(p.franchiseId)} is not a franchise id`);
+      if (!ID_RE.test(p.franchiseId))
+        malformed(`franchiseId ${JSON.stringify(p.franchiseId)} is not a franchise id`);
       checkText(p.cameraId, 'cameraId', TEXT_LIMITS.id);
       if (p.segments.length === 0) malformed('an anchor batch needs at least one segment');
       const seen = new Set<string>();
@@ -469,13 +594,19 @@ export class TxBuilder {
   /** The sender address of every tx this builder makes. */
   readonly address: Address;
 
-  constructor(private readonly opts: { chainId: string; privateKey: Uint8Array; fee: bigint; limits?: EncodingLimits }) {
+  constructor(
+    private readonly opts: { chainId: string; privateKey: Uint8Array; fee: bigint; limits?: EncodingLimits },
+  ) {
     this.address = rawPublicKeyToAddress(getRawPublicKey(opts.privateKey));
   }
 
   /** Signs any payload at `nonce`. */
   sign(nonce: number, payload: TxPayload): Tx {
-    return signTx({ chainId: this.opts.chainId, nonce, fee: this.opts.fee, payload }, this.opts.privateKey, this.opts.limits);
+    return signTx(
+      { chainId: this.opts.chainId, nonce, fee: this.opts.fee, payload },
+      this.opts.privateKey,
+      this.opts.limits,
+    );
   }
 
   transfer(nonce: number, p: { to: Address; amount: bigint }): Tx {
@@ -506,7 +637,10 @@ export class TxBuilder {
     return this.sign(nonce, { type: 'anchor-media', ...p });
   }
 
-  attestKyc(nonce: number, p: { subject: Address; level: number; status: KycStatus; documentHash: Hash; expiresAtMs: number }): Tx {
+  attestKyc(
+    nonce: number,
+    p: { subject: Address; level: number; status: KycStatus; documentHash: Hash; expiresAtMs: number },
+  ): Tx {
     return this.sign(nonce, { type: 'kyc-attest', ...p });
   }
 

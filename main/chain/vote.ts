@@ -67,7 +67,8 @@ export function encodeVote(vote: Vote): Uint8Array {
 
 /** Decodes a vote; rejects non-canonical input. */
 export function decodeVote(bytes: Uint8Array): Vote {
-  if (bytes.length > 256) throw new ChainError('MALFORMED', `a vote is at most 256 bytes, got ${bytes.length}`);
+  if (bytes.length > 256)
+    throw new ChainError('MALFORMED', `a vote is at most 256 bytes, got ${bytes.length}`);
   return decodeWith(bytes, KIND.vote, 'vote', readVote);
 }
 
@@ -92,8 +93,13 @@ export function proposalSignBytes(chainId: string, proposal: Omit<Proposal, 'sig
 }
 
 function writeProposalFields(w: Writer, p: Omit<Proposal, 'signature'>): void {
-  if (!Number.isSafeInteger(p.polRound) || p.polRound < -1) throw new ChainError('MALFORMED', `polRound must be -1 or a round, got ${p.polRound}`);
-  w.uint(p.height, 'height').uint(p.round, 'round').hex(p.blockHash, 32, 'blockHash').uint(p.polRound + 1, 'polRound').hex(p.proposer, 20, 'proposer');
+  if (!Number.isSafeInteger(p.polRound) || p.polRound < -1)
+    throw new ChainError('MALFORMED', `polRound must be -1 or a round, got ${p.polRound}`);
+  w.uint(p.height, 'height')
+    .uint(p.round, 'round')
+    .hex(p.blockHash, 32, 'blockHash')
+    .uint(p.polRound + 1, 'polRound')
+    .hex(p.proposer, 20, 'proposer');
 }
 
 /** Canonical encoding of a proposal. */
@@ -106,7 +112,8 @@ export function encodeProposal(p: Proposal): Uint8Array {
 
 /** Decodes a proposal; rejects non-canonical input. */
 export function decodeProposal(bytes: Uint8Array): Proposal {
-  if (bytes.length > 256) throw new ChainError('MALFORMED', `a proposal is at most 256 bytes, got ${bytes.length}`);
+  if (bytes.length > 256)
+    throw new ChainError('MALFORMED', `a proposal is at most 256 bytes, got ${bytes.length}`);
   return decodeWith(bytes, KIND.proposal, 'proposal', (r) => {
     const height = r.uint('height');
     const round = r.uint('round');
@@ -123,20 +130,33 @@ export function decodeProposal(bytes: Uint8Array): Proposal {
  *
  * @example const v = signVote('hotpot-dev', { type: 'precommit', height: 5, round: 0, blockHash }, key);
  */
-export function signVote(chainId: string, vote: Omit<Vote, 'signature' | 'validator'>, privateKey: Uint8Array): Vote {
+export function signVote(
+  chainId: string,
+  vote: Omit<Vote, 'signature' | 'validator'>,
+  privateKey: Uint8Array,
+): Vote {
   const unsigned = { ...vote, validator: privateKeyToAddress(privateKey) };
   const signature = toHex(signRecoverable(keccak256(voteSignBytes(chainId, unsigned)), privateKey));
   return { ...unsigned, signature };
 }
 
 /** Signs a proposal with the proposer's key; `proposer` is derived from the key. */
-export function signProposal(chainId: string, proposal: Omit<Proposal, 'signature' | 'proposer'>, privateKey: Uint8Array): Proposal {
+export function signProposal(
+  chainId: string,
+  proposal: Omit<Proposal, 'signature' | 'proposer'>,
+  privateKey: Uint8Array,
+): Proposal {
   const unsigned = { ...proposal, proposer: privateKeyToAddress(privateKey) };
   const signature = toHex(signRecoverable(keccak256(proposalSignBytes(chainId, unsigned)), privateKey));
   return { ...unsigned, signature };
 }
 
-function verifyRecoverable(hash: Uint8Array, signature: Hex, expected: Address, cache?: VerifiedCache): boolean {
+function verifyRecoverable(
+  hash: Uint8Array,
+  signature: Hex,
+  expected: Address,
+  cache?: VerifiedCache,
+): boolean {
   const key = cache ? `s:${toHex(hash)}:${signature}:${expected}` : '';
   if (cache?.has(key)) return true;
   let ok: boolean;
@@ -161,7 +181,12 @@ export function verifyVote(chainId: string, vote: Vote, cache?: VerifiedCache): 
 /** True if the proposal's signature is by `proposal.proposer` for this chain. Never throws. */
 export function verifyProposal(chainId: string, proposal: Proposal, cache?: VerifiedCache): boolean {
   try {
-    return verifyRecoverable(keccak256(proposalSignBytes(chainId, proposal)), proposal.signature, proposal.proposer, cache);
+    return verifyRecoverable(
+      keccak256(proposalSignBytes(chainId, proposal)),
+      proposal.signature,
+      proposal.proposer,
+      cache,
+    );
   } catch {
     return false;
   }
@@ -187,7 +212,11 @@ export function makeDoubleVoteEvidence(v1: Vote, v2: Vote): DoubleVoteEvidence {
  */
 export function checkDoubleVoteEvidence(chainId: string, a: Vote, b: Vote, cache?: VerifiedCache): Hash {
   const fail = (why: string): never => {
-    throw new ChainError('BAD_EVIDENCE', `double-vote evidence rejected: ${why}`, { validator: a.validator, height: a.height, round: a.round });
+    throw new ChainError('BAD_EVIDENCE', `double-vote evidence rejected: ${why}`, {
+      validator: a.validator,
+      height: a.height,
+      round: a.round,
+    });
   };
   if (a.validator !== b.validator) fail('the votes are from different validators');
   if (a.height !== b.height || a.round !== b.round) fail('the votes are for different heights or rounds');
@@ -195,14 +224,20 @@ export function checkDoubleVoteEvidence(chainId: string, a: Vote, b: Vote, cache
   const order = blockHashOrder(a.blockHash, b.blockHash);
   if (order === 0) fail('the votes are for the same block (no conflict)');
   if (order > 0) fail('the votes are not in canonical order (nil first, then by block hash)');
-  if (!verifyVote(chainId, a, cache)) fail('the first vote is not validly signed by the validator for this chain');
-  if (!verifyVote(chainId, b, cache)) fail('the second vote is not validly signed by the validator for this chain');
+  if (!verifyVote(chainId, a, cache))
+    fail('the first vote is not validly signed by the validator for this chain');
+  if (!verifyVote(chainId, b, cache))
+    fail('the second vote is not validly signed by the validator for this chain');
   return evidenceId(a);
 }
 
 /** The id of a double vote: keccak(validator ‖ height ‖ round ‖ type). */
 export function evidenceId(vote: Pick<Vote, 'validator' | 'height' | 'round' | 'type'>): Hash {
-  const w = new Writer().hex(vote.validator, 20, 'validator').uint(vote.height).uint(vote.round).u8(voteTypeCode(vote.type));
+  const w = new Writer()
+    .hex(vote.validator, 20, 'validator')
+    .uint(vote.height)
+    .uint(vote.round)
+    .u8(voteTypeCode(vote.type));
   return toHex(keccak256(w.finish()));
 }
 
@@ -226,6 +261,7 @@ export function encodeEvidence(e: DoubleVoteEvidence): Uint8Array {
 
 /** Decodes a piece of evidence. */
 export function decodeEvidence(bytes: Uint8Array): DoubleVoteEvidence {
-  if (bytes.length > 512) throw new ChainError('MALFORMED', `evidence is at most 512 bytes, got ${bytes.length}`);
+  if (bytes.length > 512)
+    throw new ChainError('MALFORMED', `evidence is at most 512 bytes, got ${bytes.length}`);
   return decodeWith(bytes, KIND.evidence, 'evidence', readEvidence);
 }

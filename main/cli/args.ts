@@ -6,11 +6,21 @@ import { ConfigError } from '../config/errors';
  *
  * @example const { values } = parseFlags(argv, { 'data-dir': { type: 'string' } }, 'start');
  */
-export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, command: string, allowPositionals = false) {
+export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: O,
+  command: string,
+  allowPositionals = false,
+) {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (err) {
-    const known = Object.keys(options).map((k) => `--${k}`).join(', ');
-    throw new ConfigError('BAD_FLAG', `${command}: ${(err as Error).message.replace(/\. To specify.*$/s, '')} (known flags: ${known})`);
+    const known = Object.keys(options)
+      .map((k) => `--${k}`)
+      .join(', ');
+    throw new ConfigError(
+      'BAD_FLAG',
+      `${command}: ${(err as Error).message.replace(/\. To specify.*$/s, '')} (known flags: ${known})`,
+    );
   }
 }

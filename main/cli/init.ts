@@ -20,26 +20,46 @@ with a generated password kept in DIR/dev-password (mode 0600, development only)
 
 /** `bin/hotpot init --dev`. */
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { dev: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'block-ms': { type: 'string' }, 'chain-id': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 'init');
+  const { values } = parseFlags(
+    argv,
+    {
+      dev: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      'block-ms': { type: 'string' },
+      'chain-id': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'init',
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
   if (!values.dev) {
-    process.stderr.write('hotpot: init makes development chains only: pass --dev (for a multi-store test network use "testnet init")\n');
+    process.stderr.write(
+      'hotpot: init makes development chains only: pass --dev (for a multi-store test network use "testnet init")\n',
+    );
     return 2;
   }
   const dataDir = resolve(values['data-dir'] ?? process.env['HOTPOT_DATA_DIR'] ?? defaultDataDir());
   const blockMs = values['block-ms'] === undefined ? undefined : Number(values['block-ms']);
   if (blockMs !== undefined && (!Number.isInteger(blockMs) || blockMs < 0 || blockMs > 3_600_000)) {
-    throw new NodeError('BAD_ARGUMENT', `--block-ms must be a whole number of milliseconds (0–3600000), got ${values['block-ms']}`);
+    throw new NodeError(
+      'BAD_ARGUMENT',
+      `--block-ms must be a whole number of milliseconds (0–3600000), got ${values['block-ms']}`,
+    );
   }
-  const r = await ensureInitialized(dataDir, { ...(blockMs !== undefined ? { blockIntervalMs: blockMs } : {}), ...(values['chain-id'] ? { chainId: values['chain-id'] } : {}) });
+  const r = await ensureInitialized(dataDir, {
+    ...(blockMs !== undefined ? { blockIntervalMs: blockMs } : {}),
+    ...(values['chain-id'] ? { chainId: values['chain-id'] } : {}),
+  });
   if (!r.created) {
     const g = readGenesis(dataDir);
     process.stderr.write(`hotpot: ${dataDir} already holds chain ${g.chainId}; nothing changed\n`);
     return 1;
   }
-  process.stdout.write(`Made development chain ${r.chainId} in ${dataDir}\nvalidator ${r.validator}\nStart it with: bin/hotpot start --headless --data-dir ${dataDir}\n`);
+  process.stdout.write(
+    `Made development chain ${r.chainId} in ${dataDir}\nvalidator ${r.validator}\nStart it with: bin/hotpot start --headless --data-dir ${dataDir}\n`,
+  );
   return 0;
 }

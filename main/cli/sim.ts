@@ -2,7 +2,8 @@ import { AppError } from '../common/errors';
 import { runMany, type FaultSpec, type RunResult } from '../consensus/sim/simulation';
 import { parseFlags } from './args';
 
-export const summary = 'deterministic consensus simulation: sim --validators N --faults byzantine:K|crash:K --runs R --seed S --heights H [--json]';
+export const summary =
+  'deterministic consensus simulation: sim --validators N --faults byzantine:K|crash:K --runs R --seed S --heights H [--json]';
 
 const USAGE = `Usage: bin/hotpot sim [options]
 
@@ -29,18 +30,25 @@ class SimCliError extends AppError<'BAD_USAGE'> {
 
 function int(text: string | undefined, name: string, def: number, min: number, max: number): number {
   if (text === undefined) return def;
-  if (!/^\d+$/.test(text)) throw new SimCliError('BAD_USAGE', `--${name} must be a whole number, got "${text}"`);
+  if (!/^\d+$/.test(text))
+    throw new SimCliError('BAD_USAGE', `--${name} must be a whole number, got "${text}"`);
   const n = Number(text);
-  if (n < min || n > max) throw new SimCliError('BAD_USAGE', `--${name} must be between ${min} and ${max}, got ${n}`);
+  if (n < min || n > max)
+    throw new SimCliError('BAD_USAGE', `--${name} must be between ${min} and ${max}, got ${n}`);
   return n;
 }
 
 function parseFaults(text: string | undefined, validators: number): FaultSpec {
   if (text === undefined || text === 'none') return { kind: 'none', count: 0 };
   const m = /^(byzantine|crash):(\d+)$/.exec(text);
-  if (m === null) throw new SimCliError('BAD_USAGE', `--faults must be none, byzantine:K or crash:K, got "${text}"`);
+  if (m === null)
+    throw new SimCliError('BAD_USAGE', `--faults must be none, byzantine:K or crash:K, got "${text}"`);
   const count = Number(m[2]);
-  if (count > validators) throw new SimCliError('BAD_USAGE', `--faults ${text}: cannot have more faulty nodes than the ${validators} validators`);
+  if (count > validators)
+    throw new SimCliError(
+      'BAD_USAGE',
+      `--faults ${text}: cannot have more faulty nodes than the ${validators} validators`,
+    );
   return { kind: m[1] as 'byzantine' | 'crash', count };
 }
 
@@ -86,7 +94,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const f = Math.floor((opts.validators - 1) / 3);
   if (opts.faults.count > f) {
-    process.stderr.write(`hotpot sim: note: ${opts.faults.count} faulty of ${opts.validators} exceeds f = ${f}; the checks may fail by design\n`);
+    process.stderr.write(
+      `hotpot sim: note: ${opts.faults.count} faulty of ${opts.validators} exceeds f = ${f}; the checks may fail by design\n`,
+    );
   }
   const started = performance.now();
   const onFailure = (r: RunResult): void => {
@@ -95,10 +105,18 @@ export async function run(argv: string[]): Promise<number> {
     );
   };
   let done = 0;
-  const summaryResult = runMany({ validators: opts.validators, faults: opts.faults, heights: opts.heights, seed: opts.seed }, opts.runs, onFailure, (r) => {
-    done++;
-    if (values.verbose) process.stderr.write(`run ${done}/${opts.runs} seed ${r.seed}: ${r.ok ? 'ok' : 'FAILED'} heights ${r.finalHeights.join(',')} rounds≤${r.maxRound} ${r.virtualTimeMs} ms virtual\n`);
-  });
+  const summaryResult = runMany(
+    { validators: opts.validators, faults: opts.faults, heights: opts.heights, seed: opts.seed },
+    opts.runs,
+    onFailure,
+    (r) => {
+      done++;
+      if (values.verbose)
+        process.stderr.write(
+          `run ${done}/${opts.runs} seed ${r.seed}: ${r.ok ? 'ok' : 'FAILED'} heights ${r.finalHeights.join(',')} rounds≤${r.maxRound} ${r.virtualTimeMs} ms virtual\n`,
+        );
+    },
+  );
   const out = { ...summaryResult, wall_ms: Math.round(performance.now() - started) };
   if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
   else {

@@ -6,7 +6,8 @@ import { appRoot } from '../app/paths';
 import { runHeadless } from '../hosts/run-headless';
 import { parseFlags } from './args';
 
-export const summary = 'start the node (Electron window where available, else headless) [--headless] [--data-dir D] [--http HOST:PORT]';
+export const summary =
+  'start the node (Electron window where available, else headless) [--headless] [--data-dir D] [--http HOST:PORT]';
 
 const HELP = `Usage: bin/hotpot start [--headless] [--data-dir DIR] [--http HOST:PORT] [--log-level LEVEL]
 
@@ -22,13 +23,17 @@ Configuration: defaults ← DIR/config.json ← HOTPOT_* environment ← flags (
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, {
-    headless: { type: 'boolean' },
-    'data-dir': { type: 'string' },
-    http: { type: 'string' },
-    'log-level': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  }, 'start');
+  const { values } = parseFlags(
+    argv,
+    {
+      headless: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      http: { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'start',
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;

@@ -11,7 +11,8 @@ import { writeDevPassword, writeValidatorKey } from '../node/validator-key';
 import { parseFlags } from './args';
 import { freeTcpPorts } from '../node/ports';
 
-export const summary = 'write a local test network: testnet init --validators N [--observers K] --out DIR [--peers]';
+export const summary =
+  'write a local test network: testnet init --validators N [--observers K] --out DIR [--peers]';
 
 const HELP = `Usage: bin/hotpot testnet init --validators N [--observers K] --out DIR [--peers] [--chain-id ID] [--block-ms N]
 
@@ -44,7 +45,15 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { values } = parseFlags(
     rest,
-    { validators: { type: 'string' }, observers: { type: 'string' }, out: { type: 'string' }, peers: { type: 'boolean' }, 'chain-id': { type: 'string' }, 'block-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    {
+      validators: { type: 'string' },
+      observers: { type: 'string' },
+      out: { type: 'string' },
+      peers: { type: 'boolean' },
+      'chain-id': { type: 'string' },
+      'block-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     'testnet init',
   );
   if (values.help) {
@@ -54,9 +63,12 @@ export async function run(argv: string[]): Promise<number> {
   const n = Number(values.validators);
   const k = Number(values.observers ?? '0');
   const blockMs = Number(values['block-ms'] ?? '1000');
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new NodeError('BAD_ARGUMENT', `--validators must be 1–64, got ${values.validators ?? '(missing)'}`);
-  if (!Number.isInteger(k) || k < 0 || k > 64) throw new NodeError('BAD_ARGUMENT', `--observers must be 0–64, got ${values.observers}`);
-  if (!Number.isInteger(blockMs) || blockMs < 0) throw new NodeError('BAD_ARGUMENT', `--block-ms must be a whole number ≥ 0, got ${values['block-ms']}`);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new NodeError('BAD_ARGUMENT', `--validators must be 1–64, got ${values.validators ?? '(missing)'}`);
+  if (!Number.isInteger(k) || k < 0 || k > 64)
+    throw new NodeError('BAD_ARGUMENT', `--observers must be 0–64, got ${values.observers}`);
+  if (!Number.isInteger(blockMs) || blockMs < 0)
+    throw new NodeError('BAD_ARGUMENT', `--block-ms must be a whole number ≥ 0, got ${values['block-ms']}`);
   if (!values.out) throw new NodeError('BAD_ARGUMENT', '--out DIR is required');
   const out = resolve(values.out);
   const keys = Array.from({ length: n }, () => newPrivateKey());
@@ -68,7 +80,11 @@ export async function run(argv: string[]): Promise<number> {
       genesisTimeMs: Date.now(),
       hqAuthority: addrs[0] as `0x${string}`,
       complianceAuthority: addrs[0] as `0x${string}`,
-      validators: addrs.map((address, i) => ({ address, stake: params.minStake * 10n, region: REGIONS[i % REGIONS.length] as string })),
+      validators: addrs.map((address, i) => ({
+        address,
+        stake: params.minStake * 10n,
+        region: REGIONS[i % REGIONS.length] as string,
+      })),
       balances: addrs.map((address) => ({ address, amount: 1_000_000_000_000n })),
       params,
     }),
@@ -81,16 +97,34 @@ export async function run(argv: string[]): Promise<number> {
     const dir = join(out, `node${i}`);
     mkdirSync(join(dir, 'p2p'), { recursive: true, mode: 0o700 });
     writeGenesis(dir, genesis);
-    writeFileSync(join(dir, 'p2p', 'peer-key'), privateKeyToProtobuf(peerKeys[i] as Awaited<ReturnType<typeof generateKeyPair>>), { mode: 0o600 });
+    writeFileSync(
+      join(dir, 'p2p', 'peer-key'),
+      privateKeyToProtobuf(peerKeys[i] as Awaited<ReturnType<typeof generateKeyPair>>),
+      { mode: 0o600 },
+    );
     if (i < n) await writeValidatorKey(dir, keys[i] as Uint8Array, password ?? writeDevPassword(dir));
     if (values.peers) {
-      const addr = (j: number) => `/ip4/127.0.0.1/tcp/${ports[j]}/p2p/${peerIdFromPrivateKey(peerKeys[j] as Awaited<ReturnType<typeof generateKeyPair>>).toString()}`;
-      const config = { network: { listen: [`/ip4/127.0.0.1/tcp/${ports[i]}`], staticPeers: Array.from({ length: total }, (_, j) => j).filter((j) => j !== i).map(addr), mdns: false } };
+      const addr = (j: number) =>
+        `/ip4/127.0.0.1/tcp/${ports[j]}/p2p/${peerIdFromPrivateKey(peerKeys[j] as Awaited<ReturnType<typeof generateKeyPair>>).toString()}`;
+      const config = {
+        network: {
+          listen: [`/ip4/127.0.0.1/tcp/${ports[i]}`],
+          staticPeers: Array.from({ length: total }, (_, j) => j)
+            .filter((j) => j !== i)
+            .map(addr),
+          mdns: false,
+        },
+      };
       writeFileSync(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
     }
   }
   for (const key of keys) key.fill(0);
-  process.stdout.write(`Wrote ${n} validator${n === 1 ? '' : 's'} and ${k} observer${k === 1 ? '' : 's'} of chain ${genesis.chainId} to ${out}/node0…node${total - 1}\n`);
-  for (let i = 0; i < n; i++) process.stdout.write(`node${i} validator ${addrs[i]}${values.peers ? ` listens on 127.0.0.1:${ports[i]}` : ''}\n`);
+  process.stdout.write(
+    `Wrote ${n} validator${n === 1 ? '' : 's'} and ${k} observer${k === 1 ? '' : 's'} of chain ${genesis.chainId} to ${out}/node0…node${total - 1}\n`,
+  );
+  for (let i = 0; i < n; i++)
+    process.stdout.write(
+      `node${i} validator ${addrs[i]}${values.peers ? ` listens on 127.0.0.1:${ports[i]}` : ''}\n`,
+    );
   return 0;
 }

@@ -7,7 +7,8 @@ import { VideoDb } from '../video/record/video-db';
 import { parseFlags } from './args';
 
 /** One line of `bin/hotpot video --help`. */
-export const summary = 'video verify FILE [--data-dir D] [--json]: does a recording match a segment anchored on the chain?';
+export const summary =
+  'video verify FILE [--data-dir D] [--json]: does a recording match a segment anchored on the chain?';
 
 /** What `video verify` found. */
 export interface VerifyResult {
@@ -16,7 +17,13 @@ export interface VerifyResult {
   cid: string;
   bytes: number;
   verdict: 'anchored' | 'recorded-not-anchored' | 'no-match';
-  matches: Array<{ cameraId: string; cameraName: string | null; startMs: number; endMs: number; anchor: { height: number; tx: string; timeMs: number } | null }>;
+  matches: Array<{
+    cameraId: string;
+    cameraName: string | null;
+    startMs: number;
+    endMs: number;
+    anchor: { height: number; tx: string; timeMs: number } | null;
+  }>;
 }
 
 /**
@@ -26,7 +33,12 @@ export interface VerifyResult {
  * matches a segment not anchored yet, 2 on a usage error.
  */
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { 'data-dir': { type: 'string' }, json: { type: 'boolean' } }, 'video verify', true);
+  const { values, positionals } = parseFlags(
+    argv,
+    { 'data-dir': { type: 'string' }, json: { type: 'boolean' } },
+    'video verify',
+    true,
+  );
   if (positionals.length !== 1) {
     process.stderr.write('usage: bin/hotpot video verify FILE [--data-dir D] [--json]\n');
     return 2;
@@ -39,7 +51,9 @@ export async function run(argv: string[]): Promise<number> {
   const dataDir = resolve(values['data-dir'] ?? process.env['HOTPOT_DATA_DIR'] ?? defaultDataDir());
   const dbFile = join(dataDir, 'node.db');
   if (!existsSync(dbFile)) {
-    process.stderr.write(`hotpot: no node database at ${dbFile}; pass --data-dir of the node that recorded the file\n`);
+    process.stderr.write(
+      `hotpot: no node database at ${dbFile}; pass --data-dir of the node that recorded the file\n`,
+    );
     return 2;
   }
   const result = await verifyFile(file, dbFile);
@@ -56,8 +70,18 @@ export async function verifyFile(file: string, dbFile: string): Promise<VerifyRe
     const vdb = new VideoDb(db);
     const names = new Map(vdb.cameras().map((c) => [c.id, c.name]));
     const rows = vdb.recordingsBySha256(h.sha256Hex);
-    const matches = rows.map((r) => ({ cameraId: r.cameraId, cameraName: names.get(r.cameraId) ?? null, startMs: r.startMs, endMs: r.endMs, anchor: r.anchor }));
-    const verdict = matches.some((m) => m.anchor) ? 'anchored' : matches.length > 0 ? 'recorded-not-anchored' : 'no-match';
+    const matches = rows.map((r) => ({
+      cameraId: r.cameraId,
+      cameraName: names.get(r.cameraId) ?? null,
+      startMs: r.startMs,
+      endMs: r.endMs,
+      anchor: r.anchor,
+    }));
+    const verdict = matches.some((m) => m.anchor)
+      ? 'anchored'
+      : matches.length > 0
+        ? 'recorded-not-anchored'
+        : 'no-match';
     return { file, sha256: h.sha256Hex, cid: h.cid, bytes: h.bytes, verdict, matches };
   } finally {
     db.close();
@@ -66,7 +90,8 @@ export async function verifyFile(file: string, dbFile: string): Promise<VerifyRe
 
 function describe(r: VerifyResult): string {
   const head = `${r.file}\n  sha256 ${r.sha256}\n  cid    ${r.cid}\n`;
-  if (r.verdict === 'no-match') return `${head}NO MATCH: no recorded segment has this hash; the file was altered or was not recorded by this node's cameras\n`;
+  if (r.verdict === 'no-match')
+    return `${head}NO MATCH: no recorded segment has this hash; the file was altered or was not recorded by this node's cameras\n`;
   const lines = r.matches.map((m) => {
     const cam = m.cameraName ? `${m.cameraName} (${m.cameraId})` : m.cameraId;
     const span = `${new Date(m.startMs).toISOString()} – ${new Date(m.endMs).toISOString()}`;

@@ -1,10 +1,18 @@
 import { createFaceDetector, parseDetectorOptions } from '../video/detect';
-import { AnonymizeError, DEFAULT_ANONYMIZE_OPTIONS, DEFAULT_FILE_OPTIONS, anonymizeFile, parseAnonymizeOptions, type FileProgress } from '../video/anonymize';
+import {
+  AnonymizeError,
+  DEFAULT_ANONYMIZE_OPTIONS,
+  DEFAULT_FILE_OPTIONS,
+  anonymizeFile,
+  parseAnonymizeOptions,
+  type FileProgress,
+} from '../video/anonymize';
 import type { FaceModel, ReplaceWith } from '../video/types';
 import { nativeAvailable } from '../../native';
 import { parseFlags } from './args';
 
-export const summary = 'cameras and video files: video anonymize IN OUT [--thresh T] [--mask-scale S] [--replacewith blur|pixelate|solid] | video verify FILE';
+export const summary =
+  'cameras and video files: video anonymize IN OUT [--thresh T] [--mask-scale S] [--replacewith blur|pixelate|solid] | video verify FILE';
 
 const HELP = `Usage:
   bin/hotpot video anonymize IN OUT [options]   blur faces in an image (PNG, JPEG) or a video file
@@ -25,7 +33,8 @@ Video output keeps the size, every frame and the frame rate, and copies the audi
 function num(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new AnonymizeError('BAD_OPTIONS', `--${flag} must be a number, got "${v}"`);
+  if (v.trim() === '' || !Number.isFinite(n))
+    throw new AnonymizeError('BAD_OPTIONS', `--${flag} must be a number, got "${v}"`);
   return n;
 }
 
@@ -51,7 +60,9 @@ async function anonymize(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 2) {
-    process.stderr.write(`hotpot: video anonymize needs IN and OUT, got ${positionals.length} path(s)\n\n${HELP}`);
+    process.stderr.write(
+      `hotpot: video anonymize needs IN and OUT, got ${positionals.length} path(s)\n\n${HELP}`,
+    );
     return 2;
   }
   const [input, output] = positionals as [string, string];
@@ -61,7 +72,8 @@ async function anonymize(argv: string[]): Promise<number> {
     replaceWith: (values.replacewith ?? DEFAULT_ANONYMIZE_OPTIONS.replaceWith) as ReplaceWith,
   });
   const detectFps = num('detect-fps', values['detect-fps']) ?? DEFAULT_FILE_OPTIONS.detectFps;
-  if (!(detectFps > 0)) throw new AnonymizeError('BAD_OPTIONS', `--detect-fps must be above 0, got ${detectFps}`);
+  if (!(detectFps > 0))
+    throw new AnonymizeError('BAD_OPTIONS', `--detect-fps must be above 0, got ${detectFps}`);
   const detectorOptions = parseDetectorOptions({
     model: (values.model ?? 'tiny_face_detector') as FaceModel,
     inputSizePx: num('input-size', values['input-size']) ?? 416,
@@ -73,19 +85,30 @@ async function anonymize(argv: string[]): Promise<number> {
   const say = (s: string): void => {
     if (!quiet) process.stderr.write(s);
   };
-  say(`anonymize: ${input} → ${output} (${detector.description}, ${nativeAvailable() ? 'native' : 'JavaScript'} kernels)\n`);
+  say(
+    `anonymize: ${input} → ${output} (${detector.description}, ${nativeAvailable() ? 'native' : 'JavaScript'} kernels)\n`,
+  );
   const progress = (p: FileProgress): void => {
     const fps = p.frames / Math.max(0.001, p.elapsedMs / 1000);
-    say(`\ranonymize: frame ${p.frames}${p.totalFrames ? `/${p.totalFrames}` : ''} (${fps.toFixed(1)} fps)   `);
+    say(
+      `\ranonymize: frame ${p.frames}${p.totalFrames ? `/${p.totalFrames}` : ''} (${fps.toFixed(1)} fps)   `,
+    );
   };
   try {
     const r = await anonymizeFile(
       input,
       output,
-      { ...DEFAULT_FILE_OPTIONS, anonymize: anonymizeOptions, detectFps, x264Preset: values.preset ?? DEFAULT_FILE_OPTIONS.x264Preset },
+      {
+        ...DEFAULT_FILE_OPTIONS,
+        anonymize: anonymizeOptions,
+        detectFps,
+        x264Preset: values.preset ?? DEFAULT_FILE_OPTIONS.x264Preset,
+      },
       { detector, onProgress: progress },
     );
-    say(`\nanonymize: wrote ${output}: ${r.width}x${r.height}, ${r.frames} frame(s), ${r.facesReplaced} face region(s) replaced, ${(r.elapsedMs / 1000).toFixed(1)} s\n`);
+    say(
+      `\nanonymize: wrote ${output}: ${r.width}x${r.height}, ${r.frames} frame(s), ${r.facesReplaced} face region(s) replaced, ${(r.elapsedMs / 1000).toFixed(1)} s\n`,
+    );
     return 0;
   } finally {
     await detector.dispose();
@@ -102,7 +125,9 @@ export async function run(argv: string[]): Promise<number> {
     try {
       mod = (await import(`./video-${sub}.ts`)) as typeof mod;
     } catch {
-      process.stderr.write('hotpot: video verify is not part of this build yet (main/cli/video-verify.ts is missing)\n');
+      process.stderr.write(
+        'hotpot: video verify is not part of this build yet (main/cli/video-verify.ts is missing)\n',
+      );
       return 2;
     }
     return mod.run(rest);

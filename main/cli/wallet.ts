@@ -9,7 +9,8 @@ import { type ScryptParams } from '../wallet/kdf';
 import { WalletService } from '../wallet/wallet-service';
 import { parseFlags } from './args';
 
-export const summary = 'the store wallet: wallet create|import|address|balance|send|export-keystore|import-keystore --data-dir D';
+export const summary =
+  'the store wallet: wallet create|import|address|balance|send|export-keystore|import-keystore --data-dir D';
 
 const USAGE = `Usage: bin/hotpot wallet <command> --data-dir D [options]
 
@@ -64,7 +65,11 @@ const COMMON = { 'data-dir': { type: 'string' } } as const;
 async function dispatch(sub: string, argv: string[]): Promise<number> {
   switch (sub) {
     case 'create': {
-      const { values } = parseFlags(argv, { ...COMMON, words: { type: 'string', default: '12' } }, 'wallet create');
+      const { values } = parseFlags(
+        argv,
+        { ...COMMON, words: { type: 'string', default: '12' } },
+        'wallet create',
+      );
       const words = Number(values.words);
       if (words !== 12 && words !== 24) throw new UsageError(`--words must be 12 or 24, got ${values.words}`);
       const wallet = open(values['data-dir']);
@@ -76,34 +81,67 @@ async function dispatch(sub: string, argv: string[]): Promise<number> {
       return 0;
     }
     case 'import': {
-      const { values } = parseFlags(argv, { ...COMMON, accounts: { type: 'string', default: '1' } }, 'wallet import');
+      const { values } = parseFlags(
+        argv,
+        { ...COMMON, accounts: { type: 'string', default: '1' } },
+        'wallet import',
+      );
       const accounts = positiveInt(values.accounts, '--accounts');
       const wallet = open(values['data-dir']);
-      if (process.stdin.isTTY) process.stderr.write('Type or paste the recovery phrase, then press Enter and Ctrl-D:\n');
+      if (process.stdin.isTTY)
+        process.stderr.write('Type or paste the recovery phrase, then press Enter and Ctrl-D:\n');
       const mnemonic = await readStdin();
       const passphrase = process.env['HOTPOT_BIP39_PASSPHRASE'] ?? '';
-      const status = await wallet.importMnemonic({ mnemonic, passphrase, password: env('HOTPOT_PASSWORD'), accounts });
-      process.stderr.write(`Imported the wallet into ${wallet.keystoreFile}${passphrase ? ' (with a BIP39 passphrase: you will need it again to unlock)' : ''}.\n`);
+      const status = await wallet.importMnemonic({
+        mnemonic,
+        passphrase,
+        password: env('HOTPOT_PASSWORD'),
+        accounts,
+      });
+      process.stderr.write(
+        `Imported the wallet into ${wallet.keystoreFile}${passphrase ? ' (with a BIP39 passphrase: you will need it again to unlock)' : ''}.\n`,
+      );
       for (const a of status.accounts) process.stdout.write(`${a.index}\t${a.address}\n`);
       return 0;
     }
     case 'address': {
-      const { values } = parseFlags(argv, { ...COMMON, index: { type: 'string', default: '0' } }, 'wallet address');
+      const { values } = parseFlags(
+        argv,
+        { ...COMMON, index: { type: 'string', default: '0' } },
+        'wallet address',
+      );
       const wallet = await unlocked(values['data-dir']);
       process.stdout.write(`${await wallet.addressAt(nonNegativeInt(values.index, '--index'))}\n`);
       return 0;
     }
     case 'balance': {
-      const { values } = parseFlags(argv, { ...COMMON, index: { type: 'string' }, address: { type: 'string' }, api: { type: 'string' } }, 'wallet balance');
+      const { values } = parseFlags(
+        argv,
+        { ...COMMON, index: { type: 'string' }, address: { type: 'string' }, api: { type: 'string' } },
+        'wallet balance',
+      );
       const dataDir = dataDirOf(values['data-dir']);
       const api = apiOf(values.api);
-      const address = values.address ?? (await (await unlocked(dataDir)).addressAt(nonNegativeInt(values.index ?? '0', '--index')));
+      const address =
+        values.address ??
+        (await (await unlocked(dataDir)).addressAt(nonNegativeInt(values.index ?? '0', '--index')));
       const r = await rpc<{ balance: string }>(api, 'wallet.balance', { address });
       process.stdout.write(`${r.balance}\n`);
       return 0;
     }
     case 'send': {
-      const { values } = parseFlags(argv, { ...COMMON, to: { type: 'string' }, amount: { type: 'string' }, fee: { type: 'string' }, index: { type: 'string', default: '0' }, api: { type: 'string' } }, 'wallet send');
+      const { values } = parseFlags(
+        argv,
+        {
+          ...COMMON,
+          to: { type: 'string' },
+          amount: { type: 'string' },
+          fee: { type: 'string' },
+          index: { type: 'string', default: '0' },
+          api: { type: 'string' },
+        },
+        'wallet send',
+      );
       if (!values.to || !values.amount) throw new UsageError('--to and --amount are required');
       const dataDir = dataDirOf(values['data-dir']);
       const api = apiOf(values.api);
@@ -114,11 +152,25 @@ async function dispatch(sub: string, argv: string[]): Promise<number> {
       const from = await (await unlocked(dataDir)).addressAt(nonNegativeInt(values.index, '--index'));
       const before = await rpc<{ state: string }>(api, 'wallet.status', {});
       if (before.state !== 'unlocked') {
-        await rpc(api, 'wallet.unlock', { password: env('HOTPOT_PASSWORD'), ...(process.env['HOTPOT_BIP39_PASSPHRASE'] ? { passphrase: process.env['HOTPOT_BIP39_PASSPHRASE'] } : {}) });
+        await rpc(api, 'wallet.unlock', {
+          password: env('HOTPOT_PASSWORD'),
+          ...(process.env['HOTPOT_BIP39_PASSPHRASE']
+            ? { passphrase: process.env['HOTPOT_BIP39_PASSPHRASE'] }
+            : {}),
+        });
       }
       try {
-        const p = await rpc<{ previewId: string; amount: string; fee: string; nonce: number; total: string; chainId: string }>(api, 'wallet.previewSend', { from, to: values.to, amount, ...(fee ? { fee } : {}) });
-        process.stderr.write(`Sending ${p.amount} from ${from} to ${values.to} (fee ${p.fee}, nonce ${p.nonce}, total ${p.total}, chain ${p.chainId})\n`);
+        const p = await rpc<{
+          previewId: string;
+          amount: string;
+          fee: string;
+          nonce: number;
+          total: string;
+          chainId: string;
+        }>(api, 'wallet.previewSend', { from, to: values.to, amount, ...(fee ? { fee } : {}) });
+        process.stderr.write(
+          `Sending ${p.amount} from ${from} to ${values.to} (fee ${p.fee}, nonce ${p.nonce}, total ${p.total}, chain ${p.chainId})\n`,
+        );
         const { txHash } = await rpc<{ txHash: string }>(api, 'wallet.send', { previewId: p.previewId });
         process.stdout.write(`${txHash}\n`);
       } finally {
@@ -127,28 +179,50 @@ async function dispatch(sub: string, argv: string[]): Promise<number> {
       return 0;
     }
     case 'export-keystore': {
-      const { values } = parseFlags(argv, { ...COMMON, index: { type: 'string' }, address: { type: 'string' }, out: { type: 'string' } }, 'wallet export-keystore');
+      const { values } = parseFlags(
+        argv,
+        { ...COMMON, index: { type: 'string' }, address: { type: 'string' }, out: { type: 'string' } },
+        'wallet export-keystore',
+      );
       const dataDir = dataDirOf(values['data-dir']);
       const wallet = open(dataDir);
       const exportPassword = env('HOTPOT_KEYSTORE_PASSWORD');
       let address = values.address;
       if (!address) {
         const index = nonNegativeInt(values.index ?? '0', '--index');
-        address = (await unlocked(dataDir, wallet)).accounts().find((a) => a.type === 'hd' && a.index === index)?.address;
-        if (!address) throw new WalletError('UNKNOWN_ACCOUNT', `account ${index} is not in the wallet yet; run "wallet address --index ${index}" first`);
+        address = (await unlocked(dataDir, wallet))
+          .accounts()
+          .find((a) => a.type === 'hd' && a.index === index)?.address;
+        if (!address)
+          throw new WalletError(
+            'UNKNOWN_ACCOUNT',
+            `account ${index} is not in the wallet yet; run "wallet address --index ${index}" first`,
+          );
       }
-      if (values.out && existsSync(values.out)) throw new UsageError(`${values.out} exists; choose another --out (nothing was written)`);
-      const json = await wallet.exportWeb3Keystore({ address, password: env('HOTPOT_PASSWORD'), exportPassword, passphrase: process.env['HOTPOT_BIP39_PASSPHRASE'] ?? '' });
+      if (values.out && existsSync(values.out))
+        throw new UsageError(`${values.out} exists; choose another --out (nothing was written)`);
+      const json = await wallet.exportWeb3Keystore({
+        address,
+        password: env('HOTPOT_PASSWORD'),
+        exportPassword,
+        passphrase: process.env['HOTPOT_BIP39_PASSPHRASE'] ?? '',
+      });
       if (values.out) {
         writeFileSync(values.out, `${json}\n`, { mode: 0o600, flag: 'wx' });
-        process.stderr.write(`Wrote the Web3 keystore of ${address} to ${resolve(values.out)} (encrypted with HOTPOT_KEYSTORE_PASSWORD).\n`);
+        process.stderr.write(
+          `Wrote the Web3 keystore of ${address} to ${resolve(values.out)} (encrypted with HOTPOT_KEYSTORE_PASSWORD).\n`,
+        );
       } else {
         process.stdout.write(`${json}\n`);
       }
       return 0;
     }
     case 'import-keystore': {
-      const { values } = parseFlags(argv, { ...COMMON, file: { type: 'string' }, label: { type: 'string' } }, 'wallet import-keystore');
+      const { values } = parseFlags(
+        argv,
+        { ...COMMON, file: { type: 'string' }, label: { type: 'string' } },
+        'wallet import-keystore',
+      );
       if (!values.file) throw new UsageError('--file is required');
       const dataDir = dataDirOf(values['data-dir']);
       let json: string;
@@ -160,18 +234,26 @@ async function dispatch(sub: string, argv: string[]): Promise<number> {
       const wallet = open(dataDir);
       const password = env('HOTPOT_PASSWORD');
       if (wallet.status().state !== 'none') await unlocked(dataDir, wallet);
-      const acct = await wallet.importWeb3Keystore({ json, filePassword: env('HOTPOT_KEYSTORE_PASSWORD'), password, ...(values.label ? { label: values.label } : {}) });
+      const acct = await wallet.importWeb3Keystore({
+        json,
+        filePassword: env('HOTPOT_KEYSTORE_PASSWORD'),
+        password,
+        ...(values.label ? { label: values.label } : {}),
+      });
       process.stdout.write(`${acct.address}\n`);
       return 0;
     }
     default:
-      throw new UsageError(`unknown command "${sub}" (known: create, import, address, balance, send, export-keystore, import-keystore)`);
+      throw new UsageError(
+        `unknown command "${sub}" (known: create, import, address, balance, send, export-keystore, import-keystore)`,
+      );
   }
 }
 
 function apiOf(flag: string | undefined): string {
   const fromEnv = process.env['HOTPOT_HTTP'];
-  const base = flag ?? (fromEnv ? (fromEnv.includes('://') ? fromEnv : `http://${fromEnv}`) : 'http://127.0.0.1:7420');
+  const base =
+    flag ?? (fromEnv ? (fromEnv.includes('://') ? fromEnv : `http://${fromEnv}`) : 'http://127.0.0.1:7420');
   try {
     return new URL(base).toString();
   } catch {
@@ -184,17 +266,33 @@ async function rpc<T = unknown>(api: string, name: string, input: unknown): Prom
   const token = process.env['HOTPOT_ACCESS_TOKEN'];
   let res: Response;
   try {
-    res = await fetch(new URL(`/rpc/${name}`, api), { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(input) });
+    res = await fetch(new URL(`/rpc/${name}`, api), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(input),
+    });
   } catch (err) {
-    throw new WalletError('LEDGER_UNAVAILABLE', `cannot reach the node at ${api} (${(err as Error).message}); balance and send need it running: bin/hotpot start --data-dir D (or pass --api URL)`);
+    throw new WalletError(
+      'LEDGER_UNAVAILABLE',
+      `cannot reach the node at ${api} (${(err as Error).message}); balance and send need it running: bin/hotpot start --data-dir D (or pass --api URL)`,
+    );
   }
   let env: { ok: boolean; value?: unknown; error?: { code: string; message: string } };
   try {
     env = (await res.json()) as typeof env;
   } catch {
-    throw new WalletError('LEDGER_UNAVAILABLE', `the node at ${api} answered ${res.status} without an API envelope; is --api the node's UI address?`);
+    throw new WalletError(
+      'LEDGER_UNAVAILABLE',
+      `the node at ${api} answered ${res.status} without an API envelope; is --api the node's UI address?`,
+    );
   }
-  if (!env.ok) throw new RemoteError({ name: 'RemoteError', code: env.error?.code ?? 'INTERNAL', message: env.error?.message ?? 'unknown error', data: {} });
+  if (!env.ok)
+    throw new RemoteError({
+      name: 'RemoteError',
+      code: env.error?.code ?? 'INTERNAL',
+      message: env.error?.message ?? 'unknown error',
+      data: {},
+    });
   return env.value as T;
 }
 
@@ -212,13 +310,20 @@ function open(dir: string | undefined): WalletService {
       kdf: new WorkerKdfRunner({ workerFile: () => workerPath('kdf') }),
       random: (n) => new Uint8Array(randomBytes(n)),
       now: Date.now,
-      timers: { setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+      timers: {
+        setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+        clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+      },
     },
   );
 }
 
 async function unlocked(dir: string | undefined, wallet = open(dir)): Promise<WalletService> {
-  if (!wallet.isUnlocked()) await wallet.unlock({ password: env('HOTPOT_PASSWORD'), passphrase: process.env['HOTPOT_BIP39_PASSPHRASE'] ?? '' });
+  if (!wallet.isUnlocked())
+    await wallet.unlock({
+      password: env('HOTPOT_PASSWORD'),
+      passphrase: process.env['HOTPOT_BIP39_PASSPHRASE'] ?? '',
+    });
   return wallet;
 }
 
@@ -226,13 +331,16 @@ async function unlocked(dir: string | undefined, wallet = open(dir)): Promise<Wa
 function testKdf(): ScryptParams | undefined {
   const n = process.env['HOTPOT_TEST_SCRYPT_N'];
   if (!n) return undefined;
-  process.stderr.write(`WARNING: HOTPOT_TEST_SCRYPT_N=${n} weakens the keystore's scrypt cost; it is for tests only\n`);
+  process.stderr.write(
+    `WARNING: HOTPOT_TEST_SCRYPT_N=${n} weakens the keystore's scrypt cost; it is for tests only\n`,
+  );
   return { N: Number(n), r: 8, p: 1 };
 }
 
 function env(name: string): string {
   const v = process.env[name];
-  if (v === undefined || v === '') throw new UsageError(`set ${name} in the environment (secrets are never taken from flags)`);
+  if (v === undefined || v === '')
+    throw new UsageError(`set ${name} in the environment (secrets are never taken from flags)`);
   return v;
 }
 
@@ -242,7 +350,8 @@ async function readStdin(): Promise<string> {
   for await (const c of process.stdin) {
     const b = c as Buffer;
     bytes += b.length;
-    if (bytes > 4096) throw new UsageError('stdin is longer than any recovery phrase (4 KiB); pass only the phrase');
+    if (bytes > 4096)
+      throw new UsageError('stdin is longer than any recovery phrase (4 KiB); pass only the phrase');
     chunks.push(b);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -252,7 +361,8 @@ async function readStdin(): Promise<string> {
 }
 
 function nonNegativeInt(s: string, flag: string): number {
-  if (!/^\d{1,10}$/.test(s) || Number(s) > 0x7fffffff) throw new UsageError(`${flag} must be a whole number from 0 to 2147483647, got ${JSON.stringify(s)}`);
+  if (!/^\d{1,10}$/.test(s) || Number(s) > 0x7fffffff)
+    throw new UsageError(`${flag} must be a whole number from 0 to 2147483647, got ${JSON.stringify(s)}`);
   return Number(s);
 }
 
@@ -263,6 +373,7 @@ function positiveInt(s: string, flag: string): number {
 }
 
 function bigintOf(s: string, flag: string): bigint {
-  if (!/^(0|[1-9]\d{0,37})$/.test(s)) throw new UsageError(`${flag} must be a whole number of base units, got ${JSON.stringify(s)}`);
+  if (!/^(0|[1-9]\d{0,37})$/.test(s))
+    throw new UsageError(`${flag} must be a whole number of base units, got ${JSON.stringify(s)}`);
   return BigInt(s);
 }

@@ -58,7 +58,8 @@ function toPlainData(data: Record<string, unknown>): Record<string, unknown> {
   for (const [k, v] of Object.entries(data)) {
     if (v === undefined) continue;
     if (typeof v === 'bigint') out[k] = v.toString();
-    else if (v instanceof Uint8Array) out[k] = `0x${Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+    else if (v instanceof Uint8Array)
+      out[k] = `0x${Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('')}`;
     else out[k] = v;
   }
   return out;

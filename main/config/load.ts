@@ -72,7 +72,10 @@ export function isLoopback(host: string): boolean {
 /** Parses "HOST:PORT" (IPv6 as "[::1]:PORT"). */
 export function parseHostPort(s: string, what: string): { host: string; port: number } {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(s) ?? /^([^:]+):(\d+)$/.exec(s);
-  if (!m) throw new ConfigError('BAD_FLAG', `${what} must be HOST:PORT (e.g. 127.0.0.1:7420), got "${s}"`, { value: s });
+  if (!m)
+    throw new ConfigError('BAD_FLAG', `${what} must be HOST:PORT (e.g. 127.0.0.1:7420), got "${s}"`, {
+      value: s,
+    });
   return { host: m[1]!, port: Number(m[2]) };
 }
 
@@ -97,14 +100,22 @@ function readFileLayer(dataDir: string): Layer[] {
   try {
     values = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError('CONFIG_FILE_UNREADABLE', `config file ${file} is not valid JSON: ${(err as Error).message}`, { file });
+    throw new ConfigError(
+      'CONFIG_FILE_UNREADABLE',
+      `config file ${file} is not valid JSON: ${(err as Error).message}`,
+      { file },
+    );
   }
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
     throw new ConfigError('CONFIG_FILE_UNREADABLE', `config file ${file} must hold a JSON object`, { file });
   }
   const v = values as Record<string, unknown>;
   if ('dataDir' in v) {
-    throw new ConfigError('INVALID_CONFIG', `config file ${file} may not set "dataDir" (it is where the file lives)`, { key: 'dataDir' });
+    throw new ConfigError(
+      'INVALID_CONFIG',
+      `config file ${file} may not set "dataDir" (it is where the file lives)`,
+      { key: 'dataDir' },
+    );
   }
   return [{ source: 'config file', values: v }];
 }
@@ -116,8 +127,13 @@ function readEnv(env: NodeJS.ProcessEnv): Layer[] {
     if (raw === undefined || raw === '') continue;
     let value: unknown = raw;
     if (parse === 'int') value = /^-?\d+$/.test(raw) ? Number(raw) : raw;
-    else if (parse === 'bool') value = raw === '1' || raw === 'true' ? true : raw === '0' || raw === 'false' ? false : raw;
-    else if (parse === 'list') value = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    else if (parse === 'bool')
+      value = raw === '1' || raw === 'true' ? true : raw === '0' || raw === 'false' ? false : raw;
+    else if (parse === 'list')
+      value = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (parse === 'hostport') value = parseHostPort(raw, name);
     layers.push({ source: `environment ${name}`, values: setPath({}, key, value) });
   }
@@ -132,7 +148,13 @@ function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): 
   return obj;
 }
 
-function deepMerge(target: Record<string, unknown>, src: Record<string, unknown>, source: Source, prov: Map<string, Source>, prefix: string): void {
+function deepMerge(
+  target: Record<string, unknown>,
+  src: Record<string, unknown>,
+  source: Source,
+  prov: Map<string, Source>,
+  prefix: string,
+): void {
   for (const [k, v] of Object.entries(src)) {
     const path = prefix ? `${prefix}.${k}` : k;
     const isObj = typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -157,11 +179,14 @@ function toConfigError(err: z.ZodError, prov: Map<string, Source>): ConfigError 
   const lines = err.issues.map((issue) => {
     const key = issue.path.join('.') || '(root)';
     let source: Source | undefined;
-    for (let i = issue.path.length; i > 0 && !source; i--) source = prov.get(issue.path.slice(0, i).join('.'));
+    for (let i = issue.path.length; i > 0 && !source; i--)
+      source = prov.get(issue.path.slice(0, i).join('.'));
     if (issue.code === 'unrecognized_keys') {
       const where = issue.path.length ? `in "${key}" ` : '';
-      return `unknown config key${issue.keys.length > 1 ? 's' : ''} ${where}${issue.keys.map((k) => `"${k}"`).join(', ')}` +
-        ` (${prov.get([...issue.path, issue.keys[0]].join('.')) ?? 'config file'})`;
+      return (
+        `unknown config key${issue.keys.length > 1 ? 's' : ''} ${where}${issue.keys.map((k) => `"${k}"`).join(', ')}` +
+        ` (${prov.get([...issue.path, issue.keys[0]].join('.')) ?? 'config file'})`
+      );
     }
     return `config key "${key}" (${source ?? 'default'}): ${issue.message}`;
   });

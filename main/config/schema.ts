@@ -19,7 +19,10 @@ export const ConfigSchema = z
     /** Required when http.host is not a loopback address: clients send it as a Bearer token. */
     accessToken: z.string().min(32, 'must be at least 32 characters').max(256).optional(),
     /** This store's franchise id on the chain (registered by HQ to this node's key); recordings are anchored under it. */
-    franchiseId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 letters, digits, dots, dashes or underscores').optional(),
+    franchiseId: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 letters, digits, dots, dashes or underscores')
+      .optional(),
     log: z
       .object({
         level: z.enum(LOG_LEVELS),
@@ -37,7 +40,11 @@ export const ConfigSchema = z
       .strict(),
     wallet: z
       .object({
-        autoLockMinutes: z.number().int().min(1).max(24 * 60),
+        autoLockMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60),
       })
       .strict(),
     video: z
@@ -67,7 +74,10 @@ export const DEFAULTS: Omit<Config, 'dataDir'> = {
 };
 
 /** Environment variables read as configuration, with the key each sets and how it is parsed. */
-export const ENV_KEYS: Record<string, { key: string; parse: 'string' | 'int' | 'bool' | 'list' | 'hostport' }> = {
+export const ENV_KEYS: Record<
+  string,
+  { key: string; parse: 'string' | 'int' | 'bool' | 'list' | 'hostport' }
+> = {
   HOTPOT_DATA_DIR: { key: 'dataDir', parse: 'string' },
   HOTPOT_HTTP: { key: 'http', parse: 'hostport' },
   HOTPOT_ACCESS_TOKEN: { key: 'accessToken', parse: 'string' },

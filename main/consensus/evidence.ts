@@ -56,7 +56,12 @@ export interface VoteSet {
 /** What `addVote` did with a vote. */
 export type AddVoteOutcome = 'added' | 'duplicate' | 'conflict' | 'unknown-validator' | 'wrong-height';
 
-const EMPTY_ROUND: RoundVotes = { votes: new Map(), votesByHash: new Map(), powerByHash: new Map(), totalPower: 0 };
+const EMPTY_ROUND: RoundVotes = {
+  votes: new Map(),
+  votesByHash: new Map(),
+  powerByHash: new Map(),
+  totalPower: 0,
+};
 
 /** An empty vote set for `height` over `validators`. */
 export function emptyVoteSet(height: number, validators: readonly ValidatorPower[]): VoteSet {
@@ -84,7 +89,8 @@ export function evidenceKey(e: DoubleVoteEvidence | Vote): string {
  * `blockHash` (nil counts as a value). `null` otherwise. Signatures are not checked here.
  */
 export function detectDoubleVote(a: Vote, b: Vote): DoubleVoteEvidence | null {
-  if (a.validator !== b.validator || a.height !== b.height || a.round !== b.round || a.type !== b.type) return null;
+  if (a.validator !== b.validator || a.height !== b.height || a.round !== b.round || a.type !== b.type)
+    return null;
   if (a.blockHash === b.blockHash) return null;
   // nil first, then by hash, so every node builds the same pair.
   if (a.blockHash === null) return { a, b };
@@ -100,11 +106,24 @@ export function detectDoubleVote(a: Vote, b: Vote): DoubleVoteEvidence | null {
 export function validateEvidence(e: DoubleVoteEvidence, verify: (vote: Vote) => boolean): void {
   const d = detectDoubleVote(e.a, e.b);
   if (d === null) {
-    throw new ConsensusError('INVALID_EVIDENCE', 'the two votes are not a double vote (they must share validator, height, round and type and differ in block hash)', { key: evidenceKey(e) });
+    throw new ConsensusError(
+      'INVALID_EVIDENCE',
+      'the two votes are not a double vote (they must share validator, height, round and type and differ in block hash)',
+      { key: evidenceKey(e) },
+    );
   }
-  if (d.a !== e.a) throw new ConsensusError('INVALID_EVIDENCE', 'evidence votes are not in canonical order (the lower block hash, or nil, comes first)', { key: evidenceKey(e) });
+  if (d.a !== e.a)
+    throw new ConsensusError(
+      'INVALID_EVIDENCE',
+      'evidence votes are not in canonical order (the lower block hash, or nil, comes first)',
+      { key: evidenceKey(e) },
+    );
   if (!verify(e.a) || !verify(e.b)) {
-    throw new ConsensusError('BAD_SIGNATURE', `a vote in the evidence against ${e.a.validator} is not signed by it`, { key: evidenceKey(e) });
+    throw new ConsensusError(
+      'BAD_SIGNATURE',
+      `a vote in the evidence against ${e.a.validator} is not signed by it`,
+      { key: evidenceKey(e) },
+    );
   }
 }
 
@@ -112,7 +131,10 @@ export function validateEvidence(e: DoubleVoteEvidence, verify: (vote: Vote) => 
  * Adds a vote. Returns the new set (or the same one when nothing changed), what happened, and the
  * evidence when the vote conflicts with the one already held for its validator.
  */
-export function addVote(set: VoteSet, vote: Vote): { set: VoteSet; outcome: AddVoteOutcome; evidence?: DoubleVoteEvidence } {
+export function addVote(
+  set: VoteSet,
+  vote: Vote,
+): { set: VoteSet; outcome: AddVoteOutcome; evidence?: DoubleVoteEvidence } {
   if (vote.height !== set.height) return { set, outcome: 'wrong-height' };
   const power = set.powers.get(vote.validator);
   if (power === undefined) return { set, outcome: 'unknown-validator' };
@@ -171,8 +193,16 @@ export function isOneThirdPlus(power: number, total: number): boolean {
 }
 
 /** True when the votes for `blockHash` (nil for null) in (round, type) hold +2/3 of the power. */
-export function hasTwoThirdsFor(set: VoteSet, round: number, type: VoteType, blockHash: Hash | null): boolean {
-  return isTwoThirdsPlus(roundVotes(set, round, type).powerByHash.get(hashKey(blockHash)) ?? 0, set.totalPower);
+export function hasTwoThirdsFor(
+  set: VoteSet,
+  round: number,
+  type: VoteType,
+  blockHash: Hash | null,
+): boolean {
+  return isTwoThirdsPlus(
+    roundVotes(set, round, type).powerByHash.get(hashKey(blockHash)) ?? 0,
+    set.totalPower,
+  );
 }
 
 /**
@@ -180,7 +210,11 @@ export function hasTwoThirdsFor(set: VoteSet, round: number, type: VoteType, blo
  * counted under each of their values two values can both pass; ask `hasTwoThirdsFor` about a
  * specific value when that matters.
  */
-export function twoThirdsMajority(set: VoteSet, round: number, type: VoteType): { blockHash: Hash | null } | null {
+export function twoThirdsMajority(
+  set: VoteSet,
+  round: number,
+  type: VoteType,
+): { blockHash: Hash | null } | null {
   for (const [k, p] of roundVotes(set, round, type).powerByHash) {
     if (isTwoThirdsPlus(p, set.totalPower)) return { blockHash: k === 'nil' ? null : k };
   }
@@ -200,7 +234,8 @@ export function roundParticipationPower(set: VoteSet, round: number): number {
 /** Every vote held in the set (all rounds, both types, conflicting ones included), in a stable order. */
 export function allVotes(set: VoteSet): Vote[] {
   const out: Vote[] = [];
-  for (const rv of set.rounds.values()) for (const b of rv.votesByHash.values()) for (const v of b.values()) out.push(v);
+  for (const rv of set.rounds.values())
+    for (const b of rv.votesByHash.values()) for (const v of b.values()) out.push(v);
   return out;
 }
 

@@ -112,7 +112,13 @@ export type UnsignedVote = Omit<Vote, 'signature'>;
 
 /** Inputs of the machine. */
 export type MachineInput =
-  | { kind: 'start-height'; height: number; validators: readonly ValidatorPower[]; lastCommit: CommitInfo | null; resume?: ResumeInfo }
+  | {
+      kind: 'start-height';
+      height: number;
+      validators: readonly ValidatorPower[];
+      lastCommit: CommitInfo | null;
+      resume?: ResumeInfo;
+    }
   /** `valid` is the driver's verdict on the block (omit it and send `block-validated` later). */
   | { kind: 'proposal'; proposal: Proposal | UnsignedProposal; valid?: boolean }
   | { kind: 'block-validated'; height: number; blockHash: Hash; valid: boolean }
@@ -164,11 +170,21 @@ export interface MachineState {
 /** A state that waits for the first `start-height`. */
 export function initialState(config: MachineConfig): MachineState {
   if (!Number.isInteger(config.maxRoundsAhead) || config.maxRoundsAhead < 1) {
-    throw new ConsensusError('INVALID_PARAMS', `maxRoundsAhead must be an integer ≥ 1, got ${config.maxRoundsAhead}`);
+    throw new ConsensusError(
+      'INVALID_PARAMS',
+      `maxRoundsAhead must be an integer ≥ 1, got ${config.maxRoundsAhead}`,
+    );
   }
   for (const s of ['propose', 'prevote', 'precommit'] as const) {
-    if (!(timeoutMs(config.timeouts, s, 0) > 0) || timeoutMs(config.timeouts, s, 1) < timeoutMs(config.timeouts, s, 0)) {
-      throw new ConsensusError('INVALID_PARAMS', `the ${s} timeout must be positive and must not shrink with the round`, { ...config.timeouts });
+    if (
+      !(timeoutMs(config.timeouts, s, 0) > 0) ||
+      timeoutMs(config.timeouts, s, 1) < timeoutMs(config.timeouts, s, 0)
+    ) {
+      throw new ConsensusError(
+        'INVALID_PARAMS',
+        `the ${s} timeout must be positive and must not shrink with the round`,
+        { ...config.timeouts },
+      );
     }
   }
   return {
@@ -202,7 +218,10 @@ type Draft = { -readonly [K in keyof MachineState]: MachineState[K] };
  * let s = initialState({ self, timeouts: DEFAULT_TIMEOUTS, proposer: rot.proposer.bind(rot), maxRoundsAhead: 100 });
  * ({ state: s, actions } = step(s, { kind: 'start-height', height: 1, validators, lastCommit: null }));
  */
-export function step(state: MachineState, input: MachineInput): { state: MachineState; actions: MachineAction[] } {
+export function step(
+  state: MachineState,
+  input: MachineInput,
+): { state: MachineState; actions: MachineAction[] } {
   const d: Draft = { ...state };
   const out: MachineAction[] = [];
   switch (input.kind) {
@@ -213,7 +232,8 @@ export function step(state: MachineState, input: MachineInput): { state: Machine
       onProposal(d, input.proposal, input.valid);
       break;
     case 'block-validated':
-      if (input.height === d.height && !d.validity.has(input.blockHash)) d.validity = withEntry(d.validity, input.blockHash, input.valid);
+      if (input.height === d.height && !d.validity.has(input.blockHash))
+        d.validity = withEntry(d.validity, input.blockHash, input.valid);
       break;
     case 'vote':
       onVote(d, out, input.vote);
@@ -235,9 +255,17 @@ function withEntry<K, V>(m: ReadonlyMap<K, V>, k: K, v: V): Map<K, V> {
   return n;
 }
 
-function startHeight(d: Draft, out: MachineAction[], input: Extract<MachineInput, { kind: 'start-height' }>): void {
+function startHeight(
+  d: Draft,
+  out: MachineAction[],
+  input: Extract<MachineInput, { kind: 'start-height' }>,
+): void {
   if (!Number.isInteger(input.height) || input.height <= d.height) {
-    throw new ConsensusError('INVALID_INPUT', `start-height ${input.height} must be above the current height ${d.height}`, { height: input.height, current: d.height });
+    throw new ConsensusError(
+      'INVALID_INPUT',
+      `start-height ${input.height} must be above the current height ${d.height}`,
+      { height: input.height, current: d.height },
+    );
   }
   checkValidatorSet(input.validators);
   d.height = input.height;
@@ -270,7 +298,13 @@ function startHeight(d: Draft, out: MachineAction[], input: Extract<MachineInput
 }
 
 function schedule(d: Draft, out: MachineAction[], s: TimeoutStep, round: number): void {
-  out.push({ kind: 'schedule-timeout', step: s, height: d.height, round, durationMs: timeoutMs(d.config.timeouts, s, round) });
+  out.push({
+    kind: 'schedule-timeout',
+    step: s,
+    height: d.height,
+    round,
+    durationMs: timeoutMs(d.config.timeouts, s, round),
+  });
 }
 
 /** StartRound(round), lines 11–21. */
@@ -283,7 +317,13 @@ function startRound(d: Draft, out: MachineAction[], round: number): void {
   schedule(d, out, 'propose', round);
   if (d.config.self === null || d.config.proposer(d.height, round) !== d.config.self) return;
   if (d.validHash !== null) {
-    const proposal: UnsignedProposal = { height: d.height, round, blockHash: d.validHash, polRound: d.validRound, proposer: d.config.self };
+    const proposal: UnsignedProposal = {
+      height: d.height,
+      round,
+      blockHash: d.validHash,
+      polRound: d.validRound,
+      proposer: d.config.self,
+    };
     d.proposals = withEntry(d.proposals, round, { blockHash: d.validHash, polRound: d.validRound });
     out.push({ kind: 'propose', proposal });
   } else {
@@ -292,12 +332,32 @@ function startRound(d: Draft, out: MachineAction[], round: number): void {
   }
 }
 
-function onOwnBlock(d: Draft, out: MachineAction[], input: Extract<MachineInput, { kind: 'own-block' }>): void {
-  if (input.height !== d.height || input.round !== d.round || d.awaitingBlockRound !== input.round || d.step !== 'propose' || d.config.self === null) return;
+function onOwnBlock(
+  d: Draft,
+  out: MachineAction[],
+  input: Extract<MachineInput, { kind: 'own-block' }>,
+): void {
+  if (
+    input.height !== d.height ||
+    input.round !== d.round ||
+    d.awaitingBlockRound !== input.round ||
+    d.step !== 'propose' ||
+    d.config.self === null
+  )
+    return;
   d.awaitingBlockRound = -1;
   d.validity = withEntry(d.validity, input.blockHash, true);
   d.proposals = withEntry(d.proposals, input.round, { blockHash: input.blockHash, polRound: -1 });
-  out.push({ kind: 'propose', proposal: { height: d.height, round: input.round, blockHash: input.blockHash, polRound: -1, proposer: d.config.self } });
+  out.push({
+    kind: 'propose',
+    proposal: {
+      height: d.height,
+      round: input.round,
+      blockHash: input.blockHash,
+      polRound: -1,
+      proposer: d.config.self,
+    },
+  });
 }
 
 function onProposal(d: Draft, p: Proposal | UnsignedProposal, valid: boolean | undefined): void {
@@ -306,8 +366,10 @@ function onProposal(d: Draft, p: Proposal | UnsignedProposal, valid: boolean | u
   if (!Number.isInteger(p.polRound) || p.polRound < -1 || p.polRound >= p.round) return;
   if (p.proposer !== d.config.proposer(d.height, p.round)) return;
   // The first proposal of a round wins; a conflicting second one from the same proposer is ignored.
-  if (!d.proposals.has(p.round)) d.proposals = withEntry(d.proposals, p.round, { blockHash: p.blockHash, polRound: p.polRound });
-  if (valid !== undefined && !d.validity.has(p.blockHash)) d.validity = withEntry(d.validity, p.blockHash, valid);
+  if (!d.proposals.has(p.round))
+    d.proposals = withEntry(d.proposals, p.round, { blockHash: p.blockHash, polRound: p.polRound });
+  if (valid !== undefined && !d.validity.has(p.blockHash))
+    d.validity = withEntry(d.validity, p.blockHash, valid);
 }
 
 function onVote(d: Draft, out: MachineAction[], v: Vote): void {
@@ -336,7 +398,10 @@ function onTimeout(d: Draft, out: MachineAction[], t: Extract<MachineInput, { ki
 
 function vote(d: Draft, out: MachineAction[], type: 'prevote' | 'precommit', blockHash: Hash | null): void {
   if (d.config.self === null || !d.votes.powers.has(d.config.self)) return;
-  out.push({ kind: 'vote', vote: { type, height: d.height, round: d.round, blockHash, validator: d.config.self } });
+  out.push({
+    kind: 'vote',
+    vote: { type, height: d.height, round: d.round, blockHash, validator: d.config.self },
+  });
 }
 
 /** Fires every "upon" rule that holds until none does. */
@@ -348,7 +413,11 @@ function evaluate(d: Draft, out: MachineAction[]): void {
     if (tryProposeStep(d, out)) continue;
     const total = d.votes.totalPower;
     // L34: +2/3 prevotes of any kind in this round, for the first time → schedule the prevote timeout.
-    if (d.step === 'prevote' && d.prevoteTimeoutRound !== d.round && isTwoThirdsPlus(roundVotes(d.votes, d.round, 'prevote').totalPower, total)) {
+    if (
+      d.step === 'prevote' &&
+      d.prevoteTimeoutRound !== d.round &&
+      isTwoThirdsPlus(roundVotes(d.votes, d.round, 'prevote').totalPower, total)
+    ) {
       d.prevoteTimeoutRound = d.round;
       schedule(d, out, 'prevote', d.round);
       continue;
@@ -356,7 +425,11 @@ function evaluate(d: Draft, out: MachineAction[]): void {
     // L36: the proposal of this round, valid, with +2/3 prevotes for it, while step ≥ prevote, first time.
     if ((d.step === 'prevote' || d.step === 'precommit') && d.polkaRound !== d.round) {
       const p = d.proposals.get(d.round);
-      if (p !== undefined && d.validity.get(p.blockHash) === true && hasTwoThirdsFor(d.votes, d.round, 'prevote', p.blockHash)) {
+      if (
+        p !== undefined &&
+        d.validity.get(p.blockHash) === true &&
+        hasTwoThirdsFor(d.votes, d.round, 'prevote', p.blockHash)
+      ) {
         d.polkaRound = d.round;
         if (d.step === 'prevote') {
           d.lockedHash = p.blockHash;
@@ -376,14 +449,20 @@ function evaluate(d: Draft, out: MachineAction[]): void {
       continue;
     }
     // L47: +2/3 precommits of any kind in this round, for the first time → schedule the precommit timeout.
-    if (d.precommitTimeoutRound !== d.round && isTwoThirdsPlus(roundVotes(d.votes, d.round, 'precommit').totalPower, total)) {
+    if (
+      d.precommitTimeoutRound !== d.round &&
+      isTwoThirdsPlus(roundVotes(d.votes, d.round, 'precommit').totalPower, total)
+    ) {
       d.precommitTimeoutRound = d.round;
       schedule(d, out, 'precommit', d.round);
       continue;
     }
     return;
   }
-  throw new ConsensusError('INVALID_INPUT', 'the round state machine did not settle (a bug: please report the input sequence)');
+  throw new ConsensusError(
+    'INVALID_INPUT',
+    'the round state machine did not settle (a bug: please report the input sequence)',
+  );
 }
 
 /** L49: +2/3 precommits for a valid block in any round of this height → decide. */
@@ -410,7 +489,8 @@ function tryRoundSkip(d: Draft, out: MachineAction[]): boolean {
   let target = -1;
   for (const key of d.votes.rounds.keys()) {
     const r = Number(key.slice(0, key.indexOf(':')));
-    if (r > d.round && r > target && isOneThirdPlus(roundParticipationPower(d.votes, r), d.votes.totalPower)) target = r;
+    if (r > d.round && r > target && isOneThirdPlus(roundParticipationPower(d.votes, r), d.votes.totalPower))
+      target = r;
   }
   if (target < 0) return false;
   startRound(d, out, target);
@@ -425,10 +505,20 @@ function tryProposeStep(d: Draft, out: MachineAction[]): boolean {
   const valid = d.validity.get(p.blockHash);
   if (valid === undefined) return false;
   if (p.polRound === -1) {
-    vote(d, out, 'prevote', valid && (d.lockedRound === -1 || d.lockedHash === p.blockHash) ? p.blockHash : null);
+    vote(
+      d,
+      out,
+      'prevote',
+      valid && (d.lockedRound === -1 || d.lockedHash === p.blockHash) ? p.blockHash : null,
+    );
   } else {
     if (!hasTwoThirdsFor(d.votes, p.polRound, 'prevote', p.blockHash)) return false;
-    vote(d, out, 'prevote', valid && (d.lockedRound <= p.polRound || d.lockedHash === p.blockHash) ? p.blockHash : null);
+    vote(
+      d,
+      out,
+      'prevote',
+      valid && (d.lockedRound <= p.polRound || d.lockedHash === p.blockHash) ? p.blockHash : null,
+    );
   }
   d.step = 'prevote';
   return true;

@@ -17,18 +17,30 @@ import { ConsensusError } from './errors';
 
 /** Checks a validator set: non-empty, unique addresses, integer powers ≥ 1, total ≤ 2^50. */
 export function checkValidatorSet(validators: readonly ValidatorPower[]): void {
-  if (validators.length === 0) throw new ConsensusError('INVALID_VALIDATOR_SET', 'the validator set is empty; consensus needs at least one validator');
+  if (validators.length === 0)
+    throw new ConsensusError(
+      'INVALID_VALIDATOR_SET',
+      'the validator set is empty; consensus needs at least one validator',
+    );
   const seen = new Set<string>();
   let total = 0;
   for (const v of validators) {
     if (!Number.isSafeInteger(v.votingPower) || v.votingPower < 1) {
-      throw new ConsensusError('INVALID_VALIDATOR_SET', `validator ${v.address} has voting power ${v.votingPower}; it must be an integer ≥ 1`, { address: v.address });
+      throw new ConsensusError(
+        'INVALID_VALIDATOR_SET',
+        `validator ${v.address} has voting power ${v.votingPower}; it must be an integer ≥ 1`,
+        { address: v.address },
+      );
     }
-    if (seen.has(v.address)) throw new ConsensusError('INVALID_VALIDATOR_SET', `validator ${v.address} appears twice in the set`, { address: v.address });
+    if (seen.has(v.address))
+      throw new ConsensusError('INVALID_VALIDATOR_SET', `validator ${v.address} appears twice in the set`, {
+        address: v.address,
+      });
     seen.add(v.address);
     total += v.votingPower;
   }
-  if (total > 2 ** 50) throw new ConsensusError('INVALID_VALIDATOR_SET', `total voting power ${total} exceeds 2^50`, { total });
+  if (total > 2 ** 50)
+    throw new ConsensusError('INVALID_VALIDATOR_SET', `total voting power ${total} exceeds 2^50`, { total });
 }
 
 /** Canonical order of a set: by address, so every node iterates it the same way. */
@@ -63,7 +75,11 @@ export class ProposerRotation {
   /** Proposer of (height, round): the winner of step `(height − startHeight) + round + 1`. */
   proposer(height: number, round: number): Address {
     if (!Number.isInteger(height) || height < this.startHeight || !Number.isInteger(round) || round < 0) {
-      throw new ConsensusError('INVALID_INPUT', `no proposer for height ${height} round ${round}: this set starts at height ${this.startHeight} and rounds start at 0`, { height, round });
+      throw new ConsensusError(
+        'INVALID_INPUT',
+        `no proposer for height ${height} round ${round}: this set starts at height ${this.startHeight} and rounds start at 0`,
+        { height, round },
+      );
     }
     const k = height - this.startHeight + round;
     while (this.chosen.length <= k) this.chosen.push(this.step());
@@ -87,6 +103,11 @@ export class ProposerRotation {
  * The proposer of (height, round) for a set that took effect at `startHeight`, computed from
  * scratch (O((height − startHeight + round) × n)). Use `ProposerRotation` when asking repeatedly.
  */
-export function proposerAt(validators: readonly ValidatorPower[], startHeight: number, height: number, round: number): Address {
+export function proposerAt(
+  validators: readonly ValidatorPower[],
+  startHeight: number,
+  height: number,
+  round: number,
+): Address {
   return new ProposerRotation(validators, startHeight).proposer(height, round);
 }

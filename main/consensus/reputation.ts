@@ -44,9 +44,27 @@ export const DEFAULT_REPUTATION_PARAMS: ReputationParams = {
 
 /** Throws `INVALID_PARAMS` unless every constant is a non-negative integer and fractions are ≤ 1. */
 export function checkReputationParams(p: ReputationParams): void {
-  const ints = [p.initialPpm, p.signedGainPpm, p.proposedGainPpm, p.missedLossPpm, p.missedProposalLossPpm, p.evidenceCutPpm, p.slashFractionPpm, p.jailEpochs];
-  if (ints.some((x) => !Number.isSafeInteger(x) || x < 0) || p.initialPpm > PPM || p.evidenceCutPpm > PPM || p.slashFractionPpm > PPM) {
-    throw new ConsensusError('INVALID_PARAMS', 'reputation parameters must be non-negative integers, with initialPpm, evidenceCutPpm and slashFractionPpm ≤ 1000000', { ...p });
+  const ints = [
+    p.initialPpm,
+    p.signedGainPpm,
+    p.proposedGainPpm,
+    p.missedLossPpm,
+    p.missedProposalLossPpm,
+    p.evidenceCutPpm,
+    p.slashFractionPpm,
+    p.jailEpochs,
+  ];
+  if (
+    ints.some((x) => !Number.isSafeInteger(x) || x < 0) ||
+    p.initialPpm > PPM ||
+    p.evidenceCutPpm > PPM ||
+    p.slashFractionPpm > PPM
+  ) {
+    throw new ConsensusError(
+      'INVALID_PARAMS',
+      'reputation parameters must be non-negative integers, with initialPpm, evidenceCutPpm and slashFractionPpm ≤ 1000000',
+      { ...p },
+    );
   }
 }
 
@@ -73,7 +91,11 @@ export interface Participation {
  * @example
  * applyParticipation(500_000, { signed: true, missed: false, proposed: true, missedProposals: 0 }) // 503_000
  */
-export function applyParticipation(reputationPpm: number, p: Participation, params: ReputationParams = DEFAULT_REPUTATION_PARAMS): number {
+export function applyParticipation(
+  reputationPpm: number,
+  p: Participation,
+  params: ReputationParams = DEFAULT_REPUTATION_PARAMS,
+): number {
   let r = reputationPpm;
   if (p.signed) r += params.signedGainPpm;
   if (p.missed) r -= params.missedLossPpm;

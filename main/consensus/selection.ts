@@ -36,7 +36,11 @@ export interface SelectionParams {
 }
 
 /** The default parameters: score ≥ 0.2, at most 100 validators, powers 1..1000. */
-export const DEFAULT_SELECTION_PARAMS: SelectionParams = { minScorePpm: 200_000, maxValidators: 100, powerUnitPpm: 1_000 };
+export const DEFAULT_SELECTION_PARAMS: SelectionParams = {
+  minScorePpm: 200_000,
+  maxValidators: 100,
+  powerUnitPpm: 1_000,
+};
 
 /** A candidate's score and its parts, all in ppm. */
 export interface ScoredCandidate {
@@ -69,11 +73,17 @@ export function scoreCandidates(candidates: readonly Candidate[], epoch: number)
   const seen = new Set<string>();
   for (const c of candidates) {
     if (seen.has(c.address)) {
-      throw new ConsensusError('INVALID_PARAMS', `candidate ${c.address} is listed twice; each address may appear once`, { address: c.address });
+      throw new ConsensusError(
+        'INVALID_PARAMS',
+        `candidate ${c.address} is listed twice; each address may appear once`,
+        { address: c.address },
+      );
     }
     seen.add(c.address);
   }
-  const eligible = candidates.filter((c) => c.stake > 0n && !(c.jailedUntilEpoch !== undefined && epoch < c.jailedUntilEpoch));
+  const eligible = candidates.filter(
+    (c) => c.stake > 0n && !(c.jailedUntilEpoch !== undefined && epoch < c.jailedUntilEpoch),
+  );
   const n = eligible.length;
   let totalStake = 0n;
   const perRegion = new Map<string, number>();
@@ -87,7 +97,10 @@ export function scoreCandidates(candidates: readonly Candidate[], epoch: number)
     const sameRegionOthers = (perRegion.get(c.region) ?? 1) - 1;
     const geoDiversityPpm = n <= 1 ? PPM : Math.floor((PPM * (n - 1 - sameRegionOthers)) / (n - 1));
     const scorePpm = Math.floor(
-      (SCORE_WEIGHTS_PPM.reputation * reputationPpm + SCORE_WEIGHTS_PPM.stake * stakeSharePpm + SCORE_WEIGHTS_PPM.geo * geoDiversityPpm) / PPM,
+      (SCORE_WEIGHTS_PPM.reputation * reputationPpm +
+        SCORE_WEIGHTS_PPM.stake * stakeSharePpm +
+        SCORE_WEIGHTS_PPM.geo * geoDiversityPpm) /
+        PPM,
     );
     return { address: c.address, reputationPpm, stakeSharePpm, geoDiversityPpm, scorePpm };
   });
@@ -95,9 +108,13 @@ export function scoreCandidates(candidates: readonly Candidate[], epoch: number)
 
 function checkParams(p: SelectionParams): void {
   const ok =
-    Number.isInteger(p.minScorePpm) && p.minScorePpm >= 0 && p.minScorePpm <= PPM &&
-    Number.isInteger(p.maxValidators) && p.maxValidators >= 1 &&
-    Number.isInteger(p.powerUnitPpm) && p.powerUnitPpm >= 1;
+    Number.isInteger(p.minScorePpm) &&
+    p.minScorePpm >= 0 &&
+    p.minScorePpm <= PPM &&
+    Number.isInteger(p.maxValidators) &&
+    p.maxValidators >= 1 &&
+    Number.isInteger(p.powerUnitPpm) &&
+    p.powerUnitPpm >= 1;
   if (!ok) {
     throw new ConsensusError(
       'INVALID_PARAMS',
@@ -112,7 +129,11 @@ function checkParams(p: SelectionParams): void {
  * by ascending address), at most `maxValidators`, each with voting power
  * `max(1, floor(scorePpm / powerUnitPpm))`. Pure: the same candidates give the same set everywhere.
  */
-export function selectValidators(candidates: readonly Candidate[], epoch: number, params: SelectionParams = DEFAULT_SELECTION_PARAMS): SelectedValidator[] {
+export function selectValidators(
+  candidates: readonly Candidate[],
+  epoch: number,
+  params: SelectionParams = DEFAULT_SELECTION_PARAMS,
+): SelectedValidator[] {
   checkParams(params);
   return scoreCandidates(candidates, epoch)
     .filter((s) => s.scorePpm >= params.minScorePpm)
@@ -132,7 +153,11 @@ export function toValidatorPowers(selected: readonly SelectedValidator[]): Valid
  */
 export function epochOfHeight(height: number, epochLengthBlocks: number): number {
   if (!Number.isInteger(epochLengthBlocks) || epochLengthBlocks < 1) {
-    throw new ConsensusError('INVALID_PARAMS', `epochLengthBlocks must be an integer ≥ 1, got ${epochLengthBlocks}`, { epochLengthBlocks });
+    throw new ConsensusError(
+      'INVALID_PARAMS',
+      `epochLengthBlocks must be an integer ≥ 1, got ${epochLengthBlocks}`,
+      { epochLengthBlocks },
+    );
   }
   if (!Number.isInteger(height) || height < 1) {
     throw new ConsensusError('INVALID_PARAMS', `height must be an integer ≥ 1, got ${height}`, { height });

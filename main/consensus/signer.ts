@@ -40,19 +40,30 @@ export type SignDecision =
  *
  * @example checkSign(last, { height: 5, round: 0, step: 'prevote', blockHash: h })
  */
-export function checkSign(last: SignerRecord | null, req: { height: number; round: number; step: SignStep; blockHash: Hash | null }): SignDecision {
+export function checkSign(
+  last: SignerRecord | null,
+  req: { height: number; round: number; step: SignStep; blockHash: Hash | null },
+): SignDecision {
   if (last === null) return { kind: 'sign' };
   const cmp = req.height - last.height || req.round - last.round || ORDER[req.step] - ORDER[last.step];
   if (cmp > 0) return { kind: 'sign' };
   if (cmp === 0 && req.blockHash === last.blockHash) return { kind: 'reuse', signature: last.signature };
-  const what = cmp === 0 ? `a different value at height ${req.height} round ${req.round} ${req.step}` : `height ${req.height} round ${req.round} ${req.step}, behind the last signed height ${last.height} round ${last.round} ${last.step}`;
+  const what =
+    cmp === 0
+      ? `a different value at height ${req.height} round ${req.round} ${req.step}`
+      : `height ${req.height} round ${req.round} ${req.step}, behind the last signed height ${last.height} round ${last.round} ${last.step}`;
   return { kind: 'refuse', reason: `refusing to sign ${what} (the signer state forbids it)` };
 }
 
 /** The record to persist before signing `req` (keeps the lock of the same height). */
-export function nextRecord(last: SignerRecord | null, req: { height: number; round: number; step: SignStep; blockHash: Hash | null }, signature: string): SignerRecord {
+export function nextRecord(
+  last: SignerRecord | null,
+  req: { height: number; round: number; step: SignStep; blockHash: Hash | null },
+  signature: string,
+): SignerRecord {
   let lock = last !== null && last.height === req.height ? last.lock : null;
-  if (req.step === 'precommit' && req.blockHash !== null) lock = { round: req.round, blockHash: req.blockHash };
+  if (req.step === 'precommit' && req.blockHash !== null)
+    lock = { round: req.round, blockHash: req.blockHash };
   return { height: req.height, round: req.round, step: req.step, blockHash: req.blockHash, signature, lock };
 }
 

@@ -12,7 +12,12 @@ import { ElectronHost } from './electron';
 const { app, dialog } = electron;
 
 function flagsFromArgv(argv: string[]): Record<string, [unknown, string]> {
-  const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, http: { type: 'string' }, 'log-level': { type: 'string' } }, strict: false, allowPositionals: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'data-dir': { type: 'string' }, http: { type: 'string' }, 'log-level': { type: 'string' } },
+    strict: false,
+    allowPositionals: true,
+  });
   const flags: Record<string, [unknown, string]> = {};
   if (typeof values['data-dir'] === 'string') flags['dataDir'] = [values['data-dir'], '--data-dir'];
   if (typeof values.http === 'string') flags['http'] = [parseHostPort(values.http, '--http'), '--http'];
@@ -22,7 +27,11 @@ function flagsFromArgv(argv: string[]): Record<string, [unknown, string]> {
 
 async function boot(): Promise<void> {
   const root = appRoot();
-  const config = loadConfig({ flags: flagsFromArgv(process.argv.slice(1)), env: process.env, defaultDataDir: app.getPath('userData') });
+  const config = loadConfig({
+    flags: flagsFromArgv(process.argv.slice(1)),
+    env: process.env,
+    defaultDataDir: app.getPath('userData'),
+  });
   const log = createLogger({ dataDir: config.dataDir, level: config.log.level, console: 'none' });
   const node: App = composeApp({ config, host: 'electron', log });
   const host = new ElectronHost(
@@ -32,7 +41,13 @@ async function boot(): Promise<void> {
       preloadPath: join(root, 'dist', 'preload', 'index.cjs'),
       trayIcon: join(root, 'assets', 'tray.png'),
     },
-    { electron, router: node.router, bus: node.bus, log, onLockRequest: (reason) => node.wallet.onLockRequest(reason) },
+    {
+      electron,
+      router: node.router,
+      bus: node.bus,
+      log,
+      onLockRequest: (reason) => node.wallet.onLockRequest(reason),
+    },
   );
   app.on('second-instance', () => host.show());
   // Keep running in the tray when every window is closed.
@@ -57,9 +72,12 @@ if (!app.requestSingleInstanceLock()) {
   // Another instance owns the data dir; it shows its window (second-instance) and this one leaves.
   app.quit();
 } else {
-  app.whenReady().then(boot).catch((err: unknown) => {
-    const msg = err instanceof AppError ? err.message : String((err as Error)?.stack ?? err);
-    dialog.showErrorBox('Hot Pot Spot Node could not start', msg);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(boot)
+    .catch((err: unknown) => {
+      const msg = err instanceof AppError ? err.message : String((err as Error)?.stack ?? err);
+      dialog.showErrorBox('Hot Pot Spot Node could not start', msg);
+      app.exit(1);
+    });
 }

@@ -9,7 +9,10 @@ import { serializeError } from '../common/errors';
 import { CONTENT_SECURITY_POLICY } from './security';
 
 /** The part of Electron this host uses, so unit tests can pass a stand-in module. */
-export type ElectronApi = Pick<typeof import('electron'), 'app' | 'BrowserWindow' | 'ipcMain' | 'Tray' | 'Menu' | 'nativeImage' | 'session' | 'powerMonitor'>;
+export type ElectronApi = Pick<
+  typeof import('electron'),
+  'app' | 'BrowserWindow' | 'ipcMain' | 'Tray' | 'Menu' | 'nativeImage' | 'session' | 'powerMonitor'
+>;
 type BrowserWindowT = InstanceType<ElectronApi['BrowserWindow']>;
 type TrayT = InstanceType<ElectronApi['Tray']>;
 
@@ -45,7 +48,10 @@ export class ElectronHost implements Startable {
   private offEvents: (() => void) | undefined;
   private readonly rendererUrlPrefix: string;
 
-  constructor(private readonly opts: ElectronHostOptions, private readonly deps: ElectronHostDeps) {
+  constructor(
+    private readonly opts: ElectronHostOptions,
+    private readonly deps: ElectronHostDeps,
+  ) {
     this.rendererUrlPrefix = pathToFileURL(opts.rendererDir).href + '/';
   }
 
@@ -72,16 +78,24 @@ export class ElectronHost implements Startable {
     });
     ses.setPermissionCheckHandler(() => false);
     ses.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+      callback({
+        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+      });
     });
 
     ipcMain.handle(IPC_CALL, async (event, method: unknown, input: unknown) => {
       const url = event.senderFrame?.url ?? '';
       if (!this.isTrustedUrl(url)) {
         log.warn({ url }, 'IPC call from an untrusted frame refused');
-        return { ok: false, error: serializeError(new ApiError('FORBIDDEN', 'calls are accepted only from the node’s own window')) };
+        return {
+          ok: false,
+          error: serializeError(
+            new ApiError('FORBIDDEN', 'calls are accepted only from the node’s own window'),
+          ),
+        };
       }
-      if (typeof method !== 'string') return { ok: false, error: serializeError(new ApiError('BAD_REQUEST', 'method must be a string')) };
+      if (typeof method !== 'string')
+        return { ok: false, error: serializeError(new ApiError('BAD_REQUEST', 'method must be a string')) };
       return this.deps.router.call(method, input, { via: 'ipc' });
     });
 

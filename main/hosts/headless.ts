@@ -56,7 +56,10 @@ export class HeadlessHost implements Startable {
   private offEvents: (() => void) | undefined;
   private boundPort = 0;
 
-  constructor(private readonly opts: HeadlessHostOptions, private readonly deps: HeadlessHostDeps) {}
+  constructor(
+    private readonly opts: HeadlessHostOptions,
+    private readonly deps: HeadlessHostDeps,
+  ) {}
 
   /** The UI's URL once started. */
   get url(): string {
@@ -88,7 +91,9 @@ export class HeadlessHost implements Startable {
       for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(msg);
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, this.opts.host, this.opts.port)));
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(listenError(err, this.opts.host, this.opts.port)),
+      );
       server.listen({ host: this.opts.host, port: this.opts.port }, () => resolve());
     });
     this.boundPort = (server.address() as AddressInfo).port;
@@ -151,10 +156,17 @@ export class HeadlessHost implements Startable {
   }
 
   private async handleRpc(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
-    if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: serializeError(new ApiError('BAD_REQUEST', 'calls are POST /rpc/<method> with a JSON body')) });
+    if (req.method !== 'POST')
+      return sendJson(res, 405, {
+        ok: false,
+        error: serializeError(new ApiError('BAD_REQUEST', 'calls are POST /rpc/<method> with a JSON body')),
+      });
     // JSON only: a form or text/plain post from another site cannot reach a handler.
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return sendJson(res, 415, { ok: false, error: serializeError(new ApiError('BAD_REQUEST', 'Content-Type must be application/json')) });
+      return sendJson(res, 415, {
+        ok: false,
+        error: serializeError(new ApiError('BAD_REQUEST', 'Content-Type must be application/json')),
+      });
     }
     const body = await readBody(req);
     const envelope = await this.deps.router.call(method, body, { via: 'http' });
@@ -204,10 +216,29 @@ export class HeadlessHost implements Startable {
 
 function listenError(err: NodeJS.ErrnoException, host: string, port: number): HostError {
   const where = `${host}:${port}`;
-  if (err.code === 'EADDRINUSE') return new HostError('PORT_IN_USE', `port ${port} on ${host} is already in use: stop the other program or choose another with --http HOST:PORT`, { host, port });
-  if (err.code === 'EADDRNOTAVAIL') return new HostError('ADDRESS_UNAVAILABLE', `address ${host} is not on this machine: choose one of its addresses with --http HOST:PORT`, { host, port });
-  if (err.code === 'EACCES') return new HostError('PERMISSION_DENIED', `not allowed to listen on ${where} (ports below 1024 need privileges): choose a port above 1024`, { host, port });
-  return new HostError('LISTEN_FAILED', `cannot listen on ${where}: ${err.message}`, { host, port, errno: err.code });
+  if (err.code === 'EADDRINUSE')
+    return new HostError(
+      'PORT_IN_USE',
+      `port ${port} on ${host} is already in use: stop the other program or choose another with --http HOST:PORT`,
+      { host, port },
+    );
+  if (err.code === 'EADDRNOTAVAIL')
+    return new HostError(
+      'ADDRESS_UNAVAILABLE',
+      `address ${host} is not on this machine: choose one of its addresses with --http HOST:PORT`,
+      { host, port },
+    );
+  if (err.code === 'EACCES')
+    return new HostError(
+      'PERMISSION_DENIED',
+      `not allowed to listen on ${where} (ports below 1024 need privileges): choose a port above 1024`,
+      { host, port },
+    );
+  return new HostError('LISTEN_FAILED', `cannot listen on ${where}: ${err.message}`, {
+    host,
+    port,
+    errno: err.code,
+  });
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -221,7 +252,10 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new ApiError('TOO_LARGE', `request body is larger than ${MAX_BODY_BYTES} bytes`, { limitBytes: MAX_BODY_BYTES });
+    if (size > MAX_BODY_BYTES)
+      throw new ApiError('TOO_LARGE', `request body is larger than ${MAX_BODY_BYTES} bytes`, {
+        limitBytes: MAX_BODY_BYTES,
+      });
     chunks.push(chunk);
   }
   if (size === 0) return {};
@@ -257,14 +291,33 @@ function statusFor(code: string, err: unknown): number {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
   res.end(text);
 }
 
 /** RFC 9457 problem details. */
-function sendProblem(res: ServerResponse, status: number, code: string, detail: string, data: Record<string, unknown> = {}): void {
+function sendProblem(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  detail: string,
+  data: Record<string, unknown> = {},
+): void {
   res.writeHead(status, { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify({ type: `urn:hotpot:problem:${code.toLowerCase()}`, title: code, status, detail, code, ...(Object.keys(data).length ? { data } : {}) }));
+  res.end(
+    JSON.stringify({
+      type: `urn:hotpot:problem:${code.toLowerCase()}`,
+      title: code,
+      status,
+      detail,
+      code,
+      ...(Object.keys(data).length ? { data } : {}),
+    }),
+  );
 }
 
 function sendText(res: ServerResponse, status: number, text: string): void {

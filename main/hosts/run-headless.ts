@@ -19,7 +19,12 @@ export async function runHeadless(config: Config, opts: { reason?: string } = {}
   const log = createLogger({ dataDir: config.dataDir, level: config.log.level, console: config.log.console });
   const app = composeApp({ config, host: 'headless', log });
   const host = new HeadlessHost(
-    { host: config.http.host, port: config.http.port, rendererDir: join(appRoot(), 'dist', 'renderer'), ...(config.accessToken ? { accessToken: config.accessToken } : {}) },
+    {
+      host: config.http.host,
+      port: config.http.port,
+      rendererDir: join(appRoot(), 'dist', 'renderer'),
+      ...(config.accessToken ? { accessToken: config.accessToken } : {}),
+    },
     { router: app.router, rest: app.rest, bus: app.bus, log },
   );
   try {

@@ -17,22 +17,64 @@
  * - Double votes the machine sees become evidence that the node's next proposals carry.
  * - Sync (`sync.ts`) hands in finalized blocks with their commits through `applySynced`.
  */
-import { type Block, type Commit, type DecodedBlock, commitVotes, decodeBlock, decodeCommit, encodeBlock, encodeCommit, makeCommit, verifyCommit } from '../chain/block';
+import {
+  type Block,
+  type Commit,
+  type DecodedBlock,
+  commitVotes,
+  decodeBlock,
+  decodeCommit,
+  encodeBlock,
+  encodeCommit,
+  makeCommit,
+  verifyCommit,
+} from '../chain/block';
 import { ChainError } from '../chain/errors';
 import { type ChainConfig, epochOf } from '../chain/params';
-import { type ApplyResult, type ConsensusHooks, type StateKey, applyBlock, buildBlock, getValidatorSet } from '../chain/state';
+import {
+  type ApplyResult,
+  type ConsensusHooks,
+  type StateKey,
+  applyBlock,
+  buildBlock,
+  getValidatorSet,
+} from '../chain/state';
 import type { VerifyOptions } from '../chain/tx';
 import type { Address, Hash, Proposal, ValidatorPower, Vote } from '../chain/types';
-import { type DoubleVoteEvidence, decodeVote, encodeProposal, encodeVote, evidenceId, makeDoubleVoteEvidence, signProposal, signVote, verifyProposal, verifyVote } from '../chain/vote';
+import {
+  type DoubleVoteEvidence,
+  decodeVote,
+  encodeProposal,
+  encodeVote,
+  evidenceId,
+  makeDoubleVoteEvidence,
+  signProposal,
+  signVote,
+  verifyProposal,
+  verifyVote,
+} from '../chain/vote';
 import { privateKeyToAddress } from '../chain/keys';
-import { type CommitInfo, type MachineAction, type MachineInput, type MachineState, initialState, step } from '../consensus/machine';
+import {
+  type CommitInfo,
+  type MachineAction,
+  type MachineInput,
+  type MachineState,
+  initialState,
+  step,
+} from '../consensus/machine';
 import { ProposerRotation } from '../consensus/proposer';
 import { type SignerRecord, type SignStep, checkSign, nextRecord, resumeFrom } from '../consensus/signer';
 import type { NodeNetwork, P2pLog, Validation } from '../p2p/types';
 import { NodeError } from './errors';
 import type { LedgerStore } from './ledger-store';
 import type { Mempool } from './mempool';
-import { decodeProposalMessage, decodeSyncItem, encodeProposalMessage, unwrapGossip, wrapGossip } from './messages';
+import {
+  decodeProposalMessage,
+  decodeSyncItem,
+  encodeProposalMessage,
+  unwrapGossip,
+  wrapGossip,
+} from './messages';
 
 /** A block the node committed (for events, the mempool, the benchmark). */
 export interface CommittedBlock {
@@ -128,7 +170,15 @@ export class ConsensusDriver {
   private seen = new Set<string>();
   readonly address: Address | null;
   /** Counters for the status and the benchmark. */
-  readonly stats = { proposals: 0, votesSigned: 0, signerRefusals: 0, invalidMessages: 0, blocksBuilt: 0, txsDroppedAtBuild: 0, evidenceSeen: 0 };
+  readonly stats = {
+    proposals: 0,
+    votesSigned: 0,
+    signerRefusals: 0,
+    invalidMessages: 0,
+    blocksBuilt: 0,
+    txsDroppedAtBuild: 0,
+    evidenceSeen: 0,
+  };
 
   constructor(
     private readonly opts: DriverOptions,
@@ -149,7 +199,11 @@ export class ConsensusDriver {
 
   /** The machine's current position. */
   position(): { height: number; round: number; step: string } {
-    return { height: this.heightValue, round: this.machine?.round ?? 0, step: this.machine?.step ?? 'commit' };
+    return {
+      height: this.heightValue,
+      round: this.machine?.round ?? 0,
+      step: this.machine?.step ?? 'commit',
+    };
   }
 
   /** Double-vote evidence waiting to be committed. */
@@ -161,7 +215,11 @@ export class ConsensusDriver {
   validatorsAt(height: number): ValidatorPower[] {
     const epoch = epochOf(height, this.deps.config.params);
     const set = getValidatorSet(this.deps.store, epoch);
-    if (!set) throw new ChainError('STATE_CORRUPT', `no validator set is stored for epoch ${epoch} (height ${height})`);
+    if (!set)
+      throw new ChainError(
+        'STATE_CORRUPT',
+        `no validator set is stored for epoch ${epoch} (height ${height})`,
+      );
     return set;
   }
 
@@ -188,7 +246,14 @@ export class ConsensusDriver {
     // A vote signed just before a crash may never have left: send it again (same signature).
     const s = this.signer;
     if (s && s.height === this.heightValue && s.step !== 'propose' && this.address) {
-      const vote: Vote = { type: s.step, height: s.height, round: s.round, blockHash: s.blockHash, validator: this.address, signature: s.signature as Vote['signature'] };
+      const vote: Vote = {
+        type: s.step,
+        height: s.height,
+        round: s.round,
+        blockHash: s.blockHash,
+        validator: this.address,
+        signature: s.signature as Vote['signature'],
+      };
       const bytes = encodeVote(vote);
       this.ownVotes.push({ round: vote.round, bytes });
       this.seen.add(voteKey(vote));
@@ -233,9 +298,22 @@ export class ConsensusDriver {
     this.ownProposals = new Map();
     this.seen = new Set();
     this.restoreSignerBlock(h);
-    const lastCommit: CommitInfo | null = this.lastCommit ? { height: this.lastCommit.height, round: this.lastCommit.round, blockHash: this.lastCommit.blockHash, precommits: commitVotes(this.lastCommit) } : null;
+    const lastCommit: CommitInfo | null = this.lastCommit
+      ? {
+          height: this.lastCommit.height,
+          round: this.lastCommit.round,
+          blockHash: this.lastCommit.blockHash,
+          precommits: commitVotes(this.lastCommit),
+        }
+      : null;
     const resume = resumeFrom(this.signer, h);
-    this.feed({ kind: 'start-height', height: h, validators: this.validatorsAt(h), lastCommit, ...(resume ? { resume } : {}) });
+    this.feed({
+      kind: 'start-height',
+      height: h,
+      validators: this.validatorsAt(h),
+      lastCommit,
+      ...(resume ? { resume } : {}),
+    });
     const buffered = this.future;
     this.future = [];
     for (const b of buffered) {
@@ -257,7 +335,10 @@ export class ConsensusDriver {
       const entry = this.validate(d, saved.block);
       if (entry.valid) this.blocks.set(entry.hash, entry);
     } catch (err) {
-      this.deps.log.warn({ height: h, err: (err as Error).message }, 'the block saved with the signer record cannot be used');
+      this.deps.log.warn(
+        { height: h, err: (err as Error).message },
+        'the block saved with the signer record cannot be used',
+      );
     }
   }
 
@@ -287,14 +368,22 @@ export class ConsensusDriver {
       }
       case 'request-block': {
         const entry = this.buildOwnBlock(a.height, a.round, a.lastCommit);
-        if (entry) this.stepInto({ kind: 'own-block', height: a.height, round: a.round, blockHash: entry.hash }, queue);
+        if (entry)
+          this.stepInto(
+            { kind: 'own-block', height: a.height, round: a.round, blockHash: entry.hash },
+            queue,
+          );
         return;
       }
       case 'propose': {
         const p = a.proposal;
         const entry = this.blocks.get(p.blockHash);
         if (!entry || !this.opts.privateKey) return;
-        const sig = this.sign({ height: p.height, round: p.round, step: 'propose', blockHash: p.blockHash }, () => signProposal(this.deps.config.chainId, p, this.opts.privateKey as Uint8Array).signature, entry);
+        const sig = this.sign(
+          { height: p.height, round: p.round, step: 'propose', blockHash: p.blockHash },
+          () => signProposal(this.deps.config.chainId, p, this.opts.privateKey as Uint8Array).signature,
+          entry,
+        );
         if (!sig) return;
         const signed: Proposal = { ...p, signature: sig as Proposal['signature'] };
         this.stats.proposals++;
@@ -308,8 +397,13 @@ export class ConsensusDriver {
         const v = a.vote;
         if (!this.opts.privateKey) return;
         // A precommit for a block locks us on it: keep the block with the signer record.
-        const locked = v.type === 'precommit' && v.blockHash !== null ? this.blocks.get(v.blockHash) : undefined;
-        const sig = this.sign({ height: v.height, round: v.round, step: v.type, blockHash: v.blockHash }, () => signVote(this.deps.config.chainId, v, this.opts.privateKey as Uint8Array).signature, locked);
+        const locked =
+          v.type === 'precommit' && v.blockHash !== null ? this.blocks.get(v.blockHash) : undefined;
+        const sig = this.sign(
+          { height: v.height, round: v.round, step: v.type, blockHash: v.blockHash },
+          () => signVote(this.deps.config.chainId, v, this.opts.privateKey as Uint8Array).signature,
+          locked,
+        );
         if (!sig) return;
         const signed: Vote = { ...v, signature: sig as Vote['signature'] };
         this.stats.votesSigned++;
@@ -323,7 +417,10 @@ export class ConsensusDriver {
       case 'commit': {
         const entry = this.blocks.get(a.commit.blockHash);
         if (!entry) {
-          this.deps.log.error({ height: a.commit.height, hash: a.commit.blockHash }, 'decided a block this node does not hold; waiting for sync');
+          this.deps.log.error(
+            { height: a.commit.height, hash: a.commit.blockHash },
+            'decided a block this node does not hold; waiting for sync',
+          );
           this.deps.onBehind?.(a.commit.height);
           return;
         }
@@ -341,7 +438,13 @@ export class ConsensusDriver {
    * connected late or lost a message still gets them (Tendermint's liveness needs eventual delivery).
    */
   private resend(): void {
-    if (!this.running || !this.machine || this.machine.height !== this.heightValue || this.machine.step === 'commit') return;
+    if (
+      !this.running ||
+      !this.machine ||
+      this.machine.height !== this.heightValue ||
+      this.machine.step === 'commit'
+    )
+      return;
     const round = this.machine.round;
     for (const v of this.ownVotes) if (v.round >= round - 1) this.publish('vote', v.bytes);
     const p = this.ownProposals.get(round);
@@ -349,7 +452,11 @@ export class ConsensusDriver {
   }
 
   /** Checks and persists the signer record, then returns the signature (or null when refused). */
-  private sign(req: { height: number; round: number; step: SignStep; blockHash: Hash | null }, make: () => string, block?: BlockEntry): string | null {
+  private sign(
+    req: { height: number; round: number; step: SignStep; blockHash: Hash | null },
+    make: () => string,
+    block?: BlockEntry,
+  ): string | null {
     const d = checkSign(this.signer, req);
     if (d.kind === 'refuse') {
       this.stats.signerRefusals++;
@@ -367,7 +474,9 @@ export class ConsensusDriver {
 
   private publish(topic: 'vote' | 'proposal', payload: Uint8Array): void {
     const bytes = wrapGossip(this.gossipSeq++, payload);
-    this.deps.network.publish(topic, bytes).catch((err: unknown) => this.deps.log.warn({ topic, err: (err as Error).message }, 'publish failed'));
+    this.deps.network
+      .publish(topic, bytes)
+      .catch((err: unknown) => this.deps.log.warn({ topic, err: (err as Error).message }, 'publish failed'));
   }
 
   private ctx() {
@@ -384,17 +493,49 @@ export class ConsensusDriver {
     if (locked?.valid) return locked;
     const params = config.params;
     const maxTxs = Math.min(this.opts.maxBlockTxs ?? params.maxBlockTxs, params.maxBlockTxs);
-    const maxBytes = Math.min(this.opts.maxBlockBytes ?? Math.min(params.maxBlockBytes, 3.5 * 1024 * 1024), params.maxBlockBytes) - 64 * 1024;
+    const maxBytes =
+      Math.min(
+        this.opts.maxBlockBytes ?? Math.min(params.maxBlockBytes, 3.5 * 1024 * 1024),
+        params.maxBlockBytes,
+      ) -
+      64 * 1024;
     let txs = mempool.reap(maxTxs, maxBytes);
-    let evidence = this.pendingEvidence().filter((e) => store.get(`ev:${evidenceId(e.a)}` as StateKey) === undefined).slice(0, params.maxItems);
+    let evidence = this.pendingEvidence()
+      .filter((e) => store.get(`ev:${evidenceId(e.a)}` as StateKey) === undefined)
+      .slice(0, params.maxItems);
     // The machine's commit holds the precommits seen at the decision; ours may have more since.
-    const lastCommit = this.lastCommit && last && this.lastCommit.height === last.height && this.lastCommit.blockHash === last.blockHash ? this.lastCommit : last ? makeCommit(last.precommits) : null;
+    const lastCommit =
+      this.lastCommit &&
+      last &&
+      this.lastCommit.height === last.height &&
+      this.lastCommit.blockHash === last.blockHash
+        ? this.lastCommit
+        : last
+          ? makeCommit(last.precommits)
+          : null;
     const timeMs = Math.max(this.deps.now(), store.chainMeta().lastTimeMs);
     for (let attempt = 0; attempt < 50; attempt++) {
       try {
-        const { block, result } = buildBlock(store, { header: { height, round, timeMs, proposer: this.address as Address }, txs: txs.map((e) => e.tx), lastCommit, evidence }, this.ctx());
+        const { block, result } = buildBlock(
+          store,
+          {
+            header: { height, round, timeMs, proposer: this.address as Address },
+            txs: txs.map((e) => e.tx),
+            lastCommit,
+            evidence,
+          },
+          this.ctx(),
+        );
         const bytes = encodeBlock(block, params);
-        const entry: BlockEntry = { block, bytes, hash: result.blockHash, txBytes: txs.map((e) => e.bytes), txHashes: txs.map((e) => e.hash), valid: true, result };
+        const entry: BlockEntry = {
+          block,
+          bytes,
+          hash: result.blockHash,
+          txBytes: txs.map((e) => e.bytes),
+          txHashes: txs.map((e) => e.hash),
+          valid: true,
+          result,
+        };
         this.blocks.set(entry.hash, entry);
         this.stats.blocksBuilt++;
         return entry;
@@ -405,7 +546,10 @@ export class ConsensusDriver {
           if (bad) {
             mempool.remove(bad.hash);
             this.stats.txsDroppedAtBuild++;
-            this.deps.log.warn({ tx: bad.hash, err: (err as Error).message }, 'dropped a transaction the chain refused at block building');
+            this.deps.log.warn(
+              { tx: bad.hash, err: (err as Error).message },
+              'dropped a transaction the chain refused at block building',
+            );
           }
           txs = mempool.reap(maxTxs, maxBytes);
           continue;
@@ -467,7 +611,14 @@ export class ConsensusDriver {
    */
   private latePrecommit(vote: Vote): Validation {
     const c = this.lastCommit;
-    if (!c || vote.type !== 'precommit' || vote.height !== c.height || vote.round !== c.round || vote.blockHash !== c.blockHash) return 'ignore';
+    if (
+      !c ||
+      vote.type !== 'precommit' ||
+      vote.height !== c.height ||
+      vote.round !== c.round ||
+      vote.blockHash !== c.blockHash
+    )
+      return 'ignore';
     if (c.signatures.some((s) => s.validator === vote.validator)) return 'ignore';
     if (!this.validatorsAt(vote.height).some((v) => v.address === vote.validator)) return 'ignore';
     this.lastCommit = makeCommit([...commitVotes(c), vote]);
@@ -487,7 +638,11 @@ export class ConsensusDriver {
     }
     const p = msg.proposal;
     if (p.height < this.heightValue) return 'ignore';
-    if (!verifyProposal(this.deps.config.chainId, p, this.deps.verify.cache) || msg.block.hash !== p.blockHash || msg.block.block.header.height !== p.height) {
+    if (
+      !verifyProposal(this.deps.config.chainId, p, this.deps.verify.cache) ||
+      msg.block.hash !== p.blockHash ||
+      msg.block.block.header.height !== p.height
+    ) {
       this.stats.invalidMessages++;
       return 'reject';
     }
@@ -500,12 +655,25 @@ export class ConsensusDriver {
     this.seen.add(`p:${p.round}:${p.blockHash}`);
     if (!this.blocks.has(p.blockHash) && this.deps.preverify) {
       // Transactions we have not admitted ourselves: check their signatures on the workers first.
-      const idx = msg.block.txBytes.map((_, i) => i).filter((i) => !this.deps.mempool.has(msg.block.txHashes[i] as Hash));
+      const idx = msg.block.txBytes
+        .map((_, i) => i)
+        .filter((i) => !this.deps.mempool.has(msg.block.txHashes[i] as Hash));
       if (idx.length > 0) {
-        return this.deps.preverify(idx.map((i) => msg.block.txBytes[i] as Uint8Array), idx.map((i) => msg.block.txHashes[i] as Hash)).then(() => {
-          if (!this.running || p.height !== this.heightValue || !this.machine || this.machine.height !== p.height) return 'ignore';
-          return this.acceptProposal(p, msg);
-        });
+        return this.deps
+          .preverify(
+            idx.map((i) => msg.block.txBytes[i] as Uint8Array),
+            idx.map((i) => msg.block.txHashes[i] as Hash),
+          )
+          .then(() => {
+            if (
+              !this.running ||
+              p.height !== this.heightValue ||
+              !this.machine ||
+              this.machine.height !== p.height
+            )
+              return 'ignore';
+            return this.acceptProposal(p, msg);
+          });
       }
     }
     return this.acceptProposal(p, msg);
@@ -522,12 +690,23 @@ export class ConsensusDriver {
   }
 
   private validate(d: DecodedBlock, bytes: Uint8Array): BlockEntry {
-    const entry: BlockEntry = { block: d.block, bytes, hash: d.hash, txBytes: d.txBytes, txHashes: d.txHashes, valid: false, result: null };
+    const entry: BlockEntry = {
+      block: d.block,
+      bytes,
+      hash: d.hash,
+      txBytes: d.txBytes,
+      txHashes: d.txHashes,
+      valid: false,
+      result: null,
+    };
     try {
       entry.result = applyBlock(this.deps.store, d.block, this.ctx());
       entry.valid = true;
     } catch (err) {
-      this.deps.log.warn({ height: d.block.header.height, hash: d.hash, err: (err as Error).message }, 'proposed block is invalid');
+      this.deps.log.warn(
+        { height: d.block.header.height, hash: d.hash, err: (err as Error).message },
+        'proposed block is invalid',
+      );
     }
     return entry;
   }
@@ -538,7 +717,10 @@ export class ConsensusDriver {
     if (this.evidence.has(key)) return;
     if (this.deps.store.get(`ev:${evidenceId(ev.a)}` as StateKey) !== undefined) return;
     this.stats.evidenceSeen++;
-    this.deps.log.warn({ validator: ev.a.validator, height: ev.a.height, round: ev.a.round, type: ev.a.type }, 'double vote seen; evidence goes into the next block this node proposes');
+    this.deps.log.warn(
+      { validator: ev.a.validator, height: ev.a.height, round: ev.a.round, type: ev.a.type },
+      'double vote seen; evidence goes into the next block this node proposes',
+    );
     this.evidence.set(key, ev);
   }
 
@@ -563,11 +745,29 @@ export class ConsensusDriver {
     this.lastCommit = commit;
     this.heightValue = h.height + 1;
     this.blocks = new Map();
-    this.deps.mempool.update(entry.block.txs.map((tx, i) => ({ hash: entry.txHashes[i] as Hash, sender: tx.sender, type: tx.payload.type })), { proposer: h.proposer, allOk: result.receipts.every((r) => r.ok) });
+    this.deps.mempool.update(
+      entry.block.txs.map((tx, i) => ({
+        hash: entry.txHashes[i] as Hash,
+        sender: tx.sender,
+        type: tx.payload.type,
+      })),
+      { proposer: h.proposer, allOk: result.receipts.every((r) => r.ok) },
+    );
     for (const [k, e] of this.evidence) {
-      if (store.get(`ev:${evidenceId(e.a)}` as StateKey) !== undefined || e.a.height < h.height - 1000) this.evidence.delete(k);
+      if (store.get(`ev:${evidenceId(e.a)}` as StateKey) !== undefined || e.a.height < h.height - 1000)
+        this.evidence.delete(k);
     }
-    const info: CommittedBlock = { height: h.height, hash: entry.hash, round: h.round, timeMs: h.timeMs, proposer: h.proposer, txHashes: entry.txHashes, stateRoot: result.stateRoot, synced, committedAtMs: this.deps.now() };
+    const info: CommittedBlock = {
+      height: h.height,
+      hash: entry.hash,
+      round: h.round,
+      timeMs: h.timeMs,
+      proposer: h.proposer,
+      txHashes: entry.txHashes,
+      stateRoot: result.stateRoot,
+      synced,
+      committedAtMs: this.deps.now(),
+    };
     try {
       this.deps.onCommit?.(info);
     } catch (err) {
@@ -594,20 +794,46 @@ export class ConsensusDriver {
     try {
       d = decodeSyncItem(item, config.params);
     } catch (err) {
-      throw new NodeError('SYNC_FAILED', `a synced block cannot be decoded: ${(err as Error).message}`, {}, { cause: err });
+      throw new NodeError(
+        'SYNC_FAILED',
+        `a synced block cannot be decoded: ${(err as Error).message}`,
+        {},
+        { cause: err },
+      );
     }
     const h = d.block.block.header.height;
     if (h !== this.heightValue) return false;
     try {
-      if (d.commit.height !== h || d.commit.blockHash !== d.block.hash) throw new ChainError('BAD_COMMIT', `the commit is for block ${d.commit.height} ${d.commit.blockHash}, not for ${h} ${d.block.hash}`);
+      if (d.commit.height !== h || d.commit.blockHash !== d.block.hash)
+        throw new ChainError(
+          'BAD_COMMIT',
+          `the commit is for block ${d.commit.height} ${d.commit.blockHash}, not for ${h} ${d.block.hash}`,
+        );
       verifyCommit(config.chainId, d.commit, this.validatorsAt(h), this.deps.verify.cache);
       const entry = this.blocks.get(d.block.hash);
       const result = entry?.result ?? applyBlock(this.deps.store, d.block.block, this.ctx());
-      this.persist({ block: d.block.block, bytes: d.blockBytes, hash: d.block.hash, txBytes: d.block.txBytes, txHashes: d.block.txHashes, valid: true, result }, d.commit, true);
+      this.persist(
+        {
+          block: d.block.block,
+          bytes: d.blockBytes,
+          hash: d.block.hash,
+          txBytes: d.block.txBytes,
+          txHashes: d.block.txHashes,
+          valid: true,
+          result,
+        },
+        d.commit,
+        true,
+      );
       return true;
     } catch (err) {
       if (err instanceof NodeError) throw err;
-      throw new NodeError('SYNC_FAILED', `synced block ${h} does not verify: ${(err as Error).message}`, { height: h }, { cause: err });
+      throw new NodeError(
+        'SYNC_FAILED',
+        `synced block ${h} does not verify: ${(err as Error).message}`,
+        { height: h },
+        { cause: err },
+      );
     }
   }
 }

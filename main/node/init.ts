@@ -47,17 +47,32 @@ export function writeGenesis(dataDir: string, g: Genesis): void {
 /** Reads and validates `genesis.json`. Throws `NOT_INITIALIZED` when missing, `BAD_DATA_DIR` when invalid. */
 export function readGenesis(dataDir: string): Genesis {
   const file = genesisPath(dataDir);
-  if (!existsSync(file)) throw new NodeError('NOT_INITIALIZED', `${file} does not exist: run "bin/hotpot init --dev --data-dir ${dataDir}" or copy the chain's genesis.json there`, { file });
+  if (!existsSync(file))
+    throw new NodeError(
+      'NOT_INITIALIZED',
+      `${file} does not exist: run "bin/hotpot init --dev --data-dir ${dataDir}" or copy the chain's genesis.json there`,
+      { file },
+    );
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new NodeError('BAD_DATA_DIR', `${file} is not valid JSON: ${(err as Error).message}`, { file }, { cause: err });
+    throw new NodeError(
+      'BAD_DATA_DIR',
+      `${file} is not valid JSON: ${(err as Error).message}`,
+      { file },
+      { cause: err },
+    );
   }
   try {
     return parseGenesis(doc);
   } catch (err) {
-    throw new NodeError('BAD_DATA_DIR', `${file}: ${err instanceof AppError ? err.message : String(err)}`, { file }, { cause: err });
+    throw new NodeError(
+      'BAD_DATA_DIR',
+      `${file}: ${err instanceof AppError ? err.message : String(err)}`,
+      { file },
+      { cause: err },
+    );
   }
 }
 
@@ -90,7 +105,12 @@ export async function ensureInitialized(dataDir: string, opts: DevChainOptions =
     const g = readGenesis(dataDir);
     return { created: false, chainId: g.chainId, validator: null };
   }
-  if (hasValidatorKey(dataDir)) throw new NodeError('BAD_DATA_DIR', `${dataDir} has a validator key but no genesis.json; copy the chain's genesis.json there`, { dataDir });
+  if (hasValidatorKey(dataDir))
+    throw new NodeError(
+      'BAD_DATA_DIR',
+      `${dataDir} has a validator key but no genesis.json; copy the chain's genesis.json there`,
+      { dataDir },
+    );
   mkdirSync(dataDir, { recursive: true });
   const privateKey = newPrivateKey();
   const password = writeDevPassword(dataDir);

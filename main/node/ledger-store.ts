@@ -147,32 +147,52 @@ export class LedgerStore implements StateReader {
 
   /** Opens (creating and migrating) `ledger.db` at `file` with synchronous=FULL. */
   static open(file: string, opts: LedgerStoreOptions = {}): LedgerStore {
-    return new LedgerStore(openDatabase(file, { synchronous: 'FULL', migrations: LEDGER_MIGRATIONS }), file, opts);
+    return new LedgerStore(
+      openDatabase(file, { synchronous: 'FULL', migrations: LEDGER_MIGRATIONS }),
+      file,
+      opts,
+    );
   }
 
   private prepare() {
     const db = this.db;
     return {
       getState: db.prepare('SELECT value FROM state WHERE key = ?').pluck(),
-      putState: db.prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      putState: db.prepare(
+        'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ),
       delState: db.prepare('DELETE FROM state WHERE key = ?'),
-      putBlock: db.prepare('INSERT INTO blocks (height, hash, time_ms, proposer, tx_count, state_root, block, commit_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      putTx: db.prepare('INSERT OR REPLACE INTO txs (hash, height, idx, sender, type, ok, error_code, error_message, minted, tx) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      putBlock: db.prepare(
+        'INSERT INTO blocks (height, hash, time_ms, proposer, tx_count, state_root, block, commit_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      putTx: db.prepare(
+        'INSERT OR REPLACE INTO txs (hash, height, idx, sender, type, ok, error_code, error_message, minted, tx) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
       putAddr: db.prepare('INSERT OR IGNORE INTO addr_txs (address, height, idx, hash) VALUES (?, ?, ?, ?)'),
       blockByHeight: db.prepare('SELECT * FROM blocks WHERE height = ?'),
       blockByHash: db.prepare('SELECT * FROM blocks WHERE hash = ?'),
       blocksFrom: db.prepare('SELECT * FROM blocks WHERE height >= ? ORDER BY height LIMIT ?'),
-      blocksBefore: db.prepare('SELECT height, hash, time_ms, proposer, tx_count, state_root FROM blocks WHERE height < ? ORDER BY height DESC LIMIT ?'),
+      blocksBefore: db.prepare(
+        'SELECT height, hash, time_ms, proposer, tx_count, state_root FROM blocks WHERE height < ? ORDER BY height DESC LIMIT ?',
+      ),
       tx: db.prepare('SELECT * FROM txs WHERE hash = ?'),
       txsOfBlock: db.prepare('SELECT * FROM txs WHERE height = ? ORDER BY idx'),
-      addrTxs: db.prepare('SELECT t.* FROM addr_txs a JOIN txs t ON t.hash = a.hash WHERE a.address = ? AND (a.height < ? OR (a.height = ? AND a.idx < ?)) ORDER BY a.height DESC, a.idx DESC LIMIT ?'),
+      addrTxs: db.prepare(
+        'SELECT t.* FROM addr_txs a JOIN txs t ON t.hash = a.hash WHERE a.address = ? AND (a.height < ? OR (a.height = ? AND a.idx < ?)) ORDER BY a.height DESC, a.idx DESC LIMIT ?',
+      ),
       addrSeen: db.prepare('SELECT 1 FROM addr_txs WHERE address = ? LIMIT 1').pluck(),
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
-      putMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      putMeta: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ),
       getSigner: db.prepare('SELECT record FROM signer WHERE id = 1').pluck(),
-      putSigner: db.prepare('INSERT INTO signer (id, record) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record'),
+      putSigner: db.prepare(
+        'INSERT INTO signer (id, record) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record',
+      ),
       getSignerBlock: db.prepare('SELECT height, hash, block FROM signer_block WHERE id = 1'),
-      putSignerBlock: db.prepare('INSERT INTO signer_block (id, height, hash, block) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET height = excluded.height, hash = excluded.hash, block = excluded.block'),
+      putSignerBlock: db.prepare(
+        'INSERT INTO signer_block (id, height, hash, block) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET height = excluded.height, hash = excluded.hash, block = excluded.block',
+      ),
     };
   }
 
@@ -217,13 +237,22 @@ export class LedgerStore implements StateReader {
     const chainId = this.st.getMeta.get('chain_id') as string | undefined;
     const genesisHash = this.st.getMeta.get('genesis_hash') as Hash | undefined;
     const genesis = this.st.getMeta.get('genesis') as string | undefined;
-    if (!chainId || !genesisHash || !genesis) throw new NodeError('NOT_INITIALIZED', `${this.file} holds no chain yet; it is initialized from genesis.json at start`, { file: this.file });
+    if (!chainId || !genesisHash || !genesis)
+      throw new NodeError(
+        'NOT_INITIALIZED',
+        `${this.file} holds no chain yet; it is initialized from genesis.json at start`,
+        { file: this.file },
+      );
     return { chainId, genesisHash, genesis: JSON.parse(genesis) as unknown };
   }
 
   /** Writes the genesis state (from `applyGenesis`) and the chain's identity in one transaction. */
   initGenesis(genesis: Genesis, genesisHash: Hash, writes: WriteSet): void {
-    if (this.initialized()) throw new NodeError('BAD_DATA_DIR', `${this.file} already holds chain ${this.chainInfo().chainId}; genesis is written only once`);
+    if (this.initialized())
+      throw new NodeError(
+        'BAD_DATA_DIR',
+        `${this.file} already holds chain ${this.chainInfo().chainId}; genesis is written only once`,
+      );
     this.tx(() => {
       this.writeState(writes);
       this.st.putMeta.run('chain_id', genesis.chainId);
@@ -239,13 +268,38 @@ export class LedgerStore implements StateReader {
    */
   commitBlock(b: BlockCommitInput): void {
     const head = this.chainMeta();
-    if (b.height !== head.height + 1) throw new NodeError('STORE_FAILED', `cannot store block ${b.height}: the store is at height ${head.height}`, { height: b.height, head: head.height });
+    if (b.height !== head.height + 1)
+      throw new NodeError(
+        'STORE_FAILED',
+        `cannot store block ${b.height}: the store is at height ${head.height}`,
+        { height: b.height, head: head.height },
+      );
     this.tx(() => {
-      this.st.putBlock.run(b.height, b.hash, b.timeMs, b.proposer, b.txs.length, b.stateRoot, b.blockBytes, b.commitBytes);
+      this.st.putBlock.run(
+        b.height,
+        b.hash,
+        b.timeMs,
+        b.proposer,
+        b.txs.length,
+        b.stateRoot,
+        b.blockBytes,
+        b.commitBytes,
+      );
       b.txs.forEach((tx, i) => {
         const r = b.result.receipts[i];
         const hash = r?.txHash ?? '';
-        this.st.putTx.run(hash, b.height, i, tx.sender, tx.payload.type, r?.ok ? 1 : 0, r?.error?.code ?? null, r?.error?.message ?? null, (r?.minted ?? 0n).toString(), b.txBytes[i] as Uint8Array);
+        this.st.putTx.run(
+          hash,
+          b.height,
+          i,
+          tx.sender,
+          tx.payload.type,
+          r?.ok ? 1 : 0,
+          r?.error?.code ?? null,
+          r?.error?.message ?? null,
+          (r?.minted ?? 0n).toString(),
+          b.txBytes[i] as Uint8Array,
+        );
         this.st.putAddr.run(tx.sender, b.height, i, hash);
         for (const a of counterparties(tx)) if (a !== tx.sender) this.st.putAddr.run(a, b.height, i, hash);
       });
@@ -259,7 +313,12 @@ export class LedgerStore implements StateReader {
       this.db.transaction(fn)();
     } catch (err) {
       if (err instanceof NodeError) throw err;
-      throw new NodeError('STORE_FAILED', `writing ${this.file} failed: ${(err as Error).message} (nothing of this block was written)`, { file: this.file }, { cause: err });
+      throw new NodeError(
+        'STORE_FAILED',
+        `writing ${this.file} failed: ${(err as Error).message} (nothing of this block was written)`,
+        { file: this.file },
+        { cause: err },
+      );
     }
   }
 

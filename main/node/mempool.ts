@@ -65,7 +65,10 @@ export class Mempool {
   private readonly maxBytes: number;
   private readonly maxPerSender: number;
 
-  constructor(opts: MempoolOptions, private readonly deps: MempoolDeps) {
+  constructor(
+    opts: MempoolOptions,
+    private readonly deps: MempoolDeps,
+  ) {
     this.maxTxs = opts.maxTxs ?? 50_000;
     this.maxBytes = opts.maxBytes ?? 128 * 1024 * 1024;
     this.maxPerSender = opts.maxPerSender ?? 5_000;
@@ -78,7 +81,8 @@ export class Mempool {
    */
   park(bytes: Uint8Array, tx: Pick<Tx, 'sender' | 'nonce'>): boolean {
     const expected = this.nextNonce(tx.sender);
-    if (tx.nonce <= expected || tx.nonce > expected + MAX_PARK_AHEAD || this.parkedCount >= this.maxTxs / 10) return false;
+    if (tx.nonce <= expected || tx.nonce > expected + MAX_PARK_AHEAD || this.parkedCount >= this.maxTxs / 10)
+      return false;
     const m = this.parked.get(tx.sender) ?? new Map<number, Uint8Array>();
     if (m.has(tx.nonce)) return false;
     m.set(tx.nonce, bytes);
@@ -163,24 +167,41 @@ export class Mempool {
     const ctx = this.deps.ctx();
     const limits: EncodingLimits = ctx.config.params;
     const hash = knownHash ?? txHashOfBytes(bytes);
-    if (this.byHash.has(hash)) throw new NodeError('DUPLICATE_TX', `transaction ${hash} is already pending`, { txHash: hash });
+    if (this.byHash.has(hash))
+      throw new NodeError('DUPLICATE_TX', `transaction ${hash} is already pending`, { txHash: hash });
     const tx = decodeTx(bytes, limits);
     const view = this.deps.view();
     const pending = this.pendingState();
     const committedNonce = getAccount(view, tx.sender).nonce;
     const expected = getAccount(pending, tx.sender).nonce;
     if (tx.nonce < committedNonce) {
-      throw new ChainError('BAD_NONCE', `nonce ${tx.nonce} of ${tx.sender} was already used; the next nonce is ${expected}`, { expected, got: tx.nonce });
+      throw new ChainError(
+        'BAD_NONCE',
+        `nonce ${tx.nonce} of ${tx.sender} was already used; the next nonce is ${expected}`,
+        { expected, got: tx.nonce },
+      );
     }
     if (tx.nonce < expected) {
-      throw new NodeError('NONCE_TAKEN', `${tx.sender} already has a pending transaction with nonce ${tx.nonce}; the next free nonce is ${expected}`, { expected, got: tx.nonce });
+      throw new NodeError(
+        'NONCE_TAKEN',
+        `${tx.sender} already has a pending transaction with nonce ${tx.nonce}; the next free nonce is ${expected}`,
+        { expected, got: tx.nonce },
+      );
     }
     if (tx.nonce > expected) {
-      throw new NodeError('NONCE_GAP', `nonce ${tx.nonce} of ${tx.sender} is ahead: the next nonce is ${expected} (send the ones in between first)`, { expected, got: tx.nonce });
+      throw new NodeError(
+        'NONCE_GAP',
+        `nonce ${tx.nonce} of ${tx.sender} is ahead: the next nonce is ${expected} (send the ones in between first)`,
+        { expected, got: tx.nonce },
+      );
     }
     const list = this.bySender.get(tx.sender) ?? [];
     if (list.length >= this.maxPerSender) {
-      throw new NodeError('SENDER_LIMIT', `${tx.sender} has ${list.length} pending transactions, the most allowed; wait for some to be committed`, { pending: list.length });
+      throw new NodeError(
+        'SENDER_LIMIT',
+        `${tx.sender} has ${list.length} pending transactions, the most allowed; wait for some to be committed`,
+        { pending: list.length },
+      );
     }
     // The chain's own admission rules, against the committed state plus what is pending (signature through the shared cache).
     const scratch = new StateOverlay(pending);
@@ -205,10 +226,19 @@ export class Mempool {
       for (const list of this.bySender.values()) {
         const tail = list[list.length - 1];
         if (!tail || tail.tx.sender === tx.sender) continue;
-        if (!victim || tail.tx.fee < victim.tx.fee || (tail.tx.fee === victim.tx.fee && tail.seq < victim.seq)) victim = tail;
+        if (
+          !victim ||
+          tail.tx.fee < victim.tx.fee ||
+          (tail.tx.fee === victim.tx.fee && tail.seq < victim.seq)
+        )
+          victim = tail;
       }
       if (!victim || victim.tx.fee >= tx.fee) {
-        throw new NodeError('MEMPOOL_FULL', `the mempool is full (${this.byHash.size} transactions, ${this.totalBytes} bytes); pay a higher fee than ${victim?.tx.fee ?? tx.fee} or retry later`, { size: this.byHash.size, bytes: this.totalBytes });
+        throw new NodeError(
+          'MEMPOOL_FULL',
+          `the mempool is full (${this.byHash.size} transactions, ${this.totalBytes} bytes); pay a higher fee than ${victim?.tx.fee ?? tx.fee} or retry later`,
+          { size: this.byHash.size, bytes: this.totalBytes },
+        );
       }
       this.removeEntry(victim);
       evicted = true;
@@ -296,7 +326,10 @@ export class Mempool {
    * Then "new state + the rest" equals "old state + everything pending", which the overlay already
    * holds, so it stays right as it is (it reads the new committed state beneath it).
    */
-  update(committed: readonly { hash: Hash; sender: Address; type?: string }[], block?: { proposer: Address; allOk: boolean }): Hash[] {
+  update(
+    committed: readonly { hash: Hash; sender: Address; type?: string }[],
+    block?: { proposer: Address; allOk: boolean },
+  ): Hash[] {
     const fast =
       this.pending !== undefined &&
       block !== undefined &&
@@ -306,7 +339,9 @@ export class Mempool {
         const e = this.byHash.get(c.hash);
         // One we never saw is fine when its sender has nothing pending here: the overlay holds nothing
         // of that account, and a credit it made to an account the overlay holds only makes us stricter.
-        return e !== undefined ? COMMUTATIVE.has(e.tx.payload.type) : c.type !== undefined && COMMUTATIVE.has(c.type) && !this.bySender.has(c.sender);
+        return e !== undefined
+          ? COMMUTATIVE.has(e.tx.payload.type)
+          : c.type !== undefined && COMMUTATIVE.has(c.type) && !this.bySender.has(c.sender);
       });
     for (const c of committed) {
       const e = this.byHash.get(c.hash);
@@ -316,5 +351,4 @@ export class Mempool {
     for (const sender of [...this.parked.keys()]) this.promote(sender);
     return dropped;
   }
-
 }

@@ -23,9 +23,11 @@ function frame(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 function unframe(bytes: Uint8Array, what: string, maxFirst: number): [Uint8Array, Uint8Array] {
-  if (bytes.length < 4) throw new ChainError('MALFORMED', `${what} is ${bytes.length} bytes, too short for its frame`);
+  if (bytes.length < 4)
+    throw new ChainError('MALFORMED', `${what} is ${bytes.length} bytes, too short for its frame`);
   const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
-  if (n > maxFirst || 4 + n > bytes.length) throw new ChainError('MALFORMED', `${what} frame says ${n} bytes, which does not fit`);
+  if (n > maxFirst || 4 + n > bytes.length)
+    throw new ChainError('MALFORMED', `${what} frame says ${n} bytes, which does not fit`);
   return [bytes.subarray(4, 4 + n), bytes.subarray(4 + n)];
 }
 
@@ -35,7 +37,10 @@ export function encodeProposalMessage(proposal: Uint8Array, block: Uint8Array): 
 }
 
 /** Decodes a proposal message (the block's size limit is checked before it is decoded). */
-export function decodeProposalMessage(bytes: Uint8Array, limits: EncodingLimits): { proposal: Proposal; block: DecodedBlock; blockBytes: Uint8Array } {
+export function decodeProposalMessage(
+  bytes: Uint8Array,
+  limits: EncodingLimits,
+): { proposal: Proposal; block: DecodedBlock; blockBytes: Uint8Array } {
   const [p, b] = unframe(bytes, 'a proposal message', 256);
   return { proposal: decodeProposal(p), block: decodeBlock(b, limits), blockBytes: b };
 }
@@ -46,7 +51,10 @@ export function encodeSyncItem(block: Uint8Array, commit: Uint8Array): Uint8Arra
 }
 
 /** Decodes one sync item. */
-export function decodeSyncItem(bytes: Uint8Array, limits: EncodingLimits): { block: DecodedBlock; blockBytes: Uint8Array; commit: Commit; commitBytes: Uint8Array } {
+export function decodeSyncItem(
+  bytes: Uint8Array,
+  limits: EncodingLimits,
+): { block: DecodedBlock; blockBytes: Uint8Array; commit: Commit; commitBytes: Uint8Array } {
   const [b, c] = unframe(bytes, 'a synced block', limits.maxBlockBytes);
   return { block: decodeBlock(b, limits), blockBytes: b, commit: decodeCommit(c, limits), commitBytes: c };
 }
@@ -63,6 +71,10 @@ export function wrapGossip(seq: bigint, payload: Uint8Array): Uint8Array {
 
 /** The payload of a gossip envelope. */
 export function unwrapGossip(bytes: Uint8Array): Uint8Array {
-  if (bytes.length < 9) throw new ChainError('MALFORMED', `a gossip message is ${bytes.length} bytes, too short for its envelope`);
+  if (bytes.length < 9)
+    throw new ChainError(
+      'MALFORMED',
+      `a gossip message is ${bytes.length} bytes, too short for its envelope`,
+    );
   return bytes.subarray(8);
 }

@@ -8,7 +8,14 @@
  * - the queries behind `chain.*` and `network.*` of the API contract.
  */
 import { join } from 'node:path';
-import { type AccountView, type BlockDetail, type BlockSummary, type ChainHead, type TxView, type ValidatorView } from '../api/contract/chain';
+import {
+  type AccountView,
+  type BlockDetail,
+  type BlockSummary,
+  type ChainHead,
+  type TxView,
+  type ValidatorView,
+} from '../api/contract/chain';
 import type { PeerInfo } from '../api/contract/network';
 import type { ChainStatusSource } from '../app/status';
 import type { EventBus } from '../app/events';
@@ -17,7 +24,15 @@ import { BoundedVerifiedCache, type VerifiedCache } from '../chain/cache';
 import { type Genesis, applyGenesis, genesisConfig, genesisHash } from '../chain/genesis';
 import { type SignatureVerifier, parseAddress, privateKeyToAddress, toChecksumAddress } from '../chain/keys';
 import { type ChainConfig, epochOf } from '../chain/params';
-import { getAccount, getFranchise, getKyc, getValidator, getValidatorSet, listValidators, type ConsensusHooks } from '../chain/state';
+import {
+  getAccount,
+  getFranchise,
+  getKyc,
+  getValidator,
+  getValidatorSet,
+  listValidators,
+  type ConsensusHooks,
+} from '../chain/state';
 import { type Tx, TxBuilder, decodeTx, encodeTx, txHashOfBytes } from '../chain/tx';
 import type { Address, Hash, Hex } from '../chain/types';
 import { scoreCandidates } from '../consensus/selection';
@@ -133,22 +148,26 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
 
   /** The ledger store (after start). */
   get store(): LedgerStore {
-    if (!this.storeValue) throw new NodeError('NOT_RUNNING', 'the ledger is not open yet (the node is starting)');
+    if (!this.storeValue)
+      throw new NodeError('NOT_RUNNING', 'the ledger is not open yet (the node is starting)');
     return this.storeValue;
   }
   /** The consensus driver (after start). */
   get driver(): ConsensusDriver {
-    if (!this.driverValue) throw new NodeError('NOT_RUNNING', 'consensus is not running yet (the node is starting)');
+    if (!this.driverValue)
+      throw new NodeError('NOT_RUNNING', 'consensus is not running yet (the node is starting)');
     return this.driverValue;
   }
   /** The mempool (after start). */
   get mempool(): Mempool {
-    if (!this.mempoolValue) throw new NodeError('NOT_RUNNING', 'the mempool is not running yet (the node is starting)');
+    if (!this.mempoolValue)
+      throw new NodeError('NOT_RUNNING', 'the mempool is not running yet (the node is starting)');
     return this.mempoolValue;
   }
   /** The network (after start). */
   get network(): NodeNetwork {
-    if (!this.networkValue) throw new NodeError('NOT_RUNNING', 'the network is not running yet (the node is starting)');
+    if (!this.networkValue)
+      throw new NodeError('NOT_RUNNING', 'the network is not running yet (the node is starting)');
     return this.networkValue;
   }
   /** The chain's ledger configuration (after start). */
@@ -162,7 +181,11 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
     const log = this.deps.log;
     if (this.opts.autoInitDevChain) {
       const r = await ensureInitialized(dataDir);
-      if (r.created) log.info({ dataDir, chainId: r.chainId, validator: r.validator }, 'made a single-validator development chain (the data dir was empty)');
+      if (r.created)
+        log.info(
+          { dataDir, chainId: r.chainId, validator: r.validator },
+          'made a single-validator development chain (the data dir was empty)',
+        );
     }
     const genesis = readGenesis(dataDir);
     const gHash = genesisHash(genesis);
@@ -174,20 +197,34 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
       if (!store.initialized()) {
         const g = applyGenesis(store, genesis);
         store.initGenesis(genesis, g.genesisHash, g.writes);
-        log.info({ chainId: genesis.chainId, genesisHash: g.genesisHash }, 'ledger initialized from genesis.json');
+        log.info(
+          { chainId: genesis.chainId, genesisHash: g.genesisHash },
+          'ledger initialized from genesis.json',
+        );
       } else if (store.chainInfo().genesisHash !== gHash) {
-        throw new NodeError('BAD_DATA_DIR', `ledger.db in ${dataDir} holds chain ${store.chainInfo().chainId} with genesis ${store.chainInfo().genesisHash}, but genesis.json has ${gHash}: use another data dir or restore the matching genesis.json`, { dataDir });
+        throw new NodeError(
+          'BAD_DATA_DIR',
+          `ledger.db in ${dataDir} holds chain ${store.chainInfo().chainId} with genesis ${store.chainInfo().genesisHash}, but genesis.json has ${gHash}: use another data dir or restore the matching genesis.json`,
+          { dataDir },
+        );
       }
       this.privateKey = await this.loadKey();
       this.address = this.privateKey ? privateKeyToAddress(this.privateKey) : null;
       this.preverified = new PreverifiedVerifier(this.deps.verifier ?? new OpenSslVerifier());
       this.pool = this.deps.verifyPool ?? VerifyPool.create(this.opts.verifyWorkers ?? 1);
       this.ownPool = this.deps.verifyPool === undefined;
-      const verify = { verifier: this.preverified, cache: this.deps.cache ?? new BoundedVerifiedCache(200_000) };
+      const verify = {
+        verifier: this.preverified,
+        cache: this.deps.cache ?? new BoundedVerifiedCache(200_000),
+      };
       this.verifyCache = verify.cache;
       const hooks = this.deps.hooks ?? consensusHooks();
       const config = this.config;
-      const mempool = new Mempool(this.opts.mempool ?? {}, { view: () => store, ctx: () => ({ config, verify, hooks }), now: this.now });
+      const mempool = new Mempool(this.opts.mempool ?? {}, {
+        view: () => store,
+        ctx: () => ({ config, verify, hooks }),
+        now: this.now,
+      });
       this.mempoolValue = mempool;
       const network = this.deps.network ?? this.buildNetwork(genesis.chainId);
       this.networkValue = network;
@@ -208,7 +245,14 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
         },
       );
       this.driverValue = driver;
-      this.syncer = new Syncer(this.opts.sync ?? {}, { network, store, driver, log, limits: config.params, preverify: (txs) => this.preverify(txs) });
+      this.syncer = new Syncer(this.opts.sync ?? {}, {
+        network,
+        store,
+        driver,
+        log,
+        limits: config.params,
+        preverify: (txs) => this.preverify(txs),
+      });
       network.setStatusProvider(() => {
         const m = store.chainMeta();
         return { height: m.height, headHash: m.lastBlockHash };
@@ -219,7 +263,15 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
       await this.syncer.start();
       this.offPeers = network.onPeerStatus(() => this.schedulePeersEvent());
       this.running = true;
-      log.info({ chainId: genesis.chainId, height: store.chainMeta().height, validator: this.address, peerId: network.peerId }, 'ledger node started');
+      log.info(
+        {
+          chainId: genesis.chainId,
+          height: store.chainMeta().height,
+          validator: this.address,
+          peerId: network.peerId,
+        },
+        'ledger node started',
+      );
     } catch (err) {
       await this.stop();
       throw err;
@@ -296,7 +348,12 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
         this.pool
           ?.check(items, this.config.params)
           .then((keys) => this.preverified?.approve(keys.filter((k): k is string => k !== null)))
-          .catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message }, 'signature worker failed; verifying on the main thread'))
+          .catch((err: unknown) =>
+            this.deps.log.warn(
+              { err: (err as Error).message },
+              'signature worker failed; verifying on the main thread',
+            ),
+          )
           .finally(resolve);
       });
     });
@@ -325,7 +382,17 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
         return 'ignore';
       }
       // Undecodable, badly signed or foreign transactions are the sender's fault; the rest depend on our state.
-      return ['MALFORMED', 'NON_CANONICAL', 'TX_TOO_LARGE', 'TOO_MANY_ITEMS', 'UNSUPPORTED_VERSION', 'BAD_SIGNATURE', 'WRONG_CHAIN'].includes(code) ? 'reject' : 'ignore';
+      return [
+        'MALFORMED',
+        'NON_CANONICAL',
+        'TX_TOO_LARGE',
+        'TOO_MANY_ITEMS',
+        'UNSUPPORTED_VERSION',
+        'BAD_SIGNATURE',
+        'WRONG_CHAIN',
+      ].includes(code)
+        ? 'reject'
+        : 'ignore';
     }
   }
 
@@ -341,7 +408,14 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
         w.resolve({ height: b.height, timeMs: b.timeMs, ok: s?.ok ?? true, error: s?.errorCode ?? null });
       }
     }
-    this.deps.bus?.emit('chain.block', { height: b.height, hash: b.hash, timeMs: b.timeMs, proposer: toChecksumAddress(b.proposer), txCount: b.txHashes.length, stateRoot: b.stateRoot });
+    this.deps.bus?.emit('chain.block', {
+      height: b.height,
+      hash: b.hash,
+      timeMs: b.timeMs,
+      proposer: toChecksumAddress(b.proposer),
+      txCount: b.txHashes.length,
+      stateRoot: b.stateRoot,
+    });
   }
 
   private schedulePeersEvent(): void {
@@ -383,18 +457,30 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
 
   /** Admits an encoded transaction to the mempool and gossips it. Throws the typed refusal. */
   async submit(txBytes: Uint8Array): Promise<{ txHash: Hex }> {
-    if (!this.running) throw new NodeError('NOT_RUNNING', 'the node is not running; transactions cannot be submitted now');
+    if (!this.running)
+      throw new NodeError('NOT_RUNNING', 'the node is not running; transactions cannot be submitted now');
     const hash = txHashOfBytes(txBytes);
     await this.preverify([txBytes], [hash]);
     const e = this.mempool.add(txBytes, hash);
-    this.network.publish('tx', e.bytes).catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message }, 'tx gossip failed'));
+    this.network
+      .publish('tx', e.bytes)
+      .catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message }, 'tx gossip failed'));
     return { txHash: e.hash };
   }
 
   /** Resolves when the transaction is in a committed block (or rejects after `commitWaitMs`). */
-  waitForTx(hash: Hash, timeoutMs = this.opts.commitWaitMs ?? 120_000): Promise<{ height: number; timeMs: number; ok: boolean; error: string | null }> {
+  waitForTx(
+    hash: Hash,
+    timeoutMs = this.opts.commitWaitMs ?? 120_000,
+  ): Promise<{ height: number; timeMs: number; ok: boolean; error: string | null }> {
     const s = this.store.txByHash(hash);
-    if (s) return Promise.resolve({ height: s.height, timeMs: this.store.blockAt(s.height)?.timeMs ?? 0, ok: s.ok, error: s.errorCode });
+    if (s)
+      return Promise.resolve({
+        height: s.height,
+        timeMs: this.store.blockAt(s.height)?.timeMs ?? 0,
+        ok: s.ok,
+        error: s.errorCode,
+      });
     return new Promise((resolve, reject) => {
       const w: Waiter = {
         resolve,
@@ -402,7 +488,13 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
           const list = this.waiters.get(hash)?.filter((x) => x !== w) ?? [];
           if (list.length) this.waiters.set(hash, list);
           else this.waiters.delete(hash);
-          reject(new NodeError('TIMEOUT', `transaction ${hash} was not committed within ${timeoutMs} ms (it may still be; check chain.tx later)`, { txHash: hash }));
+          reject(
+            new NodeError(
+              'TIMEOUT',
+              `transaction ${hash} was not committed within ${timeoutMs} ms (it may still be; check chain.tx later)`,
+              { txHash: hash },
+            ),
+          );
         }, timeoutMs),
       };
       const list = this.waiters.get(hash) ?? [];
@@ -429,16 +521,30 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
     const addr = parseAddress(address);
     const items: LedgerTx[] = [];
     if (!opts.before) {
-      for (const e of [...this.mempool.pendingOf(addr)].reverse()) items.push(ledgerTx(e.tx, e.hash, null, null, 'pending', null, addr));
+      for (const e of [...this.mempool.pendingOf(addr)].reverse())
+        items.push(ledgerTx(e.tx, e.hash, null, null, 'pending', null, addr));
     }
     const before = parseCursor(opts.before);
     const rows = this.store.txsOfAddress(addr, opts.limit, before);
     for (const s of rows) {
       const tx = decodeTx(s.tx, this.config.params);
-      items.push(ledgerTx(tx, s.hash, s.height, this.store.blockAt(s.height)?.timeMs ?? null, s.ok ? 'confirmed' : 'failed', s.errorCode, addr));
+      items.push(
+        ledgerTx(
+          tx,
+          s.hash,
+          s.height,
+          this.store.blockAt(s.height)?.timeMs ?? null,
+          s.ok ? 'confirmed' : 'failed',
+          s.errorCode,
+          addr,
+        ),
+      );
     }
     const last = rows[rows.length - 1];
-    return { items: items.slice(0, Math.max(opts.limit, items.length)), nextCursor: rows.length === opts.limit && last ? `${last.height}:${last.index}` : null };
+    return {
+      items: items.slice(0, Math.max(opts.limit, items.length)),
+      nextCursor: rows.length === opts.limit && last ? `${last.height}:${last.index}` : null,
+    };
   }
 
   // ---------------------------------------------------------------- MediaAnchorer
@@ -456,25 +562,65 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
 
   private async anchorNow(cameraId: string, items: MediaAnchorItem[]): Promise<AnchorReceipt> {
     // On the embedded development chain this node is HQ too: it anchors under its own dev store, registering it once.
-    const devStore = this.config.chainId === DEV_CHAIN_ID && this.address !== undefined && this.config.hqAuthority === this.address;
+    const devStore =
+      this.config.chainId === DEV_CHAIN_ID &&
+      this.address !== undefined &&
+      this.config.hqAuthority === this.address;
     const franchiseId = this.opts.franchiseId ?? (devStore ? DEV_FRANCHISE_ID : undefined);
-    if (!franchiseId) throw new NodeError('ANCHOR_UNAVAILABLE', 'media anchoring needs the franchise id of this store: set franchiseId in config.json or HOTPOT_FRANCHISE_ID');
-    if (!this.privateKey || !this.address) throw new NodeError('ANCHOR_UNAVAILABLE', 'media anchoring needs a signing key: this node runs as an observer');
+    if (!franchiseId)
+      throw new NodeError(
+        'ANCHOR_UNAVAILABLE',
+        'media anchoring needs the franchise id of this store: set franchiseId in config.json or HOTPOT_FRANCHISE_ID',
+      );
+    if (!this.privateKey || !this.address)
+      throw new NodeError(
+        'ANCHOR_UNAVAILABLE',
+        'media anchoring needs a signing key: this node runs as an observer',
+      );
     if (devStore && !getFranchise(this.store, franchiseId)) await this.registerDevStore(franchiseId);
     const f = getFranchise(this.store, franchiseId);
-    if (!f) throw new NodeError('ANCHOR_UNAVAILABLE', `franchise ${franchiseId} is not registered on the chain; ask HQ to register it first`, { franchiseId });
-    if (f.owner !== this.address) throw new NodeError('ANCHOR_UNAVAILABLE', `franchise ${franchiseId} is owned by ${f.owner}, not by this node's key ${this.address}`, { franchiseId });
-    const builder = new TxBuilder({ chainId: this.config.chainId, privateKey: this.privateKey, fee: this.config.params.minTxFee, limits: this.config.params });
-    const tx = builder.anchorMedia(this.mempool.nextNonce(this.address), { franchiseId, cameraId, segments: items.map((i) => ({ sha256: i.sha256.toLowerCase() as Hash, cid: i.cid })) });
+    if (!f)
+      throw new NodeError(
+        'ANCHOR_UNAVAILABLE',
+        `franchise ${franchiseId} is not registered on the chain; ask HQ to register it first`,
+        { franchiseId },
+      );
+    if (f.owner !== this.address)
+      throw new NodeError(
+        'ANCHOR_UNAVAILABLE',
+        `franchise ${franchiseId} is owned by ${f.owner}, not by this node's key ${this.address}`,
+        { franchiseId },
+      );
+    const builder = new TxBuilder({
+      chainId: this.config.chainId,
+      privateKey: this.privateKey,
+      fee: this.config.params.minTxFee,
+      limits: this.config.params,
+    });
+    const tx = builder.anchorMedia(this.mempool.nextNonce(this.address), {
+      franchiseId,
+      cameraId,
+      segments: items.map((i) => ({ sha256: i.sha256.toLowerCase() as Hash, cid: i.cid })),
+    });
     const { txHash } = await this.submit(encodeTx(tx, this.config.params));
     const r = await this.waitForTx(txHash);
-    if (!r.ok) throw new NodeError('ANCHOR_UNAVAILABLE', `the anchor transaction ${txHash} was committed but failed: ${r.error ?? 'unknown'}`, { txHash });
+    if (!r.ok)
+      throw new NodeError(
+        'ANCHOR_UNAVAILABLE',
+        `the anchor transaction ${txHash} was committed but failed: ${r.error ?? 'unknown'}`,
+        { txHash },
+      );
     return { height: r.height, tx: txHash, timeMs: r.timeMs };
   }
 
   /** Registers this development node's own store (dev chain only, where this node is the HQ authority). */
   private async registerDevStore(id: string): Promise<void> {
-    const builder = new TxBuilder({ chainId: this.config.chainId, privateKey: this.privateKey!, fee: this.config.params.minTxFee, limits: this.config.params });
+    const builder = new TxBuilder({
+      chainId: this.config.chainId,
+      privateKey: this.privateKey!,
+      fee: this.config.params.minTxFee,
+      limits: this.config.params,
+    });
     const tx = builder.registerFranchise(this.mempool.nextNonce(this.address!), {
       id,
       owner: this.address!,
@@ -510,7 +656,9 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
   /** `chain.blocks`: newest first, below `before`. */
   recentBlocks(limit: number, before?: number): { items: BlockSummary[]; nextBefore: number | null } {
     const top = before ?? this.store.chainMeta().height + 1;
-    const items = this.store.recentBlocks(top, limit).map((b) => ({ ...b, proposer: toChecksumAddress(b.proposer) }));
+    const items = this.store
+      .recentBlocks(top, limit)
+      .map((b) => ({ ...b, proposer: toChecksumAddress(b.proposer) }));
     const last = items[items.length - 1];
     return { items, nextBefore: last && last.height > 1 && items.length === limit ? last.height : null };
   }
@@ -518,7 +666,14 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
   /** `chain.block` by height or hash. Throws `BLOCK_NOT_FOUND`. */
   block(ref: { height: number } | { hash: string }): BlockDetail {
     const b = 'height' in ref ? this.store.blockAt(ref.height) : this.store.blockByHash(ref.hash);
-    if (!b) throw new NodeError('BLOCK_NOT_FOUND', 'height' in ref ? `there is no block at height ${ref.height} yet (the head is ${this.store.chainMeta().height})` : `no block has hash ${ref.hash}`, { ...ref });
+    if (!b)
+      throw new NodeError(
+        'BLOCK_NOT_FOUND',
+        'height' in ref
+          ? `there is no block at height ${ref.height} yet (the head is ${this.store.chainMeta().height})`
+          : `no block has hash ${ref.hash}`,
+        { ...ref },
+      );
     const d = decodeBlock(b.block, this.config.params);
     const commit = decodeCommit(b.commit, this.config.params);
     const stored = new Map(this.store.txsOfBlock(b.height).map((s) => [s.hash, s]));
@@ -536,7 +691,12 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
       validatorSetHash: h.validatorSetHash,
       lastCommitSigners: (d.block.lastCommit?.signatures ?? []).map((s) => toChecksumAddress(s.validator)),
       commitSigners: commit.signatures.map((s) => toChecksumAddress(s.validator)),
-      evidence: d.block.evidence.map((e) => ({ validator: toChecksumAddress(e.a.validator), height: e.a.height, round: e.a.round, type: e.a.type })),
+      evidence: d.block.evidence.map((e) => ({
+        validator: toChecksumAddress(e.a.validator),
+        height: e.a.height,
+        round: e.a.round,
+        type: e.a.type,
+      })),
       txs: d.block.txs.map((tx, i) => {
         const hash = d.txHashes[i] as Hash;
         const s = stored.get(hash);
@@ -549,7 +709,12 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
   tx(hash: string): TxView {
     const h = hash.toLowerCase() as Hash;
     const s = this.store.txByHash(h);
-    if (s) return committedTxView(decodeTx(s.tx, this.config.params), s, this.store.blockAt(s.height)?.timeMs ?? null);
+    if (s)
+      return committedTxView(
+        decodeTx(s.tx, this.config.params),
+        s,
+        this.store.blockAt(s.height)?.timeMs ?? null,
+      );
     const p = this.mempool.get(h);
     if (p) return pendingTxView(p.tx, p.hash);
     throw new NodeError('TX_NOT_FOUND', `no transaction ${hash} is committed or pending`, { hash });
@@ -563,13 +728,20 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
     const val = getValidator(store, addr);
     const pending = this.mempool.pendingOf(addr);
     if (acct.balance === 0n && acct.nonce === 0 && !val && pending.length === 0 && !store.addressSeen(addr)) {
-      throw new NodeError('ACCOUNT_NOT_FOUND', `address ${toChecksumAddress(addr)} has never appeared on this chain`, { address: addr });
+      throw new NodeError(
+        'ACCOUNT_NOT_FOUND',
+        `address ${toChecksumAddress(addr)} has never appeared on this chain`,
+        { address: addr },
+      );
     }
     const kyc = getKyc(store, addr);
     const rows = store.txsOfAddress(addr, limit, parseCursor(before));
     const txs: TxView[] = [];
     if (!before) for (const e of [...pending].reverse()) txs.push(pendingTxView(e.tx, e.hash));
-    for (const s of rows) txs.push(committedTxView(decodeTx(s.tx, this.config.params), s, store.blockAt(s.height)?.timeMs ?? null));
+    for (const s of rows)
+      txs.push(
+        committedTxView(decodeTx(s.tx, this.config.params), s, store.blockAt(s.height)?.timeMs ?? null),
+      );
     const last = rows[rows.length - 1];
     return {
       address: toChecksumAddress(addr),
@@ -604,7 +776,10 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
         jailed: c.jailedUntilEpoch > epoch,
         jailedUntilEpoch: c.jailedUntilEpoch,
       }))
-      .sort((a, b) => Number(b.active) - Number(a.active) || b.votingPower - a.votingPower || b.scorePpm - a.scorePpm);
+      .sort(
+        (a, b) =>
+          Number(b.active) - Number(a.active) || b.votingPower - a.votingPower || b.scorePpm - a.scorePpm,
+      );
   }
 
   /** `network.peers`. */
@@ -625,19 +800,51 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
 }
 
 function peerInfo(p: PeerView): PeerInfo {
-  return { id: p.id, address: p.address, source: p.source, connected: p.connected, latencyMs: p.latencyMs, score: Number.isFinite(p.score) ? p.score : 0, height: p.status?.height ?? null, bannedUntilMs: p.bannedUntilMs };
+  return {
+    id: p.id,
+    address: p.address,
+    source: p.source,
+    connected: p.connected,
+    latencyMs: p.latencyMs,
+    score: Number.isFinite(p.score) ? p.score : 0,
+    height: p.status?.height ?? null,
+    bannedUntilMs: p.bannedUntilMs,
+  };
 }
 
 function parseCursor(c: string | undefined): { height: number; index: number } | undefined {
   if (!c) return undefined;
   const m = /^(\d{1,15}):(\d{1,9})$/.exec(c);
-  if (!m) throw new NodeError('BAD_ARGUMENT', `cursor ${JSON.stringify(c)} is not "height:index" (pass back the nextCursor you got)`);
+  if (!m)
+    throw new NodeError(
+      'BAD_ARGUMENT',
+      `cursor ${JSON.stringify(c)} is not "height:index" (pass back the nextCursor you got)`,
+    );
   return { height: Number(m[1]), index: Number(m[2]) };
 }
 
-function ledgerTx(tx: Tx, hash: Hash, height: number | null, timeMs: number | null, status: LedgerTx['status'], error: string | null, _self: Address): LedgerTx {
+function ledgerTx(
+  tx: Tx,
+  hash: Hash,
+  height: number | null,
+  timeMs: number | null,
+  status: LedgerTx['status'],
+  error: string | null,
+  _self: Address,
+): LedgerTx {
   const p = tx.payload;
   const to = p.type === 'transfer' ? p.to : null;
   const amount = p.type === 'transfer' || p.type === 'stake' || p.type === 'unstake' ? p.amount : 0n;
-  return { txHash: hash, height, timeMs, type: p.type, from: tx.sender, to, amount, fee: tx.fee, status, ...(error ? { error } : {}) };
+  return {
+    txHash: hash,
+    height,
+    timeMs,
+    type: p.type,
+    from: tx.sender,
+    to,
+    amount,
+    fee: tx.fee,
+    status,
+    ...(error ? { error } : {}),
+  };
 }

@@ -8,10 +8,12 @@ export async function freeTcpPorts(count: number): Promise<number[]> {
     for (let i = 0; i < count; i++) {
       const s = createServer();
       servers.push(s);
-      ports.push(await new Promise<number>((resolve, reject) => {
-        s.once('error', reject);
-        s.listen(0, '127.0.0.1', () => resolve((s.address() as { port: number }).port));
-      }));
+      ports.push(
+        await new Promise<number>((resolve, reject) => {
+          s.once('error', reject);
+          s.listen(0, '127.0.0.1', () => resolve((s.address() as { port: number }).port));
+        }),
+      );
     }
     return ports;
   } finally {

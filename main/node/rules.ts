@@ -33,11 +33,27 @@ export function consensusHooks(params: ReputationParams = DEFAULT_REPUTATION_PAR
           return clampPpm(Math.floor((currentPpm * (PPM - params.evidenceCutPpm)) / PPM));
       }
     },
-    selectValidators(candidates: readonly ValidatorRecord[], effectiveEpoch: number, config: ChainConfig): ValidatorPower[] {
+    selectValidators(
+      candidates: readonly ValidatorRecord[],
+      effectiveEpoch: number,
+      config: ChainConfig,
+    ): ValidatorPower[] {
       const selected = selectValidators(
-        candidates.filter((c) => c.stake >= config.params.minStake).map((c) => ({ address: c.address, stake: c.stake, reputationPpm: c.reputationPpm, region: c.region, jailedUntilEpoch: c.jailedUntilEpoch })),
+        candidates
+          .filter((c) => c.stake >= config.params.minStake)
+          .map((c) => ({
+            address: c.address,
+            stake: c.stake,
+            reputationPpm: c.reputationPpm,
+            region: c.region,
+            jailedUntilEpoch: c.jailedUntilEpoch,
+          })),
         effectiveEpoch,
-        { minScorePpm: config.params.minScorePpm, maxValidators: config.params.maxValidators, powerUnitPpm: POWER_UNIT_PPM },
+        {
+          minScorePpm: config.params.minScorePpm,
+          maxValidators: config.params.maxValidators,
+          powerUnitPpm: POWER_UNIT_PPM,
+        },
       );
       return toValidatorPowers(selected);
     },

@@ -15,7 +15,11 @@ export function tripleKey(signature: Uint8Array, message: Uint8Array, publicKey:
 }
 
 /** Checks one transaction's signature; returns the approved triple's key when it verifies, else null. */
-export function checkTxSignatureBytes(bytes: Uint8Array, limits: EncodingLimits, verifier: SignatureVerifier): string | null {
+export function checkTxSignatureBytes(
+  bytes: Uint8Array,
+  limits: EncodingLimits,
+  verifier: SignatureVerifier,
+): string | null {
   let key: string | null = null;
   const recording: SignatureVerifier = {
     verify(signature, message, publicKey) {

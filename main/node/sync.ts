@@ -56,7 +56,9 @@ export class Syncer {
   /** Serves blocks to peers and starts watching their heights. */
   async start(): Promise<void> {
     const { network, store } = this.deps;
-    network.setBlockProvider(async (from, count) => store.blocksFrom(Math.max(1, from), Math.min(count, 512)).map((b) => encodeSyncItem(b.block, b.commit)));
+    network.setBlockProvider(async (from, count) =>
+      store.blocksFrom(Math.max(1, from), Math.min(count, 512)).map((b) => encodeSyncItem(b.block, b.commit)),
+    );
     this.running = true;
     this.offStatus = network.onPeerStatus((p) => {
       if (p.status && p.status.height > this.deps.driver.committedHeight) this.kick();
@@ -118,7 +120,9 @@ export class Syncer {
       for (const peer of peers) {
         let items: Uint8Array[];
         try {
-          items = await network.fetchBlocks(peer.id, ours + 1, this.opts.batchBlocks ?? 64, { timeoutMs: this.opts.requestTimeoutMs ?? 20_000 });
+          items = await network.fetchBlocks(peer.id, ours + 1, this.opts.batchBlocks ?? 64, {
+            timeoutMs: this.opts.requestTimeoutMs ?? 20_000,
+          });
         } catch (err) {
           log.debug({ peer: peer.id, err: (err as Error).message }, 'sync request failed');
           continue;
@@ -144,7 +148,10 @@ export class Syncer {
             }
           } catch (err) {
             network.reportPeer(peer.id, 'invalid-block', (err as Error).message);
-            log.warn({ peer: peer.id, err: (err as Error).message }, 'peer sent a block that does not verify');
+            log.warn(
+              { peer: peer.id, err: (err as Error).message },
+              'peer sent a block that does not verify',
+            );
             break;
           }
         }

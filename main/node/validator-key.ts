@@ -15,7 +15,14 @@ import { createInterface } from 'node:readline';
 import { privateKeyToAddress } from '../chain/keys';
 import type { Address } from '../chain/types';
 import { DEFAULT_SCRYPT, passwordBytes, type ScryptParams } from '../wallet/kdf';
-import { KEYSTORE_DK_BYTES, type KeystoreFile, keystoreKdfRequest, openKeystore, parseKeystoreText, sealKeystore } from '../wallet/keystore';
+import {
+  KEYSTORE_DK_BYTES,
+  type KeystoreFile,
+  keystoreKdfRequest,
+  openKeystore,
+  parseKeystoreText,
+  sealKeystore,
+} from '../wallet/keystore';
 import { writeKeystoreFile } from '../wallet/keystore-file';
 import { AppError } from '../common/errors';
 import { NodeError } from './errors';
@@ -40,12 +47,23 @@ function derive(password: string, salt: Uint8Array, kdf: ScryptParams): Promise<
   const req = keystoreKdfRequest(kdf, salt, passwordBytes(password));
   if (req.alg !== 'scrypt') throw new NodeError('VALIDATOR_KEY', 'the validator key uses scrypt');
   return new Promise((resolve, reject) =>
-    scryptCb(req.password, req.salt, KEYSTORE_DK_BYTES, { N: req.N, r: req.r, p: req.p, maxmem: 128 * req.N * req.r * 2 + 2 ** 20 }, (err, key) => (err ? reject(err) : resolve(new Uint8Array(key)))),
+    scryptCb(
+      req.password,
+      req.salt,
+      KEYSTORE_DK_BYTES,
+      { N: req.N, r: req.r, p: req.p, maxmem: 128 * req.N * req.r * 2 + 2 ** 20 },
+      (err, key) => (err ? reject(err) : resolve(new Uint8Array(key))),
+    ),
   );
 }
 
 /** Encrypts `privateKey` with `password` into `<dataDir>/validator/key.json` (mode 0600, atomic). */
-export async function writeValidatorKey(dataDir: string, privateKey: Uint8Array, password: string, kdf: ScryptParams = DEFAULT_SCRYPT): Promise<Address> {
+export async function writeValidatorKey(
+  dataDir: string,
+  privateKey: Uint8Array,
+  password: string,
+  kdf: ScryptParams = DEFAULT_SCRYPT,
+): Promise<Address> {
   const address = privateKeyToAddress(privateKey);
   const salt = randomBytes(32);
   const derivedKey = await derive(password, salt, kdf);
@@ -70,13 +88,23 @@ export function hasValidatorKey(dataDir: string): boolean {
 }
 
 /** Reads and decrypts the validator key. Throws `VALIDATOR_KEY` saying what is wrong. */
-export async function readValidatorKey(dataDir: string, password: string): Promise<{ address: Address; privateKey: Uint8Array }> {
+export async function readValidatorKey(
+  dataDir: string,
+  password: string,
+): Promise<{ address: Address; privateKey: Uint8Array }> {
   const file = validatorKeyPath(dataDir);
   let ks: KeystoreFile;
   try {
     ks = parseKeystoreText(readFileSync(file, 'utf8'), `the validator key ${file}`);
   } catch (err) {
-    throw new NodeError('VALIDATOR_KEY', err instanceof AppError ? err.message : `cannot read the validator key ${file}: ${(err as Error).message}`, { file }, { cause: err });
+    throw new NodeError(
+      'VALIDATOR_KEY',
+      err instanceof AppError
+        ? err.message
+        : `cannot read the validator key ${file}: ${(err as Error).message}`,
+      { file },
+      { cause: err },
+    );
   }
   const derivedKey = await derive(password, Buffer.from(ks.kdf.salt, 'hex'), ks.kdf);
   try {
@@ -86,10 +114,20 @@ export async function readValidatorKey(dataDir: string, password: string): Promi
     return { address: k.address, privateKey: k.privateKey };
   } catch (err) {
     if (err instanceof AppError && err.code === 'WRONG_PASSWORD') {
-      throw new NodeError('VALIDATOR_KEY', `the password does not unlock the validator key ${file} (check HOTPOT_PASSWORD or ${devPasswordPath(dataDir)}); the file is unchanged`, { file }, { cause: err });
+      throw new NodeError(
+        'VALIDATOR_KEY',
+        `the password does not unlock the validator key ${file} (check HOTPOT_PASSWORD or ${devPasswordPath(dataDir)}); the file is unchanged`,
+        { file },
+        { cause: err },
+      );
     }
     if (err instanceof NodeError) throw err;
-    throw new NodeError('VALIDATOR_KEY', err instanceof AppError ? err.message : String(err), { file }, { cause: err });
+    throw new NodeError(
+      'VALIDATOR_KEY',
+      err instanceof AppError ? err.message : String(err),
+      { file },
+      { cause: err },
+    );
   } finally {
     derivedKey.fill(0);
   }
@@ -108,7 +146,11 @@ function readDevPassword(dataDir: string): string | null {
   const file = devPasswordPath(dataDir);
   if (!existsSync(file)) return null;
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-  const line = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).pop();
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .pop();
   return line ?? null;
 }
 
@@ -129,8 +171,13 @@ export async function validatorPassword(dataDir: string, src: PasswordSources): 
   if (dev) return dev;
   const env = src.env['HOTPOT_PASSWORD'];
   if (env) return env;
-  if (src.isTty && src.prompt) return src.prompt(`Password for the validator key ${validatorKeyPath(dataDir)}: `);
-  throw new NodeError('NO_PASSWORD', `the validator key ${validatorKeyPath(dataDir)} is encrypted and no password is available: set HOTPOT_PASSWORD, or start the node on a terminal to type it`, { dataDir });
+  if (src.isTty && src.prompt)
+    return src.prompt(`Password for the validator key ${validatorKeyPath(dataDir)}: `);
+  throw new NodeError(
+    'NO_PASSWORD',
+    `the validator key ${validatorKeyPath(dataDir)} is encrypted and no password is available: set HOTPOT_PASSWORD, or start the node on a terminal to type it`,
+    { dataDir },
+  );
 }
 
 /** Reads a line from the terminal without echoing it. */

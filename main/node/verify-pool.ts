@@ -20,7 +20,10 @@ import { tripleKey } from './sig-check';
 export class PreverifiedVerifier implements SignatureVerifier {
   private readonly approved = new Set<string>();
 
-  constructor(private readonly inner: SignatureVerifier, private readonly maxApproved = 500_000) {}
+  constructor(
+    private readonly inner: SignatureVerifier,
+    private readonly maxApproved = 500_000,
+  ) {}
 
   /** Records triples a worker verified. */
   approve(keys: Iterable<string>): void {
@@ -100,7 +103,16 @@ export class VerifyPool {
     this.backlog += txs.length;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      w.postMessage({ id, limits: { maxTxBytes: limits.maxTxBytes, maxBlockBytes: limits.maxBlockBytes, maxBlockTxs: limits.maxBlockTxs, maxItems: limits.maxItems }, txs });
+      w.postMessage({
+        id,
+        limits: {
+          maxTxBytes: limits.maxTxBytes,
+          maxBlockBytes: limits.maxBlockBytes,
+          maxBlockTxs: limits.maxBlockTxs,
+          maxItems: limits.maxItems,
+        },
+        txs,
+      });
     });
   }
 

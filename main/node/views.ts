@@ -9,25 +9,45 @@ export function describeTx(tx: Tx): { to: string | null; amount: string | null; 
   const p = tx.payload;
   switch (p.type) {
     case 'transfer':
-      return { to: toChecksumAddress(p.to), amount: p.amount.toString(), summary: `transfer ${p.amount} to ${toChecksumAddress(p.to)}` };
+      return {
+        to: toChecksumAddress(p.to),
+        amount: p.amount.toString(),
+        summary: `transfer ${p.amount} to ${toChecksumAddress(p.to)}`,
+      };
     case 'stake':
       return { to: null, amount: p.amount.toString(), summary: `stake ${p.amount} (region ${p.region})` };
     case 'unstake':
       return { to: null, amount: p.amount.toString(), summary: `unstake ${p.amount}` };
     case 'franchise-register':
     case 'franchise-update':
-      return { to: toChecksumAddress(p.franchise.owner), amount: null, summary: `franchise ${p.franchise.id} ${p.type === 'franchise-register' ? 'registered' : 'updated'} (${p.franchise.status}, ${p.franchise.city})` };
+      return {
+        to: toChecksumAddress(p.franchise.owner),
+        amount: null,
+        summary: `franchise ${p.franchise.id} ${p.type === 'franchise-register' ? 'registered' : 'updated'} (${p.franchise.status}, ${p.franchise.city})`,
+      };
     case 'record-sales': {
       const total = p.sales.reduce((s, x) => s + x.amountMinor, 0n);
       const cur = p.sales[0]?.currency ?? '';
-      return { to: null, amount: null, summary: `${p.sales.length} sale${p.sales.length === 1 ? '' : 's'} of ${p.franchiseId}, ${total} minor units ${cur}` };
+      return {
+        to: null,
+        amount: null,
+        summary: `${p.sales.length} sale${p.sales.length === 1 ? '' : 's'} of ${p.franchiseId}, ${total} minor units ${cur}`,
+      };
     }
     case 'anchor-media':
-      return { to: null, amount: null, summary: `${p.segments.length} recording segment${p.segments.length === 1 ? '' : 's'} of camera ${p.cameraId} anchored` };
+      return {
+        to: null,
+        amount: null,
+        summary: `${p.segments.length} recording segment${p.segments.length === 1 ? '' : 's'} of camera ${p.cameraId} anchored`,
+      };
     case 'kyc-attest':
       return { to: toChecksumAddress(p.subject), amount: null, summary: `KYC level ${p.level} ${p.status}` };
     case 'evidence':
-      return { to: toChecksumAddress(p.evidence.a.validator), amount: null, summary: `double-vote evidence at height ${p.evidence.a.height}` };
+      return {
+        to: toChecksumAddress(p.evidence.a.validator),
+        amount: null,
+        summary: `double-vote evidence at height ${p.evidence.a.height}`,
+      };
   }
 }
 

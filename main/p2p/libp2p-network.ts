@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { gossipsub, TopicValidatorResult, type GossipSub as GossipSubPublic, type GossipsubMessage } from '@libp2p/gossipsub';
+import {
+  gossipsub,
+  TopicValidatorResult,
+  type GossipSub as GossipSubPublic,
+  type GossipsubMessage,
+} from '@libp2p/gossipsub';
 import { createPeerScoreParams, createTopicScoreParams } from '@libp2p/gossipsub/score';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
@@ -15,7 +20,14 @@ import type { Uint8ArrayList } from 'uint8arraylist';
 import { P2pError } from './errors';
 import { MdnsDiscovery, type MdnsInterface } from './mdns-discovery';
 import { loadOrCreatePeerKey } from './peer-key';
-import { backoffDelayMs, DEFAULT_BACKOFF, PeerScoreBook, type BackoffOptions, type Offence, type PeerScoreOptions } from './peer-scores';
+import {
+  backoffDelayMs,
+  DEFAULT_BACKOFF,
+  PeerScoreBook,
+  type BackoffOptions,
+  type Offence,
+  type PeerScoreOptions,
+} from './peer-scores';
 import {
   DEFAULT_TOPIC_LIMITS,
   GOSSIP_TOPICS,
@@ -133,7 +145,11 @@ interface PeerRecord {
  * `getScore` exist on the class `gossipsub()` builds but are missing from its exported interface.
  */
 type GossipSub = GossipSubPublic & {
-  reportMessageValidationResult(msgId: string, propagationSource: string, acceptance: TopicValidatorResult): void;
+  reportMessageValidationResult(
+    msgId: string,
+    propagationSource: string,
+    acceptance: TopicValidatorResult,
+  ): void;
   getScore(peerId: string): number;
 };
 
@@ -141,7 +157,9 @@ type Services = { identify: unknown; ping: Ping; pubsub: GossipSub };
 
 /** Errors of the length-prefixed decoder: the peer sent a bad or oversized length prefix. */
 function isFramingError(err: unknown): boolean {
-  return ['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'].includes((err as Error).name);
+  return ['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'].includes(
+    (err as Error).name,
+  );
 }
 
 type GossipSubComponentsOf = Parameters<ReturnType<typeof gossipsub>>[0];
@@ -184,12 +202,23 @@ export class LibP2pNetwork implements NodeNetwork {
     deps: LibP2pNetworkDeps = {},
   ) {
     if (!CHAIN_ID_RE.test(opts.chainId)) {
-      throw new P2pError('BAD_CONFIG', `chain id ${JSON.stringify(opts.chainId)} is not valid: use 1–63 characters of a-z, 0-9 and '-', starting with a letter or digit`, { chainId: opts.chainId });
+      throw new P2pError(
+        'BAD_CONFIG',
+        `chain id ${JSON.stringify(opts.chainId)} is not valid: use 1–63 characters of a-z, 0-9 and '-', starting with a letter or digit`,
+        { chainId: opts.chainId },
+      );
     }
     // A proposal carries its block, so unless told otherwise it may be as large as a synced block.
-    this.limits = { ...DEFAULT_TOPIC_LIMITS, proposal: Math.max(DEFAULT_TOPIC_LIMITS.proposal, opts.maxBlockBytes ?? 0), ...opts.topicLimits };
+    this.limits = {
+      ...DEFAULT_TOPIC_LIMITS,
+      proposal: Math.max(DEFAULT_TOPIC_LIMITS.proposal, opts.maxBlockBytes ?? 0),
+      ...opts.topicLimits,
+    };
     if (this.maxBlockBytes > this.maxSyncResponseBytes) {
-      throw new P2pError('BAD_CONFIG', `maxBlockBytes (${this.maxBlockBytes}) must not exceed maxSyncResponseBytes (${this.maxSyncResponseBytes})`);
+      throw new P2pError(
+        'BAD_CONFIG',
+        `maxBlockBytes (${this.maxBlockBytes}) must not exceed maxSyncResponseBytes (${this.maxSyncResponseBytes})`,
+      );
     }
     this.protocols = protocolIds(opts.chainId);
     this.book = new PeerScoreBook(opts.scores);
@@ -252,11 +281,17 @@ export class LibP2pNetwork implements NodeNetwork {
     const gossipDataLimit = Math.max(...Object.values(this.limits)) + 64 * 1024;
     this.node = await createLibp2p<Services>({
       privateKey,
-      addresses: { listen: [...(this.opts.listen ?? DEFAULT_LISTEN)], announce: [...(this.opts.announce ?? [])] },
+      addresses: {
+        listen: [...(this.opts.listen ?? DEFAULT_LISTEN)],
+        announce: [...(this.opts.announce ?? [])],
+      },
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
-      connectionManager: { maxConnections: this.opts.maxConnections ?? 64, dialTimeout: this.handshakeTimeoutMs },
+      connectionManager: {
+        maxConnections: this.opts.maxConnections ?? 64,
+        dialTimeout: this.handshakeTimeoutMs,
+      },
       connectionGater: {
         denyDialPeer: (peer: PeerId) => this.isBlocked(peer.toString()),
         denyInboundEncryptedConnection: (peer: PeerId) => this.isBlocked(peer.toString()),
@@ -286,7 +321,9 @@ export class LibP2pNetwork implements NodeNetwork {
           },
           allowedTopics: GOSSIP_TOPICS.map((t) => topicName(this.opts.chainId, t)),
           scoreParams: createPeerScoreParams({
-            topics: Object.fromEntries(GOSSIP_TOPICS.map((t) => [topicName(this.opts.chainId, t), topicParams])),
+            topics: Object.fromEntries(
+              GOSSIP_TOPICS.map((t) => [topicName(this.opts.chainId, t), topicParams]),
+            ),
             appSpecificScore: (id: string) => this.book.score(id, this.now()),
             appSpecificWeight: 1,
             // Several stores may sit behind one address (a mall, a shared office): no colocation penalty.
@@ -299,15 +336,23 @@ export class LibP2pNetwork implements NodeNetwork {
     const node = this.node;
     node.addEventListener('connection:open', (e) => this.onConnectionOpen(e.detail));
     node.addEventListener('peer:disconnect', (e) => this.onPeerDisconnect(e.detail.toString()));
-    await node.handle(this.protocols.status, (stream, conn) => this.serveStatus(stream, conn), { maxInboundStreams: 4 });
-    await node.handle(this.protocols.sync, (stream, conn) => this.serveSync(stream, conn), { maxInboundStreams: 8 });
+    await node.handle(this.protocols.status, (stream, conn) => this.serveStatus(stream, conn), {
+      maxInboundStreams: 4,
+    });
+    await node.handle(this.protocols.sync, (stream, conn) => this.serveSync(stream, conn), {
+      maxInboundStreams: 8,
+    });
 
     const gs = node.services.pubsub;
     for (const t of GOSSIP_TOPICS) {
       const name = topicName(this.opts.chainId, t);
       gs.topicValidators.set(name, (from, msg) => {
         if (msg.data.length <= this.limits[t]) return TopicValidatorResult.Accept;
-        this.penalize(from.toString(), 'oversized-message', `${t} message of ${msg.data.length} bytes (limit ${this.limits[t]})`);
+        this.penalize(
+          from.toString(),
+          'oversized-message',
+          `${t} message of ${msg.data.length} bytes (limit ${this.limits[t]})`,
+        );
         return TopicValidatorResult.Reject;
       });
       gs.subscribe(name);
@@ -318,8 +363,18 @@ export class LibP2pNetwork implements NodeNetwork {
     if (mdnsOpt !== false) {
       const o = mdnsOpt === true ? {} : mdnsOpt;
       this.mdns = new MdnsDiscovery(
-        { peerId: node.peerId.toString(), serviceTag: mdnsServiceTag(this.opts.chainId), intervalMs: o.intervalMs, interfaces: o.interfaces, port: o.port },
-        { getMultiaddrs: () => node.getMultiaddrs(), onPeer: (id, addrs) => this.onMdnsPeer(id, addrs), log: this.log },
+        {
+          peerId: node.peerId.toString(),
+          serviceTag: mdnsServiceTag(this.opts.chainId),
+          intervalMs: o.intervalMs,
+          interfaces: o.interfaces,
+          port: o.port,
+        },
+        {
+          getMultiaddrs: () => node.getMultiaddrs(),
+          onPeer: (id, addrs) => this.onMdnsPeer(id, addrs),
+          log: this.log,
+        },
       );
       await this.mdns.start();
     }
@@ -342,7 +397,10 @@ export class LibP2pNetwork implements NodeNetwork {
     every(this.opts.statusIntervalMs ?? 10_000, () => this.refreshAll());
     every(this.opts.pingIntervalMs ?? 15_000, () => void this.pingAll());
     every(1_000, () => this.checkGossipScores());
-    this.log.info({ peerId: node.peerId.toString(), addrs: this.listenAddresses(), chainId: this.opts.chainId }, 'network started');
+    this.log.info(
+      { peerId: node.peerId.toString(), addrs: this.listenAddresses(), chainId: this.opts.chainId },
+      'network started',
+    );
   }
 
   async stop(): Promise<void> {
@@ -361,7 +419,11 @@ export class LibP2pNetwork implements NodeNetwork {
   async publish(topic: GossipTopic, data: Uint8Array): Promise<void> {
     const limit = this.limits[topic];
     if (data.length > limit) {
-      throw new P2pError('MESSAGE_TOO_LARGE', `${topic} message is ${data.length} bytes, the limit is ${limit} (not sent)`, { topic, bytes: data.length, limit });
+      throw new P2pError(
+        'MESSAGE_TOO_LARGE',
+        `${topic} message is ${data.length} bytes, the limit is ${limit} (not sent)`,
+        { topic, bytes: data.length, limit },
+      );
     }
     await this.rawPublishForTests(topic, data);
   }
@@ -380,7 +442,9 @@ export class LibP2pNetwork implements NodeNetwork {
 
   /** Peers known to be subscribed to a topic (gossip reaches them). */
   topicPeers(topic: GossipTopic): string[] {
-    return this.libp2p().services.pubsub.getSubscribers(topicName(this.opts.chainId, topic)).map((p) => p.toString());
+    return this.libp2p()
+      .services.pubsub.getSubscribers(topicName(this.opts.chainId, topic))
+      .map((p) => p.toString());
   }
 
   private async onGossip(m: GossipsubMessage): Promise<void> {
@@ -398,8 +462,17 @@ export class LibP2pNetwork implements NodeNetwork {
       }
     }
     if (!this.node) return;
-    gs.reportMessageValidationResult(m.msgId, from, verdict === 'accept' ? TopicValidatorResult.Accept : verdict === 'reject' ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore);
-    if (verdict === 'reject') this.penalize(from, 'invalid-message', `${topic} message rejected by the handler`);
+    gs.reportMessageValidationResult(
+      m.msgId,
+      from,
+      verdict === 'accept'
+        ? TopicValidatorResult.Accept
+        : verdict === 'reject'
+          ? TopicValidatorResult.Reject
+          : TopicValidatorResult.Ignore,
+    );
+    if (verdict === 'reject')
+      this.penalize(from, 'invalid-message', `${topic} message rejected by the handler`);
   }
 
   // ---------------------------------------------------------------- status
@@ -452,7 +525,10 @@ export class LibP2pNetwork implements NodeNetwork {
       stream = await node.dialProtocol(peerIdFromString(peerId), this.protocols.status, { signal });
     } catch (err) {
       if ((err as Error).name === 'UnsupportedProtocolError') {
-        await this.dropForeign(peerId, 'does not speak our chain’s status protocol (another chain or not a Hot Pot node)');
+        await this.dropForeign(
+          peerId,
+          'does not speak our chain’s status protocol (another chain or not a Hot Pot node)',
+        );
       } else {
         this.log.debug({ peer: peerId, err: (err as Error).message }, 'status exchange failed');
       }
@@ -485,7 +561,8 @@ export class LibP2pNetwork implements NodeNetwork {
       await stream.close({ signal });
     } catch (err) {
       stream.abort(err as Error);
-      if (isFramingError(err)) this.penalize(peerId, 'bad-status', `bad status framing (${(err as Error).name})`);
+      if (isFramingError(err))
+        this.penalize(peerId, 'bad-status', `bad status framing (${(err as Error).name})`);
     }
   }
 
@@ -502,7 +579,12 @@ export class LibP2pNetwork implements NodeNetwork {
       return false;
     }
     const rec = this.record(peerId, 'inbound');
-    rec.status = { chainId: d.value.chainId, height: d.value.height, headHash: d.value.headHash, receivedAtMs: this.now() };
+    rec.status = {
+      chainId: d.value.chainId,
+      height: d.value.height,
+      headHash: d.value.headHash,
+      receivedAtMs: this.now(),
+    };
     rec.foreignUntilMs = null;
     this.emit(peerId);
     return true;
@@ -525,13 +607,26 @@ export class LibP2pNetwork implements NodeNetwork {
     this.blockProvider = provider;
   }
 
-  async fetchBlocks(peerId: string, fromHeight: number, count: number, options: FetchOptions = {}): Promise<Uint8Array[]> {
+  async fetchBlocks(
+    peerId: string,
+    fromHeight: number,
+    count: number,
+    options: FetchOptions = {},
+  ): Promise<Uint8Array[]> {
     const node = this.libp2p();
     if (!Number.isInteger(fromHeight) || fromHeight < 0 || !Number.isInteger(count) || count < 1) {
-      throw new P2pError('BAD_REQUEST', `cannot fetch ${count} blocks from height ${fromHeight}: expected a height ≥ 0 and a count ≥ 1`, { fromHeight, count });
+      throw new P2pError(
+        'BAD_REQUEST',
+        `cannot fetch ${count} blocks from height ${fromHeight}: expected a height ≥ 0 and a count ≥ 1`,
+        { fromHeight, count },
+      );
     }
     if (node.getConnections(peerIdFromString(peerId)).length === 0) {
-      throw new P2pError('PEER_NOT_CONNECTED', `peer ${peerId} is not connected (pick another from bestPeers())`, { peerId });
+      throw new P2pError(
+        'PEER_NOT_CONNECTED',
+        `peer ${peerId} is not connected (pick another from bestPeers())`,
+        { peerId },
+      );
     }
     const n = Math.min(count, this.maxBlocksPerRequest);
     const timeoutMs = options.timeoutMs ?? this.opts.syncTimeoutMs ?? 30_000;
@@ -539,12 +634,26 @@ export class LibP2pNetwork implements NodeNetwork {
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const fail = (err: unknown): never => {
       if (err instanceof P2pError) throw err;
-      if (signal.aborted) throw new P2pError('SYNC_TIMEOUT', `peer ${peerId} did not send ${n} blocks from ${fromHeight} within ${timeoutMs} ms (try another peer)`, { peerId, timeoutMs });
+      if (signal.aborted)
+        throw new P2pError(
+          'SYNC_TIMEOUT',
+          `peer ${peerId} did not send ${n} blocks from ${fromHeight} within ${timeoutMs} ms (try another peer)`,
+          { peerId, timeoutMs },
+        );
       if (isFramingError(err)) {
         this.penalize(peerId, 'sync-protocol', `bad sync response framing (${(err as Error).name})`);
-        throw new P2pError('SYNC_PROTOCOL', `peer ${peerId} sent a badly framed or oversized sync response (peer penalized; limit ${this.maxBlockBytes} bytes per block)`, { peerId });
+        throw new P2pError(
+          'SYNC_PROTOCOL',
+          `peer ${peerId} sent a badly framed or oversized sync response (peer penalized; limit ${this.maxBlockBytes} bytes per block)`,
+          { peerId },
+        );
       }
-      throw new P2pError('SYNC_PROTOCOL', `sync from peer ${peerId} failed: ${(err as Error).message}`, { peerId }, { cause: err });
+      throw new P2pError(
+        'SYNC_PROTOCOL',
+        `sync from peer ${peerId} failed: ${(err as Error).message}`,
+        { peerId },
+        { cause: err },
+      );
     };
     let stream: Stream;
     try {
@@ -556,20 +665,30 @@ export class LibP2pNetwork implements NodeNetwork {
       const frames = this.frames(stream, this.maxBlockBytes, signal);
       await this.send(stream, encodeJson({ v: 1, fromHeight, count: n }));
       const first = await frames.next();
-      if (first.done) throw new P2pError('SYNC_PROTOCOL', `peer ${peerId} closed the sync stream without answering`, { peerId });
+      if (first.done)
+        throw new P2pError('SYNC_PROTOCOL', `peer ${peerId} closed the sync stream without answering`, {
+          peerId,
+        });
       const header = decodeJson(first.value.subarray(), SyncResponseHeader, MAX_SYNC_HEADER_BYTES);
       if (!header.ok) return this.protocolViolation(peerId, `bad sync header: ${header.error}`);
       if (!header.value.ok) {
-        throw new P2pError('SYNC_REFUSED', `peer ${peerId} refused the sync request (${header.value.code}: ${header.value.message})`, { peerId, code: header.value.code });
+        throw new P2pError(
+          'SYNC_REFUSED',
+          `peer ${peerId} refused the sync request (${header.value.code}: ${header.value.message})`,
+          { peerId, code: header.value.code },
+        );
       }
-      if (header.value.count > n) return this.protocolViolation(peerId, `announced ${header.value.count} blocks, ${n} were asked for`);
+      if (header.value.count > n)
+        return this.protocolViolation(peerId, `announced ${header.value.count} blocks, ${n} were asked for`);
       const blocks: Uint8Array[] = [];
       let total = 0;
       for (let i = 0; i < header.value.count; i++) {
         const f = await frames.next();
-        if (f.done) return this.protocolViolation(peerId, `sent ${i} of the ${header.value.count} blocks it announced`);
+        if (f.done)
+          return this.protocolViolation(peerId, `sent ${i} of the ${header.value.count} blocks it announced`);
         total += f.value.byteLength;
-        if (total > this.maxSyncResponseBytes) return this.protocolViolation(peerId, `sync response over ${this.maxSyncResponseBytes} bytes`);
+        if (total > this.maxSyncResponseBytes)
+          return this.protocolViolation(peerId, `sync response over ${this.maxSyncResponseBytes} bytes`);
         blocks.push(f.value.subarray());
       }
       await stream.close({ signal }).catch(() => {});
@@ -582,7 +701,9 @@ export class LibP2pNetwork implements NodeNetwork {
 
   private protocolViolation(peerId: string, what: string): never {
     this.penalize(peerId, 'sync-protocol', what);
-    throw new P2pError('SYNC_PROTOCOL', `peer ${peerId} broke the sync protocol: ${what} (peer penalized)`, { peerId });
+    throw new P2pError('SYNC_PROTOCOL', `peer ${peerId} broke the sync protocol: ${what} (peer penalized)`, {
+      peerId,
+    });
   }
 
   private async serveSync(stream: Stream, conn: Connection): Promise<void> {
@@ -595,7 +716,8 @@ export class LibP2pNetwork implements NodeNetwork {
     const busy = this.syncServing.get(peerId) ?? 0;
     this.syncServing.set(peerId, busy + 1);
     try {
-      if (busy >= 2) return await refuse('BUSY', 'two sync requests of yours are running already; wait for them');
+      if (busy >= 2)
+        return await refuse('BUSY', 'two sync requests of yours are running already; wait for them');
       const req = await this.frames(stream, MAX_SYNC_REQUEST_BYTES, signal).next();
       if (req.done) throw new Error('stream ended before the request');
       const d = decodeJson(req.value.subarray(), SyncRequest, MAX_SYNC_REQUEST_BYTES);
@@ -604,7 +726,10 @@ export class LibP2pNetwork implements NodeNetwork {
         return await refuse('BAD_REQUEST', d.error);
       }
       if (d.value.count > this.maxBlocksPerRequest) {
-        return await refuse('RANGE_TOO_LARGE', `at most ${this.maxBlocksPerRequest} blocks per request, ${d.value.count} asked`);
+        return await refuse(
+          'RANGE_TOO_LARGE',
+          `at most ${this.maxBlocksPerRequest} blocks per request, ${d.value.count} asked`,
+        );
       }
       if (!this.blockProvider) return await refuse('NO_PROVIDER', 'this node serves no blocks yet');
       const blocks = await this.blockProvider(d.value.fromHeight, d.value.count);
@@ -621,7 +746,8 @@ export class LibP2pNetwork implements NodeNetwork {
       await stream.close({ signal });
     } catch (err) {
       stream.abort(err as Error);
-      if (isFramingError(err)) this.penalize(peerId, 'sync-protocol', `bad sync request framing (${(err as Error).name})`);
+      if (isFramingError(err))
+        this.penalize(peerId, 'sync-protocol', `bad sync request framing (${(err as Error).name})`);
       else this.log.debug({ peer: peerId, err: (err as Error).message }, 'serving sync failed');
     } finally {
       const left = (this.syncServing.get(peerId) ?? 1) - 1;
@@ -661,14 +787,23 @@ export class LibP2pNetwork implements NodeNetwork {
   bestPeers(): PeerView[] {
     return this.peers()
       .filter((p) => p.connected && p.status !== null && p.bannedUntilMs === null)
-      .sort((a, b) => (b.status?.height ?? 0) - (a.status?.height ?? 0) || b.score - a.score || (a.latencyMs ?? Infinity) - (b.latencyMs ?? Infinity));
+      .sort(
+        (a, b) =>
+          (b.status?.height ?? 0) - (a.status?.height ?? 0) ||
+          b.score - a.score ||
+          (a.latencyMs ?? Infinity) - (b.latencyMs ?? Infinity),
+      );
   }
 
   async addPeer(address: string): Promise<PeerView> {
     this.libp2p();
     const { id, addr } = this.parsePeerAddr(address);
     if (this.book.isBanned(id, this.now())) {
-      throw new P2pError('PEER_BANNED', `peer ${id} is banned until ${new Date(this.book.bannedUntil(id, this.now()) ?? 0).toISOString()} for sending invalid data`, { peerId: id });
+      throw new P2pError(
+        'PEER_BANNED',
+        `peer ${id} is banned until ${new Date(this.book.bannedUntil(id, this.now()) ?? 0).toISOString()} for sending invalid data`,
+        { peerId: id },
+      );
     }
     const rec = this.record(id, 'manual');
     rec.source = 'manual';
@@ -676,16 +811,27 @@ export class LibP2pNetwork implements NodeNetwork {
     rec.foreignUntilMs = null;
     rec.dialAddrs = [addr];
     const ok = await this.dial(rec);
-    if (!ok) throw new P2pError('DIAL_FAILED', `could not connect to ${address} (will keep retrying with backoff; check the address and that the store is online)`, { address });
+    if (!ok)
+      throw new P2pError(
+        'DIAL_FAILED',
+        `could not connect to ${address} (will keep retrying with backoff; check the address and that the store is online)`,
+        { address },
+      );
     const before = rec.status?.receivedAtMs ?? -1;
     await this.refreshStatus(id);
     if (rec.foreignUntilMs !== null) {
       rec.keep = false;
-      throw new P2pError('WRONG_CHAIN', `peer ${id} is not on chain ${this.opts.chainId} (disconnected)`, { peerId: id });
+      throw new P2pError('WRONG_CHAIN', `peer ${id} is not on chain ${this.opts.chainId} (disconnected)`, {
+        peerId: id,
+      });
     }
     const view = this.view(id);
     if (!view.connected || (rec.status?.receivedAtMs ?? -1) === before) {
-      throw new P2pError('DIAL_FAILED', `${address} accepted the connection but closed it before the status handshake (it may have banned this node; will keep retrying)`, { address });
+      throw new P2pError(
+        'DIAL_FAILED',
+        `${address} accepted the connection but closed it before the status handshake (it may have banned this node; will keep retrying)`,
+        { address },
+      );
     }
     return view;
   }
@@ -731,7 +877,18 @@ export class LibP2pNetwork implements NodeNetwork {
   private record(id: string, source: PeerSource): PeerRecord {
     let r = this.records.get(id);
     if (!r) {
-      r = { id, source, dialAddrs: [], keep: false, latencyMs: null, status: null, redialAttempt: 0, redialTimer: undefined, foreignUntilMs: null, lastSeenMs: this.now() };
+      r = {
+        id,
+        source,
+        dialAddrs: [],
+        keep: false,
+        latencyMs: null,
+        status: null,
+        redialAttempt: 0,
+        redialTimer: undefined,
+        foreignUntilMs: null,
+        lastSeenMs: this.now(),
+      };
       this.records.set(id, r);
     }
     r.lastSeenMs = this.now();
@@ -743,16 +900,27 @@ export class LibP2pNetwork implements NodeNetwork {
     try {
       ma = multiaddr(s);
     } catch (err) {
-      throw new P2pError('BAD_MULTIADDR', `${JSON.stringify(s)} is not a multiaddr (expected e.g. /ip4/192.168.1.20/tcp/4510/p2p/12D3KooW…)`, { address: s }, { cause: err });
+      throw new P2pError(
+        'BAD_MULTIADDR',
+        `${JSON.stringify(s)} is not a multiaddr (expected e.g. /ip4/192.168.1.20/tcp/4510/p2p/12D3KooW…)`,
+        { address: s },
+        { cause: err },
+      );
     }
     const id = ma.getComponents().findLast((c) => c.name === 'p2p')?.value;
-    if (!id) throw new P2pError('BAD_MULTIADDR', `${s} has no /p2p/<peer id> at the end (copy the full address from the other store's Network page)`, { address: s });
+    if (!id)
+      throw new P2pError(
+        'BAD_MULTIADDR',
+        `${s} has no /p2p/<peer id> at the end (copy the full address from the other store's Network page)`,
+        { address: s },
+      );
     try {
       peerIdFromString(id);
     } catch (err) {
       throw new P2pError('BAD_MULTIADDR', `${s} ends in an invalid peer id`, { address: s }, { cause: err });
     }
-    if (this.node && id === this.node.peerId.toString()) throw new P2pError('BAD_MULTIADDR', `${s} is this node's own address`, { address: s });
+    if (this.node && id === this.node.peerId.toString())
+      throw new P2pError('BAD_MULTIADDR', `${s} is this node's own address`, { address: s });
     return { id, addr: ma.decapsulateCode(0x01a5) };
   }
 
@@ -788,12 +956,18 @@ export class LibP2pNetwork implements NodeNetwork {
     clearTimeout(rec.redialTimer);
     rec.redialTimer = undefined;
     try {
-      const target = rec.dialAddrs.length > 0 ? rec.dialAddrs.map((a) => a.encapsulate(`/p2p/${rec.id}`)) : peerIdFromString(rec.id);
+      const target =
+        rec.dialAddrs.length > 0
+          ? rec.dialAddrs.map((a) => a.encapsulate(`/p2p/${rec.id}`))
+          : peerIdFromString(rec.id);
       await node.dial(target, { signal: AbortSignal.timeout(this.handshakeTimeoutMs) });
       rec.redialAttempt = 0;
       return true;
     } catch (err) {
-      this.log.debug({ peer: rec.id, err: (err as Error).message, attempt: rec.redialAttempt }, 'dial failed');
+      this.log.debug(
+        { peer: rec.id, err: (err as Error).message, attempt: rec.redialAttempt },
+        'dial failed',
+      );
       this.scheduleRedial(rec);
       return false;
     }
@@ -839,7 +1013,9 @@ export class LibP2pNetwork implements NodeNetwork {
     await Promise.all(
       this.connectedIds().map(async (id) => {
         try {
-          const rtt = await node.services.ping.ping(peerIdFromString(id), { signal: AbortSignal.timeout(this.handshakeTimeoutMs) });
+          const rtt = await node.services.ping.ping(peerIdFromString(id), {
+            signal: AbortSignal.timeout(this.handshakeTimeoutMs),
+          });
           this.record(id, 'inbound').latencyMs = rtt;
         } catch {
           // a peer that does not answer pings keeps its last latency; the connection monitor drops dead links
@@ -873,7 +1049,14 @@ export class LibP2pNetwork implements NodeNetwork {
       clearTimeout(rec.redialTimer);
       rec.redialTimer = undefined;
     }
-    this.log.warn({ peer: peerId, until: this.book.bannedUntil(peerId, this.now()), reason: this.book.lastReason(peerId) }, 'peer banned');
+    this.log.warn(
+      {
+        peer: peerId,
+        until: this.book.bannedUntil(peerId, this.now()),
+        reason: this.book.lastReason(peerId),
+      },
+      'peer banned',
+    );
     await this.node?.hangUp(peerIdFromString(peerId)).catch(() => {});
     this.emit(peerId);
   }

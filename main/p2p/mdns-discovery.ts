@@ -28,7 +28,10 @@ export interface MdnsInterface {
  *
  * @example suitableInterfaces(os.networkInterfaces()) // [{ name: 'eth0', address: '192.168.1.10', cidr: '192.168.1.10/24' }]
  */
-export function suitableInterfaces(all: NodeJS.Dict<NetworkInterfaceInfo[]>, allow?: readonly string[]): MdnsInterface[] {
+export function suitableInterfaces(
+  all: NodeJS.Dict<NetworkInterfaceInfo[]>,
+  allow?: readonly string[],
+): MdnsInterface[] {
   const pick = (internal: boolean): MdnsInterface[] => {
     const out: MdnsInterface[] = [];
     for (const [name, infos] of Object.entries(all)) {
@@ -39,7 +42,8 @@ export function suitableInterfaces(all: NodeJS.Dict<NetworkInterfaceInfo[]>, all
     return out;
   };
   const external = pick(false);
-  if (external.length > 0 || allow !== undefined) return allow !== undefined ? [...external, ...pick(true)] : external;
+  if (external.length > 0 || allow !== undefined)
+    return allow !== undefined ? [...external, ...pick(true)] : external;
   return pick(true);
 }
 
@@ -76,7 +80,9 @@ export function ipv4Of(ma: Multiaddr): string | null {
 
 /** Private, loopback and link-local IPv4 ranges: the only addresses ever announced over mDNS. */
 export function isLanIpv4(ip: string): boolean {
-  return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16'].some((c) => inSubnet(ip, c));
+  return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16'].some((c) =>
+    inSubnet(ip, c),
+  );
 }
 
 /** Options of the mDNS discovery. */
@@ -165,7 +171,10 @@ export class MdnsDiscovery {
   }
 
   private rescan(): void {
-    const found = suitableInterfaces((this.deps.networkInterfaces ?? networkInterfaces)(), this.opts.interfaces);
+    const found = suitableInterfaces(
+      (this.deps.networkInterfaces ?? networkInterfaces)(),
+      this.opts.interfaces,
+    );
     const want = new Map(found.map((i) => [`${i.name}/${i.address}`, i]));
     for (const key of this.responders.keys()) if (!want.has(key)) void this.close(key);
     for (const [key, iface] of want) {
@@ -183,12 +192,17 @@ export class MdnsDiscovery {
       const r: Responder = { iface, mdns };
       mdns.on('query', (q: multicastDNS.QueryPacket, rinfo: RemoteInfo) => this.onQuery(r, q, rinfo));
       mdns.on('response', (p: multicastDNS.ResponsePacket) => this.onResponse(p));
-      mdns.on('warning', (err: Error) => this.deps.log.debug({ iface: iface.name, err: err.message }, 'mDNS warning'));
-      mdns.on('error', (err: Error) => this.deps.log.warn({ iface: iface.name, err: err.message }, 'mDNS socket error'));
+      mdns.on('warning', (err: Error) =>
+        this.deps.log.debug({ iface: iface.name, err: err.message }, 'mDNS warning'),
+      );
+      mdns.on('error', (err: Error) =>
+        this.deps.log.warn({ iface: iface.name, err: err.message }, 'mDNS socket error'),
+      );
       this.responders.set(key, r);
       this.deps.log.info({ iface: iface.name, address: iface.address }, 'mDNS responder started');
       // A responder added by a rescan queries at once so a new interface finds peers without waiting.
-      if (this.queryTimer !== undefined) mdns.query({ questions: [{ name: this.opts.serviceTag, type: 'PTR' }] });
+      if (this.queryTimer !== undefined)
+        mdns.query({ questions: [{ name: this.opts.serviceTag, type: 'PTR' }] });
     }
   }
 
@@ -200,7 +214,12 @@ export class MdnsDiscovery {
   }
 
   private onQuery(r: Responder, q: multicastDNS.QueryPacket, rinfo: RemoteInfo): void {
-    if (!q.questions.some((x) => x.name === this.opts.serviceTag && (x.type === 'PTR' || (x.type as string) === 'ANY'))) return;
+    if (
+      !q.questions.some(
+        (x) => x.name === this.opts.serviceTag && (x.type === 'PTR' || (x.type as string) === 'ANY'),
+      )
+    )
+      return;
     // Every socket bound to :5353 hears queries from every interface; answer only on the interface
     // the asker shares a subnet with.
     if (!inSubnet(rinfo.address, r.iface.cidr)) return;
@@ -209,12 +228,20 @@ export class MdnsDiscovery {
       return ip !== null && isLanIpv4(ip) && ma.toString().includes('/p2p/');
     });
     const here = ours.filter((ma) => inSubnet(ipv4Of(ma) ?? '', r.iface.cidr));
-    const addrs = (here.length > 0 ? here : ours).map((ma) => TXT_PREFIX + ma.toString()).filter((s) => s.length <= 255);
+    const addrs = (here.length > 0 ? here : ours)
+      .map((ma) => TXT_PREFIX + ma.toString())
+      .filter((s) => s.length <= 255);
     if (addrs.length === 0) return;
     const instance = `${this.opts.peerId}.${this.opts.serviceTag}`;
     r.mdns.respond({
       answers: [{ name: this.opts.serviceTag, type: 'PTR', class: 'IN', ttl: 120, data: instance }],
-      additionals: addrs.map((data) => ({ name: instance, type: 'TXT' as const, class: 'IN' as const, ttl: 120, data })),
+      additionals: addrs.map((data) => ({
+        name: instance,
+        type: 'TXT' as const,
+        class: 'IN' as const,
+        ttl: 120,
+        data,
+      })),
     });
   }
 

@@ -52,7 +52,10 @@ export class MemoryHub {
 
   /** Makes a node (not started) with the given peer id on `chainId`. */
   node(peerId: string, chainId: string): MemoryNetwork {
-    if (this.nodes.has(peerId)) throw new P2pError('BAD_CONFIG', `a memory node named ${peerId} exists already (pick another id)`, { peerId });
+    if (this.nodes.has(peerId))
+      throw new P2pError('BAD_CONFIG', `a memory node named ${peerId} exists already (pick another id)`, {
+        peerId,
+      });
     const n = new MemoryNetwork(this, peerId, chainId);
     this.nodes.set(peerId, n);
     return n;
@@ -71,7 +74,8 @@ export class MemoryHub {
     const groupOf = new Map<string, number>();
     groups.forEach((g, i) => g.forEach((id) => groupOf.set(id, i)));
     const ids = [...this.nodes.keys()];
-    for (const a of ids) for (const b of ids) if (a < b) this.setLink(a, b, groupOf.get(a) === groupOf.get(b));
+    for (const a of ids)
+      for (const b of ids) if (a < b) this.setLink(a, b, groupOf.get(a) === groupOf.get(b));
   }
 
   /** Restores every link. */
@@ -130,7 +134,11 @@ export class MemoryNetwork implements NodeNetwork {
     this.assertRunning();
     const limit = this.hub.limits[topic];
     if (data.length > limit) {
-      throw new P2pError('MESSAGE_TOO_LARGE', `${topic} message is ${data.length} bytes, the limit is ${limit} (not sent)`, { topic, bytes: data.length, limit });
+      throw new P2pError(
+        'MESSAGE_TOO_LARGE',
+        `${topic} message is ${data.length} bytes, the limit is ${limit} (not sent)`,
+        { topic, bytes: data.length, limit },
+      );
     }
     this.rawPublish(topic, data);
   }
@@ -140,7 +148,10 @@ export class MemoryNetwork implements NodeNetwork {
     for (const other of this.hub.nodes.values()) {
       if (!this.hub.linked(this.peerId, other.peerId)) continue;
       const copy = data.slice();
-      this.later(this.hub.delay(this.peerId, other.peerId), () => void other.deliver(topic, copy, this.peerId));
+      this.later(
+        this.hub.delay(this.peerId, other.peerId),
+        () => void other.deliver(topic, copy, this.peerId),
+      );
     }
   }
 
@@ -158,7 +169,8 @@ export class MemoryNetwork implements NodeNetwork {
     } catch {
       verdict = 'ignore';
     }
-    if (verdict === 'reject') this.penalize(from, 'invalid-message', `${topic} message rejected by the handler`);
+    if (verdict === 'reject')
+      this.penalize(from, 'invalid-message', `${topic} message rejected by the handler`);
   }
 
   onMessage(topic: GossipTopic, handler: GossipHandler): void {
@@ -178,21 +190,39 @@ export class MemoryNetwork implements NodeNetwork {
     this.blockProvider = provider;
   }
 
-  async fetchBlocks(peerId: string, fromHeight: number, count: number, options: FetchOptions = {}): Promise<Uint8Array[]> {
+  async fetchBlocks(
+    peerId: string,
+    fromHeight: number,
+    count: number,
+    options: FetchOptions = {},
+  ): Promise<Uint8Array[]> {
     this.assertRunning();
     if (!Number.isInteger(fromHeight) || fromHeight < 0 || !Number.isInteger(count) || count < 1) {
-      throw new P2pError('BAD_REQUEST', `cannot fetch ${count} blocks from height ${fromHeight}: expected a height ≥ 0 and a count ≥ 1`, { fromHeight, count });
+      throw new P2pError(
+        'BAD_REQUEST',
+        `cannot fetch ${count} blocks from height ${fromHeight}: expected a height ≥ 0 and a count ≥ 1`,
+        { fromHeight, count },
+      );
     }
     const other = this.hub.nodes.get(peerId);
     if (!other || !this.hub.linked(this.peerId, peerId)) {
-      throw new P2pError('PEER_NOT_CONNECTED', `peer ${peerId} is not connected (pick another from bestPeers())`, { peerId });
+      throw new P2pError(
+        'PEER_NOT_CONNECTED',
+        `peer ${peerId} is not connected (pick another from bestPeers())`,
+        { peerId },
+      );
     }
     const n = Math.min(count, this.hub.options.maxBlocksPerRequest ?? 512);
     const delay = this.hub.delay(this.peerId, peerId) + this.hub.delay(peerId, this.peerId);
     const provider = other.blockProvider;
     await new Promise<void>((resolve) => this.later(delay, resolve));
-    if (options.signal?.aborted) throw new P2pError('SYNC_TIMEOUT', `sync request to ${peerId} was aborted`, { peerId });
-    if (!provider) throw new P2pError('SYNC_REFUSED', `peer ${peerId} serves no blocks (NO_PROVIDER)`, { peerId, code: 'NO_PROVIDER' });
+    if (options.signal?.aborted)
+      throw new P2pError('SYNC_TIMEOUT', `sync request to ${peerId} was aborted`, { peerId });
+    if (!provider)
+      throw new P2pError('SYNC_REFUSED', `peer ${peerId} serves no blocks (NO_PROVIDER)`, {
+        peerId,
+        code: 'NO_PROVIDER',
+      });
     const blocks = await provider(fromHeight, n);
     return blocks.slice(0, n).map((b) => b.slice());
   }
@@ -213,7 +243,9 @@ export class MemoryNetwork implements NodeNetwork {
         address: `/memory/${other.peerId}`,
         source: 'static',
         connected,
-        latencyMs: connected ? this.hub.delay(this.peerId, other.peerId) + this.hub.delay(other.peerId, this.peerId) : null,
+        latencyMs: connected
+          ? this.hub.delay(this.peerId, other.peerId) + this.hub.delay(other.peerId, this.peerId)
+          : null,
         score: this.book.score(other.peerId, now),
         connectedSinceMs: connected ? (this.connectedSince.get(other.peerId) ?? null) : null,
         status,
@@ -226,7 +258,12 @@ export class MemoryNetwork implements NodeNetwork {
   bestPeers(): PeerView[] {
     return this.peers()
       .filter((p) => p.connected && p.status !== null)
-      .sort((a, b) => (b.status?.height ?? 0) - (a.status?.height ?? 0) || b.score - a.score || (a.latencyMs ?? 0) - (b.latencyMs ?? 0));
+      .sort(
+        (a, b) =>
+          (b.status?.height ?? 0) - (a.status?.height ?? 0) ||
+          b.score - a.score ||
+          (a.latencyMs ?? 0) - (b.latencyMs ?? 0),
+      );
   }
 
   async addPeer(multiaddr: string): Promise<PeerView> {
@@ -274,6 +311,7 @@ export class MemoryNetwork implements NodeNetwork {
   }
 
   private assertRunning(): void {
-    if (!this.running) throw new P2pError('NOT_STARTED', `memory network ${this.peerId} is not started (call start() first)`);
+    if (!this.running)
+      throw new P2pError('NOT_STARTED', `memory network ${this.peerId} is not started (call start() first)`);
   }
 }

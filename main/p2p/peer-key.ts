@@ -20,14 +20,22 @@ export async function loadOrCreatePeerKey(path: string, log: P2pLog): Promise<Pr
     bytes = await readFile(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new P2pError('PEER_KEY', `cannot read the peer key at ${path}: ${(err as Error).message} (check the data dir's permissions)`, { path }, { cause: err });
+      throw new P2pError(
+        'PEER_KEY',
+        `cannot read the peer key at ${path}: ${(err as Error).message} (check the data dir's permissions)`,
+        { path },
+        { cause: err },
+      );
     }
   }
   if (bytes !== undefined) {
     const mode = (await stat(path)).mode & 0o777;
     if ((mode & 0o077) !== 0) {
       await chmod(path, 0o600);
-      log.warn({ path, mode: mode.toString(8) }, 'peer key file was readable by others; its mode is now 0600');
+      log.warn(
+        { path, mode: mode.toString(8) },
+        'peer key file was readable by others; its mode is now 0600',
+      );
     }
     try {
       return privateKeyFromProtobuf(bytes);

@@ -89,7 +89,8 @@ export class PeerScoreBook {
   /** Subtracts the offence's penalty; bans the peer when the score reaches the threshold. */
   penalize(peerId: string, offence: Offence, reason: string, nowMs: number): PenaltyResult {
     const e = this.entry(peerId, nowMs);
-    if (this.isBanned(peerId, nowMs)) return { score: e.score, banned: false, bannedUntilMs: e.bannedUntilMs };
+    if (this.isBanned(peerId, nowMs))
+      return { score: e.score, banned: false, bannedUntilMs: e.bannedUntilMs };
     this.decay(e, nowMs);
     e.score -= OFFENCE_PENALTY[offence];
     e.lastReason = `${offence}: ${reason}`;
@@ -168,7 +169,12 @@ export interface BackoffOptions {
 }
 
 /** Defaults for redials. */
-export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = { baseMs: 1_000, maxMs: 60_000, factor: 2, jitter: 0.2 };
+export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = {
+  baseMs: 1_000,
+  maxMs: 60_000,
+  factor: 2,
+  jitter: 0.2,
+};
 
 /**
  * Delay before redial attempt `attempt` (0 = the first retry). `random` is a number in [0, 1).

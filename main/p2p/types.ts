@@ -145,7 +145,12 @@ export interface NodeNetwork extends Startable {
    * reports a peer whose blocks do not verify with `reportPeer`. Throws `P2pError` with
    * `SYNC_TIMEOUT`, `SYNC_REFUSED`, `SYNC_PROTOCOL` or `PEER_NOT_CONNECTED`.
    */
-  fetchBlocks(peerId: string, fromHeight: number, count: number, options?: FetchOptions): Promise<Uint8Array[]>;
+  fetchBlocks(
+    peerId: string,
+    fromHeight: number,
+    count: number,
+    options?: FetchOptions,
+  ): Promise<Uint8Array[]>;
 
   /** Every peer we know: connected, recently seen, banned. */
   peers(): PeerView[];

@@ -56,7 +56,11 @@ export const MAX_SYNC_REQUEST_BYTES = 256;
 export const MAX_SYNC_HEADER_BYTES = 512;
 
 const hex32 = z.string().regex(/^0x[0-9a-f]{64}$/, 'expected a 32-byte lowercase 0x hash');
-const height = z.number().int().min(0).max(2 ** 48);
+const height = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 48);
 
 /** What each side says in the status handshake. */
 export const StatusMessage = z.strictObject({
@@ -68,7 +72,11 @@ export const StatusMessage = z.strictObject({
 export type StatusMessage = z.infer<typeof StatusMessage>;
 
 /** A request for `count` blocks from `fromHeight`. */
-export const SyncRequest = z.strictObject({ v: z.literal(1), fromHeight: height, count: z.number().int().min(1).max(1_000_000) });
+export const SyncRequest = z.strictObject({
+  v: z.literal(1),
+  fromHeight: height,
+  count: z.number().int().min(1).max(1_000_000),
+});
 export type SyncRequest = z.infer<typeof SyncRequest>;
 
 /** Why a server refused a sync request. */
@@ -103,7 +111,8 @@ export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
  * @example decodeJson(bytes, StatusMessage, MAX_STATUS_BYTES)
  */
 export function decodeJson<T>(bytes: Uint8Array, schema: z.ZodType<T>, maxBytes: number): Decoded<T> {
-  if (bytes.length > maxBytes) return { ok: false, error: `message is ${bytes.length} bytes, the limit is ${maxBytes}` };
+  if (bytes.length > maxBytes)
+    return { ok: false, error: `message is ${bytes.length} bytes, the limit is ${maxBytes}` };
   let raw: unknown;
   try {
     raw = JSON.parse(decoder.decode(bytes));
@@ -111,6 +120,7 @@ export function decodeJson<T>(bytes: Uint8Array, schema: z.ZodType<T>, maxBytes:
     return { ok: false, error: 'message is not UTF-8 JSON' };
   }
   const r = schema.safeParse(raw);
-  if (!r.success) return { ok: false, error: `message has the wrong shape: ${r.error.issues[0]?.message ?? 'invalid'}` };
+  if (!r.success)
+    return { ok: false, error: `message has the wrong shape: ${r.error.issues[0]?.message ?? 'invalid'}` };
   return { ok: true, value: r.data };
 }

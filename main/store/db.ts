@@ -37,7 +37,12 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions): Db {
     if (!opts.readonly) mkdirSync(dirname(file), { recursive: true });
     db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   } catch (err) {
-    throw new StoreError('OPEN_FAILED', `cannot open database ${file}: ${(err as Error).message}`, { file }, { cause: err });
+    throw new StoreError(
+      'OPEN_FAILED',
+      `cannot open database ${file}: ${(err as Error).message}`,
+      { file },
+      { cause: err },
+    );
   }
   try {
     if (!opts.readonly) db.pragma('journal_mode = WAL');
@@ -45,7 +50,10 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions): Db {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new StoreError('CORRUPT', `database ${file} failed its integrity check: ${String(check)}`, { file });
+    if (check !== 'ok')
+      throw new StoreError('CORRUPT', `database ${file} failed its integrity check: ${String(check)}`, {
+        file,
+      });
     if (!opts.readonly) migrate(db, file, opts.migrations);
     return db;
   } catch (err) {
@@ -60,7 +68,9 @@ function migrate(db: Db, file: string, migrations: readonly Migration[]): void {
     module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL,
     PRIMARY KEY (module, version)) STRICT`);
   const applied = new Map<string, number>();
-  for (const row of db.prepare('SELECT module, MAX(version) AS v FROM _migrations GROUP BY module').all() as Array<{ module: string; v: number }>) {
+  for (const row of db
+    .prepare('SELECT module, MAX(version) AS v FROM _migrations GROUP BY module')
+    .all() as Array<{ module: string; v: number }>) {
     applied.set(row.module, row.v);
   }
   const byModule = new Map<string, Migration[]>();
@@ -69,15 +79,26 @@ function migrate(db: Db, file: string, migrations: readonly Migration[]): void {
     list.push(m);
     byModule.set(m.module, list);
   }
-  const record = db.prepare('INSERT INTO _migrations (module, version, name, applied_at_ms) VALUES (?, ?, ?, ?)');
+  const record = db.prepare(
+    'INSERT INTO _migrations (module, version, name, applied_at_ms) VALUES (?, ?, ?, ?)',
+  );
   for (const [module, list] of byModule) {
     list.sort((a, b) => a.version - b.version);
     list.forEach((m, i) => {
-      if (m.version !== i + 1) throw new StoreError('MIGRATION_FAILED', `migrations of "${module}" must be numbered 1, 2, 3…; found ${m.version} at position ${i + 1}`, { module });
+      if (m.version !== i + 1)
+        throw new StoreError(
+          'MIGRATION_FAILED',
+          `migrations of "${module}" must be numbered 1, 2, 3…; found ${m.version} at position ${i + 1}`,
+          { module },
+        );
     });
     const have = applied.get(module) ?? 0;
     if (have > list.length) {
-      throw new StoreError('NEWER_SCHEMA', `database ${file} has "${module}" schema version ${have}, newer than this build knows (${list.length}): run a newer Hot Pot Spot Node`, { file, module, have, known: list.length });
+      throw new StoreError(
+        'NEWER_SCHEMA',
+        `database ${file} has "${module}" schema version ${have}, newer than this build knows (${list.length}): run a newer Hot Pot Spot Node`,
+        { file, module, have, known: list.length },
+      );
     }
     for (const m of list.slice(have)) {
       const step = db.transaction(() => {
@@ -88,7 +109,12 @@ function migrate(db: Db, file: string, migrations: readonly Migration[]): void {
       try {
         step();
       } catch (err) {
-        throw new StoreError('MIGRATION_FAILED', `migration ${module} #${m.version} (${m.name}) failed on ${file}: ${(err as Error).message}`, { file, module, version: m.version }, { cause: err });
+        throw new StoreError(
+          'MIGRATION_FAILED',
+          `migration ${module} #${m.version} (${m.name}) failed on ${file}: ${(err as Error).message}`,
+          { file, module, version: m.version },
+          { cause: err },
+        );
       }
     }
   }
@@ -98,8 +124,31 @@ function migrate(db: Db, file: string, migrations: readonly Migration[]): void {
 export function mapSqliteError(err: unknown, file: string): StoreError {
   const code = (err as { code?: string }).code ?? '';
   const msg = (err as Error).message;
-  if (code === 'SQLITE_FULL') return new StoreError('DISK_FULL', `disk is full writing ${file}: free some space (nothing was written)`, { file }, { cause: err });
-  if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_CANTOPEN')) return new StoreError('READ_ONLY', `database ${file} cannot be written (${code}): check the data dir's permissions`, { file }, { cause: err });
-  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') return new StoreError('CORRUPT', `database ${file} is damaged (${code}): restore it from a backup or resync`, { file }, { cause: err });
-  return new StoreError('OPEN_FAILED', `database ${file}: ${msg}`, { file, sqliteCode: code }, { cause: err });
+  if (code === 'SQLITE_FULL')
+    return new StoreError(
+      'DISK_FULL',
+      `disk is full writing ${file}: free some space (nothing was written)`,
+      { file },
+      { cause: err },
+    );
+  if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_CANTOPEN'))
+    return new StoreError(
+      'READ_ONLY',
+      `database ${file} cannot be written (${code}): check the data dir's permissions`,
+      { file },
+      { cause: err },
+    );
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB')
+    return new StoreError(
+      'CORRUPT',
+      `database ${file} is damaged (${code}): restore it from a backup or resync`,
+      { file },
+      { cause: err },
+    );
+  return new StoreError(
+    'OPEN_FAILED',
+    `database ${file}: ${msg}`,
+    { file, sqliteCode: code },
+    { cause: err },
+  );
 }

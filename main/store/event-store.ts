@@ -37,10 +37,17 @@ export class EventStore {
   private readonly readStream;
   private readonly readAll;
 
-  constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {
     this.insert = db.prepare('INSERT INTO events (stream, type, at_ms, data) VALUES (?, ?, ?, ?)');
-    this.readStream = db.prepare('SELECT seq, stream, type, at_ms AS atMs, data FROM events WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?');
-    this.readAll = db.prepare('SELECT seq, stream, type, at_ms AS atMs, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.readStream = db.prepare(
+      'SELECT seq, stream, type, at_ms AS atMs, data FROM events WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?',
+    );
+    this.readAll = db.prepare(
+      'SELECT seq, stream, type, at_ms AS atMs, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+    );
   }
 
   /** Appends one event durably; returns its sequence number. */
@@ -50,7 +57,9 @@ export class EventStore {
 
   /** Events of one stream (or of all when `stream` is undefined) after `afterSeq`, oldest first. */
   read<T = unknown>(stream: string | undefined, afterSeq = 0, limit = 1000): StoredEvent<T>[] {
-    const rows = (stream === undefined ? this.readAll.all(afterSeq, limit) : this.readStream.all(stream, afterSeq, limit)) as Array<Omit<StoredEvent, 'data'> & { data: string }>;
+    const rows = (
+      stream === undefined ? this.readAll.all(afterSeq, limit) : this.readStream.all(stream, afterSeq, limit)
+    ) as Array<Omit<StoredEvent, 'data'> & { data: string }>;
     return rows.map((r) => ({ ...r, data: JSON.parse(r.data) as T }));
   }
 }

@@ -35,7 +35,11 @@ export class SecretBox {
     if (existsSync(file)) {
       raw = new Uint8Array(readFileSync(file));
       if (raw.length !== SECRET_FILE_BYTES) {
-        throw new VideoError('SECRET_CORRUPT', `node secret ${file} has ${raw.length} bytes, expected ${SECRET_FILE_BYTES}; restore it from a backup (camera passwords cannot be read without it)`, { file });
+        throw new VideoError(
+          'SECRET_CORRUPT',
+          `node secret ${file} has ${raw.length} bytes, expected ${SECRET_FILE_BYTES}; restore it from a backup (camera passwords cannot be read without it)`,
+          { file },
+        );
       }
     } else {
       mkdirSync(dirname(file), { recursive: true });
@@ -47,7 +51,13 @@ export class SecretBox {
     }
     const salt = raw.subarray(0, 16);
     const secret = raw.subarray(16);
-    const key = await scryptAsync(secret, salt, { N: 2 ** (opts.scryptLogN ?? 17), r: 8, p: 1, dkLen: 32, maxmem: 2 ** 28 });
+    const key = await scryptAsync(secret, salt, {
+      N: 2 ** (opts.scryptLogN ?? 17),
+      r: 8,
+      p: 1,
+      dkLen: 32,
+      maxmem: 2 ** 28,
+    });
     return new SecretBox(key);
   }
 
@@ -63,14 +73,24 @@ export class SecretBox {
 
   /** Decrypts a string made by {@link seal}; throws SECRET_CORRUPT if it was altered or sealed under another node secret. */
   unseal(sealed: string): string {
-    if (!sealed.startsWith(PREFIX)) throw new VideoError('SECRET_CORRUPT', 'stored secret has an unknown format (expected "v1:…"); re-enter the camera password');
+    if (!sealed.startsWith(PREFIX))
+      throw new VideoError(
+        'SECRET_CORRUPT',
+        'stored secret has an unknown format (expected "v1:…"); re-enter the camera password',
+      );
     const buf = new Uint8Array(Buffer.from(sealed.slice(PREFIX.length), 'base64'));
-    if (buf.length < NONCE_BYTES + 16) throw new VideoError('SECRET_CORRUPT', 'stored secret is truncated; re-enter the camera password');
+    if (buf.length < NONCE_BYTES + 16)
+      throw new VideoError('SECRET_CORRUPT', 'stored secret is truncated; re-enter the camera password');
     try {
       const pt = gcm(this.key, buf.subarray(0, NONCE_BYTES)).decrypt(buf.subarray(NONCE_BYTES));
       return new TextDecoder().decode(pt);
     } catch (err) {
-      throw new VideoError('SECRET_CORRUPT', 'stored secret does not decrypt with this node secret (was node-secret.key replaced?); re-enter the camera password', {}, { cause: err });
+      throw new VideoError(
+        'SECRET_CORRUPT',
+        'stored secret does not decrypt with this node secret (was node-secret.key replaced?); re-enter the camera password',
+        {},
+        { cause: err },
+      );
     }
   }
 }

@@ -3,7 +3,12 @@
  * errors re-coded as the wallet's `BAD_ADDRESS` so the UI branches on one code.
  */
 import { ChainError } from '../chain/errors';
-import { parseAddress as chainParseAddress, privateKeyToAddress, publicKeyToAddress, toChecksumAddress } from '../chain/keys';
+import {
+  parseAddress as chainParseAddress,
+  privateKeyToAddress,
+  publicKeyToAddress,
+  toChecksumAddress,
+} from '../chain/keys';
 import type { Address } from '../chain/types';
 import { WalletError } from './errors';
 

@@ -3,7 +3,18 @@ import type { Address } from '../chain/types';
 import type { LedgerTx } from './ledger';
 
 /** The CSV header row. */
-export const HISTORY_CSV_COLUMNS = ['time_utc', 'tx_hash', 'height', 'type', 'direction', 'counterparty', 'amount', 'fee', 'status', 'error'] as const;
+export const HISTORY_CSV_COLUMNS = [
+  'time_utc',
+  'tx_hash',
+  'height',
+  'type',
+  'direction',
+  'counterparty',
+  'amount',
+  'fee',
+  'status',
+  'error',
+] as const;
 
 /**
  * CSV (RFC 4180, CRLF line ends) of `items` as seen from `account`. Amounts are integers in base

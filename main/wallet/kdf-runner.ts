@@ -31,22 +31,51 @@ export class WorkerKdfRunner implements KdfRunner {
     let worker: Worker;
     try {
       // scrypt at N=2^17,r=8 needs 128 MiB; give the worker's heap room beyond its typed arrays.
-      const file = typeof this.options.workerFile === 'function' ? this.options.workerFile() : this.options.workerFile;
+      const file =
+        typeof this.options.workerFile === 'function' ? this.options.workerFile() : this.options.workerFile;
       worker = new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: 256 } });
     } catch (err) {
-      throw new WalletError('KDF_FAILED', `could not start the key-derivation worker (${(err as Error).message}); run bin/hotpot setup to build it`, {}, { cause: err });
+      throw new WalletError(
+        'KDF_FAILED',
+        `could not start the key-derivation worker (${(err as Error).message}); run bin/hotpot setup to build it`,
+        {},
+        { cause: err },
+      );
     }
     try {
       return await new Promise<Uint8Array>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new WalletError('KDF_FAILED', `key derivation took longer than ${this.timeoutMs} ms and was stopped`)), this.timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new WalletError(
+                'KDF_FAILED',
+                `key derivation took longer than ${this.timeoutMs} ms and was stopped`,
+              ),
+            ),
+          this.timeoutMs,
+        );
         worker.once('message', (reply: Reply) => {
           clearTimeout(timer);
           if (reply.ok) resolve(reply.key);
-          else reject(new WalletError(reply.error.code === 'KDF_PARAMS' ? 'KDF_PARAMS' : 'KDF_FAILED', reply.error.message, reply.error.data));
+          else
+            reject(
+              new WalletError(
+                reply.error.code === 'KDF_PARAMS' ? 'KDF_PARAMS' : 'KDF_FAILED',
+                reply.error.message,
+                reply.error.data,
+              ),
+            );
         });
         worker.once('error', (err) => {
           clearTimeout(timer);
-          reject(new WalletError('KDF_FAILED', `the key-derivation worker failed: ${err.message}`, {}, { cause: err }));
+          reject(
+            new WalletError(
+              'KDF_FAILED',
+              `the key-derivation worker failed: ${err.message}`,
+              {},
+              { cause: err },
+            ),
+          );
         });
         worker.once('exit', (code) => {
           clearTimeout(timer);

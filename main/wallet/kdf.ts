@@ -41,14 +41,19 @@ export function checkKdfRequest(req: KdfRequest): void {
   const bad = (msg: string): never => {
     throw new WalletError('KDF_PARAMS', msg, { alg: req.alg });
   };
-  if (req.dkLen < 16 || req.dkLen > 64 || !Number.isInteger(req.dkLen)) bad(`derived key length must be 16–64 bytes, got ${req.dkLen}`);
+  if (req.dkLen < 16 || req.dkLen > 64 || !Number.isInteger(req.dkLen))
+    bad(`derived key length must be 16–64 bytes, got ${req.dkLen}`);
   if (req.salt.length < 8 || req.salt.length > 1024) bad(`salt must be 8–1024 bytes, got ${req.salt.length}`);
   if (req.alg === 'scrypt') {
     const { N, r, p } = req;
-    if (!Number.isInteger(N) || N < 2 || (N & (N - 1)) !== 0) bad(`scrypt N must be a power of two ≥ 2, got ${N}`);
+    if (!Number.isInteger(N) || N < 2 || (N & (N - 1)) !== 0)
+      bad(`scrypt N must be a power of two ≥ 2, got ${N}`);
     if (!Number.isInteger(r) || r < 1 || r > 32) bad(`scrypt r must be 1–32, got ${r}`);
     if (!Number.isInteger(p) || p < 1 || p > 16) bad(`scrypt p must be 1–16, got ${p}`);
-    if (128 * N * r > MAX_SCRYPT_MEMORY_BYTES) bad(`scrypt N=${N}, r=${r} needs ${(128 * N * r) / 2 ** 20} MiB; the limit is ${MAX_SCRYPT_MEMORY_BYTES / 2 ** 20} MiB`);
+    if (128 * N * r > MAX_SCRYPT_MEMORY_BYTES)
+      bad(
+        `scrypt N=${N}, r=${r} needs ${(128 * N * r) / 2 ** 20} MiB; the limit is ${MAX_SCRYPT_MEMORY_BYTES / 2 ** 20} MiB`,
+      );
   } else if (!Number.isInteger(req.c) || req.c < 1 || req.c > MAX_PBKDF2_ROUNDS) {
     bad(`pbkdf2 rounds must be 1–${MAX_PBKDF2_ROUNDS}, got ${req.c}`);
   }
@@ -58,9 +63,18 @@ export function checkKdfRequest(req: KdfRequest): void {
 export function computeKdf(req: KdfRequest): Uint8Array {
   checkKdfRequest(req);
   if (req.alg === 'scrypt') {
-    return scrypt(req.password, req.salt, { N: req.N, r: req.r, p: req.p, dkLen: req.dkLen, maxmem: MAX_SCRYPT_MEMORY_BYTES + 2 ** 20 });
+    return scrypt(req.password, req.salt, {
+      N: req.N,
+      r: req.r,
+      p: req.p,
+      dkLen: req.dkLen,
+      maxmem: MAX_SCRYPT_MEMORY_BYTES + 2 ** 20,
+    });
   }
-  return pbkdf2(req.alg === 'pbkdf2-sha512' ? sha512 : sha256, req.password, req.salt, { c: req.c, dkLen: req.dkLen });
+  return pbkdf2(req.alg === 'pbkdf2-sha512' ? sha512 : sha256, req.password, req.salt, {
+    c: req.c,
+    dkLen: req.dkLen,
+  });
 }
 
 /** UTF-8 bytes of a wallet password, NFKC-normalized so the same typed text always opens the wallet. */

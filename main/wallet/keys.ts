@@ -34,7 +34,10 @@ export const MAX_ACCOUNT_INDEX = 0x7fffffff;
  */
 export function newMnemonic(entropy: Uint8Array): string {
   if (entropy.length !== 16 && entropy.length !== 32) {
-    throw new WalletError('BAD_ARGUMENT', `expected 16 or 32 bytes of entropy (12 or 24 words), got ${entropy.length} bytes`);
+    throw new WalletError(
+      'BAD_ARGUMENT',
+      `expected 16 or 32 bytes of entropy (12 or 24 words), got ${entropy.length} bytes`,
+    );
   }
   return entropyToMnemonic(entropy, wordlist);
 }
@@ -44,19 +47,35 @@ export function newMnemonic(entropy: Uint8Array): string {
  * against the BIP39 English list and checksum. Returns the canonical phrase and its entropy.
  */
 export function parseMnemonic(input: string): { mnemonic: string; entropy: Uint8Array } {
-  const words = input.normalize('NFKD').toLowerCase().trim().split(/\s+/u).filter((w) => w.length > 0);
+  const words = input
+    .normalize('NFKD')
+    .toLowerCase()
+    .trim()
+    .split(/\s+/u)
+    .filter((w) => w.length > 0);
   if (![12, 15, 18, 21, 24].includes(words.length)) {
-    throw new WalletError('BAD_MNEMONIC', `a recovery phrase has 12, 15, 18, 21 or 24 words; got ${words.length}`, { words: words.length });
+    throw new WalletError(
+      'BAD_MNEMONIC',
+      `a recovery phrase has 12, 15, 18, 21 or 24 words; got ${words.length}`,
+      { words: words.length },
+    );
   }
   const unknown = words.map((w, i) => ({ w, i })).filter(({ w }) => !wordlist.includes(w));
   if (unknown.length > 0) {
     // Say which positions are wrong, never echo the words themselves (they are secret).
     const at = unknown.map(({ i }) => i + 1).join(', ');
-    throw new WalletError('BAD_MNEMONIC', `word ${at} of the recovery phrase is not in the BIP39 English list; check the spelling`, { positions: unknown.map(({ i }) => i + 1) });
+    throw new WalletError(
+      'BAD_MNEMONIC',
+      `word ${at} of the recovery phrase is not in the BIP39 English list; check the spelling`,
+      { positions: unknown.map(({ i }) => i + 1) },
+    );
   }
   const mnemonic = words.join(' ');
   if (!validateMnemonic(mnemonic, wordlist)) {
-    throw new WalletError('BAD_MNEMONIC', 'the recovery phrase checksum does not match: a word is wrong or the order is off; check each word against your backup');
+    throw new WalletError(
+      'BAD_MNEMONIC',
+      'the recovery phrase checksum does not match: a word is wrong or the order is off; check each word against your backup',
+    );
   }
   return { mnemonic, entropy: mnemonicToEntropy(mnemonic, wordlist) };
 }
@@ -77,7 +96,13 @@ export function seedFromMnemonic(mnemonic: string, passphrase = ''): Uint8Array 
  */
 export function bip39SeedRequest(mnemonic: string, passphrase = ''): KdfRequest {
   const enc = new TextEncoder();
-  return { alg: 'pbkdf2-sha512', password: enc.encode(mnemonic.normalize('NFKD')), salt: enc.encode(`mnemonic${passphrase}`.normalize('NFKD')), c: 2048, dkLen: 64 };
+  return {
+    alg: 'pbkdf2-sha512',
+    password: enc.encode(mnemonic.normalize('NFKD')),
+    salt: enc.encode(`mnemonic${passphrase}`.normalize('NFKD')),
+    c: 2048,
+    dkLen: 64,
+  };
 }
 
 /** One derived account: its index, address, and (secret) private key. */
@@ -95,7 +120,11 @@ export function masterKey(seed: Uint8Array): HDKey {
 /** Derives account `index` at m/44'/60'/0'/0/index. */
 export function deriveAccount(master: HDKey, index: number): DerivedAccount {
   const node = master.derive(accountPath(index));
-  if (!node.privateKey) throw new WalletError('BAD_ARGUMENT', `account ${index} has no private key (the master key is public only)`);
+  if (!node.privateKey)
+    throw new WalletError(
+      'BAD_ARGUMENT',
+      `account ${index} has no private key (the master key is public only)`,
+    );
   const privateKey = Uint8Array.from(node.privateKey);
   node.wipePrivateData();
   return { index, address: privateKeyToAddress(privateKey), privateKey };
@@ -103,6 +132,10 @@ export function deriveAccount(master: HDKey, index: number): DerivedAccount {
 
 function checkIndex(index: number): void {
   if (!Number.isInteger(index) || index < 0 || index > MAX_ACCOUNT_INDEX) {
-    throw new WalletError('BAD_ARGUMENT', `account index must be an integer from 0 to ${MAX_ACCOUNT_INDEX}, got ${index}`, { index });
+    throw new WalletError(
+      'BAD_ARGUMENT',
+      `account index must be an integer from 0 to ${MAX_ACCOUNT_INDEX}, got ${index}`,
+      { index },
+    );
   }
 }

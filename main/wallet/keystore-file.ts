@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { WalletError } from './errors';
 import { MAX_KEYSTORE_BYTES, type KeystoreFile, parseKeystoreText, serializeKeystore } from './keystore';
@@ -27,16 +37,29 @@ export function readKeystoreFile(file: string): KeystoreFile {
   try {
     size = statSync(file).size;
   } catch {
-    throw new WalletError('NO_WALLET', `there is no wallet in this data dir yet (${file} does not exist); create or import one`, { file });
+    throw new WalletError(
+      'NO_WALLET',
+      `there is no wallet in this data dir yet (${file} does not exist); create or import one`,
+      { file },
+    );
   }
   if (size > MAX_KEYSTORE_BYTES) {
-    throw new WalletError('KEYSTORE_FOREIGN', `${file} is ${size} bytes, far larger than a wallet keystore; it is some other file`, { file, bytes: size });
+    throw new WalletError(
+      'KEYSTORE_FOREIGN',
+      `${file} is ${size} bytes, far larger than a wallet keystore; it is some other file`,
+      { file, bytes: size },
+    );
   }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new WalletError('KEYSTORE_IO', `could not read ${file}: ${(err as Error).message}`, { file }, { cause: err });
+    throw new WalletError(
+      'KEYSTORE_IO',
+      `could not read ${file}: ${(err as Error).message}`,
+      { file },
+      { cause: err },
+    );
   }
   return parseKeystoreText(text, `the wallet keystore ${file}`);
 }
@@ -65,7 +88,12 @@ export function writeKeystoreFile(file: string, ks: KeystoreFile): void {
   } catch (err) {
     rmSync(tmp, { force: true });
     if (err instanceof WalletError) throw err;
-    throw new WalletError('KEYSTORE_IO', `could not write the wallet keystore ${file}: ${(err as Error).message} (the previous keystore, if any, is unchanged)`, { file }, { cause: err });
+    throw new WalletError(
+      'KEYSTORE_IO',
+      `could not write the wallet keystore ${file}: ${(err as Error).message} (the previous keystore, if any, is unchanged)`,
+      { file },
+      { cause: err },
+    );
   }
 }
 

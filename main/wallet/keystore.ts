@@ -39,8 +39,11 @@ const MAX_ACCOUNTS = 10_000;
 const CHECK_LABEL = new TextEncoder().encode('hotpot-wallet-keystore/v1/password-check');
 const PAYLOAD_VERSION = 1;
 
-const hexOf = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `expected ${bytes} bytes of lowercase hex`);
-const address = z.string().regex(/^0x[0-9a-f]{40}$/, 'expected a lowercase 0x address') as unknown as z.ZodType<Address>;
+const hexOf = (bytes: number) =>
+  z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `expected ${bytes} bytes of lowercase hex`);
+const address = z
+  .string()
+  .regex(/^0x[0-9a-f]{40}$/, 'expected a lowercase 0x address') as unknown as z.ZodType<Address>;
 
 const AccountSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hd'), index: z.number().int().min(0).max(0x7fffffff), address }).strict(),
@@ -52,10 +55,22 @@ const KeystoreSchema = z
     kind: z.literal(KEYSTORE_KIND),
     version: z.literal(KEYSTORE_VERSION),
     id: hexOf(16),
-    kdf: z.object({ alg: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int(), dkLen: z.literal(KEYSTORE_DK_BYTES), salt: hexOf(32) }).strict(),
+    kdf: z
+      .object({
+        alg: z.literal('scrypt'),
+        N: z.number().int(),
+        r: z.number().int(),
+        p: z.number().int(),
+        dkLen: z.literal(KEYSTORE_DK_BYTES),
+        salt: hexOf(32),
+      })
+      .strict(),
     check: hexOf(32),
     cipher: z.object({ alg: z.literal('aes-256-gcm'), nonce: hexOf(12) }).strict(),
-    ciphertext: z.string().regex(/^([0-9a-f]{2})+$/, 'expected lowercase hex').max(MAX_KEYSTORE_BYTES),
+    ciphertext: z
+      .string()
+      .regex(/^([0-9a-f]{2})+$/, 'expected lowercase hex')
+      .max(MAX_KEYSTORE_BYTES),
     hasMnemonic: z.boolean(),
     hasPassphrase: z.boolean(),
     accounts: z.array(AccountSchema).max(MAX_ACCOUNTS),
@@ -95,10 +110,17 @@ export function keystoreKdfRequest(kdf: ScryptParams, salt: Uint8Array, password
 
 /** Encrypts `secrets` into a keystore file object. Pure and deterministic given its inputs. */
 export function sealKeystore(input: SealInput): KeystoreFile {
-  if (input.derivedKey.length !== KEYSTORE_DK_BYTES) throw new WalletError('BAD_ARGUMENT', `expected a ${KEYSTORE_DK_BYTES}-byte derived key, got ${input.derivedKey.length}`);
-  if (input.nonce.length !== 12) throw new WalletError('BAD_ARGUMENT', `expected a 12-byte nonce, got ${input.nonce.length}`);
-  if (input.salt.length !== 32) throw new WalletError('BAD_ARGUMENT', `expected a 32-byte salt, got ${input.salt.length}`);
-  if (input.id.length !== 16) throw new WalletError('BAD_ARGUMENT', `expected a 16-byte id, got ${input.id.length}`);
+  if (input.derivedKey.length !== KEYSTORE_DK_BYTES)
+    throw new WalletError(
+      'BAD_ARGUMENT',
+      `expected a ${KEYSTORE_DK_BYTES}-byte derived key, got ${input.derivedKey.length}`,
+    );
+  if (input.nonce.length !== 12)
+    throw new WalletError('BAD_ARGUMENT', `expected a 12-byte nonce, got ${input.nonce.length}`);
+  if (input.salt.length !== 32)
+    throw new WalletError('BAD_ARGUMENT', `expected a 32-byte salt, got ${input.salt.length}`);
+  if (input.id.length !== 16)
+    throw new WalletError('BAD_ARGUMENT', `expected a 16-byte id, got ${input.id.length}`);
   checkSecretsMatchAccounts(input.secrets, input.accounts);
   const encKey = input.derivedKey.subarray(0, 32);
   const checkKey = input.derivedKey.subarray(32, 64);
@@ -106,7 +128,14 @@ export function sealKeystore(input: SealInput): KeystoreFile {
     kind: KEYSTORE_KIND,
     version: KEYSTORE_VERSION,
     id: bytesToHex(input.id),
-    kdf: { alg: 'scrypt', N: input.kdf.N, r: input.kdf.r, p: input.kdf.p, dkLen: KEYSTORE_DK_BYTES, salt: bytesToHex(input.salt) },
+    kdf: {
+      alg: 'scrypt',
+      N: input.kdf.N,
+      r: input.kdf.r,
+      p: input.kdf.p,
+      dkLen: KEYSTORE_DK_BYTES,
+      salt: bytesToHex(input.salt),
+    },
     check: bytesToHex(passwordCheck(checkKey, input.id, input.salt)),
     cipher: { alg: 'aes-256-gcm', nonce: bytesToHex(input.nonce) },
     hasMnemonic: input.secrets.entropy !== null,
@@ -132,13 +161,16 @@ export function openKeystore(file: KeystoreFile, derivedKey: Uint8Array): Wallet
   }
   let plain: Uint8Array;
   try {
-    plain = gcm(derivedKey.subarray(0, 32), hexToBytes(file.cipher.nonce), aadOf(head)).decrypt(hexToBytes(ciphertext));
+    plain = gcm(derivedKey.subarray(0, 32), hexToBytes(file.cipher.nonce), aadOf(head)).decrypt(
+      hexToBytes(ciphertext),
+    );
   } catch {
     throw tampered('its encrypted part or clear metadata does not authenticate');
   }
   try {
     const secrets = decodeSecrets(plain);
-    if ((secrets.entropy !== null) !== file.hasMnemonic) throw tampered('the mnemonic flag does not match the encrypted part');
+    if ((secrets.entropy !== null) !== file.hasMnemonic)
+      throw tampered('the mnemonic flag does not match the encrypted part');
     checkSecretsMatchAccounts(secrets, file.accounts);
     return secrets;
   } finally {
@@ -158,41 +190,78 @@ export function serializeKeystore(file: KeystoreFile): string {
  */
 export function parseKeystoreText(text: string, where = 'the keystore'): KeystoreFile {
   if (text.length > MAX_KEYSTORE_BYTES) {
-    throw new WalletError('KEYSTORE_FOREIGN', `${where} is ${text.length} bytes, far larger than a wallet keystore; it is some other file`, { bytes: text.length });
+    throw new WalletError(
+      'KEYSTORE_FOREIGN',
+      `${where} is ${text.length} bytes, far larger than a wallet keystore; it is some other file`,
+      { bytes: text.length },
+    );
   }
   const trimmed = text.trim();
-  if (trimmed.length === 0) throw new WalletError('KEYSTORE_TRUNCATED', `${where} is empty (a write was cut off); restore it from a backup or re-import the recovery phrase`);
+  if (trimmed.length === 0)
+    throw new WalletError(
+      'KEYSTORE_TRUNCATED',
+      `${where} is empty (a write was cut off); restore it from a backup or re-import the recovery phrase`,
+    );
   let raw: unknown;
   try {
     raw = JSON.parse(trimmed);
   } catch {
     if (trimmed.startsWith('{') && !trimmed.endsWith('}')) {
-      throw new WalletError('KEYSTORE_TRUNCATED', `${where} is truncated (it ends after ${text.length} bytes, in the middle of the data); restore it from a backup or re-import the recovery phrase`, { bytes: text.length });
+      throw new WalletError(
+        'KEYSTORE_TRUNCATED',
+        `${where} is truncated (it ends after ${text.length} bytes, in the middle of the data); restore it from a backup or re-import the recovery phrase`,
+        { bytes: text.length },
+      );
     }
-    throw new WalletError('KEYSTORE_CORRUPT', `${where} is not valid JSON (damaged or not a keystore); restore it from a backup or re-import the recovery phrase`);
+    throw new WalletError(
+      'KEYSTORE_CORRUPT',
+      `${where} is not valid JSON (damaged or not a keystore); restore it from a backup or re-import the recovery phrase`,
+    );
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new WalletError('KEYSTORE_FOREIGN', `${where} is JSON but not a Hot Pot wallet keystore (no object with kind "${KEYSTORE_KIND}")`);
+    throw new WalletError(
+      'KEYSTORE_FOREIGN',
+      `${where} is JSON but not a Hot Pot wallet keystore (no object with kind "${KEYSTORE_KIND}")`,
+    );
   }
   const obj = raw as Record<string, unknown>;
   if (obj['kind'] !== KEYSTORE_KIND) {
     if (obj['version'] === 3 && (typeof obj['crypto'] === 'object' || typeof obj['Crypto'] === 'object')) {
-      throw new WalletError('KEYSTORE_FOREIGN', `${where} is an Ethereum Web3 (v3) keystore, not a Hot Pot wallet keystore; import it with "wallet import-keystore" instead`, { format: 'web3-v3' });
+      throw new WalletError(
+        'KEYSTORE_FOREIGN',
+        `${where} is an Ethereum Web3 (v3) keystore, not a Hot Pot wallet keystore; import it with "wallet import-keystore" instead`,
+        { format: 'web3-v3' },
+      );
     }
-    throw new WalletError('KEYSTORE_FOREIGN', `${where} is not a Hot Pot wallet keystore (kind is ${JSON.stringify(obj['kind'] ?? null)}, expected "${KEYSTORE_KIND}")`, { format: 'unknown' });
+    throw new WalletError(
+      'KEYSTORE_FOREIGN',
+      `${where} is not a Hot Pot wallet keystore (kind is ${JSON.stringify(obj['kind'] ?? null)}, expected "${KEYSTORE_KIND}")`,
+      { format: 'unknown' },
+    );
   }
   if (obj['version'] !== KEYSTORE_VERSION) {
-    throw new WalletError('KEYSTORE_VERSION', `${where} has version ${JSON.stringify(obj['version'])}; this program reads version ${KEYSTORE_VERSION} (update the program to open it)`, { version: String(obj['version']) });
+    throw new WalletError(
+      'KEYSTORE_VERSION',
+      `${where} has version ${JSON.stringify(obj['version'])}; this program reads version ${KEYSTORE_VERSION} (update the program to open it)`,
+      { version: String(obj['version']) },
+    );
   }
   const parsed = KeystoreSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue ? issue.path.join('.') : '?';
-    throw new WalletError('KEYSTORE_CORRUPT', `${where} is damaged: field "${path}" is invalid (${issue?.message ?? 'bad value'}); restore it from a backup or re-import the recovery phrase`, { field: path });
+    throw new WalletError(
+      'KEYSTORE_CORRUPT',
+      `${where} is damaged: field "${path}" is invalid (${issue?.message ?? 'bad value'}); restore it from a backup or re-import the recovery phrase`,
+      { field: path },
+    );
   }
   const { checksum, ...body } = parsed.data;
   if (bytesToHex(sha256(new TextEncoder().encode(canonicalJson(body)))) !== checksum) {
-    throw new WalletError('KEYSTORE_CORRUPT', `${where} is damaged: its checksum does not match its contents (it was edited or corrupted); restore it from a backup or re-import the recovery phrase`);
+    throw new WalletError(
+      'KEYSTORE_CORRUPT',
+      `${where} is damaged: its checksum does not match its contents (it was edited or corrupted); restore it from a backup or re-import the recovery phrase`,
+    );
   }
   return parsed.data;
 }
@@ -210,7 +279,10 @@ function aadOf(head: Omit<KeystoreFile, 'ciphertext' | 'checksum'>): Uint8Array 
 }
 
 function tampered(why: string): WalletError {
-  return new WalletError('KEYSTORE_TAMPERED', `the keystore was altered after it was written (${why}); the password is right, but the file cannot be trusted: restore it from a backup or re-import the recovery phrase`);
+  return new WalletError(
+    'KEYSTORE_TAMPERED',
+    `the keystore was altered after it was written (${why}); the password is right, but the file cannot be trusted: restore it from a backup or re-import the recovery phrase`,
+  );
 }
 
 // Binary layout of the encrypted part (version 1):
@@ -227,7 +299,11 @@ function encodeSecrets(s: WalletSecrets): Uint8Array {
   out[o + 1] = s.imported.length & 0xff;
   o += 2;
   for (const k of s.imported) {
-    if (k.privateKey.length !== 32) throw new WalletError('BAD_ARGUMENT', `expected a 32-byte private key, got ${k.privateKey.length} bytes`);
+    if (k.privateKey.length !== 32)
+      throw new WalletError(
+        'BAD_ARGUMENT',
+        `expected a 32-byte private key, got ${k.privateKey.length} bytes`,
+      );
     out.set(hexToBytes(k.address.slice(2)), o);
     out.set(k.privateKey, o + 20);
     o += 52;
@@ -238,7 +314,8 @@ function encodeSecrets(s: WalletSecrets): Uint8Array {
 function decodeSecrets(b: Uint8Array): WalletSecrets {
   if (b.length < 4 || b[0] !== PAYLOAD_VERSION) throw tampered('the encrypted part has an unknown layout');
   const entropyLen = b[1]!;
-  if (entropyLen !== 0 && ![16, 20, 24, 28, 32].includes(entropyLen)) throw tampered(`the stored entropy has ${entropyLen} bytes`);
+  if (entropyLen !== 0 && ![16, 20, 24, 28, 32].includes(entropyLen))
+    throw tampered(`the stored entropy has ${entropyLen} bytes`);
   let o = 2 + entropyLen;
   if (b.length < o + 2) throw tampered('the encrypted part is short');
   const entropy = entropyLen === 0 ? null : b.slice(2, 2 + entropyLen);
@@ -254,10 +331,19 @@ function decodeSecrets(b: Uint8Array): WalletSecrets {
 
 function checkSecretsMatchAccounts(s: WalletSecrets, accounts: KeystoreAccount[]): void {
   const importedAddrs = accounts.filter((a) => a.type === 'imported').map((a) => a.address);
-  if (importedAddrs.length !== s.imported.length || importedAddrs.some((a, i) => a !== s.imported[i]!.address)) {
-    throw new WalletError('KEYSTORE_TAMPERED', 'the imported accounts listed in the keystore do not match its encrypted keys; restore it from a backup');
+  if (
+    importedAddrs.length !== s.imported.length ||
+    importedAddrs.some((a, i) => a !== s.imported[i]!.address)
+  ) {
+    throw new WalletError(
+      'KEYSTORE_TAMPERED',
+      'the imported accounts listed in the keystore do not match its encrypted keys; restore it from a backup',
+    );
   }
   if (s.entropy === null && accounts.some((a) => a.type === 'hd')) {
-    throw new WalletError('KEYSTORE_TAMPERED', 'the keystore lists recovery-phrase accounts but holds no recovery phrase; restore it from a backup');
+    throw new WalletError(
+      'KEYSTORE_TAMPERED',
+      'the keystore lists recovery-phrase accounts but holds no recovery phrase; restore it from a backup',
+    );
   }
 }

@@ -9,7 +9,15 @@ import type { TransferTxCodec } from './ledger';
  */
 export const chainTransferCodec: TransferTxCodec = {
   signTransfer(p, privateKey) {
-    const tx = signTx({ chainId: p.chainId, nonce: p.nonce, fee: p.fee, payload: { type: 'transfer', to: p.to, amount: p.amount } }, privateKey);
+    const tx = signTx(
+      {
+        chainId: p.chainId,
+        nonce: p.nonce,
+        fee: p.fee,
+        payload: { type: 'transfer', to: p.to, amount: p.amount },
+      },
+      privateKey,
+    );
     if (tx.sender !== p.from) throw new Error(`the signing key belongs to ${tx.sender}, not to ${p.from}`);
     const bytes = encodeTx(tx);
     return { bytes, txHash: txHashOfBytes(bytes) };

@@ -4,9 +4,31 @@ import type { Address, Hex } from '../chain/types';
 import { parseAddress, privateKeyToAddress, toChecksumAddress } from './address';
 import { historyToCsv } from './csv';
 import { WalletError } from './errors';
-import { DEFAULT_SCRYPT, type KdfRunner, MIN_SCRYPT_N, passwordBytes, type ScryptParams, checkKdfRequest } from './kdf';
-import { bip39SeedRequest, deriveAccount, entropyBytesFor, masterKey, mnemonicFromEntropy, type MnemonicWords, parseMnemonic } from './keys';
-import { type KeystoreAccount, type KeystoreFile, keystoreKdfRequest, openKeystore, sealKeystore, type WalletSecrets } from './keystore';
+import {
+  DEFAULT_SCRYPT,
+  type KdfRunner,
+  MIN_SCRYPT_N,
+  passwordBytes,
+  type ScryptParams,
+  checkKdfRequest,
+} from './kdf';
+import {
+  bip39SeedRequest,
+  deriveAccount,
+  entropyBytesFor,
+  masterKey,
+  mnemonicFromEntropy,
+  type MnemonicWords,
+  parseMnemonic,
+} from './keys';
+import {
+  type KeystoreAccount,
+  type KeystoreFile,
+  keystoreKdfRequest,
+  openKeystore,
+  sealKeystore,
+  type WalletSecrets,
+} from './keystore';
 import { keystoreExists, keystorePath, readKeystoreFile, writeKeystoreFile } from './keystore-file';
 import type { LedgerHistoryPage, TransferTxCodec, WalletLedger } from './ledger';
 import { parseWeb3Keystore, web3Decrypt, web3Encrypt, web3KdfRequest } from './web3-keystore';
@@ -133,11 +155,17 @@ export class WalletService {
     this.file = keystorePath(options.dataDir);
     this.autoLockMs = options.autoLockMs ?? DEFAULT_AUTO_LOCK_MS;
     if (!Number.isInteger(this.autoLockMs) || this.autoLockMs < 1000) {
-      throw new WalletError('BAD_ARGUMENT', `auto-lock time must be at least 1000 ms, got ${this.autoLockMs}`);
+      throw new WalletError(
+        'BAD_ARGUMENT',
+        `auto-lock time must be at least 1000 ms, got ${this.autoLockMs}`,
+      );
     }
     this.kdfParams = options.kdf ?? DEFAULT_SCRYPT;
     if (this.kdfParams.N < MIN_SCRYPT_N && !options.allowWeakKdf) {
-      throw new WalletError('KDF_PARAMS', `scrypt N must be at least ${MIN_SCRYPT_N} (2^17) for a wallet keystore, got ${this.kdfParams.N}`);
+      throw new WalletError(
+        'KDF_PARAMS',
+        `scrypt N must be at least ${MIN_SCRYPT_N} (2^17) for a wallet keystore, got ${this.kdfParams.N}`,
+      );
     }
     checkKdfRequest(keystoreKdfRequest(this.kdfParams, new Uint8Array(32), new Uint8Array(0)));
     this.previewTtlMs = options.previewTtlMs ?? 120_000;
@@ -160,14 +188,30 @@ export class WalletService {
   status(): WalletStatusView {
     const base = { autoLockMs: this.autoLockMs, autoLockAtMs: this.unlocked ? this.autoLockAtMs : null };
     if (!keystoreExists(this.file)) {
-      return { ...base, state: 'none', problem: null, hasMnemonic: false, hasPassphrase: false, accounts: [], kdf: null };
+      return {
+        ...base,
+        state: 'none',
+        problem: null,
+        hasMnemonic: false,
+        hasPassphrase: false,
+        accounts: [],
+        kdf: null,
+      };
     }
     let ks: KeystoreFile;
     try {
       ks = readKeystoreFile(this.file);
     } catch (err) {
       const e = err instanceof WalletError ? err : new WalletError('KEYSTORE_IO', String(err));
-      return { ...base, state: 'damaged', problem: { code: e.code, message: e.message }, hasMnemonic: false, hasPassphrase: false, accounts: [], kdf: null };
+      return {
+        ...base,
+        state: 'damaged',
+        problem: { code: e.code, message: e.message },
+        hasMnemonic: false,
+        hasPassphrase: false,
+        accounts: [],
+        kdf: null,
+      };
     }
     return {
       ...base,
@@ -190,11 +234,15 @@ export class WalletService {
    * mnemonic once, for the CLI to print; the API handler does not pass it on (the UI shows it through
    * `revealMnemonic`, which asks for the password again).
    */
-  async create(input: { words: MnemonicWords; password: string }): Promise<{ mnemonic: string; status: WalletStatusView }> {
+  async create(input: {
+    words: MnemonicWords;
+    password: string;
+  }): Promise<{ mnemonic: string; status: WalletStatusView }> {
     return this.exclusive(async () => {
       this.refuseIfExists();
       checkPassword(input.password);
-      if (input.words !== 12 && input.words !== 24) throw new WalletError('BAD_ARGUMENT', `a new wallet has 12 or 24 words, got ${String(input.words)}`);
+      if (input.words !== 12 && input.words !== 24)
+        throw new WalletError('BAD_ARGUMENT', `a new wallet has 12 or 24 words, got ${String(input.words)}`);
       const entropy = this.deps.random(entropyBytesFor(input.words));
       const mnemonic = mnemonicFromEntropy(entropy);
       await this.createFrom({ entropy, passphrase: '', password: input.password, accountCount: 1 });
@@ -203,14 +251,25 @@ export class WalletService {
   }
 
   /** Imports a mnemonic (with an optional BIP39 passphrase) as the wallet and leaves it unlocked. */
-  async importMnemonic(input: { mnemonic: string; passphrase?: string; password: string; accounts?: number }): Promise<WalletStatusView> {
+  async importMnemonic(input: {
+    mnemonic: string;
+    passphrase?: string;
+    password: string;
+    accounts?: number;
+  }): Promise<WalletStatusView> {
     return this.exclusive(async () => {
       this.refuseIfExists();
       checkPassword(input.password);
       const { entropy } = parseMnemonic(input.mnemonic);
       const count = input.accounts ?? 1;
-      if (!Number.isInteger(count) || count < 1 || count > MAX_HD_ACCOUNTS) throw new WalletError('BAD_ARGUMENT', `accounts must be 1–${MAX_HD_ACCOUNTS}, got ${count}`);
-      await this.createFrom({ entropy, passphrase: input.passphrase ?? '', password: input.password, accountCount: count });
+      if (!Number.isInteger(count) || count < 1 || count > MAX_HD_ACCOUNTS)
+        throw new WalletError('BAD_ARGUMENT', `accounts must be 1–${MAX_HD_ACCOUNTS}, got ${count}`);
+      await this.createFrom({
+        entropy,
+        passphrase: input.passphrase ?? '',
+        password: input.password,
+        accountCount: count,
+      });
       return this.status();
     });
   }
@@ -278,13 +337,18 @@ export class WalletService {
   async addAccount(input: { index?: number } = {}): Promise<WalletAccountView> {
     return this.exclusive(async () => {
       const u = this.requireUnlocked();
-      if (!u.master) throw new WalletError('BAD_ARGUMENT', 'this wallet has no recovery phrase (only imported keys), so it cannot derive new accounts');
+      if (!u.master)
+        throw new WalletError(
+          'BAD_ARGUMENT',
+          'this wallet has no recovery phrase (only imported keys), so it cannot derive new accounts',
+        );
       const ks = readKeystoreFile(this.file);
       const hd = ks.accounts.filter((a) => a.type === 'hd');
       const index = input.index ?? hd.reduce((m, a) => Math.max(m, a.index + 1), 0);
       const existing = hd.find((a) => a.index === index);
       if (existing) return accountView(existing);
-      if (hd.length >= MAX_HD_ACCOUNTS) throw new WalletError('BAD_ARGUMENT', `a wallet holds at most ${MAX_HD_ACCOUNTS} accounts`);
+      if (hd.length >= MAX_HD_ACCOUNTS)
+        throw new WalletError('BAD_ARGUMENT', `a wallet holds at most ${MAX_HD_ACCOUNTS} accounts`);
       const acct = deriveAccount(u.master, index);
       const account: KeystoreAccount = { type: 'hd', index, address: acct.address };
       const accounts: KeystoreAccount[] = [...ks.accounts, account];
@@ -317,7 +381,11 @@ export class WalletService {
       const { derivedKey, secrets } = await this.open(ks, input.password);
       derivedKey.fill(0);
       try {
-        if (!secrets.entropy) throw new WalletError('BAD_ARGUMENT', 'this wallet has no recovery phrase (it holds imported keys only)');
+        if (!secrets.entropy)
+          throw new WalletError(
+            'BAD_ARGUMENT',
+            'this wallet has no recovery phrase (it holds imported keys only)',
+          );
         this.touch();
         return mnemonicFromEntropy(secrets.entropy);
       } finally {
@@ -330,7 +398,12 @@ export class WalletService {
    * Imports one key from a Web3 Secret Storage v3 file as a separate account. With a wallet: it must
    * be unlocked. Without one: `password` creates a wallet holding just this key.
    */
-  async importWeb3Keystore(input: { json: string; filePassword: string; password?: string; label?: string }): Promise<WalletAccountView> {
+  async importWeb3Keystore(input: {
+    json: string;
+    filePassword: string;
+    password?: string;
+    label?: string;
+  }): Promise<WalletAccountView> {
     return this.exclusive(async () => {
       const w3 = parseWeb3Keystore(input.json);
       const dk = await this.deps.kdf.derive(web3KdfRequest(w3, input.filePassword));
@@ -342,10 +415,19 @@ export class WalletService {
       }
       const label = input.label?.slice(0, 200);
       if (!keystoreExists(this.file)) {
-        if (!input.password) throw new WalletError('NO_WALLET', 'there is no wallet yet: give a wallet password to create one holding this key');
+        if (!input.password)
+          throw new WalletError(
+            'NO_WALLET',
+            'there is no wallet yet: give a wallet password to create one holding this key',
+          );
         checkPassword(input.password);
-        const secrets: WalletSecrets = { entropy: null, imported: [{ address: key.address, privateKey: key.privateKey }] };
-        const account: KeystoreAccount = label ? { type: 'imported', address: key.address, label } : { type: 'imported', address: key.address };
+        const secrets: WalletSecrets = {
+          entropy: null,
+          imported: [{ address: key.address, privateKey: key.privateKey }],
+        };
+        const account: KeystoreAccount = label
+          ? { type: 'imported', address: key.address, label }
+          : { type: 'imported', address: key.address };
         await this.createSealed(secrets, [account], false, input.password);
         this.emit({ name: 'wallet.changed', payload: { accounts: 1 } });
         return accountView(account);
@@ -354,10 +436,18 @@ export class WalletService {
       const ks = readKeystoreFile(this.file);
       if (ks.accounts.some((a) => a.address === key.address)) {
         key.privateKey.fill(0);
-        throw new WalletError('BAD_ARGUMENT', `account ${toChecksumAddress(key.address)} is already in the wallet`);
+        throw new WalletError(
+          'BAD_ARGUMENT',
+          `account ${toChecksumAddress(key.address)} is already in the wallet`,
+        );
       }
-      const account: KeystoreAccount = label ? { type: 'imported', address: key.address, label } : { type: 'imported', address: key.address };
-      const secrets: WalletSecrets = { entropy: u.secrets.entropy, imported: [...u.secrets.imported, { address: key.address, privateKey: key.privateKey }] };
+      const account: KeystoreAccount = label
+        ? { type: 'imported', address: key.address, label }
+        : { type: 'imported', address: key.address };
+      const secrets: WalletSecrets = {
+        entropy: u.secrets.entropy,
+        imported: [...u.secrets.imported, { address: key.address, privateKey: key.privateKey }],
+      };
       this.reseal(ks, u, [...ks.accounts, account], secrets);
       u.secrets = secrets;
       u.keys.set(key.address, key.privateKey);
@@ -370,7 +460,13 @@ export class WalletService {
    * Exports one account as a Web3 v3 keystore (scrypt, aes-128-ctr) encrypted with `exportPassword`.
    * Asks for the wallet password again. The key leaves the wallet encrypted only.
    */
-  async exportWeb3Keystore(input: { address: string; password: string; exportPassword: string; passphrase?: string; kdf?: ScryptParams }): Promise<string> {
+  async exportWeb3Keystore(input: {
+    address: string;
+    password: string;
+    exportPassword: string;
+    passphrase?: string;
+    kdf?: ScryptParams;
+  }): Promise<string> {
     return this.exclusive(async () => {
       const address = parseAddress(input.address);
       checkPassword(input.exportPassword);
@@ -386,13 +482,37 @@ export class WalletService {
       }
       try {
         const privateKey = state.keys.get(address);
-        if (!privateKey) throw new WalletError('UNKNOWN_ACCOUNT', `account ${toChecksumAddress(address)} is not in this wallet`);
+        if (!privateKey)
+          throw new WalletError(
+            'UNKNOWN_ACCOUNT',
+            `account ${toChecksumAddress(address)} is not in this wallet`,
+          );
         const kdf = input.kdf ?? this.kdfParams;
-        if (kdf.N < MIN_SCRYPT_N && !this.options.allowWeakKdf) throw new WalletError('KDF_PARAMS', `export scrypt N must be at least ${MIN_SCRYPT_N}`);
+        if (kdf.N < MIN_SCRYPT_N && !this.options.allowWeakKdf)
+          throw new WalletError('KDF_PARAMS', `export scrypt N must be at least ${MIN_SCRYPT_N}`);
         const salt = this.deps.random(32);
-        const dk = await this.deps.kdf.derive({ alg: 'scrypt', password: new TextEncoder().encode(input.exportPassword), salt, N: kdf.N, r: kdf.r, p: kdf.p, dkLen: 32 });
+        const dk = await this.deps.kdf.derive({
+          alg: 'scrypt',
+          password: new TextEncoder().encode(input.exportPassword),
+          salt,
+          N: kdf.N,
+          r: kdf.r,
+          p: kdf.p,
+          dkLen: 32,
+        });
         try {
-          return JSON.stringify(web3Encrypt({ privateKey, derivedKey: dk, salt, iv: this.deps.random(16), uuid: this.deps.random(16), kdf }), null, 2);
+          return JSON.stringify(
+            web3Encrypt({
+              privateKey,
+              derivedKey: dk,
+              salt,
+              iv: this.deps.random(16),
+              uuid: this.deps.random(16),
+              kdf,
+            }),
+            null,
+            2,
+          );
         } finally {
           dk.fill(0);
         }
@@ -419,7 +539,10 @@ export class WalletService {
     const items: LedgerHistoryPage['items'] = [];
     let before: string | undefined;
     while (items.length < maxRows) {
-      const page = await ledger.history(addr, { limit: Math.min(500, maxRows - items.length), ...(before ? { before } : {}) });
+      const page = await ledger.history(addr, {
+        limit: Math.min(500, maxRows - items.length),
+        ...(before ? { before } : {}),
+      });
       items.push(...page.items);
       if (!page.nextCursor || page.items.length === 0) break;
       before = page.nextCursor;
@@ -436,20 +559,46 @@ export class WalletService {
     const u = this.requireUnlocked();
     const from = parseAddress(input.from);
     const to = parseAddress(input.to);
-    if (!u.keys.has(from)) throw new WalletError('UNKNOWN_ACCOUNT', `account ${toChecksumAddress(from)} is not in this wallet`);
-    if (input.amount <= 0n) throw new WalletError('BAD_AMOUNT', `the amount must be more than 0, got ${input.amount}`);
-    if (to === from) throw new WalletError('BAD_AMOUNT', 'the recipient is the sending account itself; choose another address');
+    if (!u.keys.has(from))
+      throw new WalletError('UNKNOWN_ACCOUNT', `account ${toChecksumAddress(from)} is not in this wallet`);
+    if (input.amount <= 0n)
+      throw new WalletError('BAD_AMOUNT', `the amount must be more than 0, got ${input.amount}`);
+    if (to === from)
+      throw new WalletError(
+        'BAD_AMOUNT',
+        'the recipient is the sending account itself; choose another address',
+      );
     const ledger = this.requireLedger();
     this.requireTx();
-    const [params, balance, nonce] = await Promise.all([ledger.params(), ledger.balance(from), ledger.nonce(from)]);
+    const [params, balance, nonce] = await Promise.all([
+      ledger.params(),
+      ledger.balance(from),
+      ledger.nonce(from),
+    ]);
     const fee = input.fee ?? params.minTxFee;
-    if (fee < params.minTxFee) throw new WalletError('BAD_AMOUNT', `the fee must be at least ${params.minTxFee}, got ${fee}`);
+    if (fee < params.minTxFee)
+      throw new WalletError('BAD_AMOUNT', `the fee must be at least ${params.minTxFee}, got ${fee}`);
     const total = input.amount + fee;
     if (total > balance) {
-      throw new WalletError('BAD_AMOUNT', `not enough tokens: sending ${input.amount} plus fee ${fee} needs ${total}, the balance is ${balance}`, { balance: balance.toString(), total: total.toString() });
+      throw new WalletError(
+        'BAD_AMOUNT',
+        `not enough tokens: sending ${input.amount} plus fee ${fee} needs ${total}, the balance is ${balance}`,
+        { balance: balance.toString(), total: total.toString() },
+      );
     }
     this.dropExpiredPreviews();
-    const preview: SendPreview = { previewId: bytesToHex(this.deps.random(16)), chainId: params.chainId, from, to, amount: input.amount, fee, nonce, total, balance, expiresAtMs: this.deps.now() + this.previewTtlMs };
+    const preview: SendPreview = {
+      previewId: bytesToHex(this.deps.random(16)),
+      chainId: params.chainId,
+      from,
+      to,
+      amount: input.amount,
+      fee,
+      nonce,
+      total,
+      balance,
+      expiresAtMs: this.deps.now() + this.previewTtlMs,
+    };
     this.previews.set(preview.previewId, preview);
     return preview;
   }
@@ -460,18 +609,30 @@ export class WalletService {
     const u = this.requireUnlocked();
     this.dropExpiredPreviews();
     const p = this.previews.get(input.previewId);
-    if (!p) throw new WalletError('PREVIEW_EXPIRED', 'this transfer preview is unknown or expired (previews last 2 minutes and are cleared on lock); review the transfer again');
+    if (!p)
+      throw new WalletError(
+        'PREVIEW_EXPIRED',
+        'this transfer preview is unknown or expired (previews last 2 minutes and are cleared on lock); review the transfer again',
+      );
     this.previews.delete(input.previewId);
     const key = u.keys.get(p.from);
-    if (!key) throw new WalletError('UNKNOWN_ACCOUNT', `account ${toChecksumAddress(p.from)} is not in this wallet`);
-    const signed = this.requireTx().signTransfer({ chainId: p.chainId, from: p.from, to: p.to, amount: p.amount, fee: p.fee, nonce: p.nonce }, key);
+    if (!key)
+      throw new WalletError('UNKNOWN_ACCOUNT', `account ${toChecksumAddress(p.from)} is not in this wallet`);
+    const signed = this.requireTx().signTransfer(
+      { chainId: p.chainId, from: p.from, to: p.to, amount: p.amount, fee: p.fee, nonce: p.nonce },
+      key,
+    );
     try {
       const { txHash } = await this.requireLedger().submit(signed.bytes);
       return { txHash, preview: p };
     } catch (err) {
       if (err instanceof WalletError) throw err;
       const e = err as { code?: string; message?: string };
-      throw new WalletError('LEDGER_UNAVAILABLE', `the ledger did not accept the transfer: ${e.message ?? String(err)}`, { ledgerCode: e.code ?? null });
+      throw new WalletError(
+        'LEDGER_UNAVAILABLE',
+        `the ledger did not accept the transfer: ${e.message ?? String(err)}`,
+        { ledgerCode: e.code ?? null },
+      );
     }
   }
 
@@ -489,7 +650,12 @@ export class WalletService {
 
   // ---------------------------------------------------------------------------------------------
 
-  private async createFrom(input: { entropy: Uint8Array; passphrase: string; password: string; accountCount: number }): Promise<void> {
+  private async createFrom(input: {
+    entropy: Uint8Array;
+    passphrase: string;
+    password: string;
+    accountCount: number;
+  }): Promise<void> {
     const mnemonic = mnemonicFromEntropy(input.entropy);
     const seed = await this.deps.kdf.derive(bip39SeedRequest(mnemonic, input.passphrase));
     const master = masterKey(seed);
@@ -501,13 +667,36 @@ export class WalletService {
       a.privateKey.fill(0);
     }
     master.wipePrivateData();
-    await this.createSealed({ entropy: input.entropy, imported: [] }, accounts, input.passphrase !== '', input.password, input.passphrase);
+    await this.createSealed(
+      { entropy: input.entropy, imported: [] },
+      accounts,
+      input.passphrase !== '',
+      input.password,
+      input.passphrase,
+    );
   }
 
-  private async createSealed(secrets: WalletSecrets, accounts: KeystoreAccount[], hasPassphrase: boolean, password: string, passphrase = ''): Promise<void> {
+  private async createSealed(
+    secrets: WalletSecrets,
+    accounts: KeystoreAccount[],
+    hasPassphrase: boolean,
+    password: string,
+    passphrase = '',
+  ): Promise<void> {
     const salt = this.deps.random(32);
-    const derivedKey = await this.deps.kdf.derive(keystoreKdfRequest(this.kdfParams, salt, passwordBytes(password)));
-    const ks = sealKeystore({ id: this.deps.random(16), salt, kdf: this.kdfParams, derivedKey, nonce: this.deps.random(12), secrets, hasPassphrase, accounts });
+    const derivedKey = await this.deps.kdf.derive(
+      keystoreKdfRequest(this.kdfParams, salt, passwordBytes(password)),
+    );
+    const ks = sealKeystore({
+      id: this.deps.random(16),
+      salt,
+      kdf: this.kdfParams,
+      derivedKey,
+      nonce: this.deps.random(12),
+      secrets,
+      hasPassphrase,
+      accounts,
+    });
     // A wallet may have appeared while the KDF ran (another process): never overwrite it.
     this.refuseIfExists();
     writeKeystoreFile(this.file, ks);
@@ -517,9 +706,19 @@ export class WalletService {
     this.emit({ name: 'wallet.unlocked', payload: { autoLockAtMs: this.autoLockAtMs ?? 0 } });
   }
 
-  private async open(ks: KeystoreFile, password: string): Promise<{ derivedKey: Uint8Array; secrets: WalletSecrets }> {
-    if (typeof password !== 'string' || password.length === 0) throw new WalletError('WRONG_PASSWORD', 'wallet password is wrong (the keystore is unchanged)');
-    const derivedKey = await this.deps.kdf.derive(keystoreKdfRequest({ N: ks.kdf.N, r: ks.kdf.r, p: ks.kdf.p }, hexBytes(ks.kdf.salt), passwordBytes(password)));
+  private async open(
+    ks: KeystoreFile,
+    password: string,
+  ): Promise<{ derivedKey: Uint8Array; secrets: WalletSecrets }> {
+    if (typeof password !== 'string' || password.length === 0)
+      throw new WalletError('WRONG_PASSWORD', 'wallet password is wrong (the keystore is unchanged)');
+    const derivedKey = await this.deps.kdf.derive(
+      keystoreKdfRequest(
+        { N: ks.kdf.N, r: ks.kdf.r, p: ks.kdf.p },
+        hexBytes(ks.kdf.salt),
+        passwordBytes(password),
+      ),
+    );
     try {
       return { derivedKey, secrets: openKeystore(ks, derivedKey) };
     } catch (err) {
@@ -529,14 +728,24 @@ export class WalletService {
   }
 
   /** Derives every account's key and checks them against the clear list (this is where a wrong BIP39 passphrase shows). */
-  private async materialize(ks: KeystoreFile, derivedKey: Uint8Array, secrets: WalletSecrets, passphrase: string): Promise<Unlocked> {
+  private async materialize(
+    ks: KeystoreFile,
+    derivedKey: Uint8Array,
+    secrets: WalletSecrets,
+    passphrase: string,
+  ): Promise<Unlocked> {
     const keys = new Map<Address, Uint8Array>();
     let master: HDKey | null = null;
     if (secrets.entropy) {
       if (ks.hasPassphrase && passphrase === '') {
-        throw new WalletError('PASSPHRASE_REQUIRED', 'this wallet was made with a BIP39 passphrase; enter it too (it is not stored anywhere)');
+        throw new WalletError(
+          'PASSPHRASE_REQUIRED',
+          'this wallet was made with a BIP39 passphrase; enter it too (it is not stored anywhere)',
+        );
       }
-      const seed = await this.deps.kdf.derive(bip39SeedRequest(mnemonicFromEntropy(secrets.entropy), passphrase));
+      const seed = await this.deps.kdf.derive(
+        bip39SeedRequest(mnemonicFromEntropy(secrets.entropy), passphrase),
+      );
       master = masterKey(seed);
       seed.fill(0);
       for (const a of ks.accounts) {
@@ -547,14 +756,24 @@ export class WalletService {
           for (const k of keys.values()) k.fill(0);
           master.wipePrivateData();
           throw ks.hasPassphrase || passphrase !== ''
-            ? new WalletError('WRONG_PASSPHRASE', 'the BIP39 passphrase is wrong: it opens a different wallet than the one stored (nothing was changed)')
-            : new WalletError('KEYSTORE_TAMPERED', `account ${a.index} in the keystore does not match the recovery phrase; restore the keystore from a backup`);
+            ? new WalletError(
+                'WRONG_PASSPHRASE',
+                'the BIP39 passphrase is wrong: it opens a different wallet than the one stored (nothing was changed)',
+              )
+            : new WalletError(
+                'KEYSTORE_TAMPERED',
+                `account ${a.index} in the keystore does not match the recovery phrase; restore the keystore from a backup`,
+              );
         }
         keys.set(d.address, d.privateKey);
       }
     }
     for (const k of secrets.imported) {
-      if (privateKeyToAddress(k.privateKey) !== k.address) throw new WalletError('KEYSTORE_TAMPERED', `imported key ${k.address} does not match its address; restore the keystore from a backup`);
+      if (privateKeyToAddress(k.privateKey) !== k.address)
+        throw new WalletError(
+          'KEYSTORE_TAMPERED',
+          `imported key ${k.address} does not match its address; restore the keystore from a backup`,
+        );
       keys.set(k.address, k.privateKey);
     }
     return { derivedKey, secrets, master, keys };
@@ -576,25 +795,37 @@ export class WalletService {
 
   private refuseIfExists(): void {
     if (keystoreExists(this.file)) {
-      throw new WalletError('WALLET_EXISTS', `a wallet already exists in this data dir (${this.file}); it was not changed. Use another data dir, or move the file away first if you really mean to replace it`);
+      throw new WalletError(
+        'WALLET_EXISTS',
+        `a wallet already exists in this data dir (${this.file}); it was not changed. Use another data dir, or move the file away first if you really mean to replace it`,
+      );
     }
   }
 
   private requireUnlocked(): Unlocked {
     if (!this.unlocked) {
-      if (!keystoreExists(this.file)) throw new WalletError('NO_WALLET', 'there is no wallet yet; create or import one');
+      if (!keystoreExists(this.file))
+        throw new WalletError('NO_WALLET', 'there is no wallet yet; create or import one');
       throw new WalletError('LOCKED', 'the wallet is locked; unlock it with its password');
     }
     return this.unlocked;
   }
 
   private requireLedger(): WalletLedger {
-    if (!this.deps.ledger) throw new WalletError('LEDGER_UNAVAILABLE', 'the ledger is not available in this process yet (the node is not running or not synced); try again once it is');
+    if (!this.deps.ledger)
+      throw new WalletError(
+        'LEDGER_UNAVAILABLE',
+        'the ledger is not available in this process yet (the node is not running or not synced); try again once it is',
+      );
     return this.deps.ledger;
   }
 
   private requireTx(): TransferTxCodec {
-    if (!this.deps.tx) throw new WalletError('LEDGER_UNAVAILABLE', 'transfers cannot be signed yet: the chain transaction builder is not wired into this node');
+    if (!this.deps.tx)
+      throw new WalletError(
+        'LEDGER_UNAVAILABLE',
+        'transfers cannot be signed yet: the chain transaction builder is not wired into this node',
+      );
     return this.deps.tx;
   }
 
@@ -631,15 +862,28 @@ export class WalletService {
 
 function accountView(a: KeystoreAccount): WalletAccountView {
   return a.type === 'hd'
-    ? { address: toChecksumAddress(a.address), type: 'hd', index: a.index, label: null, path: `m/44'/60'/0'/0/${a.index}` }
-    : { address: toChecksumAddress(a.address), type: 'imported', index: null, label: a.label ?? null, path: null };
+    ? {
+        address: toChecksumAddress(a.address),
+        type: 'hd',
+        index: a.index,
+        label: null,
+        path: `m/44'/60'/0'/0/${a.index}`,
+      }
+    : {
+        address: toChecksumAddress(a.address),
+        type: 'imported',
+        index: null,
+        label: a.label ?? null,
+        path: null,
+      };
 }
 
 function checkPassword(password: string): void {
   if (typeof password !== 'string' || password.length < 8) {
     throw new WalletError('BAD_ARGUMENT', 'the wallet password must have at least 8 characters');
   }
-  if (password.length > 1024) throw new WalletError('BAD_ARGUMENT', 'the wallet password must have at most 1024 characters');
+  if (password.length > 1024)
+    throw new WalletError('BAD_ARGUMENT', 'the wallet password must have at most 1024 characters');
 }
 
 function wipeSecrets(s: WalletSecrets): void {

@@ -22,8 +22,19 @@ const CryptoSchema = z.object({
   kdfparams: z.record(z.string(), z.unknown()),
   mac: hex,
 });
-const ScryptKdfSchema = z.object({ dklen: z.number().int(), n: z.number().int(), r: z.number().int(), p: z.number().int(), salt: hex });
-const Pbkdf2KdfSchema = z.object({ dklen: z.number().int(), c: z.number().int(), prf: z.string(), salt: hex });
+const ScryptKdfSchema = z.object({
+  dklen: z.number().int(),
+  n: z.number().int(),
+  r: z.number().int(),
+  p: z.number().int(),
+  salt: hex,
+});
+const Pbkdf2KdfSchema = z.object({
+  dklen: z.number().int(),
+  c: z.number().int(),
+  prf: z.string(),
+  salt: hex,
+});
 
 /** A parsed Web3 v3 keystore. */
 export interface Web3Keystore {
@@ -35,7 +46,9 @@ export interface Web3Keystore {
     ciphertext: Uint8Array;
     iv: Uint8Array;
     mac: Uint8Array;
-    kdf: { alg: 'scrypt'; salt: Uint8Array; dkLen: number; N: number; r: number; p: number } | { alg: 'pbkdf2-sha256'; salt: Uint8Array; dkLen: number; c: number };
+    kdf:
+      | { alg: 'scrypt'; salt: Uint8Array; dkLen: number; N: number; r: number; p: number }
+      | { alg: 'pbkdf2-sha256'; salt: Uint8Array; dkLen: number; c: number };
   };
 }
 
@@ -55,7 +68,10 @@ export function parseWeb3Keystore(text: string): Web3Keystore {
   const obj = raw as Record<string, unknown>;
   if (obj['version'] !== 3) bad(`version is ${JSON.stringify(obj['version'] ?? null)}, expected 3`);
   const c = CryptoSchema.safeParse(obj['crypto'] ?? obj['Crypto']);
-  if (!c.success) return bad(`the "crypto" section is missing or malformed (${c.error.issues[0]?.path.join('.') ?? ''}: ${c.error.issues[0]?.message ?? ''})`);
+  if (!c.success)
+    return bad(
+      `the "crypto" section is missing or malformed (${c.error.issues[0]?.path.join('.') ?? ''}: ${c.error.issues[0]?.message ?? ''})`,
+    );
   if (c.data.cipher !== 'aes-128-ctr') bad(`cipher "${c.data.cipher}" is not supported (only aes-128-ctr)`);
   const iv = hb(c.data.cipherparams.iv);
   if (iv.length !== 16) bad(`the IV has ${iv.length} bytes, expected 16`);
@@ -64,11 +80,20 @@ export function parseWeb3Keystore(text: string): Web3Keystore {
   let kdf: Web3Keystore['crypto']['kdf'];
   if (c.data.kdf === 'scrypt') {
     const k = ScryptKdfSchema.safeParse(c.data.kdfparams);
-    if (!k.success) return bad(`scrypt parameters are malformed (${k.error.issues[0]?.path.join('.') ?? ''})`);
-    kdf = { alg: 'scrypt', salt: hb(k.data.salt), dkLen: k.data.dklen, N: k.data.n, r: k.data.r, p: k.data.p };
+    if (!k.success)
+      return bad(`scrypt parameters are malformed (${k.error.issues[0]?.path.join('.') ?? ''})`);
+    kdf = {
+      alg: 'scrypt',
+      salt: hb(k.data.salt),
+      dkLen: k.data.dklen,
+      N: k.data.n,
+      r: k.data.r,
+      p: k.data.p,
+    };
   } else if (c.data.kdf === 'pbkdf2') {
     const k = Pbkdf2KdfSchema.safeParse(c.data.kdfparams);
-    if (!k.success) return bad(`pbkdf2 parameters are malformed (${k.error.issues[0]?.path.join('.') ?? ''})`);
+    if (!k.success)
+      return bad(`pbkdf2 parameters are malformed (${k.error.issues[0]?.path.join('.') ?? ''})`);
     if (k.data.prf !== 'hmac-sha256') bad(`pbkdf2 prf "${k.data.prf}" is not supported (only hmac-sha256)`);
     kdf = { alg: 'pbkdf2-sha256', salt: hb(k.data.salt), dkLen: k.data.dklen, c: k.data.c };
   } else {
@@ -79,8 +104,14 @@ export function parseWeb3Keystore(text: string): Web3Keystore {
   if (ciphertext.length !== 32) bad(`the ciphertext has ${ciphertext.length} bytes; a private key has 32`);
   const addr = obj['address'];
   let address: Address | null = null;
-  if (typeof addr === 'string' && /^(0x)?[0-9a-fA-F]{40}$/.test(addr)) address = `0x${addr.replace(/^0x/, '').toLowerCase()}`;
-  return { version: 3, id: typeof obj['id'] === 'string' ? obj['id'] : '', address, crypto: { ciphertext, iv, mac, kdf } };
+  if (typeof addr === 'string' && /^(0x)?[0-9a-fA-F]{40}$/.test(addr))
+    address = `0x${addr.replace(/^0x/, '').toLowerCase()}`;
+  return {
+    version: 3,
+    id: typeof obj['id'] === 'string' ? obj['id'] : '',
+    address,
+    crypto: { ciphertext, iv, mac, kdf },
+  };
 }
 
 /** The KDF request for a Web3 keystore and its password (UTF-8, not normalized, as geth does). */
@@ -93,10 +124,16 @@ export function web3KdfRequest(ks: Web3Keystore, password: string): KdfRequest {
 }
 
 /** Checks the MAC and decrypts the private key. Throws `WEB3_WRONG_PASSWORD` on a MAC mismatch. */
-export function web3Decrypt(ks: Web3Keystore, derivedKey: Uint8Array): { privateKey: Uint8Array; address: Address } {
+export function web3Decrypt(
+  ks: Web3Keystore,
+  derivedKey: Uint8Array,
+): { privateKey: Uint8Array; address: Address } {
   const mac = web3Mac(derivedKey, ks.crypto.ciphertext);
   if (!equalBytes(mac, ks.crypto.mac)) {
-    throw new WalletError('WEB3_WRONG_PASSWORD', 'the keystore file password is wrong (its MAC does not match); check HOTPOT_KEYSTORE_PASSWORD / the file password');
+    throw new WalletError(
+      'WEB3_WRONG_PASSWORD',
+      'the keystore file password is wrong (its MAC does not match); check HOTPOT_KEYSTORE_PASSWORD / the file password',
+    );
   }
   const privateKey = ctr(derivedKey.slice(0, 16), ks.crypto.iv).decrypt(ks.crypto.ciphertext);
   let address: Address;
@@ -104,11 +141,17 @@ export function web3Decrypt(ks: Web3Keystore, derivedKey: Uint8Array): { private
     address = privateKeyToAddress(privateKey);
   } catch {
     privateKey.fill(0);
-    throw new WalletError('WEB3_KEYSTORE_INVALID', 'not a usable Web3 keystore: the decrypted key is not a valid secp256k1 private key');
+    throw new WalletError(
+      'WEB3_KEYSTORE_INVALID',
+      'not a usable Web3 keystore: the decrypted key is not a valid secp256k1 private key',
+    );
   }
   if (ks.address && ks.address !== address) {
     privateKey.fill(0);
-    throw new WalletError('WEB3_KEYSTORE_INVALID', `not a usable Web3 keystore: it says address ${ks.address} but its key belongs to ${address}`);
+    throw new WalletError(
+      'WEB3_KEYSTORE_INVALID',
+      `not a usable Web3 keystore: it says address ${ks.address} but its key belongs to ${address}`,
+    );
   }
   return { privateKey, address };
 }
@@ -125,8 +168,10 @@ export interface Web3EncryptInput {
 
 /** The JSON object of a Web3 v3 scrypt keystore for one key (write it with JSON.stringify). */
 export function web3Encrypt(input: Web3EncryptInput): Record<string, unknown> {
-  if (input.derivedKey.length !== 32) throw new WalletError('BAD_ARGUMENT', `expected a 32-byte derived key, got ${input.derivedKey.length}`);
-  if (input.iv.length !== 16) throw new WalletError('BAD_ARGUMENT', `expected a 16-byte IV, got ${input.iv.length}`);
+  if (input.derivedKey.length !== 32)
+    throw new WalletError('BAD_ARGUMENT', `expected a 32-byte derived key, got ${input.derivedKey.length}`);
+  if (input.iv.length !== 16)
+    throw new WalletError('BAD_ARGUMENT', `expected a 16-byte IV, got ${input.iv.length}`);
   const ciphertext = ctr(input.derivedKey.slice(0, 16), input.iv).encrypt(input.privateKey);
   return {
     version: 3,
@@ -155,7 +200,8 @@ function hb(h: string): Uint8Array {
 }
 
 function uuidV4(b: Uint8Array): string {
-  if (b.length !== 16) throw new WalletError('BAD_ARGUMENT', `expected 16 random bytes for a UUID, got ${b.length}`);
+  if (b.length !== 16)
+    throw new WalletError('BAD_ARGUMENT', `expected 16 random bytes for a UUID, got ${b.length}`);
   const u = Uint8Array.from(b);
   u[6] = (u[6]! & 0x0f) | 0x40;
   u[8] = (u[8]! & 0x3f) | 0x80;

@@ -1,7 +1,15 @@
 import type { ReactNode } from 'react';
 
 /** A titled panel. */
-export function Card({ title, children, testId }: { title: ReactNode; children: ReactNode; testId?: string }) {
+export function Card({
+  title,
+  children,
+  testId,
+}: {
+  title: ReactNode;
+  children: ReactNode;
+  testId?: string;
+}) {
   return (
     <section className="card" data-testid={testId}>
       <h3>{title}</h3>

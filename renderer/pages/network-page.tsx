@@ -26,7 +26,15 @@ export function NetworkPage() {
   // `chain.block` shares its name with the chain.block method, so the generic event wiring does not
   // refresh the chain queries for it: do it here on every new head.
   useEffect(
-    () => onEvent('chain.block', () => void client.invalidateQueries({ predicate: (query) => String(query.queryKey[0]).startsWith('chain.') && query.queryKey[0] !== 'chain.block' })),
+    () =>
+      onEvent(
+        'chain.block',
+        () =>
+          void client.invalidateQueries({
+            predicate: (query) =>
+              String(query.queryKey[0]).startsWith('chain.') && query.queryKey[0] !== 'chain.block',
+          }),
+      ),
     [client],
   );
   const head = useQuery(q('chain.head', {}));
@@ -36,7 +44,9 @@ export function NetworkPage() {
   };
   return (
     <>
-      <PageHeader title={t('title')}>{view.kind !== 'home' ? <a href={hrefOf({ kind: 'home' })}>← {t('back')}</a> : null}</PageHeader>
+      <PageHeader title={t('title')}>
+        {view.kind !== 'home' ? <a href={hrefOf({ kind: 'home' })}>← {t('back')}</a> : null}
+      </PageHeader>
       <SearchBox onGo={go} />
       {view.kind === 'block' ? <BlockView refText={view.ref} /> : null}
       {view.kind === 'tx' ? <TxDetail hash={view.hash} /> : null}
@@ -47,7 +57,11 @@ export function NetworkPage() {
           <div className="grid">
             <Card title={t('chain')}>
               <Stat label={t('chain')} value={head.data?.chainId ?? '…'} />
-              <Stat label={t('height')} value={head.data ? f.number(head.data.height) : '…'} testId="network-height" />
+              <Stat
+                label={t('height')}
+                value={head.data ? f.number(head.data.height) : '…'}
+                testId="network-height"
+              />
               <Stat label={t('round')} value={head.data?.round ?? '…'} />
               <Stat label={t('mempool')} value={head.data?.mempoolTxs ?? '…'} />
             </Card>

@@ -5,14 +5,34 @@ import { defineStrings, type Lang, LANGS, useFormat, useLang, useT } from '../i1
 
 const S = defineStrings({
   en: {
-    title: 'Settings', language: 'Language', about: 'About this node', version: 'Version', dataDir: 'Data folder',
-    host: 'Running as', kernels: 'Frame kernels', native: 'native', js: 'JavaScript fallback', transport: 'UI connection',
-    logs: 'Recent log', noLogs: 'No log lines yet.', runtime: 'Runtime',
+    title: 'Settings',
+    language: 'Language',
+    about: 'About this node',
+    version: 'Version',
+    dataDir: 'Data folder',
+    host: 'Running as',
+    kernels: 'Frame kernels',
+    native: 'native',
+    js: 'JavaScript fallback',
+    transport: 'UI connection',
+    logs: 'Recent log',
+    noLogs: 'No log lines yet.',
+    runtime: 'Runtime',
   },
   ru: {
-    title: 'Настройки', language: 'Язык', about: 'Об узле', version: 'Версия', dataDir: 'Папка данных',
-    host: 'Режим', kernels: 'Обработка кадров', native: 'нативная', js: 'JavaScript (запасной вариант)', transport: 'Подключение UI',
-    logs: 'Последние записи журнала', noLogs: 'Журнал пока пуст.', runtime: 'Среда',
+    title: 'Настройки',
+    language: 'Язык',
+    about: 'Об узле',
+    version: 'Версия',
+    dataDir: 'Папка данных',
+    host: 'Режим',
+    kernels: 'Обработка кадров',
+    native: 'нативная',
+    js: 'JavaScript (запасной вариант)',
+    transport: 'Подключение UI',
+    logs: 'Последние записи журнала',
+    noLogs: 'Журнал пока пуст.',
+    runtime: 'Среда',
   },
 });
 
@@ -27,7 +47,12 @@ export function SettingsPage() {
       <PageHeader title={t('title')} />
       <div className="grid">
         <Card title={t('language')}>
-          <select aria-label={t('language')} value={lang} onChange={(e) => setLang(e.target.value as Lang)} data-testid="lang-select">
+          <select
+            aria-label={t('language')}
+            value={lang}
+            onChange={(e) => setLang(e.target.value as Lang)}
+            data-testid="lang-select"
+          >
             {Object.entries(LANGS).map(([k, v]) => (
               <option key={k} value={k}>
                 {v}

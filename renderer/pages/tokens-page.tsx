@@ -10,42 +10,146 @@ import { defineStrings, useFormat, useT } from '../i18n';
 
 const S = defineStrings({
   en: {
-    title: 'Tokens', lock: 'Lock', locked: 'Locked', unlocked: 'Unlocked', autoLock: 'Locks itself at {time} if idle',
+    title: 'Tokens',
+    lock: 'Lock',
+    locked: 'Locked',
+    unlocked: 'Unlocked',
+    autoLock: 'Locks itself at {time} if idle',
     noWallet: 'This node has no wallet yet. Create a new one, or restore one from its recovery phrase.',
-    create: 'Create a new wallet', words: 'Recovery phrase length', w12: '12 words', w24: '24 words', password: 'Wallet password', password2: 'Repeat the password',
-    passwordsDiffer: 'The two passwords differ.', tooShort: 'Use at least 8 characters.', createBtn: 'Create wallet',
-    restore: 'Restore from a recovery phrase', mnemonic: 'Recovery phrase (12–24 words)', passphrase: 'BIP39 passphrase (optional; leave empty if you never set one)', restoreBtn: 'Restore wallet',
-    importFile: 'Import a Web3 keystore file (.json)', filePassword: 'The file’s password', importBtn: 'Import key', label: 'Label (optional)',
-    unlockTitle: 'Unlock the wallet', unlockBtn: 'Unlock', passphraseNeeded: 'BIP39 passphrase (this wallet has one; it is never stored)',
-    damaged: 'The wallet keystore cannot be used', accounts: 'Accounts', balance: 'Balance', addAccount: 'Add account', imported: 'imported',
+    create: 'Create a new wallet',
+    words: 'Recovery phrase length',
+    w12: '12 words',
+    w24: '24 words',
+    password: 'Wallet password',
+    password2: 'Repeat the password',
+    passwordsDiffer: 'The two passwords differ.',
+    tooShort: 'Use at least 8 characters.',
+    createBtn: 'Create wallet',
+    restore: 'Restore from a recovery phrase',
+    mnemonic: 'Recovery phrase (12–24 words)',
+    passphrase: 'BIP39 passphrase (optional; leave empty if you never set one)',
+    restoreBtn: 'Restore wallet',
+    importFile: 'Import a Web3 keystore file (.json)',
+    filePassword: 'The file’s password',
+    importBtn: 'Import key',
+    label: 'Label (optional)',
+    unlockTitle: 'Unlock the wallet',
+    unlockBtn: 'Unlock',
+    passphraseNeeded: 'BIP39 passphrase (this wallet has one; it is never stored)',
+    damaged: 'The wallet keystore cannot be used',
+    accounts: 'Accounts',
+    balance: 'Balance',
+    addAccount: 'Add account',
+    imported: 'imported',
     noLedger: 'Balances and history appear once the node’s ledger is running.',
-    receive: 'Receive', receiveHint: 'Share this address or let the sender scan the code.', copy: 'Copy address', copied: 'Copied',
-    send: 'Send', from: 'From', to: 'To (address)', amount: 'Amount (base units)', fee: 'Fee (optional, base units)', review: 'Review',
-    badShape: 'An address is 0x followed by 40 hex digits.', badChecksum: 'This address has a wrong checksum: a character is mistyped. Copy it again.',
-    confirmTitle: 'Confirm the transfer', nonce: 'Nonce', total: 'Total (amount + fee)', chain: 'Chain', confirm: 'Confirm and send', cancel: 'Cancel',
-    sent: 'Sent. Transaction {hash}', history: 'History', exportCsv: 'Export CSV', noHistory: 'No transactions yet.', more: 'Older',
-    time: 'Time', type: 'Type', direction: 'Direction', counterparty: 'Counterparty', status: 'Status', out: 'out', in: 'in', pending: 'pending',
-    backup: 'Backup', backupHint: 'Your recovery phrase restores this wallet anywhere. Enter the password to show it; write it on paper; never photograph or paste it.',
-    reveal: 'Show recovery phrase', hide: 'Hide', afterCreate: 'Your wallet is ready. Write down its recovery phrase now: open Backup below.',
+    receive: 'Receive',
+    receiveHint: 'Share this address or let the sender scan the code.',
+    copy: 'Copy address',
+    copied: 'Copied',
+    send: 'Send',
+    from: 'From',
+    to: 'To (address)',
+    amount: 'Amount (base units)',
+    fee: 'Fee (optional, base units)',
+    review: 'Review',
+    badShape: 'An address is 0x followed by 40 hex digits.',
+    badChecksum: 'This address has a wrong checksum: a character is mistyped. Copy it again.',
+    confirmTitle: 'Confirm the transfer',
+    nonce: 'Nonce',
+    total: 'Total (amount + fee)',
+    chain: 'Chain',
+    confirm: 'Confirm and send',
+    cancel: 'Cancel',
+    sent: 'Sent. Transaction {hash}',
+    history: 'History',
+    exportCsv: 'Export CSV',
+    noHistory: 'No transactions yet.',
+    more: 'Older',
+    time: 'Time',
+    type: 'Type',
+    direction: 'Direction',
+    counterparty: 'Counterparty',
+    status: 'Status',
+    out: 'out',
+    in: 'in',
+    pending: 'pending',
+    backup: 'Backup',
+    backupHint:
+      'Your recovery phrase restores this wallet anywhere. Enter the password to show it; write it on paper; never photograph or paste it.',
+    reveal: 'Show recovery phrase',
+    hide: 'Hide',
+    afterCreate: 'Your wallet is ready. Write down its recovery phrase now: open Backup below.',
   },
   ru: {
-    title: 'Токены', lock: 'Заблокировать', locked: 'Заблокирован', unlocked: 'Разблокирован', autoLock: 'Заблокируется в {time} при бездействии',
+    title: 'Токены',
+    lock: 'Заблокировать',
+    locked: 'Заблокирован',
+    unlocked: 'Разблокирован',
+    autoLock: 'Заблокируется в {time} при бездействии',
     noWallet: 'На этом узле ещё нет кошелька. Создайте новый или восстановите по фразе восстановления.',
-    create: 'Создать новый кошелёк', words: 'Длина фразы восстановления', w12: '12 слов', w24: '24 слова', password: 'Пароль кошелька', password2: 'Повторите пароль',
-    passwordsDiffer: 'Пароли не совпадают.', tooShort: 'Не меньше 8 символов.', createBtn: 'Создать кошелёк',
-    restore: 'Восстановить по фразе', mnemonic: 'Фраза восстановления (12–24 слова)', passphrase: 'Пароль BIP39 (необязательно; оставьте пустым, если не задавали)', restoreBtn: 'Восстановить',
-    importFile: 'Импорт файла Web3 keystore (.json)', filePassword: 'Пароль файла', importBtn: 'Импортировать ключ', label: 'Название (необязательно)',
-    unlockTitle: 'Разблокировать кошелёк', unlockBtn: 'Разблокировать', passphraseNeeded: 'Пароль BIP39 (у этого кошелька он есть; он нигде не хранится)',
-    damaged: 'Хранилище ключей кошелька повреждено', accounts: 'Счета', balance: 'Баланс', addAccount: 'Добавить счёт', imported: 'импортирован',
+    create: 'Создать новый кошелёк',
+    words: 'Длина фразы восстановления',
+    w12: '12 слов',
+    w24: '24 слова',
+    password: 'Пароль кошелька',
+    password2: 'Повторите пароль',
+    passwordsDiffer: 'Пароли не совпадают.',
+    tooShort: 'Не меньше 8 символов.',
+    createBtn: 'Создать кошелёк',
+    restore: 'Восстановить по фразе',
+    mnemonic: 'Фраза восстановления (12–24 слова)',
+    passphrase: 'Пароль BIP39 (необязательно; оставьте пустым, если не задавали)',
+    restoreBtn: 'Восстановить',
+    importFile: 'Импорт файла Web3 keystore (.json)',
+    filePassword: 'Пароль файла',
+    importBtn: 'Импортировать ключ',
+    label: 'Название (необязательно)',
+    unlockTitle: 'Разблокировать кошелёк',
+    unlockBtn: 'Разблокировать',
+    passphraseNeeded: 'Пароль BIP39 (у этого кошелька он есть; он нигде не хранится)',
+    damaged: 'Хранилище ключей кошелька повреждено',
+    accounts: 'Счета',
+    balance: 'Баланс',
+    addAccount: 'Добавить счёт',
+    imported: 'импортирован',
     noLedger: 'Балансы и история появятся, когда заработает реестр узла.',
-    receive: 'Получить', receiveHint: 'Передайте адрес или дайте отсканировать код.', copy: 'Копировать адрес', copied: 'Скопировано',
-    send: 'Отправить', from: 'Откуда', to: 'Куда (адрес)', amount: 'Сумма (базовые единицы)', fee: 'Комиссия (необязательно)', review: 'Проверить',
-    badShape: 'Адрес — это 0x и 40 шестнадцатеричных цифр.', badChecksum: 'Неверная контрольная сумма адреса: опечатка. Скопируйте адрес заново.',
-    confirmTitle: 'Подтвердите перевод', nonce: 'Nonce', total: 'Итого (сумма + комиссия)', chain: 'Сеть', confirm: 'Подтвердить и отправить', cancel: 'Отмена',
-    sent: 'Отправлено. Транзакция {hash}', history: 'История', exportCsv: 'Экспорт CSV', noHistory: 'Транзакций пока нет.', more: 'Ранее',
-    time: 'Время', type: 'Тип', direction: 'Направление', counterparty: 'Контрагент', status: 'Статус', out: 'исх.', in: 'вх.', pending: 'в ожидании',
-    backup: 'Резервная копия', backupHint: 'Фраза восстановления восстанавливает кошелёк где угодно. Введите пароль, чтобы показать её; запишите на бумаге; не фотографируйте и не вставляйте никуда.',
-    reveal: 'Показать фразу', hide: 'Скрыть', afterCreate: 'Кошелёк готов. Запишите фразу восстановления сейчас: раздел «Резервная копия» ниже.',
+    receive: 'Получить',
+    receiveHint: 'Передайте адрес или дайте отсканировать код.',
+    copy: 'Копировать адрес',
+    copied: 'Скопировано',
+    send: 'Отправить',
+    from: 'Откуда',
+    to: 'Куда (адрес)',
+    amount: 'Сумма (базовые единицы)',
+    fee: 'Комиссия (необязательно)',
+    review: 'Проверить',
+    badShape: 'Адрес — это 0x и 40 шестнадцатеричных цифр.',
+    badChecksum: 'Неверная контрольная сумма адреса: опечатка. Скопируйте адрес заново.',
+    confirmTitle: 'Подтвердите перевод',
+    nonce: 'Nonce',
+    total: 'Итого (сумма + комиссия)',
+    chain: 'Сеть',
+    confirm: 'Подтвердить и отправить',
+    cancel: 'Отмена',
+    sent: 'Отправлено. Транзакция {hash}',
+    history: 'История',
+    exportCsv: 'Экспорт CSV',
+    noHistory: 'Транзакций пока нет.',
+    more: 'Ранее',
+    time: 'Время',
+    type: 'Тип',
+    direction: 'Направление',
+    counterparty: 'Контрагент',
+    status: 'Статус',
+    out: 'исх.',
+    in: 'вх.',
+    pending: 'в ожидании',
+    backup: 'Резервная копия',
+    backupHint:
+      'Фраза восстановления восстанавливает кошелёк где угодно. Введите пароль, чтобы показать её; запишите на бумаге; не фотографируйте и не вставляйте никуда.',
+    reveal: 'Показать фразу',
+    hide: 'Скрыть',
+    afterCreate: 'Кошелёк готов. Запишите фразу восстановления сейчас: раздел «Резервная копия» ниже.',
   },
 });
 
@@ -58,14 +162,17 @@ export function TokensPage() {
   const qc = useQueryClient();
   const status = useQuery({ ...q('wallet.status', {}), refetchInterval: 15_000 });
   const [justCreated, setJustCreated] = useState(false);
-  const refresh = () => qc.invalidateQueries({ predicate: (x) => String(x.queryKey[0]).startsWith('wallet.') });
+  const refresh = () =>
+    qc.invalidateQueries({ predicate: (x) => String(x.queryKey[0]).startsWith('wallet.') });
   const s = status.data;
   return (
     <>
       <PageHeader title={t('title')}>
         {s?.state === 'unlocked' ? (
           <>
-            {s.autoLockAtMs ? <span className="muted">{t('autoLock', { time: f.time(s.autoLockAtMs) })}</span> : null}
+            {s.autoLockAtMs ? (
+              <span className="muted">{t('autoLock', { time: f.time(s.autoLockAtMs) })}</span>
+            ) : null}
             <span className="pill ok">{t('unlocked')}</span>
             <button data-testid="wallet-lock" onClick={() => void call('wallet.lock', {}).then(refresh)}>
               {t('lock')}
@@ -83,7 +190,9 @@ export function TokensPage() {
         </Card>
       ) : null}
       {s?.state === 'locked' ? <Unlock t={t} status={s} onDone={() => void refresh()} /> : null}
-      {s?.state === 'unlocked' ? <Unlocked t={t} status={s} justCreated={justCreated} onChange={() => void refresh()} /> : null}
+      {s?.state === 'unlocked' ? (
+        <Unlocked t={t} status={s} justCreated={justCreated} onChange={() => void refresh()} />
+      ) : null}
     </>
   );
 }
@@ -120,7 +229,8 @@ function Setup({ t, onDone }: { t: T; onDone: () => void }) {
   const [json, setJson] = useState('');
   const [filePw, setFilePw] = useState('');
   const [fpw, setFpw] = useState('');
-  const pwProblem = pw.length > 0 && pw.length < 8 ? t('tooShort') : pw2 && pw !== pw2 ? t('passwordsDiffer') : null;
+  const pwProblem =
+    pw.length > 0 && pw.length < 8 ? t('tooShort') : pw2 && pw !== pw2 ? t('passwordsDiffer') : null;
   return (
     <>
       <p className="empty">{t('noWallet')}</p>
@@ -129,7 +239,9 @@ function Setup({ t, onDone }: { t: T; onDone: () => void }) {
           <form
             onSubmit={(e: FormEvent) => {
               e.preventDefault();
-              void create.run(() => call('wallet.create', { words, password: pw })).then((ok) => ok && onDone());
+              void create
+                .run(() => call('wallet.create', { words, password: pw }))
+                .then((ok) => ok && onDone());
             }}
           >
             <label>
@@ -141,15 +253,31 @@ function Setup({ t, onDone }: { t: T; onDone: () => void }) {
             </label>
             <label>
               {t('password')}
-              <input type="password" autoComplete="new-password" value={pw} onChange={(e) => setPw(e.target.value)} data-testid="create-password" />
+              <input
+                type="password"
+                autoComplete="new-password"
+                value={pw}
+                onChange={(e) => setPw(e.target.value)}
+                data-testid="create-password"
+              />
             </label>
             <label>
               {t('password2')}
-              <input type="password" autoComplete="new-password" value={pw2} onChange={(e) => setPw2(e.target.value)} data-testid="create-password2" />
+              <input
+                type="password"
+                autoComplete="new-password"
+                value={pw2}
+                onChange={(e) => setPw2(e.target.value)}
+                data-testid="create-password2"
+              />
             </label>
             {pwProblem ? <p className="error">{pwProblem}</p> : null}
             {create.error ? <ErrorBox error={create.error} /> : null}
-            <button type="submit" disabled={create.busy || pw.length < 8 || pw !== pw2} data-testid="create-submit">
+            <button
+              type="submit"
+              disabled={create.busy || pw.length < 8 || pw !== pw2}
+              data-testid="create-submit"
+            >
               {t('createBtn')}
             </button>
           </form>
@@ -158,34 +286,70 @@ function Setup({ t, onDone }: { t: T; onDone: () => void }) {
           <form
             onSubmit={(e: FormEvent) => {
               e.preventDefault();
-              void restore.run(() => call('wallet.import', { mnemonic, password: rpw, ...(passphrase ? { passphrase } : {}) })).then((ok) => {
-                if (ok) {
-                  setMnemonic('');
-                  onDone();
-                }
-              });
+              void restore
+                .run(() =>
+                  call('wallet.import', { mnemonic, password: rpw, ...(passphrase ? { passphrase } : {}) }),
+                )
+                .then((ok) => {
+                  if (ok) {
+                    setMnemonic('');
+                    onDone();
+                  }
+                });
             }}
           >
             <label>
               {t('mnemonic')}
-              <textarea rows={3} autoComplete="off" spellCheck={false} value={mnemonic} onChange={(e) => setMnemonic(e.target.value)} data-testid="restore-mnemonic" />
+              <textarea
+                rows={3}
+                autoComplete="off"
+                spellCheck={false}
+                value={mnemonic}
+                onChange={(e) => setMnemonic(e.target.value)}
+                data-testid="restore-mnemonic"
+              />
             </label>
             <label>
               {t('passphrase')}
-              <input type="password" autoComplete="off" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+              <input
+                type="password"
+                autoComplete="off"
+                value={passphrase}
+                onChange={(e) => setPassphrase(e.target.value)}
+              />
             </label>
             <label>
               {t('password')}
-              <input type="password" autoComplete="new-password" value={rpw} onChange={(e) => setRpw(e.target.value)} data-testid="restore-password" />
+              <input
+                type="password"
+                autoComplete="new-password"
+                value={rpw}
+                onChange={(e) => setRpw(e.target.value)}
+                data-testid="restore-password"
+              />
             </label>
             {restore.error ? <ErrorBox error={restore.error} /> : null}
-            <button type="submit" disabled={restore.busy || rpw.length < 8 || !mnemonic.trim()} data-testid="restore-submit">
+            <button
+              type="submit"
+              disabled={restore.busy || rpw.length < 8 || !mnemonic.trim()}
+              data-testid="restore-submit"
+            >
               {t('restoreBtn')}
             </button>
           </form>
         </Card>
         <Card title={t('importFile')}>
-          <KeystoreFileForm t={t} action={file} json={json} setJson={setJson} filePw={filePw} setFilePw={setFilePw} walletPw={fpw} setWalletPw={setFpw} onDone={onDone} />
+          <KeystoreFileForm
+            t={t}
+            action={file}
+            json={json}
+            setJson={setJson}
+            filePw={filePw}
+            setFilePw={setFilePw}
+            walletPw={fpw}
+            setWalletPw={setFpw}
+            onDone={onDone}
+          />
         </Card>
       </div>
     </>
@@ -210,22 +374,43 @@ function KeystoreFileForm(props: {
       onSubmit={(e: FormEvent) => {
         e.preventDefault();
         void action
-          .run(() => call('wallet.importKeystore', { json: props.json, filePassword: props.filePw, ...(props.walletPw ? { password: props.walletPw } : {}), ...(label ? { label } : {}) }))
+          .run(() =>
+            call('wallet.importKeystore', {
+              json: props.json,
+              filePassword: props.filePw,
+              ...(props.walletPw ? { password: props.walletPw } : {}),
+              ...(label ? { label } : {}),
+            }),
+          )
           .then((ok) => ok && props.onDone());
       }}
     >
       <label>
         .json
-        <input type="file" accept=".json,application/json" onChange={(e) => void e.target.files?.[0]?.text().then(props.setJson)} />
+        <input
+          type="file"
+          accept=".json,application/json"
+          onChange={(e) => void e.target.files?.[0]?.text().then(props.setJson)}
+        />
       </label>
       <label>
         {t('filePassword')}
-        <input type="password" autoComplete="off" value={props.filePw} onChange={(e) => props.setFilePw(e.target.value)} />
+        <input
+          type="password"
+          autoComplete="off"
+          value={props.filePw}
+          onChange={(e) => props.setFilePw(e.target.value)}
+        />
       </label>
       {props.setWalletPw ? (
         <label>
           {t('password')}
-          <input type="password" autoComplete="new-password" value={props.walletPw} onChange={(e) => props.setWalletPw?.(e.target.value)} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            value={props.walletPw}
+            onChange={(e) => props.setWalletPw?.(e.target.value)}
+          />
         </label>
       ) : null}
       <label>
@@ -249,21 +434,36 @@ function Unlock({ t, status, onDone }: { t: T; status: WalletStatus; onDone: () 
       <form
         onSubmit={(e: FormEvent) => {
           e.preventDefault();
-          void a.run(() => call('wallet.unlock', { password: pw, ...(passphrase ? { passphrase } : {}) })).then((ok) => {
-            setPw('');
-            setPassphrase('');
-            if (ok) onDone();
-          });
+          void a
+            .run(() => call('wallet.unlock', { password: pw, ...(passphrase ? { passphrase } : {}) }))
+            .then((ok) => {
+              setPw('');
+              setPassphrase('');
+              if (ok) onDone();
+            });
         }}
       >
         <label>
           {t('password')}
-          <input type="password" autoComplete="current-password" autoFocus value={pw} onChange={(e) => setPw(e.target.value)} data-testid="unlock-password" />
+          <input
+            type="password"
+            autoComplete="current-password"
+            autoFocus
+            value={pw}
+            onChange={(e) => setPw(e.target.value)}
+            data-testid="unlock-password"
+          />
         </label>
         {status.hasPassphrase ? (
           <label>
             {t('passphraseNeeded')}
-            <input type="password" autoComplete="off" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} data-testid="unlock-passphrase" />
+            <input
+              type="password"
+              autoComplete="off"
+              value={passphrase}
+              onChange={(e) => setPassphrase(e.target.value)}
+              data-testid="unlock-passphrase"
+            />
           </label>
         ) : null}
         {a.error ? <ErrorBox error={a.error} /> : null}
@@ -275,7 +475,17 @@ function Unlock({ t, status, onDone }: { t: T; status: WalletStatus; onDone: () 
   );
 }
 
-function Unlocked({ t, status, justCreated, onChange }: { t: T; status: WalletStatus; justCreated: boolean; onChange: () => void }) {
+function Unlocked({
+  t,
+  status,
+  justCreated,
+  onChange,
+}: {
+  t: T;
+  status: WalletStatus;
+  justCreated: boolean;
+  onChange: () => void;
+}) {
   const [selected, setSelected] = useState(status.accounts[0]?.address ?? '');
   const add = useAction();
   const account = status.accounts.find((a) => a.address === selected) ?? status.accounts[0];
@@ -287,13 +497,24 @@ function Unlocked({ t, status, justCreated, onChange }: { t: T; status: WalletSt
           <table className="table">
             <tbody>
               {status.accounts.map((a) => (
-                <AccountRow key={a.address} t={t} account={a} selected={a.address === account?.address} onSelect={() => setSelected(a.address)} />
+                <AccountRow
+                  key={a.address}
+                  t={t}
+                  account={a}
+                  selected={a.address === account?.address}
+                  onSelect={() => setSelected(a.address)}
+                />
               ))}
             </tbody>
           </table>
           {add.error ? <ErrorBox error={add.error} /> : null}
           {status.hasMnemonic ? (
-            <button className="secondary" disabled={add.busy} onClick={() => void add.run(() => call('wallet.addAccount', {})).then(onChange)} data-testid="add-account">
+            <button
+              className="secondary"
+              disabled={add.busy}
+              onClick={() => void add.run(() => call('wallet.addAccount', {})).then(onChange)}
+              data-testid="add-account"
+            >
               {t('addAccount')}
             </button>
           ) : null}
@@ -316,11 +537,25 @@ function Unlocked({ t, status, justCreated, onChange }: { t: T; status: WalletSt
   );
 }
 
-function AccountRow({ t, account, selected, onSelect }: { t: T; account: WalletAccount; selected: boolean; onSelect: () => void }) {
+function AccountRow({
+  t,
+  account,
+  selected,
+  onSelect,
+}: {
+  t: T;
+  account: WalletAccount;
+  selected: boolean;
+  onSelect: () => void;
+}) {
   const bal = useQuery({ ...q('wallet.balance', { address: account.address }), retry: false });
   const noLedger = (bal.error as { code?: string } | null)?.code === 'LEDGER_UNAVAILABLE';
   return (
-    <tr className={selected ? 'selected' : ''} onClick={onSelect} style={{ cursor: 'pointer', fontWeight: selected ? 600 : 400 }}>
+    <tr
+      className={selected ? 'selected' : ''}
+      onClick={onSelect}
+      style={{ cursor: 'pointer', fontWeight: selected ? 600 : 400 }}
+    >
       <td>{account.type === 'hd' ? `#${account.index}` : (account.label ?? t('imported'))}</td>
       <td>
         <code>{account.address}</code>
@@ -366,26 +601,54 @@ function SendCard({ t, from }: { t: T; from: string }) {
           onSubmit={(e: FormEvent) => {
             e.preventDefault();
             setSentHash(null);
-            void a.run(async () => setPreview(await call('wallet.previewSend', { from, to: to.trim(), amount, ...(fee ? { fee } : {}) })));
+            void a.run(async () =>
+              setPreview(
+                await call('wallet.previewSend', { from, to: to.trim(), amount, ...(fee ? { fee } : {}) }),
+              ),
+            );
           }}
         >
           <Stat label={t('from')} value={<code>{from}</code>} />
           <label>
             {t('to')}
-            <input value={to} onChange={(e) => setTo(e.target.value)} spellCheck={false} autoComplete="off" data-testid="send-to" aria-invalid={problem === 'shape' || problem === 'checksum'} />
+            <input
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              spellCheck={false}
+              autoComplete="off"
+              data-testid="send-to"
+              aria-invalid={problem === 'shape' || problem === 'checksum'}
+            />
           </label>
-          {problem === 'shape' && to.trim().length >= 42 ? <p className="error" data-testid="send-to-error">{t('badShape')}</p> : null}
-          {problem === 'checksum' ? <p className="error" data-testid="send-to-error">{t('badChecksum')}</p> : null}
+          {problem === 'shape' && to.trim().length >= 42 ? (
+            <p className="error" data-testid="send-to-error">
+              {t('badShape')}
+            </p>
+          ) : null}
+          {problem === 'checksum' ? (
+            <p className="error" data-testid="send-to-error">
+              {t('badChecksum')}
+            </p>
+          ) : null}
           <label>
             {t('amount')}
-            <input value={amount} inputMode="numeric" onChange={(e) => setAmount(e.target.value.trim())} data-testid="send-amount" />
+            <input
+              value={amount}
+              inputMode="numeric"
+              onChange={(e) => setAmount(e.target.value.trim())}
+              data-testid="send-amount"
+            />
           </label>
           <label>
             {t('fee')}
             <input value={fee} inputMode="numeric" onChange={(e) => setFee(e.target.value.trim())} />
           </label>
           {a.error ? <ErrorBox error={a.error} /> : null}
-          {sentHash ? <p className="pill ok" data-testid="send-done">{t('sent', { hash: sentHash })}</p> : null}
+          {sentHash ? (
+            <p className="pill ok" data-testid="send-done">
+              {t('sent', { hash: sentHash })}
+            </p>
+          ) : null}
           <button type="submit" disabled={a.busy || problem !== null || !amountOk} data-testid="send-review">
             {t('review')}
           </button>
@@ -413,13 +676,19 @@ function SendCard({ t, from }: { t: T; from: string }) {
                   setTo('');
                   setAmount('');
                   setFee('');
-                  void qc.invalidateQueries({ predicate: (x) => String(x.queryKey[0]).startsWith('wallet.') });
+                  void qc.invalidateQueries({
+                    predicate: (x) => String(x.queryKey[0]).startsWith('wallet.'),
+                  });
                 })
               }
             >
               {t('confirm')}
             </button>
-            <button className="secondary" disabled={a.busy} onClick={() => (setPreview(null), a.setError(null))}>
+            <button
+              className="secondary"
+              disabled={a.busy}
+              onClick={() => (setPreview(null), a.setError(null))}
+            >
               {t('cancel')}
             </button>
           </div>
@@ -432,7 +701,10 @@ function SendCard({ t, from }: { t: T; from: string }) {
 function HistoryCard({ t, address }: { t: T; address: string }) {
   const f = useFormat();
   const [before, setBefore] = useState<string | undefined>(undefined);
-  const hist = useQuery({ ...q('wallet.history', { address, limit: 50, ...(before ? { before } : {}) }), retry: false });
+  const hist = useQuery({
+    ...q('wallet.history', { address, limit: 50, ...(before ? { before } : {}) }),
+    retry: false,
+  });
   const exp = useAction();
   const noLedger = (hist.error as { code?: string } | null)?.code === 'LEDGER_UNAVAILABLE';
   const me = address.toLowerCase();
@@ -454,7 +726,11 @@ function HistoryCard({ t, address }: { t: T; address: string }) {
         </button>
       </div>
       {exp.error ? <ErrorBox error={exp.error} /> : null}
-      {noLedger ? <p className="muted">{t('noLedger')}</p> : hist.error ? <ErrorBox error={hist.error} /> : null}
+      {noLedger ? (
+        <p className="muted">{t('noLedger')}</p>
+      ) : hist.error ? (
+        <ErrorBox error={hist.error} />
+      ) : null}
       {hist.data && hist.data.items.length === 0 ? <p className="muted">{t('noHistory')}</p> : null}
       {hist.data && hist.data.items.length > 0 ? (
         <table className="table">
@@ -482,7 +758,10 @@ function HistoryCard({ t, address }: { t: T; address: string }) {
                   </td>
                   <td>{tx.amount}</td>
                   <td>{out ? tx.fee : ''}</td>
-                  <td>{tx.status}{tx.error ? ` (${tx.error})` : ''}</td>
+                  <td>
+                    {tx.status}
+                    {tx.error ? ` (${tx.error})` : ''}
+                  </td>
                 </tr>
               );
             })}
@@ -513,7 +792,11 @@ function BackupCard({ t }: { t: T }) {
       <p className="muted">{t('backupHint')}</p>
       {words ? (
         <>
-          <ol className="mnemonic" data-testid="backup-words" style={{ columns: 3, fontFamily: 'ui-monospace, monospace' }}>
+          <ol
+            className="mnemonic"
+            data-testid="backup-words"
+            style={{ columns: 3, fontFamily: 'ui-monospace, monospace' }}
+          >
             {words.map((w, i) => (
               <li key={i}>{w}</li>
             ))}
@@ -526,15 +809,23 @@ function BackupCard({ t }: { t: T }) {
         <form
           onSubmit={(e: FormEvent) => {
             e.preventDefault();
-            void a.run(async () => {
-              const r = await call('wallet.revealMnemonic', { password: pw });
-              setWords(r.mnemonic.split(' '));
-            }).then(() => setPw(''));
+            void a
+              .run(async () => {
+                const r = await call('wallet.revealMnemonic', { password: pw });
+                setWords(r.mnemonic.split(' '));
+              })
+              .then(() => setPw(''));
           }}
         >
           <label>
             {t('password')}
-            <input type="password" autoComplete="current-password" value={pw} onChange={(e) => setPw(e.target.value)} data-testid="backup-password" />
+            <input
+              type="password"
+              autoComplete="current-password"
+              value={pw}
+              onChange={(e) => setPw(e.target.value)}
+              data-testid="backup-password"
+            />
           </label>
           {a.error ? <ErrorBox error={a.error} /> : null}
           <button type="submit" disabled={a.busy || !pw} data-testid="backup-reveal">

@@ -8,38 +8,135 @@ import { defineStrings, useFormat, useT } from '../i18n';
 
 const S = defineStrings({
   en: {
-    title: 'Video', privacy: 'Faces are blurred on this computer before any picture is recorded, shown or streamed.',
-    cameras: 'Cameras', none: 'No cameras yet. Find them on the network or add one by its address.',
-    discover: 'Find cameras', discovering: 'Searching the network…', found: 'Found on the network', nothingFound: 'No ONVIF camera answered. Check that the cameras are on this network, or add one by address.',
-    use: 'Use this address', added: 'added',
-    add: 'Add a camera', address: 'Address (IP, IP:port or device URL)', name: 'Name (optional)', user: 'User name', password: 'Password', addBtn: 'Add camera', adding: 'Connecting…',
-    state_online: 'connecting', state_offline: 'offline', 'state_auth-failed': 'wrong password', state_streaming: 'live', state_error: 'error', state_stopped: 'stopped',
-    rec_on: 'recording', rec_off: 'not recording', 'rec_disk-full': 'disk full — not recording', rec_failed: 'recording failed',
-    noPicture: 'No picture yet', masks: 'Privacy masks', snapshot: 'Snapshot', remove: 'Remove', confirmRemove: 'Remove this camera? Its recordings stay until retention deletes them.',
-    failClosed: '{n} frames blurred whole (detector behind)', streaming: 'streaming',
-    maskHint: 'Click on the picture to outline an area that must never be seen (e.g. a till or a neighbour’s window). Close each outline, then save.',
-    close: 'Close outline', undo: 'Undo', clear: 'Clear all', save: 'Save masks', cancel: 'Cancel',
-    recordings: 'Recordings', noRecordings: 'No recordings yet.', camera: 'Camera', start: 'Start', length: 'Length', size: 'Size', chain: 'On the chain',
-    anchored: 'anchored in block {h}', pending: 'waiting for the next batch', verify: 'Verify', verified: 'file unchanged', tampered: 'file changed or missing!',
-    stream: 'Stream', consentTitle: 'Streaming needs a recorded consent', grantedBy: 'Who consented', scope: 'What for', minutes: 'Minutes from now', recordConsent: 'Record consent',
-    rtmpUrl: 'RTMP URL (e.g. rtmp://live.twitch.tv/app/KEY)', startStream: 'Start stream', stopStream: 'Stop stream',
+    title: 'Video',
+    privacy: 'Faces are blurred on this computer before any picture is recorded, shown or streamed.',
+    cameras: 'Cameras',
+    none: 'No cameras yet. Find them on the network or add one by its address.',
+    discover: 'Find cameras',
+    discovering: 'Searching the network…',
+    found: 'Found on the network',
+    nothingFound:
+      'No ONVIF camera answered. Check that the cameras are on this network, or add one by address.',
+    use: 'Use this address',
+    added: 'added',
+    add: 'Add a camera',
+    address: 'Address (IP, IP:port or device URL)',
+    name: 'Name (optional)',
+    user: 'User name',
+    password: 'Password',
+    addBtn: 'Add camera',
+    adding: 'Connecting…',
+    state_online: 'connecting',
+    state_offline: 'offline',
+    'state_auth-failed': 'wrong password',
+    state_streaming: 'live',
+    state_error: 'error',
+    state_stopped: 'stopped',
+    rec_on: 'recording',
+    rec_off: 'not recording',
+    'rec_disk-full': 'disk full — not recording',
+    rec_failed: 'recording failed',
+    noPicture: 'No picture yet',
+    masks: 'Privacy masks',
+    snapshot: 'Snapshot',
+    remove: 'Remove',
+    confirmRemove: 'Remove this camera? Its recordings stay until retention deletes them.',
+    failClosed: '{n} frames blurred whole (detector behind)',
+    streaming: 'streaming',
+    maskHint:
+      'Click on the picture to outline an area that must never be seen (e.g. a till or a neighbour’s window). Close each outline, then save.',
+    close: 'Close outline',
+    undo: 'Undo',
+    clear: 'Clear all',
+    save: 'Save masks',
+    cancel: 'Cancel',
+    recordings: 'Recordings',
+    noRecordings: 'No recordings yet.',
+    camera: 'Camera',
+    start: 'Start',
+    length: 'Length',
+    size: 'Size',
+    chain: 'On the chain',
+    anchored: 'anchored in block {h}',
+    pending: 'waiting for the next batch',
+    verify: 'Verify',
+    verified: 'file unchanged',
+    tampered: 'file changed or missing!',
+    stream: 'Stream',
+    consentTitle: 'Streaming needs a recorded consent',
+    grantedBy: 'Who consented',
+    scope: 'What for',
+    minutes: 'Minutes from now',
+    recordConsent: 'Record consent',
+    rtmpUrl: 'RTMP URL (e.g. rtmp://live.twitch.tv/app/KEY)',
+    startStream: 'Start stream',
+    stopStream: 'Stop stream',
   },
   ru: {
-    title: 'Видео', privacy: 'Лица размываются на этом компьютере до того, как кадр записывается, показывается или транслируется.',
-    cameras: 'Камеры', none: 'Камер пока нет. Найдите их в сети или добавьте по адресу.',
-    discover: 'Найти камеры', discovering: 'Ищем в сети…', found: 'Найдены в сети', nothingFound: 'Ни одна камера ONVIF не ответила. Проверьте, что камеры в этой сети, или добавьте по адресу.',
-    use: 'Взять этот адрес', added: 'добавлена',
-    add: 'Добавить камеру', address: 'Адрес (IP, IP:порт или URL устройства)', name: 'Название (необязательно)', user: 'Пользователь', password: 'Пароль', addBtn: 'Добавить', adding: 'Подключаемся…',
-    state_online: 'подключение', state_offline: 'нет связи', 'state_auth-failed': 'неверный пароль', state_streaming: 'в эфире', state_error: 'ошибка', state_stopped: 'остановлена',
-    rec_on: 'идёт запись', rec_off: 'без записи', 'rec_disk-full': 'диск заполнен — запись остановлена', rec_failed: 'ошибка записи',
-    noPicture: 'Изображения пока нет', masks: 'Маски', snapshot: 'Снимок', remove: 'Удалить', confirmRemove: 'Удалить камеру? Записи останутся до очистки по сроку хранения.',
-    failClosed: '{n} кадров размыто целиком (детектор не успевал)', streaming: 'трансляция',
-    maskHint: 'Щёлкайте по изображению, чтобы обвести область, которую нельзя показывать (касса, окно соседа). Замкните контур и сохраните.',
-    close: 'Замкнуть контур', undo: 'Отменить', clear: 'Очистить', save: 'Сохранить маски', cancel: 'Отмена',
-    recordings: 'Записи', noRecordings: 'Записей пока нет.', camera: 'Камера', start: 'Начало', length: 'Длина', size: 'Размер', chain: 'В блокчейне',
-    anchored: 'закреплено в блоке {h}', pending: 'ждёт следующей партии', verify: 'Проверить', verified: 'файл не изменён', tampered: 'файл изменён или отсутствует!',
-    stream: 'Трансляция', consentTitle: 'Для трансляции нужно записанное согласие', grantedBy: 'Кто дал согласие', scope: 'На что', minutes: 'Минут от текущего момента', recordConsent: 'Записать согласие',
-    rtmpUrl: 'RTMP-адрес (например rtmp://live.twitch.tv/app/KEY)', startStream: 'Начать трансляцию', stopStream: 'Остановить',
+    title: 'Видео',
+    privacy:
+      'Лица размываются на этом компьютере до того, как кадр записывается, показывается или транслируется.',
+    cameras: 'Камеры',
+    none: 'Камер пока нет. Найдите их в сети или добавьте по адресу.',
+    discover: 'Найти камеры',
+    discovering: 'Ищем в сети…',
+    found: 'Найдены в сети',
+    nothingFound:
+      'Ни одна камера ONVIF не ответила. Проверьте, что камеры в этой сети, или добавьте по адресу.',
+    use: 'Взять этот адрес',
+    added: 'добавлена',
+    add: 'Добавить камеру',
+    address: 'Адрес (IP, IP:порт или URL устройства)',
+    name: 'Название (необязательно)',
+    user: 'Пользователь',
+    password: 'Пароль',
+    addBtn: 'Добавить',
+    adding: 'Подключаемся…',
+    state_online: 'подключение',
+    state_offline: 'нет связи',
+    'state_auth-failed': 'неверный пароль',
+    state_streaming: 'в эфире',
+    state_error: 'ошибка',
+    state_stopped: 'остановлена',
+    rec_on: 'идёт запись',
+    rec_off: 'без записи',
+    'rec_disk-full': 'диск заполнен — запись остановлена',
+    rec_failed: 'ошибка записи',
+    noPicture: 'Изображения пока нет',
+    masks: 'Маски',
+    snapshot: 'Снимок',
+    remove: 'Удалить',
+    confirmRemove: 'Удалить камеру? Записи останутся до очистки по сроку хранения.',
+    failClosed: '{n} кадров размыто целиком (детектор не успевал)',
+    streaming: 'трансляция',
+    maskHint:
+      'Щёлкайте по изображению, чтобы обвести область, которую нельзя показывать (касса, окно соседа). Замкните контур и сохраните.',
+    close: 'Замкнуть контур',
+    undo: 'Отменить',
+    clear: 'Очистить',
+    save: 'Сохранить маски',
+    cancel: 'Отмена',
+    recordings: 'Записи',
+    noRecordings: 'Записей пока нет.',
+    camera: 'Камера',
+    start: 'Начало',
+    length: 'Длина',
+    size: 'Размер',
+    chain: 'В блокчейне',
+    anchored: 'закреплено в блоке {h}',
+    pending: 'ждёт следующей партии',
+    verify: 'Проверить',
+    verified: 'файл не изменён',
+    tampered: 'файл изменён или отсутствует!',
+    stream: 'Трансляция',
+    consentTitle: 'Для трансляции нужно записанное согласие',
+    grantedBy: 'Кто дал согласие',
+    scope: 'На что',
+    minutes: 'Минут от текущего момента',
+    recordConsent: 'Записать согласие',
+    rtmpUrl: 'RTMP-адрес (например rtmp://live.twitch.tv/app/KEY)',
+    startStream: 'Начать трансляцию',
+    stopStream: 'Остановить',
   },
 });
 type T = ReturnType<typeof useT<keyof typeof S.en>>;
@@ -52,7 +149,9 @@ export function VideoPage() {
   const [live, setLive] = useState<Record<string, string>>({});
 
   useEffect(() => {
-    const offLive = onEvent('video.live', (p) => setLive((m) => ({ ...m, [p.cameraId]: `data:image/jpeg;base64,${p.jpegBase64}` })));
+    const offLive = onEvent('video.live', (p) =>
+      setLive((m) => ({ ...m, [p.cameraId]: `data:image/jpeg;base64,${p.jpegBase64}` })),
+    );
     const offStatus = onEvent('video.status', (p) => qc.setQueryData(['video.cameras', {}], p.cameras));
     return () => {
       offLive();
@@ -102,30 +201,52 @@ function CameraTile({ cam, jpeg, t }: { cam: CameraView; jpeg: string | null; t:
   return (
     <section className="card" data-testid={`camera-${cam.id}`}>
       <h3>
-        {cam.name} <span className={`pill ${pill}`} data-testid="camera-state">{t(`state_${cam.state}` as never)}</span>{' '}
+        {cam.name}{' '}
+        <span className={`pill ${pill}`} data-testid="camera-state">
+          {t(`state_${cam.state}` as never)}
+        </span>{' '}
         {cam.streaming ? <span className="pill warn">{t('streaming')}</span> : null}
       </h3>
       {editing ? (
         <MaskEditor
           jpegSrc={jpeg}
           initial={cam.masks}
-          text={{ hint: t('maskHint'), close: t('close'), undo: t('undo'), clear: t('clear'), save: t('save'), cancel: t('cancel') }}
+          text={{
+            hint: t('maskHint'),
+            close: t('close'),
+            undo: t('undo'),
+            clear: t('clear'),
+            save: t('save'),
+            cancel: t('cancel'),
+          }}
           onCancel={() => setEditing(false)}
           onSave={(masks) => {
-            call('video.configureCamera', { id: cam.id, masks }).then(() => (setEditing(false), refresh()), setError);
+            call('video.configureCamera', { id: cam.id, masks }).then(
+              () => (setEditing(false), refresh()),
+              setError,
+            );
           }}
         />
       ) : jpeg ? (
-        <img src={jpeg} alt={cam.name} style={{ width: '100%', aspectRatio: `${cam.width} / ${cam.height}`, background: '#111' }} data-testid="live-view" />
+        <img
+          src={jpeg}
+          alt={cam.name}
+          style={{ width: '100%', aspectRatio: `${cam.width} / ${cam.height}`, background: '#111' }}
+          data-testid="live-view"
+        />
       ) : (
         <div className="empty">{t('noPicture')}</div>
       )}
-      <div className="muted" data-testid="camera-message">{cam.message}</div>
+      <div className="muted" data-testid="camera-message">
+        {cam.message}
+      </div>
       <div className="muted">
         {t(`rec_${cam.recording}` as never)}
         {cam.recordingMessage ? ` — ${cam.recordingMessage}` : ''}
       </div>
-      {cam.stats && cam.stats.failClosed > 0 ? <div className="muted">{t('failClosed', { n: cam.stats.failClosed })}</div> : null}
+      {cam.stats && cam.stats.failClosed > 0 ? (
+        <div className="muted">{t('failClosed', { n: cam.stats.failClosed })}</div>
+      ) : null}
       {error ? <ErrorBox error={error} /> : null}
       <div className="page-actions" style={{ marginTop: 8 }}>
         <button onClick={() => setEditing(true)}>{t('masks')}</button>
@@ -133,7 +254,8 @@ function CameraTile({ cam, jpeg, t }: { cam: CameraView; jpeg: string | null; t:
         <button onClick={() => setStreamOpen((o) => !o)}>{t('stream')}</button>
         <button
           onClick={() => {
-            if (window.confirm(t('confirmRemove'))) call('video.removeCamera', { id: cam.id }).then(refresh, setError);
+            if (window.confirm(t('confirmRemove')))
+              call('video.removeCamera', { id: cam.id }).then(refresh, setError);
           }}
         >
           {t('remove')}
@@ -156,7 +278,13 @@ function StreamPanel({ cam, t }: { cam: CameraView; t: T }) {
   const record = (e: FormEvent): void => {
     e.preventDefault();
     const now = Date.now();
-    call('video.addConsent', { cameraId: cam.id, grantedBy, scope, startsMs: now, endsMs: now + minutes * 60_000 }).then(() => void consents.refetch(), setError);
+    call('video.addConsent', {
+      cameraId: cam.id,
+      grantedBy,
+      scope,
+      startsMs: now,
+      endsMs: now + minutes * 60_000,
+    }).then(() => void consents.refetch(), setError);
   };
   return (
     <div style={{ marginTop: 8 }}>
@@ -177,7 +305,14 @@ function StreamPanel({ cam, t }: { cam: CameraView; t: T }) {
           {t('scope')} <input value={scope} onChange={(e) => setScope(e.target.value)} required />
         </label>
         <label>
-          {t('minutes')} <input type="number" min={1} max={1440} value={minutes} onChange={(e) => setMinutes(Number(e.target.value))} />
+          {t('minutes')}{' '}
+          <input
+            type="number"
+            min={1}
+            max={1440}
+            value={minutes}
+            onChange={(e) => setMinutes(Number(e.target.value))}
+          />
         </label>
         <button type="submit">{t('recordConsent')}</button>
       </form>
@@ -185,10 +320,19 @@ function StreamPanel({ cam, t }: { cam: CameraView; t: T }) {
         {t('rtmpUrl')} <input value={url} onChange={(e) => setUrl(e.target.value)} />
       </label>
       <div className="page-actions">
-        <button onClick={() => call('video.startStream', { cameraId: cam.id, url }).then(() => setError(null), setError)} disabled={!url}>
+        <button
+          onClick={() =>
+            call('video.startStream', { cameraId: cam.id, url }).then(() => setError(null), setError)
+          }
+          disabled={!url}
+        >
           {t('startStream')}
         </button>
-        <button onClick={() => call('video.stopStream', { cameraId: cam.id }).then(() => setError(null), setError)}>{t('stopStream')}</button>
+        <button
+          onClick={() => call('video.stopStream', { cameraId: cam.id }).then(() => setError(null), setError)}
+        >
+          {t('stopStream')}
+        </button>
       </div>
       {error ? <ErrorBox error={error} /> : null}
     </div>
@@ -203,7 +347,13 @@ function AddCamera({ t }: { t: T }) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [found, setFound] = useState<Array<{ urn: string; name: string; hardware: string; xaddrs: string[]; added: boolean }> | null>(null);
+  const [found, setFound] = useState<Array<{
+    urn: string;
+    name: string;
+    hardware: string;
+    xaddrs: string[];
+    added: boolean;
+  }> | null>(null);
   const [searching, setSearching] = useState(false);
 
   const discover = async (): Promise<void> => {
@@ -248,7 +398,15 @@ function AddCamera({ t }: { t: T }) {
                 <tr key={d.urn}>
                   <td>{d.name || d.hardware || d.urn}</td>
                   <td className="muted">{d.xaddrs[0]}</td>
-                  <td>{d.added ? <span className="muted">{t('added')}</span> : <button onClick={() => (setAddress(d.xaddrs[0] ?? ''), setName(d.name))}>{t('use')}</button>}</td>
+                  <td>
+                    {d.added ? (
+                      <span className="muted">{t('added')}</span>
+                    ) : (
+                      <button onClick={() => (setAddress(d.xaddrs[0] ?? ''), setName(d.name))}>
+                        {t('use')}
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -257,16 +415,29 @@ function AddCamera({ t }: { t: T }) {
       ) : null}
       <form onSubmit={(e) => void submit(e)} style={{ marginTop: 10 }}>
         <label>
-          {t('address')} <input value={address} onChange={(e) => setAddress(e.target.value)} required data-testid="camera-address" />
+          {t('address')}{' '}
+          <input
+            value={address}
+            onChange={(e) => setAddress(e.target.value)}
+            required
+            data-testid="camera-address"
+          />
         </label>
         <label>
           {t('name')} <input value={name} onChange={(e) => setName(e.target.value)} />
         </label>
         <label>
-          {t('user')} <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
+          {t('user')}{' '}
+          <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
         </label>
         <label>
-          {t('password')} <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+          {t('password')}{' '}
+          <input
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="new-password"
+          />
         </label>
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('adding') : t('addBtn')}
@@ -315,9 +486,17 @@ function Recordings({ t, cameras }: { t: T; cameras: CameraView[] }) {
                   <td>{f.time(r.startMs)}</td>
                   <td>{Math.round((r.endMs - r.startMs) / 1000)} s</td>
                   <td>{f.number(Math.round(r.bytes / 1024))} KiB</td>
-                  <td title={`sha256 ${r.sha256}\n${r.cid}`}>{r.anchor ? t('anchored', { h: r.anchor.height }) : t('pending')}</td>
+                  <td title={`sha256 ${r.sha256}\n${r.cid}`}>
+                    {r.anchor ? t('anchored', { h: r.anchor.height }) : t('pending')}
+                  </td>
                   <td>
-                    {c === true ? <span className="pill ok">{t('verified')}</span> : c === false ? <span className="pill err">{t('tampered')}</span> : c ? <ErrorBox error={c} /> : null}{' '}
+                    {c === true ? (
+                      <span className="pill ok">{t('verified')}</span>
+                    ) : c === false ? (
+                      <span className="pill err">{t('tampered')}</span>
+                    ) : c ? (
+                      <ErrorBox error={c} />
+                    ) : null}{' '}
                     <button onClick={() => void verify(r)}>{t('verify')}</button>
                   </td>
                 </tr>

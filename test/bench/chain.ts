@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeBlock, decodeCommit } from '../../main/chain/block';
 import { BoundedVerifiedCache } from '../../main/chain/cache';
-import { type Genesis, applyGenesis, genesisConfig, genesisToJson, parseGenesis } from '../../main/chain/genesis';
+import {
+  type Genesis,
+  applyGenesis,
+  genesisConfig,
+  genesisToJson,
+  parseGenesis,
+} from '../../main/chain/genesis';
 import { getPublicKey, nobleVerifier, privateKeyToAddress } from '../../main/chain/keys';
 import { DEFAULT_PARAMS } from '../../main/chain/params';
 import { applyBlock } from '../../main/chain/state';
@@ -79,7 +85,19 @@ async function main(): Promise<void> {
   const storeKey = key(900);
   const storeAddr = privateKeyToAddress(storeKey);
   const customer = privateKeyToAddress(key(901));
-  const params = { ...DEFAULT_PARAMS, maxBlockTxs: 10_000, timeouts: { proposeBaseMs: 1000, proposeDeltaMs: 500, prevoteBaseMs: 500, prevoteDeltaMs: 250, precommitBaseMs: 500, precommitDeltaMs: 250, commitMs: 0 } };
+  const params = {
+    ...DEFAULT_PARAMS,
+    maxBlockTxs: 10_000,
+    timeouts: {
+      proposeBaseMs: 1000,
+      proposeDeltaMs: 500,
+      prevoteBaseMs: 500,
+      prevoteDeltaMs: 250,
+      precommitBaseMs: 500,
+      precommitDeltaMs: 250,
+      commitMs: 0,
+    },
+  };
   const vaddrs = vkeys.map((k) => privateKeyToAddress(k));
   const g: Genesis = parseGenesis(
     genesisToJson({
@@ -87,8 +105,15 @@ async function main(): Promise<void> {
       genesisTimeMs: Date.now(),
       hqAuthority: vaddrs[0] as Address,
       complianceAuthority: vaddrs[0] as Address,
-      validators: vaddrs.map((address, i) => ({ address, stake: params.minStake * 10n, region: ['north', 'south', 'east', 'west'][i % 4] as string })),
-      balances: [...vaddrs, storeAddr, ...skeys.map((k) => privateKeyToAddress(k))].map((address) => ({ address, amount: 10n ** 18n })),
+      validators: vaddrs.map((address, i) => ({
+        address,
+        stake: params.minStake * 10n,
+        region: ['north', 'south', 'east', 'west'][i % 4] as string,
+      })),
+      balances: [...vaddrs, storeAddr, ...skeys.map((k) => privateKeyToAddress(k))].map((address) => ({
+        address,
+        amount: 10n ** 18n,
+      })),
       params,
     }),
   );
@@ -102,17 +127,37 @@ async function main(): Promise<void> {
   const store = new TxBuilder({ chainId: g.chainId, privateKey: storeKey, fee });
   let storeNonce = 0;
   const hq = new TxBuilder({ chainId: g.chainId, privateKey: vkeys[0] as Uint8Array, fee });
-  const franchise = { id: 'bench-store', owner: storeAddr, status: 'active' as const, city: 'Bench', region: 'north', tokenomics: { currency: 'USD', tokensPerMinorUnit: 10n, royaltyBps: 500, validatorRewardBps: 200 } };
+  const franchise = {
+    id: 'bench-store',
+    owner: storeAddr,
+    status: 'active' as const,
+    city: 'Bench',
+    region: 'north',
+    tokenomics: { currency: 'USD', tokensPerMinorUnit: 10n, royaltyBps: 500, validatorRewardBps: 200 },
+  };
   const setup = encodeTx(hq.registerFranchise(0, franchise));
   const load: Array<{ bytes: Uint8Array; node: number }> = [];
   let order = 0;
   for (let i = 0; i < total; i++) {
     if (Math.random() < SALES_SHARE) {
-      const sales = Array.from({ length: 3 }, (_, j) => ({ terminalId: 'pos-1', orderId: `o-${i}-${j}`, amountMinor: 1000n + BigInt(j), currency: 'USD', timeMs: Date.now(), customer: j === 0 ? customer : null }));
-      load.push({ bytes: encodeTx(store.recordSales(storeNonce++, { franchiseId: 'bench-store', sales })), node: 0 });
+      const sales = Array.from({ length: 3 }, (_, j) => ({
+        terminalId: 'pos-1',
+        orderId: `o-${i}-${j}`,
+        amountMinor: 1000n + BigInt(j),
+        currency: 'USD',
+        timeMs: Date.now(),
+        customer: j === 0 ? customer : null,
+      }));
+      load.push({
+        bytes: encodeTx(store.recordSales(storeNonce++, { franchiseId: 'bench-store', sales })),
+        node: 0,
+      });
     } else {
       const s = i % SENDERS;
-      load.push({ bytes: encodeTx((builders[s] as TxBuilder).transfer(nonces[s]!++, { to: customer, amount: 1n })), node: s % N });
+      load.push({
+        bytes: encodeTx((builders[s] as TxBuilder).transfer(nonces[s]!++, { to: customer, amount: 1n })),
+        node: s % N,
+      });
     }
     order++;
   }
@@ -136,7 +181,14 @@ async function main(): Promise<void> {
     return new NodeService(
       { dataDir: dir, mempool: { maxTxs: 200_000 } },
       {
-        log: process.env['BENCH_DEBUG'] ? { debug() {}, info: (o: object, m: string) => console.error('info', i, m, JSON.stringify(o)), warn: (o: object, m: string) => console.error('warn', i, m, JSON.stringify(o)), error: (o: object, m: string) => console.error('error', i, m, JSON.stringify(o)) } : SILENT_LOG,
+        log: process.env['BENCH_DEBUG']
+          ? {
+              debug() {},
+              info: (o: object, m: string) => console.error('info', i, m, JSON.stringify(o)),
+              warn: (o: object, m: string) => console.error('warn', i, m, JSON.stringify(o)),
+              error: (o: object, m: string) => console.error('error', i, m, JSON.stringify(o)),
+            }
+          : SILENT_LOG,
         network: hub.node(`v${i}`, g.chainId),
         privateKey: k,
         ...(shared ? { cache: shared } : {}),
@@ -144,7 +196,10 @@ async function main(): Promise<void> {
         onCommit: (b) => {
           if (i !== 0) return;
           const now = performance.now();
-          if (process.env['BENCH_DEBUG']) console.error(`commit h=${b.height} r=${b.round} txs=${b.txHashes.length} t=${Math.round(now)} pool=${nodes.map((n) => n.mempool.size).join(',')}`);
+          if (process.env['BENCH_DEBUG'])
+            console.error(
+              `commit h=${b.height} r=${b.round} txs=${b.txHashes.length} t=${Math.round(now)} pool=${nodes.map((n) => n.mempool.size).join(',')}`,
+            );
           blocks++;
           for (const h of b.txHashes) {
             const t = submitAt.get(h);
@@ -161,7 +216,8 @@ async function main(): Promise<void> {
   });
   // Driver options: bigger blocks than the default reap size.
   await Promise.all(nodes.map((n) => n.start()));
-  for (const n of nodes) (n.driver as unknown as { opts: { maxBlockTxs?: number } }).opts.maxBlockTxs = BLOCK_TXS;
+  for (const n of nodes)
+    (n.driver as unknown as { opts: { maxBlockTxs?: number } }).opts.maxBlockTxs = BLOCK_TXS;
   const node0 = nodes[0] as NodeService;
   const { txHash } = await node0.submit(setup);
   await node0.waitForTx(txHash, 30_000);
@@ -194,14 +250,18 @@ async function main(): Promise<void> {
   const drainEnd = performance.now() + 15_000;
   while (submitAt.size > 0 && performance.now() < drainEnd) await new Promise((r) => setTimeout(r, 50));
   const endHeight = node0.store.chainMeta().height;
-  const roots = new Set(nodes.map((n) => n.store.blockAt(Math.min(...nodes.map((x) => x.store.chainMeta().height)))?.stateRoot));
+  const roots = new Set(
+    nodes.map((n) => n.store.blockAt(Math.min(...nodes.map((x) => x.store.chainMeta().height)))?.stateRoot),
+  );
   const stats = nodes.map((n) => ({ ...n.driver.stats }));
   await Promise.all(nodes.map((n) => n.stop()));
   const workers = pool.active ? Number(values['verify-workers']) : 0;
   await pool.close();
 
   // Signature verification: OpenSSL path vs plain noble, on transaction signing hashes.
-  const sample: Tx[] = builders.slice(0, 50).map((b, i) => b.transfer(10_000_000 + i, { to: customer, amount: 1n }));
+  const sample: Tx[] = builders
+    .slice(0, 50)
+    .map((b, i) => b.transfer(10_000_000 + i, { to: customer, amount: 1n }));
   const msgs = sample.map((t) => txSigningHash(t));
   const pubs = skeys.slice(0, 50).map((k) => getPublicKey(k));
   const sigs = sample.map((t) => Uint8Array.from(Buffer.from(t.signature.slice(2), 'hex')));
@@ -224,7 +284,11 @@ async function main(): Promise<void> {
   const dst = LedgerStore.open(join(dstDir, 'ledger.db'));
   const gw = applyGenesis(dst, g);
   dst.initGenesis(g, gw.genesisHash, gw.writes);
-  const ctx = { config: genesisConfig(g), verify: { verifier: new OpenSslVerifier(), cache: new BoundedVerifiedCache(1_000_000) }, hooks: consensusHooks() };
+  const ctx = {
+    config: genesisConfig(g),
+    verify: { verifier: new OpenSslVerifier(), cache: new BoundedVerifiedCache(1_000_000) },
+    hooks: consensusHooks(),
+  };
   let replayTxs = 0;
   let applyMs = 0;
   const tReplay = performance.now();
@@ -234,7 +298,18 @@ async function main(): Promise<void> {
     const ta = performance.now();
     const result = applyBlock(dst, d.block, ctx);
     applyMs += performance.now() - ta;
-    dst.commitBlock({ height: h, hash: d.hash, timeMs: d.block.header.timeMs, proposer: d.block.header.proposer, stateRoot: result.stateRoot, blockBytes: b.block, commitBytes: b.commit, txs: d.block.txs, txBytes: d.txBytes, result });
+    dst.commitBlock({
+      height: h,
+      hash: d.hash,
+      timeMs: d.block.header.timeMs,
+      proposer: d.block.header.proposer,
+      stateRoot: result.stateRoot,
+      blockBytes: b.block,
+      commitBytes: b.commit,
+      txs: d.block.txs,
+      txBytes: d.txBytes,
+      result,
+    });
     void decodeCommit(b.commit, g.params);
     replayTxs += d.block.txs.length;
   }
@@ -273,6 +348,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench chain failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `bench chain failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

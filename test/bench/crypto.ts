@@ -71,13 +71,15 @@ const recoverable = keys.map((k, i) => signRecoverable(msgs[i] as Uint8Array, k)
 const openssl = new OpenSslVerifier();
 
 const nobleVerify = rate((i) => {
-  if (!secp256k1.verify(compact[i % N] as Uint8Array, msgs[i % N] as Uint8Array, pubs[i % N] as Uint8Array)) throw new Error('verify failed');
+  if (!secp256k1.verify(compact[i % N] as Uint8Array, msgs[i % N] as Uint8Array, pubs[i % N] as Uint8Array))
+    throw new Error('verify failed');
 });
 const nobleRecover = rate((i) => {
   recoverPublicKey(msgs[i % N] as Uint8Array, recoverable[i % N] as Uint8Array);
 });
 const opensslVerify = rate((i) => {
-  if (!openssl.verify(compact[i % N] as Uint8Array, msgs[i % N] as Uint8Array, pubs[i % N] as Uint8Array)) throw new Error('verify failed');
+  if (!openssl.verify(compact[i % N] as Uint8Array, msgs[i % N] as Uint8Array, pubs[i % N] as Uint8Array))
+    throw new Error('verify failed');
 });
 const addressFromCompressed = rate((i) => {
   publicKeyToAddress(compressed[i % N] as Uint8Array);
@@ -90,7 +92,9 @@ const addressFromRaw = rate((i) => {
 // Signed transfers from N senders.
 const chainId = 'hotpot-bench';
 const builders = keys.map((k) => new TxBuilder({ chainId, privateKey: k, fee: 1000n }));
-const sampleTxs: Tx[] = builders.map((b, i) => b.transfer(0, { to: privateKeyToAddress(key(100_000 + i)), amount: 1n }));
+const sampleTxs: Tx[] = builders.map((b, i) =>
+  b.transfer(0, { to: privateKeyToAddress(key(100_000 + i)), amount: 1n }),
+);
 const sampleBytes = sampleTxs.map((t) => encodeTx(t));
 const signPerS = rate((i) => {
   (builders[i % N] as TxBuilder).transfer(i, { to: sampleTxs[0]!.sender, amount: 1n });
@@ -101,7 +105,9 @@ const txVerifyNoble = txVerify(nobleVerifier);
 const txVerifyOpenssl = txVerify(openssl);
 const warmCache = new BoundedVerifiedCache(10_000);
 for (let i = 0; i < N; i++) verifyTxSignature(sampleTxs[i] as Tx, { cache: warmCache }, sampleBytes[i]);
-const txVerifyCached = rate((i) => verifyTxSignature(sampleTxs[i % N] as Tx, { cache: warmCache }, sampleBytes[i % N]));
+const txVerifyCached = rate((i) =>
+  verifyTxSignature(sampleTxs[i % N] as Tx, { cache: warmCache }, sampleBytes[i % N]),
+);
 const encodePerS = rate((i) => encodeTx(sampleTxs[i % N] as Tx));
 const decodePerS = rate((i) => decodeTx(sampleBytes[i % N] as Uint8Array));
 
@@ -109,14 +115,19 @@ const decodePerS = rate((i) => decodeTx(sampleBytes[i % N] as Uint8Array));
 const validatorKey = key(999_999);
 let seed = 12345;
 const nextRand = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed);
-const accountAddrs = Array.from({ length: accounts }, (_, i) => toHex(keccak256(Uint8Array.of(i & 0xff, (i >> 8) & 0xff, (i >> 16) & 0xff)).subarray(12)));
+const accountAddrs = Array.from({ length: accounts }, (_, i) =>
+  toHex(keccak256(Uint8Array.of(i & 0xff, (i >> 8) & 0xff, (i >> 16) & 0xff)).subarray(12)),
+);
 const genesis = parseGenesis({
   chainId,
   genesisTimeMs: 1_700_000_000_000,
   hqAuthority: privateKeyToAddress(validatorKey),
   complianceAuthority: privateKeyToAddress(validatorKey),
   validators: [{ address: privateKeyToAddress(validatorKey), stake: '10000000', region: 'eu' }],
-  balances: [...keys.map((k) => privateKeyToAddress(k)), ...accountAddrs].map((address) => ({ address, amount: '1000000000000' })),
+  balances: [...keys.map((k) => privateKeyToAddress(k)), ...accountAddrs].map((address) => ({
+    address,
+    amount: '1000000000000',
+  })),
   params: { maxBlockTxs: Math.max(10_000, blockTxs) },
 });
 const store = new MemoryStateStore();
@@ -126,15 +137,30 @@ const nonces = new Array<number>(N).fill(0);
 const blockOf = (): Tx[] =>
   Array.from({ length: blockTxs }, (_, i) => {
     const s = i % N;
-    return (builders[s] as TxBuilder).transfer(nonces[s]!++, { to: accountAddrs[nextRand() % accounts] as `0x${string}`, amount: 1n + BigInt(i) });
+    return (builders[s] as TxBuilder).transfer(nonces[s]!++, {
+      to: accountAddrs[nextRand() % accounts] as `0x${string}`,
+      amount: 1n + BigInt(i),
+    });
   });
 const signStart = performance.now();
 const txs = blockOf();
 const blockSignMs = performance.now() - signStart;
 
-function timeApply(verify: { verifier?: SignatureVerifier; cache?: BoundedVerifiedCache }): { buildMs: number; applyMs: number } {
+function timeApply(verify: { verifier?: SignatureVerifier; cache?: BoundedVerifiedCache }): {
+  buildMs: number;
+  applyMs: number;
+} {
   const t0 = performance.now();
-  const built = buildBlock(store, { header: { height: 1, round: 0, timeMs: 1_700_000_001_000, proposer: privateKeyToAddress(validatorKey) }, txs, lastCommit: null, evidence: [] }, { config, verify });
+  const built = buildBlock(
+    store,
+    {
+      header: { height: 1, round: 0, timeMs: 1_700_000_001_000, proposer: privateKeyToAddress(validatorKey) },
+      txs,
+      lastCommit: null,
+      evidence: [],
+    },
+    { config, verify },
+  );
   const t1 = performance.now();
   const r = applyBlock(store, built.block, { config, verify });
   const t2 = performance.now();

@@ -9,7 +9,13 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { blurRadiusFor, enlargeBox } from '../../main/video/anonymize';
 import type { Frame, PixelFormat, Rect } from '../../main/video/types';
-import { FrameKernels, frameBytes, jsFrameKernels, nativeRawKernels, nativeUnavailableReason } from '../../native';
+import {
+  FrameKernels,
+  frameBytes,
+  jsFrameKernels,
+  nativeRawKernels,
+  nativeUnavailableReason,
+} from '../../native';
 
 const { values } = parseArgs({ options: { ms: { type: 'string', default: '1500' } } });
 const budgetMs = Math.max(100, Number(values.ms));
@@ -73,7 +79,12 @@ if (native) impls.unshift(['native', native]);
 
 type Row = Record<string, number | string | null>;
 const kernels: Record<string, Row> = {};
-function measure(name: string, bytes: number, make: () => Frame, run: (k: FrameKernels, f: Frame) => void): void {
+function measure(
+  name: string,
+  bytes: number,
+  make: () => Frame,
+  run: (k: FrameKernels, f: Frame) => void,
+): void {
   const row: Row = { bytesPerCall: Math.round(bytes) };
   for (const [label, k] of impls) {
     const f = make();
@@ -91,17 +102,57 @@ const yuv = frame('yuv420p');
 const blurFaces = (k: FrameKernels, f: Frame): void => {
   for (const r of FACES) k.blurRects(f, [r], { radiusPx: blurRadiusFor(r), passes: 3 });
 };
-measure('blur_faces_rgb24_1080p', regionBytes('rgb24', FACES), () => ({ ...rgb, data: rgb.data.slice() }), blurFaces);
-measure('blur_faces_yuv420p_1080p', regionBytes('yuv420p', FACES), () => ({ ...yuv, data: yuv.data.slice() }), blurFaces);
+measure(
+  'blur_faces_rgb24_1080p',
+  regionBytes('rgb24', FACES),
+  () => ({ ...rgb, data: rgb.data.slice() }),
+  blurFaces,
+);
+measure(
+  'blur_faces_yuv420p_1080p',
+  regionBytes('yuv420p', FACES),
+  () => ({ ...yuv, data: yuv.data.slice() }),
+  blurFaces,
+);
 const whole = [{ x: 0, y: 0, width: W, height: H }];
-measure('blur_full_frame_yuv420p_1080p', regionBytes('yuv420p', whole), () => ({ ...yuv, data: yuv.data.slice() }), (k, f) => k.blurRects(f, whole, { radiusPx: 80, passes: 3 }));
-measure('pixelate_faces_yuv420p_1080p', regionBytes('yuv420p', FACES), () => ({ ...yuv, data: yuv.data.slice() }), (k, f) => {
-  for (const r of FACES) k.pixelateRects(f, [r], 32);
-});
-measure('downscale_yuv420p_1080p_to_rgb24_416', frameBytes('yuv420p', W, H), () => yuv, (k, f) => void k.downscaleToRgb24(f, 416, 234));
-measure('downscale_rgb24_1080p_to_416', W * H * 3, () => rgb, (k, f) => void k.downscaleRgb24(f, 416, 234));
-measure('yuv420p_to_rgb24_1080p', frameBytes('yuv420p', W, H), () => yuv, (k, f) => void k.toRgb24(f));
-measure('rgb24_to_yuv420p_1080p', W * H * 3, () => rgb, (k, f) => void k.toYuv420p(f));
+measure(
+  'blur_full_frame_yuv420p_1080p',
+  regionBytes('yuv420p', whole),
+  () => ({ ...yuv, data: yuv.data.slice() }),
+  (k, f) => k.blurRects(f, whole, { radiusPx: 80, passes: 3 }),
+);
+measure(
+  'pixelate_faces_yuv420p_1080p',
+  regionBytes('yuv420p', FACES),
+  () => ({ ...yuv, data: yuv.data.slice() }),
+  (k, f) => {
+    for (const r of FACES) k.pixelateRects(f, [r], 32);
+  },
+);
+measure(
+  'downscale_yuv420p_1080p_to_rgb24_416',
+  frameBytes('yuv420p', W, H),
+  () => yuv,
+  (k, f) => void k.downscaleToRgb24(f, 416, 234),
+);
+measure(
+  'downscale_rgb24_1080p_to_416',
+  W * H * 3,
+  () => rgb,
+  (k, f) => void k.downscaleRgb24(f, 416, 234),
+);
+measure(
+  'yuv420p_to_rgb24_1080p',
+  frameBytes('yuv420p', W, H),
+  () => yuv,
+  (k, f) => void k.toRgb24(f),
+);
+measure(
+  'rgb24_to_yuv420p_1080p',
+  W * H * 3,
+  () => rgb,
+  (k, f) => void k.toYuv420p(f),
+);
 
 const blurRgb = kernels.blur_faces_rgb24_1080p!;
 const blurYuv = kernels.blur_faces_yuv420p_1080p!;
@@ -111,12 +162,30 @@ process.stdout.write(
       bench: 'native',
       native: native !== null,
       nativeUnavailableReason: native ? null : nativeUnavailableReason(),
-      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, note: 'shared machine: other processes were running; MB/s from CPU time (best of 5 batches)' },
+      machine: {
+        cpus: cpus().length,
+        model: cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        note: 'shared machine: other processes were running; MB/s from CPU time (best of 5 batches)',
+      },
       frame: `${W}x${H}`,
-      faceRects: FACES.map((r) => ({ x: Math.round(r.x), y: Math.round(r.y), width: Math.round(r.width), height: Math.round(r.height) })),
+      faceRects: FACES.map((r) => ({
+        x: Math.round(r.x),
+        y: Math.round(r.y),
+        width: Math.round(r.width),
+        height: Math.round(r.height),
+      })),
       blur: {
-        rgb24: { native_MBps: blurRgb.native_MBps ?? null, js_MBps: blurRgb.js_MBps, speedup: blurRgb.speedup },
-        yuv420p: { native_MBps: blurYuv.native_MBps ?? null, js_MBps: blurYuv.js_MBps, speedup: blurYuv.speedup },
+        rgb24: {
+          native_MBps: blurRgb.native_MBps ?? null,
+          js_MBps: blurRgb.js_MBps,
+          speedup: blurRgb.speedup,
+        },
+        yuv420p: {
+          native_MBps: blurYuv.native_MBps ?? null,
+          js_MBps: blurYuv.js_MBps,
+          speedup: blurYuv.speedup,
+        },
         target_speedup: 5,
         meets_target: native ? Math.min(blurRgb.speedup as number, blurYuv.speedup as number) >= 5 : false,
       },

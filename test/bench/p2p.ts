@@ -49,11 +49,22 @@ async function main(): Promise<void> {
     // four processes, full mesh through static peers (each lists the ones started before it)
     for (let i = 0; i < 4; i++) {
       const statics = peers.map((p) => p.addrs[0]!);
-      peers.push(await startPeer(`p${i}`, [self, '--peer'], cfg({ staticPeers: statics, ...(i === 0 ? { blocks, txPerBlock, txBytes } : {}) })));
+      peers.push(
+        await startPeer(
+          `p${i}`,
+          [self, '--peer'],
+          cfg({ staticPeers: statics, ...(i === 0 ? { blocks, txPerBlock, txBytes } : {}) }),
+        ),
+      );
     }
     await waitUntil(
       'full mesh',
-      async () => (await Promise.all(peers.map((p) => p.request<Array<{ connected: boolean; status: unknown }>>('peers')))).every((v) => v.filter((x) => x.connected && x.status).length === 3),
+      async () =>
+        (
+          await Promise.all(
+            peers.map((p) => p.request<Array<{ connected: boolean; status: unknown }>>('peers')),
+          )
+        ).every((v) => v.filter((x) => x.connected && x.status).length === 3),
       30_000,
     );
     // let gossipsub exchange subscriptions and build its mesh (one heartbeat is 1 s)
@@ -66,13 +77,23 @@ async function main(): Promise<void> {
     }
     const expected = messagesPerPeer * 4 * 3;
     const end = Date.now() + 15_000;
-    while (peers.reduce((n, p) => n + p.received.filter((m) => m.body.startsWith('m-')).length, 0) < expected && Date.now() < end) {
+    while (
+      peers.reduce((n, p) => n + p.received.filter((m) => m.body.startsWith('m-')).length, 0) < expected &&
+      Date.now() < end
+    ) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    const lat = peers.flatMap((p) => p.received.filter((m) => m.body.startsWith('m-')).map((m) => m.atMs - m.sentAtMs)).sort((a, b) => a - b);
+    const lat = peers
+      .flatMap((p) => p.received.filter((m) => m.body.startsWith('m-')).map((m) => m.atMs - m.sentAtMs))
+      .sort((a, b) => a - b);
 
     // sync: p1 fetches all blocks from p0 in batches, checking heights as it goes
-    const sync = await peers[1]!.request<ReplayResult>('sync', { peer: peers[0]!.peerId, from: 1, to: blocks, batch });
+    const sync = await peers[1]!.request<ReplayResult>('sync', {
+      peer: peers[0]!.peerId,
+      from: 1,
+      to: blocks,
+      batch,
+    });
     const seconds = sync.ms / 1000;
     process.stdout.write(
       JSON.stringify({

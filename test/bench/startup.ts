@@ -17,9 +17,16 @@ function stats(xs: number[]) {
   return { p50: Math.round(at(0.5)), min: Math.round(s[0]!), max: Math.round(s.at(-1)!) };
 }
 
-async function timeToStatus(dataDir: string, port: number): Promise<{ ms: number; stop: () => Promise<void> }> {
+async function timeToStatus(
+  dataDir: string,
+  port: number,
+): Promise<{ ms: number; stop: () => Promise<void> }> {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [cliPath(), 'start', '--headless', '--data-dir', dataDir, '--http', `127.0.0.1:${port}`], { env: { ...process.env, ...LOOPBACK_ONLY_ENV }, stdio: 'ignore' });
+  const proc = spawn(
+    process.execPath,
+    [cliPath(), 'start', '--headless', '--data-dir', dataDir, '--http', `127.0.0.1:${port}`],
+    { env: { ...process.env, ...LOOPBACK_ONLY_ENV }, stdio: 'ignore' },
+  );
   for (;;) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/api/v1/status`);
@@ -31,7 +38,14 @@ async function timeToStatus(dataDir: string, port: number): Promise<{ ms: number
     await new Promise((r) => setTimeout(r, 5));
   }
   const ms = performance.now() - t0;
-  return { ms, stop: () => new Promise((resolve) => { proc.once('exit', () => resolve()); proc.kill('SIGTERM'); }) };
+  return {
+    ms,
+    stop: () =>
+      new Promise((resolve) => {
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      }),
+  };
 }
 
 const root = mkdtempSync(join(tmpdir(), 'hotpot-bench-startup-'));
@@ -54,7 +68,16 @@ try {
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForSelector('[data-testid="height"]');
     loadMs.push(performance.now() - t0);
-    const fp = await page.evaluate(() => (performance as unknown as { getEntriesByType(t: string): Array<{ name: string; startTime: number }> }).getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? -1);
+    const fp = await page.evaluate(
+      () =>
+        (
+          performance as unknown as {
+            getEntriesByType(t: string): Array<{ name: string; startTime: number }>;
+          }
+        )
+          .getEntriesByType('paint')
+          .find((e) => e.name === 'first-contentful-paint')?.startTime ?? -1,
+    );
     paintMs.push(fp);
     await page.close();
     await again.stop();
@@ -63,12 +86,14 @@ try {
   await browser.close();
   rmSync(root, { recursive: true, force: true });
 }
-console.log(JSON.stringify({
-  bench: 'startup',
-  runs,
-  status_ms: stats(statusMs),
-  status_fresh_data_dir_ms: stats(firstStatusMs),
-  first_contentful_paint_ms: stats(paintMs),
-  dashboard_with_live_data_ms: stats(loadMs),
-  targets: { status_ms: 1500, first_paint_ms: 1000 },
-}));
+console.log(
+  JSON.stringify({
+    bench: 'startup',
+    runs,
+    status_ms: stats(statusMs),
+    status_fresh_data_dir_ms: stats(firstStatusMs),
+    first_contentful_paint_ms: stats(paintMs),
+    dashboard_with_live_data_ms: stats(loadMs),
+    targets: { status_ms: 1500, first_paint_ms: 1000 },
+  }),
+);

@@ -16,13 +16,21 @@ import { WorkerKdfRunner } from '../../main/wallet/kdf-runner';
 import { chainTransferCodec } from '../../main/wallet/signer';
 import { WalletService } from '../../main/wallet/wallet-service';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'log-n': { type: 'string', default: String(Math.log2(DEFAULT_SCRYPT.N)) }, 'sign-ms': { type: 'string', default: '2000' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    'log-n': { type: 'string', default: String(Math.log2(DEFAULT_SCRYPT.N)) },
+    'sign-ms': { type: 'string', default: '2000' },
+  },
+});
 const runs = Math.max(1, Number(values.runs));
 const kdf = { N: 2 ** Number(values['log-n']), r: DEFAULT_SCRYPT.r, p: DEFAULT_SCRYPT.p };
 const PW = 'bench password 123';
 
 /** Runs `fn` while a 5 ms timer measures the longest gap between its ticks on the main loop. */
-async function watchLoop<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; maxGapMs: number; ticks: number }> {
+async function watchLoop<T>(
+  fn: () => Promise<T>,
+): Promise<{ value: T; ms: number; maxGapMs: number; ticks: number }> {
   let last = performance.now();
   let maxGapMs = 0;
   let ticks = 0;
@@ -52,7 +60,10 @@ async function main(): Promise<void> {
         kdf: new WorkerKdfRunner({ workerFile: () => workerPath('kdf') }),
         random: (n) => new Uint8Array(randomBytes(n)),
         now: Date.now,
-        timers: { setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+        timers: {
+          setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+          clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+        },
       },
     );
     const created = await watchLoop(() => wallet.create({ words: 24, password: PW }));
@@ -65,7 +76,9 @@ async function main(): Promise<void> {
       wallet.lock('user');
     }
     histogram.disable();
-    const wrong = await watchLoop(() => wallet.unlock({ password: 'wrong password!' }).catch((e: { code: string }) => e.code));
+    const wrong = await watchLoop(() =>
+      wallet.unlock({ password: 'wrong password!' }).catch((e: { code: string }) => e.code),
+    );
 
     // Signing: raw secp256k1 over a 32-byte hash, and whole transfers (build, sign, encode).
     await wallet.unlock({ password: PW });
@@ -86,7 +99,17 @@ async function main(): Promise<void> {
     t0 = performance.now();
     wallet.privateKeyUse(from, (key) => {
       while (performance.now() - t0 < signMs / 2) {
-        chainTransferCodec.signTransfer({ chainId: 'hotpot-bench', from: from.toLowerCase() as `0x${string}`, to: '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed', amount: BigInt(m + 1), fee: 1000n, nonce: m }, key);
+        chainTransferCodec.signTransfer(
+          {
+            chainId: 'hotpot-bench',
+            from: from.toLowerCase() as `0x${string}`,
+            to: '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed',
+            amount: BigInt(m + 1),
+            fee: 1000n,
+            nonce: m,
+          },
+          key,
+        );
         m++;
       }
     });

@@ -40,8 +40,12 @@ describe.skipIf(missing)('dashboard in Chromium through the headless host', () =
     const heightBefore = await page.getByTestId('height').textContent();
     await expect.poll(() => page.getByTestId('uptime').textContent(), { timeout: 10_000 }).not.toBe(first);
     const heightAfter = await page.getByTestId('height').textContent();
-    const apiHeight = ((await (await fetch(new URL('/api/v1/status', node.url))).json()) as { height: number }).height;
-    expect(Number((heightAfter ?? '0').replace(/\D/g, ''))).toBeGreaterThanOrEqual(Number((heightBefore ?? '0').replace(/\D/g, '')));
+    const apiHeight = (
+      (await (await fetch(new URL('/api/v1/status', node.url))).json()) as { height: number }
+    ).height;
+    expect(Number((heightAfter ?? '0').replace(/\D/g, ''))).toBeGreaterThanOrEqual(
+      Number((heightBefore ?? '0').replace(/\D/g, '')),
+    );
     expect(Number((heightAfter ?? '0').replace(/\D/g, ''))).toBeLessThanOrEqual(apiHeight);
     await page.screenshot({ path: join(dir.path, '..', 'hotpot-dashboard.png') });
     expect(errors).toEqual([]);

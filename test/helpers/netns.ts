@@ -15,17 +15,25 @@ import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:chi
  */
 
 /** The commands that prepare the namespace's loopback for multicast. */
-export const NETNS_SETUP = 'ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo';
+export const NETNS_SETUP =
+  'ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo';
 
 /** Whether namespaces work here; when not, `reason` says why (print it as the skip reason). */
 export function netnsSupport(): { ok: boolean; reason?: string } {
   for (const tool of ['unshare', 'nsenter', 'ip']) {
     const r = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
-    if (r.status !== 0) return { ok: false, reason: `skipped: ${tool} is not installed (util-linux / iproute2)` };
+    if (r.status !== 0)
+      return { ok: false, reason: `skipped: ${tool} is not installed (util-linux / iproute2)` };
   }
-  const r = spawnSync('unshare', ['-rn', 'sh', '-c', `${NETNS_SETUP} && ip -o link`], { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync('unshare', ['-rn', 'sh', '-c', `${NETNS_SETUP} && ip -o link`], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
   if (r.status !== 0) {
-    return { ok: false, reason: `skipped: cannot make a user+network namespace here (unshare -rn: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}); unprivileged user namespaces may be disabled (kernel.unprivileged_userns_clone / apparmor_restrict_unprivileged_userns)` };
+    return {
+      ok: false,
+      reason: `skipped: cannot make a user+network namespace here (unshare -rn: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}); unprivileged user namespaces may be disabled (kernel.unprivileged_userns_clone / apparmor_restrict_unprivileged_userns)`,
+    };
   }
   return { ok: true };
 }
@@ -50,7 +58,11 @@ export interface Netns {
 export async function createNetns(parent?: Netns): Promise<Netns> {
   const script = `${NETNS_SETUP} && echo ready && exec sleep 2147483647`;
   const holder = parent
-    ? spawn('nsenter', ['-t', String(parent.pid), '-U', '--preserve-credentials', 'unshare', '-n', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn(
+        'nsenter',
+        ['-t', String(parent.pid), '-U', '--preserve-credentials', 'unshare', '-n', 'sh', '-c', script],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      )
     : spawn('unshare', ['-rn', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   holder.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -107,10 +119,13 @@ export async function stopChild(c: ChildProcess, graceMs = 3_000): Promise<void>
  * @example await veth(mid, left, 'vl', 'vl0', '10.1.0.1/24', '10.1.0.2/24')
  */
 export function veth(a: Netns, b: Netns, nameA: string, nameB: string, cidrA: string, cidrB: string): void {
-  a.sh(`ip link add ${nameA} type veth peer name ${nameB} netns ${b.pid} && ip addr add ${cidrA} dev ${nameA} && ip link set ${nameA} up multicast on`);
+  a.sh(
+    `ip link add ${nameA} type veth peer name ${nameB} netns ${b.pid} && ip addr add ${cidrA} dev ${nameA} && ip link set ${nameA} up multicast on`,
+  );
   b.sh(`ip addr add ${cidrB} dev ${nameB} && ip link set ${nameB} up multicast on`);
   // Node lists an interface only once it is running (has carrier), which takes a moment after "up".
-  const waitCarrier = (name: string) => `for i in $(seq 100); do ip -o link show ${name} | grep -q NO-CARRIER || exit 0; sleep 0.05; done; exit 1`;
+  const waitCarrier = (name: string) =>
+    `for i in $(seq 100); do ip -o link show ${name} | grep -q NO-CARRIER || exit 0; sleep 0.05; done; exit 1`;
   a.sh(waitCarrier(nameA));
   b.sh(waitCarrier(nameB));
 }

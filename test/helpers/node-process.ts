@@ -18,7 +18,11 @@ export interface NodeProcess {
  * Environment every test node gets unless a test overrides it: no mDNS (it would multicast on the
  * machine's real interfaces) and libp2p on loopback only. Namespace tests set their own.
  */
-export const LOOPBACK_ONLY_ENV = { HOTPOT_LOG_CONSOLE: 'none', HOTPOT_P2P_MDNS: '0', HOTPOT_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0' } as const;
+export const LOOPBACK_ONLY_ENV = {
+  HOTPOT_LOG_CONSOLE: 'none',
+  HOTPOT_P2P_MDNS: '0',
+  HOTPOT_P2P_LISTEN: '/ip4/127.0.0.1/tcp/0',
+} as const;
 
 /** The built CLI; integration tests need `bin/hotpot setup` first (bin/hotpot test does it). */
 export function cliPath(): string {
@@ -40,12 +44,19 @@ export async function freePort(): Promise<number> {
 }
 
 /** Runs `hotpot <args>` to completion. */
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; wrap?: string[] } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; wrap?: string[] } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const [cmd, ...pre] = opts.wrap ?? [];
-  const child = spawn(cmd ?? process.execPath, [...pre, ...(cmd ? [process.execPath] : []), cliPath(), ...args], {
-    env: { ...process.env, ...LOOPBACK_ONLY_ENV, ...opts.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    cmd ?? process.execPath,
+    [...pre, ...(cmd ? [process.execPath] : []), cliPath(), ...args],
+    {
+      env: { ...process.env, ...LOOPBACK_ONLY_ENV, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -61,17 +72,39 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: 
 }
 
 /** Starts a headless node and waits until it prints its URL (or exits). */
-export async function startNode(opts: { dataDir: string; port?: number; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<NodeProcess> {
+export async function startNode(opts: {
+  dataDir: string;
+  port?: number;
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}): Promise<NodeProcess> {
   const port = opts.port ?? (await freePort());
-  const proc = spawn(process.execPath, [cliPath(), 'start', '--headless', '--data-dir', opts.dataDir, '--http', `127.0.0.1:${port}`, ...(opts.args ?? [])], {
-    env: { ...process.env, ...LOOPBACK_ONLY_ENV, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [
+      cliPath(),
+      'start',
+      '--headless',
+      '--data-dir',
+      opts.dataDir,
+      '--http',
+      `127.0.0.1:${port}`,
+      ...(opts.args ?? []),
+    ],
+    {
+      env: { ...process.env, ...LOOPBACK_ONLY_ENV, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node did not start within ${opts.timeoutMs ?? 15_000} ms:\n${out}`)), opts.timeoutMs ?? 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`node did not start within ${opts.timeoutMs ?? 15_000} ms:\n${out}`)),
+      opts.timeoutMs ?? 15_000,
+    );
     const check = () => {
       const m = /Open the UI at (\S+)/.exec(out);
       if (m) {

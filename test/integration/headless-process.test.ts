@@ -21,7 +21,12 @@ describe('bin/hotpot start --headless (real process)', () => {
     const d = join(dir(), 'data');
     const node = await startNode({ dataDir: d });
     const status = await (await fetch(new URL('/api/v1/status', node.url))).json();
-    expect(status).toMatchObject({ version: expect.any(String), peers: expect.any(Number), syncing: expect.any(Boolean), height: expect.any(Number) });
+    expect(status).toMatchObject({
+      version: expect.any(String),
+      peers: expect.any(Number),
+      syncing: expect.any(Boolean),
+      height: expect.any(Number),
+    });
     expect(status).toHaveProperty('chainId');
     expect(status).toHaveProperty('hash');
     const html = await (await fetch(node.url)).text();
@@ -34,7 +39,10 @@ describe('bin/hotpot start --headless (real process)', () => {
     expect(node.output()).toContain('hotpot: stopped');
     const db = new Database(join(d, 'node.db'), { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(db.prepare("SELECT type FROM events WHERE stream = 'node' ORDER BY seq").all()).toEqual([{ type: 'started' }, { type: 'stopped' }]);
+    expect(db.prepare("SELECT type FROM events WHERE stream = 'node' ORDER BY seq").all()).toEqual([
+      { type: 'started' },
+      { type: 'stopped' },
+    ]);
     db.close();
     expect(existsSync(join(d, 'node.lock'))).toBe(false);
     expect(existsSync(join(d, 'logs'))).toBe(true);
@@ -48,9 +56,18 @@ describe('bin/hotpot start --headless (real process)', () => {
   it('exits non-zero naming the key when the configuration is bad', async () => {
     const d = dir();
     writeFileSync(join(d, 'config.json'), JSON.stringify({ log: { level: 'chatty' } }));
-    const r = await runCli(['start', '--headless', '--data-dir', d, '--http', `127.0.0.1:${await freePort()}`]);
+    const r = await runCli([
+      'start',
+      '--headless',
+      '--data-dir',
+      d,
+      '--http',
+      `127.0.0.1:${await freePort()}`,
+    ]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/config key "log.level" \(config file\): Invalid option: expected one of "fatal"\|"error"\|"warn"\|"info"\|"debug"\|"trace"/);
+    expect(r.stderr).toMatch(
+      /config key "log.level" \(config file\): Invalid option: expected one of "fatal"\|"error"\|"warn"\|"info"\|"debug"\|"trace"/,
+    );
     const r2 = await runCli(['start', '--headless', '--data-dir', d, '--htp', '1']);
     expect(r2.code).not.toBe(0);
     expect(r2.stderr).toMatch(/Unknown option '--htp'.*known flags: --headless, --data-dir, --http/);
@@ -61,7 +78,14 @@ describe('bin/hotpot start --headless (real process)', () => {
     const blocker = createServer().listen(port, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));
     try {
-      const r = await runCli(['start', '--headless', '--data-dir', join(dir(), 'd'), '--http', `127.0.0.1:${port}`]);
+      const r = await runCli([
+        'start',
+        '--headless',
+        '--data-dir',
+        join(dir(), 'd'),
+        '--http',
+        `127.0.0.1:${port}`,
+      ]);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
     } finally {
@@ -78,7 +102,10 @@ describe('bin/hotpot start --headless (real process)', () => {
     const asRoot = process.getuid?.() === 0;
     const wrap = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
     if (asRoot) execFileSync('setpriv', ['--version']);
-    const r = await runCli(['start', '--headless', '--data-dir', join(ro, 'data'), '--http', `127.0.0.1:${await freePort()}`], { wrap, env: { HOME: parent } });
+    const r = await runCli(
+      ['start', '--headless', '--data-dir', join(ro, 'data'), '--http', `127.0.0.1:${await freePort()}`],
+      { wrap, env: { HOME: parent } },
+    );
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/data dir .*readonly\/data is not writable \(EACCES\)/);
   });
@@ -87,7 +114,14 @@ describe('bin/hotpot start --headless (real process)', () => {
     const d = join(dir(), 'data');
     const first = await startNode({ dataDir: d });
     try {
-      const r = await runCli(['start', '--headless', '--data-dir', d, '--http', `127.0.0.1:${await freePort()}`]);
+      const r = await runCli([
+        'start',
+        '--headless',
+        '--data-dir',
+        d,
+        '--http',
+        `127.0.0.1:${await freePort()}`,
+      ]);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/another node \(pid \d+\) is using the data dir/);
     } finally {

@@ -12,7 +12,11 @@ const failed = (r: { seed: number; failures: string[] }): void => {
 
 describe('deterministic consensus simulation, 4 validators', () => {
   it('byzantine:1 — 20 seeded runs: safe, identical roots, live after heal, every double vote evidenced', () => {
-    const s = runMany({ validators: 4, faults: { kind: 'byzantine', count: 1 }, heights: 20, seed: 20_000 }, 20, failed);
+    const s = runMany(
+      { validators: 4, faults: { kind: 'byzantine', count: 1 }, heights: 20, seed: 20_000 },
+      20,
+      failed,
+    );
     expect(s.failed_seeds).toEqual([]);
     expect(s.safety_violations).toBe(0);
     expect(s.state_root_mismatches).toBe(0);
@@ -26,7 +30,11 @@ describe('deterministic consensus simulation, 4 validators', () => {
   });
 
   it('crash:1 — 20 seeded runs with crashes (some between persisting and sending a vote) and restarts', () => {
-    const s = runMany({ validators: 4, faults: { kind: 'crash', count: 1 }, heights: 20, seed: 30_000 }, 20, failed);
+    const s = runMany(
+      { validators: 4, faults: { kind: 'crash', count: 1 }, heights: 20, seed: 30_000 },
+      20,
+      failed,
+    );
     expect(s.failed_seeds).toEqual([]);
     expect(s.safety_violations).toBe(0);
     expect(s.state_root_mismatches).toBe(0);
@@ -45,7 +53,11 @@ describe('deterministic consensus simulation, 4 validators', () => {
   });
 
   it('7 validators tolerate byzantine:2', () => {
-    const s = runMany({ validators: 7, faults: { kind: 'byzantine', count: 2 }, heights: 10, seed: 70_000 }, 3, failed);
+    const s = runMany(
+      { validators: 7, faults: { kind: 'byzantine', count: 2 }, heights: 10, seed: 70_000 },
+      3,
+      failed,
+    );
     expect(s.failed_seeds).toEqual([]);
     expect(s.evidence_committed).toBe(s.double_votes);
   });
@@ -54,14 +66,26 @@ describe('deterministic consensus simulation, 4 validators', () => {
 describe('the checks themselves', () => {
   it('catch real forks when the Byzantine coalition exceeds f (byzantine:2 of 4 votes for both conflicting blocks)', () => {
     // Not every seed gives the coalition its chance (it needs a Byzantine proposer and the right split).
-    const results = [900, 901, 902, 903, 904, 905].map((seed) => runSimulation({ validators: 4, faults: { kind: 'byzantine', count: 2 }, heights: 10, seed, maxVirtualTimeMs: 6_000 }));
+    const results = [900, 901, 902, 903, 904, 905].map((seed) =>
+      runSimulation({
+        validators: 4,
+        faults: { kind: 'byzantine', count: 2 },
+        heights: 10,
+        seed,
+        maxVirtualTimeMs: 6_000,
+      }),
+    );
     const forked = results.filter((r) => r.safetyViolations > 0);
     expect(forked.length).toBeGreaterThanOrEqual(4);
     expect(forked.every((r) => !r.ok && r.failures.some((f) => f.startsWith('safety:')))).toBe(true);
   });
 
   it('count two different honest commits at one height as a safety violation', () => {
-    const sim = new Simulation({ validators: 4, faults: { kind: 'none', count: 0 }, heights: 1, seed: 1 }, (c, v) => new CounterApp(c, { validators: v, stake: 1n, evidenceMaxAgeHeights: 10, maxTxsPerBlock: 10 }));
+    const sim = new Simulation(
+      { validators: 4, faults: { kind: 'none', count: 0 }, heights: 1, seed: 1 },
+      (c, v) =>
+        new CounterApp(c, { validators: v, stake: 1n, evidenceMaxAgeHeights: 10, maxTxsPerBlock: 10 }),
+    );
     const h = (c: string): Hash => `0x${c.repeat(64)}`;
     sim.recordCommit(sim.nodes[0] as never, 3, h('a'), h('1'));
     sim.recordCommit(sim.nodes[1] as never, 3, h('a'), h('2'));
@@ -92,15 +116,35 @@ describe('bin/hotpot sim', () => {
     });
     let code: number;
     try {
-      code = await simCli(['--validators', '4', '--faults', 'crash:1', '--runs', '2', '--seed', '5', '--heights', '5', '--json']);
+      code = await simCli([
+        '--validators',
+        '4',
+        '--faults',
+        'crash:1',
+        '--runs',
+        '2',
+        '--seed',
+        '5',
+        '--heights',
+        '5',
+        '--json',
+      ]);
     } finally {
       spy.mockRestore();
     }
     expect(code).toBe(0);
     expect(out).toHaveLength(1);
     const j = JSON.parse(out[0] as string) as Record<string, unknown>;
-    expect(j).toMatchObject({ runs: 2, safety_violations: 0, runs_reaching_target: 2, seed: 5, faults: 'crash:1', ok: true });
-    for (const k of ['evidence_committed', 'double_votes', 'failed_seeds', 'wall_ms']) expect(j).toHaveProperty(k);
+    expect(j).toMatchObject({
+      runs: 2,
+      safety_violations: 0,
+      runs_reaching_target: 2,
+      seed: 5,
+      faults: 'crash:1',
+      ok: true,
+    });
+    for (const k of ['evidence_committed', 'double_votes', 'failed_seeds', 'wall_ms'])
+      expect(j).toHaveProperty(k);
   });
 
   it('refuses bad flags with exit code 2', async () => {

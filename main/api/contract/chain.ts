@@ -7,7 +7,10 @@ import { z } from 'zod';
 import { type EventTable, type MethodTable, method } from './define';
 
 const Hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a hash is 0x followed by 64 hex digits');
-const AddressText = z.string().trim().regex(/^0x[0-9a-fA-F]{40}$/, 'an address is 0x followed by 40 hex digits');
+const AddressText = z
+  .string()
+  .trim()
+  .regex(/^0x[0-9a-fA-F]{40}$/, 'an address is 0x followed by 40 hex digits');
 const AmountText = z.string().regex(/^(0|[1-9][0-9]*)$/);
 
 export const ChainHead = z.object({
@@ -68,7 +71,9 @@ export const BlockDetail = BlockSummary.extend({
   lastCommitSigners: z.array(z.string()),
   /** Validators whose precommits finalized this block. */
   commitSigners: z.array(z.string()),
-  evidence: z.array(z.object({ validator: z.string(), height: z.number().int(), round: z.number().int(), type: z.string() })),
+  evidence: z.array(
+    z.object({ validator: z.string(), height: z.number().int(), round: z.number().int(), type: z.string() }),
+  ),
   txs: z.array(TxView),
 });
 export type BlockDetail = z.infer<typeof BlockDetail>;
@@ -106,15 +111,39 @@ export type ValidatorView = z.infer<typeof ValidatorView>;
 export const chainMethods = {
   'chain.head': method(z.object({}).strict(), ChainHead),
   'chain.blocks': method(
-    z.object({ limit: z.number().int().min(1).max(100).default(20), before: z.number().int().min(1).optional() }).strict(),
+    z
+      .object({
+        limit: z.number().int().min(1).max(100).default(20),
+        before: z.number().int().min(1).optional(),
+      })
+      .strict(),
     z.object({ items: z.array(BlockSummary), nextBefore: z.number().int().nullable() }),
   ),
-  'chain.block': method(z.union([z.object({ height: z.number().int().min(1) }).strict(), z.object({ hash: Hash }).strict()]), BlockDetail),
+  'chain.block': method(
+    z.union([z.object({ height: z.number().int().min(1) }).strict(), z.object({ hash: Hash }).strict()]),
+    BlockDetail,
+  ),
   'chain.tx': method(z.object({ hash: Hash }).strict(), TxView),
-  'chain.account': method(z.object({ address: AddressText, limit: z.number().int().min(1).max(200).default(25), before: z.string().max(40).optional() }).strict(), AccountView),
+  'chain.account': method(
+    z
+      .object({
+        address: AddressText,
+        limit: z.number().int().min(1).max(200).default(25),
+        before: z.string().max(40).optional(),
+      })
+      .strict(),
+    AccountView,
+  ),
   'chain.validators': method(z.object({}).strict(), z.array(ValidatorView)),
   /** Submits an encoded, signed transaction (0x hex) to the mempool and the network. Refusals are typed (the chain's codes). */
-  'chain.submitTx': method(z.object({ tx: z.string().regex(/^0x([0-9a-fA-F]{2}){1,65536}$/, 'tx is the encoded transaction as 0x hex') }).strict(), z.object({ txHash: z.string() })),
+  'chain.submitTx': method(
+    z
+      .object({
+        tx: z.string().regex(/^0x([0-9a-fA-F]{2}){1,65536}$/, 'tx is the encoded transaction as 0x hex'),
+      })
+      .strict(),
+    z.object({ txHash: z.string() }),
+  ),
 } satisfies MethodTable;
 
 export const chainEvents = {

@@ -10,7 +10,14 @@ import { chainEvents, chainMethods } from './chain';
 import { networkEvents, networkMethods } from './network';
 import { videoEvents, videoMethods } from './video';
 
-export { method, type CallContext, type EventTable, type Handlers, type MethodDef, type MethodTable } from './define';
+export {
+  method,
+  type CallContext,
+  type EventTable,
+  type Handlers,
+  type MethodDef,
+  type MethodTable,
+} from './define';
 
 export const methods = {
   ...nodeMethods,

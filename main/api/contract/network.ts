@@ -21,12 +21,18 @@ export const PeerMultiaddr = z
   .string()
   .trim()
   .max(512)
-  .regex(/^\/(ip4|ip6|dns4|dns6|dns)\/[^/]+\/tcp\/\d{1,5}\/p2p\/[1-9A-HJ-NP-Za-km-z]{20,100}$/, 'expected a multiaddr like /ip4/192.168.1.20/tcp/4510/p2p/12D3KooW…');
+  .regex(
+    /^\/(ip4|ip6|dns4|dns6|dns)\/[^/]+\/tcp\/\d{1,5}\/p2p\/[1-9A-HJ-NP-Za-km-z]{20,100}$/,
+    'expected a multiaddr like /ip4/192.168.1.20/tcp/4510/p2p/12D3KooW…',
+  );
 
 export const networkMethods = {
   'network.peers': method(z.object({}).strict(), z.array(PeerInfo)),
   'network.addPeer': method(z.object({ multiaddr: PeerMultiaddr }).strict(), PeerInfo),
-  'network.addresses': method(z.object({}).strict(), z.object({ peerId: z.string(), addresses: z.array(z.string()) })),
+  'network.addresses': method(
+    z.object({}).strict(),
+    z.object({ peerId: z.string(), addresses: z.array(z.string()) }),
+  ),
 } satisfies MethodTable;
 
 export const networkEvents = {

@@ -32,12 +32,20 @@ export const NodeInfo = z.object({
 export type NodeInfo = z.infer<typeof NodeInfo>;
 
 /** A recent line of the node's log, for the Settings page. */
-export const LogLine = z.object({ timeMs: z.number(), level: z.string(), msg: z.string(), component: z.string().optional() });
+export const LogLine = z.object({
+  timeMs: z.number(),
+  level: z.string(),
+  msg: z.string(),
+  component: z.string().optional(),
+});
 
 export const nodeMethods = {
   'node.status': method(z.object({}).strict(), NodeStatus),
   'node.info': method(z.object({}).strict(), NodeInfo),
-  'node.logs': method(z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(), z.array(LogLine)),
+  'node.logs': method(
+    z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    z.array(LogLine),
+  ),
 } satisfies MethodTable;
 
 export const nodeEvents = {

@@ -9,7 +9,9 @@ import { type EventTable, type MethodTable, method } from './define';
 const Id = z.string().min(1).max(64);
 const Point = z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) });
 /** A privacy mask: a polygon in normalized frame coordinates. */
-export const PrivacyMaskSchema = z.object({ points: z.array(Point).min(3, 'a mask needs at least 3 points').max(64) });
+export const PrivacyMaskSchema = z.object({
+  points: z.array(Point).min(3, 'a mask needs at least 3 points').max(64),
+});
 export const AnonymizeSchema = z.object({
   replaceWith: z.enum(['blur', 'pixelate', 'solid']),
   maskScale: z.number().min(1).max(3),
@@ -103,7 +105,14 @@ export const videoMethods = {
   ),
   'video.removeCamera': method(z.object({ id: Id }).strict(), z.object({ ok: z.literal(true) })),
   'video.configureCamera': method(
-    z.object({ id: Id, masks: z.array(PrivacyMaskSchema).max(32).optional(), anonymize: AnonymizeSchema.partial().optional(), recording: z.boolean().optional() }).strict(),
+    z
+      .object({
+        id: Id,
+        masks: z.array(PrivacyMaskSchema).max(32).optional(),
+        anonymize: AnonymizeSchema.partial().optional(),
+        recording: z.boolean().optional(),
+      })
+      .strict(),
     CameraView,
   ),
   /** An anonymized JPEG of the camera's next frame, base64. */
@@ -111,10 +120,19 @@ export const videoMethods = {
   /** The latest anonymized live JPEG (base64), or null before the first one. */
   'video.live': method(z.object({ id: Id }).strict(), z.object({ jpegBase64: z.string().nullable() })),
   'video.recordings': method(
-    z.object({ cameraId: Id.optional(), limit: z.number().int().min(1).max(500).default(100), beforeMs: z.number().optional() }).strict(),
+    z
+      .object({
+        cameraId: Id.optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+        beforeMs: z.number().optional(),
+      })
+      .strict(),
     z.array(RecordingView),
   ),
-  'video.verifyRecording': method(z.object({ id: z.number().int().min(1) }).strict(), z.object({ recording: RecordingView, fileMatches: z.boolean(), sha256: z.string().nullable() })),
+  'video.verifyRecording': method(
+    z.object({ id: z.number().int().min(1) }).strict(),
+    z.object({ recording: RecordingView, fileMatches: z.boolean(), sha256: z.string().nullable() }),
+  ),
   'video.consents': method(z.object({ cameraId: Id.optional() }).strict(), z.array(ConsentView)),
   'video.addConsent': method(
     z
@@ -129,9 +147,18 @@ export const videoMethods = {
       .strict(),
     ConsentView,
   ),
-  'video.revokeConsent': method(z.object({ id: z.number().int().min(1) }).strict(), z.object({ ok: z.literal(true) })),
+  'video.revokeConsent': method(
+    z.object({ id: z.number().int().min(1) }).strict(),
+    z.object({ ok: z.literal(true) }),
+  ),
   'video.startStream': method(
-    z.object({ cameraId: Id, url: z.string().min(1).max(2048), bitrateKbps: z.number().int().min(200).max(20000).optional() }).strict(),
+    z
+      .object({
+        cameraId: Id,
+        url: z.string().min(1).max(2048),
+        bitrateKbps: z.number().int().min(200).max(20000).optional(),
+      })
+      .strict(),
     z.object({ consentId: z.number().int(), endsMs: z.number() }),
   ),
   'video.stopStream': method(z.object({ cameraId: Id }).strict(), z.object({ ok: z.literal(true) })),

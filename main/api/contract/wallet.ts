@@ -7,7 +7,10 @@ import { type EventTable, type MethodTable, method } from './define';
 
 const Password = z.string().min(1, 'enter the wallet password').max(1024);
 /** An address as typed: 0x + 40 hex; the checksum is checked by the wallet (mixed case must be EIP-55). */
-const AddressText = z.string().trim().regex(/^0x[0-9a-fA-F]{40}$/, 'an address is 0x followed by 40 hex digits');
+const AddressText = z
+  .string()
+  .trim()
+  .regex(/^0x[0-9a-fA-F]{40}$/, 'an address is 0x followed by 40 hex digits');
 /** A token amount in base units, as a decimal string. */
 export const Amount = z.string().regex(/^(0|[1-9][0-9]{0,37})$/, 'an amount is a whole number of base units');
 
@@ -63,31 +66,82 @@ export type SendPreview = z.infer<typeof SendPreview>;
 
 export const walletMethods = {
   'wallet.status': method(z.object({}).strict(), WalletStatus),
-  'wallet.create': method(z.object({ words: z.union([z.literal(12), z.literal(24)]), password: z.string().min(8, 'use at least 8 characters').max(1024) }).strict(), WalletStatus),
+  'wallet.create': method(
+    z
+      .object({
+        words: z.union([z.literal(12), z.literal(24)]),
+        password: z.string().min(8, 'use at least 8 characters').max(1024),
+      })
+      .strict(),
+    WalletStatus,
+  ),
   'wallet.import': method(
-    z.object({ mnemonic: z.string().min(1).max(1000), passphrase: z.string().max(1024).optional(), password: z.string().min(8, 'use at least 8 characters').max(1024), accounts: z.number().int().min(1).max(100).optional() }).strict(),
+    z
+      .object({
+        mnemonic: z.string().min(1).max(1000),
+        passphrase: z.string().max(1024).optional(),
+        password: z.string().min(8, 'use at least 8 characters').max(1024),
+        accounts: z.number().int().min(1).max(100).optional(),
+      })
+      .strict(),
     WalletStatus,
   ),
   'wallet.importKeystore': method(
-    z.object({ json: z.string().min(2).max(64 * 1024), filePassword: z.string().max(1024), password: z.string().max(1024).optional(), label: z.string().max(200).optional() }).strict(),
+    z
+      .object({
+        json: z
+          .string()
+          .min(2)
+          .max(64 * 1024),
+        filePassword: z.string().max(1024),
+        password: z.string().max(1024).optional(),
+        label: z.string().max(200).optional(),
+      })
+      .strict(),
     WalletAccount,
   ),
-  'wallet.unlock': method(z.object({ password: Password, passphrase: z.string().max(1024).optional() }).strict(), WalletStatus),
+  'wallet.unlock': method(
+    z.object({ password: Password, passphrase: z.string().max(1024).optional() }).strict(),
+    WalletStatus,
+  ),
   'wallet.lock': method(z.object({}).strict(), WalletStatus),
   'wallet.accounts': method(z.object({}).strict(), z.array(WalletAccount)),
   'wallet.addAccount': method(z.object({}).strict(), WalletAccount),
-  'wallet.balance': method(z.object({ address: AddressText }).strict(), z.object({ address: z.string(), balance: Amount })),
+  'wallet.balance': method(
+    z.object({ address: AddressText }).strict(),
+    z.object({ address: z.string(), balance: Amount }),
+  ),
   'wallet.history': method(
-    z.object({ address: AddressText, limit: z.number().int().min(1).max(200).default(50), before: z.string().max(200).optional() }).strict(),
+    z
+      .object({
+        address: AddressText,
+        limit: z.number().int().min(1).max(200).default(50),
+        before: z.string().max(200).optional(),
+      })
+      .strict(),
     z.object({ items: z.array(WalletTx), nextCursor: z.string().nullable() }),
   ),
-  'wallet.historyCsv': method(z.object({ address: AddressText }).strict(), z.object({ filename: z.string(), csv: z.string() })),
+  'wallet.historyCsv': method(
+    z.object({ address: AddressText }).strict(),
+    z.object({ filename: z.string(), csv: z.string() }),
+  ),
   /** Step 1 of a send: what the confirmation shows (amount, fee, nonce, total). */
-  'wallet.previewSend': method(z.object({ from: AddressText, to: z.string().trim().max(100), amount: Amount, fee: Amount.optional() }).strict(), SendPreview),
+  'wallet.previewSend': method(
+    z
+      .object({ from: AddressText, to: z.string().trim().max(100), amount: Amount, fee: Amount.optional() })
+      .strict(),
+    SendPreview,
+  ),
   /** Step 2: signs and submits exactly the previewed transfer. */
-  'wallet.send': method(z.object({ previewId: z.string().regex(/^[0-9a-f]{32}$/) }).strict(), z.object({ txHash: z.string(), preview: SendPreview })),
+  'wallet.send': method(
+    z.object({ previewId: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
+    z.object({ txHash: z.string(), preview: SendPreview }),
+  ),
   /** The backup view: the recovery phrase, after the password is entered again. */
-  'wallet.revealMnemonic': method(z.object({ password: Password }).strict(), z.object({ mnemonic: z.string(), words: z.number().int() })),
+  'wallet.revealMnemonic': method(
+    z.object({ password: Password }).strict(),
+    z.object({ mnemonic: z.string(), words: z.number().int() }),
+  ),
 } satisfies MethodTable;
 
 export const walletEvents = {

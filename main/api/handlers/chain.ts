@@ -4,7 +4,10 @@ import type { NodeService } from '../../node/node-service';
 
 /** What the chain handlers use. */
 export interface ChainHandlersDeps {
-  node: Pick<NodeService, 'chainHead' | 'recentBlocks' | 'block' | 'tx' | 'account' | 'validators' | 'submit'>;
+  node: Pick<
+    NodeService,
+    'chainHead' | 'recentBlocks' | 'block' | 'tx' | 'account' | 'validators' | 'submit'
+  >;
 }
 
 /** Handlers of the `chain.*` methods. */

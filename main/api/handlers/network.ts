@@ -29,7 +29,10 @@ export function networkHandlers(deps: NetworkHandlersDeps): Handlers<typeof netw
   return {
     'network.peers': async () => deps.network.peers().map(toPeerInfo),
     'network.addPeer': async ({ multiaddr }) => toPeerInfo(await deps.network.addPeer(multiaddr)),
-    'network.addresses': async () => ({ peerId: deps.network.peerId, addresses: deps.network.listenAddresses() }),
+    'network.addresses': async () => ({
+      peerId: deps.network.peerId,
+      addresses: deps.network.listenAddresses(),
+    }),
   };
 }
 
@@ -39,7 +42,11 @@ export function networkHandlers(deps: NetworkHandlersDeps): Handlers<typeof netw
  *
  * @example const off = forwardPeerEvents(network, (peers) => bus.emit('network.peers', peers));
  */
-export function forwardPeerEvents(network: Pick<NodeNetwork, 'peers' | 'onPeerStatus'>, emit: (peers: PeerInfo[]) => void, minIntervalMs = 500): () => void {
+export function forwardPeerEvents(
+  network: Pick<NodeNetwork, 'peers' | 'onPeerStatus'>,
+  emit: (peers: PeerInfo[]) => void,
+  minIntervalMs = 500,
+): () => void {
   let timer: NodeJS.Timeout | undefined;
   const off = network.onPeerStatus(() => {
     if (timer) return;

@@ -20,7 +20,10 @@ export function nodeHandlers(deps: NodeHandlersDeps): Handlers<typeof nodeMethod
 }
 
 /** The last `limit` records of the newest log file (JSON lines written by pino-roll). */
-function readLogTail(dir: string, limit: number): Array<{ timeMs: number; level: string; msg: string; component?: string }> {
+function readLogTail(
+  dir: string,
+  limit: number,
+): Array<{ timeMs: number; level: string; msg: string; component?: string }> {
   if (!existsSync(dir)) return [];
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.log'))
@@ -29,12 +32,24 @@ function readLogTail(dir: string, limit: number): Array<{ timeMs: number; level:
   if (!files[0]) return [];
   const text = readFileSync(join(dir, files[0].f), 'utf8');
   const lines = text.split('\n').filter(Boolean).slice(-limit);
-  const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+  const LEVELS: Record<number, string> = {
+    10: 'trace',
+    20: 'debug',
+    30: 'info',
+    40: 'warn',
+    50: 'error',
+    60: 'fatal',
+  };
   const out: Array<{ timeMs: number; level: string; msg: string; component?: string }> = [];
   for (const line of lines) {
     try {
       const r = JSON.parse(line) as { time?: number; level?: number; msg?: string; component?: string };
-      out.push({ timeMs: r.time ?? 0, level: LEVELS[r.level ?? 30] ?? 'info', msg: r.msg ?? '', ...(r.component ? { component: r.component } : {}) });
+      out.push({
+        timeMs: r.time ?? 0,
+        level: LEVELS[r.level ?? 30] ?? 'info',
+        msg: r.msg ?? '',
+        ...(r.component ? { component: r.component } : {}),
+      });
     } catch {
       // A half-written last line during rotation: skip it.
     }

@@ -14,7 +14,15 @@ export function videoHandlers(deps: VideoHandlersDeps): Handlers<typeof videoMet
   const v = deps.video;
   return {
     'video.cameras': async () => v.cameras(),
-    'video.discover': async () => (await v.discover()).map((d) => ({ urn: d.urn, name: d.name, hardware: d.hardware, location: d.location, xaddrs: d.xaddrs, added: d.added })),
+    'video.discover': async () =>
+      (await v.discover()).map((d) => ({
+        urn: d.urn,
+        name: d.name,
+        hardware: d.hardware,
+        location: d.location,
+        xaddrs: d.xaddrs,
+        added: d.added,
+      })),
     'video.addCamera': async (input) => v.addCamera(input),
     'video.removeCamera': async ({ id }) => {
       await v.removeCamera(id);

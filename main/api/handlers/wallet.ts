@@ -28,16 +28,30 @@ export function walletHandlers({ wallet }: WalletHandlersDeps): Handlers<typeof 
       wallet.touch();
       return wallet.addAccount();
     },
-    'wallet.balance': async ({ address }) => ({ address, balance: (await wallet.balance(address)).toString() }),
+    'wallet.balance': async ({ address }) => ({
+      address,
+      balance: (await wallet.balance(address)).toString(),
+    }),
     'wallet.history': async ({ address, limit, before }) => {
       const page = await wallet.history(address, { limit, ...(before ? { before } : {}) });
       return { items: page.items.map(txView), nextCursor: page.nextCursor };
     },
     'wallet.historyCsv': async ({ address }) => {
       wallet.touch();
-      return { filename: `hotpot-history-${address.slice(0, 10).toLowerCase()}.csv`, csv: await wallet.historyCsv(address) };
+      return {
+        filename: `hotpot-history-${address.slice(0, 10).toLowerCase()}.csv`,
+        csv: await wallet.historyCsv(address),
+      };
     },
-    'wallet.previewSend': async ({ from, to, amount, fee }) => previewView(await wallet.previewSend({ from, to, amount: BigInt(amount), ...(fee !== undefined ? { fee: BigInt(fee) } : {}) })),
+    'wallet.previewSend': async ({ from, to, amount, fee }) =>
+      previewView(
+        await wallet.previewSend({
+          from,
+          to,
+          amount: BigInt(amount),
+          ...(fee !== undefined ? { fee: BigInt(fee) } : {}),
+        }),
+      ),
     'wallet.send': async ({ previewId }) => {
       const r = await wallet.send({ previewId });
       return { txHash: r.txHash, preview: previewView(r.preview) };
@@ -50,9 +64,20 @@ export function walletHandlers({ wallet }: WalletHandlersDeps): Handlers<typeof 
 }
 
 function txView(t: LedgerTx) {
-  return { ...t, amount: t.amount.toString(), fee: t.fee.toString(), ...(t.error !== undefined ? { error: t.error } : {}) };
+  return {
+    ...t,
+    amount: t.amount.toString(),
+    fee: t.fee.toString(),
+    ...(t.error !== undefined ? { error: t.error } : {}),
+  };
 }
 
 function previewView(p: SendPreview) {
-  return { ...p, amount: p.amount.toString(), fee: p.fee.toString(), total: p.total.toString(), balance: p.balance.toString() };
+  return {
+    ...p,
+    amount: p.amount.toString(),
+    fee: p.fee.toString(),
+    total: p.total.toString(),
+    balance: p.balance.toString(),
+  };
 }

@@ -8,7 +8,13 @@
 import type { Address, Hash, ValidatorPower, Vote } from '../../chain/types';
 import { evidenceKey, isTwoThirdsPlus, validateEvidence, type DoubleVoteEvidence } from '../evidence';
 import type { CommitInfo } from '../machine';
-import { applyEvidence, applyParticipation, participationOf, DEFAULT_REPUTATION_PARAMS, type ReputationParams } from '../reputation';
+import {
+  applyEvidence,
+  applyParticipation,
+  participationOf,
+  DEFAULT_REPUTATION_PARAMS,
+  type ReputationParams,
+} from '../reputation';
 import type { ConsensusCrypto } from './signing';
 
 /** What a proposer puts in a block besides what the app chooses. */
@@ -164,7 +170,12 @@ export class CounterApp implements SimApp<CounterState, CounterBlock> {
         proposer: b.proposer,
         timeMs: b.timeMs,
         txs: b.txs,
-        lastCommit: b.lastCommit && { h: b.lastCommit.height, r: b.lastCommit.round, b: b.lastCommit.blockHash, s: b.lastCommit.precommits.map(voteId) },
+        lastCommit: b.lastCommit && {
+          h: b.lastCommit.height,
+          r: b.lastCommit.round,
+          b: b.lastCommit.blockHash,
+          s: b.lastCommit.precommits.map(voteId),
+        },
         evidence: b.evidence.map((e) => [voteId(e.a), voteId(e.b)]),
       });
       h = this.crypto.hash(enc.encode(body));
@@ -199,25 +210,36 @@ export class CounterApp implements SimApp<CounterState, CounterBlock> {
     if (b.height === 1) return b.lastCommit === null ? null : 'the first block carries no last commit';
     const lc = b.lastCommit;
     if (lc === null) return 'the block lacks the previous block’s commit';
-    if (lc.height !== b.height - 1 || lc.blockHash !== state.lastBlockHash) return 'the last commit is not for the previous block';
+    if (lc.height !== b.height - 1 || lc.blockHash !== state.lastBlockHash)
+      return 'the last commit is not for the previous block';
     let power = 0;
     const signers = new Set<string>();
     for (const v of lc.precommits) {
-      if (v.type !== 'precommit' || v.height !== lc.height || v.round !== lc.round || v.blockHash !== lc.blockHash) return 'a last-commit vote does not match the commit';
+      if (
+        v.type !== 'precommit' ||
+        v.height !== lc.height ||
+        v.round !== lc.round ||
+        v.blockHash !== lc.blockHash
+      )
+        return 'a last-commit vote does not match the commit';
       const p = this.powers.get(v.validator);
-      if (p === undefined || signers.has(v.validator)) return 'a last-commit vote is from a non-validator or repeated';
+      if (p === undefined || signers.has(v.validator))
+        return 'a last-commit vote is from a non-validator or repeated';
       if (!this.crypto.verifyVote(v)) return 'a last-commit signature does not verify';
       signers.add(v.validator);
       power += p;
     }
-    return isTwoThirdsPlus(power, this.totalPower) ? null : 'the last commit has no more than 2/3 of the voting power';
+    return isTwoThirdsPlus(power, this.totalPower)
+      ? null
+      : 'the last commit has no more than 2/3 of the voting power';
   }
 
   private evidenceProblem(state: CounterState, height: number, e: DoubleVoteEvidence): string | null {
     const k = evidenceKey(e);
     if (state.committedEvidence.has(k)) return `evidence ${k} is already committed`;
     if (!this.powers.has(e.a.validator)) return `evidence ${k} is against a non-validator`;
-    if (e.a.height >= height || height - e.a.height > this.opts.evidenceMaxAgeHeights) return `evidence ${k} is from a height outside the allowed window`;
+    if (e.a.height >= height || height - e.a.height > this.opts.evidenceMaxAgeHeights)
+      return `evidence ${k} is from a height outside the allowed window`;
     try {
       validateEvidence(e, (v) => this.crypto.verifyVote(v));
     } catch (err) {
@@ -232,8 +254,16 @@ export class CounterApp implements SimApp<CounterState, CounterBlock> {
     const stake = new Map(state.stake);
     const jailed = new Map(state.jailedUntilEpoch);
     if (b.lastCommit !== null) {
-      const part = participationOf([...this.powers.keys()], b.lastCommit.precommits.map((v) => v.validator), b.proposer);
-      for (const [addr, p] of part) reputationPpm.set(addr as Address, applyParticipation(reputationPpm.get(addr as Address) ?? rp.initialPpm, p, rp));
+      const part = participationOf(
+        [...this.powers.keys()],
+        b.lastCommit.precommits.map((v) => v.validator),
+        b.proposer,
+      );
+      for (const [addr, p] of part)
+        reputationPpm.set(
+          addr as Address,
+          applyParticipation(reputationPpm.get(addr as Address) ?? rp.initialPpm, p, rp),
+        );
     }
     const committedEvidence = new Set(state.committedEvidence);
     let evidenceAcc = state.evidenceAcc;
@@ -242,7 +272,15 @@ export class CounterApp implements SimApp<CounterState, CounterBlock> {
       const k = evidenceKey(e);
       committedEvidence.add(k);
       evidenceAcc = this.crypto.hash(enc.encode(`${evidenceAcc}|${k}`));
-      const pen = applyEvidence({ reputationPpm: reputationPpm.get(addr) ?? 0, stake: stake.get(addr) ?? 0n, jailedUntilEpoch: jailed.get(addr) ?? 0 }, 0, rp);
+      const pen = applyEvidence(
+        {
+          reputationPpm: reputationPpm.get(addr) ?? 0,
+          stake: stake.get(addr) ?? 0n,
+          jailedUntilEpoch: jailed.get(addr) ?? 0,
+        },
+        0,
+        rp,
+      );
       reputationPpm.set(addr, pen.reputationPpm);
       stake.set(addr, pen.stakeAfter);
       jailed.set(addr, pen.jailedUntilEpoch);
@@ -274,8 +312,18 @@ export class CounterApp implements SimApp<CounterState, CounterBlock> {
 
   private root(s: Omit<CounterState, 'root'>): Hash {
     const sorted = <V>(m: ReadonlyMap<Address, V>): [Address, string][] =>
-      [...m.entries()].map(([k, v]): [Address, string] => [k, String(v)]).sort((x, y) => (x[0] < y[0] ? -1 : 1));
-    const body = JSON.stringify([s.height, s.lastBlockHash, s.txCount, sorted(s.reputationPpm), sorted(s.stake), sorted(s.jailedUntilEpoch), s.evidenceAcc]);
+      [...m.entries()]
+        .map(([k, v]): [Address, string] => [k, String(v)])
+        .sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    const body = JSON.stringify([
+      s.height,
+      s.lastBlockHash,
+      s.txCount,
+      sorted(s.reputationPpm),
+      sorted(s.stake),
+      sorted(s.jailedUntilEpoch),
+      s.evidenceAcc,
+    ]);
     return this.crypto.hash(enc.encode(body));
   }
 }

@@ -89,13 +89,27 @@ export class SimCrypto implements ConsensusCrypto {
   /** `"hotpot:vote:v1" ‖ len(chainId) ‖ chainId ‖ type ‖ height ‖ round ‖ blockHash|nil ‖ validator`. */
   voteDigest(v: UnsignedVote): Uint8Array {
     const fields = `${v.type}|${v.height}|${v.round}|${v.blockHash ?? 'nil'}|${v.validator}`;
-    return keccak_256(concatBytes(utf8ToBytes('hotpot:vote:v1'), Uint8Array.of(this.chainIdBytes.length), this.chainIdBytes, utf8ToBytes(fields)));
+    return keccak_256(
+      concatBytes(
+        utf8ToBytes('hotpot:vote:v1'),
+        Uint8Array.of(this.chainIdBytes.length),
+        this.chainIdBytes,
+        utf8ToBytes(fields),
+      ),
+    );
   }
 
   /** `"hotpot:proposal:v1" ‖ len(chainId) ‖ chainId ‖ height ‖ round ‖ blockHash ‖ polRound ‖ proposer`. */
   proposalDigest(p: UnsignedProposal): Uint8Array {
     const fields = `${p.height}|${p.round}|${p.blockHash}|${p.polRound}|${p.proposer}`;
-    return keccak_256(concatBytes(utf8ToBytes('hotpot:proposal:v1'), Uint8Array.of(this.chainIdBytes.length), this.chainIdBytes, utf8ToBytes(fields)));
+    return keccak_256(
+      concatBytes(
+        utf8ToBytes('hotpot:proposal:v1'),
+        Uint8Array.of(this.chainIdBytes.length),
+        this.chainIdBytes,
+        utf8ToBytes(fields),
+      ),
+    );
   }
 
   signVote(vote: UnsignedVote, secretKey: Uint8Array): Vote {
@@ -154,7 +168,9 @@ export class SimCrypto implements ConsensusCrypto {
     const v = sig[64] as number;
     if (v > 1 || r <= 0n || r >= Fn.ORDER || s <= 0n || s > HALF_N) return false;
     const w = Fn.inv(s);
-    const R = secp256k1.Point.BASE.multiplyUnsafe(Fn.mul(Fn.create(bigFrom(digest)), w)).add(P.multiplyUnsafe(Fn.mul(r, w)));
+    const R = secp256k1.Point.BASE.multiplyUnsafe(Fn.mul(Fn.create(bigFrom(digest)), w)).add(
+      P.multiplyUnsafe(Fn.mul(r, w)),
+    );
     if (R.is0()) return false;
     const a = R.toAffine();
     return a.x === r && Number(a.y & 1n) === v;
@@ -167,7 +183,9 @@ export class SimCrypto implements ConsensusCrypto {
     const v = sig[64] as number;
     if (v > 1) return null;
     try {
-      const pub = secp256k1.recoverPublicKey(concatBytes(sig.subarray(64), sig.subarray(0, 64)), digest, { prehash: false });
+      const pub = secp256k1.recoverPublicKey(concatBytes(sig.subarray(64), sig.subarray(0, 64)), digest, {
+        prehash: false,
+      });
       return pubToAddress(secp256k1.Point.fromBytes(pub).toBytes(false));
     } catch {
       return null;

@@ -10,8 +10,25 @@
  * `SimApp`, the signer-state guard, gossip and catch-up, an evidence pool.
  */
 import type { Address, Hash, Proposal, ValidatorPower, Vote } from '../../chain/types';
-import { addVote, allVotes, emptyVoteSet, evidenceKey, validateEvidence, type DoubleVoteEvidence, type VoteSet } from '../evidence';
-import { initialState, step, type UnsignedVote, type CommitInfo, type MachineAction, type MachineInput, type MachineState, type TimeoutParams } from '../machine';
+import {
+  addVote,
+  allVotes,
+  emptyVoteSet,
+  evidenceKey,
+  validateEvidence,
+  type DoubleVoteEvidence,
+  type VoteSet,
+} from '../evidence';
+import {
+  initialState,
+  step,
+  type UnsignedVote,
+  type CommitInfo,
+  type MachineAction,
+  type MachineInput,
+  type MachineState,
+  type TimeoutParams,
+} from '../machine';
 import { ProposerRotation } from '../proposer';
 import { selectValidators, toValidatorPowers, type Candidate } from '../selection';
 import { checkSign, nextRecord, resumeFrom, type SignerRecord } from '../signer';
@@ -186,8 +203,14 @@ class SimNode<S, B> {
   boot(): void {
     const app = this.sim.app;
     this.states = [app.genesis()];
-    for (const c of this.chain) this.states.push(app.applyBlock(this.states[this.states.length - 1] as S, c.block));
-    this.machine = initialState({ self: this.address, timeouts: this.sim.timeouts, proposer: this.sim.proposer, maxRoundsAhead: 1_000 });
+    for (const c of this.chain)
+      this.states.push(app.applyBlock(this.states[this.states.length - 1] as S, c.block));
+    this.machine = initialState({
+      self: this.address,
+      timeouts: this.sim.timeouts,
+      proposer: this.sim.proposer,
+      maxRoundsAhead: 1_000,
+    });
     this.startHeight();
     const inc = this.incarnation;
     this.sim.queue.after(this.sim.rng.int(0, this.sim.gossipMs), () => this.gossipTick(inc));
@@ -228,9 +251,16 @@ class SimNode<S, B> {
     this.proposalMsgs = new Map();
     this.byzVotes = this.byzVotes.filter((x) => x.vote.height >= h - 1);
     for (const k of this.detector.keys()) if (k < h - EVIDENCE_WINDOW_HEIGHTS) this.detector.delete(k);
-    const lastCommit = this.chain.length > 0 ? (this.chain[this.chain.length - 1] as { commit: CommitInfo }).commit : null;
+    const lastCommit =
+      this.chain.length > 0 ? (this.chain[this.chain.length - 1] as { commit: CommitInfo }).commit : null;
     const resume = resumeFrom(this.signer, h);
-    this.feed({ kind: 'start-height', height: h, validators: this.sim.app.validatorSet(state, h), lastCommit, ...(resume ? { resume } : {}) });
+    this.feed({
+      kind: 'start-height',
+      height: h,
+      validators: this.sim.app.validatorSet(state, h),
+      lastCommit,
+      ...(resume ? { resume } : {}),
+    });
     const buffered = this.future;
     this.future = [];
     for (const f of buffered) this.receive(f.from, f.msg);
@@ -260,15 +290,29 @@ class SimNode<S, B> {
       case 'schedule-timeout': {
         const inc = this.incarnation;
         sim.queue.after(a.durationMs, () => {
-          if (this.up && this.incarnation === inc) this.feed({ kind: 'timeout', step: a.step, height: a.height, round: a.round });
+          if (this.up && this.incarnation === inc)
+            this.feed({ kind: 'timeout', step: a.step, height: a.height, round: a.round });
         });
         return;
       }
       case 'request-block': {
         const state = this.states[a.height - 1] as S;
-        const evidence = [...this.pending.values()].filter((e) => !(this.byzantine && e.a.validator === this.address));
-        const txs = Array.from({ length: 1 + (a.height % 3) }, (_, i) => `tx:${a.height}:${a.round}:${this.index}:${i}`);
-        const block = sim.app.makeBlock(state, { height: a.height, round: a.round, proposer: this.address, timeMs: Math.floor(sim.queue.nowMs), lastCommit: a.lastCommit, evidence, txs });
+        const evidence = [...this.pending.values()].filter(
+          (e) => !(this.byzantine && e.a.validator === this.address),
+        );
+        const txs = Array.from(
+          { length: 1 + (a.height % 3) },
+          (_, i) => `tx:${a.height}:${a.round}:${this.index}:${i}`,
+        );
+        const block = sim.app.makeBlock(state, {
+          height: a.height,
+          round: a.round,
+          proposer: this.address,
+          timeMs: Math.floor(sim.queue.nowMs),
+          lastCommit: a.lastCommit,
+          evidence,
+          txs,
+        });
         const hash = sim.app.blockHash(block);
         this.blocks.set(hash, { block, valid: true });
         this.stepInto({ kind: 'own-block', height: a.height, round: a.round, blockHash: hash }, queue);
@@ -281,7 +325,15 @@ class SimNode<S, B> {
         if (this.misbehaving(p.height)) {
           // Equivocate: a second, different block for the same round to the other half.
           const state = this.states[p.height - 1] as S;
-          const alt = sim.app.makeBlock(state, { height: p.height, round: p.round, proposer: this.address, timeMs: Math.floor(sim.queue.nowMs) + 1, lastCommit: this.machine.lastCommit, evidence: [], txs: [`evil:${p.height}:${p.round}`] });
+          const alt = sim.app.makeBlock(state, {
+            height: p.height,
+            round: p.round,
+            proposer: this.address,
+            timeMs: Math.floor(sim.queue.nowMs) + 1,
+            lastCommit: this.machine.lastCommit,
+            evidence: [],
+            txs: [`evil:${p.height}:${p.round}`],
+          });
           const altHash = sim.app.blockHash(alt);
           const p1 = sim.crypto.signProposal(p, this.secretKey);
           const p2 = sim.crypto.signProposal({ ...p, blockHash: altHash, polRound: -1 }, this.secretKey);
@@ -293,13 +345,25 @@ class SimNode<S, B> {
           sim.sendToGroup(this.index, 1, { kind: 'proposal', proposal: p2, block: alt });
           return;
         }
-        const d = checkSign(this.signer, { height: p.height, round: p.round, step: 'propose', blockHash: p.blockHash });
+        const d = checkSign(this.signer, {
+          height: p.height,
+          round: p.round,
+          step: 'propose',
+          blockHash: p.blockHash,
+        });
         if (d.kind === 'refuse') {
           sim.stats.signerRefusals++;
           return;
         }
-        const signed = d.kind === 'reuse' ? { ...p, signature: d.signature as Proposal['signature'] } : sim.crypto.signProposal(p, this.secretKey);
-        this.signer = nextRecord(this.signer, { height: p.height, round: p.round, step: 'propose', blockHash: p.blockHash }, signed.signature);
+        const signed =
+          d.kind === 'reuse'
+            ? { ...p, signature: d.signature as Proposal['signature'] }
+            : sim.crypto.signProposal(p, this.secretKey);
+        this.signer = nextRecord(
+          this.signer,
+          { height: p.height, round: p.round, step: 'propose', blockHash: p.blockHash },
+          signed.signature,
+        );
         const msg = { kind: 'proposal' as const, proposal: signed, block: entry.block };
         this.proposalMsgs.set(p.round, msg);
         sim.broadcast(this.index, msg);
@@ -317,7 +381,10 @@ class SimNode<S, B> {
           sim.stats.signerRefusals++;
           return;
         }
-        const signed: Vote = d.kind === 'reuse' ? { ...v, signature: d.signature as Vote['signature'] } : sim.crypto.signVote(v, this.secretKey);
+        const signed: Vote =
+          d.kind === 'reuse'
+            ? { ...v, signature: d.signature as Vote['signature'] }
+            : sim.crypto.signVote(v, this.secretKey);
         // Persist before the vote leaves: a crash from here on cannot make the node sign differently.
         this.signer = nextRecord(this.signer, req, signed.signature);
         this.lastVote = signed;
@@ -332,7 +399,11 @@ class SimNode<S, B> {
       case 'commit': {
         const c = a.commit;
         const entry = this.blocks.get(c.blockHash);
-        if (entry === undefined) throw new ConsensusError('INVALID_INPUT', `node ${this.index} decided block ${c.blockHash} it does not hold (a simulation bug: replay the seed)`);
+        if (entry === undefined)
+          throw new ConsensusError(
+            'INVALID_INPUT',
+            `node ${this.index} decided block ${c.blockHash} it does not hold (a simulation bug: replay the seed)`,
+          );
         const next = sim.app.applyBlock(this.states[c.height - 1] as S, entry.block);
         this.states.push(next);
         this.chain.push({ block: entry.block, commit: c });
@@ -354,7 +425,11 @@ class SimNode<S, B> {
     // Otherwise: its honest vote to group 0, and nil (or a made-up block) to group 1.
     const pair = sim.coalition.get(`${v.height}:${v.round}`);
     const honest = sim.crypto.signVote(pair ? { ...v, blockHash: pair[0] } : v, this.secretKey);
-    const other: Hash | null = pair ? pair[1] : v.blockHash === null ? (`0x${Array.from(sim.rng.bytes32(), (b) => b.toString(16).padStart(2, '0')).join('')}` as Hash) : null;
+    const other: Hash | null = pair
+      ? pair[1]
+      : v.blockHash === null
+        ? (`0x${Array.from(sim.rng.bytes32(), (b) => b.toString(16).padStart(2, '0')).join('')}` as Hash)
+        : null;
     const evil = sim.crypto.signVote({ ...v, blockHash: other }, this.secretKey);
     sim.doubleVotesSent.add(evidenceKey(honest));
     this.byzVotes.push({ vote: honest, group: 0 }, { vote: evil, group: 1 });
@@ -386,7 +461,9 @@ class SimNode<S, B> {
       // Relay a vote on first sight (and whenever its own signer re-sends an old one), so conflicting
       // halves sent to different peers meet somewhere honest.
       const fresh = r.set !== set;
-      const relay = from !== this.index && (fresh || (r.outcome === 'duplicate' && from === this.sim.indexOf(v.validator) && v.height !== h));
+      const relay =
+        from !== this.index &&
+        (fresh || (r.outcome === 'duplicate' && from === this.sim.indexOf(v.validator) && v.height !== h));
       if (relay) this.sim.broadcast(this.index, { kind: 'vote', vote: v }, from);
     }
     if (v.height === h) {
@@ -440,25 +517,36 @@ class SimNode<S, B> {
           return;
         }
         if (p.height < this.height || !sim.crypto.verifyProposal(p)) return;
-        if (sim.app.blockHash(msg.block) !== p.blockHash || sim.app.blockHeight(msg.block) !== p.height) return;
+        if (sim.app.blockHash(msg.block) !== p.blockHash || sim.app.blockHeight(msg.block) !== p.height)
+          return;
         let entry = this.blocks.get(p.blockHash);
         if (entry === undefined) {
-          entry = { block: msg.block, valid: sim.app.validateBlock(this.states[this.height - 1] as S, msg.block) === null };
+          entry = {
+            block: msg.block,
+            valid: sim.app.validateBlock(this.states[this.height - 1] as S, msg.block) === null,
+          };
           this.blocks.set(p.blockHash, entry);
         }
-        if (!this.proposalMsgs.has(p.round) && p.proposer === sim.proposer(p.height, p.round)) this.proposalMsgs.set(p.round, msg);
+        if (!this.proposalMsgs.has(p.round) && p.proposer === sim.proposer(p.height, p.round))
+          this.proposalMsgs.set(p.round, msg);
         this.feed({ kind: 'proposal', proposal: p, valid: entry.valid });
         return;
       }
       case 'status': {
         if (msg.height >= this.height) return;
         const last = this.lastCatchup.get(from);
-        if (last !== undefined && last.height === msg.height && sim.queue.nowMs - last.atMs < sim.gossipMs) return;
+        if (last !== undefined && last.height === msg.height && sim.queue.nowMs - last.atMs < sim.gossipMs)
+          return;
         this.lastCatchup.set(from, { height: msg.height, atMs: sim.queue.nowMs });
         const c = this.chain[msg.height - 1];
         if (c !== undefined) {
           const seen = this.detector.get(msg.height);
-          sim.send(this.index, from, { kind: 'commit', block: c.block, commit: c.commit, seen: seen === undefined ? [] : allVotes(seen) });
+          sim.send(this.index, from, {
+            kind: 'commit',
+            block: c.block,
+            commit: c.commit,
+            seen: seen === undefined ? [] : allVotes(seen),
+          });
         }
         return;
       }
@@ -467,13 +555,17 @@ class SimNode<S, B> {
         if (c.height !== this.height || this.machine.step === 'commit') return;
         if (sim.app.blockHash(msg.block) !== c.blockHash) return;
         if (!this.blocks.has(c.blockHash)) {
-          this.blocks.set(c.blockHash, { block: msg.block, valid: sim.app.validateBlock(this.states[this.height - 1] as S, msg.block) === null });
+          this.blocks.set(c.blockHash, {
+            block: msg.block,
+            valid: sim.app.validateBlock(this.states[this.height - 1] as S, msg.block) === null,
+          });
         }
         const entry = this.blocks.get(c.blockHash) as { valid: boolean };
         this.feed({ kind: 'block-validated', height: c.height, blockHash: c.blockHash, valid: entry.valid });
         for (const v of c.precommits) {
           if (this.height !== c.height) break;
-          if (v.type === 'precommit' && v.height === c.height && sim.crypto.verifyVote(v)) this.acceptVote(v, from, null);
+          if (v.type === 'precommit' && v.height === c.height && sim.crypto.verifyVote(v))
+            this.acceptVote(v, from, null);
         }
         if (this.height > c.height) {
           // A node that fell behind (a partition, a crash) may hold votes the others never saw, and
@@ -507,7 +599,8 @@ class SimNode<S, B> {
     const h = this.height;
     sim.broadcast(this.index, { kind: 'status', height: h, round: this.machine.round });
     if (this.byzantine) {
-      for (const x of this.byzVotes) if (x.vote.height >= h - 1) sim.sendToGroup(this.index, x.group, { kind: 'vote', vote: x.vote });
+      for (const x of this.byzVotes)
+        if (x.vote.height >= h - 1) sim.sendToGroup(this.index, x.group, { kind: 'vote', vote: x.vote });
     }
     // Own votes of the last rounds and of the rounds that justify a lock or valid value, and every
     // prevote of the POL round the current proposal cites (others need that polka to accept it, L28).
@@ -518,12 +611,16 @@ class SimNode<S, B> {
       for (const v of allVotes(m.votes)) {
         const pol = v.round === polRound && v.type === 'prevote';
         if (v.validator !== this.address && !pol) continue;
-        if (pol || v.round >= m.round - 2 || v.round === m.validRound || v.round === m.lockedRound) batch.push(v);
+        if (pol || v.round >= m.round - 2 || v.round === m.validRound || v.round === m.lockedRound)
+          batch.push(v);
       }
       // Anti-entropy for evidence: every vote held for one recent height, the cursor walking absolute
       // heights over [h − SWEEP_HEIGHTS, h], so conflicting halves that were relayed into a
       // partition or lost to drops still meet after the network heals.
-      this.sweep = this.sweep + 1 > h || this.sweep < h - SWEEP_HEIGHTS ? Math.max(1, h - SWEEP_HEIGHTS) : this.sweep + 1;
+      this.sweep =
+        this.sweep + 1 > h || this.sweep < h - SWEEP_HEIGHTS
+          ? Math.max(1, h - SWEEP_HEIGHTS)
+          : this.sweep + 1;
       const old = this.detector.get(this.sweep);
       if (old !== undefined) batch.push(...allVotes(old));
     }
@@ -593,12 +690,25 @@ export class Simulation<S, B> {
   ) {
     const o = options;
     if (!Number.isInteger(o.validators) || o.validators < 1 || o.validators > 100) {
-      throw new ConsensusError('INVALID_PARAMS', `the simulation needs 1..100 validators, got ${o.validators}`);
+      throw new ConsensusError(
+        'INVALID_PARAMS',
+        `the simulation needs 1..100 validators, got ${o.validators}`,
+      );
     }
-    if (o.faults.kind !== 'none' && (!Number.isInteger(o.faults.count) || o.faults.count < 0 || o.faults.count > o.validators)) {
-      throw new ConsensusError('INVALID_PARAMS', `the fault count must be 0..${o.validators} (the number of validators), got ${o.faults.count}`);
+    if (
+      o.faults.kind !== 'none' &&
+      (!Number.isInteger(o.faults.count) || o.faults.count < 0 || o.faults.count > o.validators)
+    ) {
+      throw new ConsensusError(
+        'INVALID_PARAMS',
+        `the fault count must be 0..${o.validators} (the number of validators), got ${o.faults.count}`,
+      );
     }
-    if (!Number.isInteger(o.heights) || o.heights < 1) throw new ConsensusError('INVALID_PARAMS', `the target height must be an integer ≥ 1, got ${o.heights}`);
+    if (!Number.isInteger(o.heights) || o.heights < 1)
+      throw new ConsensusError(
+        'INVALID_PARAMS',
+        `the target height must be an integer ≥ 1, got ${o.heights}`,
+      );
     this.rng = new Prng(o.seed);
     this.crypto = (o.makeCrypto ?? ((id: string) => new SimCrypto(id)))(`hotpot-sim-${o.seed}`);
     this.timeouts = { ...SIM_TIMEOUTS, ...o.timeouts };
@@ -609,15 +719,26 @@ export class Simulation<S, B> {
     // reputation, one region each → equal scores → equal voting power).
     const keys = Array.from({ length: o.validators }, () => this.rng.bytes32());
     const addresses = keys.map((k) => this.crypto.addressOf(k));
-    const candidates: Candidate[] = addresses.map((address, i) => ({ address, stake: 1_000n, reputationPpm: 500_000, region: `region-${i}` }));
-    this.validators = toValidatorPowers(selectValidators(candidates, 0, { minScorePpm: 0, maxValidators: o.validators, powerUnitPpm: 1_000 }));
+    const candidates: Candidate[] = addresses.map((address, i) => ({
+      address,
+      stake: 1_000n,
+      reputationPpm: 500_000,
+      region: `region-${i}`,
+    }));
+    this.validators = toValidatorPowers(
+      selectValidators(candidates, 0, { minScorePpm: 0, maxValidators: o.validators, powerUnitPpm: 1_000 }),
+    );
     const rotation = new ProposerRotation(this.validators, 1);
     this.proposer = (h, r) => rotation.proposer(h, r);
     this.app = makeApp(this.crypto, this.validators);
-    const faulty = new Set(this.rng.shuffle(addresses.map((_, i) => i)).slice(0, o.faults.kind === 'none' ? 0 : o.faults.count));
+    const faulty = new Set(
+      this.rng.shuffle(addresses.map((_, i) => i)).slice(0, o.faults.kind === 'none' ? 0 : o.faults.count),
+    );
     addresses.forEach((a, i) => {
       this.addressIndex.set(a, i);
-      this.nodes.push(new SimNode(this, i, a, keys[i] as Uint8Array, o.faults.kind === 'byzantine' && faulty.has(i)));
+      this.nodes.push(
+        new SimNode(this, i, a, keys[i] as Uint8Array, o.faults.kind === 'byzantine' && faulty.has(i)),
+      );
     });
     // Byzantine nodes split the others into two groups that get different versions.
     const order = this.rng.shuffle(this.nodes.map((n) => n.index));
@@ -682,7 +803,9 @@ export class Simulation<S, B> {
       return;
     }
     const n = this.net;
-    const delay = this.rng.chance(n.spikeChance) ? this.rng.int(n.maxDelayMs, n.spikeMaxDelayMs) : this.rng.int(n.minDelayMs, n.maxDelayMs);
+    const delay = this.rng.chance(n.spikeChance)
+      ? this.rng.int(n.maxDelayMs, n.spikeMaxDelayMs)
+      : this.rng.int(n.minDelayMs, n.maxDelayMs);
     const target = this.nodes[to] as SimNode<S, B>;
     this.queue.after(delay, () => {
       if (target.up && !target.byzantine) {
@@ -700,7 +823,8 @@ export class Simulation<S, B> {
 
   /** Byzantine split: sends only to the nodes of one group. */
   sendToGroup(from: number, group: 0 | 1, msg: Msg<B>): void {
-    for (const n of this.nodes) if (n.index !== from && this.groups[n.index] === group) this.send(from, n.index, msg);
+    for (const n of this.nodes)
+      if (n.index !== from && this.groups[n.index] === group) this.send(from, n.index, msg);
   }
 
   private noteDelivered(v: Vote): void {
@@ -725,10 +849,14 @@ export class Simulation<S, B> {
     }
     if (prev.hash !== hash) {
       this.stats.safetyViolations++;
-      this.failures.push(`safety: node ${node.index} committed ${hash} at height ${height}, another honest node ${prev.hash}`);
+      this.failures.push(
+        `safety: node ${node.index} committed ${hash} at height ${height}, another honest node ${prev.hash}`,
+      );
     } else if (prev.root !== root) {
       this.stats.stateRootMismatches++;
-      this.failures.push(`state root: node ${node.index} has ${root} after height ${height}, another honest node ${prev.root}`);
+      this.failures.push(
+        `state root: node ${node.index} has ${root} after height ${height}, another honest node ${prev.root}`,
+      );
     }
   }
 
@@ -738,7 +866,8 @@ export class Simulation<S, B> {
 
   private evidenceCommittedCount(): number {
     let best: SimNode<S, B> | undefined;
-    for (const n of this.nodes) if (!n.byzantine && n.up && (best === undefined || n.chain.length > best.chain.length)) best = n;
+    for (const n of this.nodes)
+      if (!n.byzantine && n.up && (best === undefined || n.chain.length > best.chain.length)) best = n;
     if (best === undefined) return 0;
     const state = best.states[best.states.length - 1] as S;
     let c = 0;
@@ -770,10 +899,16 @@ export class Simulation<S, B> {
     const evidenceCommitted = this.evidenceCommittedCount();
     const failures = [...this.failures];
     if (!reachedTarget) {
-      failures.push(`target: honest nodes reached heights ${honest.map((n) => n.chain.length).join(',')} by ${Math.round(this.queue.nowMs)} ms, target ${this.targetHeight}`);
+      failures.push(
+        `target: honest nodes reached heights ${honest.map((n) => n.chain.length).join(',')} by ${Math.round(this.queue.nowMs)} ms, target ${this.targetHeight}`,
+      );
     }
-    if (evidenceCommitted !== this.doubleVotes.size) failures.push(`evidence: ${evidenceCommitted} of ${this.doubleVotes.size} double votes have committed evidence`);
-    if (this.stats.forgedVotesAccepted > 0) failures.push(`forgery: ${this.stats.forgedVotesAccepted} forged votes were accepted`);
+    if (evidenceCommitted !== this.doubleVotes.size)
+      failures.push(
+        `evidence: ${evidenceCommitted} of ${this.doubleVotes.size} double votes have committed evidence`,
+      );
+    if (this.stats.forgedVotesAccepted > 0)
+      failures.push(`forgery: ${this.stats.forgedVotesAccepted} forged votes were accepted`);
     return {
       seed: this.options.seed,
       ok: failures.length === 0,
@@ -807,7 +942,16 @@ export class Simulation<S, B> {
 
 /** One run with the deterministic `CounterApp`. */
 export function runSimulation(options: SimOptions): RunResult {
-  const sim = new Simulation(options, (crypto, validators) => new CounterApp(crypto, { validators, stake: 1_000_000n, evidenceMaxAgeHeights: EVIDENCE_WINDOW_HEIGHTS, maxTxsPerBlock: 1_000 }));
+  const sim = new Simulation(
+    options,
+    (crypto, validators) =>
+      new CounterApp(crypto, {
+        validators,
+        stake: 1_000_000n,
+        evidenceMaxAgeHeights: EVIDENCE_WINDOW_HEIGHTS,
+        maxTxsPerBlock: 1_000,
+      }),
+  );
   return sim.run();
 }
 
@@ -851,7 +995,12 @@ export interface SimSummary {
  *
  * @example runMany({ validators: 4, faults: { kind: 'byzantine', count: 1 }, heights: 20, seed: 1 }, 100)
  */
-export function runMany(base: SimOptions, runs: number, onFailure?: (r: RunResult) => void, onRun?: (r: RunResult) => void): SimSummary {
+export function runMany(
+  base: SimOptions,
+  runs: number,
+  onFailure?: (r: RunResult) => void,
+  onRun?: (r: RunResult) => void,
+): SimSummary {
   const s: SimSummary = {
     runs,
     safety_violations: 0,

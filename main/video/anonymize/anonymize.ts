@@ -16,13 +16,22 @@ export const SOLID_RGB: Rgb = [0, 0, 0];
 export function parseAnonymizeOptions(input: Partial<AnonymizeOptions> = {}): AnonymizeOptions {
   const o = { ...DEFAULT_ANONYMIZE_OPTIONS, ...input };
   if (o.replaceWith !== 'blur' && o.replaceWith !== 'pixelate' && o.replaceWith !== 'solid') {
-    throw new AnonymizeError('BAD_OPTIONS', `replaceWith must be blur, pixelate or solid, got ${String(o.replaceWith)}`);
+    throw new AnonymizeError(
+      'BAD_OPTIONS',
+      `replaceWith must be blur, pixelate or solid, got ${String(o.replaceWith)}`,
+    );
   }
   if (!(Number.isFinite(o.maskScale) && o.maskScale >= 1 && o.maskScale <= 10)) {
-    throw new AnonymizeError('BAD_OPTIONS', `maskScale must be a number from 1 to 10, got ${String(o.maskScale)}`);
+    throw new AnonymizeError(
+      'BAD_OPTIONS',
+      `maskScale must be a number from 1 to 10, got ${String(o.maskScale)}`,
+    );
   }
   if (!(Number.isFinite(o.threshold) && o.threshold >= 0 && o.threshold <= 1)) {
-    throw new AnonymizeError('BAD_OPTIONS', `threshold must be a number from 0 to 1, got ${String(o.threshold)}`);
+    throw new AnonymizeError(
+      'BAD_OPTIONS',
+      `threshold must be a number from 0 to 1, got ${String(o.threshold)}`,
+    );
   }
   return o;
 }
@@ -30,11 +39,17 @@ export function parseAnonymizeOptions(input: Partial<AnonymizeOptions> = {}): An
 /** Checks a privacy mask from outside: at least 3 points, each in [0,1]². */
 export function checkPrivacyMask(mask: PrivacyMask, index = 0): void {
   if (!Array.isArray(mask.points) || mask.points.length < 3) {
-    throw new AnonymizeError('BAD_MASK', `privacy mask ${index} needs at least 3 points, got ${mask.points?.length ?? 0}`);
+    throw new AnonymizeError(
+      'BAD_MASK',
+      `privacy mask ${index} needs at least 3 points, got ${mask.points?.length ?? 0}`,
+    );
   }
   mask.points.forEach((p, i) => {
     if (!(Number.isFinite(p.x) && Number.isFinite(p.y) && p.x >= 0 && p.x <= 1 && p.y >= 0 && p.y <= 1)) {
-      throw new AnonymizeError('BAD_MASK', `privacy mask ${index} point ${i} must lie in [0,1]×[0,1] (normalized), got (${p.x}, ${p.y})`);
+      throw new AnonymizeError(
+        'BAD_MASK',
+        `privacy mask ${index} point ${i} must lie in [0,1]×[0,1] (normalized), got (${p.x}, ${p.y})`,
+      );
     }
   });
 }
@@ -55,7 +70,7 @@ export function enlargeBox(box: Rect, scale: number): Rect {
  */
 export function mergeRegions(rects: readonly Rect[]): Rect[] {
   const out = rects.map((r) => ({ ...r }));
-  for (let merged = true; merged; ) {
+  for (let merged = true; merged;) {
     merged = false;
     outer: for (let i = 0; i < out.length; i++) {
       for (let j = i + 1; j < out.length; j++) {
@@ -66,7 +81,12 @@ export function mergeRegions(rects: readonly Rect[]): Rect[] {
         if (ix <= 0 || iy <= 0 || ix * iy < 0.5 * Math.min(a.width * a.height, b.width * b.height)) continue;
         const x0 = Math.min(a.x, b.x);
         const y0 = Math.min(a.y, b.y);
-        out[i] = { x: x0, y: y0, width: Math.max(a.x + a.width, b.x + b.width) - x0, height: Math.max(a.y + a.height, b.y + b.height) - y0 };
+        out[i] = {
+          x: x0,
+          y: y0,
+          width: Math.max(a.x + a.width, b.x + b.width) - x0,
+          height: Math.max(a.y + a.height, b.y + b.height) - y0,
+        };
         out.splice(j, 1);
         merged = true;
         break outer;
@@ -104,7 +124,9 @@ export function anonymizeFrame(
 ): Rect[] {
   const o = parseAnonymizeOptions(options);
   masks.forEach((m, i) => checkPrivacyMask(m, i));
-  const regions = mergeRegions(faces.filter((f) => f.score >= o.threshold).map((f) => enlargeBox(f, o.maskScale)));
+  const regions = mergeRegions(
+    faces.filter((f) => f.score >= o.threshold).map((f) => enlargeBox(f, o.maskScale)),
+  );
   for (const r of regions) {
     if (o.replaceWith === 'blur') kernels.blurRects(frame, [r], { radiusPx: blurRadiusFor(r), passes: 3 });
     else if (o.replaceWith === 'pixelate') kernels.pixelateRects(frame, [r], pixelBlockFor(r));
@@ -127,5 +149,8 @@ export function anonymizeFrame(
  */
 export function failClosed(frame: Frame, kernels: FrameKernels = frameKernels()): void {
   const radiusPx = Math.max(8, Math.min(255, Math.round(Math.max(frame.width, frame.height) / 24)));
-  kernels.blurRects(frame, [{ x: 0, y: 0, width: frame.width, height: frame.height }], { radiusPx, passes: 3 });
+  kernels.blurRects(frame, [{ x: 0, y: 0, width: frame.width, height: frame.height }], {
+    radiusPx,
+    passes: 3,
+  });
 }

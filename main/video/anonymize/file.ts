@@ -41,7 +41,11 @@ export interface AnonymizeFileOptions {
 }
 
 /** Defaults for `anonymizeFile`. */
-export const DEFAULT_FILE_OPTIONS: Readonly<Omit<AnonymizeFileOptions, 'anonymize'>> = Object.freeze({ masks: [], detectFps: 5, x264Preset: 'veryfast' });
+export const DEFAULT_FILE_OPTIONS: Readonly<Omit<AnonymizeFileOptions, 'anonymize'>> = Object.freeze({
+  masks: [],
+  detectFps: 5,
+  x264Preset: 'veryfast',
+});
 
 /** The outcome of a file run. */
 export interface AnonymizeFileResult {
@@ -55,9 +59,16 @@ export interface AnonymizeFileResult {
 }
 
 function checkPaths(input: string, output: string): void {
-  if (!existsSync(input)) throw new AnonymizeError('INPUT_MISSING', `input file ${input} does not exist`, { input });
-  if (!statSync(input).isFile()) throw new AnonymizeError('UNSUPPORTED_INPUT', `input ${input} is not a file`, { input });
-  if (!extname(output)) throw new AnonymizeError('BAD_OPTIONS', `output ${output} needs an extension that names its format (.png, .jpg, .mp4, .mkv, …)`, { output });
+  if (!existsSync(input))
+    throw new AnonymizeError('INPUT_MISSING', `input file ${input} does not exist`, { input });
+  if (!statSync(input).isFile())
+    throw new AnonymizeError('UNSUPPORTED_INPUT', `input ${input} is not a file`, { input });
+  if (!extname(output))
+    throw new AnonymizeError(
+      'BAD_OPTIONS',
+      `output ${output} needs an extension that names its format (.png, .jpg, .mp4, .mkv, …)`,
+      { output },
+    );
 }
 
 /**
@@ -69,29 +80,61 @@ function checkPaths(input: string, output: string): void {
  * @example
  * await anonymizeFile('in.mp4', 'out.mp4', { anonymize: DEFAULT_ANONYMIZE_OPTIONS, ...DEFAULT_FILE_OPTIONS }, { detector });
  */
-export async function anonymizeFile(input: string, output: string, options: AnonymizeFileOptions, deps: AnonymizeFileDeps): Promise<AnonymizeFileResult> {
+export async function anonymizeFile(
+  input: string,
+  output: string,
+  options: AnonymizeFileOptions,
+  deps: AnonymizeFileDeps,
+): Promise<AnonymizeFileResult> {
   checkPaths(input, output);
   const anonymize = parseAnonymizeOptions(options.anonymize);
   const info = await probeMedia(input);
   const outIsImage = IMAGE_EXTENSIONS.includes(extname(output).toLowerCase());
   if (info.isImage) {
-    if (!outIsImage) throw new AnonymizeError('BAD_OPTIONS', `input ${input} is an image, so the output must be one too (${IMAGE_EXTENSIONS.join(', ')}), got ${output}`);
+    if (!outIsImage)
+      throw new AnonymizeError(
+        'BAD_OPTIONS',
+        `input ${input} is an image, so the output must be one too (${IMAGE_EXTENSIONS.join(', ')}), got ${output}`,
+      );
     return anonymizeImageFile(input, output, { ...options, anonymize }, deps);
   }
-  if (outIsImage) throw new AnonymizeError('BAD_OPTIONS', `input ${input} is a video, so the output must be a video file (.mp4, .mkv, .mov), got ${output}`);
+  if (outIsImage)
+    throw new AnonymizeError(
+      'BAD_OPTIONS',
+      `input ${input} is a video, so the output must be a video file (.mp4, .mkv, .mov), got ${output}`,
+    );
   return anonymizeVideoFile(input, output, info, { ...options, anonymize }, deps);
 }
 
-async function anonymizeImageFile(input: string, output: string, options: AnonymizeFileOptions, deps: AnonymizeFileDeps): Promise<AnonymizeFileResult> {
+async function anonymizeImageFile(
+  input: string,
+  output: string,
+  options: AnonymizeFileOptions,
+  deps: AnonymizeFileDeps,
+): Promise<AnonymizeFileResult> {
   const now = deps.nowMs ?? (() => performance.now());
   const t0 = now();
   const frame = await decodeImage(input);
   const faces = await deps.detector.detect(frame);
-  const regions = anonymizeFrame(frame, faces, options.masks, options.anonymize, deps.kernels ?? frameKernels());
+  const regions = anonymizeFrame(
+    frame,
+    faces,
+    options.masks,
+    options.anonymize,
+    deps.kernels ?? frameKernels(),
+  );
   await encodeImage(frame, output);
   const elapsedMs = now() - t0;
   deps.onProgress?.({ frames: 1, totalFrames: 1, elapsedMs });
-  return { kind: 'image', width: frame.width, height: frame.height, frames: 1, detections: 1, facesReplaced: regions.length, elapsedMs };
+  return {
+    kind: 'image',
+    width: frame.width,
+    height: frame.height,
+    frames: 1,
+    detections: 1,
+    facesReplaced: regions.length,
+    elapsedMs,
+  };
 }
 
 /** Reads fixed-size frames from a stream, with backpressure (pauses the stream while `maxQueued` frames wait). */
@@ -186,14 +229,23 @@ function collectStderr(p: ChildProcessByStdio<Writable | null, Readable | null, 
   return () => err.trim().split('\n').slice(-3).join(' | ');
 }
 
-function exited(p: { on(ev: 'close', cb: (code: number | null) => void): unknown; exitCode: number | null }): Promise<number> {
+function exited(p: {
+  on(ev: 'close', cb: (code: number | null) => void): unknown;
+  exitCode: number | null;
+}): Promise<number> {
   return new Promise((resolve) => {
     if (p.exitCode !== null) resolve(p.exitCode);
     else p.on('close', (code) => resolve(code ?? -1));
   });
 }
 
-async function anonymizeVideoFile(input: string, output: string, info: MediaInfo, options: AnonymizeFileOptions, deps: AnonymizeFileDeps): Promise<AnonymizeFileResult> {
+async function anonymizeVideoFile(
+  input: string,
+  output: string,
+  info: MediaInfo,
+  options: AnonymizeFileOptions,
+  deps: AnonymizeFileDeps,
+): Promise<AnonymizeFileResult> {
   const now = deps.nowMs ?? (() => performance.now());
   const kernels = deps.kernels ?? frameKernels();
   const t0 = now();
@@ -202,18 +254,61 @@ async function anonymizeVideoFile(input: string, output: string, info: MediaInfo
   const every = Math.max(1, Math.round(info.fps / Math.max(0.1, options.detectFps)));
 
   // Every decoded frame exactly once (no duplication or dropping to a nominal rate).
-  const dec = spawn(ffmpegBin(), ['-v', 'error', '-nostdin', '-i', input, '-map', '0:v:0', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const dec = spawn(
+    ffmpegBin(),
+    [
+      '-v',
+      'error',
+      '-nostdin',
+      '-i',
+      input,
+      '-map',
+      '0:v:0',
+      '-fps_mode',
+      'passthrough',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'yuv420p',
+      '-',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const decErr = collectStderr(dec);
   const enc = spawn(
     ffmpegBin(),
     [
-      '-v', 'error', '-y',
-      '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-framerate', info.frameRate, '-i', '-',
-      '-i', input,
-      '-map', '0:v:0', '-map', '1:a?', '-c:a', 'copy',
-      '-c:v', 'libx264', '-preset', options.x264Preset, '-pix_fmt', 'yuv420p', '-fps_mode', 'passthrough',
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'yuv420p',
+      '-s',
+      `${width}x${height}`,
+      '-framerate',
+      info.frameRate,
+      '-i',
+      '-',
+      '-i',
+      input,
+      '-map',
+      '0:v:0',
+      '-map',
+      '1:a?',
+      '-c:a',
+      'copy',
+      '-c:v',
+      'libx264',
+      '-preset',
+      options.x264Preset,
+      '-pix_fmt',
+      'yuv420p',
+      '-fps_mode',
+      'passthrough',
       output,
     ],
     { stdio: ['pipe', 'ignore', 'pipe'] },
@@ -286,12 +381,27 @@ async function anonymizeVideoFile(input: string, output: string, info: MediaInfo
   }
   const [decCode, encCode] = await Promise.all([decExit, encExit]);
   // The encoder's own message first: a write error on its stdin only means it had already stopped.
-  if (encCode !== 0) throw new AnonymizeError('FFMPEG_FAILED', `ffmpeg could not write ${output} (exit ${encCode}): ${encErr()}`, { output });
+  if (encCode !== 0)
+    throw new AnonymizeError(
+      'FFMPEG_FAILED',
+      `ffmpeg could not write ${output} (exit ${encCode}): ${encErr()}`,
+      { output },
+    );
   if (failure) {
     if (failure instanceof AnonymizeError) throw failure;
-    throw new AnonymizeError('DETECTION_FAILED', `anonymizing ${input} stopped at frame ${frames}: ${failure instanceof Error ? failure.message : String(failure)} (${output} is incomplete; delete it)`, { input, frames }, { cause: failure });
+    throw new AnonymizeError(
+      'DETECTION_FAILED',
+      `anonymizing ${input} stopped at frame ${frames}: ${failure instanceof Error ? failure.message : String(failure)} (${output} is incomplete; delete it)`,
+      { input, frames },
+      { cause: failure },
+    );
   }
-  if (decCode !== 0) throw new AnonymizeError('FFMPEG_FAILED', `ffmpeg could not decode ${input} (exit ${decCode}): ${decErr()}`, { input });
+  if (decCode !== 0)
+    throw new AnonymizeError(
+      'FFMPEG_FAILED',
+      `ffmpeg could not decode ${input} (exit ${decCode}): ${decErr()}`,
+      { input },
+    );
   const elapsedMs = now() - t0;
   deps.onProgress?.({ frames, totalFrames: info.frames, elapsedMs });
   return { kind: 'video', width, height, frames, detections, facesReplaced, elapsedMs };

@@ -17,4 +17,12 @@ export {
 } from './anonymize';
 export { AnonymizeError, type AnonymizeErrorCode } from './errors';
 export { decodeImage, encodeImage, ffmpegBin, ffprobeBin, probeMedia, type MediaInfo } from './media';
-export { DEFAULT_FILE_OPTIONS, IMAGE_EXTENSIONS, anonymizeFile, type AnonymizeFileDeps, type AnonymizeFileOptions, type AnonymizeFileResult, type FileProgress } from './file';
+export {
+  DEFAULT_FILE_OPTIONS,
+  IMAGE_EXTENSIONS,
+  anonymizeFile,
+  type AnonymizeFileDeps,
+  type AnonymizeFileOptions,
+  type AnonymizeFileResult,
+  type FileProgress,
+} from './file';

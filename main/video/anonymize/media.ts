@@ -11,7 +11,11 @@ export function ffprobeBin(): string {
 }
 
 /** Runs a command to completion, collecting stdout (bytes) and stderr (text). */
-export function run(cmd: string, args: string[], stdin?: Uint8Array): Promise<{ code: number; stdout: Buffer; stderr: string }> {
+export function run(
+  cmd: string,
+  args: string[],
+  stdin?: Uint8Array,
+): Promise<{ code: number; stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -22,7 +26,14 @@ export function run(cmd: string, args: string[], stdin?: Uint8Array): Promise<{ 
       if (err.length > 64_000) err = err.slice(-32_000);
     });
     p.on('error', (e) =>
-      reject(new AnonymizeError('FFMPEG_FAILED', `cannot run ${cmd}: ${e.message} (install ffmpeg, e.g. apt-get install ffmpeg)`, { cmd }, { cause: e })),
+      reject(
+        new AnonymizeError(
+          'FFMPEG_FAILED',
+          `cannot run ${cmd}: ${e.message} (install ffmpeg, e.g. apt-get install ffmpeg)`,
+          { cmd },
+          { cause: e },
+        ),
+      ),
     );
     p.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: err }));
     p.stdin.on('error', () => {}); // ffmpeg may exit before reading everything; the exit code tells
@@ -52,7 +63,11 @@ export async function probeMedia(path: string, countFrames = false): Promise<Med
   if (countFrames) args.push('-count_frames');
   const r = await run(ffprobeBin(), [...args, path]);
   if (r.code !== 0) {
-    throw new AnonymizeError('UNSUPPORTED_INPUT', `${path} is not a readable image or video (ffprobe: ${r.stderr.trim().split('\n').pop() ?? 'failed'})`, { path });
+    throw new AnonymizeError(
+      'UNSUPPORTED_INPUT',
+      `${path} is not a readable image or video (ffprobe: ${r.stderr.trim().split('\n').pop() ?? 'failed'})`,
+      { path },
+    );
   }
   const j = JSON.parse(r.stdout.toString()) as {
     streams?: Array<Record<string, string | number | undefined>>;
@@ -60,7 +75,9 @@ export async function probeMedia(path: string, countFrames = false): Promise<Med
   };
   const v = j.streams?.find((s) => s.codec_type === 'video');
   if (!v) throw new AnonymizeError('UNSUPPORTED_INPUT', `${path} has no video or image stream`, { path });
-  const rate = String(v.avg_frame_rate && v.avg_frame_rate !== '0/0' ? v.avg_frame_rate : v.r_frame_rate ?? '25/1');
+  const rate = String(
+    v.avg_frame_rate && v.avg_frame_rate !== '0/0' ? v.avg_frame_rate : (v.r_frame_rate ?? '25/1'),
+  );
   const [n, d] = rate.split('/').map(Number);
   const fps = n && d ? n / d : 25;
   const framesRaw = countFrames ? v.nb_read_frames : v.nb_frames;
@@ -83,20 +100,61 @@ export async function probeMedia(path: string, countFrames = false): Promise<Med
 /** Decodes an image file (PNG, JPEG, …) to an rgb24 frame with ffmpeg. */
 export async function decodeImage(path: string): Promise<Frame> {
   const info = await probeMedia(path);
-  const r = await run(ffmpegBin(), ['-v', 'error', '-i', path, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
+  const r = await run(ffmpegBin(), [
+    '-v',
+    'error',
+    '-i',
+    path,
+    '-frames:v',
+    '1',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-',
+  ]);
   const want = info.width * info.height * 3;
   if (r.code !== 0 || r.stdout.length !== want) {
-    throw new AnonymizeError('UNSUPPORTED_INPUT', `cannot decode ${path} as an image (${r.stderr.trim().split('\n').pop() ?? `got ${r.stdout.length} of ${want} bytes`})`, { path });
+    throw new AnonymizeError(
+      'UNSUPPORTED_INPUT',
+      `cannot decode ${path} as an image (${r.stderr.trim().split('\n').pop() ?? `got ${r.stdout.length} of ${want} bytes`})`,
+      { path },
+    );
   }
-  return { format: 'rgb24', width: info.width, height: info.height, data: new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.length) };
+  return {
+    format: 'rgb24',
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.length),
+  };
 }
 
 /** Encodes an rgb24 frame to an image file; the format follows the extension (.png lossless, .jpg quality 2). */
 export async function encodeImage(frame: Frame, path: string): Promise<void> {
-  if (frame.format !== 'rgb24') throw new AnonymizeError('BAD_OPTIONS', `encodeImage needs an rgb24 frame, got ${frame.format}`);
-  const args = ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${frame.width}x${frame.height}`, '-i', '-', '-frames:v', '1'];
+  if (frame.format !== 'rgb24')
+    throw new AnonymizeError('BAD_OPTIONS', `encodeImage needs an rgb24 frame, got ${frame.format}`);
+  const args = [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-s',
+    `${frame.width}x${frame.height}`,
+    '-i',
+    '-',
+    '-frames:v',
+    '1',
+  ];
   if (/\.jpe?g$/i.test(path)) args.push('-q:v', '2');
   args.push('-update', '1', path);
   const r = await run(ffmpegBin(), args, frame.data);
-  if (r.code !== 0) throw new AnonymizeError('FFMPEG_FAILED', `ffmpeg could not write ${path}: ${r.stderr.trim().split('\n').pop() ?? ''}`, { path });
+  if (r.code !== 0)
+    throw new AnonymizeError(
+      'FFMPEG_FAILED',
+      `ffmpeg could not write ${path}: ${r.stderr.trim().split('\n').pop() ?? ''}`,
+      { path },
+    );
 }

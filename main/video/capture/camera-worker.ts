@@ -22,18 +22,28 @@ export interface CameraWorkerEvents {
 export class CameraWorker {
   private readonly worker: Worker;
   private nextSnapshot = 1;
-  private readonly snapshots = new Map<number, { resolve: (j: Uint8Array) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly snapshots = new Map<
+    number,
+    { resolve: (j: Uint8Array) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   private stopped: Promise<void> | undefined;
   private exited = false;
   lastStatus: CaptureStatus | undefined;
 
-  constructor(workerFile: string, config: CaptureWorkerConfig, private readonly events: CameraWorkerEvents) {
+  constructor(
+    workerFile: string,
+    config: CaptureWorkerConfig,
+    private readonly events: CameraWorkerEvents,
+  ) {
     this.worker = new Worker(workerFile, { workerData: config });
     this.worker.on('message', (m: FromCaptureWorker) => this.onMessage(m));
     this.worker.on('error', (err) => this.events.onExit(`capture worker crashed: ${err.message}`));
     this.worker.on('exit', (code) => {
       this.exited = true;
-      for (const s of this.snapshots.values()) s.reject(new VideoError('SNAPSHOT_UNAVAILABLE', 'the capture worker stopped before the snapshot was taken'));
+      for (const s of this.snapshots.values())
+        s.reject(
+          new VideoError('SNAPSHOT_UNAVAILABLE', 'the capture worker stopped before the snapshot was taken'),
+        );
       this.snapshots.clear();
       if (!this.stopped) this.events.onExit(`capture worker exited (code ${code})`);
     });
@@ -57,7 +67,10 @@ export class CameraWorker {
         this.snapshots.delete(m.id);
         clearTimeout(s.timer);
         if (m.jpeg) s.resolve(m.jpeg);
-        else s.reject(m.error ? new RemoteError(m.error) : new VideoError('SNAPSHOT_UNAVAILABLE', 'snapshot failed'));
+        else
+          s.reject(
+            m.error ? new RemoteError(m.error) : new VideoError('SNAPSHOT_UNAVAILABLE', 'snapshot failed'),
+          );
         break;
       }
       case 'stream-ended':
@@ -83,7 +96,12 @@ export class CameraWorker {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.snapshots.delete(id);
-        reject(new VideoError('SNAPSHOT_UNAVAILABLE', `no frame came through the camera's pipeline within ${timeoutMs} ms; check its status`));
+        reject(
+          new VideoError(
+            'SNAPSHOT_UNAVAILABLE',
+            `no frame came through the camera's pipeline within ${timeoutMs} ms; check its status`,
+          ),
+        );
       }, timeoutMs);
       this.snapshots.set(id, { resolve, reject, timer });
       this.send({ type: 'snapshot', id });

@@ -30,7 +30,16 @@ const status: CaptureStatus = {
   recordingMessage: '',
   streaming: false,
   detector: '',
-  stats: { frames: 0, detections: 0, detectionsLate: 0, failClosed: 0, dropped: 0, lastDetectMs: 0, detectorErrors: 0, rawDropped: 0 },
+  stats: {
+    frames: 0,
+    detections: 0,
+    detectionsLate: 0,
+    failClosed: 0,
+    dropped: 0,
+    lastDetectMs: 0,
+    detectorErrors: 0,
+    rawDropped: 0,
+  },
 };
 let lastStatusJson = '';
 function report(force = false): void {
@@ -55,18 +64,40 @@ const snapshotWaiters: number[] = [];
 let stream: RtmpPublisher | undefined;
 
 const kernels = frameKernels();
-const detector = await createFaceDetector(cfg.detector.options, { workerFile: cfg.detector.workerFile, kernels }).catch((err: unknown) => {
+const detector = await createFaceDetector(cfg.detector.options, {
+  workerFile: cfg.detector.workerFile,
+  kernels,
+}).catch((err: unknown) => {
   post({ type: 'fatal', error: serializeError(err) });
-  setState('error', `the face detector could not start: ${err instanceof Error ? err.message : String(err)}; nothing is captured without it`);
+  setState(
+    'error',
+    `the face detector could not start: ${err instanceof Error ? err.message : String(err)}; nothing is captured without it`,
+  );
   return undefined;
 });
 
 if (detector) {
   status.detector = detector.description;
-  const pipeline = new PrivacyPipeline(cfg.pipeline, { detector, tracker: cfg.pipeline.detectEveryFrames > 1 ? new FaceTracker() : undefined, kernels, nowMs: () => performance.now() });
+  const pipeline = new PrivacyPipeline(cfg.pipeline, {
+    detector,
+    tracker: cfg.pipeline.detectEveryFrames > 1 ? new FaceTracker() : undefined,
+    kernels,
+    nowMs: () => performance.now(),
+  });
   const recorder = cfg.record
     ? new SegmentRecorder(
-        { cameraId: cfg.cameraId, dir: cfg.record.dir, segmentMs: cfg.record.segmentMs, width: cfg.width, height: cfg.height, fps: cfg.fps, pixelFormat: cfg.pixelFormat, minFreeBytes: cfg.record.minFreeBytes, retryMs: cfg.record.retryMs, ffmpegPath: cfg.ffmpegPath },
+        {
+          cameraId: cfg.cameraId,
+          dir: cfg.record.dir,
+          segmentMs: cfg.record.segmentMs,
+          width: cfg.width,
+          height: cfg.height,
+          fps: cfg.fps,
+          pixelFormat: cfg.pixelFormat,
+          minFreeBytes: cfg.record.minFreeBytes,
+          retryMs: cfg.record.retryMs,
+          ffmpegPath: cfg.ffmpegPath,
+        },
         {
           nowMs: () => Date.now(),
           onSegment: (segment) => {
@@ -86,10 +117,20 @@ if (detector) {
       )
     : undefined;
   const live = cfg.live
-    ? new LiveJpegEncoder({ width: cfg.width, height: cfg.height, pixelFormat: cfg.pixelFormat, fps: cfg.live.fps, outWidthPx: cfg.live.outWidthPx, ffmpegPath: cfg.ffmpegPath }, (jpeg, atMs) => {
-        const copy = new Uint8Array(jpeg);
-        post({ type: 'live', jpeg: copy, atMs }, [copy.buffer]);
-      })
+    ? new LiveJpegEncoder(
+        {
+          width: cfg.width,
+          height: cfg.height,
+          pixelFormat: cfg.pixelFormat,
+          fps: cfg.live.fps,
+          outWidthPx: cfg.live.outWidthPx,
+          ffmpegPath: cfg.ffmpegPath,
+        },
+        (jpeg, atMs) => {
+          const copy = new Uint8Array(jpeg);
+          post({ type: 'live', jpeg: copy, atMs }, [copy.buffer]);
+        },
+      )
     : undefined;
 
   const exits = (f: AnonymizedFrame): void => {
@@ -103,7 +144,12 @@ if (detector) {
           const copy = new Uint8Array(jpeg);
           post({ type: 'snapshot', id, jpeg: copy }, [copy.buffer]);
         },
-        (err: unknown) => post({ type: 'snapshot', id, error: serializeError(new VideoError('SNAPSHOT_UNAVAILABLE', String(err))) }),
+        (err: unknown) =>
+          post({
+            type: 'snapshot',
+            id,
+            error: serializeError(new VideoError('SNAPSHOT_UNAVAILABLE', String(err))),
+          }),
       );
     }
   };
@@ -115,7 +161,10 @@ if (detector) {
       while (pending && !stopping) {
         const { data, atMs } = pending;
         pending = undefined;
-        const out = await pipeline.process({ format: cfg.pixelFormat, width: cfg.width, height: cfg.height, data }, atMs);
+        const out = await pipeline.process(
+          { format: cfg.pixelFormat, width: cfg.width, height: cfg.height, data },
+          atMs,
+        );
         status.stats = { ...pipeline.stats, rawDropped: status.stats.rawDropped };
         // A frame that finished after stop began goes nowhere (the exits are closing).
         if (out && !stopping) exits(out);
@@ -147,7 +196,17 @@ if (detector) {
       void drain();
     });
     try {
-      decoder = startDecoder({ input: cfg.input, width: cfg.width, height: cfg.height, fps: cfg.fps, pixelFormat: cfg.pixelFormat, ioTimeoutMs: cfg.ioTimeoutMs, loopFile: cfg.loopFile, realtime: cfg.realtime, ffmpegPath: cfg.ffmpegPath });
+      decoder = startDecoder({
+        input: cfg.input,
+        width: cfg.width,
+        height: cfg.height,
+        fps: cfg.fps,
+        pixelFormat: cfg.pixelFormat,
+        ioTimeoutMs: cfg.ioTimeoutMs,
+        loopFile: cfg.loopFile,
+        realtime: cfg.realtime,
+        ffmpegPath: cfg.ffmpegPath,
+      });
     } catch (err) {
       setState('error', `cannot start ffmpeg: ${err instanceof Error ? err.message : String(err)}`);
       return;
@@ -164,21 +223,40 @@ if (detector) {
       if (stopping || decoder !== d) return;
       decoder = undefined;
       status.decoderPid = null;
-      const delay = backoffDelayMs(attempt++, { initialMs: cfg.restartInitialMs, maxMs: cfg.restartMaxMs }, Math.random);
+      const delay = backoffDelayMs(
+        attempt++,
+        { initialMs: cfg.restartInitialMs, maxMs: cfg.restartMaxMs },
+        Math.random,
+      );
       status.restarts++;
-      const why = reason === null ? 'the stream ended' : reason === 'killed' ? status.message : `ffmpeg stopped: ${reason}`;
+      const why =
+        reason === null
+          ? 'the stream ended'
+          : reason === 'killed'
+            ? status.message
+            : `ffmpeg stopped: ${reason}`;
       setState('reconnecting', `${why}; reconnecting in ${Math.round(delay / 100) / 10} s`);
       restartTimer = setTimeout(startCapture, delay);
     });
   };
 
-  const watchdog = setInterval(() => {
-    report(true);
-    if (status.state === 'streaming' && status.lastFrameAtMs !== null && Date.now() - status.lastFrameAtMs > cfg.stallMs) {
-      setState('stalled', `no frame for ${Math.round((Date.now() - status.lastFrameAtMs) / 1000)} s (stream stalled); restarting ffmpeg`);
-      decoder?.kill();
-    }
-  }, Math.min(1000, cfg.stallMs / 2));
+  const watchdog = setInterval(
+    () => {
+      report(true);
+      if (
+        status.state === 'streaming' &&
+        status.lastFrameAtMs !== null &&
+        Date.now() - status.lastFrameAtMs > cfg.stallMs
+      ) {
+        setState(
+          'stalled',
+          `no frame for ${Math.round((Date.now() - status.lastFrameAtMs) / 1000)} s (stream stalled); restarting ffmpeg`,
+        );
+        decoder?.kill();
+      }
+    },
+    Math.min(1000, cfg.stallMs / 2),
+  );
 
   port.on('message', (m: ToCaptureWorker) => {
     switch (m.type) {
@@ -190,7 +268,15 @@ if (detector) {
         break;
       case 'stream-start':
         void stream?.stop();
-        stream = new RtmpPublisher({ url: m.url, width: cfg.width, height: cfg.height, fps: cfg.fps, pixelFormat: cfg.pixelFormat, bitrateKbps: m.bitrateKbps, ffmpegPath: cfg.ffmpegPath });
+        stream = new RtmpPublisher({
+          url: m.url,
+          width: cfg.width,
+          height: cfg.height,
+          fps: cfg.fps,
+          pixelFormat: cfg.pixelFormat,
+          bitrateKbps: m.bitrateKbps,
+          ffmpegPath: cfg.ffmpegPath,
+        });
         status.streaming = true;
         report();
         {

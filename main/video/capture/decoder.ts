@@ -44,12 +44,21 @@ export function frameBytesOf(format: PixelFormat, width: number, height: number)
  * Only the capture worker calls this: the raw frames must not exist anywhere else.
  */
 export function startDecoder(opts: DecoderOptions): Decoder {
-  if (opts.width % 2 !== 0 || opts.height % 2 !== 0) throw new Error(`decode size must be even, got ${opts.width}x${opts.height}`);
+  if (opts.width % 2 !== 0 || opts.height % 2 !== 0)
+    throw new Error(`decode size must be even, got ${opts.width}x${opts.height}`);
   const isRtsp = /^rtsps?:\/\//i.test(opts.input);
   const cmd = ffmpeg(opts.input);
   if (opts.ffmpegPath) cmd.setFfmpegPath(opts.ffmpegPath);
   const inputOptions = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
-  if (isRtsp) inputOptions.push('-rtsp_transport', 'tcp', '-timeout', String(opts.ioTimeoutMs * 1000), '-fflags', '+discardcorrupt');
+  if (isRtsp)
+    inputOptions.push(
+      '-rtsp_transport',
+      'tcp',
+      '-timeout',
+      String(opts.ioTimeoutMs * 1000),
+      '-fflags',
+      '+discardcorrupt',
+    );
   else {
     if (opts.loopFile) inputOptions.push('-stream_loop', '-1');
     if (opts.realtime) inputOptions.push('-re');
@@ -57,7 +66,11 @@ export function startDecoder(opts: DecoderOptions): Decoder {
   cmd
     .inputOptions(inputOptions)
     .noAudio()
-    .videoFilters([`fps=${opts.fps}`, `scale=${opts.width}:${opts.height}:force_original_aspect_ratio=decrease`, `pad=${opts.width}:${opts.height}:(ow-iw)/2:(oh-ih)/2`])
+    .videoFilters([
+      `fps=${opts.fps}`,
+      `scale=${opts.width}:${opts.height}:force_original_aspect_ratio=decrease`,
+      `pad=${opts.width}:${opts.height}:(ow-iw)/2:(oh-ih)/2`,
+    ])
     .outputOptions(['-pix_fmt', opts.pixelFormat, '-f', 'rawvideo']);
   let tail = '';
   let resolveDone: (v: string | null) => void = () => undefined;
@@ -65,7 +78,9 @@ export function startDecoder(opts: DecoderOptions): Decoder {
   cmd.on('stderr', (line: string) => {
     tail = (tail + line + '\n').slice(-2000);
   });
-  cmd.on('error', (err: Error) => resolveDone(/SIGKILL|SIGTERM|killed/i.test(err.message) ? 'killed' : lastLines(tail) || err.message));
+  cmd.on('error', (err: Error) =>
+    resolveDone(/SIGKILL|SIGTERM|killed/i.test(err.message) ? 'killed' : lastLines(tail) || err.message),
+  );
   cmd.on('end', () => resolveDone(null));
   const stdout = cmd.pipe() as Readable;
   return {

@@ -32,7 +32,23 @@ export class FfmpegSink {
   readonly done: Promise<string | null>;
 
   constructor(private readonly opts: FfmpegSinkOptions) {
-    const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', opts.pixelFormat, '-s', `${opts.width}x${opts.height}`, '-r', String(opts.fps), '-i', '-', ...opts.outputArgs];
+    const args = [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      opts.pixelFormat,
+      '-s',
+      `${opts.width}x${opts.height}`,
+      '-r',
+      String(opts.fps),
+      '-i',
+      '-',
+      ...opts.outputArgs,
+    ];
     this.child = spawn(opts.ffmpegPath ?? 'ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr.on('data', (d: Buffer) => {
       this.tail = (this.tail + d.toString()).slice(-2000);
@@ -45,7 +61,10 @@ export class FfmpegSink {
       this.child.once('close', (code, signal) => {
         this.ended = true;
         if (code === 0) resolve(null);
-        else resolve(this.tail.trim().split('\n').slice(-3).join(' | ') || `ffmpeg exited with ${signal ?? code}`);
+        else
+          resolve(
+            this.tail.trim().split('\n').slice(-3).join(' | ') || `ffmpeg exited with ${signal ?? code}`,
+          );
       });
     });
   }
@@ -58,8 +77,14 @@ export class FfmpegSink {
   /** Writes one anonymized frame; returns false if it was skipped (encoder behind or gone). */
   write(frame: AnonymizedFrame): boolean {
     if (this.ended || this.child.stdin.destroyed || !this.child.stdin.writable) return false;
-    if (frame.width !== this.opts.width || frame.height !== this.opts.height || frame.format !== this.opts.pixelFormat) {
-      throw new Error(`sink expects ${this.opts.width}x${this.opts.height} ${this.opts.pixelFormat}, got ${frame.width}x${frame.height} ${frame.format}`);
+    if (
+      frame.width !== this.opts.width ||
+      frame.height !== this.opts.height ||
+      frame.format !== this.opts.pixelFormat
+    ) {
+      throw new Error(
+        `sink expects ${this.opts.width}x${this.opts.height} ${this.opts.pixelFormat}, got ${frame.width}x${frame.height} ${frame.format}`,
+      );
     }
     if (this.busy) {
       this.framesSkipped++;

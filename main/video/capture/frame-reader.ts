@@ -10,7 +10,8 @@ export class FrameReader {
     private readonly frameBytes: number,
     private readonly onFrame: (data: Uint8Array) => void,
   ) {
-    if (!Number.isInteger(frameBytes) || frameBytes <= 0) throw new Error(`frameBytes must be a positive integer, got ${frameBytes}`);
+    if (!Number.isInteger(frameBytes) || frameBytes <= 0)
+      throw new Error(`frameBytes must be a positive integer, got ${frameBytes}`);
     this.buf = new Uint8Array(frameBytes);
   }
 

@@ -82,7 +82,17 @@ export class LiveJpegEncoder {
       fps: this.opts.fps,
       pixelFormat: this.opts.pixelFormat,
       ffmpegPath: this.opts.ffmpegPath,
-      outputArgs: ['-vf', `scale=${w}:-2`, '-c:v', 'mjpeg', '-q:v', String(this.opts.quality ?? 5), '-f', 'image2pipe', '-'],
+      outputArgs: [
+        '-vf',
+        `scale=${w}:-2`,
+        '-c:v',
+        'mjpeg',
+        '-q:v',
+        String(this.opts.quality ?? 5),
+        '-f',
+        'image2pipe',
+        '-',
+      ],
       onStdout: (c) => this.splitter.push(c),
     });
   }

@@ -32,14 +32,22 @@ export interface CameraProbe {
 /** Turns what a user typed ("192.168.1.20", "cam.local:8080", or a full URL) into a device service URL. */
 export function xaddrFromAddress(address: string): string {
   const a = address.trim();
-  if (a.length === 0 || a.length > 512) throw new VideoError('BAD_ADDRESS', `camera address must be 1..512 characters, got ${a.length}`);
+  if (a.length === 0 || a.length > 512)
+    throw new VideoError('BAD_ADDRESS', `camera address must be 1..512 characters, got ${a.length}`);
   let url: URL;
   try {
     url = new URL(/^https?:\/\//i.test(a) ? a : `http://${a}`);
   } catch {
-    throw new VideoError('BAD_ADDRESS', `"${a}" is not a host, host:port or http URL; enter e.g. 192.168.1.20 or 192.168.1.20:8080`);
+    throw new VideoError(
+      'BAD_ADDRESS',
+      `"${a}" is not a host, host:port or http URL; enter e.g. 192.168.1.20 or 192.168.1.20:8080`,
+    );
   }
-  if (url.username || url.password) throw new VideoError('BAD_ADDRESS', 'put the camera user and password in their own fields, not in the address');
+  if (url.username || url.password)
+    throw new VideoError(
+      'BAD_ADDRESS',
+      'put the camera user and password in their own fields, not in the address',
+    );
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/onvif/device_service';
   return url.toString();
 }
@@ -50,12 +58,27 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 export function classifyOnvifError(err: unknown, xaddr: string): VideoError {
   const msg = err instanceof Error ? err.message : String(err);
   if (/not ?authori[sz]ed|401|unauthori[sz]ed|authentication|FailedAuthentication/i.test(msg)) {
-    return new VideoError('CAMERA_AUTH_FAILED', `camera at ${xaddr} refused the user name or password; check them and save again`, { xaddr, detail: msg }, { cause: err });
+    return new VideoError(
+      'CAMERA_AUTH_FAILED',
+      `camera at ${xaddr} refused the user name or password; check them and save again`,
+      { xaddr, detail: msg },
+      { cause: err },
+    );
   }
   if (/Network Error|ECONNREFUSED|EHOSTUNREACH|ETIMEDOUT|socket hang up|timeout/i.test(msg)) {
-    return new VideoError('CAMERA_UNREACHABLE', `camera at ${xaddr} does not answer (${msg}); check that it is powered and on this network`, { xaddr, detail: msg }, { cause: err });
+    return new VideoError(
+      'CAMERA_UNREACHABLE',
+      `camera at ${xaddr} does not answer (${msg}); check that it is powered and on this network`,
+      { xaddr, detail: msg },
+      { cause: err },
+    );
   }
-  return new VideoError('CAMERA_PROTOCOL', `camera at ${xaddr} gave an ONVIF answer the node cannot use (${msg})`, { xaddr, detail: msg }, { cause: err });
+  return new VideoError(
+    'CAMERA_PROTOCOL',
+    `camera at ${xaddr} gave an ONVIF answer the node cannot use (${msg})`,
+    { xaddr, detail: msg },
+    { cause: err },
+  );
 }
 
 /**
@@ -65,7 +88,11 @@ export function classifyOnvifError(err: unknown, xaddr: string): VideoError {
  *
  * @example const probe = await probeCamera({ xaddr: 'http://192.168.1.20/onvif/device_service', user: 'admin', pass: 'pw' });
  */
-export async function probeCamera(opts: { xaddr: string; user?: string; pass?: string }): Promise<CameraProbe> {
+export async function probeCamera(opts: {
+  xaddr: string;
+  user?: string;
+  pass?: string;
+}): Promise<CameraProbe> {
   const dev = new OnvifDevice({ xaddr: opts.xaddr, user: opts.user ?? '', pass: opts.pass ?? '' });
   try {
     await dev.init();
@@ -84,7 +111,11 @@ export async function probeCamera(opts: { xaddr: string; user?: string; pass?: s
     snapshotUri: str(p.snapshot),
   }));
   if (!profiles.some((p) => p.rtspUri.startsWith('rtsp://'))) {
-    throw new VideoError('NO_STREAM', `camera at ${opts.xaddr} has no media profile with an RTSP stream URI`, { xaddr: opts.xaddr });
+    throw new VideoError(
+      'NO_STREAM',
+      `camera at ${opts.xaddr} has no media profile with an RTSP stream URI`,
+      { xaddr: opts.xaddr },
+    );
   }
   return {
     xaddr: opts.xaddr,

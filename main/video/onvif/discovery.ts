@@ -45,7 +45,8 @@ export interface DiscoveryOptions {
 export function probeInterfaceAddresses(): string[] {
   const all: Array<{ address: string; internal: boolean }> = [];
   for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4') all.push({ address: a.address, internal: a.internal });
+    for (const a of list ?? [])
+      if (a.family === 'IPv4') all.push({ address: a.address, internal: a.internal });
   }
   const external = all.filter((a) => !a.internal).map((a) => a.address);
   return external.length > 0 ? external : all.map((a) => a.address);
@@ -69,14 +70,22 @@ export function probeXml(messageId: string, type: { prefix: string; ns: string; 
 }
 
 type Xml = Record<string, unknown>;
-const text = (v: unknown): string => (typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as Xml)['_'] === 'string' ? ((v as Xml)['_'] as string) : '');
+const text = (v: unknown): string =>
+  typeof v === 'string'
+    ? v
+    : v && typeof v === 'object' && typeof (v as Xml)['_'] === 'string'
+      ? ((v as Xml)['_'] as string)
+      : '';
 const words = (v: unknown): string[] => text(v).split(/\s+/).filter(Boolean);
 
 /**
  * Parses a ProbeMatches answer. Returns undefined for anything that is not an answer to one of
  * `ourMessageIds` (other probers' traffic, Hello/Bye, garbage).
  */
-export async function parseProbeMatch(xml: string, ourMessageIds: ReadonlySet<string>): Promise<Omit<DiscoveredDevice, 'interfaceAddress'>[] | undefined> {
+export async function parseProbeMatch(
+  xml: string,
+  ourMessageIds: ReadonlySet<string>,
+): Promise<Omit<DiscoveredDevice, 'interfaceAddress'>[] | undefined> {
   let doc: Xml;
   try {
     doc = await onvifSoap.parse(xml);
@@ -101,7 +110,15 @@ export async function parseProbeMatch(xml: string, ourMessageIds: ReadonlySet<st
       const s = scopes.find((x) => x.startsWith(`onvif://www.onvif.org/${kind}/`));
       return s ? decodeURIComponent(s.split('/').pop() ?? '').replace(/_/g, ' ') : '';
     };
-    out.push({ urn, name: scope('name'), hardware: scope('hardware'), location: scope('location'), types: words(pm['Types']), xaddrs, scopes });
+    out.push({
+      urn,
+      name: scope('name'),
+      hardware: scope('hardware'),
+      location: scope('location'),
+      types: words(pm['Types']),
+      xaddrs,
+      scopes,
+    });
   }
   return out;
 }
@@ -137,7 +154,8 @@ export async function discoverCameras(opts: DiscoveryOptions = {}): Promise<Disc
         if (buf.length > MAX_DATAGRAM_BYTES) return;
         pending.push(
           parseProbeMatch(buf.toString('utf8'), ids).then((list) => {
-            for (const d of list ?? []) if (!found.has(d.urn)) found.set(d.urn, { ...d, interfaceAddress: address });
+            for (const d of list ?? [])
+              if (!found.has(d.urn)) found.set(d.urn, { ...d, interfaceAddress: address });
           }),
         );
       });

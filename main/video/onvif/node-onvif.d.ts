@@ -14,8 +14,19 @@ declare module 'node-onvif/lib/modules/device.js' {
     snapshot: string;
     stream: { udp: string; http: string; rtsp: string };
     video: {
-      source: { token: string; name: string; bounds: { width: number; height: number; x: number; y: number } } | null;
-      encoder: { token: string; name: string; resolution: { width: number; height: number }; framerate: number; bitrate: number; encoding: string } | null;
+      source: {
+        token: string;
+        name: string;
+        bounds: { width: number; height: number; x: number; y: number };
+      } | null;
+      encoder: {
+        token: string;
+        name: string;
+        resolution: { width: number; height: number };
+        framerate: number;
+        bitrate: number;
+        encoding: string;
+      } | null;
     };
   }
   class OnvifDevice {

@@ -57,7 +57,15 @@ export interface PipelineStats {
  * @example const out = await pipeline.process(frame, Date.now()); if (out) recorder.write(out);
  */
 export class PrivacyPipeline {
-  readonly stats: PipelineStats = { frames: 0, detections: 0, detectionsLate: 0, failClosed: 0, dropped: 0, lastDetectMs: 0, detectorErrors: 0 };
+  readonly stats: PipelineStats = {
+    frames: 0,
+    detections: 0,
+    detectionsLate: 0,
+    failClosed: 0,
+    dropped: 0,
+    lastDetectMs: 0,
+    detectorErrors: 0,
+  };
   /** The last detector failure (for the status message). */
   lastError = '';
   private frameIndex = 0;
@@ -69,9 +77,18 @@ export class PrivacyPipeline {
     private readonly opts: PrivacyPipelineOptions,
     private readonly deps: PrivacyPipelineDeps,
   ) {
-    if (!Number.isInteger(opts.detectEveryFrames) || opts.detectEveryFrames < 1) throw new VideoError('BAD_OPTIONS', `detectEveryFrames must be an integer ≥ 1, got ${opts.detectEveryFrames}`);
-    if (opts.detectEveryFrames > 1 && !deps.tracker) throw new VideoError('BAD_OPTIONS', 'detecting every k-th frame needs a tracker to cover the frames between; pass one or set detectEveryFrames to 1');
-    if (!(opts.deadlineMs > 0)) throw new VideoError('BAD_OPTIONS', `deadlineMs must be > 0, got ${opts.deadlineMs}`);
+    if (!Number.isInteger(opts.detectEveryFrames) || opts.detectEveryFrames < 1)
+      throw new VideoError(
+        'BAD_OPTIONS',
+        `detectEveryFrames must be an integer ≥ 1, got ${opts.detectEveryFrames}`,
+      );
+    if (opts.detectEveryFrames > 1 && !deps.tracker)
+      throw new VideoError(
+        'BAD_OPTIONS',
+        'detecting every k-th frame needs a tracker to cover the frames between; pass one or set detectEveryFrames to 1',
+      );
+    if (!(opts.deadlineMs > 0))
+      throw new VideoError('BAD_OPTIONS', `deadlineMs must be > 0, got ${opts.deadlineMs}`);
     this.masks = opts.masks;
   }
 
@@ -85,8 +102,13 @@ export class PrivacyPipeline {
    * with `whenBehind: 'drop'`). The caller must not keep any other reference to the raw frame.
    */
   async process(frame: Frame, capturedAtMs: number): Promise<AnonymizedFrame | null> {
-    const expected = frame.format === 'rgb24' ? frame.width * frame.height * 3 : frame.width * frame.height * 1.5;
-    if (frame.data.length !== expected) throw new VideoError('BAD_FRAME', `frame ${frame.width}x${frame.height} ${frame.format} needs ${expected} bytes, got ${frame.data.length}`);
+    const expected =
+      frame.format === 'rgb24' ? frame.width * frame.height * 3 : frame.width * frame.height * 1.5;
+    if (frame.data.length !== expected)
+      throw new VideoError(
+        'BAD_FRAME',
+        `frame ${frame.width}x${frame.height} ${frame.format} needs ${expected} bytes, got ${frame.data.length}`,
+      );
     const index = this.frameIndex++;
     this.stats.frames++;
     let faces: FaceBox[] | undefined;
@@ -155,6 +177,11 @@ export class PrivacyPipeline {
   }
 }
 
-function markAnonymized(frame: Frame, treatment: Treatment, faces: number, capturedAtMs: number): AnonymizedFrame {
+function markAnonymized(
+  frame: Frame,
+  treatment: Treatment,
+  faces: number,
+  capturedAtMs: number,
+): AnonymizedFrame {
   return Object.assign(frame, { treatment, faces, capturedAtMs }) as unknown as AnonymizedFrame;
 }

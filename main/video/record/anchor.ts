@@ -42,7 +42,11 @@ export interface AnchorBatchOptions {
  *
  * @returns how many segments were anchored, and the errors of batches that failed
  */
-export async function anchorPending(db: VideoDb, anchorer: MediaAnchorer, opts: AnchorBatchOptions): Promise<{ anchored: number; errors: string[] }> {
+export async function anchorPending(
+  db: VideoDb,
+  anchorer: MediaAnchorer,
+  opts: AnchorBatchOptions,
+): Promise<{ anchored: number; errors: string[] }> {
   const rows = db.unanchored(opts.maxBatch * 16);
   const byCamera = new Map<string, typeof rows>();
   for (const r of rows) {
@@ -59,10 +63,19 @@ export async function anchorPending(db: VideoDb, anchorer: MediaAnchorer, opts: 
     try {
       const receipt = await anchorer.anchor(
         cameraId,
-        batch.map((r) => ({ cameraId, sha256: `0x${r.sha256}`, cid: r.cid, startMs: r.startMs, endMs: r.endMs })),
+        batch.map((r) => ({
+          cameraId,
+          sha256: `0x${r.sha256}`,
+          cid: r.cid,
+          startMs: r.startMs,
+          endMs: r.endMs,
+        })),
       );
       const hashes = new Set(batch.map((r) => r.sha256));
-      db.markAnchored(list.filter((r) => hashes.has(r.sha256)).map((r) => r.id), receipt);
+      db.markAnchored(
+        list.filter((r) => hashes.has(r.sha256)).map((r) => r.id),
+        receipt,
+      );
       anchored += list.length;
     } catch (err) {
       errors.push(`camera ${cameraId}: ${err instanceof Error ? err.message : String(err)}`);
@@ -80,7 +93,10 @@ export interface SignedTx {
 export interface ChainMediaAnchorerDeps<T extends SignedTx> {
   franchiseId: string;
   /** `TxBuilder.anchorMedia` of main/chain/tx.ts, bound to the store's key. */
-  build: (nonce: number, p: { franchiseId: string; cameraId: string; segments: Array<{ sha256: `0x${string}`; cid: string }> }) => T;
+  build: (
+    nonce: number,
+    p: { franchiseId: string; cameraId: string; segments: Array<{ sha256: `0x${string}`; cid: string }> },
+  ) => T;
   /** The sender's next nonce. */
   nextNonce: () => Promise<number>;
   /** Hash of a transaction (`txHash` of main/chain/tx.ts). */

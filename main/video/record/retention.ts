@@ -23,7 +23,12 @@ export function freeBytes(dir: string): number {
  *
  * @returns the ids deleted
  */
-export function applyRetention(db: VideoDb, opts: RetentionOptions, nowMs: number, free: (dir: string) => number = freeBytes): number[] {
+export function applyRetention(
+  db: VideoDb,
+  opts: RetentionOptions,
+  nowMs: number,
+  free: (dir: string) => number = freeBytes,
+): number[] {
   const deleted: number[] = [];
   const remove = (id: number, path: string): void => {
     rmSync(path, { force: true });

@@ -49,7 +49,8 @@ export interface SegmentRecorderDeps {
  */
 export class SegmentRecorder {
   private sink: FfmpegSink | undefined;
-  private current: { part: string; final: string; startMs: number; lastMs: number; frames: number } | undefined;
+  private current:
+    { part: string; final: string; startMs: number; lastMs: number; frames: number } | undefined;
   private pausedUntilMs = 0;
   private closing: Promise<void>[] = [];
   private closed = false;
@@ -90,7 +91,10 @@ export class SegmentRecorder {
       const fs = statfsSync(dir);
       const free = Number(fs.bavail) * Number(fs.bsize);
       if (free < this.opts.minFreeBytes) {
-        this.fail('DISK_FULL', `only ${free} bytes free under ${this.opts.dir} (need ${this.opts.minFreeBytes}); recording paused until retention frees space`);
+        this.fail(
+          'DISK_FULL',
+          `only ${free} bytes free under ${this.opts.dir} (need ${this.opts.minFreeBytes}); recording paused until retention frees space`,
+        );
         return false;
       }
     } catch (err) {
@@ -107,7 +111,25 @@ export class SegmentRecorder {
       fps: this.opts.fps,
       pixelFormat: this.opts.pixelFormat,
       ffmpegPath: this.opts.ffmpegPath,
-      outputArgs: ['-an', '-c:v', 'libx264', '-preset', this.opts.x264Preset ?? 'veryfast', '-crf', String(this.opts.crf ?? 23), '-pix_fmt', 'yuv420p', '-g', String(this.opts.fps * 2), '-movflags', '+faststart', '-f', 'mp4', '-y', part],
+      outputArgs: [
+        '-an',
+        '-c:v',
+        'libx264',
+        '-preset',
+        this.opts.x264Preset ?? 'veryfast',
+        '-crf',
+        String(this.opts.crf ?? 23),
+        '-pix_fmt',
+        'yuv420p',
+        '-g',
+        String(this.opts.fps * 2),
+        '-movflags',
+        '+faststart',
+        '-f',
+        'mp4',
+        '-y',
+        part,
+      ],
     });
     this.current = { part, final, startMs, lastMs: startMs, frames: 0 };
     return true;
@@ -128,18 +150,32 @@ export class SegmentRecorder {
     const err = await sink.finish();
     if (err !== null || seg.frames === 0) {
       rmSync(seg.part, { force: true });
-      if (err !== null) this.fail(/No space left|ENOSPC/i.test(err) ? 'DISK_FULL' : 'RECORD_FAILED', `segment ${seg.final} was not written: ${err}`);
+      if (err !== null)
+        this.fail(
+          /No space left|ENOSPC/i.test(err) ? 'DISK_FULL' : 'RECORD_FAILED',
+          `segment ${seg.final} was not written: ${err}`,
+        );
       return;
     }
     try {
       if (!mp4LooksComplete(seg.part)) {
         rmSync(seg.part, { force: true });
-        this.fail('DISK_FULL', `segment ${seg.final} came out incomplete (no moov box; the disk was probably full while ffmpeg finished it) and was deleted`);
+        this.fail(
+          'DISK_FULL',
+          `segment ${seg.final} came out incomplete (no moov box; the disk was probably full while ffmpeg finished it) and was deleted`,
+        );
         return;
       }
       renameSync(seg.part, seg.final);
       const h = await hashFile(seg.final);
-      this.deps.onSegment({ ...h, cameraId: this.opts.cameraId, path: seg.final, startMs: seg.startMs, endMs: seg.lastMs + Math.round(1000 / this.opts.fps), frames: seg.frames });
+      this.deps.onSegment({
+        ...h,
+        cameraId: this.opts.cameraId,
+        path: seg.final,
+        startMs: seg.startMs,
+        endMs: seg.lastMs + Math.round(1000 / this.opts.fps),
+        frames: seg.frames,
+      });
     } catch (e) {
       rmSync(seg.part, { force: true });
       this.fail('RECORD_FAILED', `segment ${seg.final} could not be closed: ${(e as Error).message}`);

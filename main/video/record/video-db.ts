@@ -121,7 +121,10 @@ function toRecording(r: Raw): RecordingRow {
     frames: n(r['frames']),
     sha256: s(r['sha256']),
     cid: s(r['cid']),
-    anchor: r['anchor_height'] === null ? null : { height: n(r['anchor_height']), tx: s(r['anchor_tx']), timeMs: n(r['anchor_time_ms']) },
+    anchor:
+      r['anchor_height'] === null
+        ? null
+        : { height: n(r['anchor_height']), tx: s(r['anchor_tx']), timeMs: n(r['anchor_time_ms']) },
     deletedAtMs: r['deleted_at_ms'] === null ? null : n(r['deleted_at_ms']),
   };
 }
@@ -158,27 +161,35 @@ export class VideoDb {
            profile_token=excluded.profile_token, width=excluded.width, height=excluded.height, fps=excluded.fps, info_json=excluded.info_json, masks_json=excluded.masks_json,
            anonymize_json=excluded.anonymize_json, recording=excluded.recording`,
       )
-      .run({ ...c, info: JSON.stringify(c.info), masks: JSON.stringify(c.masks), anonymize: JSON.stringify(c.anonymize), recording: c.recording ? 1 : 0 });
+      .run({
+        ...c,
+        info: JSON.stringify(c.info),
+        masks: JSON.stringify(c.masks),
+        anonymize: JSON.stringify(c.anonymize),
+        recording: c.recording ? 1 : 0,
+      });
   }
 
   cameras(): CameraRow[] {
-    return (this.db.prepare('SELECT * FROM video_cameras ORDER BY created_at_ms').all() as Raw[]).map((r) => ({
-      id: s(r['id']),
-      name: s(r['name']),
-      xaddr: s(r['xaddr']),
-      username: s(r['username']),
-      passwordSealed: s(r['password_sealed']),
-      rtspUri: s(r['rtsp_uri']),
-      profileToken: s(r['profile_token']),
-      width: n(r['width']),
-      height: n(r['height']),
-      fps: n(r['fps']),
-      info: JSON.parse(s(r['info_json'])) as Record<string, string>,
-      masks: JSON.parse(s(r['masks_json'])) as PrivacyMask[],
-      anonymize: JSON.parse(s(r['anonymize_json'])) as AnonymizeOptions,
-      recording: n(r['recording']) === 1,
-      createdAtMs: n(r['created_at_ms']),
-    }));
+    return (this.db.prepare('SELECT * FROM video_cameras ORDER BY created_at_ms').all() as Raw[]).map(
+      (r) => ({
+        id: s(r['id']),
+        name: s(r['name']),
+        xaddr: s(r['xaddr']),
+        username: s(r['username']),
+        passwordSealed: s(r['password_sealed']),
+        rtspUri: s(r['rtsp_uri']),
+        profileToken: s(r['profile_token']),
+        width: n(r['width']),
+        height: n(r['height']),
+        fps: n(r['fps']),
+        info: JSON.parse(s(r['info_json'])) as Record<string, string>,
+        masks: JSON.parse(s(r['masks_json'])) as PrivacyMask[],
+        anonymize: JSON.parse(s(r['anonymize_json'])) as AnonymizeOptions,
+        recording: n(r['recording']) === 1,
+        createdAtMs: n(r['created_at_ms']),
+      }),
+    );
   }
 
   camera(id: string): CameraRow | undefined {
@@ -197,7 +208,9 @@ export class VideoDb {
   /** Adds a closed segment to the index. */
   addRecording(r: Omit<RecordingRow, 'id' | 'anchor' | 'deletedAtMs'>): number {
     const info = this.db
-      .prepare('INSERT INTO video_recordings (camera_id, path, start_ms, end_ms, bytes, frames, sha256, cid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO video_recordings (camera_id, path, start_ms, end_ms, bytes, frames, sha256, cid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(r.cameraId, r.path, r.startMs, r.endMs, r.bytes, r.frames, r.sha256, r.cid);
     return Number(info.lastInsertRowid);
   }
@@ -220,17 +233,25 @@ export class VideoDb {
 
   /** Every index entry (deleted or not) with this SHA-256: the anchors a file can be matched against. */
   recordingsBySha256(sha256Hex: string): RecordingRow[] {
-    return (this.db.prepare('SELECT * FROM video_recordings WHERE sha256 = ? ORDER BY id').all(sha256Hex) as Raw[]).map(toRecording);
+    return (
+      this.db.prepare('SELECT * FROM video_recordings WHERE sha256 = ? ORDER BY id').all(sha256Hex) as Raw[]
+    ).map(toRecording);
   }
 
   /** Closed segments waiting to be anchored, oldest first. */
   unanchored(limit: number): RecordingRow[] {
-    return (this.db.prepare('SELECT * FROM video_recordings WHERE anchor_height IS NULL ORDER BY id LIMIT ?').all(limit) as Raw[]).map(toRecording);
+    return (
+      this.db
+        .prepare('SELECT * FROM video_recordings WHERE anchor_height IS NULL ORDER BY id LIMIT ?')
+        .all(limit) as Raw[]
+    ).map(toRecording);
   }
 
   /** Records where a batch of segments was anchored. */
   markAnchored(ids: number[], anchor: { height: number; tx: string; timeMs: number }): void {
-    const stmt = this.db.prepare('UPDATE video_recordings SET anchor_height = ?, anchor_tx = ?, anchor_time_ms = ? WHERE id = ?');
+    const stmt = this.db.prepare(
+      'UPDATE video_recordings SET anchor_height = ?, anchor_tx = ?, anchor_time_ms = ? WHERE id = ?',
+    );
     this.db.transaction(() => {
       for (const id of ids) stmt.run(anchor.height, anchor.tx, anchor.timeMs, id);
     })();
@@ -238,7 +259,11 @@ export class VideoDb {
 
   /** Oldest live recordings first (retention). */
   oldestRecordings(limit: number): RecordingRow[] {
-    return (this.db.prepare('SELECT * FROM video_recordings WHERE deleted_at_ms IS NULL ORDER BY start_ms LIMIT ?').all(limit) as Raw[]).map(toRecording);
+    return (
+      this.db
+        .prepare('SELECT * FROM video_recordings WHERE deleted_at_ms IS NULL ORDER BY start_ms LIMIT ?')
+        .all(limit) as Raw[]
+    ).map(toRecording);
   }
 
   /** Marks a segment deleted (its index row and anchor stay, so a copy can still be verified). */
@@ -250,23 +275,35 @@ export class VideoDb {
   addConsent(c: Omit<ConsentRow, 'id' | 'revokedAtMs'>): number {
     return Number(
       this.db
-        .prepare('INSERT INTO video_consents (camera_id, granted_by, scope, starts_ms, ends_ms, note, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO video_consents (camera_id, granted_by, scope, starts_ms, ends_ms, note, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(c.cameraId, c.grantedBy, c.scope, c.startsMs, c.endsMs, c.note, c.createdAtMs).lastInsertRowid,
     );
   }
 
   consents(cameraId?: string): ConsentRow[] {
-    return (this.db.prepare('SELECT * FROM video_consents WHERE (@c IS NULL OR camera_id = @c) ORDER BY starts_ms DESC').all({ c: cameraId ?? null }) as Raw[]).map(toConsent);
+    return (
+      this.db
+        .prepare('SELECT * FROM video_consents WHERE (@c IS NULL OR camera_id = @c) ORDER BY starts_ms DESC')
+        .all({ c: cameraId ?? null }) as Raw[]
+    ).map(toConsent);
   }
 
   revokeConsent(id: number, atMs: number): boolean {
-    return this.db.prepare('UPDATE video_consents SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL').run(atMs, id).changes > 0;
+    return (
+      this.db
+        .prepare('UPDATE video_consents SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL')
+        .run(atMs, id).changes > 0
+    );
   }
 
   /** The unrevoked consent for `cameraId` whose window contains `atMs` and ends last, if any. */
   consentCovering(cameraId: string, atMs: number): ConsentRow | undefined {
     const r = this.db
-      .prepare('SELECT * FROM video_consents WHERE camera_id = ? AND revoked_at_ms IS NULL AND starts_ms <= ? AND ends_ms > ? ORDER BY ends_ms DESC LIMIT 1')
+      .prepare(
+        'SELECT * FROM video_consents WHERE camera_id = ? AND revoked_at_ms IS NULL AND starts_ms <= ? AND ends_ms > ? ORDER BY ends_ms DESC LIMIT 1',
+      )
       .get(cameraId, atMs, atMs) as Raw | undefined;
     return r ? toConsent(r) : undefined;
   }

@@ -16,7 +16,8 @@ export interface RtmpOptions {
 /** Checks an RTMP ingest URL (rtmp:// or rtmps://, no spaces, bounded length); returns the problem or null. */
 export function rtmpUrlProblem(url: string): string | null {
   if (url.length > 2048) return `RTMP URL is ${url.length} characters; at most 2048`;
-  if (!/^rtmps?:\/\/[^\s/]+\/\S+$/i.test(url)) return `"${url.slice(0, 80)}" is not an rtmp:// or rtmps:// ingest URL with an app path (e.g. rtmp://live.twitch.tv/app/KEY)`;
+  if (!/^rtmps?:\/\/[^\s/]+\/\S+$/i.test(url))
+    return `"${url.slice(0, 80)}" is not an rtmp:// or rtmps:// ingest URL with an app path (e.g. rtmp://live.twitch.tv/app/KEY)`;
   return null;
 }
 
@@ -35,7 +36,28 @@ export class RtmpPublisher {
       fps: opts.fps,
       pixelFormat: opts.pixelFormat,
       ffmpegPath: opts.ffmpegPath,
-      outputArgs: ['-an', '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', String(opts.fps * 2), '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps * 2}k`, '-f', 'flv', opts.url],
+      outputArgs: [
+        '-an',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-tune',
+        'zerolatency',
+        '-pix_fmt',
+        'yuv420p',
+        '-g',
+        String(opts.fps * 2),
+        '-b:v',
+        `${kbps}k`,
+        '-maxrate',
+        `${kbps}k`,
+        '-bufsize',
+        `${kbps * 2}k`,
+        '-f',
+        'flv',
+        opts.url,
+      ],
     });
   }
 

@@ -70,7 +70,9 @@ export function RecentBlocks() {
 export function BlockView({ refText }: { refText: string }) {
   const t = useT(NETWORK_STRINGS);
   const f = useFormat();
-  const input = /^0x[0-9a-fA-F]{64}$/.test(refText) ? { hash: refText } : { height: Math.max(1, Math.floor(Number(refText)) || 1) };
+  const input = /^0x[0-9a-fA-F]{64}$/.test(refText)
+    ? { hash: refText }
+    : { height: Math.max(1, Math.floor(Number(refText)) || 1) };
   const block = useQuery(q('chain.block', input));
   if (block.error) return <ErrorBox error={block.error} />;
   const b = block.data;
@@ -107,7 +109,9 @@ export function BlockView({ refText }: { refText: string }) {
         {b.evidence.length > 0 ? (
           <div className="stat">
             <span className="stat-label">{t('evidence')}</span>
-            <span className="stat-value">{b.evidence.map((e) => `${short(e.validator)} @${e.height}/${e.round} ${e.type}`).join('; ')}</span>
+            <span className="stat-value">
+              {b.evidence.map((e) => `${short(e.validator)} @${e.height}/${e.round} ${e.type}`).join('; ')}
+            </span>
           </div>
         ) : null}
         <div className="page-actions" style={{ marginTop: 8 }}>
@@ -121,7 +125,9 @@ export function BlockView({ refText }: { refText: string }) {
           </a>
         </div>
       </Card>
-      <Card title={t('txs')}>{b.txs.length === 0 ? <p className="muted">{t('noTxs')}</p> : <TxTable txs={b.txs} />}</Card>
+      <Card title={t('txs')}>
+        {b.txs.length === 0 ? <p className="muted">{t('noTxs')}</p> : <TxTable txs={b.txs} />}
+      </Card>
     </>
   );
 }

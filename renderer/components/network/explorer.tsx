@@ -46,7 +46,10 @@ export function TxTable({ txs }: { txs: readonly TxView[] }) {
             </td>
             <td>{x.amount ?? '—'}</td>
             <td>
-              <span className={`pill ${x.status === 'ok' ? 'ok' : x.status === 'failed' ? 'err' : 'warn'}`} title={x.error?.message}>
+              <span
+                className={`pill ${x.status === 'ok' ? 'ok' : x.status === 'failed' ? 'err' : 'warn'}`}
+                title={x.error?.message}
+              >
                 {t(x.status)}
               </span>
             </td>
@@ -97,8 +100,15 @@ export function TxDetail({ hash }: { hash: string }) {
       <Row label={t('nonce')}>{x.nonce}</Row>
       {x.minted !== '0' ? <Row label={t('minted')}>{x.minted}</Row> : null}
       <Row label={t('result')}>
-        <span className={`pill ${x.status === 'ok' ? 'ok' : x.status === 'failed' ? 'err' : 'warn'}`}>{t(x.status)}</span>
-        {x.error ? <span className="muted"> {x.error.code}: {x.error.message}</span> : null}
+        <span className={`pill ${x.status === 'ok' ? 'ok' : x.status === 'failed' ? 'err' : 'warn'}`}>
+          {t(x.status)}
+        </span>
+        {x.error ? (
+          <span className="muted">
+            {' '}
+            {x.error.code}: {x.error.message}
+          </span>
+        ) : null}
       </Row>
       {x.height !== null ? (
         <Row label={t('inBlock')}>
@@ -168,7 +178,14 @@ export function SearchBox({ onGo }: { onGo: (v: ExplorerView) => void }) {
   };
   return (
     <form onSubmit={submit} className="page-actions" style={{ marginBottom: 12 }}>
-      <input value={text} onChange={(e) => setText(e.target.value)} placeholder={t('search')} aria-label={t('search')} style={{ flex: 1, minWidth: 360 }} data-testid="explorer-search" />
+      <input
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        placeholder={t('search')}
+        aria-label={t('search')}
+        style={{ flex: 1, minWidth: 360 }}
+        data-testid="explorer-search"
+      />
       <button type="submit">{t('find')}</button>
       {miss ? <span className="muted">{t('notFound', { q: miss })}</span> : null}
     </form>

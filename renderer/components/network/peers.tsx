@@ -55,7 +55,9 @@ export function PeersCard() {
                 <td>{p.score.toFixed(1)}</td>
                 <td>{p.height ?? '—'}</td>
                 <td>
-                  <span className={`pill ${p.bannedUntilMs ? 'err' : p.connected ? 'ok' : 'warn'}`}>{p.bannedUntilMs ? t('banned') : p.connected ? t('connected') : t('disconnected')}</span>
+                  <span className={`pill ${p.bannedUntilMs ? 'err' : p.connected ? 'ok' : 'warn'}`}>
+                    {p.bannedUntilMs ? t('banned') : p.connected ? t('connected') : t('disconnected')}
+                  </span>
                 </td>
               </tr>
             ))}
@@ -63,7 +65,14 @@ export function PeersCard() {
         </table>
       )}
       <form onSubmit={submit} className="page-actions" style={{ marginTop: 10 }}>
-        <input value={addr} onChange={(e) => setAddr(e.target.value)} placeholder={t('addPeerHint')} aria-label={t('addPeer')} style={{ flex: 1, minWidth: 360 }} data-testid="add-peer-input" />
+        <input
+          value={addr}
+          onChange={(e) => setAddr(e.target.value)}
+          placeholder={t('addPeerHint')}
+          aria-label={t('addPeer')}
+          style={{ flex: 1, minWidth: 360 }}
+          data-testid="add-peer-input"
+        />
         <button type="submit" disabled={add.isPending || !addr.trim()} data-testid="add-peer">
           {add.isPending ? t('adding') : t('add')}
         </button>

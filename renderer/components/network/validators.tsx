@@ -38,7 +38,9 @@ export function ValidatorsTable() {
               <td>{v.region}</td>
               <td>{v.votingPower}</td>
               <td>
-                <span className={`pill ${v.jailed ? 'err' : v.active ? 'ok' : 'warn'}`}>{v.jailed ? t('jailed') : v.active ? t('active') : t('candidate')}</span>
+                <span className={`pill ${v.jailed ? 'err' : v.active ? 'ok' : 'warn'}`}>
+                  {v.jailed ? t('jailed') : v.active ? t('active') : t('candidate')}
+                </span>
               </td>
             </tr>
           ))}

@@ -18,7 +18,13 @@ export interface MaskEditorText {
  * add points, "close" finishes a polygon, "save" stores them all. The masks are burned into every
  * frame by the node, before anything is recorded, shown or streamed.
  */
-export function MaskEditor(props: { jpegSrc: string | null; initial: Mask[]; text: MaskEditorText; onSave: (masks: Mask[]) => void; onCancel: () => void }) {
+export function MaskEditor(props: {
+  jpegSrc: string | null;
+  initial: Mask[];
+  text: MaskEditorText;
+  onSave: (masks: Mask[]) => void;
+  onCancel: () => void;
+}) {
   const [masks, setMasks] = useState<Mask[]>(props.initial);
   const [open, setOpen] = useState<Pt[]>([]);
   const t = props.text;
@@ -35,22 +41,54 @@ export function MaskEditor(props: { jpegSrc: string | null; initial: Mask[]; tex
     <div className="mask-editor" data-testid="mask-editor">
       <p className="muted">{t.hint}</p>
       <div style={{ position: 'relative', width: '100%', aspectRatio: '16 / 9', background: '#111' }}>
-        {props.jpegSrc ? <img src={props.jpegSrc} alt="" style={{ position: 'absolute', inset: 0, width: '100%', height: '100%', objectFit: 'fill' }} /> : null}
-        <svg viewBox="0 0 1000 1000" preserveAspectRatio="none" onClick={add} style={{ position: 'absolute', inset: 0, width: '100%', height: '100%', cursor: 'crosshair' }} data-testid="mask-canvas">
+        {props.jpegSrc ? (
+          <img
+            src={props.jpegSrc}
+            alt=""
+            style={{ position: 'absolute', inset: 0, width: '100%', height: '100%', objectFit: 'fill' }}
+          />
+        ) : null}
+        <svg
+          viewBox="0 0 1000 1000"
+          preserveAspectRatio="none"
+          onClick={add}
+          style={{ position: 'absolute', inset: 0, width: '100%', height: '100%', cursor: 'crosshair' }}
+          data-testid="mask-canvas"
+        >
           {masks.map((m, i) => (
-            <polygon key={i} points={pts(m.points)} fill="rgba(0,0,0,0.75)" stroke="#ffb199" strokeWidth={3} />
+            <polygon
+              key={i}
+              points={pts(m.points)}
+              fill="rgba(0,0,0,0.75)"
+              stroke="#ffb199"
+              strokeWidth={3}
+            />
           ))}
-          {open.length > 0 ? <polyline points={pts(open)} fill="rgba(255,177,153,0.25)" stroke="#ffb199" strokeWidth={3} strokeDasharray="8 6" /> : null}
+          {open.length > 0 ? (
+            <polyline
+              points={pts(open)}
+              fill="rgba(255,177,153,0.25)"
+              stroke="#ffb199"
+              strokeWidth={3}
+              strokeDasharray="8 6"
+            />
+          ) : null}
           {open.map((p, i) => (
             <circle key={i} cx={p.x * 1000} cy={p.y * 1000} r={8} fill="#ffb199" />
           ))}
         </svg>
       </div>
       <div className="page-actions" style={{ marginTop: 8 }}>
-        <button disabled={open.length < 3} onClick={() => (setMasks((m) => [...m, { points: open }]), setOpen([]))}>
+        <button
+          disabled={open.length < 3}
+          onClick={() => (setMasks((m) => [...m, { points: open }]), setOpen([]))}
+        >
           {t.close}
         </button>
-        <button disabled={open.length === 0 && masks.length === 0} onClick={() => (open.length > 0 ? setOpen((p) => p.slice(0, -1)) : setMasks((m) => m.slice(0, -1)))}>
+        <button
+          disabled={open.length === 0 && masks.length === 0}
+          onClick={() => (open.length > 0 ? setOpen((p) => p.slice(0, -1)) : setMasks((m) => m.slice(0, -1)))}
+        >
           {t.undo}
         </button>
         <button onClick={() => (setMasks([]), setOpen([]))}>{t.clear}</button>

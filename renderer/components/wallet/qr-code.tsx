@@ -17,5 +17,9 @@ export function QrCode({ text, size = 180, label }: { text: string; size?: numbe
       live = false;
     };
   }, [text]);
-  return src ? <img src={src} width={size} height={size} alt={label} data-testid="receive-qr" /> : <div style={{ width: size, height: size }} aria-busy />;
+  return src ? (
+    <img src={src} width={size} height={size} alt={label} data-testid="receive-qr" />
+  ) : (
+    <div style={{ width: size, height: size }} aria-busy />
+  );
 }

@@ -96,7 +96,11 @@ export class OnvifSim {
       const xml = buf.toString('utf8');
       if (!/<(\w+:)?Probe[\s>]/.test(xml)) return;
       const types = /<(?:\w+:)?Types[^>]*>([^<]*)</.exec(xml)?.[1] ?? '';
-      const kind = /NetworkVideoTransmitter/.test(types) ? 'NetworkVideoTransmitter' : /Device/.test(types) ? 'Device' : '';
+      const kind = /NetworkVideoTransmitter/.test(types)
+        ? 'NetworkVideoTransmitter'
+        : /Device/.test(types)
+          ? 'Device'
+          : '';
       this.stats.probesByType[kind || 'other'] = (this.stats.probesByType[kind || 'other'] ?? 0) + 1;
       if (!kind && types.trim() !== '') return;
       const messageId = /<(?:\w+:)?MessageID[^>]*>([^<]*)</.exec(xml)?.[1] ?? '';
@@ -139,13 +143,21 @@ export class OnvifSim {
     if (op !== 'GetSystemDateAndTime' && !this.authorized(body)) {
       this.stats.authFailures++;
       res.writeHead(400, { 'content-type': 'application/soap+xml' });
-      res.end(envelope('<s:Fault><s:Code><s:Value>s:Sender</s:Value><s:Subcode><s:Value>ter:NotAuthorized</s:Value></s:Subcode></s:Code><s:Reason><s:Text xml:lang="en">Sender not Authorized</s:Text></s:Reason></s:Fault>'));
+      res.end(
+        envelope(
+          '<s:Fault><s:Code><s:Value>s:Sender</s:Value><s:Subcode><s:Value>ter:NotAuthorized</s:Value></s:Subcode></s:Code><s:Reason><s:Text xml:lang="en">Sender not Authorized</s:Text></s:Reason></s:Fault>',
+        ),
+      );
       return;
     }
     const answer = this.answer(op, body);
     if (!answer) {
       res.writeHead(400, { 'content-type': 'application/soap+xml' });
-      res.end(envelope('<s:Fault><s:Code><s:Value>s:Receiver</s:Value><s:Subcode><s:Value>ter:ActionNotSupported</s:Value></s:Subcode></s:Code><s:Reason><s:Text xml:lang="en">Action not supported</s:Text></s:Reason></s:Fault>'));
+      res.end(
+        envelope(
+          '<s:Fault><s:Code><s:Value>s:Receiver</s:Value><s:Subcode><s:Value>ter:ActionNotSupported</s:Value></s:Subcode></s:Code><s:Reason><s:Text xml:lang="en">Action not supported</s:Text></s:Reason></s:Fault>',
+        ),
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'application/soap+xml; charset=utf-8' });
@@ -157,8 +169,13 @@ export class OnvifSim {
     const digest = /<(?:\w+:)?Password[^>]*>([^<]*)</.exec(body)?.[1];
     const nonce = /<(?:\w+:)?Nonce[^>]*>([^<]*)</.exec(body)?.[1];
     const created = /<(?:\w+:)?Created[^>]*>([^<]*)</.exec(body)?.[1];
-    if (user === undefined || digest === undefined || nonce === undefined || created === undefined) return false;
-    const want = createHash('sha1').update(Buffer.concat([Buffer.from(nonce, 'base64'), Buffer.from(created), Buffer.from(this.opts.pass)])).digest('base64');
+    if (user === undefined || digest === undefined || nonce === undefined || created === undefined)
+      return false;
+    const want = createHash('sha1')
+      .update(
+        Buffer.concat([Buffer.from(nonce, 'base64'), Buffer.from(created), Buffer.from(this.opts.pass)]),
+      )
+      .digest('base64');
     return user === this.opts.user && want === digest;
   }
 

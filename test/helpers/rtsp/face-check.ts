@@ -3,7 +3,11 @@ import type { FaceDetectorOptions } from '../../../main/video/types';
 import type { WorkerFaceDetector } from '../../../main/video/detect/index';
 
 /** The detector settings the camera pipeline runs with (VideoService's default). */
-export const CAMERA_DETECTOR: Partial<FaceDetectorOptions> = { model: 'ssd_mobilenetv1', inputSizePx: 416, minScore: 0.2 };
+export const CAMERA_DETECTOR: Partial<FaceDetectorOptions> = {
+  model: 'ssd_mobilenetv1',
+  inputSizePx: 416,
+  minScore: 0.2,
+};
 
 /**
  * The privacy check used on every exit's output: "a face is detectable" if ssd_mobilenetv1 finds it

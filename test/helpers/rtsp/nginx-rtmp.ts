@@ -59,7 +59,11 @@ rtmp {
 `;
     const file = join(this.prefix, 'nginx.conf');
     writeFileSync(file, conf);
-    this.child = spawn('nginx', ['-p', this.prefix, '-c', file, '-e', join(this.prefix, 'logs', 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child = spawn(
+      'nginx',
+      ['-p', this.prefix, '-c', file, '-e', join(this.prefix, 'logs', 'error.log')],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let err = '';
     this.child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     // Ready when the port accepts connections.

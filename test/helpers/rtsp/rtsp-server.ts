@@ -25,10 +25,22 @@ export interface FaceClipOptions {
 export function makeFaceClip(dir: string, opts: FaceClipOptions): string[] {
   mkdirSync(dir, { recursive: true });
   const existing = readdirSync(dir).filter((f) => /^frame\d{4}\.jpg$/.test(f));
-  const photos = readdirSync(FACE_PHOTOS_DIR).filter((f) => /^sample\d\.jpg$/.test(f)).sort();
-  if (existing.length === photos.length * opts.framesPerPhoto) return existing.sort().map((f) => join(dir, f));
+  const photos = readdirSync(FACE_PHOTOS_DIR)
+    .filter((f) => /^sample\d\.jpg$/.test(f))
+    .sort();
+  if (existing.length === photos.length * opts.framesPerPhoto)
+    return existing.sort().map((f) => join(dir, f));
   const secs = opts.framesPerPhoto / opts.fps;
-  const inputs = photos.flatMap((p) => ['-loop', '1', '-framerate', String(opts.fps), '-t', String(secs), '-i', join(FACE_PHOTOS_DIR, p)]);
+  const inputs = photos.flatMap((p) => [
+    '-loop',
+    '1',
+    '-framerate',
+    String(opts.fps),
+    '-t',
+    String(secs),
+    '-i',
+    join(FACE_PHOTOS_DIR, p),
+  ]);
   // Scale to a bit wider than the frame and pan horizontally over the photo's time, then letterbox.
   const w = opts.width;
   const h = opts.height;
@@ -38,9 +50,29 @@ export function makeFaceClip(dir: string, opts: FaceClipOptions): string[] {
       `crop=${w}:${h}:x='(iw-${w})*t/${secs}':y=0,setsar=1,fps=${opts.fps}[v${i}]`,
   );
   const filter = `${chains.join(';')};${photos.map((_, i) => `[v${i}]`).join('')}concat=n=${photos.length}:v=1:a=0[out]`;
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...inputs, '-filter_complex', filter, '-map', '[out]', '-q:v', '3', join(dir, 'frame%04d.jpg')], { encoding: 'utf8' });
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      ...inputs,
+      '-filter_complex',
+      filter,
+      '-map',
+      '[out]',
+      '-q:v',
+      '3',
+      join(dir, 'frame%04d.jpg'),
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`ffmpeg could not make the face clip: ${r.stderr}`);
-  return readdirSync(dir).filter((f) => /^frame\d{4}\.jpg$/.test(f)).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => /^frame\d{4}\.jpg$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /** A running RTSP server (gst-rtsp-server) serving the face clip. */
@@ -56,10 +88,24 @@ export class RtspServer {
 
   /** Starts serve.py and waits for READY. */
   async start(): Promise<void> {
-    const child = spawn(PYTHON, [join(HERE, 'serve.py'), '--dir', this.opts.dir, '--fps', String(this.opts.fps), '--path', this.opts.path ?? '/cam', '--port', String(this.opts.port ?? this.port ?? 0)], {
-      // stdin stays open while we live: serve.py exits when it closes, so no server outlives a crashed test.
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      PYTHON,
+      [
+        join(HERE, 'serve.py'),
+        '--dir',
+        this.opts.dir,
+        '--fps',
+        String(this.opts.fps),
+        '--path',
+        this.opts.path ?? '/cam',
+        '--port',
+        String(this.opts.port ?? this.port ?? 0),
+      ],
+      {
+        // stdin stays open while we live: serve.py exits when it closes, so no server outlives a crashed test.
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     this.child = child;
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));

@@ -43,9 +43,14 @@ describe.skipIf(!support.ok)('the ledger over libp2p in a network namespace (mDN
   let chainId = '';
 
   /** GET inside the namespace (the test process is outside it and cannot reach its loopback). */
-  const get = <T>(port: number, path: string): T => JSON.parse(ns.sh(`curl -sf --max-time 5 http://127.0.0.1:${port}${path}`)) as T;
+  const get = <T>(port: number, path: string): T =>
+    JSON.parse(ns.sh(`curl -sf --max-time 5 http://127.0.0.1:${port}${path}`)) as T;
   const rpc = <T>(port: number, method: string): T => {
-    const env = JSON.parse(ns.sh(`curl -sf --max-time 5 -H 'Content-Type: application/json' -d '{}' http://127.0.0.1:${port}/rpc/${method}`)) as { ok: boolean; value: T };
+    const env = JSON.parse(
+      ns.sh(
+        `curl -sf --max-time 5 -H 'Content-Type: application/json' -d '{}' http://127.0.0.1:${port}/rpc/${method}`,
+      ),
+    ) as { ok: boolean; value: T };
     if (!env.ok) throw new Error(`${method} failed`);
     return env.value;
   };
@@ -59,10 +64,20 @@ describe.skipIf(!support.ok)('the ledger over libp2p in a network namespace (mDN
   };
 
   function start(i: number, dataDir = join(net, `node${i}`)): void {
-    const child = ns.spawn(process.execPath, [cliPath(), 'start', '--headless', '--data-dir', dataDir, '--http', `127.0.0.1:${PORT(i)}`], {
-      env: { ...process.env, HOTPOT_LOG_CONSOLE: 'none', HOTPOT_P2P_MDNS: '1', HOTPOT_P2P_LISTEN: '/ip4/0.0.0.0/tcp/0', HOTPOT_PASSWORD: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = ns.spawn(
+      process.execPath,
+      [cliPath(), 'start', '--headless', '--data-dir', dataDir, '--http', `127.0.0.1:${PORT(i)}`],
+      {
+        env: {
+          ...process.env,
+          HOTPOT_LOG_CONSOLE: 'none',
+          HOTPOT_P2P_MDNS: '1',
+          HOTPOT_P2P_LISTEN: '/ip4/0.0.0.0/tcp/0',
+          HOTPOT_PASSWORD: '',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     logs.set(i, '');
     const keep = (d: Buffer) => logs.set(i, ((logs.get(i) ?? '') + d.toString()).slice(-3000));
     child.stdout?.on('data', keep);
@@ -80,7 +95,9 @@ describe.skipIf(!support.ok)('the ledger over libp2p in a network namespace (mDN
       }
       if (Date.now() > end) {
         const st = [0, 1, 2, 3, 4, 9].map((i) => `${i}: ${JSON.stringify(tryStatus(i))}`).join('\n');
-        throw new Error(`timed out waiting for ${what}\n${st}\n${[...logs].map(([i, l]) => `--- node${i}\n${l.slice(-800)}`).join('\n')}`);
+        throw new Error(
+          `timed out waiting for ${what}\n${st}\n${[...logs].map(([i, l]) => `--- node${i}\n${l.slice(-800)}`).join('\n')}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -88,14 +105,47 @@ describe.skipIf(!support.ok)('the ledger over libp2p in a network namespace (mDN
 
   beforeAll(async () => {
     ns = await createNetns();
-    const init = await runCli(['testnet', 'init', '--validators', '4', '--observers', '1', '--out', net, '--block-ms', '300', '--chain-id', 'hotpot-ns-a'], { env: { HOTPOT_PASSWORD: '' }, timeoutMs: 120_000 });
+    const init = await runCli(
+      [
+        'testnet',
+        'init',
+        '--validators',
+        '4',
+        '--observers',
+        '1',
+        '--out',
+        net,
+        '--block-ms',
+        '300',
+        '--chain-id',
+        'hotpot-ns-a',
+      ],
+      { env: { HOTPOT_PASSWORD: '' }, timeoutMs: 120_000 },
+    );
     expect(init.code, init.stderr).toBe(0);
-    const init2 = await runCli(['testnet', 'init', '--validators', '1', '--out', other, '--block-ms', '300', '--chain-id', 'hotpot-ns-b'], { env: { HOTPOT_PASSWORD: '' }, timeoutMs: 60_000 });
+    const init2 = await runCli(
+      [
+        'testnet',
+        'init',
+        '--validators',
+        '1',
+        '--out',
+        other,
+        '--block-ms',
+        '300',
+        '--chain-id',
+        'hotpot-ns-b',
+      ],
+      { env: { HOTPOT_PASSWORD: '' }, timeoutMs: 60_000 },
+    );
     expect(init2.code, init2.stderr).toBe(0);
-    chainId = (JSON.parse(readFileSync(join(net, 'node0', 'genesis.json'), 'utf8')) as { chainId: string }).chainId;
+    chainId = (JSON.parse(readFileSync(join(net, 'node0', 'genesis.json'), 'utf8')) as { chainId: string })
+      .chainId;
     for (let i = 0; i < 4; i++) {
       const file = join(net, `node${i}`, 'config.json');
-      const cfg = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as { network?: { staticPeers?: string[] } };
+      const cfg = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as {
+        network?: { staticPeers?: string[] };
+      };
       expect(cfg.network?.staticPeers ?? []).toEqual([]); // discovery is mDNS alone
     }
   }, 180_000);
@@ -108,9 +158,15 @@ describe.skipIf(!support.ok)('the ledger over libp2p in a network namespace (mDN
 
   it('four validators find each other by mDNS alone and finalize the same blocks', async () => {
     for (let i = 0; i < 4; i++) start(i);
-    await until('four validators at height 6, each with 3 peers', () => [0, 1, 2, 3].every((i) => status(i).height >= 6 && status(i).peers >= 3), 120_000);
+    await until(
+      'four validators at height 6, each with 3 peers',
+      () => [0, 1, 2, 3].every((i) => status(i).height >= 6 && status(i).peers >= 3),
+      120_000,
+    );
     for (const h of [2, 4, 6]) {
-      const hashes = new Set([0, 1, 2, 3].map((i) => get<{ hash: string }>(PORT(i), `/api/v1/blocks/${h}`).hash));
+      const hashes = new Set(
+        [0, 1, 2, 3].map((i) => get<{ hash: string }>(PORT(i), `/api/v1/blocks/${h}`).hash),
+      );
       expect(hashes.size, `height ${h}`).toBe(1);
     }
     const peers = rpc<Peer[]>(PORT(0), 'network.peers');
@@ -126,43 +182,89 @@ describe.skipIf(!support.ok)('the ledger over libp2p in a network namespace (mDN
       victim.kill('SIGKILL');
     });
     const h0 = Math.max(...[0, 1, 2].map((i) => status(i).height));
-    await until('three validators finalize 4 more blocks', () => [0, 1, 2].every((i) => status(i).height >= h0 + 4), 90_000);
+    await until(
+      'three validators finalize 4 more blocks',
+      () => [0, 1, 2].every((i) => status(i).height >= h0 + 4),
+      90_000,
+    );
     start(3);
-    await until('the restarted validator catches up', () => status(3).height >= Math.min(...[0, 1, 2].map((i) => status(i).height)) - 1, 90_000);
+    await until(
+      'the restarted validator catches up',
+      () => status(3).height >= Math.min(...[0, 1, 2].map((i) => status(i).height)) - 1,
+      90_000,
+    );
     const h = status(3).height;
-    expect(get<{ hash: string }>(PORT(3), `/api/v1/blocks/${h - 1}`).hash).toBe(get<{ hash: string }>(PORT(0), `/api/v1/blocks/${h - 1}`).hash);
+    expect(get<{ hash: string }>(PORT(3), `/api/v1/blocks/${h - 1}`).hash).toBe(
+      get<{ hash: string }>(PORT(0), `/api/v1/blocks/${h - 1}`).hash,
+    );
   }, 240_000);
 
   it('an observer started later syncs from genesis to the head', async () => {
     start(4);
-    await until('the observer reaches the head', () => {
-      const s = status(4);
-      return !s.syncing && s.height >= status(0).height - 1 && s.height > 10;
-    }, 120_000);
-    expect(get<{ hash: string }>(PORT(4), '/api/v1/blocks/1').hash).toBe(get<{ hash: string }>(PORT(0), '/api/v1/blocks/1').hash);
+    await until(
+      'the observer reaches the head',
+      () => {
+        const s = status(4);
+        return !s.syncing && s.height >= status(0).height - 1 && s.height > 10;
+      },
+      120_000,
+    );
+    expect(get<{ hash: string }>(PORT(4), '/api/v1/blocks/1').hash).toBe(
+      get<{ hash: string }>(PORT(0), '/api/v1/blocks/1').hash,
+    );
   }, 180_000);
 
   it('bans a peer that gossips garbage and badly signed transactions while the chain goes on', async () => {
     const bundle = await bundlePeer();
     const dataDir = mkdtempSync(join(tmpdir(), 'hotpot-bad-peer-'));
-    const bad: PeerProc = await startPeer('bad', bundle, { chainId, dataDir, listen: ['/ip4/0.0.0.0/tcp/0'], mdns: true, mdnsIntervalMs: 1_000 }, (c, a) => ns.spawn(c, a));
+    const bad: PeerProc = await startPeer(
+      'bad',
+      bundle,
+      { chainId, dataDir, listen: ['/ip4/0.0.0.0/tcp/0'], mdns: true, mdnsIntervalMs: 1_000 },
+      (c, a) => ns.spawn(c, a),
+    );
     try {
-      await until('the bad peer connects to a validator', () => rpc<Peer[]>(PORT(0), 'network.peers').some((p) => p.id === bad.peerId && p.connected), 60_000);
+      await until(
+        'the bad peer connects to a validator',
+        () => rpc<Peer[]>(PORT(0), 'network.peers').some((p) => p.id === bad.peerId && p.connected),
+        60_000,
+      );
       const h0 = status(0).height;
       // A transfer signed by some key, with one signature byte flipped: well-formed, wrongly signed.
-      const tx = new TxBuilder({ chainId, privateKey: new Uint8Array(32).fill(7), fee: 1_000n }).transfer(0, { to: `0x${'42'.repeat(20)}`, amount: 1n });
+      const tx = new TxBuilder({ chainId, privateKey: new Uint8Array(32).fill(7), fee: 1_000n }).transfer(0, {
+        to: `0x${'42'.repeat(20)}`,
+        amount: 1n,
+      });
       const sig = tx.signature.slice(2);
-      const flipped = `0x${sig.slice(0, 10)}${((parseInt(sig[10]!, 16) ^ 1) & 15).toString(16)}${sig.slice(11)}` as `0x${string}`;
+      const flipped =
+        `0x${sig.slice(0, 10)}${((parseInt(sig[10]!, 16) ^ 1) & 15).toString(16)}${sig.slice(11)}` as `0x${string}`;
       for (let round = 0; round < 10; round++) {
         await bad.request('garbage', { count: 10 }).catch(() => undefined);
-        await bad.request('raw', { topic: 'tx', hex: Buffer.from(encodeTx({ ...tx, signature: flipped })).toString('hex'), count: 5 }).catch(() => undefined);
+        await bad
+          .request('raw', {
+            topic: 'tx',
+            hex: Buffer.from(encodeTx({ ...tx, signature: flipped })).toString('hex'),
+            count: 5,
+          })
+          .catch(() => undefined);
         await new Promise((r) => setTimeout(r, 200));
       }
-      await until('every validator bans or drops the bad peer', () => [0, 1, 2].every((i) => rpc<Peer[]>(PORT(i), 'network.peers').every((p) => p.id !== bad.peerId || !p.connected)), 60_000);
-      expect(rpc<Peer[]>(PORT(0), 'network.peers').some((p) => p.id === bad.peerId && p.bannedUntilMs !== null)).toBe(true);
+      await until(
+        'every validator bans or drops the bad peer',
+        () =>
+          [0, 1, 2].every((i) =>
+            rpc<Peer[]>(PORT(i), 'network.peers').every((p) => p.id !== bad.peerId || !p.connected),
+          ),
+        60_000,
+      );
+      expect(
+        rpc<Peer[]>(PORT(0), 'network.peers').some((p) => p.id === bad.peerId && p.bannedUntilMs !== null),
+      ).toBe(true);
       await until('the chain goes on', () => status(0).height >= h0 + 3, 60_000);
       // The badly signed transfer never took effect: the recipient is unknown or holds nothing.
-      const account = ns.sh(`curl -s -w ' %{http_code}' --max-time 5 http://127.0.0.1:${PORT(0)}/api/v1/accounts/0x${'42'.repeat(20)}`);
+      const account = ns.sh(
+        `curl -s -w ' %{http_code}' --max-time 5 http://127.0.0.1:${PORT(0)}/api/v1/accounts/0x${'42'.repeat(20)}`,
+      );
       expect(account.endsWith(' 404') || /"balance":"0"/.test(account), account).toBe(true);
     } finally {
       await bad.stop();
@@ -178,7 +280,8 @@ describe.skipIf(!support.ok)('the ledger over libp2p in a network namespace (mDN
     await new Promise((r) => setTimeout(r, 3000)); // several mDNS rounds
     expect(status(9).peers).toBe(0);
     const otherId = rpc<{ peerId: string }>(PORT(9), 'network.addresses').peerId;
-    for (const i of [0, 1, 2, 3, 4]) expect(rpc<Peer[]>(PORT(i), 'network.peers').some((p) => p.id === otherId && p.connected)).toBe(false);
+    for (const i of [0, 1, 2, 3, 4])
+      expect(rpc<Peer[]>(PORT(i), 'network.peers').some((p) => p.id === otherId && p.connected)).toBe(false);
     expect(status(0).chainId).toBe(chainId);
   }, 120_000);
 });

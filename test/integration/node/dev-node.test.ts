@@ -67,7 +67,13 @@ describe('a development node (real process)', () => {
     expect((await json(`${node.url}api/v1/accounts/0x${'12'.repeat(20)}`)).status).toBe(404);
     expect((await json(`${node.url}api/v1/accounts/0xZZ`)).status).toBe(400);
     // The contract over HTTP: chain.head and chain.blocks.
-    const head = (await (await fetch(`${node.url}rpc/chain.head`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).json()) as { ok: boolean; value: { height: number } };
+    const head = (await (
+      await fetch(`${node.url}rpc/chain.head`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      })
+    ).json()) as { ok: boolean; value: { height: number } };
     expect(head.ok).toBe(true);
     expect(head.value.height).toBeGreaterThanOrEqual(h);
     const stopped = await node.stop();
@@ -109,7 +115,11 @@ describe('a development node (real process)', () => {
         const maxHeight = (db.prepare('SELECT MAX(height) AS h FROM blocks').get() as { h: number }).h;
         expect(maxHeight).toBeGreaterThanOrEqual(h);
         // The state's own idea of the head matches the blocks table (nothing half-applied).
-        const stateRoot = (db.prepare('SELECT state_root FROM blocks WHERE height = ?').get(maxHeight) as { state_root: string }).state_root;
+        const stateRoot = (
+          db.prepare('SELECT state_root FROM blocks WHERE height = ?').get(maxHeight) as {
+            state_root: string;
+          }
+        ).state_root;
         expect(stateRoot).toMatch(/^0x[0-9a-f]{64}$/);
       } finally {
         db.close();

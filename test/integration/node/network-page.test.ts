@@ -17,7 +17,11 @@ describe.skipIf(missing)('Network page (Chromium, real dev node)', () => {
   let node: NodeProcess;
   let browser: Browser;
   beforeAll(async () => {
-    node = await startNode({ dataDir: dir.path, env: { HOTPOT_P2P_MDNS: 'false', HOTPOT_PASSWORD: '' }, timeoutMs: 60_000 });
+    node = await startNode({
+      dataDir: dir.path,
+      env: { HOTPOT_P2P_MDNS: 'false', HOTPOT_PASSWORD: '' },
+      timeoutMs: 60_000,
+    });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -27,26 +31,53 @@ describe.skipIf(missing)('Network page (Chromium, real dev node)', () => {
   });
 
   it('shows live blocks and validators, and explores block → transaction → account', async () => {
-    const rpc = async (m: string, input: unknown) => ((await (await fetch(new URL(`/rpc/${m}`, node.url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input) })).json()) as { ok: boolean; value: Record<string, unknown> });
+    const rpc = async (m: string, input: unknown) =>
+      (await (
+        await fetch(new URL(`/rpc/${m}`, node.url), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(input),
+        })
+      ).json()) as { ok: boolean; value: Record<string, unknown> };
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${node.url}#/network`);
-    await expect.poll(async () => Number((await page.getByTestId('network-height').textContent())?.replace(/\D/g, '') || 0), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () => Number((await page.getByTestId('network-height').textContent())?.replace(/\D/g, '') || 0),
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
     const first = Number((await page.getByTestId('network-height').textContent())?.replace(/\D/g, ''));
     // Live: new blocks arrive through the chain.block event without reloading.
-    await expect.poll(async () => Number((await page.getByTestId('network-height').textContent())?.replace(/\D/g, '')), { timeout: 15_000 }).toBeGreaterThan(first);
+    await expect
+      .poll(
+        async () => Number((await page.getByTestId('network-height').textContent())?.replace(/\D/g, '')),
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(first);
     await expect.poll(() => page.getByTestId('block-row').count(), { timeout: 10_000 }).toBeGreaterThan(1);
     expect(await page.getByTestId('validator-row').count()).toBe(1);
     // Send a transfer from the dev validator (signed here with its key, posted through chain.submitTx).
-    const pw = readFileSync(join(dir.path, 'dev-password'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).pop() as string;
+    const pw = readFileSync(join(dir.path, 'dev-password'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .pop() as string;
     const { privateKey } = await readValidatorKey(dir.path, pw);
     const to = `0x${'5a'.repeat(20)}`;
-    const tx = new TxBuilder({ chainId: 'hotpot-dev', privateKey, fee: 1000n }).transfer(0, { to: to as `0x${string}`, amount: 777n });
+    const tx = new TxBuilder({ chainId: 'hotpot-dev', privateKey, fee: 1000n }).transfer(0, {
+      to: to as `0x${string}`,
+      amount: 777n,
+    });
     const sent = await rpc('chain.submitTx', { tx: `0x${Buffer.from(encodeTx(tx)).toString('hex')}` });
     expect(sent.ok).toBe(true);
     const txHash = sent.value['txHash'] as string;
-    await expect.poll(async () => ((await rpc('chain.tx', { hash: txHash })).value as { status: string }).status, { timeout: 15_000 }).toBe('ok');
+    await expect
+      .poll(async () => ((await rpc('chain.tx', { hash: txHash })).value as { status: string }).status, {
+        timeout: 15_000,
+      })
+      .toBe('ok');
     const height = ((await rpc('chain.tx', { hash: txHash })).value as { height: number }).height;
     // Explorer: the block → its transaction → the receiver's account.
     await page.goto(`${node.url}#/network/block/${height}`);
@@ -54,7 +85,11 @@ describe.skipIf(missing)('Network page (Chromium, real dev node)', () => {
     await page.getByTestId('tx-row').first().locator('a').first().click();
     await expect.poll(() => page.getByTestId('tx-view').count()).toBe(1);
     expect(await page.getByTestId('tx-view').textContent()).toContain('777');
-    await page.getByTestId('tx-view').locator('a[href*="account/0x5A"], a[href*="account/0x5a"]').first().click();
+    await page
+      .getByTestId('tx-view')
+      .locator('a[href*="account/0x5A"], a[href*="account/0x5a"]')
+      .first()
+      .click();
     await expect.poll(() => page.getByTestId('account-view').count()).toBe(1);
     expect(await page.getByTestId('account-balance').textContent()).toBe('777');
     // Search by height.

@@ -37,43 +37,108 @@ async function until(what: string, cond: () => Promise<boolean>, timeoutMs: numb
 describe('a 4-validator testnet from testnet init --peers (real processes, loopback libp2p)', () => {
   it('connects, finalizes the same blocks, and carries a transaction to every node', async () => {
     const out = join(d.path, 'net');
-    const r = await runCli(['testnet', 'init', '--validators', '4', '--observers', '1', '--out', out, '--peers', '--block-ms', '200'], { env: ENV, timeoutMs: 120_000 });
+    const r = await runCli(
+      [
+        'testnet',
+        'init',
+        '--validators',
+        '4',
+        '--observers',
+        '1',
+        '--out',
+        out,
+        '--peers',
+        '--block-ms',
+        '200',
+      ],
+      { env: ENV, timeoutMs: 120_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
-    const cfg = JSON.parse(readFileSync(join(out, 'node0', 'config.json'), 'utf8')) as { network: { staticPeers: string[]; listen: string[]; mdns: boolean } };
+    const cfg = JSON.parse(readFileSync(join(out, 'node0', 'config.json'), 'utf8')) as {
+      network: { staticPeers: string[]; listen: string[]; mdns: boolean };
+    };
     expect(cfg.network.staticPeers).toHaveLength(4);
     expect(cfg.network.listen[0]).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+$/);
     expect(cfg.network.mdns).toBe(false);
     const genesis = readFileSync(join(out, 'node0', 'genesis.json'), 'utf8');
-    for (let i = 1; i < 5; i++) expect(readFileSync(join(out, `node${i}`, 'genesis.json'), 'utf8')).toBe(genesis);
+    for (let i = 1; i < 5; i++)
+      expect(readFileSync(join(out, `node${i}`, 'genesis.json'), 'utf8')).toBe(genesis);
     for (let i = 0; i < 5; i++) {
       // startNode's loopback defaults pick an ephemeral port; keep the fixed one the static peer lists name.
-      const listen = (JSON.parse(readFileSync(join(out, `node${i}`, 'config.json'), 'utf8')) as typeof cfg).network.listen[0] as string;
-      nodes.push(await startNode({ dataDir: join(out, `node${i}`), env: { ...ENV, HOTPOT_P2P_LISTEN: listen }, timeoutMs: 60_000 }));
+      const listen = (JSON.parse(readFileSync(join(out, `node${i}`, 'config.json'), 'utf8')) as typeof cfg)
+        .network.listen[0] as string;
+      nodes.push(
+        await startNode({
+          dataDir: join(out, `node${i}`),
+          env: { ...ENV, HOTPOT_P2P_LISTEN: listen },
+          timeoutMs: 60_000,
+        }),
+      );
     }
     const urls = nodes.map((n) => n.url);
     let last: unknown[] = [];
-    await until('every node at height 5 with peers', async () => {
-      const all = await Promise.all(urls.map(status));
-      last = all;
-      return all.every((s) => s.height >= 5 && s.peers >= 3);
-    }, 90_000).catch((err: Error) => {
-      throw new Error(`${err.message}; last statuses ${JSON.stringify(last)}\n${nodes.map((n) => n.output().slice(-600)).join('\n---\n')}`);
+    await until(
+      'every node at height 5 with peers',
+      async () => {
+        const all = await Promise.all(urls.map(status));
+        last = all;
+        return all.every((s) => s.height >= 5 && s.peers >= 3);
+      },
+      90_000,
+    ).catch((err: Error) => {
+      throw new Error(
+        `${err.message}; last statuses ${JSON.stringify(last)}\n${nodes.map((n) => n.output().slice(-600)).join('\n---\n')}`,
+      );
     });
-    const hashesAt = async (h: number) => Promise.all(urls.map(async (u) => ((await (await fetch(`${u}api/v1/blocks/${h}`)).json()) as { hash: string }).hash));
+    const hashesAt = async (h: number) =>
+      Promise.all(
+        urls.map(
+          async (u) => ((await (await fetch(`${u}api/v1/blocks/${h}`)).json()) as { hash: string }).hash,
+        ),
+      );
     for (const h of [1, 3, 5]) expect(new Set(await hashesAt(h)).size).toBe(1);
     // A transfer signed by validator 1, posted to the observer: it gossips to the validators and every node finalizes it.
-    const pw = readFileSync(join(out, 'node1', 'dev-password'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).pop() as string;
+    const pw = readFileSync(join(out, 'node1', 'dev-password'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .pop() as string;
     const { privateKey } = await readValidatorKey(join(out, 'node1'), pw);
     const genesisDoc = JSON.parse(genesis) as { chainId: string; params: { minTxFee: string } };
-    const tx = new TxBuilder({ chainId: genesisDoc.chainId, privateKey, fee: BigInt(genesisDoc.params.minTxFee) }).transfer(0, { to: `0x${'42'.repeat(20)}`, amount: 12345n });
-    const posted = await fetch(`${urls[4]}api/v1/txs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ tx: `0x${Buffer.from(encodeTx(tx)).toString('hex')}` }) });
+    const tx = new TxBuilder({
+      chainId: genesisDoc.chainId,
+      privateKey,
+      fee: BigInt(genesisDoc.params.minTxFee),
+    }).transfer(0, { to: `0x${'42'.repeat(20)}`, amount: 12345n });
+    const posted = await fetch(`${urls[4]}api/v1/txs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ tx: `0x${Buffer.from(encodeTx(tx)).toString('hex')}` }),
+    });
     expect(posted.status).toBe(200);
     const { txHash } = (await posted.json()) as { txHash: string };
-    await until('the transfer is final everywhere', async () => (await Promise.all(urls.map(async (u) => ((await (await fetch(`${u}api/v1/txs/${txHash}`)).json()) as { status: string }).status))).every((s) => s === 'ok'), 60_000);
-    const acct = (await (await fetch(`${urls[2]}api/v1/accounts/0x${'42'.repeat(20)}`)).json()) as { balance: string };
+    await until(
+      'the transfer is final everywhere',
+      async () =>
+        (
+          await Promise.all(
+            urls.map(
+              async (u) =>
+                ((await (await fetch(`${u}api/v1/txs/${txHash}`)).json()) as { status: string }).status,
+            ),
+          )
+        ).every((s) => s === 'ok'),
+      60_000,
+    );
+    const acct = (await (await fetch(`${urls[2]}api/v1/accounts/0x${'42'.repeat(20)}`)).json()) as {
+      balance: string;
+    };
     expect(acct.balance).toBe('12345');
     // A replay of the same transaction is refused with a typed error and changes nothing.
-    const again = await fetch(`${urls[0]}api/v1/txs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ tx: `0x${Buffer.from(encodeTx(tx)).toString('hex')}` }) });
+    const again = await fetch(`${urls[0]}api/v1/txs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ tx: `0x${Buffer.from(encodeTx(tx)).toString('hex')}` }),
+    });
     expect(again.status).toBe(400);
     expect(((await again.json()) as { code: string }).code).toBe('BAD_NONCE');
   }, 240_000);

@@ -90,9 +90,13 @@ export async function startPeer(
   name: string,
   entry: string | string[],
   cfg: PeerConfig,
-  spawnFn: (cmd: string, args: string[]) => ChildProcess = (c, a) => spawn(c, a, { stdio: ['pipe', 'pipe', 'pipe'] }),
+  spawnFn: (cmd: string, args: string[]) => ChildProcess = (c, a) =>
+    spawn(c, a, { stdio: ['pipe', 'pipe', 'pipe'] }),
 ): Promise<PeerProc> {
-  const p = new PeerProc(name, spawnFn(process.execPath, [...(Array.isArray(entry) ? entry : [entry]), JSON.stringify(cfg)]));
+  const p = new PeerProc(
+    name,
+    spawnFn(process.execPath, [...(Array.isArray(entry) ? entry : [entry]), JSON.stringify(cfg)]),
+  );
   await p.ready;
   return p;
 }

@@ -30,7 +30,11 @@ describe.skipIf(!support.ok)('p2p in a network namespace (mDNS only)', () => {
 
   beforeAll(async () => {
     [bundle, ns] = await Promise.all([bundlePeer(), createNetns()]);
-    const started = await Promise.all([0, 1, 2, 3].map((i) => startPeer(`a${i}`, bundle, cfg('hotpot-ns-a', i === 0 ? { blocks: 2_000 } : {}), inNs)));
+    const started = await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        startPeer(`a${i}`, bundle, cfg('hotpot-ns-a', i === 0 ? { blocks: 2_000 } : {}), inNs),
+      ),
+    );
     a.push(...started);
   });
 
@@ -43,7 +47,8 @@ describe.skipIf(!support.ok)('p2p in a network namespace (mDNS only)', () => {
     const links = ns.sh('ip -o link').trim().split('\n');
     expect(links).toHaveLength(1);
     expect(links[0]).toMatch(/^1: lo:/);
-    for (const p of a) for (const addr of p.addrs) expect(addr).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//);
+    for (const p of a)
+      for (const addr of p.addrs) expect(addr).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//);
   });
 
   it('four peers with no static peers find each other by mDNS and exchange statuses', async () => {
@@ -51,7 +56,9 @@ describe.skipIf(!support.ok)('p2p in a network namespace (mDNS only)', () => {
       'full mesh by mDNS',
       async () => {
         const views = await Promise.all(a.map(peersOf));
-        return views.every((v) => v.filter((p) => p.connected && p.status?.chainId === 'hotpot-ns-a').length === 3);
+        return views.every(
+          (v) => v.filter((p) => p.connected && p.status?.chainId === 'hotpot-ns-a').length === 3,
+        );
       },
       30_000,
       250,
@@ -68,7 +75,10 @@ describe.skipIf(!support.ok)('p2p in a network namespace (mDNS only)', () => {
     for (const [i, p] of a.entries()) await p.request('publish', { topic: 'tx', body: `hello-${i}` });
     await waitFor(
       'every message everywhere',
-      () => a.every((p, i) => [0, 1, 2, 3].filter((j) => j !== i).every((j) => p.received.some((m) => m.body === `hello-${j}`))),
+      () =>
+        a.every((p, i) =>
+          [0, 1, 2, 3].filter((j) => j !== i).every((j) => p.received.some((m) => m.body === `hello-${j}`)),
+        ),
       15_000,
     );
     for (const [i, p] of a.entries()) expect(p.received.some((m) => m.body === `hello-${i}`)).toBe(false);
@@ -77,14 +87,24 @@ describe.skipIf(!support.ok)('p2p in a network namespace (mDNS only)', () => {
   it('syncs a range of blocks from a provider', async () => {
     const heights = await a[3]!.request<number[]>('fetch', { peer: a[0]!.peerId, from: 1_500, count: 100 });
     expect(heights).toEqual(Array.from({ length: 100 }, (_, i) => 1_500 + i));
-    const r = await a[2]!.request<{ blocks: number; txs: number }>('sync', { peer: a[0]!.peerId, from: 1, to: 2_000, batch: 256 });
+    const r = await a[2]!.request<{ blocks: number; txs: number }>('sync', {
+      peer: a[0]!.peerId,
+      from: 1,
+      to: 2_000,
+      batch: 256,
+    });
     expect(r.blocks).toBe(2_000);
   });
 
   it('bans a peer that sends garbage and oversized messages, while the rest go on', async () => {
     const bad = await startPeer('bad', bundle, cfg('hotpot-ns-a'), inNs);
     try {
-      await waitFor('bad connected by mDNS', async () => (await peersOf(bad)).filter((p) => p.connected && p.status).length === 4, 30_000, 250);
+      await waitFor(
+        'bad connected by mDNS',
+        async () => (await peersOf(bad)).filter((p) => p.connected && p.status).length === 4,
+        30_000,
+        250,
+      );
       await bad.request('oversized', { count: 2 });
       for (let round = 0; round < 40; round++) {
         const views = await Promise.all(a.map(peersOf));
@@ -94,10 +114,11 @@ describe.skipIf(!support.ok)('p2p in a network namespace (mDNS only)', () => {
       }
       await waitFor(
         'every good peer banned and dropped the garbage sender',
-        async () => (await Promise.all(a.map(peersOf))).every((v) => {
-          const b = v.find((p) => p.id === bad.peerId);
-          return b !== undefined && b.bannedUntilMs !== null && !b.connected;
-        }),
+        async () =>
+          (await Promise.all(a.map(peersOf))).every((v) => {
+            const b = v.find((p) => p.id === bad.peerId);
+            return b !== undefined && b.bannedUntilMs !== null && !b.connected;
+          }),
         15_000,
         250,
       );
@@ -105,7 +126,11 @@ describe.skipIf(!support.ok)('p2p in a network namespace (mDNS only)', () => {
       await new Promise((r) => setTimeout(r, 2_500));
       expect((await peersOf(bad)).filter((p) => p.connected)).toEqual([]);
       await a[1]!.request('publish', { topic: 'vote', body: 'after-ban' });
-      await waitFor('gossip after the ban', () => [0, 2, 3].every((j) => a[j]!.received.some((m) => m.body === 'after-ban')), 10_000);
+      await waitFor(
+        'gossip after the ban',
+        () => [0, 2, 3].every((j) => a[j]!.received.some((m) => m.body === 'after-ban')),
+        10_000,
+      );
       for (const p of a) expect(p.received.some((m) => m.from === bad.peerId)).toBe(false);
     } finally {
       await bad.stop();
@@ -115,14 +140,22 @@ describe.skipIf(!support.ok)('p2p in a network namespace (mDNS only)', () => {
   it('two chains on one LAN ignore each other', async () => {
     const b = await Promise.all([0, 1].map((i) => startPeer(`b${i}`, bundle, cfg('hotpot-ns-b'), inNs)));
     try {
-      await waitFor('chain b pair', async () => (await peersOf(b[0]!)).some((p) => p.id === b[1]!.peerId && p.connected && p.status), 30_000, 250);
+      await waitFor(
+        'chain b pair',
+        async () => (await peersOf(b[0]!)).some((p) => p.id === b[1]!.peerId && p.connected && p.status),
+        30_000,
+        250,
+      );
       // several mDNS rounds later, nobody crossed over
       await new Promise((r) => setTimeout(r, 3_000));
       const aIds = new Set(a.map((p) => p.peerId));
       for (const p of b) expect((await peersOf(p)).filter((v) => aIds.has(v.id) && v.connected)).toEqual([]);
-      for (const p of a) expect((await peersOf(p)).filter((v) => v.id === b[0]!.peerId || v.id === b[1]!.peerId)).toEqual([]);
+      for (const p of a)
+        expect((await peersOf(p)).filter((v) => v.id === b[0]!.peerId || v.id === b[1]!.peerId)).toEqual([]);
       // a manual add across chains is refused by the status handshake
-      await expect(a[0]!.request('add', { addr: b[0]!.addrs[0] })).rejects.toMatchObject({ code: 'WRONG_CHAIN' });
+      await expect(a[0]!.request('add', { addr: b[0]!.addrs[0] })).rejects.toMatchObject({
+        code: 'WRONG_CHAIN',
+      });
       // gossip stays within its chain, even with a payload that claims the other chain
       await b[0]!.request('publish', { topic: 'tx', body: 'from-b' });
       await a[0]!.request('publish', { topic: 'tx', body: 'from-a' });
@@ -144,10 +177,20 @@ describe.skipIf(!support.ok)('p2p in a network namespace (mDNS only)', () => {
     const dataDir = dirs[3]!;
     const id = victim.peerId;
     await victim.stop();
-    await waitFor('others see it gone', async () => !(await peersOf(a[0]!)).some((p) => p.id === id && p.connected), 15_000, 250);
+    await waitFor(
+      'others see it gone',
+      async () => !(await peersOf(a[0]!)).some((p) => p.id === id && p.connected),
+      15_000,
+      250,
+    );
     const back = await startPeer('a3-again', bundle, { ...cfg('hotpot-ns-a'), dataDir }, inNs);
     a[3] = back;
     expect(back.peerId).toBe(id);
-    await waitFor('reconnected', async () => (await peersOf(back)).filter((p) => p.connected && p.status).length === 3, 30_000, 250);
+    await waitFor(
+      'reconnected',
+      async () => (await peersOf(back)).filter((p) => p.connected && p.status).length === 3,
+      30_000,
+      250,
+    );
   });
 });

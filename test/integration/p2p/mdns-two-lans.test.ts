@@ -27,7 +27,13 @@ describe.skipIf(!support.ok)('mDNS on every interface of a multi-homed node', ()
   const cfg = (): PeerConfig => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hotpot-p2p-2lan-'));
     dirs.push(dataDir);
-    return { chainId: 'hotpot-lan', dataDir, listen: ['/ip4/0.0.0.0/tcp/0'], mdns: true, mdnsIntervalMs: 1_000 };
+    return {
+      chainId: 'hotpot-lan',
+      dataDir,
+      listen: ['/ip4/0.0.0.0/tcp/0'],
+      mdns: true,
+      mdnsIntervalMs: 1_000,
+    };
   };
   const peersOf = (p: PeerProc): Promise<PeerView[]> => p.request<PeerView[]>('peers');
 
@@ -95,7 +101,11 @@ describe.skipIf(!support.ok)('mDNS on every interface of a multi-homed node', ()
 
   it('relays validated gossip between the segments', async () => {
     await l.request('publish', { topic: 'proposal', body: 'left-to-right' });
-    await waitFor('relayed', () => r.received.some((x) => x.body === 'left-to-right' && x.from === m.peerId), 15_000);
+    await waitFor(
+      'relayed',
+      () => r.received.some((x) => x.body === 'left-to-right' && x.from === m.peerId),
+      15_000,
+    );
     expect(m.received.some((x) => x.body === 'left-to-right')).toBe(true);
   });
 });

@@ -125,7 +125,8 @@ export async function runPeer(cfg: PeerConfig): Promise<void> {
     const n = cfg.blocks;
     net.setBlockProvider(async (from, count) => {
       const res: Uint8Array[] = [];
-      for (let h = from; h < Math.min(n + 1, from + count); h++) if (h >= 1) res.push(syntheticBlock(h, txPerBlock, txBytes));
+      for (let h = from; h < Math.min(n + 1, from + count); h++)
+        if (h >= 1) res.push(syntheticBlock(h, txPerBlock, txBytes));
       return res;
     });
   }
@@ -138,13 +139,19 @@ export async function runPeer(cfg: PeerConfig): Promise<void> {
       } catch {
         return 'reject';
       }
-      if (typeof m !== 'object' || m === null || m.chainId !== cfg.chainId || typeof m.body !== 'string') return 'reject';
+      if (typeof m !== 'object' || m === null || m.chainId !== cfg.chainId || typeof m.body !== 'string')
+        return 'reject';
       out({ ev: 'msg', topic, body: m.body, from, sentAtMs: m.sentAtMs, atMs: nowMs() });
       return 'accept';
     });
   }
   await net.start();
-  out({ ev: 'ready', peerId: net.peerId, addrs: net.listenAddresses(), mdnsInterfaces: net.mdnsInterfaces() });
+  out({
+    ev: 'ready',
+    peerId: net.peerId,
+    addrs: net.listenAddresses(),
+    mdnsInterfaces: net.mdnsInterfaces(),
+  });
 
   const enc = new TextEncoder();
   let stopping = false;
@@ -161,12 +168,22 @@ export async function runPeer(cfg: PeerConfig): Promise<void> {
     if (!line.trim()) continue;
     const c = JSON.parse(line) as Record<string, unknown> & { id: number; cmd: string };
     const reply = (value: unknown): void => out({ ev: 'reply', id: c.id, ok: true, value });
-    const fail = (err: unknown): void => out({ ev: 'reply', id: c.id, ok: false, error: { code: (err as { code?: string }).code, message: (err as Error).message } });
+    const fail = (err: unknown): void =>
+      out({
+        ev: 'reply',
+        id: c.id,
+        ok: false,
+        error: { code: (err as { code?: string }).code, message: (err as Error).message },
+      });
     void (async () => {
       try {
         switch (c.cmd) {
           case 'publish': {
-            const msg: TestMessage = { chainId: (c.chainId as string | undefined) ?? cfg.chainId, body: c.body as string, sentAtMs: nowMs() };
+            const msg: TestMessage = {
+              chainId: (c.chainId as string | undefined) ?? cfg.chainId,
+              body: c.body as string,
+              sentAtMs: nowMs(),
+            };
             await net.publish(c.topic as GossipTopic, enc.encode(JSON.stringify(msg)));
             return reply(null);
           }
@@ -180,11 +197,13 @@ export async function runPeer(cfg: PeerConfig): Promise<void> {
           case 'raw': {
             // Well-formed framing, chosen payload (e.g. a transaction with a bad signature).
             const bytes = Uint8Array.from(Buffer.from(String(c.hex).replace(/^0x/, ''), 'hex'));
-            for (let i = 0; i < ((c.count as number | undefined) ?? 1); i++) await net.rawPublishForTests(c.topic as GossipTopic, bytes).catch(() => {});
+            for (let i = 0; i < ((c.count as number | undefined) ?? 1); i++)
+              await net.rawPublishForTests(c.topic as GossipTopic, bytes).catch(() => {});
             return reply(null);
           }
           case 'oversized': {
-            for (let i = 0; i < (c.count as number); i++) await net.rawPublishForTests('vote', new Uint8Array(8 * 1024).fill(i)).catch(() => {});
+            for (let i = 0; i < (c.count as number); i++)
+              await net.rawPublishForTests('vote', new Uint8Array(8 * 1024).fill(i)).catch(() => {});
             return reply(null);
           }
           case 'fetch': {

@@ -26,7 +26,9 @@ function runAndKill(script: string, file: string, aliveMs: number): Promise<numb
       }
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(last) : reject(new Error(`writer exited ${code}: ${err}`))));
+    child.on('exit', (code, signal) =>
+      signal === 'SIGKILL' ? resolve(last) : reject(new Error(`writer exited ${code}: ${err}`)),
+    );
   });
 }
 
@@ -41,14 +43,20 @@ describe('SQLite store under SIGKILL', () => {
   it(`reopens consistent with every committed event after ${KILLS} kills at random moments`, async () => {
     const file = join(dir.path, 'node.db');
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let k = 0; k < KILLS; k++) {
       const acknowledged = await runAndKill(script, file, 5 + Math.floor(rand() * 120));
       // Reopen as the node would: integrity holds, migrations are idempotent, nothing committed is lost.
       const db = openDatabase(file, { synchronous: 'FULL', migrations: EVENT_STORE_MIGRATIONS });
-      const { n, max } = db.prepare('SELECT count(*) AS n, max(seq) AS max FROM events').get() as { n: number; max: number };
+      const { n, max } = db.prepare('SELECT count(*) AS n, max(seq) AS max FROM events').get() as {
+        n: number;
+        max: number;
+      };
       db.close();
-      expect(max ?? 0, `kill ${k}: last acknowledged seq ${acknowledged} must survive`).toBeGreaterThanOrEqual(acknowledged);
+      expect(
+        max ?? 0,
+        `kill ${k}: last acknowledged seq ${acknowledged} must survive`,
+      ).toBeGreaterThanOrEqual(acknowledged);
       expect(n, `kill ${k}: seqs are contiguous (no half transaction)`).toBe(max ?? 0);
     }
     const raw = new Database(file, { readonly: true });

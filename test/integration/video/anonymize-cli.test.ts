@@ -33,28 +33,101 @@ function ffmpeg(args: string[]): void {
 }
 
 /** A CCTV-like clip: a face photo panned across a 1280x720 frame, with an audio track. */
-function makeClip(file: string, frames: number, fps: number, width: number, height: number, photo = 'sample3.jpg'): void {
+function makeClip(
+  file: string,
+  frames: number,
+  fps: number,
+  width: number,
+  height: number,
+  photo = 'sample3.jpg',
+): void {
   ffmpeg([
-    '-framerate', String(fps), '-loop', '1', '-i', join(demo, photo),
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
-    '-filter_complex', `[0:v]scale=1920:-2,crop=${width}:${height}:x='(iw-${width})*n/${frames}':y='(ih-${height})*n/${frames}',format=yuv420p[v]`,
-    '-map', '[v]', '-map', '1:a', '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', file,
+    '-framerate',
+    String(fps),
+    '-loop',
+    '1',
+    '-i',
+    join(demo, photo),
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=44100',
+    '-filter_complex',
+    `[0:v]scale=1920:-2,crop=${width}:${height}:x='(iw-${width})*n/${frames}':y='(ih-${height})*n/${frames}',format=yuv420p[v]`,
+    '-map',
+    '[v]',
+    '-map',
+    '1:a',
+    '-frames:v',
+    String(frames),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-c:a',
+    'aac',
+    '-shortest',
+    file,
   ]);
 }
 
-function probe(file: string): { frames: number; width: number; height: number; rate: string; audio: boolean } {
-  const r = spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=codec_type,nb_read_frames,width,height,r_frame_rate', '-of', 'json', file], { encoding: 'utf8' });
+function probe(file: string): {
+  frames: number;
+  width: number;
+  height: number;
+  rate: string;
+  audio: boolean;
+} {
+  const r = spawnSync(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-count_frames',
+      '-show_entries',
+      'stream=codec_type,nb_read_frames,width,height,r_frame_rate',
+      '-of',
+      'json',
+      file,
+    ],
+    { encoding: 'utf8' },
+  );
   const streams = (JSON.parse(r.stdout) as { streams: Array<Record<string, string | number>> }).streams;
   const v = streams.find((s) => s.codec_type === 'video')!;
-  return { frames: Number(v.nb_read_frames), width: Number(v.width), height: Number(v.height), rate: String(v.r_frame_rate), audio: streams.some((s) => s.codec_type === 'audio') };
+  return {
+    frames: Number(v.nb_read_frames),
+    width: Number(v.width),
+    height: Number(v.height),
+    rate: String(v.r_frame_rate),
+    audio: streams.some((s) => s.codec_type === 'audio'),
+  };
 }
 
 /** Every `step`-th frame of a video, as rgb24. */
 function sampleFrames(file: string, step: number, width: number, height: number): Frame[] {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-vf', `select='not(mod(n\\,${step}))'`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 30 });
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-vf',
+      `select='not(mod(n\\,${step}))'`,
+      '-fps_mode',
+      'passthrough',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-',
+    ],
+    { maxBuffer: 1 << 30 },
+  );
   const size = width * height * 3;
   const out: Frame[] = [];
-  for (let o = 0; o + size <= r.stdout.length; o += size) out.push({ format: 'rgb24', width, height, data: new Uint8Array(r.stdout.subarray(o, o + size)) });
+  for (let o = 0; o + size <= r.stdout.length; o += size)
+    out.push({ format: 'rgb24', width, height, data: new Uint8Array(r.stdout.subarray(o, o + size)) });
   return out;
 }
 
@@ -94,7 +167,19 @@ describe('bin/hotpot video anonymize', () => {
     const input = join(dir, 'short.mp4');
     const output = join(dir, 'short-anon.mkv');
     makeClip(input, 37, 12.5, 640, 360, 'sample5.jpg');
-    const r = await hotpot(['video', 'anonymize', input, output, '--replacewith', 'pixelate', '--mask-scale', '1.5', '--thresh', '0.25', '--quiet']);
+    const r = await hotpot([
+      'video',
+      'anonymize',
+      input,
+      output,
+      '--replacewith',
+      'pixelate',
+      '--mask-scale',
+      '1.5',
+      '--thresh',
+      '0.25',
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     expect(probe(output)).toEqual({ frames: 37, width: 640, height: 360, rate: '25/2', audio: true });
@@ -103,7 +188,14 @@ describe('bin/hotpot video anonymize', () => {
 
   it('anonymizes a JPEG photo into a PNG of the same size', async () => {
     const output = join(dir, 'photo.png');
-    const r = await hotpot(['video', 'anonymize', join(demo, 'sample6.jpg'), output, '--replacewith', 'solid']);
+    const r = await hotpot([
+      'video',
+      'anonymize',
+      join(demo, 'sample6.jpg'),
+      output,
+      '--replacewith',
+      'solid',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/1920x1537, 1 frame\(s\)/);
     const frames = sampleFrames(output, 1, 1920, 1537);
@@ -126,7 +218,13 @@ describe('bin/hotpot video anonymize', () => {
     expect(mismatch.code).toBe(1);
     expect(mismatch.stderr).toMatch(/is an image, so the output must be one too/);
 
-    const noDir = await hotpot(['video', 'anonymize', join(dir, 'short.mp4'), join(dir, 'no', 'such', 'dir', 'x.mp4'), '--quiet']);
+    const noDir = await hotpot([
+      'video',
+      'anonymize',
+      join(dir, 'short.mp4'),
+      join(dir, 'no', 'such', 'dir', 'x.mp4'),
+      '--quiet',
+    ]);
     expect(noDir.code).toBe(1);
     expect(noDir.stderr).toMatch(/ffmpeg could not write .*x\.mp4/);
 

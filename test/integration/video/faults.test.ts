@@ -30,15 +30,34 @@ describe('faults leave the node running with a clear status and never write an u
   beforeAll(async () => {
     const clipDir = join(REPO_ROOT, 'test', '.tmp', 'face-clip-640');
     makeFaceClip(clipDir, { width: 640, height: 360, fps: 10, framesPerPhoto: 20 });
-    const scenario = await bundleEntry(join(REPO_ROOT, 'test/integration/video/scenario-faults.ts'), 'scenario-faults.mjs');
-    const capture = await bundleEntry(join(REPO_ROOT, 'main/video/capture/capture.worker.ts'), 'capture.worker.mjs');
-    const detector = await bundleEntry(join(REPO_ROOT, 'main/video/detect/detector.worker.ts'), 'detector.worker.mjs');
+    const scenario = await bundleEntry(
+      join(REPO_ROOT, 'test/integration/video/scenario-faults.ts'),
+      'scenario-faults.mjs',
+    );
+    const capture = await bundleEntry(
+      join(REPO_ROOT, 'main/video/capture/capture.worker.ts'),
+      'capture.worker.mjs',
+    );
+    const detector = await bundleEntry(
+      join(REPO_ROOT, 'main/video/detect/detector.worker.ts'),
+      'detector.worker.mjs',
+    );
     const recDir = join(work, 'disk');
-    const r = await runWithTinyDisk(scenario, recDir, '6m', [work, recDir, clipDir, capture, detector], 290_000);
+    const r = await runWithTinyDisk(
+      scenario,
+      recDir,
+      '6m',
+      [work, recDir, clipDir, capture, detector],
+      290_000,
+    );
     const last = r.stdout.trim().split('\n').pop() ?? '';
-    if (r.code !== 0 || !last.startsWith('{')) throw new Error(`scenario failed (${r.code}): ${r.stderr.slice(-3000)}`);
+    if (r.code !== 0 || !last.startsWith('{'))
+      throw new Error(`scenario failed (${r.code}): ${r.stderr.slice(-3000)}`);
     report = JSON.parse(last) as Report;
-    if (report.error) throw new Error(`scenario: ${report.error}\ncamera: ${JSON.stringify(report.camera)}\ntransitions: ${report.transitions.join('\n')}\n${r.stderr.slice(-2000)}`);
+    if (report.error)
+      throw new Error(
+        `scenario: ${report.error}\ncamera: ${JSON.stringify(report.camera)}\ntransitions: ${report.transitions.join('\n')}\n${r.stderr.slice(-2000)}`,
+      );
     checker = await faceChecker(detector);
   }, 300_000);
   afterAll(async () => {

@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +32,15 @@ interface Report {
   streamConsentId: boolean;
   streamStoppedAtMs: number;
   streamRecording: string;
-  recordings: Array<{ id: number; path: string; sha256: string; cid: string; frames: number; anchor: { height: number; tx: string } | null; anchorState: string }>;
+  recordings: Array<{
+    id: number;
+    path: string;
+    sha256: string;
+    cid: string;
+    frames: number;
+    anchor: { height: number; tx: string } | null;
+    anchorState: string;
+  }>;
   ledger: { blocks: number };
   cameraStatus: { state: string; recording: string; stats: { failClosed: number; frames: number } };
   dataDir: string;
@@ -35,7 +51,24 @@ function saveFailure(name: string, f: Frame, found: unknown): void {
   const dir = join(REPO_ROOT, 'test', '.tmp', 'failures');
   mkdirSync(dir, { recursive: true });
   const base = join(dir, name.replace(/[^\w.-]+/g, '_'));
-  spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${f.width}x${f.height}`, '-i', '-', `${base}.png`], { input: f.data });
+  spawnSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-s',
+      `${f.width}x${f.height}`,
+      '-i',
+      '-',
+      `${base}.png`,
+    ],
+    { input: f.data },
+  );
   writeFileSync(`${base}.json`, JSON.stringify(found));
 }
 
@@ -52,14 +85,27 @@ describe('cameras end to end: discover → capture → anonymize → record → 
   beforeAll(async () => {
     const files = makeFaceClip(clipDir, { width: W, height: H, fps: 10, framesPerPhoto: 20 });
     clip = files.flatMap((f) => decodeRgbFrames(f, W, H));
-    const scenario = await bundleEntry(join(REPO_ROOT, 'test/integration/video/scenario-main.ts'), 'scenario-main.mjs');
-    const capture = await bundleEntry(join(REPO_ROOT, 'main/video/capture/capture.worker.ts'), 'capture.worker.mjs');
-    const detector = await bundleEntry(join(REPO_ROOT, 'main/video/detect/detector.worker.ts'), 'detector.worker.mjs');
+    const scenario = await bundleEntry(
+      join(REPO_ROOT, 'test/integration/video/scenario-main.ts'),
+      'scenario-main.mjs',
+    );
+    const capture = await bundleEntry(
+      join(REPO_ROOT, 'main/video/capture/capture.worker.ts'),
+      'capture.worker.mjs',
+    );
+    const detector = await bundleEntry(
+      join(REPO_ROOT, 'main/video/detect/detector.worker.ts'),
+      'detector.worker.mjs',
+    );
     const r = await runInNetns(scenario, [work, clipDir, capture, detector], 280_000, { mount: true });
     const last = r.stdout.trim().split('\n').pop() ?? '';
-    if (r.code !== 0 || !last.startsWith('{')) throw new Error(`scenario failed (${r.code}): ${r.stderr.slice(-3000)}`);
+    if (r.code !== 0 || !last.startsWith('{'))
+      throw new Error(`scenario failed (${r.code}): ${r.stderr.slice(-3000)}`);
     report = JSON.parse(last) as Report;
-    if (report.error) throw new Error(`scenario: ${report.error}\nstatus: ${JSON.stringify(report.cameraStatus)}\n${r.stderr.slice(-2000)}`);
+    if (report.error)
+      throw new Error(
+        `scenario: ${report.error}\nstatus: ${JSON.stringify(report.cameraStatus)}\n${r.stderr.slice(-2000)}`,
+      );
     checker = await faceChecker(detector);
   }, 300_000);
   afterAll(async () => {
@@ -102,10 +148,18 @@ describe('cameras end to end: discover → capture → anonymize → record → 
     expect(sourceFaces).toBeGreaterThan(5);
 
     const outputs: Array<{ what: string; frames: Frame[] }> = [
-      ...report.recordings.map((r) => ({ what: `recording ${r.id}`, frames: decodeRgbFrames(r.path, W, H).filter((_, i) => i % 4 === 1) })),
+      ...report.recordings.map((r) => ({
+        what: `recording ${r.id}`,
+        frames: decodeRgbFrames(r.path, W, H).filter((_, i) => i % 4 === 1),
+      })),
       ...report.liveFiles.map((f) => ({ what: f, frames: decodeRgbFrames(f, W, H) })),
       { what: 'snapshot', frames: decodeRgbFrames(report.snapshot, W, H) },
-      { what: 'rtmp stream', frames: existsSync(report.streamRecording) ? decodeRgbFrames(report.streamRecording, W, H).filter((_, i) => i % 3 === 1) : [] },
+      {
+        what: 'rtmp stream',
+        frames: existsSync(report.streamRecording)
+          ? decodeRgbFrames(report.streamRecording, W, H).filter((_, i) => i % 3 === 1)
+          : [],
+      },
     ];
     for (const o of outputs) {
       expect(o.frames.length, o.what).toBeGreaterThan(0);
@@ -126,7 +180,9 @@ describe('cameras end to end: discover → capture → anonymize → record → 
       const d = meanAbsDiff(snap, c, (x, y) => (x + y) % 7 === 0);
       if (d < bestD) [best, bestD] = [c, d];
     }
-    const det = await createFaceDetector(CAMERA_DETECTOR, { workerFile: join(REPO_ROOT, 'test/.tmp/bundles/detector.worker.mjs') });
+    const det = await createFaceDetector(CAMERA_DETECTOR, {
+      workerFile: join(REPO_ROOT, 'test/.tmp/bundles/detector.worker.mjs'),
+    });
     const boxes = (await det.detect(best)).map((b) => enlargeBox(b, 1.6));
     await det.dispose();
     const outside = meanAbsDiff(snap, best, (x, y) => !inAny(boxes, x, y));

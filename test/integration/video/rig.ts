@@ -23,10 +23,22 @@ export interface RigOptions {
 }
 
 /** A VideoService wired like the node wires it, plus the ledger its anchors went to. */
-export function makeService(opts: RigOptions): { service: VideoService; db: Db; ledger: MiniLedger; events: Array<{ name: string; payload: unknown }> } {
-  const db = openDatabase(join(opts.dataDir, 'node.db'), { synchronous: 'NORMAL', migrations: VIDEO_MIGRATIONS });
+export function makeService(opts: RigOptions): {
+  service: VideoService;
+  db: Db;
+  ledger: MiniLedger;
+  events: Array<{ name: string; payload: unknown }>;
+} {
+  const db = openDatabase(join(opts.dataDir, 'node.db'), {
+    synchronous: 'NORMAL',
+    migrations: VIDEO_MIGRATIONS,
+  });
   const ledger: MiniLedger = { blocks: [] };
-  const builder = new TxBuilder({ chainId: 'hotpot-test', privateKey: new Uint8Array(randomBytes(32)), fee: 1n });
+  const builder = new TxBuilder({
+    chainId: 'hotpot-test',
+    privateKey: new Uint8Array(randomBytes(32)),
+    fee: 1n,
+  });
   let nonce = 0;
   const anchorer = new ChainMediaAnchorer<Tx>({
     franchiseId: 'fr-0001',
@@ -42,7 +54,10 @@ export function makeService(opts: RigOptions): { service: VideoService; db: Db; 
       return { height: block.height, timeMs: block.timeMs };
     },
   });
-  const base = defaultVideoOptions(opts.dataDir, { capture: () => opts.captureWorker, detector: () => opts.detectorWorker });
+  const base = defaultVideoOptions(opts.dataDir, {
+    capture: () => opts.captureWorker,
+    detector: () => opts.detectorWorker,
+  });
   const o: VideoServiceOptions = { ...base, recordingsDir: opts.recordingsDir, scryptLogN: 14 };
   const events: Array<{ name: string; payload: unknown }> = [];
   const service = new VideoService(opts.overrides ? opts.overrides(o) : o, {
@@ -50,13 +65,21 @@ export function makeService(opts: RigOptions): { service: VideoService; db: Db; 
     emit: (e) => events.push(e),
     anchorer,
     nowMs: Date.now,
-    log: { info: () => undefined, warn: (o, m) => process.stderr.write(`warn ${m} ${JSON.stringify(o)}\n`), error: (o, m) => process.stderr.write(`error ${m} ${JSON.stringify(o)}\n`) },
+    log: {
+      info: () => undefined,
+      warn: (o, m) => process.stderr.write(`warn ${m} ${JSON.stringify(o)}\n`),
+      error: (o, m) => process.stderr.write(`error ${m} ${JSON.stringify(o)}\n`),
+    },
   });
   return { service, db, ledger, events };
 }
 
 /** Polls `pred` every 200 ms until it holds; throws with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, pred: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  pred: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await pred();

@@ -11,7 +11,12 @@ import { NginxRtmp } from '../../helpers/rtsp/nginx-rtmp';
 import { RtspServer } from '../../helpers/rtsp/rtsp-server';
 import { makeService, waitFor } from './rig';
 
-const [work, clipDir, captureWorker, detectorWorker] = process.argv.slice(2) as [string, string, string, string];
+const [work, clipDir, captureWorker, detectorWorker] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+];
 const dataDir = join(work, 'data');
 const out = join(work, 'out');
 mkdirSync(out, { recursive: true });
@@ -19,7 +24,16 @@ const report: Record<string, unknown> = {};
 
 const rtsp = new RtspServer({ dir: clipDir, fps: 10 });
 await rtsp.start();
-const sim = new OnvifSim({ user: 'admin', pass: 'cam-pass-1', rtspUri: rtsp.url, name: 'Dining Room', discovery: true, width: 640, height: 360, fps: 10 });
+const sim = new OnvifSim({
+  user: 'admin',
+  pass: 'cam-pass-1',
+  rtspUri: rtsp.url,
+  name: 'Dining Room',
+  discovery: true,
+  width: 640,
+  height: 360,
+  fps: 10,
+});
 await sim.start();
 const nginx = new NginxRtmp(join(work, 'nginx'));
 await nginx.start();
@@ -28,24 +42,41 @@ const { service, ledger, events } = makeService({
   dataDir,
   captureWorker,
   detectorWorker,
-  overrides: (o) => ({ ...o, segmentMs: 4000, capture: { ...o.capture, maxWidth: 640, fps: 5, stallMs: 6000 }, pipeline: { ...o.pipeline, detectEveryFrames: 1, deadlineMs: 3000 }, live: { fps: 2, outWidthPx: 320 }, anchor: { everyMs: 3_600_000, maxBatch: 16 } }),
+  overrides: (o) => ({
+    ...o,
+    segmentMs: 4000,
+    capture: { ...o.capture, maxWidth: 640, fps: 5, stallMs: 6000 },
+    pipeline: { ...o.pipeline, detectEveryFrames: 1, deadlineMs: 3000 },
+    live: { fps: 2, outWidthPx: 320 },
+    anchor: { everyMs: 3_600_000, maxBatch: 16 },
+  }),
 });
 try {
   await service.start();
   const found = await service.discover();
   report.discovered = found.map((d) => ({ urn: d.urn, name: d.name, xaddrs: d.xaddrs }));
   report.simProbes = sim.stats.probesByType;
-  const wrong = await service.addCamera({ address: found[0]!.xaddrs[0]!, username: 'admin', password: 'nope' }).catch((e: unknown) => e);
+  const wrong = await service
+    .addCamera({ address: found[0]!.xaddrs[0]!, username: 'admin', password: 'nope' })
+    .catch((e: unknown) => e);
   report.wrongPasswordCode = wrong instanceof VideoError ? wrong.code : String(wrong);
-  const cam = await service.addCamera({ address: found[0]!.xaddrs[0]!, username: 'admin', password: 'cam-pass-1' });
+  const cam = await service.addCamera({
+    address: found[0]!.xaddrs[0]!,
+    username: 'admin',
+    password: 'cam-pass-1',
+  });
   report.camera = { id: cam.id, name: cam.name, width: cam.width, height: cam.height, info: cam.info };
   await waitFor('the camera to stream', () => service.cameras()[0]?.state === 'streaming', 60_000);
 
   // Live view: JPEGs pushed as events.
-  const live = await waitFor('3 live JPEGs', () => {
-    const l = events.filter((e) => e.name === 'video.live');
-    return l.length >= 3 ? l : undefined;
-  }, 60_000);
+  const live = await waitFor(
+    '3 live JPEGs',
+    () => {
+      const l = events.filter((e) => e.name === 'video.live');
+      return l.length >= 3 ? l : undefined;
+    },
+    60_000,
+  );
   report.liveFiles = live.slice(-3).map((e, i) => {
     const f = join(out, `live-${i}.jpg`);
     writeFileSync(f, Buffer.from((e.payload as { jpegBase64: string }).jpegBase64, 'base64'));
@@ -66,7 +97,13 @@ try {
   })();
   report.streamWithoutConsent = refused;
   const now = Date.now();
-  const consent = service.addConsent({ cameraId: cam.id, grantedBy: 'Li Wei (store manager)', scope: 'test stream to local ingest', startsMs: now - 1000, endsMs: now + 6000 });
+  const consent = service.addConsent({
+    cameraId: cam.id,
+    grantedBy: 'Li Wei (store manager)',
+    scope: 'test stream to local ingest',
+    startsMs: now - 1000,
+    endsMs: now + 6000,
+  });
   const started = service.startStream(cam.id, nginx.url('dining'));
   report.streamConsentId = started.consentId === consent.id;
   await waitFor('the stream to be on', () => service.cameras()[0]?.streaming, 10_000);
@@ -74,13 +111,26 @@ try {
   report.streamStoppedAtMs = Date.now() - consent.endsMs;
   report.streamRecording = nginx.recordingOf('dining');
 
-  await waitFor('2 closed segments', () => service.recordings({ limit: 10 }).length >= 2 || undefined, 60_000);
+  await waitFor(
+    '2 closed segments',
+    () => service.recordings({ limit: 10 }).length >= 2 || undefined,
+    60_000,
+  );
   report.cameraStatus = service.cameras()[0];
   await service.stop();
   // stop() anchors what is pending; anchor once more in case a segment closed during stop.
   const before = ledger.blocks.length;
-  report.recordings = service.recordings({ limit: 50 }).map((r) => ({ ...r, path: join(dataDir, 'recordings', r.file) }));
-  report.ledger = { blocks: ledger.blocks.length, before, txs: ledger.blocks.map((b) => ({ height: b.height, segments: (b.tx.payload as { segments: unknown[] }).segments.length })) };
+  report.recordings = service
+    .recordings({ limit: 50 })
+    .map((r) => ({ ...r, path: join(dataDir, 'recordings', r.file) }));
+  report.ledger = {
+    blocks: ledger.blocks.length,
+    before,
+    txs: ledger.blocks.map((b) => ({
+      height: b.height,
+      segments: (b.tx.payload as { segments: unknown[] }).segments.length,
+    })),
+  };
   report.dataDir = dataDir;
 } catch (err) {
   report.error = err instanceof Error ? `${err.message}\n${err.stack}` : String(err);

@@ -9,13 +9,19 @@ import { runCli, startNode } from '../../helpers/node-process';
 // Runs the built CLI (dist/main/cli.js, made by `bin/hotpot setup`/`bin/hotpot test`) as real processes.
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'dist', 'main', 'cli.js');
-const ABANDON = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+const ABANDON =
+  'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 const PW = 'correct horse battery';
 
 function hotpot(args: string[], env: Record<string, string> = {}, input?: string) {
   const r = spawnSync(process.execPath, [CLI, 'wallet', ...args], {
     // A low scrypt cost through the explicit test knob keeps this suite fast; the shipped default is 2^17.
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', HOTPOT_TEST_SCRYPT_N: '1024', ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      HOTPOT_TEST_SCRYPT_N: '1024',
+      ...env,
+    },
     input: input ?? '',
     encoding: 'utf8',
     timeout: 60_000,
@@ -54,15 +60,26 @@ describe('bin/hotpot wallet', () => {
     expect(a1.stdout).toMatch(/^0x[0-9a-fA-F]{40}\n$/);
     expect(a1.stdout).not.toBe(a0.stdout);
     const before = readFileSync(join(dir, 'wallet', 'keystore.json'));
-    const wrong = hotpot(['address', '--data-dir', dir, '--index', '2'], { HOTPOT_PASSWORD: 'not the password' });
+    const wrong = hotpot(['address', '--data-dir', dir, '--index', '2'], {
+      HOTPOT_PASSWORD: 'not the password',
+    });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('wallet password is wrong (the keystore is unchanged)');
     expect(readFileSync(join(dir, 'wallet', 'keystore.json')).equals(before)).toBe(true);
   });
 
   it('a BIP39 passphrase from HOTPOT_BIP39_PASSPHRASE gives other addresses and is needed again', () => {
-    expect(hotpot(['import', '--data-dir', dir], { HOTPOT_PASSWORD: PW, HOTPOT_BIP39_PASSPHRASE: 'TREZOR' }, ABANDON).code).toBe(0);
-    const a = hotpot(['address', '--data-dir', dir], { HOTPOT_PASSWORD: PW, HOTPOT_BIP39_PASSPHRASE: 'TREZOR' });
+    expect(
+      hotpot(
+        ['import', '--data-dir', dir],
+        { HOTPOT_PASSWORD: PW, HOTPOT_BIP39_PASSPHRASE: 'TREZOR' },
+        ABANDON,
+      ).code,
+    ).toBe(0);
+    const a = hotpot(['address', '--data-dir', dir], {
+      HOTPOT_PASSWORD: PW,
+      HOTPOT_BIP39_PASSPHRASE: 'TREZOR',
+    });
     expect(a.code).toBe(0);
     expect(a.stdout).not.toContain('0x9858EfFD232B4033E47d90003D41EC34EcaEda94');
     const without = hotpot(['address', '--data-dir', dir], { HOTPOT_PASSWORD: PW });
@@ -73,20 +90,37 @@ describe('bin/hotpot wallet', () => {
   it('export-keystore then import-keystore into another data dir keeps the address; the official vector imports', () => {
     expect(hotpot(['import', '--data-dir', dir], { HOTPOT_PASSWORD: PW }, ABANDON).code).toBe(0);
     const out = join(dir, 'acct0.json');
-    const exp = hotpot(['export-keystore', '--data-dir', dir, '--index', '0', '--out', out], { HOTPOT_PASSWORD: PW, HOTPOT_KEYSTORE_PASSWORD: 'file password' });
+    const exp = hotpot(['export-keystore', '--data-dir', dir, '--index', '0', '--out', out], {
+      HOTPOT_PASSWORD: PW,
+      HOTPOT_KEYSTORE_PASSWORD: 'file password',
+    });
     expect(exp.code).toBe(0);
-    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ version: 3, crypto: { cipher: 'aes-128-ctr', kdf: 'scrypt' } });
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({
+      version: 3,
+      crypto: { cipher: 'aes-128-ctr', kdf: 'scrypt' },
+    });
     const other = join(dir, 'other');
-    const wrongFilePw = hotpot(['import-keystore', '--data-dir', other, '--file', out], { HOTPOT_PASSWORD: PW, HOTPOT_KEYSTORE_PASSWORD: 'wrong' });
+    const wrongFilePw = hotpot(['import-keystore', '--data-dir', other, '--file', out], {
+      HOTPOT_PASSWORD: PW,
+      HOTPOT_KEYSTORE_PASSWORD: 'wrong',
+    });
     expect(wrongFilePw.code).toBe(1);
     expect(wrongFilePw.stderr).toMatch(/keystore file password is wrong/);
-    const imp = hotpot(['import-keystore', '--data-dir', other, '--file', out], { HOTPOT_PASSWORD: PW, HOTPOT_KEYSTORE_PASSWORD: 'file password' });
+    const imp = hotpot(['import-keystore', '--data-dir', other, '--file', out], {
+      HOTPOT_PASSWORD: PW,
+      HOTPOT_KEYSTORE_PASSWORD: 'file password',
+    });
     expect(imp).toMatchObject({ code: 0, stdout: '0x9858EfFD232B4033E47d90003D41EC34EcaEda94\n' });
 
-    const vec = JSON.parse(readFileSync(join(ROOT, 'test', 'vectors', 'wallet', 'web3-secret-storage-v3.json'), 'utf8')) as { password: string; pbkdf2: { keystore: unknown } };
+    const vec = JSON.parse(
+      readFileSync(join(ROOT, 'test', 'vectors', 'wallet', 'web3-secret-storage-v3.json'), 'utf8'),
+    ) as { password: string; pbkdf2: { keystore: unknown } };
     const vfile = join(dir, 'vector.json');
     writeFileSync(vfile, JSON.stringify(vec.pbkdf2.keystore));
-    const v = hotpot(['import-keystore', '--data-dir', dir, '--file', vfile, '--label', 'vector'], { HOTPOT_PASSWORD: PW, HOTPOT_KEYSTORE_PASSWORD: vec.password });
+    const v = hotpot(['import-keystore', '--data-dir', dir, '--file', vfile, '--label', 'vector'], {
+      HOTPOT_PASSWORD: PW,
+      HOTPOT_KEYSTORE_PASSWORD: vec.password,
+    });
     expect(v).toMatchObject({ code: 0, stdout: '0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b\n' });
   });
 
@@ -96,7 +130,21 @@ describe('bin/hotpot wallet', () => {
     const b = hotpot(['balance', '--data-dir', dir, ...api], { HOTPOT_PASSWORD: PW });
     expect(b.code).toBe(3);
     expect(b.stderr).toMatch(/cannot reach the node/);
-    expect(hotpot(['send', '--data-dir', dir, ...api, '--to', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', '--amount', '5'], { HOTPOT_PASSWORD: PW }).code).toBe(3);
+    expect(
+      hotpot(
+        [
+          'send',
+          '--data-dir',
+          dir,
+          ...api,
+          '--to',
+          '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
+          '--amount',
+          '5',
+        ],
+        { HOTPOT_PASSWORD: PW },
+      ).code,
+    ).toBe(3);
   });
 
   it('balance and send go through the node running on the data dir (real ledger)', async () => {
@@ -104,19 +152,66 @@ describe('bin/hotpot wallet', () => {
     const node = await startNode({ dataDir: dir, timeoutMs: 30_000 });
     try {
       const api = ['--api', node.url];
-      const b = await runCli(['wallet', 'balance', '--data-dir', dir, ...api], { env: { HOTPOT_PASSWORD: PW, HOTPOT_TEST_SCRYPT_N: '1024' } });
+      const b = await runCli(['wallet', 'balance', '--data-dir', dir, ...api], {
+        env: { HOTPOT_PASSWORD: PW, HOTPOT_TEST_SCRYPT_N: '1024' },
+      });
       expect(b).toMatchObject({ code: 0, stdout: '0\n' });
-      const bad = await runCli(['wallet', 'send', '--data-dir', dir, ...api, '--to', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD', '--amount', '5'], { env: { HOTPOT_PASSWORD: PW } });
+      const bad = await runCli(
+        [
+          'wallet',
+          'send',
+          '--data-dir',
+          dir,
+          ...api,
+          '--to',
+          '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD',
+          '--amount',
+          '5',
+        ],
+        { env: { HOTPOT_PASSWORD: PW } },
+      );
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/EIP-55 checksum/);
-      const poor = await runCli(['wallet', 'send', '--data-dir', dir, ...api, '--to', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', '--amount', '5'], { env: { HOTPOT_PASSWORD: PW } });
+      const poor = await runCli(
+        [
+          'wallet',
+          'send',
+          '--data-dir',
+          dir,
+          ...api,
+          '--to',
+          '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
+          '--amount',
+          '5',
+        ],
+        { env: { HOTPOT_PASSWORD: PW } },
+      );
       expect(poor.code).toBe(1);
       expect(poor.stderr).toMatch(/not enough tokens/);
-      const wrong = await runCli(['wallet', 'send', '--data-dir', dir, ...api, '--to', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', '--amount', '5'], { env: { HOTPOT_PASSWORD: 'wrong password' } });
+      const wrong = await runCli(
+        [
+          'wallet',
+          'send',
+          '--data-dir',
+          dir,
+          ...api,
+          '--to',
+          '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
+          '--amount',
+          '5',
+        ],
+        { env: { HOTPOT_PASSWORD: 'wrong password' } },
+      );
       expect(wrong.code).toBe(1);
       expect(wrong.stderr).toContain('wallet password is wrong');
       // The node's wallet was locked before the send and is locked again after it.
-      const st = (await (await fetch(new URL('/rpc/wallet.status', node.url), { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } })).json()) as { value: { state: string } };
+      const st = (await (
+        await fetch(new URL('/rpc/wallet.status', node.url), {
+          method: 'POST',
+          body: '{}',
+          headers: { 'Content-Type': 'application/json' },
+        })
+      ).json()) as { value: { state: string } };
       expect(st.value.state).toBe('locked');
     } finally {
       await node.stop();

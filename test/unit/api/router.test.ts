@@ -2,12 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { type AllHandlers, Router } from '../../../main/api/router';
 import { AppError } from '../../../main/common/errors';
 
-const status = { chainId: 'c', height: 1, hash: '0xab', blockTimeMs: 1, peers: 0, syncing: false, version: 'v', validator: true, uptimeMs: 5 };
+const status = {
+  chainId: 'c',
+  height: 1,
+  hash: '0xab',
+  blockTimeMs: 1,
+  peers: 0,
+  syncing: false,
+  version: 'v',
+  validator: true,
+  uptimeMs: 5,
+};
 
 function router(overrides: Partial<AllHandlers> = {}): Router {
   const base = {
     'node.status': async () => status,
-    'node.info': async () => ({ version: 'v', host: 'headless', dataDir: '/d', startedAtMs: 0, nativeKernels: false, node: 'v24', platform: 'linux' }),
+    'node.info': async () => ({
+      version: 'v',
+      host: 'headless',
+      dataDir: '/d',
+      startedAtMs: 0,
+      nativeKernels: false,
+      node: 'v24',
+      platform: 'linux',
+    }),
     'node.logs': async () => [],
   } as unknown as AllHandlers;
   return new Router({ ...base, ...overrides } as AllHandlers);
@@ -32,16 +50,28 @@ describe('Router', () => {
     }
   });
   it('catches results that break the contract', async () => {
-    const r = await router({ 'node.status': async () => ({ ...status, height: -1 }) }).call('node.status', {}, { via: 'test' });
+    const r = await router({ 'node.status': async () => ({ ...status, height: -1 }) }).call(
+      'node.status',
+      {},
+      { via: 'test' },
+    );
     expect(r.ok ? null : r.error.code).toBe('BAD_OUTPUT');
   });
   it('carries typed errors as data and hides nothing else', async () => {
     class E extends AppError<'NOPE'> {
       override readonly name = 'E';
     }
-    const r1 = await router({ 'node.status': async () => { throw new E('NOPE', 'no', { k: 1 }); } }).call('node.status', {}, { via: 'test' });
+    const r1 = await router({
+      'node.status': async () => {
+        throw new E('NOPE', 'no', { k: 1 });
+      },
+    }).call('node.status', {}, { via: 'test' });
     expect(r1).toEqual({ ok: false, error: { name: 'E', code: 'NOPE', message: 'no', data: { k: 1 } } });
-    const r2 = await router({ 'node.status': async () => { throw new RangeError('boom'); } }).call('node.status', {}, { via: 'test' });
+    const r2 = await router({
+      'node.status': async () => {
+        throw new RangeError('boom');
+      },
+    }).call('node.status', {}, { via: 'test' });
     expect(r2.ok ? null : r2.error.code).toBe('INTERNAL');
   });
 });

@@ -44,9 +44,23 @@ export function testGenesis(extra: Partial<Genesis['params']> = {}): Genesis {
     genesisTimeMs: 1_700_000_000_000,
     hqAuthority: privateKeyToAddress(HQ),
     complianceAuthority: privateKeyToAddress(COMPLIANCE),
-    validators: VALIDATORS.map((k, i) => ({ address: privateKeyToAddress(k), stake: '10000000', region: ['eu', 'eu', 'asia', 'us'][i] })),
-    balances: [HQ, COMPLIANCE, ALICE, BOB, STORE].map((k) => ({ address: privateKeyToAddress(k), amount: '1000000000' })),
-    params: { minTxFee: '1000', epochLengthBlocks: 4, minStake: '1000000', ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v])) },
+    validators: VALIDATORS.map((k, i) => ({
+      address: privateKeyToAddress(k),
+      stake: '10000000',
+      region: ['eu', 'eu', 'asia', 'us'][i],
+    })),
+    balances: [HQ, COMPLIANCE, ALICE, BOB, STORE].map((k) => ({
+      address: privateKeyToAddress(k),
+      amount: '1000000000',
+    })),
+    params: {
+      minTxFee: '1000',
+      epochLengthBlocks: 4,
+      minStake: '1000000',
+      ...Object.fromEntries(
+        Object.entries(extra).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]),
+      ),
+    },
   });
 }
 
@@ -58,7 +72,10 @@ export class TestChain {
   private lastCommit: Commit | null = null;
   private timeMs: number;
 
-  constructor(readonly genesis: Genesis = testGenesis(), ctx: Partial<ApplyContext> = {}) {
+  constructor(
+    readonly genesis: Genesis = testGenesis(),
+    ctx: Partial<ApplyContext> = {},
+  ) {
     this.config = genesisConfig(genesis);
     this.ctx = { config: this.config, ...ctx };
     this.store.apply(applyGenesis(this.store, genesis).writes);
@@ -74,14 +91,31 @@ export class TestChain {
     const height = this.height + 1;
     this.timeMs += 1000;
     const proposer = privateKeyToAddress(VALIDATORS[height % 4] as Uint8Array);
-    return buildBlock(this.store, { header: { height, round: 0, timeMs: this.timeMs, proposer }, txs, lastCommit: this.lastCommit, evidence }, this.ctx);
+    return buildBlock(
+      this.store,
+      {
+        header: { height, round: 0, timeMs: this.timeMs, proposer },
+        txs,
+        lastCommit: this.lastCommit,
+        evidence,
+      },
+      this.ctx,
+    );
   }
 
   /** Applies a block made elsewhere (through applyBlock) and commits it with all validators' precommits. */
   commit(block: Block): ApplyResult {
     const result = applyBlock(this.store, block, this.ctx);
     this.store.apply(result.writes);
-    this.lastCommit = makeCommit(VALIDATORS.map((k) => signVote(this.config.chainId, { type: 'precommit', height: block.header.height, round: 0, blockHash: result.blockHash }, k)));
+    this.lastCommit = makeCommit(
+      VALIDATORS.map((k) =>
+        signVote(
+          this.config.chainId,
+          { type: 'precommit', height: block.header.height, round: 0, blockHash: result.blockHash },
+          k,
+        ),
+      ),
+    );
     return result;
   }
 

@@ -25,7 +25,9 @@ import {
 interface Eip55Vectors {
   checksummed: string[];
 }
-const vectors = JSON.parse(readFileSync(fileURLToPath(new URL('../../vectors/chain/eip55.json', import.meta.url)), 'utf8')) as Eip55Vectors;
+const vectors = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../../vectors/chain/eip55.json', import.meta.url)), 'utf8'),
+) as Eip55Vectors;
 
 describe('addresses', () => {
   it('private key 1 gives the well-known address', () => {
@@ -56,7 +58,9 @@ describe('addresses', () => {
     const off = getRawPublicKey(k).slice();
     off[63] = off[63]! ^ 2;
     expect(() => compressRawPublicKey(off)).toThrow(expect.objectContaining({ code: 'BAD_KEY' }));
-    expect(() => publicKeyToAddress(new Uint8Array(33).fill(7))).toThrow(expect.objectContaining({ code: 'BAD_KEY' }));
+    expect(() => publicKeyToAddress(new Uint8Array(33).fill(7))).toThrow(
+      expect.objectContaining({ code: 'BAD_KEY' }),
+    );
   });
 });
 

@@ -19,7 +19,11 @@ import { ALICE, BOB, CUSTOMER, HQ, STORE, TestChain } from './fixture';
 
 const addr = privateKeyToAddress;
 const franchise: Franchise = {
-  id: 'HP-7', owner: addr(STORE), status: 'active', city: 'Xi’an', region: 'asia',
+  id: 'HP-7',
+  owner: addr(STORE),
+  status: 'active',
+  city: 'Xi’an',
+  region: 'asia',
   tokenomics: { currency: 'CNY', tokensPerMinorUnit: 3n, royaltyBps: 700, validatorRewardBps: 300 },
 };
 
@@ -31,10 +35,28 @@ type Op =
 
 const users = [ALICE, BOB, CUSTOMER];
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('transfer' as const), from: fc.nat(2), to: fc.nat(2), amount: fc.bigInt({ min: 1n, max: 2_000_000_000n }) }),
-  fc.record({ kind: fc.constant('stake' as const), from: fc.nat(2), amount: fc.bigInt({ min: 1n, max: 2_000_000n }) }),
-  fc.record({ kind: fc.constant('unstake' as const), from: fc.nat(2), amount: fc.bigInt({ min: 1n, max: 2_000_000n }) }),
-  fc.record({ kind: fc.constant('sale' as const), amount: fc.bigInt({ min: 1n, max: 1_000_000n }), customer: fc.boolean(), order: fc.nat(20) }),
+  fc.record({
+    kind: fc.constant('transfer' as const),
+    from: fc.nat(2),
+    to: fc.nat(2),
+    amount: fc.bigInt({ min: 1n, max: 2_000_000_000n }),
+  }),
+  fc.record({
+    kind: fc.constant('stake' as const),
+    from: fc.nat(2),
+    amount: fc.bigInt({ min: 1n, max: 2_000_000n }),
+  }),
+  fc.record({
+    kind: fc.constant('unstake' as const),
+    from: fc.nat(2),
+    amount: fc.bigInt({ min: 1n, max: 2_000_000n }),
+  }),
+  fc.record({
+    kind: fc.constant('sale' as const),
+    amount: fc.bigInt({ min: 1n, max: 1_000_000n }),
+    customer: fc.boolean(),
+    order: fc.nat(20),
+  }),
 );
 
 describe('supply invariant (property)', () => {
@@ -42,7 +64,12 @@ describe('supply invariant (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.array(op, { maxLength: 6 }), { minLength: 1, maxLength: 5 }), (blocks) => {
         const c = new TestChain();
-        c.step([new TxBuilder({ chainId: 'hotpot-test', privateKey: HQ, fee: 1000n }).registerFranchise(0, franchise)]);
+        c.step([
+          new TxBuilder({ chainId: 'hotpot-test', privateKey: HQ, fee: 1000n }).registerFranchise(
+            0,
+            franchise,
+          ),
+        ]);
         const nonces = new Map<string, number>();
         const next = (k: Uint8Array): number => {
           const a = addr(k);
@@ -52,7 +79,9 @@ describe('supply invariant (property)', () => {
         };
         const holders = () => [HQ, ALICE, BOB, STORE, CUSTOMER].map(addr);
         const total = (): bigint => {
-          const balances = [...c.store.entries.keys()].filter((k) => k.startsWith('acct:')).reduce((s, k) => s + getAccount(c.store, k.slice(5) as `0x${string}`).balance, 0n);
+          const balances = [...c.store.entries.keys()]
+            .filter((k) => k.startsWith('acct:'))
+            .reduce((s, k) => s + getAccount(c.store, k.slice(5) as `0x${string}`).balance, 0n);
           return balances + listValidators(c.store).reduce((s, v) => s + v.stake, 0n);
         };
         expect(total()).toBe(getSupply(c.store));
@@ -64,10 +93,25 @@ describe('supply invariant (property)', () => {
             if (getAccount(c.store, addr(from)).balance < 10_000n && from !== ALICE) continue;
             const b = new TxBuilder({ chainId: 'hotpot-test', privateKey: from, fee: 1000n });
             const t =
-              o.kind === 'transfer' ? b.transfer(next(from), { to: addr(users[o.to] as Uint8Array), amount: o.amount })
-              : o.kind === 'stake' ? b.stake(next(from), { amount: o.amount, region: 'eu' })
-              : o.kind === 'unstake' ? b.unstake(next(from), { amount: o.amount })
-              : b.recordSales(next(from), { franchiseId: 'HP-7', sales: [{ terminalId: 'p', orderId: `o${o.order}`, amountMinor: o.amount, currency: 'CNY', timeMs: 1, customer: o.customer ? addr(CUSTOMER) : null }] });
+              o.kind === 'transfer'
+                ? b.transfer(next(from), { to: addr(users[o.to] as Uint8Array), amount: o.amount })
+                : o.kind === 'stake'
+                  ? b.stake(next(from), { amount: o.amount, region: 'eu' })
+                  : o.kind === 'unstake'
+                    ? b.unstake(next(from), { amount: o.amount })
+                    : b.recordSales(next(from), {
+                        franchiseId: 'HP-7',
+                        sales: [
+                          {
+                            terminalId: 'p',
+                            orderId: `o${o.order}`,
+                            amountMinor: o.amount,
+                            currency: 'CNY',
+                            timeMs: 1,
+                            customer: o.customer ? addr(CUSTOMER) : null,
+                          },
+                        ],
+                      });
             txs.push(t);
           }
           const supplyBefore = getSupply(c.store);
@@ -83,7 +127,10 @@ describe('supply invariant (property)', () => {
   });
   it('a tx that the mempool accepts is applied without a failure receipt', () => {
     const c = new TestChain();
-    const t = new TxBuilder({ chainId: 'hotpot-test', privateKey: ALICE, fee: 1000n }).transfer(0, { to: addr(BOB), amount: 10n });
+    const t = new TxBuilder({ chainId: 'hotpot-test', privateKey: ALICE, fee: 1000n }).transfer(0, {
+      to: addr(BOB),
+      amount: 10n,
+    });
     checkTx(c.store, t, c.ctx);
     expect(c.step([t]).receipts[0]!.ok).toBe(true);
   });
@@ -91,8 +138,13 @@ describe('supply invariant (property)', () => {
 
 describe('state tree (property)', () => {
   it('any sequence of batched writes and deletes gives the root of the final entries', () => {
-    const keyArb = fc.integer({ min: 0, max: 60 }).map((i) => `acct:0x${i.toString(16).padStart(40, '0')}` as StateKey);
-    const batch = fc.array(fc.tuple(keyArb, fc.option(fc.uint8Array({ minLength: 1, maxLength: 8 }), { nil: null })), { maxLength: 25 });
+    const keyArb = fc
+      .integer({ min: 0, max: 60 })
+      .map((i) => `acct:0x${i.toString(16).padStart(40, '0')}` as StateKey);
+    const batch = fc.array(
+      fc.tuple(keyArb, fc.option(fc.uint8Array({ minLength: 1, maxLength: 8 }), { nil: null })),
+      { maxLength: 25 },
+    );
     fc.assert(
       fc.property(fc.array(batch, { minLength: 1, maxLength: 6 }), (batches) => {
         const store = new MemoryStateStore();
@@ -111,7 +163,8 @@ describe('state tree (property)', () => {
         // No stale nodes: a fresh tree of the same entries stores the same number of nodes.
         const fresh = new MemoryStateStore();
         updateTree(fresh, model);
-        const count = (s: MemoryStateStore): number => [...s.entries.keys()].filter((k) => k.startsWith('smt:')).length;
+        const count = (s: MemoryStateStore): number =>
+          [...s.entries.keys()].filter((k) => k.startsWith('smt:')).length;
         expect(count(store)).toBe(count(fresh));
       }),
       { numRuns: 200 },

@@ -40,22 +40,34 @@ const secretKey = fc.integer({ min: 1, max: 60_000 }).map(key);
 describe('the OpenSSL fast path gives the same answers as noble', () => {
   it('on valid signatures, other messages, other keys and flipped bits', () => {
     fc.assert(
-      fc.property(secretKey, secretKey, fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.nat(63), fc.integer({ min: 1, max: 255 }), (k1, k2, msg, pos, flip) => {
-        const sig = signCompact(msg, k1);
-        const pub1 = secp256k1.getPublicKey(k1, true);
-        const pub2 = secp256k1.getPublicKey(k2, true);
-        const bad = sig.slice();
-        bad[pos] = bad[pos]! ^ flip;
-        const other = keccak256(msg);
-        for (const [s, m, p] of [[sig, msg, pub1], [sig, msg, pub2], [sig, other, pub1], [bad, msg, pub1]] as const) {
-          expect(openssl.verify(s, m, p)).toBe(nobleVerifier.verify(s, m, p));
-        }
-        expect(openssl.verify(sig, msg, pub1)).toBe(true);
-        const otherParity = pub1.slice();
-        otherParity[0] = otherParity[0] === 2 ? 3 : 2;
-        expect(openssl.verify(sig, msg, otherParity)).toBe(false);
-        expect(nobleVerifier.verify(sig, msg, otherParity)).toBe(false);
-      }),
+      fc.property(
+        secretKey,
+        secretKey,
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.nat(63),
+        fc.integer({ min: 1, max: 255 }),
+        (k1, k2, msg, pos, flip) => {
+          const sig = signCompact(msg, k1);
+          const pub1 = secp256k1.getPublicKey(k1, true);
+          const pub2 = secp256k1.getPublicKey(k2, true);
+          const bad = sig.slice();
+          bad[pos] = bad[pos]! ^ flip;
+          const other = keccak256(msg);
+          for (const [s, m, p] of [
+            [sig, msg, pub1],
+            [sig, msg, pub2],
+            [sig, other, pub1],
+            [bad, msg, pub1],
+          ] as const) {
+            expect(openssl.verify(s, m, p)).toBe(nobleVerifier.verify(s, m, p));
+          }
+          expect(openssl.verify(sig, msg, pub1)).toBe(true);
+          const otherParity = pub1.slice();
+          otherParity[0] = otherParity[0] === 2 ? 3 : 2;
+          expect(openssl.verify(sig, msg, otherParity)).toBe(false);
+          expect(nobleVerifier.verify(sig, msg, otherParity)).toBe(false);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -83,11 +95,15 @@ describe('the OpenSSL fast path gives the same answers as noble', () => {
     }
     const cache = new BoundedVerifiedCache(10);
     let calls = 0;
-    const counting = { verify: (s: Uint8Array, m: Uint8Array, p: Uint8Array) => (calls++, nobleVerifier.verify(s, m, p)) };
+    const counting = {
+      verify: (s: Uint8Array, m: Uint8Array, p: Uint8Array) => (calls++, nobleVerifier.verify(s, m, p)),
+    };
     verifyTxSignature(good, { verifier: counting, cache });
     verifyTxSignature(good, { verifier: counting, cache }, encodeTx(good));
     expect(calls).toBe(1);
-    expect(() => verifyTxSignature(cases[1]!, { verifier: counting, cache })).toThrow(expect.objectContaining({ code: 'BAD_SIGNATURE' }));
+    expect(() => verifyTxSignature(cases[1]!, { verifier: counting, cache })).toThrow(
+      expect.objectContaining({ code: 'BAD_SIGNATURE' }),
+    );
   });
 });
 
@@ -95,7 +111,13 @@ describe('votes, proposals, commits, evidence', () => {
   const chainId = 'hotpot-test';
   const blockHash = toHex(new Uint8Array(32).fill(7));
   it('vote sign bytes are domain-separated and include the chain id', () => {
-    const v = { type: 'precommit' as const, height: 3, round: 1, blockHash, validator: privateKeyToAddress(VALIDATORS[0]!) };
+    const v = {
+      type: 'precommit' as const,
+      height: 3,
+      round: 1,
+      blockHash,
+      validator: privateKeyToAddress(VALIDATORS[0]!),
+    };
     const bytes = voteSignBytes(chainId, v);
     expect(new TextDecoder().decode(bytes.subarray(0, 14))).toBe('hotpot:vote:v1');
     expect(toHex(bytes)).not.toBe(toHex(voteSignBytes('other', v)));
@@ -110,16 +132,27 @@ describe('votes, proposals, commits, evidence', () => {
   });
   it('commit verification needs more than 2/3 of the power and valid members', () => {
     const set = VALIDATORS.map((k) => ({ address: privateKeyToAddress(k), votingPower: 10 }));
-    const votes = VALIDATORS.map((k) => signVote(chainId, { type: 'precommit', height: 5, round: 0, blockHash }, k));
+    const votes = VALIDATORS.map((k) =>
+      signVote(chainId, { type: 'precommit', height: 5, round: 0, blockHash }, k),
+    );
     expect(verifyCommit(chainId, makeCommit(votes), set).signedPower).toBe(40);
     expect(verifyCommit(chainId, makeCommit(votes.slice(0, 3)), set).signedPower).toBe(30);
-    expect(() => verifyCommit(chainId, makeCommit(votes.slice(0, 2)), set)).toThrow(expect.objectContaining({ code: 'BAD_COMMIT' }));
+    expect(() => verifyCommit(chainId, makeCommit(votes.slice(0, 2)), set)).toThrow(
+      expect.objectContaining({ code: 'BAD_COMMIT' }),
+    );
     const weighted = set.map((v, i) => ({ ...v, votingPower: i === 3 ? 100 : 1 }));
-    expect(() => verifyCommit(chainId, makeCommit(votes.slice(0, 3)), weighted)).toThrow(expect.objectContaining({ code: 'BAD_COMMIT' }));
+    expect(() => verifyCommit(chainId, makeCommit(votes.slice(0, 3)), weighted)).toThrow(
+      expect.objectContaining({ code: 'BAD_COMMIT' }),
+    );
     const outsider = signVote(chainId, { type: 'precommit', height: 5, round: 0, blockHash }, key(99));
-    expect(() => verifyCommit(chainId, makeCommit([...votes, outsider]), set)).toThrow(/not in the validator set/);
+    expect(() => verifyCommit(chainId, makeCommit([...votes, outsider]), set)).toThrow(
+      /not in the validator set/,
+    );
     const c = makeCommit(votes);
-    const tampered = { ...c, signatures: c.signatures.map((s, i) => (i === 0 ? { ...s, signature: c.signatures[1]!.signature } : s)) };
+    const tampered = {
+      ...c,
+      signatures: c.signatures.map((s, i) => (i === 0 ? { ...s, signature: c.signatures[1]!.signature } : s)),
+    };
     expect(() => verifyCommit(chainId, tampered, set)).toThrow(/bad signature/);
   });
   it('double-vote evidence is accepted only for a real conflict', () => {
@@ -133,10 +166,16 @@ describe('votes, proposals, commits, evidence', () => {
     expect(() => checkDoubleVoteEvidence(chainId, a, a)).toThrow(/same block/);
     const c = signVote(chainId, { type: 'precommit', height: 9, round: 2, blockHash: null }, k);
     expect(() => checkDoubleVoteEvidence(chainId, c, a)).toThrow(/different types/);
-    const other = signVote(chainId, { type: 'prevote', height: 9, round: 2, blockHash: null }, VALIDATORS[2]!);
+    const other = signVote(
+      chainId,
+      { type: 'prevote', height: 9, round: 2, blockHash: null },
+      VALIDATORS[2]!,
+    );
     expect(() => checkDoubleVoteEvidence(chainId, other, a)).toThrow(/different validators/);
     const forged = { ...ev.b, signature: ev.a.signature };
-    expect(() => checkDoubleVoteEvidence(chainId, ev.a, forged)).toThrow(expect.objectContaining({ code: 'BAD_EVIDENCE' }));
+    expect(() => checkDoubleVoteEvidence(chainId, ev.a, forged)).toThrow(
+      expect.objectContaining({ code: 'BAD_EVIDENCE' }),
+    );
     expect(() => checkDoubleVoteEvidence('other-chain', ev.a, ev.b)).toThrow(/not validly signed/);
     expect(fromHex(ev.b.blockHash!).length).toBe(32);
   });

@@ -33,7 +33,8 @@ import {
 import { ALICE, BOB, COMPLIANCE, CUSTOMER, HQ, STORE, TestChain, VALIDATORS, testGenesis } from './fixture';
 
 const addr = privateKeyToAddress;
-const builder = (k: Uint8Array, fee = 1000n): TxBuilder => new TxBuilder({ chainId: 'hotpot-test', privateKey: k, fee });
+const builder = (k: Uint8Array, fee = 1000n): TxBuilder =>
+  new TxBuilder({ chainId: 'hotpot-test', privateKey: k, fee });
 
 const franchise: Franchise = {
   id: 'HP-0001',
@@ -73,7 +74,11 @@ describe('applying every transaction type', () => {
   it('stake and unstake move tokens between balance and a validator record', () => {
     const c = new TestChain();
     c.step([builder(ALICE).stake(0, { amount: 2_000_000n, region: 'eu' })]);
-    expect(getValidator(c.store, addr(ALICE))).toMatchObject({ stake: 2_000_000n, region: 'eu', reputationPpm: 500_000 });
+    expect(getValidator(c.store, addr(ALICE))).toMatchObject({
+      stake: 2_000_000n,
+      region: 'eu',
+      reputationPpm: 500_000,
+    });
     expect(listValidators(c.store).map((v) => v.address)).toContain(addr(ALICE));
     c.step([builder(ALICE).unstake(1, { amount: 500_000n })]);
     expect(getValidator(c.store, addr(ALICE))!.stake).toBe(1_500_000n);
@@ -92,8 +97,22 @@ describe('applying every transaction type', () => {
     const supply0 = getSupply(c.store);
     const hq0 = getAccount(c.store, addr(HQ)).balance;
     const sales = [
-      { terminalId: 'pos-1', orderId: 'A-1', amountMinor: 10_000n, currency: 'CNY', timeMs: 1_700_000_000_500, customer: addr(CUSTOMER) },
-      { terminalId: 'pos-1', orderId: 'A-2', amountMinor: 2_000n, currency: 'CNY', timeMs: 1_700_000_000_600, customer: null },
+      {
+        terminalId: 'pos-1',
+        orderId: 'A-1',
+        amountMinor: 10_000n,
+        currency: 'CNY',
+        timeMs: 1_700_000_000_500,
+        customer: addr(CUSTOMER),
+      },
+      {
+        terminalId: 'pos-1',
+        orderId: 'A-2',
+        amountMinor: 2_000n,
+        currency: 'CNY',
+        timeMs: 1_700_000_000_600,
+        customer: null,
+      },
     ];
     const { block, result } = c.make([builder(STORE).recordSales(0, { franchiseId: 'HP-0001', sales })]);
     c.commit(block);
@@ -105,7 +124,9 @@ describe('applying every transaction type', () => {
     expect(getAccount(c.store, block.header.proposer).balance).toBe(2_400n + 1000n);
     expect(getSupply(c.store)).toBe(supply0 + 101_400n);
     // The same order again fails with DUPLICATE_ORDER: fee and nonce taken, nothing minted.
-    const again = c.step([builder(STORE).recordSales(1, { franchiseId: 'HP-0001', sales: sales.slice(0, 1) })]);
+    const again = c.step([
+      builder(STORE).recordSales(1, { franchiseId: 'HP-0001', sales: sales.slice(0, 1) }),
+    ]);
     expect(again.receipts[0]).toMatchObject({ ok: false, error: { code: 'DUPLICATE_ORDER' }, minted: 0n });
     expect(getSupply(c.store)).toBe(supply0 + 101_400n);
     expect(getAccount(c.store, addr(STORE)).nonce).toBe(2);
@@ -115,22 +136,47 @@ describe('applying every transaction type', () => {
     const c = chainWithFranchise();
     const segs = [segment('one'), segment('two')];
     c.step([builder(STORE).anchorMedia(0, { franchiseId: 'HP-0001', cameraId: 'cam-1', segments: segs })]);
-    expect(getAnchor(c.store, segs[0]!.sha256)).toMatchObject({ franchiseId: 'HP-0001', cameraId: 'cam-1', cid: segs[0]!.cid, height: 2 });
-    const dup = c.step([builder(STORE).anchorMedia(1, { franchiseId: 'HP-0001', cameraId: 'cam-1', segments: [segs[1]!] })]);
+    expect(getAnchor(c.store, segs[0]!.sha256)).toMatchObject({
+      franchiseId: 'HP-0001',
+      cameraId: 'cam-1',
+      cid: segs[0]!.cid,
+      height: 2,
+    });
+    const dup = c.step([
+      builder(STORE).anchorMedia(1, { franchiseId: 'HP-0001', cameraId: 'cam-1', segments: [segs[1]!] }),
+    ]);
     expect(dup.receipts[0]!.error?.code).toBe('DUPLICATE_ANCHOR');
   });
 
   it('kyc-attest by the compliance authority', () => {
     const c = new TestChain();
     const doc = toHex(new Uint8Array(32).fill(9));
-    c.step([builder(COMPLIANCE).attestKyc(0, { subject: addr(CUSTOMER), level: 2, status: 'verified', documentHash: doc, expiresAtMs: 0 })]);
-    expect(getKyc(c.store, addr(CUSTOMER))).toEqual({ level: 2, status: 'verified', documentHash: doc, expiresAtMs: 0, attestedAtHeight: 1 });
+    c.step([
+      builder(COMPLIANCE).attestKyc(0, {
+        subject: addr(CUSTOMER),
+        level: 2,
+        status: 'verified',
+        documentHash: doc,
+        expiresAtMs: 0,
+      }),
+    ]);
+    expect(getKyc(c.store, addr(CUSTOMER))).toEqual({
+      level: 2,
+      status: 'verified',
+      documentHash: doc,
+      expiresAtMs: 0,
+      attestedAtHeight: 1,
+    });
   });
 
   it('double-vote evidence (as a tx and in the block) slashes, jails and cuts reputation once', () => {
     const c = new TestChain();
     const v = VALIDATORS[0]!;
-    const a = signVote('hotpot-test', { type: 'prevote', height: 1, round: 0, blockHash: toHex(new Uint8Array(32).fill(1)) }, v);
+    const a = signVote(
+      'hotpot-test',
+      { type: 'prevote', height: 1, round: 0, blockHash: toHex(new Uint8Array(32).fill(1)) },
+      v,
+    );
     const b = signVote('hotpot-test', { type: 'prevote', height: 1, round: 0, blockHash: null }, v);
     const ev = makeDoubleVoteEvidence(a, b);
     c.step([]);
@@ -161,7 +207,8 @@ describe('applying every transaction type', () => {
 });
 
 describe('rejections change nothing', () => {
-  const snapshot = (s: MemoryStateStore): string => JSON.stringify([...s.entries].map(([k, v]) => [k, toHex(v)]));
+  const snapshot = (s: MemoryStateStore): string =>
+    JSON.stringify([...s.entries].map(([k, v]) => [k, toHex(v)]));
 
   function expectRejected(c: TestChain, tx: Tx, code: string): void {
     const before = snapshot(c.store);
@@ -183,7 +230,14 @@ describe('rejections change nothing', () => {
   });
   it('wrong chain id', () => {
     const c = new TestChain();
-    expectRejected(c, new TxBuilder({ chainId: 'hotpot-other', privateKey: ALICE, fee: 1000n }).transfer(0, { to: addr(BOB), amount: 1n }), 'WRONG_CHAIN');
+    expectRejected(
+      c,
+      new TxBuilder({ chainId: 'hotpot-other', privateKey: ALICE, fee: 1000n }).transfer(0, {
+        to: addr(BOB),
+        amount: 1n,
+      }),
+      'WRONG_CHAIN',
+    );
   });
   it('replayed nonce', () => {
     const c = new TestChain();
@@ -194,7 +248,17 @@ describe('rejections change nothing', () => {
   it('unauthorized franchise change and KYC', () => {
     const c = new TestChain();
     expectRejected(c, builder(ALICE).registerFranchise(0, franchise), 'UNAUTHORIZED');
-    expectRejected(c, builder(ALICE).attestKyc(0, { subject: addr(BOB), level: 1, status: 'verified', documentHash: toHex(new Uint8Array(32)), expiresAtMs: 0 }), 'UNAUTHORIZED');
+    expectRejected(
+      c,
+      builder(ALICE).attestKyc(0, {
+        subject: addr(BOB),
+        level: 1,
+        status: 'verified',
+        documentHash: toHex(new Uint8Array(32)),
+        expiresAtMs: 0,
+      }),
+      'UNAUTHORIZED',
+    );
   });
   it('insufficient funds for the fee, and fee below the minimum', () => {
     const c = new TestChain();
@@ -205,7 +269,9 @@ describe('rejections change nothing', () => {
     const c = new TestChain();
     const tx = builder(ALICE).transfer(0, { to: addr(BOB), amount: 10_000_000_000n });
     const before = snapshot(c.store);
-    expect(() => checkTx(c.store, tx, c.ctx)).toThrow(expect.objectContaining({ code: 'INSUFFICIENT_FUNDS' }));
+    expect(() => checkTx(c.store, tx, c.ctx)).toThrow(
+      expect.objectContaining({ code: 'INSUFFICIENT_FUNDS' }),
+    );
     expect(snapshot(c.store)).toBe(before);
     const r = c.step([tx]);
     expect(r.receipts[0]!.error?.code).toBe('INSUFFICIENT_FUNDS');
@@ -215,53 +281,116 @@ describe('rejections change nothing', () => {
   it('malformed payloads and oversized transactions', () => {
     const c = new TestChain(testGenesis({ maxTxBytes: 700 }));
     expectRejected(c, builder(ALICE).transfer(0, { to: addr(BOB), amount: 0n }), 'MALFORMED');
-    expectRejected(c, builder(HQ).registerFranchise(0, { ...franchise, tokenomics: { ...franchise.tokenomics, royaltyBps: 9_000, validatorRewardBps: 2_000 } }), 'MALFORMED');
-    expectRejected(c, builder(STORE).anchorMedia(0, { franchiseId: 'HP-0001', cameraId: 'c', segments: [{ ...segment('x'), cid: segment('y').cid }] }), 'MALFORMED');
-    const sales = Array.from({ length: 40 }, (_, i) => ({ terminalId: 'pos-1', orderId: `order-${i}`, amountMinor: 100n, currency: 'CNY', timeMs: 1, customer: null }));
+    expectRejected(
+      c,
+      builder(HQ).registerFranchise(0, {
+        ...franchise,
+        tokenomics: { ...franchise.tokenomics, royaltyBps: 9_000, validatorRewardBps: 2_000 },
+      }),
+      'MALFORMED',
+    );
+    expectRejected(
+      c,
+      builder(STORE).anchorMedia(0, {
+        franchiseId: 'HP-0001',
+        cameraId: 'c',
+        segments: [{ ...segment('x'), cid: segment('y').cid }],
+      }),
+      'MALFORMED',
+    );
+    const sales = Array.from({ length: 40 }, (_, i) => ({
+      terminalId: 'pos-1',
+      orderId: `order-${i}`,
+      amountMinor: 100n,
+      currency: 'CNY',
+      timeMs: 1,
+      customer: null,
+    }));
     expect(() => builder(STORE).recordSales(0, { franchiseId: 'HP-0001', sales })).not.toThrow();
-    expectRejected(c, new TxBuilder({ chainId: 'hotpot-test', privateKey: STORE, fee: 1000n }).recordSales(0, { franchiseId: 'HP-0001', sales }), 'TX_TOO_LARGE');
+    expectRejected(
+      c,
+      new TxBuilder({ chainId: 'hotpot-test', privateKey: STORE, fee: 1000n }).recordSales(0, {
+        franchiseId: 'HP-0001',
+        sales,
+      }),
+      'TX_TOO_LARGE',
+    );
   });
   it('unauthorized sales (not the store owner) and inactive franchise', () => {
     const c = chainWithFranchise();
-    const sale = { terminalId: 't', orderId: 'o', amountMinor: 1n, currency: 'CNY', timeMs: 1, customer: null };
-    expect(() => checkTx(c.store, builder(ALICE).recordSales(0, { franchiseId: 'HP-0001', sales: [sale] }), c.ctx)).toThrow(expect.objectContaining({ code: 'UNAUTHORIZED' }));
-    expect(() => checkTx(c.store, builder(STORE).recordSales(0, { franchiseId: 'HP-0001', sales: [{ ...sale, currency: 'USD' }] }), c.ctx)).toThrow(expect.objectContaining({ code: 'CURRENCY_MISMATCH' }));
+    const sale = {
+      terminalId: 't',
+      orderId: 'o',
+      amountMinor: 1n,
+      currency: 'CNY',
+      timeMs: 1,
+      customer: null,
+    };
+    expect(() =>
+      checkTx(c.store, builder(ALICE).recordSales(0, { franchiseId: 'HP-0001', sales: [sale] }), c.ctx),
+    ).toThrow(expect.objectContaining({ code: 'UNAUTHORIZED' }));
+    expect(() =>
+      checkTx(
+        c.store,
+        builder(STORE).recordSales(0, { franchiseId: 'HP-0001', sales: [{ ...sale, currency: 'USD' }] }),
+        c.ctx,
+      ),
+    ).toThrow(expect.objectContaining({ code: 'CURRENCY_MISMATCH' }));
     c.step([builder(HQ).updateFranchise(1, { ...franchise, status: 'inactive' })]);
-    expect(() => checkTx(c.store, builder(STORE).recordSales(0, { franchiseId: 'HP-0001', sales: [sale] }), c.ctx)).toThrow(expect.objectContaining({ code: 'FRANCHISE_INACTIVE' }));
+    expect(() =>
+      checkTx(c.store, builder(STORE).recordSales(0, { franchiseId: 'HP-0001', sales: [sale] }), c.ctx),
+    ).toThrow(expect.objectContaining({ code: 'FRANCHISE_INACTIVE' }));
   });
   it('a block with a wrong state root or a forged lastCommit is refused', () => {
     const c = new TestChain();
     c.step([]);
     const { block } = c.make([builder(ALICE).transfer(0, { to: addr(BOB), amount: 1n })]);
-    expect(() => applyBlock(c.store, { ...block, header: { ...block.header, stateRoot: toHex(new Uint8Array(32)) } }, c.ctx)).toThrow(expect.objectContaining({ code: 'BAD_BLOCK' }));
+    expect(() =>
+      applyBlock(
+        c.store,
+        { ...block, header: { ...block.header, stateRoot: toHex(new Uint8Array(32)) } },
+        c.ctx,
+      ),
+    ).toThrow(expect.objectContaining({ code: 'BAD_BLOCK' }));
     const commit = block.lastCommit!;
     const short = { ...commit, signatures: commit.signatures.slice(0, 2) };
     const forged = { ...block, lastCommit: short };
     expect(() => applyBlock(c.store, forged, c.ctx)).toThrow(expect.objectContaining({ code: 'BAD_BLOCK' }));
     // A header that commits to the short commit: the commit itself is refused (2 of 4 is not > 2/3).
-    const draft = { header: { height: 2, round: 0, timeMs: block.header.timeMs, proposer: block.header.proposer }, txs: [], lastCommit: short, evidence: [] };
+    const draft = {
+      header: { height: 2, round: 0, timeMs: block.header.timeMs, proposer: block.header.proposer },
+      txs: [],
+      lastCommit: short,
+      evidence: [],
+    };
     expect(() => buildBlock(c.store, draft, c.ctx)).toThrow(expect.objectContaining({ code: 'BAD_COMMIT' }));
     expect(getChainMeta(c.store).height).toBe(1);
   });
 });
 
 describe('mempool admission', () => {
-  it('checkTx with a pending overlay accepts a sender\'s nonce sequence and counts its pending spends', () => {
+  it("checkTx with a pending overlay accepts a sender's nonce sequence and counts its pending spends", () => {
     const c = new TestChain();
     const pending = new StateOverlay(c.store);
     const b = builder(CUSTOMER);
     c.step([builder(ALICE).transfer(0, { to: addr(CUSTOMER), amount: 5_000n })]);
     checkTx(c.store, b.transfer(0, { to: addr(BOB), amount: 1_000n }), c.ctx, { into: pending });
     checkTx(c.store, b.transfer(1, { to: addr(BOB), amount: 1_000n }), c.ctx, { into: pending });
-    expect(() => checkTx(c.store, b.transfer(1, { to: addr(BOB), amount: 1n }), c.ctx, { into: pending })).toThrow(expect.objectContaining({ code: 'BAD_NONCE' }));
+    expect(() =>
+      checkTx(c.store, b.transfer(1, { to: addr(BOB), amount: 1n }), c.ctx, { into: pending }),
+    ).toThrow(expect.objectContaining({ code: 'BAD_NONCE' }));
     // 5,000 − 2 × (1,000 + fee 1,000) leaves 1,000: a third transfer of 1 cannot pay its fee too.
-    expect(() => checkTx(c.store, b.transfer(2, { to: addr(BOB), amount: 1n }), c.ctx, { into: pending })).toThrow(expect.objectContaining({ code: 'INSUFFICIENT_FUNDS' }));
+    expect(() =>
+      checkTx(c.store, b.transfer(2, { to: addr(BOB), amount: 1n }), c.ctx, { into: pending }),
+    ).toThrow(expect.objectContaining({ code: 'INSUFFICIENT_FUNDS' }));
     expect(getAccount(pending, addr(CUSTOMER))).toEqual({ balance: 1_000n, nonce: 2 });
     expect(getAccount(c.store, addr(CUSTOMER))).toEqual({ balance: 5_000n, nonce: 0 });
   });
   it('executes the canonical form: a checksummed recipient credits the lowercase account', () => {
     const c = new TestChain();
-    c.step([builder(ALICE).transfer(0, { to: toChecksumAddress(addr(CUSTOMER)) as `0x${string}`, amount: 7n })]);
+    c.step([
+      builder(ALICE).transfer(0, { to: toChecksumAddress(addr(CUSTOMER)) as `0x${string}`, amount: 7n }),
+    ]);
     expect(getAccount(c.store, addr(CUSTOMER)).balance).toBe(7n);
   });
 });
@@ -269,8 +398,12 @@ describe('mempool admission', () => {
 describe('state root', () => {
   it('the incremental tree equals a from-scratch root of the committed entries', () => {
     const c = chainWithFranchise();
-    for (let i = 0; i < 5; i++) c.step([builder(ALICE).transfer(i, { to: addr(BOB), amount: BigInt(i + 1) })]);
-    const entries = [...c.store.entries].filter(([k]) => k !== 'meta' && !k.startsWith('smt:')) as [StateKey, Uint8Array][];
+    for (let i = 0; i < 5; i++)
+      c.step([builder(ALICE).transfer(i, { to: addr(BOB), amount: BigInt(i + 1) })]);
+    const entries = [...c.store.entries].filter(([k]) => k !== 'meta' && !k.startsWith('smt:')) as [
+      StateKey,
+      Uint8Array,
+    ][];
     expect(treeRoot(c.store)).toBe(rootOfEntries(entries));
     expect(getChainMeta(c.store).stateRoot).toBe(treeRoot(c.store));
   });

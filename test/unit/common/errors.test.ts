@@ -7,8 +7,15 @@ class DemoError extends AppError<'BAD'> {
 
 describe('serializeError', () => {
   it('keeps name, code, message and plain data of our errors', () => {
-    const e = serializeError(new DemoError('BAD', 'bad thing', { n: 1n, b: new Uint8Array([1, 255]), u: undefined }));
-    expect(e).toEqual({ name: 'DemoError', code: 'BAD', message: 'bad thing', data: { n: '1', b: '0x01ff' } });
+    const e = serializeError(
+      new DemoError('BAD', 'bad thing', { n: 1n, b: new Uint8Array([1, 255]), u: undefined }),
+    );
+    expect(e).toEqual({
+      name: 'DemoError',
+      code: 'BAD',
+      message: 'bad thing',
+      data: { n: '1', b: '0x01ff' },
+    });
     const back = new RemoteError(e);
     expect(back.code).toBe('BAD');
     expect(back.name).toBe('DemoError');

@@ -16,7 +16,14 @@ function dir(): string {
 describe('loadConfig', () => {
   it('layers defaults ← file ← environment ← flags', () => {
     const d = dir();
-    writeFileSync(join(d, 'config.json'), JSON.stringify({ http: { host: '127.0.0.1', port: 8000 }, log: { level: 'debug' }, wallet: { autoLockMinutes: 3 } }));
+    writeFileSync(
+      join(d, 'config.json'),
+      JSON.stringify({
+        http: { host: '127.0.0.1', port: 8000 },
+        log: { level: 'debug' },
+        wallet: { autoLockMinutes: 3 },
+      }),
+    );
     const cfg = loadConfig({
       flags: { http: [{ host: '127.0.0.1', port: 9000 }, '--http'] },
       env: { HOTPOT_LOG_LEVEL: 'warn', HOTPOT_P2P_MDNS: 'false', HOTPOT_DATA_DIR: d },
@@ -49,32 +56,56 @@ describe('loadConfig', () => {
   it('rejects unknown keys in the config file', () => {
     const d = dir();
     writeFileSync(join(d, 'config.json'), JSON.stringify({ wallet: { autolock: 5 } }));
-    expect(() => loadConfig({ flags: {}, env: {}, defaultDataDir: d })).toThrow(/unknown config key in "wallet" "autolock" \(config file\)/);
+    expect(() => loadConfig({ flags: {}, env: {}, defaultDataDir: d })).toThrow(
+      /unknown config key in "wallet" "autolock" \(config file\)/,
+    );
   });
 
   it('rejects a config file that is not JSON, saying where it is', () => {
     const d = dir();
     writeFileSync(join(d, 'config.json'), '{ nope');
-    expect(() => loadConfig({ flags: {}, env: {}, defaultDataDir: d })).toThrow(new RegExp(`config file ${d}/config.json is not valid JSON`));
+    expect(() => loadConfig({ flags: {}, env: {}, defaultDataDir: d })).toThrow(
+      new RegExp(`config file ${d}/config.json is not valid JSON`),
+    );
   });
 
   it('refuses a LAN address without an access token', () => {
     const d = dir();
-    expect(() => loadConfig({ flags: { http: [{ host: '0.0.0.0', port: 7420 }, '--http'] }, env: {}, defaultDataDir: d })).toThrow(/accessToken/);
-    const cfg = loadConfig({ flags: { http: [{ host: '0.0.0.0', port: 7420 }, '--http'] }, env: { HOTPOT_ACCESS_TOKEN: 'x'.repeat(40) }, defaultDataDir: d });
+    expect(() =>
+      loadConfig({
+        flags: { http: [{ host: '0.0.0.0', port: 7420 }, '--http'] },
+        env: {},
+        defaultDataDir: d,
+      }),
+    ).toThrow(/accessToken/);
+    const cfg = loadConfig({
+      flags: { http: [{ host: '0.0.0.0', port: 7420 }, '--http'] },
+      env: { HOTPOT_ACCESS_TOKEN: 'x'.repeat(40) },
+      defaultDataDir: d,
+    });
     expect(cfg.accessToken).toHaveLength(40);
   });
 
   it('refuses a port out of range and a short token', () => {
     const d = dir();
-    expect(() => loadConfig({ flags: { http: [{ host: '127.0.0.1', port: 70000 }, '--http'] }, env: {}, defaultDataDir: d })).toThrow(/"http.port" \(flag --http\)/);
-    expect(() => loadConfig({ flags: {}, env: { HOTPOT_ACCESS_TOKEN: 'short' }, defaultDataDir: d })).toThrow(/accessToken.*at least 32/);
+    expect(() =>
+      loadConfig({
+        flags: { http: [{ host: '127.0.0.1', port: 70000 }, '--http'] },
+        env: {},
+        defaultDataDir: d,
+      }),
+    ).toThrow(/"http.port" \(flag --http\)/);
+    expect(() => loadConfig({ flags: {}, env: { HOTPOT_ACCESS_TOKEN: 'short' }, defaultDataDir: d })).toThrow(
+      /accessToken.*at least 32/,
+    );
   });
 
   it('reports a data dir that cannot be created', () => {
     const d = dir();
     writeFileSync(join(d, 'file'), 'x');
-    expect(() => loadConfig({ flags: {}, env: {}, defaultDataDir: join(d, 'file', 'sub') })).toThrow(/data dir .* is not writable \(ENOTDIR\)/);
+    expect(() => loadConfig({ flags: {}, env: {}, defaultDataDir: join(d, 'file', 'sub') })).toThrow(
+      /data dir .* is not writable \(ENOTDIR\)/,
+    );
   });
 });
 
@@ -95,6 +126,9 @@ describe('composeApp with video switched off', () => {
     const config = loadConfig({ flags: {}, env: { HOTPOT_VIDEO_ENABLED: 'false' }, defaultDataDir: d.path });
     const app = composeApp({ config, host: 'headless', log: pino({ level: 'silent' }) });
     const r = await app.router.call('video.cameras', {}, { via: 'test' });
-    expect(r).toMatchObject({ ok: false, error: { code: 'DISABLED', message: 'video is switched off on this node (config key "video.enabled")' } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'DISABLED', message: 'video is switched off on this node (config key "video.enabled")' },
+    });
   });
 });

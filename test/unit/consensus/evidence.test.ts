@@ -21,7 +21,13 @@ const set4 = [A, B, C, D].map((address) => ({ address, votingPower: 1 }));
 const X: Hash = `0x${'a'.repeat(64)}`;
 const Y: Hash = `0x${'b'.repeat(64)}`;
 
-function vote(i: number, type: 'prevote' | 'precommit', round: number, blockHash: Hash | null, height = 7): Vote {
+function vote(
+  i: number,
+  type: 'prevote' | 'precommit',
+  round: number,
+  blockHash: Hash | null,
+  height = 7,
+): Vote {
   const k = keys[i] as Uint8Array;
   return crypto.signVote({ type, height, round, blockHash, validator: crypto.addressOf(k) }, k);
 }
@@ -29,7 +35,13 @@ function vote(i: number, type: 'prevote' | 'precommit', round: number, blockHash
 describe('vote set', () => {
   it('tallies power per block hash and keeps one vote per validator per (round, type)', () => {
     let s = emptyVoteSet(7, set4);
-    for (const v of [vote(0, 'prevote', 0, X), vote(1, 'prevote', 0, X), vote(2, 'prevote', 0, null), vote(1, 'precommit', 0, X)]) s = addVote(s, v).set;
+    for (const v of [
+      vote(0, 'prevote', 0, X),
+      vote(1, 'prevote', 0, X),
+      vote(2, 'prevote', 0, null),
+      vote(1, 'precommit', 0, X),
+    ])
+      s = addVote(s, v).set;
     const again = addVote(s, vote(0, 'prevote', 0, X));
     expect(again.outcome).toBe('duplicate');
     expect(again.set).toBe(s);
@@ -40,7 +52,9 @@ describe('vote set', () => {
     expect(hasTwoThirdsFor(s, 0, 'prevote', X)).toBe(false);
     expect(roundParticipationPower(s, 0)).toBe(3); // B counted once across prevote and precommit
     expect(addVote(s, vote(3, 'prevote', 0, X, 8)).outcome).toBe('wrong-height');
-    expect(addVote(emptyVoteSet(7, set4.slice(0, 3)), vote(3, 'prevote', 0, X)).outcome).toBe('unknown-validator');
+    expect(addVote(emptyVoteSet(7, set4.slice(0, 3)), vote(3, 'prevote', 0, X)).outcome).toBe(
+      'unknown-validator',
+    );
   });
 
   it('keeps a conflicting vote as evidence (value vs value, value vs nil), once per key', () => {
@@ -69,7 +83,8 @@ describe('vote set', () => {
   it('lets a polka seen elsewhere be seen here despite a split double vote', () => {
     // D sent nil to us and X to the others; with D's X relayed, X has 3 of 4.
     let s = emptyVoteSet(7, set4);
-    for (const v of [vote(3, 'prevote', 0, null), vote(0, 'prevote', 0, X), vote(1, 'prevote', 0, X)]) s = addVote(s, v).set;
+    for (const v of [vote(3, 'prevote', 0, null), vote(0, 'prevote', 0, X), vote(1, 'prevote', 0, X)])
+      s = addVote(s, v).set;
     expect(hasTwoThirdsFor(s, 0, 'prevote', X)).toBe(false);
     s = addVote(s, vote(3, 'prevote', 0, X)).set;
     expect(hasTwoThirdsFor(s, 0, 'prevote', X)).toBe(true);
@@ -94,7 +109,10 @@ describe('double-vote evidence', () => {
     expect(() => validateEvidence(e, verify)).not.toThrow();
     expect(() => validateEvidence({ a: e.b, b: e.a }, verify)).toThrow(/canonical order/);
     // C's vote re-signed by D's key but claiming C: the signature recovers D, not C.
-    const forged = crypto.signVote({ type: 'precommit', height: 7, round: 3, blockHash: null, validator: C }, keys[3] as Uint8Array);
+    const forged = crypto.signVote(
+      { type: 'precommit', height: 7, round: 3, blockHash: null, validator: C },
+      keys[3] as Uint8Array,
+    );
     expect(crypto.verifyVote(forged)).toBe(false);
     expect(() => validateEvidence({ a: forged, b: e.b }, verify)).toThrow(/not signed by it/);
     // A signature moved onto other fields does not verify either.

@@ -22,7 +22,14 @@ const V3 = addr('4');
 const FOUR: ValidatorPower[] = [V0, V1, V2, V3].map((address) => ({ address, votingPower: 1 }));
 const X = hash('a');
 const Y = hash('b');
-const T: TimeoutParams = { proposeBaseMs: 300, proposeDeltaMs: 100, prevoteBaseMs: 150, prevoteDeltaMs: 50, precommitBaseMs: 200, precommitDeltaMs: 25 };
+const T: TimeoutParams = {
+  proposeBaseMs: 300,
+  proposeDeltaMs: 100,
+  prevoteBaseMs: 150,
+  prevoteDeltaMs: 50,
+  precommitBaseMs: 200,
+  precommitDeltaMs: 25,
+};
 
 /** A node driven the way the real driver does it: own votes come back as inputs. */
 class Node {
@@ -35,7 +42,12 @@ class Node {
     readonly validators: ValidatorPower[] = FOUR,
   ) {
     this.rotation = new ProposerRotation(validators, 1);
-    this.state = initialState({ self, timeouts: T, proposer: (h, r) => this.rotation.proposer(h, r), maxRoundsAhead: 100 });
+    this.state = initialState({
+      self,
+      timeouts: T,
+      proposer: (h, r) => this.rotation.proposer(h, r),
+      maxRoundsAhead: 100,
+    });
   }
 
   feed(input: MachineInput): MachineAction[] {
@@ -43,7 +55,8 @@ class Node {
     this.state = r.state;
     const out = [...r.actions];
     this.log.push(...r.actions);
-    for (const a of r.actions) if (a.kind === 'vote') out.push(...this.feed({ kind: 'vote', vote: { ...a.vote, signature: '0x' } }));
+    for (const a of r.actions)
+      if (a.kind === 'vote') out.push(...this.feed({ kind: 'vote', vote: { ...a.vote, signature: '0x' } }));
     return out;
   }
 
@@ -51,13 +64,23 @@ class Node {
     return this.feed({ kind: 'start-height', height, validators: this.validators, lastCommit: null });
   }
 
-  vote(type: 'prevote' | 'precommit', round: number, blockHash: Hash | null, validator: Address, height = 1): MachineAction[] {
+  vote(
+    type: 'prevote' | 'precommit',
+    round: number,
+    blockHash: Hash | null,
+    validator: Address,
+    height = 1,
+  ): MachineAction[] {
     const v: Vote = { type, height, round, blockHash, validator, signature: '0x' };
     return this.feed({ kind: 'vote', vote: v });
   }
 
   proposal(round: number, blockHash: Hash, polRound = -1, valid = true, height = 1): MachineAction[] {
-    return this.feed({ kind: 'proposal', proposal: { height, round, blockHash, polRound, proposer: this.rotation.proposer(height, round) }, valid });
+    return this.feed({
+      kind: 'proposal',
+      proposal: { height, round, blockHash, polRound, proposer: this.rotation.proposer(height, round) },
+      valid,
+    });
   }
 
   timeout(s: 'propose' | 'prevote' | 'precommit', round: number, height = 1): MachineAction[] {
@@ -65,7 +88,9 @@ class Node {
   }
 
   votes(): { type: string; round: number; blockHash: Hash | null }[] {
-    return this.log.filter((a): a is Extract<MachineAction, { kind: 'vote' }> => a.kind === 'vote').map((a) => ({ type: a.vote.type, round: a.vote.round, blockHash: a.vote.blockHash }));
+    return this.log
+      .filter((a): a is Extract<MachineAction, { kind: 'vote' }> => a.kind === 'vote')
+      .map((a) => ({ type: a.vote.type, round: a.vote.round, blockHash: a.vote.blockHash }));
   }
 }
 
@@ -90,12 +115,25 @@ describe('timeouts', () => {
     n.vote('precommit', 0, null, V1);
     n.vote('precommit', 0, null, V2);
     const a = n.timeout('precommit', 0);
-    expect(a).toContainEqual({ kind: 'schedule-timeout', step: 'propose', height: 1, round: 1, durationMs: 400 });
+    expect(a).toContainEqual({
+      kind: 'schedule-timeout',
+      step: 'propose',
+      height: 1,
+      round: 1,
+      durationMs: 400,
+    });
     expect(n.state.round).toBe(1);
   });
 
   it('refuses parameters whose timeouts shrink with the round', () => {
-    expect(() => initialState({ self: V0, timeouts: { ...T, prevoteDeltaMs: -1 }, proposer: () => V0, maxRoundsAhead: 10 })).toThrow(/must not shrink/);
+    expect(() =>
+      initialState({
+        self: V0,
+        timeouts: { ...T, prevoteDeltaMs: -1 },
+        proposer: () => V0,
+        maxRoundsAhead: 10,
+      }),
+    ).toThrow(/must not shrink/);
   });
 });
 
@@ -104,7 +142,10 @@ describe('a height without faults', () => {
     const n = new Node(V0); // proposer of (1, 0)
     expect(kinds(n.start())).toEqual(['schedule-timeout', 'request-block']);
     const a = n.feed({ kind: 'own-block', height: 1, round: 0, blockHash: X });
-    expect(a[0]).toEqual({ kind: 'propose', proposal: { height: 1, round: 0, blockHash: X, polRound: -1, proposer: V0 } });
+    expect(a[0]).toEqual({
+      kind: 'propose',
+      proposal: { height: 1, round: 0, blockHash: X, polRound: -1, proposer: V0 },
+    });
     expect(n.votes()).toEqual([{ type: 'prevote', round: 0, blockHash: X }]);
     n.vote('prevote', 0, X, V1);
     expect(n.state.step).toBe('prevote'); // 2 of 4 is not more than 2/3
@@ -116,7 +157,11 @@ describe('a height without faults', () => {
     const c = n.vote('precommit', 0, X, V3);
     const commit = c.find((x) => x.kind === 'commit');
     expect(commit).toMatchObject({ kind: 'commit', commit: { height: 1, round: 0, blockHash: X } });
-    expect(commit?.kind === 'commit' && commit.commit.precommits.map((v) => v.validator).sort()).toEqual([V0, V1, V3]);
+    expect(commit?.kind === 'commit' && commit.commit.precommits.map((v) => v.validator).sort()).toEqual([
+      V0,
+      V1,
+      V3,
+    ]);
     expect(n.state.step).toBe('commit');
   });
 
@@ -168,7 +213,11 @@ describe('nil votes and timeouts', () => {
   it('ignores a proposal from the wrong proposer and stale timeouts', () => {
     const n = new Node(V3);
     n.start();
-    n.feed({ kind: 'proposal', proposal: { height: 1, round: 0, blockHash: X, polRound: -1, proposer: V2 }, valid: true });
+    n.feed({
+      kind: 'proposal',
+      proposal: { height: 1, round: 0, blockHash: X, polRound: -1, proposer: V2 },
+      valid: true,
+    });
     expect(n.votes()).toEqual([]);
     n.timeout('propose', 5);
     expect(n.votes()).toEqual([]);
@@ -180,7 +229,13 @@ describe('nil votes and timeouts', () => {
     n.proposal(0, X);
     n.vote('prevote', 0, Y, V0);
     const a = n.vote('prevote', 0, null, V1);
-    expect(a).toContainEqual({ kind: 'schedule-timeout', step: 'prevote', height: 1, round: 0, durationMs: 150 });
+    expect(a).toContainEqual({
+      kind: 'schedule-timeout',
+      step: 'prevote',
+      height: 1,
+      round: 0,
+      durationMs: 150,
+    });
     n.timeout('prevote', 0);
     expect(n.votes()).toEqual([
       { type: 'prevote', round: 0, blockHash: X },
@@ -269,7 +324,9 @@ describe('locking and the valid value', () => {
     }
     expect(n.state.round).toBe(3);
     const proposes = n.log.filter((a) => a.kind === 'propose');
-    expect(proposes).toEqual([{ kind: 'propose', proposal: { height: 1, round: 3, blockHash: X, polRound: 0, proposer: V3 } }]);
+    expect(proposes).toEqual([
+      { kind: 'propose', proposal: { height: 1, round: 3, blockHash: X, polRound: 0, proposer: V3 } },
+    ]);
     expect(n.log.filter((a) => a.kind === 'request-block')).toEqual([]);
   });
 });
@@ -282,7 +339,13 @@ describe('round skip and commit from any round', () => {
     expect(n.state.round).toBe(0); // 1 of 4 is not more than 1/3
     const a = n.vote('precommit', 5, null, V1);
     expect(n.state.round).toBe(5);
-    expect(a).toContainEqual({ kind: 'schedule-timeout', step: 'propose', height: 1, round: 5, durationMs: 800 });
+    expect(a).toContainEqual({
+      kind: 'schedule-timeout',
+      step: 'propose',
+      height: 1,
+      round: 5,
+      durationMs: 800,
+    });
   });
 
   it('commits a block with +2/3 precommits from another round once it holds the valid block (L49)', () => {
@@ -315,8 +378,16 @@ describe('round skip and commit from any round', () => {
 describe('restart inside a height', () => {
   it('resumes past the signed step with the lock the signed precommit implies', () => {
     const n = new Node(V3);
-    const a = n.feed({ kind: 'start-height', height: 1, validators: FOUR, lastCommit: null, resume: { round: 2, step: 'precommit', lockedRound: 2, lockedHash: X } });
-    expect(a).toEqual([{ kind: 'schedule-timeout', step: 'precommit', height: 1, round: 2, durationMs: 250 }]);
+    const a = n.feed({
+      kind: 'start-height',
+      height: 1,
+      validators: FOUR,
+      lastCommit: null,
+      resume: { round: 2, step: 'precommit', lockedRound: 2, lockedHash: X },
+    });
+    expect(a).toEqual([
+      { kind: 'schedule-timeout', step: 'precommit', height: 1, round: 2, durationMs: 250 },
+    ]);
     expect(n.state.lockedHash).toBe(X);
     n.proposal(2, Y);
     expect(n.votes()).toEqual([]); // already voted in round 2: nothing is signed again
@@ -331,9 +402,25 @@ describe('never two values for one (height, round, step)', () => {
     const hashes = [X, Y, hash('c')];
     const vals = [V0, V1, V2, V3];
     const input = fc.oneof(
-      fc.record({ kind: fc.constant('vote' as const), type: fc.constantFrom('prevote' as const, 'precommit' as const), round: fc.nat(4), h: fc.option(fc.constantFrom(...hashes)), v: fc.constantFrom(...vals) }),
-      fc.record({ kind: fc.constant('proposal' as const), round: fc.nat(4), h: fc.constantFrom(...hashes), pol: fc.integer({ min: -1, max: 3 }), valid: fc.boolean() }),
-      fc.record({ kind: fc.constant('timeout' as const), s: fc.constantFrom('propose' as const, 'prevote' as const, 'precommit' as const), round: fc.nat(4) }),
+      fc.record({
+        kind: fc.constant('vote' as const),
+        type: fc.constantFrom('prevote' as const, 'precommit' as const),
+        round: fc.nat(4),
+        h: fc.option(fc.constantFrom(...hashes)),
+        v: fc.constantFrom(...vals),
+      }),
+      fc.record({
+        kind: fc.constant('proposal' as const),
+        round: fc.nat(4),
+        h: fc.constantFrom(...hashes),
+        pol: fc.integer({ min: -1, max: 3 }),
+        valid: fc.boolean(),
+      }),
+      fc.record({
+        kind: fc.constant('timeout' as const),
+        s: fc.constantFrom('propose' as const, 'prevote' as const, 'precommit' as const),
+        round: fc.nat(4),
+      }),
       fc.record({ kind: fc.constant('own' as const), round: fc.nat(4), h: fc.constantFrom(...hashes) }),
     );
     fc.assert(
@@ -354,7 +441,9 @@ describe('never two values for one (height, round, step)', () => {
           expect(seen.has(k), `second ${k} vote`).toBe(false);
           seen.set(k, v.blockHash);
         }
-        const proposals = n.log.filter((a) => a.kind === 'propose').map((a) => (a.kind === 'propose' ? a.proposal.round : -1));
+        const proposals = n.log
+          .filter((a) => a.kind === 'propose')
+          .map((a) => (a.kind === 'propose' ? a.proposal.round : -1));
         expect(new Set(proposals).size).toBe(proposals.length);
       }),
       { numRuns: 300, seed: 7 },

@@ -32,7 +32,13 @@ describe('ProposerRotation', () => {
     // step 1: prio [1,2,3,4] → 4 wins → [1,2,3,-6]; step 2: [2,4,6,-2] → 3 → [2,4,-4,-2];
     // step 3: [3,6,-1,2] → 2 → [3,-4,-1,2]; step 4: [4,-2,2,6] → 4 → [4,-2,2,-4]; step 5: [5,0,5,0] → tie 1 vs 3: lower address 1.
     const rot = new ProposerRotation(SET, 1);
-    expect([1, 2, 3, 4, 5].map((h) => rot.proposer(h, 0))).toEqual([addr('4'), addr('3'), addr('2'), addr('4'), addr('1')]);
+    expect([1, 2, 3, 4, 5].map((h) => rot.proposer(h, 0))).toEqual([
+      addr('4'),
+      addr('3'),
+      addr('2'),
+      addr('4'),
+      addr('1'),
+    ]);
   });
 
   it('is deterministic per (height, round): round r of height h is step (h − start) + r + 1', () => {
@@ -54,7 +60,16 @@ describe('ProposerRotation', () => {
   it('refuses bad sets and heights before the set took effect', () => {
     expect(() => new ProposerRotation([], 1)).toThrow(/empty/);
     expect(() => new ProposerRotation([{ address: addr('1'), votingPower: 0 }], 1)).toThrow(/integer ≥ 1/);
-    expect(() => new ProposerRotation([{ address: addr('1'), votingPower: 1 }, { address: addr('1'), votingPower: 2 }], 1)).toThrow(/twice/);
+    expect(
+      () =>
+        new ProposerRotation(
+          [
+            { address: addr('1'), votingPower: 1 },
+            { address: addr('1'), votingPower: 2 },
+          ],
+          1,
+        ),
+    ).toThrow(/twice/);
     expect(() => new ProposerRotation(SET, 5).proposer(4, 0)).toThrow(/starts at height 5/);
   });
 });

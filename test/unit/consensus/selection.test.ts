@@ -33,7 +33,13 @@ const CANDIDATES: Candidate[] = [
 describe('scoreCandidates', () => {
   it('computes the worked example exactly', () => {
     const s = Object.fromEntries(scoreCandidates(CANDIDATES, 0).map((x) => [x.address, x]));
-    expect(s[A]).toEqual({ address: A, reputationPpm: 1_000_000, stakeSharePpm: 400_000, geoDiversityPpm: 666_666, scorePpm: 719_999 });
+    expect(s[A]).toEqual({
+      address: A,
+      reputationPpm: 1_000_000,
+      stakeSharePpm: 400_000,
+      geoDiversityPpm: 666_666,
+      scorePpm: 719_999,
+    });
     expect(s[B]?.scorePpm).toBe(489_999);
     expect(s[C]).toMatchObject({ stakeSharePpm: 200_000, geoDiversityPpm: 1_000_000, scorePpm: 680_000 });
     expect(s[D]?.scorePpm).toBe(330_000);
@@ -46,16 +52,26 @@ describe('scoreCandidates', () => {
   });
 
   it('leaves out jailed candidates and candidates without stake, and rejects duplicates', () => {
-    const jailed = [{ ...CANDIDATES[0], jailedUntilEpoch: 5 } as Candidate, ...CANDIDATES.slice(1), { address: `0x${'e'.repeat(40)}` as Address, stake: 0n, reputationPpm: 1, region: 'z' }];
+    const jailed = [
+      { ...CANDIDATES[0], jailedUntilEpoch: 5 } as Candidate,
+      ...CANDIDATES.slice(1),
+      { address: `0x${'e'.repeat(40)}` as Address, stake: 0n, reputationPpm: 1, region: 'z' },
+    ];
     expect(scoreCandidates(jailed, 4).map((s) => s.address)).toEqual([B, C, D]);
     expect(scoreCandidates(jailed, 5).map((s) => s.address)).toEqual([A, B, C, D]);
-    expect(() => scoreCandidates([CANDIDATES[0] as Candidate, CANDIDATES[0] as Candidate], 0)).toThrow(/listed twice/);
+    expect(() => scoreCandidates([CANDIDATES[0] as Candidate, CANDIDATES[0] as Candidate], 0)).toThrow(
+      /listed twice/,
+    );
   });
 });
 
 describe('selectValidators', () => {
   it('keeps candidates above the minimum, best first, with power following the score', () => {
-    const set = selectValidators(CANDIDATES, 0, { minScorePpm: 350_000, maxValidators: 10, powerUnitPpm: 1_000 });
+    const set = selectValidators(CANDIDATES, 0, {
+      minScorePpm: 350_000,
+      maxValidators: 10,
+      powerUnitPpm: 1_000,
+    });
     expect(set.map((s) => [s.address, s.votingPower])).toEqual([
       [A, 719],
       [C, 680],
@@ -64,16 +80,27 @@ describe('selectValidators', () => {
   });
 
   it('caps the set size and breaks score ties by address', () => {
-    const tied: Candidate[] = [D, B, C, A].map((address, i) => ({ address, stake: 10n, reputationPpm: 500_000, region: `r${i}` }));
+    const tied: Candidate[] = [D, B, C, A].map((address, i) => ({
+      address,
+      stake: 10n,
+      reputationPpm: 500_000,
+      region: `r${i}`,
+    }));
     const set = selectValidators(tied, 0, { minScorePpm: 0, maxValidators: 3, powerUnitPpm: 1_000 });
     expect(set.map((s) => s.address)).toEqual([A, B, C]);
     expect(new Set(set.map((s) => s.votingPower)).size).toBe(1);
   });
 
   it('gives power at least 1 and refuses bad parameters', () => {
-    const low = selectValidators([{ address: A, stake: 1n, reputationPpm: 0, region: 'r' }], 0, { minScorePpm: 0, maxValidators: 1, powerUnitPpm: 10_000_000 });
+    const low = selectValidators([{ address: A, stake: 1n, reputationPpm: 0, region: 'r' }], 0, {
+      minScorePpm: 0,
+      maxValidators: 1,
+      powerUnitPpm: 10_000_000,
+    });
     expect(low[0]?.votingPower).toBe(1);
-    expect(() => selectValidators(CANDIDATES, 0, { minScorePpm: 0, maxValidators: 0, powerUnitPpm: 1 })).toThrow(/maxValidators/);
+    expect(() =>
+      selectValidators(CANDIDATES, 0, { minScorePpm: 0, maxValidators: 0, powerUnitPpm: 1 }),
+    ).toThrow(/maxValidators/);
   });
 });
 
@@ -101,7 +128,10 @@ describe('epochs', () => {
       asked.push(h);
       return h >= 150 ? CANDIDATES : CANDIDATES.slice(0, 2);
     };
-    const params = { epochLengthBlocks: 100, selection: { minScorePpm: 0, maxValidators: 10, powerUnitPpm: 1_000 } };
+    const params = {
+      epochLengthBlocks: 100,
+      selection: { minScorePpm: 0, maxValidators: 10, powerUnitPpm: 1_000 },
+    };
     expect(validatorSetAt(150, genesis, after, params)).toEqual(genesis);
     expect(validatorSetAt(250, genesis, after, params).map((v) => v.address)).toEqual([A, B]);
     expect(validatorSetAt(300, genesis, after, params).map((v) => v.address)).toEqual([A, B]);

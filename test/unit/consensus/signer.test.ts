@@ -9,14 +9,28 @@ describe('signer state guard', () => {
   it('signs strictly later positions, re-sends an identical one, refuses everything else', () => {
     const last = nextRecord(null, { height: 5, round: 1, step: 'prevote', blockHash: X }, '0xsig');
     expect(checkSign(null, { height: 1, round: 0, step: 'propose', blockHash: X })).toEqual({ kind: 'sign' });
-    expect(checkSign(last, { height: 5, round: 1, step: 'precommit', blockHash: null })).toEqual({ kind: 'sign' });
+    expect(checkSign(last, { height: 5, round: 1, step: 'precommit', blockHash: null })).toEqual({
+      kind: 'sign',
+    });
     expect(checkSign(last, { height: 5, round: 2, step: 'propose', blockHash: Y })).toEqual({ kind: 'sign' });
     expect(checkSign(last, { height: 6, round: 0, step: 'prevote', blockHash: Y })).toEqual({ kind: 'sign' });
-    expect(checkSign(last, { height: 5, round: 1, step: 'prevote', blockHash: X })).toEqual({ kind: 'reuse', signature: '0xsig' });
-    expect(checkSign(last, { height: 5, round: 1, step: 'prevote', blockHash: null })).toMatchObject({ kind: 'refuse', reason: expect.stringMatching(/different value/) });
-    expect(checkSign(last, { height: 5, round: 1, step: 'propose', blockHash: X })).toMatchObject({ kind: 'refuse' });
-    expect(checkSign(last, { height: 5, round: 0, step: 'precommit', blockHash: X })).toMatchObject({ kind: 'refuse' });
-    expect(checkSign(last, { height: 4, round: 9, step: 'precommit', blockHash: X })).toMatchObject({ kind: 'refuse' });
+    expect(checkSign(last, { height: 5, round: 1, step: 'prevote', blockHash: X })).toEqual({
+      kind: 'reuse',
+      signature: '0xsig',
+    });
+    expect(checkSign(last, { height: 5, round: 1, step: 'prevote', blockHash: null })).toMatchObject({
+      kind: 'refuse',
+      reason: expect.stringMatching(/different value/),
+    });
+    expect(checkSign(last, { height: 5, round: 1, step: 'propose', blockHash: X })).toMatchObject({
+      kind: 'refuse',
+    });
+    expect(checkSign(last, { height: 5, round: 0, step: 'precommit', blockHash: X })).toMatchObject({
+      kind: 'refuse',
+    });
+    expect(checkSign(last, { height: 4, round: 9, step: 'precommit', blockHash: X })).toMatchObject({
+      kind: 'refuse',
+    });
   });
 
   it('remembers the lock of a non-nil precommit within the height and resumes with it', () => {

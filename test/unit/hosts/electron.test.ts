@@ -15,14 +15,21 @@ function fakeElectron() {
   const session = {
     permissionRequest: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
     permissionCheck: undefined as undefined | (() => boolean),
-    headers: undefined as undefined | ((d: { responseHeaders: Record<string, string[]> }, cb: (r: unknown) => void) => void),
+    headers: undefined as
+      undefined | ((d: { responseHeaders: Record<string, string[]> }, cb: (r: unknown) => void) => void),
   };
   class FakeWebContents extends EventEmitter {
     sent: unknown[][] = [];
     openHandler: ((d: { url: string }) => unknown) | undefined;
-    send(...a: unknown[]) { this.sent.push(a); }
-    isDestroyed() { return false; }
-    setWindowOpenHandler(h: (d: { url: string }) => unknown) { this.openHandler = h; }
+    send(...a: unknown[]) {
+      this.sent.push(a);
+    }
+    isDestroyed() {
+      return false;
+    }
+    setWindowOpenHandler(h: (d: { url: string }) => unknown) {
+      this.openHandler = h;
+    }
   }
   class FakeWindow extends EventEmitter {
     webContents = new FakeWebContents();
@@ -33,28 +40,51 @@ function fakeElectron() {
       super();
       windows.push(this);
     }
-    loadFile(f: string) { this.loaded = f; return Promise.resolve(); }
-    show() { this.hidden = false; }
-    hide() { this.hidden = true; }
+    loadFile(f: string) {
+      this.loaded = f;
+      return Promise.resolve();
+    }
+    show() {
+      this.hidden = false;
+    }
+    hide() {
+      this.hidden = true;
+    }
     focus() {}
-    isMinimized() { return false; }
+    isMinimized() {
+      return false;
+    }
     restore() {}
-    isDestroyed() { return this.destroyed; }
-    destroy() { this.destroyed = true; }
+    isDestroyed() {
+      return this.destroyed;
+    }
+    destroy() {
+      this.destroyed = true;
+    }
   }
   class FakeTray extends EventEmitter {
     menu: Array<{ label?: string; click?: () => void }> = [];
     destroyed = false;
-    constructor() { super(); trays.push(this); }
+    constructor() {
+      super();
+      trays.push(this);
+    }
     setToolTip() {}
-    setContextMenu(m: Array<{ label?: string; click?: () => void }>) { this.menu = m; }
-    destroy() { this.destroyed = true; }
+    setContextMenu(m: Array<{ label?: string; click?: () => void }>) {
+      this.menu = m;
+    }
+    destroy() {
+      this.destroyed = true;
+    }
   }
   const app = Object.assign(new EventEmitter(), { quit: vi.fn() });
   const electron = {
     app,
     BrowserWindow: FakeWindow,
-    ipcMain: { handle: (ch: string, fn: (...a: unknown[]) => unknown) => ipcHandlers.set(ch, fn), removeHandler: (ch: string) => ipcHandlers.delete(ch) },
+    ipcMain: {
+      handle: (ch: string, fn: (...a: unknown[]) => unknown) => ipcHandlers.set(ch, fn),
+      removeHandler: (ch: string) => ipcHandlers.delete(ch),
+    },
     Tray: FakeTray,
     Menu: { buildFromTemplate: (t: unknown) => t },
     nativeImage: { createFromPath: (p: string) => p },
@@ -67,18 +97,49 @@ function fakeElectron() {
     },
     powerMonitor: new EventEmitter(),
   };
-  return { electron: electron as unknown as ElectronApi, app, windows, ipcHandlers, trays, session, FakeWebContents };
+  return {
+    electron: electron as unknown as ElectronApi,
+    app,
+    windows,
+    ipcHandlers,
+    trays,
+    session,
+    FakeWebContents,
+  };
 }
 
-const handlers = { 'node.status': async () => ({ chainId: 'c', height: 3, hash: null, blockTimeMs: null, peers: 0, syncing: false, version: 'v', validator: false, uptimeMs: 0 }) } as unknown as AllHandlers;
+const handlers = {
+  'node.status': async () => ({
+    chainId: 'c',
+    height: 3,
+    hash: null,
+    blockTimeMs: null,
+    peers: 0,
+    syncing: false,
+    version: 'v',
+    validator: false,
+    uptimeMs: 0,
+  }),
+} as unknown as AllHandlers;
 
 async function setup() {
   const f = fakeElectron();
   const bus = new EventBus();
   const locks: string[] = [];
   const host = new ElectronHost(
-    { rendererIndex: '/app/dist/renderer/index.html', rendererDir: '/app/dist/renderer', preloadPath: '/app/dist/preload/index.cjs', trayIcon: '/app/assets/tray.png' },
-    { electron: f.electron, router: new Router(handlers), bus, log: pino({ level: 'silent' }), onLockRequest: (r) => locks.push(r) },
+    {
+      rendererIndex: '/app/dist/renderer/index.html',
+      rendererDir: '/app/dist/renderer',
+      preloadPath: '/app/dist/preload/index.cjs',
+      trayIcon: '/app/assets/tray.png',
+    },
+    {
+      electron: f.electron,
+      router: new Router(handlers),
+      bus,
+      log: pino({ level: 'silent' }),
+      onLockRequest: (r) => locks.push(r),
+    },
   );
   await host.start();
   return { ...f, host, bus, locks };
@@ -88,7 +149,14 @@ describe('ElectronHost', () => {
   it('opens one hardened window on the built renderer', async () => {
     const { windows } = await setup();
     expect(windows).toHaveLength(1);
-    expect(windows[0]!.opts.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, preload: '/app/dist/preload/index.cjs' });
+    expect(windows[0]!.opts.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      preload: '/app/dist/preload/index.cjs',
+    });
     expect(windows[0]!.loaded).toBe('/app/dist/renderer/index.html');
   });
 
@@ -120,10 +188,20 @@ describe('ElectronHost', () => {
     const call = ipcHandlers.get(IPC_CALL)!;
     const own = { senderFrame: { url: pathToFileURL('/app/dist/renderer/index.html').href } };
     expect(await call(own, 'node.status', {})).toMatchObject({ ok: true, value: { height: 3 } });
-    for (const url of ['https://evil.example/', 'file:///etc/passwd', pathToFileURL('/app/dist/renderer/../../x.html').href.replace('/x.html', '/dist/renderer/../x.html')]) {
-      expect(await call({ senderFrame: { url } }, 'node.status', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    for (const url of [
+      'https://evil.example/',
+      'file:///etc/passwd',
+      pathToFileURL('/app/dist/renderer/../../x.html').href.replace('/x.html', '/dist/renderer/../x.html'),
+    ]) {
+      expect(await call({ senderFrame: { url } }, 'node.status', {})).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' },
+      });
     }
-    expect(await call({ senderFrame: null }, 'node.status', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await call({ senderFrame: null }, 'node.status', {})).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     expect(await call(own, 42, {})).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 
@@ -145,8 +223,22 @@ describe('ElectronHost', () => {
 
   it('forwards events to the window and asks the wallet to lock on suspend and screen lock', async () => {
     const { windows, bus, electron, locks } = await setup();
-    bus.emit('node.status', { chainId: 'c', height: 4, hash: null, blockTimeMs: null, peers: 0, syncing: false, version: 'v', validator: false, uptimeMs: 0 });
-    expect(windows[0]!.webContents.sent[0]).toEqual([IPC_EVENT, 'node.status', expect.objectContaining({ height: 4 })]);
+    bus.emit('node.status', {
+      chainId: 'c',
+      height: 4,
+      hash: null,
+      blockTimeMs: null,
+      peers: 0,
+      syncing: false,
+      version: 'v',
+      validator: false,
+      uptimeMs: 0,
+    });
+    expect(windows[0]!.webContents.sent[0]).toEqual([
+      IPC_EVENT,
+      'node.status',
+      expect.objectContaining({ height: 4 }),
+    ]);
     (electron.powerMonitor as unknown as EventEmitter).emit('suspend');
     (electron.powerMonitor as unknown as EventEmitter).emit('lock-screen');
     expect(locks).toEqual(['suspend', 'lock-screen']);

@@ -9,21 +9,45 @@ import { EventBus } from '../../../main/app/events';
 import { HeadlessHost } from '../../../main/hosts/headless';
 import { tempDir } from '../../helpers/tmp';
 
-const status = { chainId: 'hotpot-test', height: 7, hash: '0x01', blockTimeMs: 1, peers: 2, syncing: false, version: 't', validator: true, uptimeMs: 1 };
+const status = {
+  chainId: 'hotpot-test',
+  height: 7,
+  hash: '0x01',
+  blockTimeMs: 1,
+  peers: 2,
+  syncing: false,
+  version: 't',
+  validator: true,
+  uptimeMs: 1,
+};
 const handlers = {
   'node.status': async () => status,
-  'node.info': async () => ({ version: 't', host: 'headless', dataDir: '/d', startedAtMs: 0, nativeKernels: false, node: 'v24', platform: 'linux' }),
+  'node.info': async () => ({
+    version: 't',
+    host: 'headless',
+    dataDir: '/d',
+    startedAtMs: 0,
+    nativeKernels: false,
+    node: 'v24',
+    platform: 'linux',
+  }),
   'node.logs': async () => [],
 } as unknown as AllHandlers;
 const TOKEN = 't'.repeat(40);
 
-function raw(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function raw(
+  port: number,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -43,9 +67,17 @@ describe('HeadlessHost', () => {
     writeFileSync(join(dir.path, 'index.html'), '<!doctype html><title>ui</title>');
     writeFileSync(join(dir.path, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(join(dir.path, '..', 'secret.txt'), 'nope');
-    const rest = [{ method: 'GET' as const, path: '/api/v1/status', summary: '', handler: async () => status }];
-    open = new HeadlessHost({ host: '127.0.0.1', port: 0, rendererDir: dir.path }, { router: new Router(handlers), rest, bus, log });
-    locked = new HeadlessHost({ host: '127.0.0.1', port: 0, rendererDir: dir.path, accessToken: TOKEN }, { router: new Router(handlers), rest, bus, log });
+    const rest = [
+      { method: 'GET' as const, path: '/api/v1/status', summary: '', handler: async () => status },
+    ];
+    open = new HeadlessHost(
+      { host: '127.0.0.1', port: 0, rendererDir: dir.path },
+      { router: new Router(handlers), rest, bus, log },
+    );
+    locked = new HeadlessHost(
+      { host: '127.0.0.1', port: 0, rendererDir: dir.path, accessToken: TOKEN },
+      { router: new Router(handlers), rest, bus, log },
+    );
     await open.start();
     await locked.start();
     p1 = Number(new URL(open.url).port);
@@ -64,8 +96,12 @@ describe('HeadlessHost', () => {
     const ui = await raw(p1, { path: '/', headers: { host: `localhost:${p1}` } });
     expect(ui.body).toContain('<title>ui</title>');
     expect(String(ui.headers['content-security-policy'])).toContain("script-src 'self'");
-    expect((await raw(p1, { path: '/network', headers: { host: `127.0.0.1:${p1}` } })).body).toContain('<title>ui</title>');
-    expect((await raw(p1, { path: '/assets/missing.js', headers: { host: `127.0.0.1:${p1}` } })).status).toBe(404);
+    expect((await raw(p1, { path: '/network', headers: { host: `127.0.0.1:${p1}` } })).body).toContain(
+      '<title>ui</title>',
+    );
+    expect((await raw(p1, { path: '/assets/missing.js', headers: { host: `127.0.0.1:${p1}` } })).status).toBe(
+      404,
+    );
   });
 
   it('never serves files outside the renderer folder', async () => {
@@ -76,16 +112,36 @@ describe('HeadlessHost', () => {
   });
 
   it('answers calls with the envelope and refuses non-JSON posts (cross-site forms)', async () => {
-    const ok = await raw(p1, { method: 'POST', path: '/rpc/node.status', headers: { host: `127.0.0.1:${p1}`, 'content-type': 'application/json' }, body: '{}' });
+    const ok = await raw(p1, {
+      method: 'POST',
+      path: '/rpc/node.status',
+      headers: { host: `127.0.0.1:${p1}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(JSON.parse(ok.body)).toEqual({ ok: true, value: status });
-    const form = await raw(p1, { method: 'POST', path: '/rpc/node.status', headers: { host: `127.0.0.1:${p1}`, 'content-type': 'text/plain' }, body: '{}' });
+    const form = await raw(p1, {
+      method: 'POST',
+      path: '/rpc/node.status',
+      headers: { host: `127.0.0.1:${p1}`, 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(form.status).toBe(415);
-    const bad = await raw(p1, { method: 'POST', path: '/rpc/node.status', headers: { host: `127.0.0.1:${p1}`, 'content-type': 'application/json' }, body: '{"x":' });
+    const bad = await raw(p1, {
+      method: 'POST',
+      path: '/rpc/node.status',
+      headers: { host: `127.0.0.1:${p1}`, 'content-type': 'application/json' },
+      body: '{"x":',
+    });
     expect(JSON.parse(bad.body).error.code).toBe('BAD_INPUT');
   });
 
   it('refuses other origins and foreign Host headers (DNS rebinding)', async () => {
-    const cross = await raw(p1, { method: 'POST', path: '/rpc/node.status', headers: { host: `127.0.0.1:${p1}`, origin: 'http://evil.example', 'content-type': 'application/json' }, body: '{}' });
+    const cross = await raw(p1, {
+      method: 'POST',
+      path: '/rpc/node.status',
+      headers: { host: `127.0.0.1:${p1}`, origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(cross.status).toBe(403);
     const rebound = await raw(p1, { path: '/api/v1/status', headers: { host: `evil.example:${p1}` } });
     expect(rebound.status).toBe(403);
@@ -94,21 +150,37 @@ describe('HeadlessHost', () => {
 
   it('refuses bodies over 1 MiB with TOO_LARGE', async () => {
     const big = Buffer.alloc(1024 * 1024 + 10, 0x20);
-    const r = await raw(p1, { method: 'POST', path: '/rpc/node.status', headers: { host: `127.0.0.1:${p1}`, 'content-type': 'application/json' }, body: big });
+    const r = await raw(p1, {
+      method: 'POST',
+      path: '/rpc/node.status',
+      headers: { host: `127.0.0.1:${p1}`, 'content-type': 'application/json' },
+      body: big,
+    });
     expect(JSON.parse(r.body).error.code).toBe('TOO_LARGE');
   });
 
   it('requires the access token when one is configured, for calls, REST and events', async () => {
     const h = { host: `127.0.0.1:${p2}` };
     expect((await raw(p2, { path: '/api/v1/status', headers: h })).status).toBe(401);
-    expect((await raw(p2, { path: '/api/v1/status', headers: { ...h, authorization: `Bearer ${'x'.repeat(40)}` } })).status).toBe(401);
-    expect((await raw(p2, { path: '/api/v1/status', headers: { ...h, authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect(
+      (
+        await raw(p2, {
+          path: '/api/v1/status',
+          headers: { ...h, authorization: `Bearer ${'x'.repeat(40)}` },
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (await raw(p2, { path: '/api/v1/status', headers: { ...h, authorization: `Bearer ${TOKEN}` } })).status,
+    ).toBe(200);
     expect((await raw(p2, { path: '/', headers: h })).status).toBe(200); // the UI itself holds no secrets
-    await expect(new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${p2}/ws`);
-      ws.on('open', () => reject(new Error('opened without a token')));
-      ws.on('error', resolve);
-    })).resolves.toBeTruthy();
+    await expect(
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${p2}/ws`);
+        ws.on('open', () => reject(new Error('opened without a token')));
+        ws.on('error', resolve);
+      }),
+    ).resolves.toBeTruthy();
   });
 
   it('pushes bus events to WebSocket clients', async () => {
@@ -126,7 +198,13 @@ describe('HeadlessHost', () => {
   });
 
   it('says clearly when the port is taken', async () => {
-    const other = new HeadlessHost({ host: '127.0.0.1', port: p1, rendererDir: dir.path }, { router: new Router(handlers), rest: [], bus, log });
-    await expect(other.start()).rejects.toMatchObject({ code: 'PORT_IN_USE', message: expect.stringContaining(`port ${p1} on 127.0.0.1 is already in use`) });
+    const other = new HeadlessHost(
+      { host: '127.0.0.1', port: p1, rendererDir: dir.path },
+      { router: new Router(handlers), rest: [], bus, log },
+    );
+    await expect(other.start()).rejects.toMatchObject({
+      code: 'PORT_IN_USE',
+      message: expect.stringContaining(`port ${p1} on 127.0.0.1 is already in use`),
+    });
   });
 });

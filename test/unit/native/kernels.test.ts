@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrameKernels, frameBytes, jsFrameKernels, nativeAvailable, nativeRawKernels, nativeUnavailableReason } from '../../../native';
+import {
+  FrameKernels,
+  frameBytes,
+  jsFrameKernels,
+  nativeAvailable,
+  nativeRawKernels,
+  nativeUnavailableReason,
+} from '../../../native';
 import type { Frame, PixelFormat, Rect } from '../../../main/video/types';
 
 const raw = nativeRawKernels();
@@ -56,9 +63,18 @@ describe.skipIf(!native)('native and JavaScript kernels give identical bytes', (
 
   it('blur', () => {
     fc.assert(
-      fc.property(arbFrame, arbRects, fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 4 }), (p, rects, radiusPx, passes) => {
-        same((k, f) => k.blurRects(f, rects, { radiusPx, passes }), randomFrame(p.format, p.width, p.height, p.seed));
-      }),
+      fc.property(
+        arbFrame,
+        arbRects,
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 4 }),
+        (p, rects, radiusPx, passes) => {
+          same(
+            (k, f) => k.blurRects(f, rects, { radiusPx, passes }),
+            randomFrame(p.format, p.width, p.height, p.seed),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -73,7 +89,11 @@ describe.skipIf(!native)('native and JavaScript kernels give identical bytes', (
   });
 
   it('solid fill', () => {
-    const arbRgb = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }));
+    const arbRgb = fc.tuple(
+      fc.integer({ min: 0, max: 255 }),
+      fc.integer({ min: 0, max: 255 }),
+      fc.integer({ min: 0, max: 255 }),
+    );
     fc.assert(
       fc.property(arbFrame, arbRects, arbRgb, (p, rects, rgb) => {
         same((k, f) => k.fillRects(f, rects, rgb), randomFrame(p.format, p.width, p.height, p.seed));
@@ -83,10 +103,16 @@ describe.skipIf(!native)('native and JavaScript kernels give identical bytes', (
   });
 
   it('polygon fill', () => {
-    const arbPt = fc.record({ x: fc.double({ min: -30, max: 130, noNaN: true }), y: fc.double({ min: -30, max: 90, noNaN: true }) });
+    const arbPt = fc.record({
+      x: fc.double({ min: -30, max: 130, noNaN: true }),
+      y: fc.double({ min: -30, max: 90, noNaN: true }),
+    });
     fc.assert(
       fc.property(arbFrame, fc.array(arbPt, { minLength: 0, maxLength: 9 }), (p, pts) => {
-        same((k, f) => k.fillPolygon(f, pts, [10, 200, 30]), randomFrame(p.format, p.width, p.height, p.seed));
+        same(
+          (k, f) => k.fillPolygon(f, pts, [10, 200, 30]),
+          randomFrame(p.format, p.width, p.height, p.seed),
+        );
       }),
       { numRuns: 300 },
     );
@@ -94,16 +120,33 @@ describe.skipIf(!native)('native and JavaScript kernels give identical bytes', (
 
   it('downscale and colour conversion', () => {
     fc.assert(
-      fc.property(arbFrame, fc.integer({ min: 1, max: 97 }), fc.integer({ min: 1, max: 61 }), (p, dw0, dh0) => {
-        const f = randomFrame('rgb24', p.width, p.height, p.seed);
-        const dw = Math.min(dw0, p.width);
-        const dh = Math.min(dh0, p.height);
-        expect(Buffer.from(n.downscaleRgb24(f, dw, dh).data).equals(Buffer.from(jsFrameKernels.downscaleRgb24(f, dw, dh).data))).toBe(true);
-        expect(Buffer.from(n.toYuv420p(f).data).equals(Buffer.from(jsFrameKernels.toYuv420p(f).data))).toBe(true);
-        const y = randomFrame('yuv420p', p.width, p.height, p.seed);
-        expect(Buffer.from(n.downscaleToRgb24(y, dw, dh).data).equals(Buffer.from(jsFrameKernels.downscaleToRgb24(y, dw, dh).data))).toBe(true);
-        expect(Buffer.from(n.toRgb24(y).data).equals(Buffer.from(jsFrameKernels.toRgb24(y).data))).toBe(true);
-      }),
+      fc.property(
+        arbFrame,
+        fc.integer({ min: 1, max: 97 }),
+        fc.integer({ min: 1, max: 61 }),
+        (p, dw0, dh0) => {
+          const f = randomFrame('rgb24', p.width, p.height, p.seed);
+          const dw = Math.min(dw0, p.width);
+          const dh = Math.min(dh0, p.height);
+          expect(
+            Buffer.from(n.downscaleRgb24(f, dw, dh).data).equals(
+              Buffer.from(jsFrameKernels.downscaleRgb24(f, dw, dh).data),
+            ),
+          ).toBe(true);
+          expect(Buffer.from(n.toYuv420p(f).data).equals(Buffer.from(jsFrameKernels.toYuv420p(f).data))).toBe(
+            true,
+          );
+          const y = randomFrame('yuv420p', p.width, p.height, p.seed);
+          expect(
+            Buffer.from(n.downscaleToRgb24(y, dw, dh).data).equals(
+              Buffer.from(jsFrameKernels.downscaleToRgb24(y, dw, dh).data),
+            ),
+          ).toBe(true);
+          expect(Buffer.from(n.toRgb24(y).data).equals(Buffer.from(jsFrameKernels.toRgb24(y).data))).toBe(
+            true,
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -131,7 +174,12 @@ describe('kernel semantics (JavaScript kernels)', () => {
   });
 
   it('blur of a flat region is the identity; fill then blur stays the fill colour', () => {
-    const f: Frame = { format: 'yuv420p', width: 33, height: 17, data: new Uint8Array(frameBytes('yuv420p', 33, 17)) };
+    const f: Frame = {
+      format: 'yuv420p',
+      width: 33,
+      height: 17,
+      data: new Uint8Array(frameBytes('yuv420p', 33, 17)),
+    };
     k.fillRects(f, [{ x: 0, y: 0, width: 33, height: 17 }], [200, 100, 50]);
     const filled = f.data.slice();
     k.blurRects(f, [{ x: -5, y: -5, width: 100, height: 100 }], { radiusPx: 9 });
@@ -153,7 +201,16 @@ describe('kernel semantics (JavaScript kernels)', () => {
 
   it('polygon fill uses pixel centres', () => {
     const f: Frame = { format: 'rgb24', width: 10, height: 10, data: new Uint8Array(300) };
-    k.fillPolygon(f, [{ x: 2, y: 2 }, { x: 5, y: 2 }, { x: 5, y: 4 }, { x: 2, y: 4 }], [255, 255, 255]);
+    k.fillPolygon(
+      f,
+      [
+        { x: 2, y: 2 },
+        { x: 5, y: 2 },
+        { x: 5, y: 4 },
+        { x: 2, y: 4 },
+      ],
+      [255, 255, 255],
+    );
     let lit = 0;
     for (let i = 0; i < 300; i += 3) if (f.data[i] === 255) lit++;
     expect(lit).toBe(3 * 2);
@@ -162,6 +219,8 @@ describe('kernel semantics (JavaScript kernels)', () => {
   });
 
   it('refuses a frame whose buffer does not match its size', () => {
-    expect(() => k.blurRects({ format: 'rgb24', width: 4, height: 4, data: new Uint8Array(47) }, [], { radiusPx: 1 })).toThrow(/needs 48 bytes, got 47/);
+    expect(() =>
+      k.blurRects({ format: 'rgb24', width: 4, height: 4, data: new Uint8Array(47) }, [], { radiusPx: 1 }),
+    ).toThrow(/needs 48 bytes, got 47/);
   });
 });

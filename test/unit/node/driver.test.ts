@@ -23,7 +23,10 @@ function net(g: Genesis, opts: { delayMs?: number } = {}) {
   const hub = new MemoryHub({ delayMs: opts.delayMs ?? 2 });
   const nodes: NodeService[] = [];
   const make = (name: string, key: Uint8Array | null) => {
-    const n = new NodeService({ dataDir: nodeDir(root.path, name, g), sync: { checkIntervalMs: 200 } }, { log: SILENT_LOG, network: hub.node(name, g.chainId), privateKey: key });
+    const n = new NodeService(
+      { dataDir: nodeDir(root.path, name, g), sync: { checkIntervalMs: 200 } },
+      { log: SILENT_LOG, network: hub.node(name, g.chainId), privateKey: key },
+    );
     nodes.push(n);
     cleanups.push(() => n.stop());
     return n;
@@ -37,22 +40,40 @@ describe('ConsensusDriver with 4 validators over the in-process network', () => 
     const { make } = net(g);
     const nodes = KEYS.map((k, i) => make(`v${i}`, k));
     await Promise.all(nodes.map((n) => n.start()));
-    const sender = new TxBuilder({ chainId: g.chainId, privateKey: KEYS[0] as Uint8Array, fee: g.params.minTxFee });
+    const sender = new TxBuilder({
+      chainId: g.chainId,
+      privateKey: KEYS[0] as Uint8Array,
+      fee: g.params.minTxFee,
+    });
     const to = privateKeyToAddress(testKeys(1, 500)[0] as Uint8Array);
     const hashes: string[] = [];
-    const sender2 = new TxBuilder({ chainId: g.chainId, privateKey: KEYS[1] as Uint8Array, fee: g.params.minTxFee });
+    const sender2 = new TxBuilder({
+      chainId: g.chainId,
+      privateKey: KEYS[1] as Uint8Array,
+      fee: g.params.minTxFee,
+    });
     // One sender through node 0, another through node 2: gossip carries them to the proposers.
-    for (let i = 0; i < 10; i++) hashes.push((await nodes[0]!.submit(encodeTx(sender.transfer(i, { to, amount: 1n })))).txHash);
-    for (let i = 0; i < 10; i++) hashes.push((await nodes[2]!.submit(encodeTx(sender2.transfer(i, { to, amount: 1n })))).txHash);
+    for (let i = 0; i < 10; i++)
+      hashes.push((await nodes[0]!.submit(encodeTx(sender.transfer(i, { to, amount: 1n })))).txHash);
+    for (let i = 0; i < 10; i++)
+      hashes.push((await nodes[2]!.submit(encodeTx(sender2.transfer(i, { to, amount: 1n })))).txHash);
     const H = 8;
-    await waitFor(`all nodes at height ${H}`, () => nodes.every((n) => n.store.chainMeta().height >= H), 30_000);
+    await waitFor(
+      `all nodes at height ${H}`,
+      () => nodes.every((n) => n.store.chainMeta().height >= H),
+      30_000,
+    );
     for (let h = 1; h <= H; h++) {
       const blocks = nodes.map((n) => n.store.blockAt(h));
       expect(new Set(blocks.map((b) => b?.hash)).size).toBe(1);
       expect(new Set(blocks.map((b) => b?.stateRoot)).size).toBe(1);
     }
-    await waitFor('all transfers committed', () => hashes.every((h) => nodes.every((n) => n.store.txByHash(h)?.ok === true)), 20_000);
-    expect((await nodes[3]!.balance(to))).toBe(20n);
+    await waitFor(
+      'all transfers committed',
+      () => hashes.every((h) => nodes.every((n) => n.store.txByHash(h)?.ok === true)),
+      20_000,
+    );
+    expect(await nodes[3]!.balance(to)).toBe(20n);
     // Participation raised reputation of the validators that signed.
     const reps = KEYS.map((k) => getValidator(nodes[0]!.store, privateKeyToAddress(k))!.reputationPpm);
     expect(Math.max(...reps)).toBeGreaterThan(g.params.initialReputationPpm);
@@ -66,7 +87,8 @@ describe('ConsensusDriver with 4 validators over the in-process network', () => 
     const nodes = KEYS.map((k, i) => make(`v${i}`, k));
     await Promise.all(nodes.map((n) => n.start()));
     await waitFor('height 11', () => nodes.every((n) => n.store.chainMeta().height >= 11), 40_000);
-    for (let h = 1; h <= 11; h++) expect(new Set(nodes.map((n) => n.store.blockAt(h)?.stateRoot)).size).toBe(1);
+    for (let h = 1; h <= 11; h++)
+      expect(new Set(nodes.map((n) => n.store.blockAt(h)?.stateRoot)).size).toBe(1);
     // Epochs 0 and 1 (heights 1–6) run on the genesis set (power = stake / minStake = 10 each);
     // from epoch 2 (height 7) the score-based set decides (power = score in ‰, about 600 here).
     const v = nodes[0]!.validators();
@@ -76,7 +98,9 @@ describe('ConsensusDriver with 4 validators over the in-process network', () => 
       expect(x.votingPower).toBeGreaterThan(100);
       expect(x.scorePpm).toBeGreaterThan(500_000);
     }
-    expect(nodes[0]!.block({ height: 6 }).validatorSetHash).not.toBe(nodes[0]!.block({ height: 7 }).validatorSetHash);
+    expect(nodes[0]!.block({ height: 6 }).validatorSetHash).not.toBe(
+      nodes[0]!.block({ height: 7 }).validatorSetHash,
+    );
   });
 
   it('validators started at different times still converge (own votes and proposals are re-sent)', async () => {
@@ -106,14 +130,26 @@ describe('ConsensusDriver with 4 validators over the in-process network', () => 
     let seq = 0n;
     const timer = setInterval(() => {
       const h = nodes[0]!.driver.height;
-      const v1 = signVote(g.chainId, { type: 'prevote', height: h, round: 0, blockHash: `0x${'aa'.repeat(32)}` }, byz);
-      const v2 = signVote(g.chainId, { type: 'prevote', height: h, round: 0, blockHash: `0x${'bb'.repeat(32)}` }, byz);
+      const v1 = signVote(
+        g.chainId,
+        { type: 'prevote', height: h, round: 0, blockHash: `0x${'aa'.repeat(32)}` },
+        byz,
+      );
+      const v2 = signVote(
+        g.chainId,
+        { type: 'prevote', height: h, round: 0, blockHash: `0x${'bb'.repeat(32)}` },
+        byz,
+      );
       void rogue.publish('vote', wrapGossip(seq++, encodeVote(v1)));
       void rogue.publish('vote', wrapGossip(seq++, encodeVote(v2)));
     }, 150);
     cleanups.push(() => clearInterval(timer));
     const addr = privateKeyToAddress(byz);
-    await waitFor('evidence committed', () => nodes.every((n) => (getValidator(n.store, addr)?.jailedUntilEpoch ?? 0) > 0), 30_000);
+    await waitFor(
+      'evidence committed',
+      () => nodes.every((n) => (getValidator(n.store, addr)?.jailedUntilEpoch ?? 0) > 0),
+      30_000,
+    );
     const v = getValidator(nodes[0]!.store, addr)!;
     expect(v.stake).toBeLessThan(g.params.minStake * 10n);
     const heights = nodes.map((n) => n.store.chainMeta().height);
@@ -132,7 +168,8 @@ describe('ConsensusDriver with 4 validators over the in-process network', () => 
     await waitFor('observer caught up', () => late.store.chainMeta().height >= 12, 20_000);
     const target = validators[0]!.store.chainMeta().height + 3;
     await waitFor('observer follows new blocks', () => late.store.chainMeta().height >= target, 20_000);
-    for (let h = 1; h <= target; h++) expect(late.store.blockAt(h)?.hash).toBe(validators[0]!.store.blockAt(h)?.hash);
+    for (let h = 1; h <= target; h++)
+      expect(late.store.blockAt(h)?.hash).toBe(validators[0]!.store.blockAt(h)?.hash);
     expect(late.isValidator()).toBe(false);
   });
 
@@ -146,16 +183,29 @@ describe('ConsensusDriver with 4 validators over the in-process network', () => 
     const at = nodes[0]!.store.chainMeta().height;
     await waitFor('3 of 4 keep finalizing', () => nodes[0]!.store.chainMeta().height >= at + 5, 30_000);
     const hub2 = (nodes[0]!.network as unknown as { hub: MemoryHub }).hub;
-    const restarted = new NodeService({ dataDir: `${root}/v3`, sync: { checkIntervalMs: 200 } }, { log: SILENT_LOG, network: hub2.node('v3-again', g.chainId), privateKey: KEYS[3] as Uint8Array });
+    const restarted = new NodeService(
+      { dataDir: `${root}/v3`, sync: { checkIntervalMs: 200 } },
+      { log: SILENT_LOG, network: hub2.node('v3-again', g.chainId), privateKey: KEYS[3] as Uint8Array },
+    );
     cleanups.push(() => restarted.stop());
     await restarted.start();
     const target = nodes[0]!.store.chainMeta().height + 2;
     await waitFor('restarted node caught up', () => restarted.store.chainMeta().height >= target, 30_000);
     expect(restarted.store.blockAt(target)?.hash).toBe(nodes[0]!.store.blockAt(target)?.hash);
     const addr = privateKeyToAddress(KEYS[3] as Uint8Array);
-    await waitFor('its precommits are in commits again', () => {
-      const top = nodes[0]!.store.chainMeta().height;
-      return top > target && nodes[0]!.block({ height: top }).commitSigners.map((s) => s.toLowerCase()).includes(addr);
-    }, 30_000);
+    await waitFor(
+      'its precommits are in commits again',
+      () => {
+        const top = nodes[0]!.store.chainMeta().height;
+        return (
+          top > target &&
+          nodes[0]!
+            .block({ height: top })
+            .commitSigners.map((s) => s.toLowerCase())
+            .includes(addr)
+        );
+      },
+      30_000,
+    );
   });
 });

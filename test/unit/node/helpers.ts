@@ -33,7 +33,10 @@ export const FAST_TIMEOUTS: ChainParams['timeouts'] = {
 };
 
 /** A genesis with `validators` (equal stake, regions rotating) and balances for `funded` too. */
-export function testGenesis(validators: Uint8Array[], opts: { funded?: Address[]; params?: Partial<ChainParams>; chainId?: string } = {}): Genesis {
+export function testGenesis(
+  validators: Uint8Array[],
+  opts: { funded?: Address[]; params?: Partial<ChainParams>; chainId?: string } = {},
+): Genesis {
   const addrs = validators.map((k) => privateKeyToAddress(k));
   const params = { ...DEFAULT_PARAMS, timeouts: FAST_TIMEOUTS, ...opts.params };
   return parseGenesis(
@@ -42,8 +45,15 @@ export function testGenesis(validators: Uint8Array[], opts: { funded?: Address[]
       genesisTimeMs: 1_700_000_000_000,
       hqAuthority: addrs[0] as Address,
       complianceAuthority: addrs[0] as Address,
-      validators: addrs.map((address, i) => ({ address, stake: params.minStake * 10n, region: ['north', 'south', 'east', 'west'][i % 4] as string })),
-      balances: [...new Set([...addrs, ...(opts.funded ?? [])])].map((address) => ({ address, amount: 10n ** 15n })),
+      validators: addrs.map((address, i) => ({
+        address,
+        stake: params.minStake * 10n,
+        region: ['north', 'south', 'east', 'west'][i % 4] as string,
+      })),
+      balances: [...new Set([...addrs, ...(opts.funded ?? [])])].map((address) => ({
+        address,
+        amount: 10n ** 15n,
+      })),
       params,
     }),
   );

@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { encodeBlock, encodeCommit, makeCommit } from '../../../main/chain/block';
 import { applyGenesis } from '../../../main/chain/genesis';
-import { getAccount, buildBlock, getChainMeta, type WriteSet, type StateKey } from '../../../main/chain/state';
+import {
+  getAccount,
+  buildBlock,
+  getChainMeta,
+  type WriteSet,
+  type StateKey,
+} from '../../../main/chain/state';
 import { TxBuilder, encodeTx, txHashOfBytes } from '../../../main/chain/tx';
 import { signVote } from '../../../main/chain/vote';
 import { privateKeyToAddress } from '../../../main/chain/keys';
@@ -15,7 +21,15 @@ import { testGenesis, testKeys } from './helpers';
 const [key] = testKeys(1) as [Uint8Array];
 const other = privateKeyToAddress(testKeys(1, 99)[0] as Uint8Array);
 const g = testGenesis([key]);
-const ctx = { config: { chainId: g.chainId, hqAuthority: g.hqAuthority, complianceAuthority: g.complianceAuthority, params: g.params }, hooks: consensusHooks() };
+const ctx = {
+  config: {
+    chainId: g.chainId,
+    hqAuthority: g.hqAuthority,
+    complianceAuthority: g.complianceAuthority,
+    params: g.params,
+  },
+  hooks: consensusHooks(),
+};
 const builder = new TxBuilder({ chainId: g.chainId, privateKey: key, fee: g.params.minTxFee });
 
 let dirs: Array<{ cleanup: () => void }> = [];
@@ -35,20 +49,50 @@ function openFresh(): { store: LedgerStore; file: string } {
 }
 
 /** Builds and commits the next block with `txs` (a 1-validator chain: its own precommit is the commit). */
-function commitNext(store: LedgerStore, txs: ReturnType<TxBuilder['transfer']>[], lastCommit: ReturnType<typeof makeCommit> | null) {
+function commitNext(
+  store: LedgerStore,
+  txs: ReturnType<TxBuilder['transfer']>[],
+  lastCommit: ReturnType<typeof makeCommit> | null,
+) {
   const meta = store.chainMeta();
   const height = meta.height + 1;
-  const { block, result } = buildBlock(store, { header: { height, round: 0, timeMs: meta.lastTimeMs + 1000, proposer: privateKeyToAddress(key) }, txs, lastCommit, evidence: [] }, ctx);
-  const commit = makeCommit([signVote(g.chainId, { type: 'precommit', height, round: 0, blockHash: result.blockHash }, key)]);
+  const { block, result } = buildBlock(
+    store,
+    {
+      header: { height, round: 0, timeMs: meta.lastTimeMs + 1000, proposer: privateKeyToAddress(key) },
+      txs,
+      lastCommit,
+      evidence: [],
+    },
+    ctx,
+  );
+  const commit = makeCommit([
+    signVote(g.chainId, { type: 'precommit', height, round: 0, blockHash: result.blockHash }, key),
+  ]);
   const txBytes = txs.map((t) => encodeTx(t));
-  store.commitBlock({ height, hash: result.blockHash, timeMs: block.header.timeMs, proposer: block.header.proposer, stateRoot: result.stateRoot, blockBytes: encodeBlock(block), commitBytes: encodeCommit(commit), txs, txBytes, result });
+  store.commitBlock({
+    height,
+    hash: result.blockHash,
+    timeMs: block.header.timeMs,
+    proposer: block.header.proposer,
+    stateRoot: result.stateRoot,
+    blockBytes: encodeBlock(block),
+    commitBytes: encodeCommit(commit),
+    txs,
+    txBytes,
+    result,
+  });
   return { block, result, commit, txHashes: txBytes.map(txHashOfBytes) };
 }
 
 describe('LedgerStore', () => {
   it('stores blocks with their state, and finds them by height, hash, tx hash and address', () => {
     const { store } = openFresh();
-    const b1 = commitNext(store, [builder.transfer(0, { to: other, amount: 5n }), builder.transfer(1, { to: other, amount: 7n })], null);
+    const b1 = commitNext(
+      store,
+      [builder.transfer(0, { to: other, amount: 5n }), builder.transfer(1, { to: other, amount: 7n })],
+      null,
+    );
     const b2 = commitNext(store, [builder.transfer(2, { to: other, amount: 1n })], b1.commit);
     expect(store.chainMeta().height).toBe(2);
     expect(getAccount(store, other).balance).toBe(13n);
@@ -57,7 +101,11 @@ describe('LedgerStore', () => {
     expect(store.blockByHash(b2.result.blockHash.toUpperCase().replace('0X', '0x'))?.height).toBe(2);
     const t = store.txByHash(b1.txHashes[1] as string);
     expect(t).toMatchObject({ height: 1, index: 1, ok: true, type: 'transfer' });
-    expect(store.txsOfAddress(other, 10).map((x) => [x.height, x.index])).toEqual([[2, 0], [1, 1], [1, 0]]);
+    expect(store.txsOfAddress(other, 10).map((x) => [x.height, x.index])).toEqual([
+      [2, 0],
+      [1, 1],
+      [1, 0],
+    ]);
     expect(store.txsOfAddress(other, 10, { height: 1, index: 1 }).map((x) => x.index)).toEqual([0]);
     expect(store.txsOfBlock(1)).toHaveLength(2);
     expect(store.recentBlocks(3, 10).map((b) => b.height)).toEqual([2, 1]);
@@ -85,12 +133,35 @@ describe('LedgerStore', () => {
     const b1 = commitNext(store, [builder.transfer(0, { to: other, amount: 5n })], null);
     const metaBefore = store.chainMeta();
     const meta = store.chainMeta();
-    const { block, result } = buildBlock(store, { header: { height: 2, round: 0, timeMs: meta.lastTimeMs + 1000, proposer: privateKeyToAddress(key) }, txs: [builder.transfer(1, { to: other, amount: 9n })], lastCommit: b1.commit, evidence: [] }, ctx);
+    const { block, result } = buildBlock(
+      store,
+      {
+        header: { height: 2, round: 0, timeMs: meta.lastTimeMs + 1000, proposer: privateKeyToAddress(key) },
+        txs: [builder.transfer(1, { to: other, amount: 9n })],
+        lastCommit: b1.commit,
+        evidence: [],
+      },
+      ctx,
+    );
     // Poison the write-set after its real entries: SQLite refuses a non-blob value in the STRICT state table.
     const writes: WriteSet = new Map(result.writes);
-    writes.set('acct:0x0000000000000000000000000000000000000001' as StateKey, 'not bytes' as unknown as Uint8Array);
+    writes.set(
+      'acct:0x0000000000000000000000000000000000000001' as StateKey,
+      'not bytes' as unknown as Uint8Array,
+    );
     expect(() =>
-      store.commitBlock({ height: 2, hash: result.blockHash, timeMs: block.header.timeMs, proposer: block.header.proposer, stateRoot: result.stateRoot, blockBytes: encodeBlock(block), commitBytes: new Uint8Array([1]), txs: block.txs, txBytes: block.txs.map((t) => encodeTx(t)), result: { ...result, writes } }),
+      store.commitBlock({
+        height: 2,
+        hash: result.blockHash,
+        timeMs: block.header.timeMs,
+        proposer: block.header.proposer,
+        stateRoot: result.stateRoot,
+        blockBytes: encodeBlock(block),
+        commitBytes: new Uint8Array([1]),
+        txs: block.txs,
+        txBytes: block.txs.map((t) => encodeTx(t)),
+        result: { ...result, writes },
+      }),
     ).toThrow(NodeError);
     expect(store.chainMeta()).toEqual(metaBefore);
     expect(store.blockAt(2)).toBeNull();
@@ -106,14 +177,34 @@ describe('LedgerStore', () => {
 
   it('refuses a block that does not follow the head', () => {
     const { store } = openFresh();
-    expect(() => store.commitBlock({ height: 5, hash: `0x${'00'.repeat(32)}`, timeMs: 0, proposer: other, stateRoot: `0x${'00'.repeat(32)}`, blockBytes: new Uint8Array(), commitBytes: new Uint8Array(), txs: [], txBytes: [], result: { writes: new Map(), receipts: [] } })).toThrow(/store is at height 0/);
+    expect(() =>
+      store.commitBlock({
+        height: 5,
+        hash: `0x${'00'.repeat(32)}`,
+        timeMs: 0,
+        proposer: other,
+        stateRoot: `0x${'00'.repeat(32)}`,
+        blockBytes: new Uint8Array(),
+        commitBytes: new Uint8Array(),
+        txs: [],
+        txBytes: [],
+        result: { writes: new Map(), receipts: [] },
+      }),
+    ).toThrow(/store is at height 0/);
     store.close();
   });
 
   it('keeps the signer record durably across a reopen', () => {
     const { store, file } = openFresh();
     expect(store.signerRecord()).toBeNull();
-    const rec = { height: 3, round: 1, step: 'prevote' as const, blockHash: null, signature: '0x01', lock: { round: 0, blockHash: `0x${'cd'.repeat(32)}` as const } };
+    const rec = {
+      height: 3,
+      round: 1,
+      step: 'prevote' as const,
+      blockHash: null,
+      signature: '0x01',
+      lock: { round: 0, blockHash: `0x${'cd'.repeat(32)}` as const },
+    };
     store.saveSignerRecord(rec);
     store.close();
     const again = LedgerStore.open(file);

@@ -23,17 +23,31 @@ const A = new TxBuilder({ chainId: g.chainId, privateKey: alice, fee });
 function setup(opts: ConstructorParameters<typeof Mempool>[0] = {}) {
   const store = new MemoryStateStore();
   store.apply(applyGenesis(store, g).writes);
-  const ctx: ApplyContext = { config, verify: { verifier: new OpenSslVerifier(), cache: new BoundedVerifiedCache() }, hooks: consensusHooks() };
+  const ctx: ApplyContext = {
+    config,
+    verify: { verifier: new OpenSslVerifier(), cache: new BoundedVerifiedCache() },
+    hooks: consensusHooks(),
+  };
   const pool = new Mempool(opts, { view: () => store, ctx: () => ctx, now: () => 1 });
   return { store, ctx, pool };
 }
 
 /** Snapshot of everything a refusal must leave alone. */
 function snapshot(pool: Mempool, who: Address[]) {
-  return { size: pool.size, bytes: pool.bytes, nonces: who.map((a) => pool.nextNonce(a)), reaped: pool.reap(1e6, 1e9).map((e) => e.hash) };
+  return {
+    size: pool.size,
+    bytes: pool.bytes,
+    nonces: who.map((a) => pool.nextNonce(a)),
+    reaped: pool.reap(1e6, 1e9).map((e) => e.hash),
+  };
 }
 
-function expectRefused(pool: Mempool, bytes: Uint8Array, code: string, kind: typeof ChainError | typeof NodeError) {
+function expectRefused(
+  pool: Mempool,
+  bytes: Uint8Array,
+  code: string,
+  kind: typeof ChainError | typeof NodeError,
+) {
   const before = snapshot(pool, [privateKeyToAddress(alice), bobAddr]);
   let err: unknown;
   try {
@@ -52,7 +66,14 @@ describe('Mempool admission', () => {
     const { pool } = setup();
     const t0 = pool.add(encodeTx(A.transfer(0, { to: bobAddr, amount: 10n })));
     const t1 = pool.add(encodeTx(A.transfer(1, { to: bobAddr, amount: 10n })));
-    const b0 = pool.add(encodeTx(new TxBuilder({ chainId: g.chainId, privateKey: bob, fee }).transfer(0, { to: carolAddr, amount: 3n })));
+    const b0 = pool.add(
+      encodeTx(
+        new TxBuilder({ chainId: g.chainId, privateKey: bob, fee }).transfer(0, {
+          to: carolAddr,
+          amount: 3n,
+        }),
+      ),
+    );
     expect(pool.size).toBe(3);
     expect(pool.nextNonce(privateKeyToAddress(alice))).toBe(2);
     expect(pool.reap(10, 1e6).map((e) => e.hash)).toEqual([t0.hash, t1.hash, b0.hash]);
@@ -75,20 +96,81 @@ describe('Mempool admission', () => {
     badSig[badSig.length - 5] = (badSig[badSig.length - 5] as number) ^ 0x01;
     expectRefused(pool, badSig, 'BAD_SIGNATURE', ChainError);
     // Another chain, a low fee, a replayed nonce, a gap, a taken nonce.
-    expectRefused(pool, encodeTx(new TxBuilder({ chainId: 'hotpot-other', privateKey: alice, fee }).transfer(1, { to: bobAddr, amount: 1n })), 'WRONG_CHAIN', ChainError);
-    expectRefused(pool, encodeTx(new TxBuilder({ chainId: g.chainId, privateKey: alice, fee: fee - 1n }).transfer(1, { to: bobAddr, amount: 1n })), 'FEE_TOO_LOW', ChainError);
+    expectRefused(
+      pool,
+      encodeTx(
+        new TxBuilder({ chainId: 'hotpot-other', privateKey: alice, fee }).transfer(1, {
+          to: bobAddr,
+          amount: 1n,
+        }),
+      ),
+      'WRONG_CHAIN',
+      ChainError,
+    );
+    expectRefused(
+      pool,
+      encodeTx(
+        new TxBuilder({ chainId: g.chainId, privateKey: alice, fee: fee - 1n }).transfer(1, {
+          to: bobAddr,
+          amount: 1n,
+        }),
+      ),
+      'FEE_TOO_LOW',
+      ChainError,
+    );
     expectRefused(pool, encodeTx(A.transfer(0, { to: bobAddr, amount: 11n })), 'NONCE_TAKEN', NodeError);
     expectRefused(pool, encodeTx(A.transfer(5, { to: bobAddr, amount: 1n })), 'NONCE_GAP', NodeError);
     expectRefused(pool, encodeTx(A.transfer(0, { to: bobAddr, amount: 10n })), 'DUPLICATE_TX', NodeError);
     // Unauthorized franchise change: only HQ may register franchises.
-    const franchise = { id: 'moscow-1', owner: bobAddr, status: 'active' as const, city: 'Moscow', region: 'ru', tokenomics: { currency: 'RUB', tokensPerMinorUnit: 1n, royaltyBps: 500, validatorRewardBps: 100 } };
+    const franchise = {
+      id: 'moscow-1',
+      owner: bobAddr,
+      status: 'active' as const,
+      city: 'Moscow',
+      region: 'ru',
+      tokenomics: { currency: 'RUB', tokensPerMinorUnit: 1n, royaltyBps: 500, validatorRewardBps: 100 },
+    };
     expectRefused(pool, encodeTx(A.registerFranchise(1, franchise)), 'UNAUTHORIZED', ChainError);
     // More than the balance (counting the pending transfer).
-    expectRefused(pool, encodeTx(A.transfer(1, { to: bobAddr, amount: 10n ** 15n })), 'INSUFFICIENT_FUNDS', ChainError);
+    expectRefused(
+      pool,
+      encodeTx(A.transfer(1, { to: bobAddr, amount: 10n ** 15n })),
+      'INSUFFICIENT_FUNDS',
+      ChainError,
+    );
     // A payload that fails against the state: sales for a franchise that does not exist.
-    expectRefused(pool, encodeTx(A.recordSales(1, { franchiseId: 'nowhere', sales: [{ terminalId: 't1', orderId: 'o1', amountMinor: 100n, currency: 'RUB', timeMs: 1, customer: null }] })), 'UNKNOWN_FRANCHISE', ChainError);
+    expectRefused(
+      pool,
+      encodeTx(
+        A.recordSales(1, {
+          franchiseId: 'nowhere',
+          sales: [
+            {
+              terminalId: 't1',
+              orderId: 'o1',
+              amountMinor: 100n,
+              currency: 'RUB',
+              timeMs: 1,
+              customer: null,
+            },
+          ],
+        }),
+      ),
+      'UNKNOWN_FRANCHISE',
+      ChainError,
+    );
     // A sender without funds for the fee.
-    expectRefused(pool, encodeTx(signTx({ chainId: g.chainId, nonce: 0, fee, payload: { type: 'transfer', to: bobAddr, amount: 1n } }, carol)), 'INSUFFICIENT_FUNDS', ChainError);
+    expectRefused(
+      pool,
+      encodeTx(
+        signTx(
+          { chainId: g.chainId, nonce: 0, fee, payload: { type: 'transfer', to: bobAddr, amount: 1n } },
+          carol,
+        ),
+      ),
+      'INSUFFICIENT_FUNDS',
+      ChainError,
+    );
     expect(pool.add(good).tx.nonce).toBe(1);
   });
 
@@ -115,15 +197,27 @@ describe('Mempool admission', () => {
     const b0 = pool.add(encodeTx(B.transfer(0, { to: carolAddr, amount: 1n })));
     // A block made elsewhere includes a0 and a different tx of Bob with nonce 0: Bob's pending b0 is now stale.
     const other = B.transfer(0, { to: carolAddr, amount: 2n });
-    const { result } = buildBlock(store, { header: { height: 1, round: 0, timeMs: g.genesisTimeMs + 1, proposer: privateKeyToAddress(hq) }, txs: [a0, other], lastCommit: null, evidence: [] }, ctx);
+    const { result } = buildBlock(
+      store,
+      {
+        header: { height: 1, round: 0, timeMs: g.genesisTimeMs + 1, proposer: privateKeyToAddress(hq) },
+        txs: [a0, other],
+        lastCommit: null,
+        evidence: [],
+      },
+      ctx,
+    );
     store.apply(result.writes);
-    const dropped = pool.update([{ hash: result.receipts[0]!.txHash, sender: a0.sender }, { hash: result.receipts[1]!.txHash, sender: other.sender }]);
+    const dropped = pool.update([
+      { hash: result.receipts[0]!.txHash, sender: a0.sender },
+      { hash: result.receipts[1]!.txHash, sender: other.sender },
+    ]);
     expect(dropped).toEqual([b0.hash]);
     expect(pool.reap(10, 1e6).map((e) => e.hash)).toEqual([a1.hash]);
     expect(pool.nextNonce(bobAddr)).toBe(getAccount(store, bobAddr).nonce);
   });
 
-  it('removing a transaction removes its sender\'s later ones', () => {
+  it("removing a transaction removes its sender's later ones", () => {
     const { pool } = setup();
     const t0 = pool.add(encodeTx(A.transfer(0, { to: bobAddr, amount: 1n })));
     pool.add(encodeTx(A.transfer(1, { to: bobAddr, amount: 1n })));

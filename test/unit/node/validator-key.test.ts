@@ -3,7 +3,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { privateKeyToAddress } from '../../../main/chain/keys';
 import { NodeError } from '../../../main/node/errors';
 import { ensureInitialized, readGenesis } from '../../../main/node/init';
-import { devPasswordPath, readValidatorKey, validatorKeyPath, validatorPassword, writeDevPassword, writeValidatorKey } from '../../../main/node/validator-key';
+import {
+  devPasswordPath,
+  readValidatorKey,
+  validatorKeyPath,
+  validatorPassword,
+  writeDevPassword,
+  writeValidatorKey,
+} from '../../../main/node/validator-key';
 import { tempDir } from '../../helpers/tmp';
 import { testKeys } from './helpers';
 
@@ -38,8 +45,12 @@ describe('validator key file', () => {
 
   it('takes the password from the dev file, then HOTPOT_PASSWORD, then a TTY prompt, else says what to do', async () => {
     const d = dir();
-    await expect(validatorPassword(d, { env: {}, isTty: false })).rejects.toMatchObject({ code: 'NO_PASSWORD' });
-    expect(await validatorPassword(d, { env: { HOTPOT_PASSWORD: 'from-env' }, isTty: false })).toBe('from-env');
+    await expect(validatorPassword(d, { env: {}, isTty: false })).rejects.toMatchObject({
+      code: 'NO_PASSWORD',
+    });
+    expect(await validatorPassword(d, { env: { HOTPOT_PASSWORD: 'from-env' }, isTty: false })).toBe(
+      'from-env',
+    );
     expect(await validatorPassword(d, { env: {}, isTty: true, prompt: async () => 'typed' })).toBe('typed');
     const dev = writeDevPassword(d);
     expect(statSync(devPasswordPath(d)).mode & 0o777).toBe(0o600);

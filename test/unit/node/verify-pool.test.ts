@@ -34,7 +34,11 @@ describe.skipIf(!built)('VerifyPool (needs dist/main/workers/verify.worker.js: r
     const pool = VerifyPool.create(1);
     try {
       expect(pool.active).toBe(true);
-      const b = new TxBuilder({ chainId: 'hotpot-test', privateKey: testKeys(1, 301)[0] as Uint8Array, fee: 1000n });
+      const b = new TxBuilder({
+        chainId: 'hotpot-test',
+        privateKey: testKeys(1, 301)[0] as Uint8Array,
+        fee: 1000n,
+      });
       const good = encodeTx(b.transfer(0, { to: `0x${'11'.repeat(20)}`, amount: 1n }));
       const bad = good.slice();
       bad[bad.length - 3] = (bad[bad.length - 3] as number) ^ 1;

@@ -27,17 +27,34 @@ beforeAll(async () => {
   const mk = async (): Promise<LibP2pNetwork> => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hotpot-p2p-hostile-'));
     dirs.push(dataDir);
-    const n = new LibP2pNetwork({ chainId: CHAIN, dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, handshakeTimeoutMs: 2_000, syncTimeoutMs: 1_000 });
+    const n = new LibP2pNetwork({
+      chainId: CHAIN,
+      dataDir,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      mdns: false,
+      handshakeTimeoutMs: 2_000,
+      syncTimeoutMs: 1_000,
+    });
     await n.start();
     return n;
   };
   [node, good] = await Promise.all([mk(), mk()]);
-  node.setBlockProvider(async (from, count) => Array.from({ length: count }, (_, i) => new Uint8Array([from + i])));
-  rogue = await createLibp2p({ addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] }, transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()], services: { identify: identify() } });
+  node.setBlockProvider(async (from, count) =>
+    Array.from({ length: count }, (_, i) => new Uint8Array([from + i])),
+  );
+  rogue = await createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: { identify: identify() },
+  });
   // answer the node's status handshake properly, so it keeps talking to us
   await rogue.handle(ids.status, async (stream) => {
     for await (const _ of lp.decode(stream, { maxDataLength: 512 })) {
-      stream.send(lp.encode.single(encodeJson({ v: 1, chainId: CHAIN, height: 0, headHash: `0x${'00'.repeat(32)}` })));
+      stream.send(
+        lp.encode.single(encodeJson({ v: 1, chainId: CHAIN, height: 0, headHash: `0x${'00'.repeat(32)}` })),
+      );
       await stream.close();
       return;
     }

@@ -59,7 +59,11 @@ describe('LibP2pNetwork over loopback', () => {
   const seenC: string[] = [];
 
   beforeAll(async () => {
-    [a, b, c] = await Promise.all([makeNode('hotpot-test'), makeNode('hotpot-test'), makeNode('hotpot-test')]);
+    [a, b, c] = await Promise.all([
+      makeNode('hotpot-test'),
+      makeNode('hotpot-test'),
+      makeNode('hotpot-test'),
+    ]);
     a.setStatusProvider(() => ({ height: 7, headHash: hash(7) }));
     b.setStatusProvider(() => ({ height: 3, headHash: hash(3) }));
     b.onMessage('tx', validator('hotpot-test', seenB));
@@ -72,12 +76,22 @@ describe('LibP2pNetwork over loopback', () => {
   it('keeps the peer key in the data dir with mode 0600 and reuses it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hotpot-p2p-key-'));
     dirs.push(dir);
-    const n1 = new LibP2pNetwork({ chainId: 'hotpot-test', dataDir: dir, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false });
+    const n1 = new LibP2pNetwork({
+      chainId: 'hotpot-test',
+      dataDir: dir,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      mdns: false,
+    });
     await n1.start();
     const id = n1.peerId;
     await n1.stop();
     expect(statSync(join(dir, 'p2p', 'peer-key')).mode & 0o777).toBe(0o600);
-    const n2 = new LibP2pNetwork({ chainId: 'hotpot-test', dataDir: dir, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false });
+    const n2 = new LibP2pNetwork({
+      chainId: 'hotpot-test',
+      dataDir: dir,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      mdns: false,
+    });
     await n2.start();
     expect(n2.peerId).toBe(id);
     await n2.stop();
@@ -87,8 +101,16 @@ describe('LibP2pNetwork over loopback', () => {
     const port = Number(/\/tcp\/(\d+)/.exec(a.listenAddresses()[0]!)![1]);
     const dir = mkdtempSync(join(tmpdir(), 'hotpot-p2p-'));
     dirs.push(dir);
-    const clash = new LibP2pNetwork({ chainId: 'hotpot-test', dataDir: dir, listen: [`/ip4/127.0.0.1/tcp/${port}`], mdns: false });
-    await expect(clash.start()).rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringMatching(/network\.listen/) });
+    const clash = new LibP2pNetwork({
+      chainId: 'hotpot-test',
+      dataDir: dir,
+      listen: [`/ip4/127.0.0.1/tcp/${port}`],
+      mdns: false,
+    });
+    await expect(clash.start()).rejects.toMatchObject({
+      code: 'BAD_CONFIG',
+      message: expect.stringMatching(/network\.listen/),
+    });
     expect(() => clash.peerId).toThrow(/not started/);
     expect(() => new LibP2pNetwork({ chainId: 'Bad Chain', dataDir: dir })).toThrow(P2pError);
   });
@@ -111,14 +133,19 @@ describe('LibP2pNetwork over loopback', () => {
   });
 
   it('gossips through a relay that validated the message', async () => {
-    await waitFor('subscriptions', () => a.topicPeers('tx').includes(b.peerId) && b.topicPeers('tx').includes(c.peerId));
+    await waitFor(
+      'subscriptions',
+      () => a.topicPeers('tx').includes(b.peerId) && b.topicPeers('tx').includes(c.peerId),
+    );
     await a.publish('tx', good('hotpot-test', 'first'));
     await waitFor('delivery at c', () => seenC.includes('first'));
     expect(seenB).toContain('first');
   });
 
   it('refuses to publish an oversized message locally', async () => {
-    await expect(a.publish('vote', new Uint8Array(2048))).rejects.toMatchObject({ code: 'MESSAGE_TOO_LARGE' });
+    await expect(a.publish('vote', new Uint8Array(2048))).rejects.toMatchObject({
+      code: 'MESSAGE_TOO_LARGE',
+    });
   });
 
   it('serves block ranges over the sync protocol, capped in count', async () => {
@@ -141,7 +168,9 @@ describe('LibP2pNetwork over loopback', () => {
   it('times out a sync request to a slow provider', async () => {
     c.setBlockProvider(() => new Promise(() => {}));
     const t0 = Date.now();
-    await expect(b.fetchBlocks(c.peerId, 0, 1, { timeoutMs: 500 })).rejects.toMatchObject({ code: 'SYNC_TIMEOUT' });
+    await expect(b.fetchBlocks(c.peerId, 0, 1, { timeoutMs: 500 })).rejects.toMatchObject({
+      code: 'SYNC_TIMEOUT',
+    });
     expect(Date.now() - t0).toBeLessThan(3_000);
   });
 
@@ -177,7 +206,9 @@ describe('LibP2pNetwork over loopback', () => {
       await bad.rawPublishForTests('tx', new Uint8Array([0xff, 0xfe, i])).catch(() => {});
       await new Promise((r) => setTimeout(r, 50));
     }
-    await waitFor('ban', () => b.peers().some((p) => p.id === bad.peerId && p.bannedUntilMs !== null && !p.connected));
+    await waitFor('ban', () =>
+      b.peers().some((p) => p.id === bad.peerId && p.bannedUntilMs !== null && !p.connected),
+    );
     // it cannot come back while banned
     await expect(bad.addPeer(b.listenAddresses()[0]!)).rejects.toBeInstanceOf(P2pError);
     expect(b.peers().find((p) => p.id === bad.peerId)?.connected).toBe(false);
@@ -191,18 +222,34 @@ describe('LibP2pNetwork over loopback', () => {
   it('reconnects a static peer with backoff after it restarts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hotpot-p2p-'));
     dirs.push(dir);
-    const s1 = new LibP2pNetwork({ chainId: 'hotpot-test', dataDir: dir, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false });
+    const s1 = new LibP2pNetwork({
+      chainId: 'hotpot-test',
+      dataDir: dir,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      mdns: false,
+    });
     await s1.start();
     const addr = s1.listenAddresses()[0]!;
     const id = s1.peerId;
     const d = await makeNode('hotpot-test', { staticPeers: [addr] });
-    await waitFor('static connect', () => d.peers().some((p) => p.id === id && p.connected && p.source === 'static'));
+    await waitFor('static connect', () =>
+      d.peers().some((p) => p.id === id && p.connected && p.source === 'static'),
+    );
     await s1.stop();
     await waitFor('static disconnect', () => !d.peers().some((p) => p.id === id && p.connected));
-    const s2 = new LibP2pNetwork({ chainId: 'hotpot-test', dataDir: dir, listen: [addr.replace(/\/p2p\/.*$/, '')], mdns: false });
+    const s2 = new LibP2pNetwork({
+      chainId: 'hotpot-test',
+      dataDir: dir,
+      listen: [addr.replace(/\/p2p\/.*$/, '')],
+      mdns: false,
+    });
     await s2.start();
     nets.push(s2);
-    await waitFor('static reconnect', () => d.peers().some((p) => p.id === s2.peerId && p.connected && p.status !== null), 10_000);
+    await waitFor(
+      'static reconnect',
+      () => d.peers().some((p) => p.id === s2.peerId && p.connected && p.status !== null),
+      10_000,
+    );
   });
 
   it('forgets peers it would not redial once they are gone long enough', async () => {
@@ -210,7 +257,15 @@ describe('LibP2pNetwork over loopback', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hotpot-p2p-'));
     dirs.push(dir);
     const host = new LibP2pNetwork(
-      { chainId: 'hotpot-test', dataDir: dir, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, statusIntervalMs: 100, forgetAfterMs: 60_000, maxRedialAttempts: 0 },
+      {
+        chainId: 'hotpot-test',
+        dataDir: dir,
+        listen: ['/ip4/127.0.0.1/tcp/0'],
+        mdns: false,
+        statusIntervalMs: 100,
+        forgetAfterMs: 60_000,
+        maxRedialAttempts: 0,
+      },
       { now: () => clock },
     );
     await host.start();

@@ -11,7 +11,15 @@ const v4 = (address: string, cidr: string, internal = false): NetworkInterfaceIn
   mac: '00:00:00:00:00:00',
   internal,
 });
-const v6 = (address: string): NetworkInterfaceInfo => ({ address, cidr: `${address}/64`, netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: '00:00:00:00:00:00', internal: false, scopeid: 0 });
+const v6 = (address: string): NetworkInterfaceInfo => ({
+  address,
+  cidr: `${address}/64`,
+  netmask: 'ffff:ffff:ffff:ffff::',
+  family: 'IPv6',
+  mac: '00:00:00:00:00:00',
+  internal: false,
+  scopeid: 0,
+});
 
 describe('mDNS interface choice', () => {
   const host = {
@@ -29,7 +37,9 @@ describe('mDNS interface choice', () => {
   });
 
   it('falls back to loopback when it is all there is (a network namespace)', () => {
-    expect(suitableInterfaces({ lo: host.lo })).toEqual([{ name: 'lo', address: '127.0.0.1', cidr: '127.0.0.1/8' }]);
+    expect(suitableInterfaces({ lo: host.lo })).toEqual([
+      { name: 'lo', address: '127.0.0.1', cidr: '127.0.0.1/8' },
+    ]);
   });
 
   it('honours an explicit list', () => {

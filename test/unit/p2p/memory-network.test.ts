@@ -10,7 +10,11 @@ afterEach(async () => {
   started = [];
 });
 
-async function hubOf(ids: string[], delayMs = 0, chainId = 'hotpot-test'): Promise<{ hub: MemoryHub; nodes: MemoryNetwork[] }> {
+async function hubOf(
+  ids: string[],
+  delayMs = 0,
+  chainId = 'hotpot-test',
+): Promise<{ hub: MemoryHub; nodes: MemoryNetwork[] }> {
   const hub = new MemoryHub({ delayMs, scores: { banMs: 60_000 } });
   const nodes = ids.map((id) => hub.node(id, chainId));
   await Promise.all(nodes.map((n) => n.start()));
@@ -22,7 +26,8 @@ describe('MemoryNetwork', () => {
   it('delivers gossip to every other node after the delay, and never to the sender', async () => {
     const { nodes } = await hubOf(['a', 'b', 'c', 'd'], 20);
     const got: string[] = [];
-    for (const n of nodes) n.onMessage('vote', async (data, from) => (got.push(`${n.peerId}<${from}:${data[0]}`), 'accept'));
+    for (const n of nodes)
+      n.onMessage('vote', async (data, from) => (got.push(`${n.peerId}<${from}:${data[0]}`), 'accept'));
     const t0 = performance.now();
     await nodes[0]!.publish('vote', new Uint8Array([7]));
     await waitFor('3 deliveries', () => got.length === 3);
@@ -34,8 +39,12 @@ describe('MemoryNetwork', () => {
     const { nodes } = await hubOf(['a', 'b']);
     const [a, b] = nodes as [MemoryNetwork, MemoryNetwork];
     let accepted = 0;
-    b.onMessage('tx', async (data): Promise<Validation> => (data[0] === 1 ? (accepted++, 'accept') : 'reject'));
-    await expect(a.publish('vote', new Uint8Array(2000))).rejects.toMatchObject({ code: 'MESSAGE_TOO_LARGE' });
+    b.onMessage('tx', async (data): Promise<Validation> =>
+      data[0] === 1 ? (accepted++, 'accept') : 'reject',
+    );
+    await expect(a.publish('vote', new Uint8Array(2000))).rejects.toMatchObject({
+      code: 'MESSAGE_TOO_LARGE',
+    });
     a.rawPublish('vote', new Uint8Array(2000));
     await waitFor('oversize penalty', () => (b.peers()[0]?.score ?? 0) < 0);
     for (let i = 0; i < 12; i++) await a.publish('tx', new Uint8Array([0]));
@@ -51,8 +60,13 @@ describe('MemoryNetwork', () => {
     const [a, b, c] = nodes as [MemoryNetwork, MemoryNetwork, MemoryNetwork];
     a.setStatusProvider(() => ({ height: 10, headHash: hash(10) }));
     c.setStatusProvider(() => ({ height: 5, headHash: hash(5) }));
-    a.setBlockProvider(async (from, count) => Array.from({ length: Math.max(0, Math.min(count, 11 - from)) }, (_, i) => new Uint8Array([from + i])));
-    expect(b.bestPeers().map((p) => [p.id, p.status?.height])).toEqual([['a', 10], ['c', 5]]);
+    a.setBlockProvider(async (from, count) =>
+      Array.from({ length: Math.max(0, Math.min(count, 11 - from)) }, (_, i) => new Uint8Array([from + i])),
+    );
+    expect(b.bestPeers().map((p) => [p.id, p.status?.height])).toEqual([
+      ['a', 10],
+      ['c', 5],
+    ]);
     expect((await b.fetchBlocks('a', 8, 10)).map((x) => x[0])).toEqual([8, 9, 10]);
     await expect(b.fetchBlocks('c', 0, 1)).rejects.toMatchObject({ code: 'SYNC_REFUSED' });
     await expect(b.fetchBlocks('zz', 0, 1)).rejects.toMatchObject({ code: 'PEER_NOT_CONNECTED' });
@@ -64,7 +78,10 @@ describe('MemoryNetwork', () => {
     nodes[0]!.onPeerStatus((p) => seen.push(p));
     const got: string[] = [];
     for (const n of nodes) n.onMessage('proposal', async () => (got.push(n.peerId), 'accept'));
-    hub.partition([['a', 'b'], ['c', 'd']]);
+    hub.partition([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     expect(seen.some((p) => p.id === 'c' && !p.connected)).toBe(true);
     expect(nodes[0]!.peerCount()).toBe(1);
     await nodes[0]!.publish('proposal', new Uint8Array([1]));

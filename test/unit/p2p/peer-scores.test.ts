@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, DEFAULT_BACKOFF, OFFENCE_PENALTY, PeerScoreBook } from '../../../main/p2p/peer-scores';
+import {
+  backoffDelayMs,
+  DEFAULT_BACKOFF,
+  OFFENCE_PENALTY,
+  PeerScoreBook,
+} from '../../../main/p2p/peer-scores';
 
 describe('PeerScoreBook', () => {
   it('bans after repeated invalid messages, for banMs, and forgives afterwards', () => {
@@ -37,7 +42,8 @@ describe('PeerScoreBook', () => {
     expect(book.score('p', 2_000)).toBeCloseTo(-12.5, 6);
     // slow offences never reach the ban
     const slow = new PeerScoreBook({ halfLifeMs: 1_000, banThreshold: -100 });
-    for (let t = 0; t < 100_000; t += 2_000) expect(slow.penalize('q', 'invalid-message', 'x', t).banned).toBe(false);
+    for (let t = 0; t < 100_000; t += 2_000)
+      expect(slow.penalize('q', 'invalid-message', 'x', t).banned).toBe(false);
     expect(book.score('unknown', 0)).toBe(0);
   });
 });
@@ -45,7 +51,9 @@ describe('PeerScoreBook', () => {
 describe('backoffDelayMs', () => {
   it('grows exponentially to the cap, with bounded jitter', () => {
     const o = { ...DEFAULT_BACKOFF, jitter: 0 };
-    expect([0, 1, 2, 3, 4, 5, 6, 7, 10].map((a) => backoffDelayMs(a, o, 0.5))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000]);
+    expect([0, 1, 2, 3, 4, 5, 6, 7, 10].map((a) => backoffDelayMs(a, o, 0.5))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000,
+    ]);
     expect(backoffDelayMs(2, DEFAULT_BACKOFF, 0)).toBe(3_200);
     expect(backoffDelayMs(2, DEFAULT_BACKOFF, 0.999999)).toBe(4_800);
     expect(backoffDelayMs(20, DEFAULT_BACKOFF, 0.999999)).toBe(60_000);

@@ -16,7 +16,10 @@ import {
 
 describe('wire', () => {
   it('scopes protocol ids, topics and the mDNS service by chain id', () => {
-    expect(protocolIds('hotpot-main')).toEqual({ status: '/hotpot/hotpot-main/status/1', sync: '/hotpot/hotpot-main/sync/1' });
+    expect(protocolIds('hotpot-main')).toEqual({
+      status: '/hotpot/hotpot-main/status/1',
+      sync: '/hotpot/hotpot-main/sync/1',
+    });
     expect(topicName('hotpot-main', 'vote')).toBe('hotpot/hotpot-main/vote/1');
     expect(topicFromName('hotpot-main', 'hotpot/hotpot-main/tx/1')).toBe('tx');
     expect(topicFromName('hotpot-main', 'hotpot/hotpot-other/tx/1')).toBeUndefined();
@@ -46,9 +49,19 @@ describe('wire', () => {
 
   it('says what is wrong with bad input', () => {
     const enc = new TextEncoder();
-    expect(decodeJson(new Uint8Array(600), StatusMessage, MAX_STATUS_BYTES)).toEqual({ ok: false, error: 'message is 600 bytes, the limit is 512' });
-    expect(decodeJson(new Uint8Array([0xff, 0xfe]), StatusMessage, 512)).toEqual({ ok: false, error: 'message is not UTF-8 JSON' });
-    const bad = decodeJson(enc.encode('{"v":1,"chainId":"x","height":-1,"headHash":"0x00"}'), StatusMessage, 512);
+    expect(decodeJson(new Uint8Array(600), StatusMessage, MAX_STATUS_BYTES)).toEqual({
+      ok: false,
+      error: 'message is 600 bytes, the limit is 512',
+    });
+    expect(decodeJson(new Uint8Array([0xff, 0xfe]), StatusMessage, 512)).toEqual({
+      ok: false,
+      error: 'message is not UTF-8 JSON',
+    });
+    const bad = decodeJson(
+      enc.encode('{"v":1,"chainId":"x","height":-1,"headHash":"0x00"}'),
+      StatusMessage,
+      512,
+    );
     expect(bad.ok).toBe(false);
     const extra = decodeJson(enc.encode('{"v":1,"fromHeight":0,"count":1,"evil":true}'), SyncRequest, 256);
     expect(extra.ok).toBe(false);

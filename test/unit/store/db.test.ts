@@ -14,8 +14,18 @@ function file(): string {
   return join(d.path, 'x.db');
 }
 
-const M1: Migration = { module: 'demo', version: 1, name: 'items', up: 'CREATE TABLE items (id INTEGER PRIMARY KEY, v TEXT) STRICT' };
-const M2: Migration = { module: 'demo', version: 2, name: 'items.n', up: 'ALTER TABLE items ADD COLUMN n INTEGER NOT NULL DEFAULT 0' };
+const M1: Migration = {
+  module: 'demo',
+  version: 1,
+  name: 'items',
+  up: 'CREATE TABLE items (id INTEGER PRIMARY KEY, v TEXT) STRICT',
+};
+const M2: Migration = {
+  module: 'demo',
+  version: 2,
+  name: 'items.n',
+  up: 'ALTER TABLE items ADD COLUMN n INTEGER NOT NULL DEFAULT 0',
+};
 
 describe('openDatabase', () => {
   it('opens in WAL with the asked synchronous level and runs migrations once, in order', () => {
@@ -37,10 +47,19 @@ describe('openDatabase', () => {
   it('rolls a failing migration back whole and leaves the data as it was', () => {
     const f = file();
     openDatabase(f, { synchronous: 'FULL', migrations: [M1] }).close();
-    const bad: Migration = { module: 'demo', version: 2, name: 'broken', up: 'CREATE TABLE half (x); INSERT INTO nowhere VALUES (1)' };
-    expect(() => openDatabase(f, { synchronous: 'FULL', migrations: [M1, bad] })).toThrow(/migration demo #2 \(broken\) failed/);
+    const bad: Migration = {
+      module: 'demo',
+      version: 2,
+      name: 'broken',
+      up: 'CREATE TABLE half (x); INSERT INTO nowhere VALUES (1)',
+    };
+    expect(() => openDatabase(f, { synchronous: 'FULL', migrations: [M1, bad] })).toThrow(
+      /migration demo #2 \(broken\) failed/,
+    );
     const raw = new Database(f);
-    expect(raw.prepare("SELECT count(*) AS c FROM sqlite_master WHERE name = 'half'").get()).toEqual({ c: 0 });
+    expect(raw.prepare("SELECT count(*) AS c FROM sqlite_master WHERE name = 'half'").get()).toEqual({
+      c: 0,
+    });
     expect(raw.prepare('SELECT max(version) AS v FROM _migrations').get()).toEqual({ v: 1 });
     raw.close();
   });

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { WorkerKdfRunner } from '../../../main/wallet/kdf-runner';
-import { type WalletEvent, WalletService, type WalletServiceDeps, type WalletServiceOptions } from '../../../main/wallet/wallet-service';
+import {
+  type WalletEvent,
+  WalletService,
+  type WalletServiceDeps,
+  type WalletServiceOptions,
+} from '../../../main/wallet/wallet-service';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 let built: Promise<string> | undefined;
@@ -20,7 +25,15 @@ export function kdfWorkerFile(): Promise<string> {
     mkdirSync(dir, { recursive: true });
     const out = join(dir, 'kdf.worker.mjs');
     const tmp = join(dir, `kdf.worker.${process.pid}.${randomBytes(4).toString('hex')}.mjs`);
-    await build({ entryPoints: [join(ROOT, 'main', 'wallet', 'kdf.worker.ts')], outfile: tmp, bundle: true, platform: 'node', format: 'esm', target: 'node24', logLevel: 'error' });
+    await build({
+      entryPoints: [join(ROOT, 'main', 'wallet', 'kdf.worker.ts')],
+      outfile: tmp,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      logLevel: 'error',
+    });
     renameSync(tmp, out);
     if (!existsSync(out)) throw new Error('kdf worker build failed');
     return out;
@@ -66,13 +79,24 @@ export function tempDataDir(): { dir: string; cleanup: () => void } {
 }
 
 /** A wallet service over a temp data dir with the real KDF worker and manual timers. */
-export async function makeWallet(dir: string, opts: Partial<WalletServiceOptions> = {}, deps: Partial<WalletServiceDeps> = {}) {
+export async function makeWallet(
+  dir: string,
+  opts: Partial<WalletServiceOptions> = {},
+  deps: Partial<WalletServiceDeps> = {},
+) {
   const timers = new ManualTimers();
   const events: WalletEvent[] = [];
   const kdf = new WorkerKdfRunner({ workerFile: await kdfWorkerFile() });
   const wallet = new WalletService(
     { dataDir: dir, kdf: TEST_KDF, allowWeakKdf: true, ...opts },
-    { kdf, random: (n) => new Uint8Array(randomBytes(n)), now: timers.now, timers, emit: (e) => events.push(e), ...deps },
+    {
+      kdf,
+      random: (n) => new Uint8Array(randomBytes(n)),
+      now: timers.now,
+      timers,
+      emit: (e) => events.push(e),
+      ...deps,
+    },
   );
   await wallet.start();
   return { wallet, timers, events, kdf };

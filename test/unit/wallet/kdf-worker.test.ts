@@ -21,14 +21,38 @@ describe('the KDF worker', () => {
 
   it('refuses hostile parameters before any work', async () => {
     const runner = new WorkerKdfRunner({ workerFile: await kdfWorkerFile() });
-    await expect(runner.derive({ alg: 'scrypt', password: enc('pw'), salt: enc('saltsalt'), N: 2 ** 30, r: 8, p: 1, dkLen: 32 })).rejects.toMatchObject({ code: 'KDF_PARAMS' });
-    await expect(runner.derive({ alg: 'scrypt', password: enc('pw'), salt: enc('saltsalt'), N: 1000, r: 8, p: 1, dkLen: 32 })).rejects.toMatchObject({ code: 'KDF_PARAMS' });
-    await expect(runner.derive({ alg: 'pbkdf2-sha256', password: enc('pw'), salt: enc('saltsalt'), c: 1e9, dkLen: 32 })).rejects.toMatchObject({ code: 'KDF_PARAMS' });
+    await expect(
+      runner.derive({
+        alg: 'scrypt',
+        password: enc('pw'),
+        salt: enc('saltsalt'),
+        N: 2 ** 30,
+        r: 8,
+        p: 1,
+        dkLen: 32,
+      }),
+    ).rejects.toMatchObject({ code: 'KDF_PARAMS' });
+    await expect(
+      runner.derive({
+        alg: 'scrypt',
+        password: enc('pw'),
+        salt: enc('saltsalt'),
+        N: 1000,
+        r: 8,
+        p: 1,
+        dkLen: 32,
+      }),
+    ).rejects.toMatchObject({ code: 'KDF_PARAMS' });
+    await expect(
+      runner.derive({ alg: 'pbkdf2-sha256', password: enc('pw'), salt: enc('saltsalt'), c: 1e9, dkLen: 32 }),
+    ).rejects.toMatchObject({ code: 'KDF_PARAMS' });
   });
 
   it('reports a missing worker file as KDF_FAILED', async () => {
     const runner = new WorkerKdfRunner({ workerFile: '/nonexistent/kdf.worker.js' });
-    await expect(runner.derive({ alg: 'pbkdf2-sha256', password: enc('pw'), salt: enc('saltsalt'), c: 1, dkLen: 32 })).rejects.toMatchObject({ code: 'KDF_FAILED' });
+    await expect(
+      runner.derive({ alg: 'pbkdf2-sha256', password: enc('pw'), salt: enc('saltsalt'), c: 1, dkLen: 32 }),
+    ).rejects.toMatchObject({ code: 'KDF_FAILED' });
   });
 
   it('keeps the main event loop moving while scrypt runs at the shipped cost (N=2^17)', async () => {
@@ -43,7 +67,13 @@ describe('the KDF worker', () => {
       ticks++;
     }, 5);
     const t0 = performance.now();
-    await runner.derive({ alg: 'scrypt', password: enc('pw'), salt: enc('saltsalt'), ...DEFAULT_SCRYPT, dkLen: 64 });
+    await runner.derive({
+      alg: 'scrypt',
+      password: enc('pw'),
+      salt: enc('saltsalt'),
+      ...DEFAULT_SCRYPT,
+      dkLen: 64,
+    });
     const tookMs = performance.now() - t0;
     clearInterval(iv);
     // Inline, the loop would stall for the whole derivation; in the worker it keeps ticking.

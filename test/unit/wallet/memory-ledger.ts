@@ -14,7 +14,10 @@ export class MemoryWalletLedger implements WalletLedger {
   readonly txs: LedgerTx[] = [];
   private height = 0;
 
-  constructor(private readonly p: LedgerParams = { chainId: 'hotpot-test', minTxFee: 1000n }, private readonly now: () => number = () => 1_700_000_000_000) {}
+  constructor(
+    private readonly p: LedgerParams = { chainId: 'hotpot-test', minTxFee: 1000n },
+    private readonly now: () => number = () => 1_700_000_000_000,
+  ) {}
 
   async params(): Promise<LedgerParams> {
     return this.p;
@@ -35,7 +38,8 @@ export class MemoryWalletLedger implements WalletLedger {
     const tx = decodeTx(bytes);
     verifyTxSignature(tx, {}, bytes);
     if (tx.chainId !== this.p.chainId) throw new ChainError('WRONG_CHAIN', 'wrong chain');
-    if (tx.nonce !== (this.nonces.get(tx.sender) ?? 0)) throw new ChainError('BAD_NONCE', `expected nonce ${this.nonces.get(tx.sender) ?? 0}, got ${tx.nonce}`);
+    if (tx.nonce !== (this.nonces.get(tx.sender) ?? 0))
+      throw new ChainError('BAD_NONCE', `expected nonce ${this.nonces.get(tx.sender) ?? 0}, got ${tx.nonce}`);
     if (tx.payload.type !== 'transfer') throw new ChainError('MALFORMED', 'only transfers here');
     const bal = this.balances.get(tx.sender) ?? 0n;
     if (bal < tx.payload.amount + tx.fee) throw new ChainError('INSUFFICIENT_FUNDS', 'insufficient funds');
@@ -43,7 +47,17 @@ export class MemoryWalletLedger implements WalletLedger {
     this.balances.set(tx.payload.to, (this.balances.get(tx.payload.to) ?? 0n) + tx.payload.amount);
     this.nonces.set(tx.sender, tx.nonce + 1);
     const txHash = txHashOfBytes(bytes);
-    this.txs.push({ txHash, height: ++this.height, timeMs: this.now(), type: 'transfer', from: tx.sender, to: tx.payload.to, amount: tx.payload.amount, fee: tx.fee, status: 'confirmed' });
+    this.txs.push({
+      txHash,
+      height: ++this.height,
+      timeMs: this.now(),
+      type: 'transfer',
+      from: tx.sender,
+      to: tx.payload.to,
+      amount: tx.payload.amount,
+      fee: tx.fee,
+      status: 'confirmed',
+    });
     return { txHash };
   }
 }

@@ -45,8 +45,13 @@ describe('the data dir holds no secret in any plain encoding', () => {
     const mnemonic = created.mnemonic;
     await wallet.importMnemonic({ mnemonic, passphrase: PASSPHRASE, password: PW, accounts: 3 });
     await wallet.addAccount();
-    const vec = JSON.parse(readFileSync(new URL('../../vectors/wallet/web3-secret-storage-v3.json', import.meta.url), 'utf8')) as { password: string; privateKey: string; pbkdf2: { keystore: unknown } };
-    await wallet.importWeb3Keystore({ json: JSON.stringify(vec.pbkdf2.keystore), filePassword: vec.password });
+    const vec = JSON.parse(
+      readFileSync(new URL('../../vectors/wallet/web3-secret-storage-v3.json', import.meta.url), 'utf8'),
+    ) as { password: string; privateKey: string; pbkdf2: { keystore: unknown } };
+    await wallet.importWeb3Keystore({
+      json: JSON.stringify(vec.pbkdf2.keystore),
+      filePassword: vec.password,
+    });
     wallet.lock('user');
     await wallet.unlock({ password: PW, passphrase: PASSPHRASE });
     wallet.lock('user');
@@ -56,8 +61,12 @@ describe('the data dir holds no secret in any plain encoding', () => {
     for (const pass of [PASSPHRASE, '']) {
       const seed = seedFromMnemonic(mnemonic, pass);
       const master = masterKey(seed);
-      secrets.push({ what: `seed(${pass || 'no passphrase'})`, bytes: seed }, { what: 'master key', bytes: master.privateKey! });
-      for (let i = 0; i < 5; i++) secrets.push({ what: `account ${i} key`, bytes: deriveAccount(master, i).privateKey });
+      secrets.push(
+        { what: `seed(${pass || 'no passphrase'})`, bytes: seed },
+        { what: 'master key', bytes: master.privateKey! },
+      );
+      for (let i = 0; i < 5; i++)
+        secrets.push({ what: `account ${i} key`, bytes: deriveAccount(master, i).privateKey });
     }
     secrets.push({ what: 'imported key', bytes: hexToBytes(vec.privateKey) });
 
@@ -70,7 +79,11 @@ describe('the data dir holds no secret in any plain encoding', () => {
     ];
     // Any three consecutive words, in any common separator, would betray the phrase.
     for (let i = 0; i + 3 <= words.length; i++) {
-      for (const sep of [' ', ',', '","', '\n', '-']) textNeedles.push({ what: `words ${i + 1}-${i + 3}`, needle: Buffer.from(words.slice(i, i + 3).join(sep)) });
+      for (const sep of [' ', ',', '","', '\n', '-'])
+        textNeedles.push({
+          what: `words ${i + 1}-${i + 3}`,
+          needle: Buffer.from(words.slice(i, i + 3).join(sep)),
+        });
     }
 
     const files = allFiles(dir);
@@ -79,12 +92,17 @@ describe('the data dir holds no secret in any plain encoding', () => {
     for (const f of files) {
       const content = readFileSync(f);
       const lower = Buffer.from(content.toString('latin1').toLowerCase(), 'latin1');
-      for (const s of secrets) for (const e of encodingsOf(s.bytes)) if (content.includes(e.needle)) found.push(`${s.what} as ${e.how} in ${f}`);
-      for (const t of textNeedles) if (lower.includes(Buffer.from(t.needle.toString().toLowerCase()))) found.push(`${t.what} in ${f}`);
+      for (const s of secrets)
+        for (const e of encodingsOf(s.bytes))
+          if (content.includes(e.needle)) found.push(`${s.what} as ${e.how} in ${f}`);
+      for (const t of textNeedles)
+        if (lower.includes(Buffer.from(t.needle.toString().toLowerCase()))) found.push(`${t.what} in ${f}`);
     }
     expect(found).toEqual([]);
     // The search itself works: the imported key's hex is found in the test vector file it came from.
-    const vectorFile = readFileSync(new URL('../../vectors/wallet/web3-secret-storage-v3.json', import.meta.url));
+    const vectorFile = readFileSync(
+      new URL('../../vectors/wallet/web3-secret-storage-v3.json', import.meta.url),
+    );
     expect(vectorFile.includes(Buffer.from(vec.privateKey))).toBe(true);
   });
 });

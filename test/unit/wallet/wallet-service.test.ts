@@ -7,7 +7,8 @@ import { computeKdf } from '../../../main/wallet/kdf';
 import { parseWeb3Keystore, web3Decrypt, web3KdfRequest } from '../../../main/wallet/web3-keystore';
 import { makeWallet, tempDataDir } from './helpers';
 
-const ABANDON = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+const ABANDON =
+  'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 const PW = 'correct horse battery';
 
 let dir: string;
@@ -15,7 +16,11 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDataDir()));
 afterEach(() => cleanup());
 
-const codeOf = (p: Promise<unknown>) => p.then(() => 'no error', (e: { code?: string }) => e.code);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'no error',
+    (e: { code?: string }) => e.code,
+  );
 
 describe('WalletService: create, lock, unlock', () => {
   it('creates a 12-word wallet, locks, refuses a wrong password without touching the file, unlocks', async () => {
@@ -33,7 +38,10 @@ describe('WalletService: create, lock, unlock', () => {
 
     const before = readFileSync(wallet.keystoreFile);
     const err = await wallet.unlock({ password: 'not the password' }).catch((e: Error) => e);
-    expect(err).toMatchObject({ code: 'WRONG_PASSWORD', message: 'wallet password is wrong (the keystore is unchanged)' });
+    expect(err).toMatchObject({
+      code: 'WRONG_PASSWORD',
+      message: 'wallet password is wrong (the keystore is unchanged)',
+    });
     expect(readFileSync(wallet.keystoreFile).equals(before)).toBe(true);
     expect(wallet.status().state).toBe('locked');
 
@@ -70,12 +78,18 @@ describe('WalletService: create, lock, unlock', () => {
 
   it('rejects bad mnemonics with a message that names the problem but not the words', async () => {
     const { wallet } = await makeWallet(dir);
-    const e1 = await wallet.importMnemonic({ mnemonic: ABANDON.replace('about', 'abandon'), password: PW }).catch((e: Error) => e);
+    const e1 = await wallet
+      .importMnemonic({ mnemonic: ABANDON.replace('about', 'abandon'), password: PW })
+      .catch((e: Error) => e);
     expect(e1).toMatchObject({ code: 'BAD_MNEMONIC', message: expect.stringMatching(/checksum/) });
-    const e2 = await wallet.importMnemonic({ mnemonic: ABANDON.replace('about', 'abuot'), password: PW }).catch((e: Error) => e);
+    const e2 = await wallet
+      .importMnemonic({ mnemonic: ABANDON.replace('about', 'abuot'), password: PW })
+      .catch((e: Error) => e);
     expect(e2).toMatchObject({ code: 'BAD_MNEMONIC', message: expect.stringMatching(/word 12 /) });
     expect((e2 as Error).message).not.toContain('abuot');
-    expect(await codeOf(wallet.importMnemonic({ mnemonic: 'abandon abandon', password: PW }))).toBe('BAD_MNEMONIC');
+    expect(await codeOf(wallet.importMnemonic({ mnemonic: 'abandon abandon', password: PW }))).toBe(
+      'BAD_MNEMONIC',
+    );
     expect(wallet.status().state).toBe('none');
   });
 
@@ -107,7 +121,9 @@ describe('WalletService: auto-lock and lock requests', () => {
     expect(wallet.isUnlocked()).toBe(false);
     expect(events.at(-1)).toEqual({ name: 'wallet.locked', payload: { reason: 'idle' } });
     expect(timers.count).toBe(0);
-    expect(() => wallet.privateKeyUse(wallet.accounts()[0]!.address, () => 1)).toThrow(expect.objectContaining({ code: 'LOCKED' }));
+    expect(() => wallet.privateKeyUse(wallet.accounts()[0]!.address, () => 1)).toThrow(
+      expect.objectContaining({ code: 'LOCKED' }),
+    );
 
     await wallet.unlock({ password: PW });
     wallet.onLockRequest('suspend');
@@ -136,7 +152,13 @@ describe('WalletService: auto-lock and lock requests', () => {
 /** Re-signs a keystore's clear fields after an edit, as an attacker who knows the format would. */
 function rechecksum(obj: Record<string, unknown>): string {
   const { checksum: _c, ...body } = obj;
-  return JSON.stringify({ ...body, checksum: bytesToHex(sha256(new TextEncoder().encode(canonicalJson(body)))) }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      { ...body, checksum: bytesToHex(sha256(new TextEncoder().encode(canonicalJson(body)))) },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 describe('WalletService: damaged keystores give clear errors and stay unchanged', () => {
@@ -144,8 +166,20 @@ describe('WalletService: damaged keystores give clear errors and stay unchanged'
     ['truncated', (t) => t.slice(0, Math.floor(t.length / 2)), 'KEYSTORE_TRUNCATED'],
     ['emptied', () => '', 'KEYSTORE_TRUNCATED'],
     ['not JSON', () => 'hello, I am not a keystore\n', 'KEYSTORE_CORRUPT'],
-    ['a flipped ciphertext digit', (t) => t.replace(/("ciphertext": "[0-9a-f]{10})([0-9a-f])/, (_m, a: string, c: string) => a + (c === '0' ? '1' : '0')), 'KEYSTORE_CORRUPT'],
-    ['a Web3 keystore in its place', () => JSON.stringify({ version: 3, id: 'x', crypto: { cipher: 'aes-128-ctr' } }), 'KEYSTORE_FOREIGN'],
+    [
+      'a flipped ciphertext digit',
+      (t) =>
+        t.replace(
+          /("ciphertext": "[0-9a-f]{10})([0-9a-f])/,
+          (_m, a: string, c: string) => a + (c === '0' ? '1' : '0'),
+        ),
+      'KEYSTORE_CORRUPT',
+    ],
+    [
+      'a Web3 keystore in its place',
+      () => JSON.stringify({ version: 3, id: 'x', crypto: { cipher: 'aes-128-ctr' } }),
+      'KEYSTORE_FOREIGN',
+    ],
     ['some other JSON', () => '{"hello":"world"}', 'KEYSTORE_FOREIGN'],
     ['a newer version', (t) => t.replace('"version": 1', '"version": 2'), 'KEYSTORE_VERSION'],
     ['a field out of range', (t) => t.replace(/"salt": "[0-9a-f]+"/, '"salt": "zz"'), 'KEYSTORE_CORRUPT'],
@@ -173,7 +207,10 @@ describe('WalletService: damaged keystores give clear errors and stay unchanged'
     await wallet.create({ words: 12, password: PW });
     wallet.lock('user');
     const original = readFileSync(wallet.keystoreFile, 'utf8');
-    const obj = JSON.parse(original) as Record<string, unknown> & { ciphertext: string; accounts: Array<{ address: string }> };
+    const obj = JSON.parse(original) as Record<string, unknown> & {
+      ciphertext: string;
+      accounts: Array<{ address: string }>;
+    };
     const edits = [
       { ...obj, ciphertext: (obj.ciphertext[0] === 'a' ? 'b' : 'a') + obj.ciphertext.slice(1) },
       { ...obj, accounts: [{ ...obj.accounts[0]!, address: '0x' + '11'.repeat(20) }] },
@@ -197,7 +234,9 @@ describe('WalletService: damaged keystores give clear errors and stay unchanged'
 });
 
 describe('WalletService: Web3 keystore interop', () => {
-  const vectors = JSON.parse(readFileSync(new URL('../../vectors/wallet/web3-secret-storage-v3.json', import.meta.url), 'utf8')) as {
+  const vectors = JSON.parse(
+    readFileSync(new URL('../../vectors/wallet/web3-secret-storage-v3.json', import.meta.url), 'utf8'),
+  ) as {
     password: string;
     privateKey: string;
     address: string;
@@ -208,17 +247,37 @@ describe('WalletService: Web3 keystore interop', () => {
     const { wallet } = await makeWallet(dir);
     await wallet.create({ words: 12, password: PW });
     const json = JSON.stringify(vectors.pbkdf2.keystore);
-    expect(await codeOf(wallet.importWeb3Keystore({ json, filePassword: 'wrong' }))).toBe('WEB3_WRONG_PASSWORD');
-    const acct = await wallet.importWeb3Keystore({ json, filePassword: vectors.password, label: 'old MetaMask' });
+    expect(await codeOf(wallet.importWeb3Keystore({ json, filePassword: 'wrong' }))).toBe(
+      'WEB3_WRONG_PASSWORD',
+    );
+    const acct = await wallet.importWeb3Keystore({
+      json,
+      filePassword: vectors.password,
+      label: 'old MetaMask',
+    });
     expect(acct).toMatchObject({ type: 'imported', label: 'old MetaMask' });
     expect(acct.address.toLowerCase()).toBe(vectors.address);
-    expect(await codeOf(wallet.importWeb3Keystore({ json, filePassword: vectors.password }))).toBe('BAD_ARGUMENT');
+    expect(await codeOf(wallet.importWeb3Keystore({ json, filePassword: vectors.password }))).toBe(
+      'BAD_ARGUMENT',
+    );
 
     wallet.lock('user');
     await wallet.unlock({ password: PW });
     expect(wallet.accounts().map((a) => a.type)).toEqual(['hd', 'imported']);
-    expect(await codeOf(wallet.exportWeb3Keystore({ address: acct.address, password: 'wrong password', exportPassword: 'export pw 1' }))).toBe('WRONG_PASSWORD');
-    const exported = await wallet.exportWeb3Keystore({ address: acct.address, password: PW, exportPassword: 'export pw 1' });
+    expect(
+      await codeOf(
+        wallet.exportWeb3Keystore({
+          address: acct.address,
+          password: 'wrong password',
+          exportPassword: 'export pw 1',
+        }),
+      ),
+    ).toBe('WRONG_PASSWORD');
+    const exported = await wallet.exportWeb3Keystore({
+      address: acct.address,
+      password: PW,
+      exportPassword: 'export pw 1',
+    });
     const ks = parseWeb3Keystore(exported);
     expect(ks.crypto.kdf).toMatchObject({ alg: 'scrypt' });
     const { privateKey, address } = web3Decrypt(ks, computeKdf(web3KdfRequest(ks, 'export pw 1')));
@@ -229,11 +288,19 @@ describe('WalletService: Web3 keystore interop', () => {
   it('an HD account exports to Web3 and imports into another wallet with the same address', async () => {
     const a = await makeWallet(dir);
     await a.wallet.importMnemonic({ mnemonic: ABANDON, password: PW });
-    const exported = await a.wallet.exportWeb3Keystore({ address: '0x9858EfFD232B4033E47d90003D41EC34EcaEda94', password: PW, exportPassword: 'export pw 2' });
+    const exported = await a.wallet.exportWeb3Keystore({
+      address: '0x9858EfFD232B4033E47d90003D41EC34EcaEda94',
+      password: PW,
+      exportPassword: 'export pw 2',
+    });
     const other = tempDataDir();
     try {
       const b = await makeWallet(other.dir);
-      const acct = await b.wallet.importWeb3Keystore({ json: exported, filePassword: 'export pw 2', password: PW });
+      const acct = await b.wallet.importWeb3Keystore({
+        json: exported,
+        filePassword: 'export pw 2',
+        password: PW,
+      });
       expect(acct.address).toBe('0x9858EfFD232B4033E47d90003D41EC34EcaEda94');
       expect(b.wallet.status()).toMatchObject({ state: 'unlocked', hasMnemonic: false });
       expect(await codeOf(b.wallet.revealMnemonic({ password: PW }))).toBe('BAD_ARGUMENT');

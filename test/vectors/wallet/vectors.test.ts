@@ -4,7 +4,15 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { parseAddress, privateKeyToAddress, toChecksumAddress } from '../../../main/wallet/address';
 import { computeKdf } from '../../../main/wallet/kdf';
-import { bip39SeedRequest, deriveAccount, masterKey, mnemonicFromEntropy, newMnemonic, parseMnemonic, seedFromMnemonic } from '../../../main/wallet/keys';
+import {
+  bip39SeedRequest,
+  deriveAccount,
+  masterKey,
+  mnemonicFromEntropy,
+  newMnemonic,
+  parseMnemonic,
+  seedFromMnemonic,
+} from '../../../main/wallet/keys';
 import { parseWeb3Keystore, web3Decrypt, web3KdfRequest } from '../../../main/wallet/web3-keystore';
 
 const load = <T>(name: string): T => JSON.parse(readFileSync(new URL(name, import.meta.url), 'utf8')) as T;
@@ -34,7 +42,8 @@ describe('BIP32 test vectors 1 and 2', () => {
   v.vectors.forEach((vec, n) => {
     for (const [path, xpub, xprv] of vec.chains) {
       it(`vector ${n + 1} ${path}`, () => {
-        const node = path === 'm' ? masterKey(hexToBytes(vec.seed)) : masterKey(hexToBytes(vec.seed)).derive(path);
+        const node =
+          path === 'm' ? masterKey(hexToBytes(vec.seed)) : masterKey(hexToBytes(vec.seed)).derive(path);
         expect(node.privateExtendedKey).toBe(xprv);
         expect(node.publicExtendedKey).toBe(xpub);
         expect(HDKey.fromExtendedKey(xprv).publicExtendedKey).toBe(xpub);
@@ -44,7 +53,11 @@ describe('BIP32 test vectors 1 and 2', () => {
 });
 
 describe('EIP-55', () => {
-  const v = load<{ checksummed: string[]; bip44: { mnemonic: string; address: string }; privateKeyOne: { privateKey: string; address: string } }>('./eip55.json');
+  const v = load<{
+    checksummed: string[];
+    bip44: { mnemonic: string; address: string };
+    privateKeyOne: { privateKey: string; address: string };
+  }>('./eip55.json');
   for (const a of v.checksummed) {
     it(`checksums ${a}`, () => {
       expect(toChecksumAddress(a.toLowerCase())).toBe(a);
@@ -57,18 +70,27 @@ describe('EIP-55', () => {
     expect(() => parseAddress(bad)).toThrow(/EIP-55 checksum/);
     expect(() => parseAddress('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAe')).toThrow(/40 hex digits/);
   });
-  it('gives the address common wallets show for "abandon … about" at m/44\'/60\'/0\'/0/0', () => {
+  it("gives the address common wallets show for \"abandon … about\" at m/44'/60'/0'/0/0", () => {
     const acct = deriveAccount(masterKey(seedFromMnemonic(v.bip44.mnemonic)), 0);
     expect(toChecksumAddress(acct.address)).toBe(v.bip44.address);
   });
   it('private key 1 → 0x7E5F…5Bdf', () => {
-    expect(toChecksumAddress(privateKeyToAddress(hexToBytes(v.privateKeyOne.privateKey)))).toBe(v.privateKeyOne.address);
+    expect(toChecksumAddress(privateKeyToAddress(hexToBytes(v.privateKeyOne.privateKey)))).toBe(
+      v.privateKeyOne.address,
+    );
   });
 });
 
 describe('Web3 Secret Storage v3 vectors', () => {
   type Vec = { derivedKey?: string; mac?: string; scryptOfStatedParams?: string; keystore: unknown };
-  const v = load<{ password: string; privateKey: string; address: string; pbkdf2: Vec; scrypt: Vec; scryptGethLegacy: Vec }>('./web3-secret-storage-v3.json');
+  const v = load<{
+    password: string;
+    privateKey: string;
+    address: string;
+    pbkdf2: Vec;
+    scrypt: Vec;
+    scryptGethLegacy: Vec;
+  }>('./web3-secret-storage-v3.json');
   for (const name of ['pbkdf2', 'scryptGethLegacy'] as const) {
     it(`${name}: derives the key, checks the MAC, decrypts the private key`, () => {
       const ks = parseWeb3Keystore(JSON.stringify(v[name].keystore));

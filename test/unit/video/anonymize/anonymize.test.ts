@@ -2,7 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anonymizeFrame, decodeImage, encodeImage, enlargeBox, failClosed, mergeRegions, parseAnonymizeOptions, DEFAULT_ANONYMIZE_OPTIONS } from '../../../../main/video/anonymize';
+import {
+  anonymizeFrame,
+  decodeImage,
+  encodeImage,
+  enlargeBox,
+  failClosed,
+  mergeRegions,
+  parseAnonymizeOptions,
+  DEFAULT_ANONYMIZE_OPTIONS,
+} from '../../../../main/video/anonymize';
 import { coverage, createInProcessDetector } from '../../../../main/video/detect';
 import type { FaceBox, FaceDetector, Frame, Rect, ReplaceWith } from '../../../../main/video/types';
 import { frameKernels, jsFrameKernels } from '../../../../native';
@@ -26,7 +35,11 @@ const clone = (f: Frame): Frame => ({ ...f, data: f.data.slice() });
 
 /** Detections on the output that still sit on a ground-truth face. */
 function facesLeft(p: FacePhoto, after: FaceBox[]): FaceBox[] {
-  return after.filter((b) => b.score >= DEFAULT_ANONYMIZE_OPTIONS.threshold && p.faces.some((f) => coverage(f, b) > 0.3 || coverage(b, f) > 0.3));
+  return after.filter(
+    (b) =>
+      b.score >= DEFAULT_ANONYMIZE_OPTIONS.threshold &&
+      p.faces.some((f) => coverage(f, b) > 0.3 || coverage(b, f) > 0.3),
+  );
 }
 
 /** Counts bytes that differ outside the given rects (clipped, rounded outwards like the kernels). */
@@ -42,7 +55,12 @@ function changedOutside(a: Frame, b: Frame, rects: Rect[]): number {
   let n = 0;
   for (let i = 0; i < inside.length; i++) {
     if (inside[i]) continue;
-    if (a.data[i * 3] !== b.data[i * 3] || a.data[i * 3 + 1] !== b.data[i * 3 + 1] || a.data[i * 3 + 2] !== b.data[i * 3 + 2]) n++;
+    if (
+      a.data[i * 3] !== b.data[i * 3] ||
+      a.data[i * 3 + 1] !== b.data[i * 3 + 1] ||
+      a.data[i * 3 + 2] !== b.data[i * 3 + 2]
+    )
+      n++;
   }
   return n;
 }
@@ -53,7 +71,11 @@ describe('anonymized face photos (blur, through a PNG file)', () => {
       const frame = clone(frames[i]!);
       const before = await detector.detect(frame);
       const regions = anonymizeFrame(frame, before, [], DEFAULT_ANONYMIZE_OPTIONS);
-      for (const f of p.faces) expect(Math.max(...regions.map((r) => coverage(f, r))), `${p.file}: a face outside every region`).toBeGreaterThan(0.85);
+      for (const f of p.faces)
+        expect(
+          Math.max(...regions.map((r) => coverage(f, r))),
+          `${p.file}: a face outside every region`,
+        ).toBeGreaterThan(0.85);
       const out = join(dir, `${p.file}.png`);
       await encodeImage(frame, out);
       const back = await decodeImage(out);
@@ -70,7 +92,10 @@ describe.each<ReplaceWith>(['pixelate', 'solid'])('replacewith %s', (replaceWith
     for (const i of [0, 4]) {
       const p = photos[i]!;
       const frame = clone(frames[i]!);
-      const regions = anonymizeFrame(frame, await detector.detect(frame), [], { ...DEFAULT_ANONYMIZE_OPTIONS, replaceWith });
+      const regions = anonymizeFrame(frame, await detector.detect(frame), [], {
+        ...DEFAULT_ANONYMIZE_OPTIONS,
+        replaceWith,
+      });
       expect(changedOutside(frames[i]!, frame, regions)).toBe(0);
       expect(facesLeft(p, await detector.detect(frame))).toEqual([]);
     }
@@ -88,9 +113,28 @@ describe('yuv420p frames', () => {
 
 describe('privacy masks and thresholds', () => {
   it('burns polygons in solid and ignores faces below the threshold', () => {
-    const f: Frame = { format: 'rgb24', width: 100, height: 50, data: new Uint8Array(100 * 50 * 3).fill(200) };
+    const f: Frame = {
+      format: 'rgb24',
+      width: 100,
+      height: 50,
+      data: new Uint8Array(100 * 50 * 3).fill(200),
+    };
     const weak: FaceBox = { x: 60, y: 10, width: 20, height: 20, score: 0.1 };
-    anonymizeFrame(f, [weak], [{ points: [{ x: 0, y: 0 }, { x: 0.5, y: 0 }, { x: 0.5, y: 1 }, { x: 0, y: 1 }] }], { ...DEFAULT_ANONYMIZE_OPTIONS, replaceWith: 'solid' });
+    anonymizeFrame(
+      f,
+      [weak],
+      [
+        {
+          points: [
+            { x: 0, y: 0 },
+            { x: 0.5, y: 0 },
+            { x: 0.5, y: 1 },
+            { x: 0, y: 1 },
+          ],
+        },
+      ],
+      { ...DEFAULT_ANONYMIZE_OPTIONS, replaceWith: 'solid' },
+    );
     expect(f.data[(25 * 100 + 10) * 3]).toBe(0); // inside the mask
     expect(f.data[(25 * 100 + 49) * 3]).toBe(0);
     expect(f.data[(25 * 100 + 50) * 3]).toBe(200); // just outside
@@ -112,14 +156,35 @@ describe('privacy masks and thresholds', () => {
   });
 
   it('enlarges boxes about their centre by the mask scale', () => {
-    expect(enlargeBox({ x: 10, y: 10, width: 10, height: 20 }, 1.5)).toEqual({ x: 7.5, y: 5, width: 15, height: 30 });
+    expect(enlargeBox({ x: 10, y: 10, width: 10, height: 20 }, 1.5)).toEqual({
+      x: 7.5,
+      y: 5,
+      width: 15,
+      height: 30,
+    });
   });
 
   it('refuses bad options and masks with messages that name the field', () => {
-    expect(() => parseAnonymizeOptions({ maskScale: 0.5 })).toThrow(/maskScale must be a number from 1 to 10, got 0.5/);
+    expect(() => parseAnonymizeOptions({ maskScale: 0.5 })).toThrow(
+      /maskScale must be a number from 1 to 10, got 0.5/,
+    );
     expect(() => parseAnonymizeOptions({ threshold: 2 })).toThrow(/threshold must be a number from 0 to 1/);
     const f: Frame = { format: 'rgb24', width: 4, height: 4, data: new Uint8Array(48) };
-    expect(() => anonymizeFrame(f, [], [{ points: [{ x: 0, y: 0 }, { x: 2, y: 0 }, { x: 0, y: 1 }] }])).toThrow(/privacy mask 0 point 1 must lie in \[0,1\]/);
+    expect(() =>
+      anonymizeFrame(
+        f,
+        [],
+        [
+          {
+            points: [
+              { x: 0, y: 0 },
+              { x: 2, y: 0 },
+              { x: 0, y: 1 },
+            ],
+          },
+        ],
+      ),
+    ).toThrow(/privacy mask 0 point 1 must lie in \[0,1\]/);
   });
 });
 

@@ -5,7 +5,10 @@ import { bundleEntry, REPO_ROOT, runInNetns } from '../../../helpers/onvif-sim/b
 
 describe('WS-Discovery', () => {
   it('finds every simulated camera in a private network namespace, probing both types repeatedly', async () => {
-    const script = await bundleEntry(join(REPO_ROOT, 'test/helpers/onvif-sim/discover-script.ts'), 'discover-script.mjs');
+    const script = await bundleEntry(
+      join(REPO_ROOT, 'test/helpers/onvif-sim/discover-script.ts'),
+      'discover-script.mjs',
+    );
     const run = await runInNetns(script, ['1200']);
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
@@ -30,7 +33,13 @@ describe('WS-Discovery', () => {
     expect(await parseProbeMatch(reply('urn:uuid:other'), ours)).toBeUndefined();
     expect(await parseProbeMatch('not xml at all <', ours)).toBeUndefined();
     const ok = await parseProbeMatch(reply('urn:uuid:abc'), ours);
-    expect(ok?.[0]).toMatchObject({ urn: 'urn:uuid:1', name: 'Back Room', xaddrs: ['http://10.0.0.5/onvif/device_service'] });
-    expect(probeXml('abc', { prefix: 'tds', ns: 'http://www.onvif.org/ver10/device/wsdl', name: 'Device' })).toContain('tds:Device</d:Types>');
+    expect(ok?.[0]).toMatchObject({
+      urn: 'urn:uuid:1',
+      name: 'Back Room',
+      xaddrs: ['http://10.0.0.5/onvif/device_service'],
+    });
+    expect(
+      probeXml('abc', { prefix: 'tds', ns: 'http://www.onvif.org/ver10/device/wsdl', name: 'Device' }),
+    ).toContain('tds:Device</d:Types>');
   });
 });

@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enlargeBox } from '../../../../main/video/anonymize/index';
-import { createFaceDetector, FaceTracker, type WorkerFaceDetector } from '../../../../main/video/detect/index';
+import {
+  createFaceDetector,
+  FaceTracker,
+  type WorkerFaceDetector,
+} from '../../../../main/video/detect/index';
 import type { FfmpegSink } from '../../../../main/video/capture/ffmpeg-sink';
 import { PrivacyPipeline, type PrivacyPipelineOptions } from '../../../../main/video/pipeline/pipeline';
 import type { Frame } from '../../../../main/video/types';
@@ -25,11 +29,16 @@ const OPTS: PrivacyPipelineOptions = {
 describe('privacy pipeline with the real detector on face photos', () => {
   let detector: WorkerFaceDetector;
   let checker: WorkerFaceDetector;
-  const photos = [1, 2, 3, 4, 5, 6].map((i) => decodeRgbFrames(join(FACE_PHOTOS_DIR, `sample${i}.jpg`), W, H)[0]!);
+  const photos = [1, 2, 3, 4, 5, 6].map(
+    (i) => decodeRgbFrames(join(FACE_PHOTOS_DIR, `sample${i}.jpg`), W, H)[0]!,
+  );
   const copy = (f: Frame): Frame => ({ ...f, data: f.data.slice() });
 
   beforeAll(async () => {
-    const workerFile = await bundleEntry(join(REPO_ROOT, 'main/video/detect/detector.worker.ts'), 'detector.worker.mjs');
+    const workerFile = await bundleEntry(
+      join(REPO_ROOT, 'main/video/detect/detector.worker.ts'),
+      'detector.worker.mjs',
+    );
     // The camera default (VideoService): ssd_mobilenetv1 at score ≥ 0.2. The tiny detector lets
     // clear faces through on these group photos (measured: 2–3 of ~25 at 416 px, 1 at 640 px).
     detector = await createFaceDetector(CAMERA_DETECTOR, { workerFile });
@@ -41,12 +50,19 @@ describe('privacy pipeline with the real detector on face photos', () => {
   });
 
   it('anonymizes every face; the checker finds none afterwards; pixels outside the enlarged boxes are untouched', async () => {
-    const p = new PrivacyPipeline(OPTS, { detector, kernels: frameKernels(), nowMs: () => performance.now() });
+    const p = new PrivacyPipeline(OPTS, {
+      detector,
+      kernels: frameKernels(),
+      nowMs: () => performance.now(),
+    });
     let before = 0;
     for (const photo of photos) {
       const truth = await checker.detect(photo);
       before += truth.length;
-      const boxes = (await detector.detect(photo)).filter((b) => b.score >= 0.2).map((b) => enlargeBox(b, 1.3)).map((r) => ({ x: r.x - 2, y: r.y - 2, width: r.width + 4, height: r.height + 4 })); // kernels round box edges outward
+      const boxes = (await detector.detect(photo))
+        .filter((b) => b.score >= 0.2)
+        .map((b) => enlargeBox(b, 1.3))
+        .map((r) => ({ x: r.x - 2, y: r.y - 2, width: r.width + 4, height: r.height + 4 })); // kernels round box edges outward
       const out = await p.process(copy(photo), 0);
       expect(out?.treatment).toBe('faces');
       expect(await checker.detect(out as unknown as Frame)).toEqual([]);
@@ -57,7 +73,10 @@ describe('privacy pipeline with the real detector on face photos', () => {
   });
 
   it('fails closed when detection misses its deadline: the whole frame is blurred, no face survives', async () => {
-    const p = new PrivacyPipeline({ ...OPTS, deadlineMs: 1 }, { detector, kernels: frameKernels(), nowMs: () => performance.now() });
+    const p = new PrivacyPipeline(
+      { ...OPTS, deadlineMs: 1 },
+      { detector, kernels: frameKernels(), nowMs: () => performance.now() },
+    );
     for (const photo of photos.slice(0, 3)) {
       const out = await p.process(copy(photo), 0);
       expect(out?.treatment).toBe('fail-closed');
@@ -70,7 +89,10 @@ describe('privacy pipeline with the real detector on face photos', () => {
   });
 
   it("with whenBehind 'drop' a late frame is dropped and its raw pixels are wiped", async () => {
-    const p = new PrivacyPipeline({ ...OPTS, deadlineMs: 1, whenBehind: 'drop' }, { detector, kernels: frameKernels(), nowMs: () => performance.now() });
+    const p = new PrivacyPipeline(
+      { ...OPTS, deadlineMs: 1, whenBehind: 'drop' },
+      { detector, kernels: frameKernels(), nowMs: () => performance.now() },
+    );
     const f = copy(photos[0]!);
     expect(await p.process(f, 0)).toBeNull();
     expect(f.data.every((b) => b === 0)).toBe(true);
@@ -79,7 +101,10 @@ describe('privacy pipeline with the real detector on face photos', () => {
   });
 
   it('with detection every 3rd frame the tracker covers the frames between, and stale tracks fail closed', async () => {
-    const p = new PrivacyPipeline({ ...OPTS, detectEveryFrames: 3, maxTrackedFrames: 2 }, { detector, tracker: new FaceTracker(), kernels: frameKernels(), nowMs: () => performance.now() });
+    const p = new PrivacyPipeline(
+      { ...OPTS, detectEveryFrames: 3, maxTrackedFrames: 2 },
+      { detector, tracker: new FaceTracker(), kernels: frameKernels(), nowMs: () => performance.now() },
+    );
     const treatments: string[] = [];
     for (let i = 0; i < 6; i++) {
       const out = await p.process(copy(photos[0]!), i * 100);
@@ -89,14 +114,29 @@ describe('privacy pipeline with the real detector on face photos', () => {
     expect(treatments).toEqual(['faces', 'faces', 'faces', 'faces', 'faces', 'faces']);
     expect(p.stats.detections).toBe(2);
     // A detector that keeps missing deadlines leaves only stale tracks: those frames fail closed.
-    const q = new PrivacyPipeline({ ...OPTS, detectEveryFrames: 3, maxTrackedFrames: 2, deadlineMs: 1 }, { detector, tracker: new FaceTracker(), kernels: frameKernels(), nowMs: () => performance.now() });
+    const q = new PrivacyPipeline(
+      { ...OPTS, detectEveryFrames: 3, maxTrackedFrames: 2, deadlineMs: 1 },
+      { detector, tracker: new FaceTracker(), kernels: frameKernels(), nowMs: () => performance.now() },
+    );
     for (let i = 0; i < 3; i++) expect((await q.process(copy(photos[0]!), 0))!.treatment).toBe('fail-closed');
     await new Promise((r) => setTimeout(r, 1500));
   });
 
   it('refuses options that would let frames through unexamined', () => {
-    expect(() => new PrivacyPipeline({ ...OPTS, detectEveryFrames: 2 }, { detector, kernels: frameKernels(), nowMs: () => 0 })).toThrow(/needs a tracker/);
-    expect(() => new PrivacyPipeline({ ...OPTS, detectEveryFrames: 0 }, { detector, kernels: frameKernels(), nowMs: () => 0 })).toThrow(/integer ≥ 1/);
+    expect(
+      () =>
+        new PrivacyPipeline(
+          { ...OPTS, detectEveryFrames: 2 },
+          { detector, kernels: frameKernels(), nowMs: () => 0 },
+        ),
+    ).toThrow(/needs a tracker/);
+    expect(
+      () =>
+        new PrivacyPipeline(
+          { ...OPTS, detectEveryFrames: 0 },
+          { detector, kernels: frameKernels(), nowMs: () => 0 },
+        ),
+    ).toThrow(/integer ≥ 1/);
   });
 
   it('the exits accept only AnonymizedFrame (checked by tsc)', () => {

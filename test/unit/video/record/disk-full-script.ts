@@ -14,17 +14,43 @@ const W = 320;
 const H = 240;
 const detector = await createFaceDetector({}, { workerFile: detectorFile });
 const pipeline = new PrivacyPipeline(
-  { detectEveryFrames: 1, deadlineMs: 10_000, whenBehind: 'blur', maxTrackedFrames: 1, anonymize: { replaceWith: 'blur', maskScale: 1.3, threshold: 0.2 }, masks: [] },
+  {
+    detectEveryFrames: 1,
+    deadlineMs: 10_000,
+    whenBehind: 'blur',
+    maxTrackedFrames: 1,
+    anonymize: { replaceWith: 'blur', maskScale: 1.3, threshold: 0.2 },
+    masks: [],
+  },
   { detector, kernels: frameKernels(), nowMs: () => performance.now() },
 );
 const errors: Array<{ code: string; message: string }> = [];
 const segments: ClosedSegment[] = [];
 const partsSeen = new Set<string>();
 let t = Date.UTC(2026, 0, 1);
-const recOpts = { cameraId: 'cam', dir, segmentMs: 1000, width: W, height: H, fps: 10, pixelFormat: 'rgb24' as const, minFreeBytes: 64 * 1024, retryMs: 0, x264Preset: 'ultrafast', crf: 0 };
-const recDeps = { nowMs: () => Date.now(), onSegment: (s: ClosedSegment) => segments.push(s), onError: (code: string, message: string) => errors.push({ code, message }) };
+const recOpts = {
+  cameraId: 'cam',
+  dir,
+  segmentMs: 1000,
+  width: W,
+  height: H,
+  fps: 10,
+  pixelFormat: 'rgb24' as const,
+  minFreeBytes: 64 * 1024,
+  retryMs: 0,
+  x264Preset: 'ultrafast',
+  crf: 0,
+};
+const recDeps = {
+  nowMs: () => Date.now(),
+  onSegment: (s: ClosedSegment) => segments.push(s),
+  onError: (code: string, message: string) => errors.push({ code, message }),
+};
 let rec = new SegmentRecorder(recOpts, recDeps);
-const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+const walk = (d: string): string[] =>
+  readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)],
+  );
 let seed = 1;
 const noise = (): Uint8Array => {
   const a = new Uint8Array(W * H * 3);
@@ -41,7 +67,11 @@ async function feed(n: number): Promise<void> {
 }
 await feed(120);
 await rec.close();
-const afterFull = walk(dir).map((f) => ({ f, bytes: statSync(f).size, complete: f.endsWith('.mp4') ? mp4LooksComplete(f) : null }));
+const afterFull = walk(dir).map((f) => ({
+  f,
+  bytes: statSync(f).size,
+  complete: f.endsWith('.mp4') ? mp4LooksComplete(f) : null,
+}));
 const errorsWhileFull = errors.length;
 // Retention frees space: the recorder resumes on its own.
 for (const s of segments) rmSync(s.path, { force: true });
@@ -50,6 +80,15 @@ rec = new SegmentRecorder(recOpts, recDeps);
 await feed(25);
 await rec.close();
 process.stdout.write(
-  JSON.stringify({ errorsWhileFull, errors: errors.slice(0, 3), firstSegments: before, resumedSegments: segments.length - before, afterFull, final: walk(dir), partsSeen: partsSeen.size, segments: segments.map((s) => s.path) }) + '\n',
+  JSON.stringify({
+    errorsWhileFull,
+    errors: errors.slice(0, 3),
+    firstSegments: before,
+    resumedSegments: segments.length - before,
+    afterFull,
+    final: walk(dir),
+    partsSeen: partsSeen.size,
+    segments: segments.map((s) => s.path),
+  }) + '\n',
 );
 await detector.dispose();

@@ -51,7 +51,16 @@ describe('recordings index, retention and anchoring (real SQLite)', () => {
     const path = join(dir, `${cameraId}-${startMs}.mp4`);
     writeFileSync(path, content);
     const d = sha256(new TextEncoder().encode(content));
-    return vdb.addRecording({ cameraId, path, startMs, endMs: startMs + 60_000, bytes: content.length, frames: 600, sha256: bytesToHex(d), cid: cidOfSha256(d) });
+    return vdb.addRecording({
+      cameraId,
+      path,
+      startMs,
+      endMs: startMs + 60_000,
+      bytes: content.length,
+      frames: 600,
+      sha256: bytesToHex(d),
+      cid: cidOfSha256(d),
+    });
   };
 
   it('anchors pending segments in one batch per camera and records the receipts; a failing batch stays pending', async () => {
@@ -85,17 +94,27 @@ describe('recordings index, retention and anchoring (real SQLite)', () => {
     // Low on space: the oldest go first, one at a time, until the free space is back (after 2 deletions here).
     const liveBefore = vdb.oldestRecordings(10);
     let calls = 0;
-    const deleted = applyRetention(vdb, { dir, maxAgeMs: 1e12, minFreeBytes: 50 }, now, () => (calls++ < 2 ? 10 : 100));
+    const deleted = applyRetention(vdb, { dir, maxAgeMs: 1e12, minFreeBytes: 50 }, now, () =>
+      calls++ < 2 ? 10 : 100,
+    );
     expect(deleted).toEqual(liveBefore.slice(0, 2).map((r) => r.id));
     expect(vdb.oldestRecordings(10).map((r) => r.id)).toEqual(liveBefore.slice(2).map((r) => r.id));
-    expect(vdb.recordingsBySha256(bytesToHex(sha256(new TextEncoder().encode('old'))))[0]?.deletedAtMs).toBe(now);
+    expect(vdb.recordingsBySha256(bytesToHex(sha256(new TextEncoder().encode('old'))))[0]?.deletedAtMs).toBe(
+      now,
+    );
   });
 });
 
 describe('recorder on a full disk (2 MB tmpfs in a private mount namespace)', () => {
   it('reports DISK_FULL, leaves no partial file, keeps running, and resumes when space is freed', async () => {
-    const script = await bundleEntry(join(REPO_ROOT, 'test/unit/video/record/disk-full-script.ts'), 'disk-full-script.mjs');
-    const detector = await bundleEntry(join(REPO_ROOT, 'main/video/detect/detector.worker.ts'), 'detector.worker.mjs');
+    const script = await bundleEntry(
+      join(REPO_ROOT, 'test/unit/video/record/disk-full-script.ts'),
+      'disk-full-script.mjs',
+    );
+    const detector = await bundleEntry(
+      join(REPO_ROOT, 'main/video/detect/detector.worker.ts'),
+      'detector.worker.mjs',
+    );
     const mnt = join(tmp, 'tiny');
     const run = await runWithTinyDisk(script, mnt, '2m', [mnt, detector]);
     expect(run.code, run.stderr).toBe(0);
@@ -121,7 +140,22 @@ describe('recorder on a full disk (2 MB tmpfs in a private mount namespace)', ()
 
 it('tells a finished MP4 from one whose ffmpeg could not finish it', () => {
   const f = join(tmp, 'ok.mp4');
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1', '-c:v', 'libx264', '-movflags', '+faststart', f]);
+  const r = spawnSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=160x120:rate=10',
+    '-t',
+    '1',
+    '-c:v',
+    'libx264',
+    '-movflags',
+    '+faststart',
+    f,
+  ]);
   expect(r.status).toBe(0);
   expect(mp4LooksComplete(f)).toBe(true);
   const whole = readFileSync(f);

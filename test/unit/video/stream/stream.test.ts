@@ -22,7 +22,15 @@ describe('consent windows (real SQLite)', () => {
   it('a consent covers only its camera, its window, and only until revoked', () => {
     const db = openDatabase(join(tmp, 'node.db'), { synchronous: 'NORMAL', migrations: VIDEO_MIGRATIONS });
     const v = new VideoDb(db);
-    const id = v.addConsent({ cameraId: 'door', grantedBy: 'Anna (manager)', scope: 'Twitch opening-night stream', startsMs: 1000, endsMs: 2000, note: '', createdAtMs: 500 });
+    const id = v.addConsent({
+      cameraId: 'door',
+      grantedBy: 'Anna (manager)',
+      scope: 'Twitch opening-night stream',
+      startsMs: 1000,
+      endsMs: 2000,
+      note: '',
+      createdAtMs: 500,
+    });
     expect(v.consentCovering('door', 999)).toBeUndefined();
     expect(v.consentCovering('door', 1000)?.grantedBy).toBe('Anna (manager)');
     expect(v.consentCovering('door', 1999)?.id).toBe(id);
@@ -46,7 +54,10 @@ describe('RTMP push of the anonymized feed to a local nginx-rtmp', () => {
   let checker: WorkerFaceDetector;
   beforeAll(async () => {
     await nginx.start();
-    const workerFile = await bundleEntry(join(REPO_ROOT, 'main/video/detect/detector.worker.ts'), 'detector.worker.mjs');
+    const workerFile = await bundleEntry(
+      join(REPO_ROOT, 'main/video/detect/detector.worker.ts'),
+      'detector.worker.mjs',
+    );
     // The camera default (VideoService): ssd_mobilenetv1 at score ≥ 0.2. The tiny detector lets
     // clear faces through on these group photos (measured: 2–3 of ~25 at 416 px, 1 at 640 px).
     detector = await createFaceDetector(CAMERA_DETECTOR, { workerFile });
@@ -63,10 +74,23 @@ describe('RTMP push of the anonymized feed to a local nginx-rtmp', () => {
     const H = 360;
     const photos = [1, 3, 5].map((i) => decodeRgbFrames(join(FACE_PHOTOS_DIR, `sample${i}.jpg`), W, H)[0]!);
     const pipeline = new PrivacyPipeline(
-      { detectEveryFrames: 1, deadlineMs: 20_000, whenBehind: 'blur', maxTrackedFrames: 1, anonymize: { replaceWith: 'blur', maskScale: 1.3, threshold: 0.2 }, masks: [] },
+      {
+        detectEveryFrames: 1,
+        deadlineMs: 20_000,
+        whenBehind: 'blur',
+        maxTrackedFrames: 1,
+        anonymize: { replaceWith: 'blur', maskScale: 1.3, threshold: 0.2 },
+        masks: [],
+      },
       { detector, kernels: frameKernels(), nowMs: () => performance.now() },
     );
-    const pub = new RtmpPublisher({ url: nginx.url('cam1'), width: W, height: H, fps: 10, pixelFormat: 'rgb24' });
+    const pub = new RtmpPublisher({
+      url: nginx.url('cam1'),
+      width: W,
+      height: H,
+      fps: 10,
+      pixelFormat: 'rgb24',
+    });
     for (let i = 0; i < 45; i++) {
       const src = photos[Math.floor(i / 15)]!;
       const out = await pipeline.process({ ...src, data: src.data.slice() }, i * 100);
@@ -77,8 +101,25 @@ describe('RTMP push of the anonymized feed to a local nginx-rtmp', () => {
     await new Promise((r) => setTimeout(r, 500));
     const rec = nginx.recordingOf('cam1');
     expect(existsSync(rec), nginx.log()).toBe(true);
-    const probe = spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=codec_name,width,height,nb_read_frames', '-of', 'json', rec], { encoding: 'utf8' });
-    const s = (JSON.parse(probe.stdout) as { streams: Array<{ codec_name: string; width: number; height: number; nb_read_frames: string }> }).streams[0]!;
+    const probe = spawnSync(
+      'ffprobe',
+      [
+        '-v',
+        'error',
+        '-count_frames',
+        '-show_entries',
+        'stream=codec_name,width,height,nb_read_frames',
+        '-of',
+        'json',
+        rec,
+      ],
+      { encoding: 'utf8' },
+    );
+    const s = (
+      JSON.parse(probe.stdout) as {
+        streams: Array<{ codec_name: string; width: number; height: number; nb_read_frames: string }>;
+      }
+    ).streams[0]!;
     expect(s).toMatchObject({ codec_name: 'h264', width: W, height: H });
     expect(Number(s.nb_read_frames)).toBeGreaterThan(30);
     const received = decodeRgbFrames(rec, W, H, []).filter((_, i) => i % 5 === 2);
