@@ -23,6 +23,7 @@
  *
  * Immutability: a new state object is returned; the input state is never modified.
  */
+import type { TimeoutParams as ChainTimeoutParams } from '../chain/params';
 import type { Address, Hash, Proposal, ValidatorPower, Vote } from '../chain/types';
 import { ConsensusError } from './errors';
 import {
@@ -43,15 +44,8 @@ export type RoundStep = 'propose' | 'prevote' | 'precommit' | 'commit';
 /** The three timeouts. */
 export type TimeoutStep = 'propose' | 'prevote' | 'precommit';
 
-/** Timeout of each step in round r is `baseMs + r × deltaMs` (CometBFT's defaults below). */
-export interface TimeoutParams {
-  proposeBaseMs: number;
-  proposeDeltaMs: number;
-  prevoteBaseMs: number;
-  prevoteDeltaMs: number;
-  precommitBaseMs: number;
-  precommitDeltaMs: number;
-}
+/** Timeout of each step in round r is `baseMs + r × deltaMs` (CometBFT's defaults below); the chain's parameters less the commit pause. */
+export type TimeoutParams = Omit<ChainTimeoutParams, 'commitMs'>;
 
 /** CometBFT's default timeouts: propose 3 s + 0.5 s/round, prevote and precommit 1 s + 0.5 s/round. */
 export const DEFAULT_TIMEOUTS: TimeoutParams = {

@@ -1,39 +1,18 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { build } from 'esbuild';
+import { basename } from 'node:path';
+import { bundleScript } from '../bundle';
 import { appRoot } from '../../../main/app/paths';
 
 /** The repository root (two levels above test/helpers/onvif-sim). */
 export const REPO_ROOT = appRoot();
 
-/**
- * Bundles a TypeScript entry (a worker or a script run in another process) the same way
- * scripts/build.mjs bundles main: ESM, node24, packages external. The output lives under
- * test/.tmp so bare imports still resolve from the repo's node_modules.
- */
-export async function bundleEntry(
+/** Bundles a worker or a script run in another process (see bundleScript), with an inline source map. */
+export function bundleEntry(
   entry: string,
   outName = basename(entry).replace(/\.ts$/, '.js'),
 ): Promise<string> {
-  const outdir = join(REPO_ROOT, 'test', '.tmp', 'bundles');
-  mkdirSync(outdir, { recursive: true });
-  const outfile = join(outdir, outName);
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    packages: 'external',
-    logLevel: 'error',
-    sourcemap: 'inline',
-    banner: {
-      js: "import { createRequire as __hotpotCreateRequire } from 'node:module'; const require = __hotpotCreateRequire(import.meta.url);",
-    },
-  });
-  return outfile;
+  return bundleScript(entry, { outName, sourcemap: 'inline' });
 }
 
 /** Result of a script run in a network namespace. */
