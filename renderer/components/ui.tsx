@@ -50,3 +50,28 @@ export function PageHeader({ title, children }: { title: ReactNode; children?: R
     </header>
   );
 }
+
+/** A labelled secret input (password, passphrase): never spell-checked, autocomplete as the browser should treat it. */
+export function SecretField(props: {
+  label: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+  autoComplete: 'new-password' | 'current-password' | 'off';
+  testId?: string;
+  autoFocus?: boolean;
+}) {
+  return (
+    <label>
+      {props.label}
+      <input
+        type="password"
+        spellCheck={false}
+        autoComplete={props.autoComplete}
+        autoFocus={props.autoFocus}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        data-testid={props.testId}
+      />
+    </label>
+  );
+}

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import type { SendPreview, WalletAccount, WalletStatus } from '../../main/api/contract/wallet';
 import { call, q } from '../api';
-import { Card, ErrorBox, PageHeader, Stat } from '../components/ui';
+import { Card, ErrorBox, PageHeader, Stat, SecretField } from '../components/ui';
 import { addressProblem } from '../components/wallet/address-check';
 import { downloadText } from '../components/wallet/download';
 import { QrCode } from '../components/wallet/qr-code';
@@ -251,26 +251,20 @@ function Setup({ t, onDone }: { t: T; onDone: () => void }) {
                 <option value={24}>{t('w24')}</option>
               </select>
             </label>
-            <label>
-              {t('password')}
-              <input
-                type="password"
-                autoComplete="new-password"
-                value={pw}
-                onChange={(e) => setPw(e.target.value)}
-                data-testid="create-password"
-              />
-            </label>
-            <label>
-              {t('password2')}
-              <input
-                type="password"
-                autoComplete="new-password"
-                value={pw2}
-                onChange={(e) => setPw2(e.target.value)}
-                data-testid="create-password2"
-              />
-            </label>
+            <SecretField
+              label={t('password')}
+              autoComplete="new-password"
+              value={pw}
+              onChange={setPw}
+              testId="create-password"
+            />
+            <SecretField
+              label={t('password2')}
+              autoComplete="new-password"
+              value={pw2}
+              onChange={setPw2}
+              testId="create-password2"
+            />
             {pwProblem ? <p className="error">{pwProblem}</p> : null}
             {create.error ? <ErrorBox error={create.error} /> : null}
             <button
@@ -309,25 +303,19 @@ function Setup({ t, onDone }: { t: T; onDone: () => void }) {
                 data-testid="restore-mnemonic"
               />
             </label>
-            <label>
-              {t('passphrase')}
-              <input
-                type="password"
-                autoComplete="off"
-                value={passphrase}
-                onChange={(e) => setPassphrase(e.target.value)}
-              />
-            </label>
-            <label>
-              {t('password')}
-              <input
-                type="password"
-                autoComplete="new-password"
-                value={rpw}
-                onChange={(e) => setRpw(e.target.value)}
-                data-testid="restore-password"
-              />
-            </label>
+            <SecretField
+              label={t('passphrase')}
+              autoComplete="off"
+              value={passphrase}
+              onChange={setPassphrase}
+            />
+            <SecretField
+              label={t('password')}
+              autoComplete="new-password"
+              value={rpw}
+              onChange={setRpw}
+              testId="restore-password"
+            />
             {restore.error ? <ErrorBox error={restore.error} /> : null}
             <button
               type="submit"
@@ -393,25 +381,19 @@ function KeystoreFileForm(props: {
           onChange={(e) => void e.target.files?.[0]?.text().then(props.setJson)}
         />
       </label>
-      <label>
-        {t('filePassword')}
-        <input
-          type="password"
-          autoComplete="off"
-          value={props.filePw}
-          onChange={(e) => props.setFilePw(e.target.value)}
-        />
-      </label>
+      <SecretField
+        label={t('filePassword')}
+        autoComplete="off"
+        value={props.filePw}
+        onChange={props.setFilePw}
+      />
       {props.setWalletPw ? (
-        <label>
-          {t('password')}
-          <input
-            type="password"
-            autoComplete="new-password"
-            value={props.walletPw}
-            onChange={(e) => props.setWalletPw?.(e.target.value)}
-          />
-        </label>
+        <SecretField
+          label={t('password')}
+          autoComplete="new-password"
+          value={props.walletPw ?? ''}
+          onChange={props.setWalletPw}
+        />
       ) : null}
       <label>
         {t('label')}
@@ -443,28 +425,22 @@ function Unlock({ t, status, onDone }: { t: T; status: WalletStatus; onDone: () 
             });
         }}
       >
-        <label>
-          {t('password')}
-          <input
-            type="password"
-            autoComplete="current-password"
-            autoFocus
-            value={pw}
-            onChange={(e) => setPw(e.target.value)}
-            data-testid="unlock-password"
-          />
-        </label>
+        <SecretField
+          label={t('password')}
+          autoComplete="current-password"
+          autoFocus
+          value={pw}
+          onChange={setPw}
+          testId="unlock-password"
+        />
         {status.hasPassphrase ? (
-          <label>
-            {t('passphraseNeeded')}
-            <input
-              type="password"
-              autoComplete="off"
-              value={passphrase}
-              onChange={(e) => setPassphrase(e.target.value)}
-              data-testid="unlock-passphrase"
-            />
-          </label>
+          <SecretField
+            label={t('passphraseNeeded')}
+            autoComplete="off"
+            value={passphrase}
+            onChange={setPassphrase}
+            testId="unlock-passphrase"
+          />
         ) : null}
         {a.error ? <ErrorBox error={a.error} /> : null}
         <button type="submit" disabled={a.busy || !pw} data-testid="unlock-submit">
@@ -817,16 +793,13 @@ function BackupCard({ t }: { t: T }) {
               .then(() => setPw(''));
           }}
         >
-          <label>
-            {t('password')}
-            <input
-              type="password"
-              autoComplete="current-password"
-              value={pw}
-              onChange={(e) => setPw(e.target.value)}
-              data-testid="backup-password"
-            />
-          </label>
+          <SecretField
+            label={t('password')}
+            autoComplete="current-password"
+            value={pw}
+            onChange={setPw}
+            testId="backup-password"
+          />
           {a.error ? <ErrorBox error={a.error} /> : null}
           <button type="submit" disabled={a.busy || !pw} data-testid="backup-reveal">
             {t('reveal')}

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import type { CameraView, RecordingView } from '../../main/api/contract/video';
 import { call, onEvent, q } from '../api';
-import { Card, ErrorBox, PageHeader } from '../components/ui';
+import { Card, ErrorBox, PageHeader, SecretField } from '../components/ui';
 import { MaskEditor } from '../components/video/mask-editor';
 import { defineStrings, useFormat, useT } from '../i18n';
 
@@ -430,15 +430,12 @@ function AddCamera({ t }: { t: T }) {
           {t('user')}{' '}
           <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
         </label>
-        <label>
-          {t('password')}{' '}
-          <input
-            type="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            autoComplete="new-password"
-          />
-        </label>
+        <SecretField
+          label={t('password')}
+          autoComplete="new-password"
+          value={password}
+          onChange={setPassword}
+        />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('adding') : t('addBtn')}
         </button>
