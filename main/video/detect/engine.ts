@@ -7,7 +7,13 @@ import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame } from '../types
 import { DetectError } from './errors';
 import { readModelFiles } from './models';
 
-/** The measured choice (see test/bench/video.ts): tiny face detector on a 416 px copy, scores from 0.2. */
+/**
+ * Defaults of `createFaceDetector()` and of the file CLI: tiny face detector on a 416 px copy, scores
+ * from 0.2 (all 22 faces of the full-size demo photos, ≈ 22 ms a frame). Cameras do NOT use it:
+ * VideoService's default is ssd_mobilenetv1, the only configuration `bin/hotpot bench video`
+ * (part privacy) measured to leave no face detectable and every face covered on camera-sized frames
+ * (640×360 … 1920×1080, held-out sizes and sensor noise); tiny misses small faces there.
+ */
 export const DEFAULT_DETECTOR_OPTIONS: Readonly<FaceDetectorOptions> = Object.freeze({
   model: 'tiny_face_detector',
   inputSizePx: 416,
