@@ -8,6 +8,9 @@
  *    faces found and covered (vs test/fixtures/video/faces.json), false positives, faces still
  *    detectable after anonymizing (the tests' privacy checker: ssd_mobilenetv1 ≥ 0.5 on a 640 px
  *    copy), and ms per frame at each size;
+ *  - pipeline: the same question on what a camera actually records: the node's capture worker at a
+ *    camera's rate (frames dropped when it falls behind, tracker between detections) on a moving
+ *    640×360 clip and on the integration clip (hard cuts between photos); recorded frames checked;
  *  - detector: ms per frame at the detection size per TensorFlow.js backend, and recall on the photos;
  *  - anonymize: frames/s of detection (every 3rd frame, in the worker) + tracker + anonymization
  *    (native kernels) on decoded 720p and 1080p yuv420p frames, per configuration;
@@ -37,6 +40,7 @@ import { FaceTracker, createFaceDetector, iou, scoreDetections, sumRecall, wasmF
 import { defaultVideoOptions } from '../../main/video/service';
 import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame, Rect } from '../../main/video/types';
 import { frameKernels, nativeAvailable } from '../../native';
+import { decodeRgbFrames } from '../helpers/rtsp/frames';
 import { makeFaceClip } from '../helpers/rtsp/rtsp-server';
 
 const { values } = parseArgs({
@@ -44,7 +48,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     runs: { type: 'string', default: '5' },
     noise: { type: 'string', default: '10' },
-    parts: { type: 'string', default: 'privacy,detector,anonymize,file,cameras' },
+    parts: { type: 'string', default: 'privacy,pipeline,detector,anonymize,file,cameras' },
     'camera-run': { type: 'string' },
   },
 });
@@ -392,6 +396,8 @@ function treeCpuS(pid: number): number {
 
 interface CameraRunConfig {
   clip: string;
+  /** frames in the clip (the steady-state window ends a second before the last) */
+  totalFrames: number;
   outDir: string;
   width: number;
   height: number;
@@ -444,6 +450,7 @@ async function cameraRunChild(cfg: CameraRunConfig): Promise<void> {
 interface CameraRun {
   detector: string;
   cpu_s_per_video_s: number;
+  cpu_s_per_video_s_at_full_rate: number;
   window_video_s: number;
   frames_per_s: number;
   detections_per_s: number;
@@ -458,7 +465,7 @@ interface CameraRun {
 /** Runs one camera in a child process and measures its steady state (after the first second, before the last). */
 async function cameraRun(cfg: CameraRunConfig, cores: number): Promise<CameraRun> {
   const child = spawn(process.execPath, [process.argv[1]!, '--camera-run', JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const total = Math.round(clipSeconds * cfg.fps);
+  const total = cfg.totalFrames;
   let buf = '';
   let err = '';
   let desc = '';
@@ -484,7 +491,7 @@ async function cameraRun(cfg: CameraRunConfig, cores: number): Promise<CameraRun
   });
   await new Promise((r) => child.on('exit', r));
   if (!start || !end || end === start || !last) {
-    return { detector: desc, cpu_s_per_video_s: NaN, window_video_s: 0, frames_per_s: 0, detections_per_s: 0, fail_closed: last?.failClosed ?? 0, raw_dropped: last?.rawDropped ?? 0, keeps_up: false, cameras_cpu_bound: 0, cameras: 0, error: failure ?? `no steady state measured: ${err.slice(-500)}` };
+    return { detector: desc, cpu_s_per_video_s: NaN, cpu_s_per_video_s_at_full_rate: NaN, window_video_s: 0, frames_per_s: 0, detections_per_s: 0, fail_closed: last?.failClosed ?? 0, raw_dropped: last?.rawDropped ?? 0, keeps_up: false, cameras_cpu_bound: 0, cameras: 0, error: failure ?? `no steady state measured: ${err.slice(-500)}` };
   }
   const wallS = (end.atMs - start.atMs) / 1000;
   const cpu = (end.cpuS - start.cpuS) / wallS;
@@ -492,12 +499,16 @@ async function cameraRun(cfg: CameraRunConfig, cores: number): Promise<CameraRun
   const dps = (end.stats.detections - start.stats.detections) / wallS;
   const failClosed = end.stats.failClosed - start.stats.failClosed;
   const dropped = end.stats.rawDropped - start.stats.rawDropped;
-  // Real time: every frame processed, detection at ≥ 5 fps (5% slack for timer jitter), nothing blurred whole.
-  const keepsUp = fps >= cfg.fps * 0.95 && dps >= (cfg.fps / cfg.detectEveryFrames) * 0.95 && failClosed === 0 && dropped === 0;
-  const cpuBound = cores / cpu;
+  // Real time: frames processed at the camera's rate and detection at ≥ 5 fps (each with 5% slack:
+  // a shared machine drops the odd frame), nothing blurred whole.
+  const keepsUp = fps >= cfg.fps * 0.95 && dps >= (cfg.fps / cfg.detectEveryFrames) * 0.95 && failClosed === 0;
+  // A camera that drops frames used less CPU than keeping up would need: scale to the full rate (an estimate).
+  const cpuFull = cpu * Math.max(1, cfg.fps / Math.max(fps, 0.1));
+  const cpuBound = cores / cpuFull;
   return {
     detector: desc,
     cpu_s_per_video_s: round(cpu, 3),
+    cpu_s_per_video_s_at_full_rate: round(cpuFull, 3),
     window_video_s: round(wallS, 1),
     frames_per_s: round(fps, 1),
     detections_per_s: round(dps, 2),
@@ -515,7 +526,7 @@ async function cameras(dir: string): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {
     method:
       'the node capture worker (ffmpeg decode → privacy pipeline: detect every 3rd frame = 5 fps + tracker + blur → H.264 veryfast recorder + live JPEGs) fed a 1080p 15 fps clip at its native rate; ' +
-      'cameras = cores ÷ steady-state CPU seconds per video second (process tree from /proc), and 0 when one camera cannot keep up; ffmpeg = cores ÷ CPU seconds per video second of `ffmpeg -i clip -c:v libx264 -preset veryfast`',
+      'cameras = cores ÷ steady-state CPU seconds per video second (process tree from /proc; scaled up to the full frame rate when frames were dropped), and 0 when one camera cannot keep up (frames or detections below 95% of the rate, or frames blurred whole); ffmpeg = cores ÷ CPU seconds per video second of `ffmpeg -i clip -c:v libx264 -preset veryfast`',
     cores,
   };
   const runnable = CANDIDATES.filter((c) => c.passes.length === 1 && c.boxScale === 1 && (c.cameraDefault || ['tiny_face_detector@416', 'tiny_face_detector@608'].includes(c.name)));
@@ -533,13 +544,99 @@ async function cameras(dir: string): Promise<Record<string, unknown>> {
     for (const c of runnable) {
       log(`cameras ${key}: ${c.name}`);
       const outDir = mkdtempSync(join(dir, 'rec-'));
-      const r = await cameraRun({ clip, outDir, width: 1920, height: 1080, fps, detectEveryFrames: 3, detector: c.passes[0]! }, cores);
+      const r = await cameraRun({ clip, totalFrames: Math.round(clipSeconds * fps), outDir, width: 1920, height: 1080, fps, detectEveryFrames: 3, detector: c.passes[0]! }, cores);
       rmSync(outDir, { recursive: true, force: true });
       per[c.name] = { ...r, ratio_vs_ffmpeg: round(r.cameras_cpu_bound / ffmpegCams, 2), ratio_whole: ffmpegCams >= 1 ? round(r.cameras / Math.floor(ffmpegCams), 2) : null, target: 0.8 };
       log(`cameras ${key}: ${c.name}: ${JSON.stringify(per[c.name])}`);
     }
     row.anonymized_realtime = per;
     out[key] = row;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// pipeline: privacy of what cameras actually record, frames moving, detector in its real cadence
+
+/** A 640×360 10 fps clip of one group photo filling the frame and drifting on a closed path (like a slow PTZ tour). */
+function makePanClip(file: string, seconds: number): void {
+  const r = spawnSync('ffmpeg', [
+    '-v', 'error', '-y', '-loop', '1', '-framerate', '10', '-i', join(demo, 'sample5.jpg'),
+    '-vf', "scale=720:-2,crop=640:360:x='40+40*sin(2*PI*n/40)':y='(ih-360)/2+24*cos(2*PI*n/40)',format=yuv420p",
+    '-frames:v', String(seconds * 10), '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', file,
+  ], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ffmpeg could not make ${file}: ${r.stderr}`);
+}
+
+/** The integration test's RTSP clip (the six photos in turn, hard cuts between them) as a 640×360 10 fps file. */
+function makeCutsClip(file: string): number {
+  const frames = makeFaceClip(join(root, 'test', '.tmp', 'face-clip-640'), { width: 640, height: 360, fps: 10, framesPerPhoto: 20 });
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-framerate', '10', '-i', join(dirnameOf(frames[0]!), 'frame%04d.jpg'), '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', '-pix_fmt', 'yuv420p', file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ffmpeg could not make ${file}: ${r.stderr}`);
+  return frames.length;
+}
+const dirnameOf = (p: string): string => p.slice(0, p.lastIndexOf('/'));
+
+async function pipelinePrivacy(dir: string): Promise<Record<string, unknown>> {
+  const cores = cpus().length;
+  const checker = await createFaceDetector({ model: 'ssd_mobilenetv1', inputSizePx: 640, minScore: 0.5, backend: 'wasm' });
+  const clips: Array<{ name: string; file: string; frames: number; about: string }> = [];
+  const pan = join(dir, 'pan640.mp4');
+  makePanClip(pan, 12);
+  clips.push({ name: 'pan', file: pan, frames: 120, about: 'one photo (5 faces) filling 640×360, drifting ≤ 6 px per frame on a closed path, 12 s' });
+  const cuts = join(dir, 'cuts640.mp4');
+  clips.push({ name: 'cuts', file: cuts, frames: makeCutsClip(cuts), about: 'the integration test clip: six photos letterboxed in 640×360, 2 s each, hard cuts' });
+  const runs: Array<{ name: string; detector: Partial<FaceDetectorOptions>; every: number }> = [
+    { name: `camera default ${describeOpts(CAMERA_DEFAULT)}, detect every 3rd frame (node default)`, detector: CAMERA_DEFAULT, every: 3 },
+    { name: `camera default ${describeOpts(CAMERA_DEFAULT)}, detect every frame`, detector: CAMERA_DEFAULT, every: 1 },
+    { name: 'tiny_face_detector@416, detect every 3rd frame', detector: tiny(416), every: 3 },
+    { name: 'tiny_face_detector@608, detect every 3rd frame', detector: tiny(608), every: 3 },
+  ];
+  const out: Record<string, unknown> = {
+    method:
+      'the node capture worker (node defaults for a 640×360 10 fps camera: tracker between detections, deadline 1.5 s, blur when behind) fed each clip at its native rate, recording; ' +
+      'every 2nd recorded frame is checked with the privacy checker (ssd_mobilenetv1 ≥ 0.5 @640): frames_with_face must be 0',
+    clips: Object.fromEntries(clips.map((c) => [c.name, c.about])),
+  };
+  try {
+    for (const clip of clips) {
+      let sourceFaces = 0;
+      const src = decodeRgbFrames(clip.file, 640, 360).filter((_, i) => i % 10 === 0);
+      for (const f of src) sourceFaces += (await checker.detect(f)).length;
+      const per: Record<string, unknown> = { source_faces_per_frame: round(sourceFaces / src.length, 2) };
+      for (const r of runs) {
+        log(`pipeline ${clip.name}: ${r.name}`);
+        const outDir = mkdtempSync(join(dir, 'rec-'));
+        const run = await cameraRun({ clip: clip.file, totalFrames: clip.frames, outDir, width: 640, height: 360, fps: 10, detectEveryFrames: r.every, detector: r.detector }, cores);
+        const recorded = readdirSync(outDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mp4')).sort().flatMap((f) => decodeRgbFrames(join(outDir, f), 640, 360));
+        let checked = 0;
+        let withFace = 0;
+        let faces = 0;
+        for (const [i, f] of recorded.entries()) {
+          if (i % 2 !== 0) continue;
+          const n = (await checker.detect(f)).length;
+          checked++;
+          faces += n;
+          if (n > 0) withFace++;
+        }
+        rmSync(outDir, { recursive: true, force: true });
+        per[r.name] = {
+          recorded_frames: recorded.length,
+          checked_frames: checked,
+          frames_with_face: withFace,
+          faces_detectable: faces,
+          frames_per_s: run.frames_per_s,
+          detections_per_s: run.detections_per_s,
+          raw_dropped: run.raw_dropped,
+          fail_closed: run.fail_closed,
+          ...(run.error ? { error: run.error } : {}),
+        };
+        log(`pipeline ${clip.name}: ${r.name}: ${JSON.stringify(per[r.name])}`);
+      }
+      out[clip.name] = per;
+    }
+  } finally {
+    await checker.dispose();
   }
   return out;
 }
@@ -605,6 +702,10 @@ async function main(): Promise<void> {
         anonymize_camera_detector: { detector: describeOpts(CAMERA_DEFAULT), wall_s: c7.wallS, cpu_s: round(c7.cpuS, 2), detect_fps: 5, speed_vs_plain_wall: round(p7.wallS / c7.wallS, 2), speed_vs_plain_cpu: round(p7.cpuS / c7.cpuS, 2) },
         target: 0.5,
       };
+    }
+    if (parts.has('pipeline')) {
+      log('pipeline: privacy of recorded frames with the detector in its real cadence');
+      result.pipeline = await pipelinePrivacy(dir);
     }
     if (parts.has('cameras')) {
       log('camera capacity (1080p 15 fps, the node capture worker in real time)');
