@@ -58,14 +58,25 @@ export interface VideoServiceOptions {
   segmentMs: number;
   retention: { maxAgeMs: number; minFreeBytes: number; everyMs: number };
   anchor: { everyMs: number; maxBatch: number };
-  capture: { maxWidth: number; fps: number; pixelFormat: PixelFormat; ioTimeoutMs: number; stallMs: number; restartInitialMs: number; restartMaxMs: number };
-  pipeline: { detectEveryFrames: number; deadlineMs: number; whenBehind: 'blur' | 'drop'; maxTrackedFrames: number };
+  capture: {
+    maxWidth: number;
+    fps: number;
+    pixelFormat: PixelFormat;
+    ioTimeoutMs: number;
+    stallMs: number;
+    restartInitialMs: number;
+    restartMaxMs: number;
+  };
+  pipeline: {
+    detectEveryFrames: number;
+    deadlineMs: number;
+    whenBehind: 'blur' | 'drop';
+    maxTrackedFrames: number;
+  };
   detector: Partial<FaceDetectorOptions>;
   live: { fps: number; outWidthPx: number };
   /** Bundled worker files, resolved when a camera starts (the node passes `() => workerPath('capture')`, `() => workerPath('detector')`). */
   workers: { capture: () => string; detector?: () => string };
-  /** scrypt cost for the credentials key (tests lower it). */
-  scryptLogN?: number;
   /** Test rigs: play a file instead of RTSP for a camera id (never set in production). */
   fileInputs?: Record<string, { path: string; loop: boolean }>;
   discovery?: DiscoveryOptions;
@@ -85,7 +96,11 @@ export interface VideoServiceDeps {
   /** Puts segment hashes on the chain; without it segments stay 'pending'. */
   anchorer?: MediaAnchorer;
   nowMs: () => number;
-  log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
+  log: {
+    info(o: object, m: string): void;
+    warn(o: object, m: string): void;
+    error(o: object, m: string): void;
+  };
 }
 
 interface Running {
@@ -131,7 +146,7 @@ export class VideoService implements Startable {
   async start(): Promise<void> {
     this.vdbOrUndefined = new VideoDb(this.deps.db());
     mkdirSync(this.recordingsDir, { recursive: true });
-    this.box = await SecretBox.open({ dataDir: this.opts.dataDir, scryptLogN: this.opts.scryptLogN });
+    this.box = await SecretBox.open({ dataDir: this.opts.dataDir });
     this.started = true;
     for (const c of this.vdb.cameras()) this.launch(c);
     this.timers.push(setInterval(() => this.retention(), this.opts.retention.everyMs));
@@ -159,13 +174,21 @@ export class VideoService implements Startable {
    * Adds a camera by address (or a discovered xaddr): reads its device information and profiles
    * over ONVIF with the given credentials, stores it with the password sealed, and starts it.
    */
-  async addCamera(input: { address: string; name?: string; username: string; password: string; profileToken?: string }): Promise<CameraView> {
+  async addCamera(input: {
+    address: string;
+    name?: string;
+    username: string;
+    password: string;
+    profileToken?: string;
+  }): Promise<CameraView> {
     const box = this.needBox();
     const xaddr = xaddrFromAddress(input.address);
-    if (this.vdb.cameras().some((c) => c.xaddr === xaddr)) throw new VideoError('CAMERA_EXISTS', `a camera at ${xaddr} is already added`, { xaddr });
+    if (this.vdb.cameras().some((c) => c.xaddr === xaddr))
+      throw new VideoError('CAMERA_EXISTS', `a camera at ${xaddr} is already added`, { xaddr });
     const probe = await probeCamera({ xaddr, user: input.username, pass: input.password });
     const profiles = probe.profiles.filter((p) => p.rtspUri.startsWith('rtsp://'));
-    const profile = (input.profileToken ? profiles.find((p) => p.token === input.profileToken) : undefined) ?? profiles[0]!;
+    const profile =
+      (input.profileToken ? profiles.find((p) => p.token === input.profileToken) : undefined) ?? profiles[0]!;
     const size = this.captureSize(profile.width, profile.height);
     const row: CameraRow = {
       id: randomUUID(),
@@ -204,13 +227,18 @@ export class VideoService implements Startable {
   }
 
   /** Replaces a camera's privacy masks (normalized polygons) and its anonymization settings. */
-  configureCamera(id: string, input: { masks?: PrivacyMask[]; anonymize?: Partial<AnonymizeOptions>; recording?: boolean }): CameraView {
+  configureCamera(
+    id: string,
+    input: { masks?: PrivacyMask[]; anonymize?: Partial<AnonymizeOptions>; recording?: boolean },
+  ): CameraView {
     const c = this.needCamera(id);
     if (input.masks) input.masks.forEach((m, i) => checkPrivacyMask(m, i));
     const next: CameraRow = {
       ...c,
       masks: input.masks ?? c.masks,
-      anonymize: input.anonymize ? parseAnonymizeOptions({ ...c.anonymize, ...input.anonymize }) : c.anonymize,
+      anonymize: input.anonymize
+        ? parseAnonymizeOptions({ ...c.anonymize, ...input.anonymize })
+        : c.anonymize,
       recording: input.recording ?? c.recording,
     };
     this.vdb.putCamera(next);
@@ -237,7 +265,10 @@ export class VideoService implements Startable {
   async snapshot(id: string): Promise<Uint8Array> {
     this.needCamera(id);
     const w = this.running.get(id)?.worker;
-    if (!w) throw new VideoError('NOT_RUNNING', `camera ${id} is not capturing right now; see its status`, { cameraId: id });
+    if (!w)
+      throw new VideoError('NOT_RUNNING', `camera ${id} is not capturing right now; see its status`, {
+        cameraId: id,
+      });
     return w.snapshot();
   }
 
@@ -249,9 +280,16 @@ export class VideoService implements Startable {
   }
 
   /** Re-hashes a recording's file and says whether it is unchanged and anchored. */
-  async verifyRecording(id: number): Promise<{ recording: RecordingView; fileMatches: boolean; sha256: string | null }> {
+  async verifyRecording(
+    id: number,
+  ): Promise<{ recording: RecordingView; fileMatches: boolean; sha256: string | null }> {
     const r = this.vdb.recording(id);
-    if (!r || r.deletedAtMs !== null) throw new VideoError('RECORDING_NOT_FOUND', `recording ${id} does not exist (or retention deleted it)`, { id });
+    if (!r || r.deletedAtMs !== null)
+      throw new VideoError(
+        'RECORDING_NOT_FOUND',
+        `recording ${id} does not exist (or retention deleted it)`,
+        { id },
+      );
     if (!existsSync(r.path)) return { recording: this.recView(r), fileMatches: false, sha256: null };
     const h = await hashFile(r.path);
     return { recording: this.recView(r), fileMatches: h.sha256Hex === r.sha256, sha256: h.sha256Hex };
@@ -263,7 +301,8 @@ export class VideoService implements Startable {
     this.anchoring = true;
     try {
       const r = await anchorPending(this.vdb, this.deps.anchorer, { maxBatch: this.opts.anchor.maxBatch });
-      if (r.errors.length > 0) this.deps.log.warn({ errors: r.errors }, 'anchoring failed for some cameras; retrying next round');
+      if (r.errors.length > 0)
+        this.deps.log.warn({ errors: r.errors }, 'anchoring failed for some cameras; retrying next round');
       return r;
     } finally {
       this.anchoring = false;
@@ -273,7 +312,15 @@ export class VideoService implements Startable {
   /** Runs retention now (also runs on a timer). */
   retention(): number[] {
     try {
-      return applyRetention(this.vdb, { dir: this.recordingsDir, maxAgeMs: this.opts.retention.maxAgeMs, minFreeBytes: this.opts.retention.minFreeBytes }, this.deps.nowMs());
+      return applyRetention(
+        this.vdb,
+        {
+          dir: this.recordingsDir,
+          maxAgeMs: this.opts.retention.maxAgeMs,
+          minFreeBytes: this.opts.retention.minFreeBytes,
+        },
+        this.deps.nowMs(),
+      );
     } catch (err) {
       this.deps.log.error({ err }, 'retention failed');
       return [];
@@ -283,11 +330,31 @@ export class VideoService implements Startable {
   // ---------------------------------------------------------------- consent and streaming
 
   /** Records a consent: who agreed, to what, for which camera and time window. */
-  addConsent(input: { cameraId: string; grantedBy: string; scope: string; startsMs: number; endsMs: number; note?: string }): ConsentRow {
+  addConsent(input: {
+    cameraId: string;
+    grantedBy: string;
+    scope: string;
+    startsMs: number;
+    endsMs: number;
+    note?: string;
+  }): ConsentRow {
     this.needCamera(input.cameraId);
-    if (!(input.endsMs > input.startsMs)) throw new VideoError('CONSENT_INVALID', `consent window must end after it starts (${input.startsMs} → ${input.endsMs})`);
-    if (input.grantedBy.trim().length === 0) throw new VideoError('CONSENT_INVALID', 'say who gave the consent (grantedBy is empty)');
-    const id = this.vdb.addConsent({ cameraId: input.cameraId, grantedBy: input.grantedBy.trim(), scope: input.scope.trim(), startsMs: input.startsMs, endsMs: input.endsMs, note: input.note ?? '', createdAtMs: this.deps.nowMs() });
+    if (!(input.endsMs > input.startsMs))
+      throw new VideoError(
+        'CONSENT_INVALID',
+        `consent window must end after it starts (${input.startsMs} → ${input.endsMs})`,
+      );
+    if (input.grantedBy.trim().length === 0)
+      throw new VideoError('CONSENT_INVALID', 'say who gave the consent (grantedBy is empty)');
+    const id = this.vdb.addConsent({
+      cameraId: input.cameraId,
+      grantedBy: input.grantedBy.trim(),
+      scope: input.scope.trim(),
+      startsMs: input.startsMs,
+      endsMs: input.endsMs,
+      note: input.note ?? '',
+      createdAtMs: this.deps.nowMs(),
+    });
     return this.vdb.consent(id)!;
   }
 
@@ -297,8 +364,10 @@ export class VideoService implements Startable {
 
   /** Revokes a consent; a stream running under it stops now. */
   revokeConsent(id: number): void {
-    if (!this.vdb.revokeConsent(id, this.deps.nowMs())) throw new VideoError('CONSENT_INVALID', `consent ${id} does not exist or is already revoked`, { id });
-    for (const [cameraId, r] of this.running) if (r.stream?.consentId === id) this.stopStream(cameraId, 'consent revoked');
+    if (!this.vdb.revokeConsent(id, this.deps.nowMs()))
+      throw new VideoError('CONSENT_INVALID', `consent ${id} does not exist or is already revoked`, { id });
+    for (const [cameraId, r] of this.running)
+      if (r.stream?.consentId === id) this.stopStream(cameraId, 'consent revoked');
   }
 
   /**
@@ -312,15 +381,28 @@ export class VideoService implements Startable {
     const now = this.deps.nowMs();
     const consent = this.vdb.consentCovering(cameraId, now);
     if (!consent) {
-      throw new VideoError('NO_CONSENT', `streaming this camera needs a recorded consent whose window covers now; none does. Record who consented and for which time window first`, { cameraId, atMs: now });
+      throw new VideoError(
+        'NO_CONSENT',
+        `streaming this camera needs a recorded consent whose window covers now; none does. Record who consented and for which time window first`,
+        { cameraId, atMs: now },
+      );
     }
     const r = this.running.get(cameraId);
-    if (!r?.worker) throw new VideoError('NOT_RUNNING', `camera ${cameraId} is not capturing right now; see its status`, { cameraId });
+    if (!r?.worker)
+      throw new VideoError('NOT_RUNNING', `camera ${cameraId} is not capturing right now; see its status`, {
+        cameraId,
+      });
     if (r.stream) this.stopStream(cameraId, 'replaced');
     r.worker.startStream(url, bitrateKbps);
-    const endTimer = setTimeout(() => this.stopStream(cameraId, 'consent window ended'), Math.max(0, consent.endsMs - now));
+    const endTimer = setTimeout(
+      () => this.stopStream(cameraId, 'consent window ended'),
+      Math.max(0, consent.endsMs - now),
+    );
     r.stream = { consentId: consent.id, endTimer, url };
-    this.deps.log.info({ cameraId, consentId: consent.id, endsMs: consent.endsMs }, 'streaming started under consent');
+    this.deps.log.info(
+      { cameraId, consentId: consent.id, endsMs: consent.endsMs },
+      'streaming started under consent',
+    );
     this.emitStatus();
     return { consentId: consent.id, endsMs: consent.endsMs };
   }
@@ -345,7 +427,10 @@ export class VideoService implements Startable {
 
   private needCamera(id: string): CameraRow {
     const c = this.vdb.camera(id);
-    if (!c) throw new VideoError('CAMERA_NOT_FOUND', `no camera with id ${id}; list cameras to see their ids`, { id });
+    if (!c)
+      throw new VideoError('CAMERA_NOT_FOUND', `no camera with id ${id}; list cameras to see their ids`, {
+        id,
+      });
     return c;
   }
 
@@ -353,15 +438,27 @@ export class VideoService implements Startable {
     const srcW = w > 0 ? w : 1280;
     const srcH = h > 0 ? h : 720;
     const scale = Math.min(1, this.opts.capture.maxWidth / srcW);
-    return { width: Math.max(2, Math.round((srcW * scale) / 2) * 2), height: Math.max(2, Math.round((srcH * scale) / 2) * 2) };
+    return {
+      width: Math.max(2, Math.round((srcW * scale) / 2) * 2),
+      height: Math.max(2, Math.round((srcH * scale) / 2) * 2),
+    };
   }
 
   private launch(c: CameraRow): void {
     if (!this.started) return;
-    const r: Running = this.running.get(c.id) ?? { worker: undefined, status: undefined, attempt: 0, restartTimer: undefined, stream: undefined, lastLive: undefined };
+    const r: Running = this.running.get(c.id) ?? {
+      worker: undefined,
+      status: undefined,
+      attempt: 0,
+      restartTimer: undefined,
+      stream: undefined,
+      lastLive: undefined,
+    };
     this.running.set(c.id, r);
     const file = this.opts.fileInputs?.[c.id];
-    const input = file ? file.path : rtspWithCredentials(c.rtspUri, c.username, this.needBox().unseal(c.passwordSealed));
+    const input = file
+      ? file.path
+      : rtspWithCredentials(c.rtspUri, c.username, this.needBox().unseal(c.passwordSealed));
     const cfg: CaptureWorkerConfig = {
       cameraId: c.id,
       input,
@@ -377,7 +474,14 @@ export class VideoService implements Startable {
       realtime: file !== undefined,
       pipeline: { ...this.opts.pipeline, anonymize: c.anonymize, masks: c.masks },
       detector: { options: this.opts.detector },
-      record: c.recording ? { dir: this.recordingsDir, segmentMs: this.opts.segmentMs, minFreeBytes: this.opts.retention.minFreeBytes, retryMs: 5000 } : null,
+      record: c.recording
+        ? {
+            dir: this.recordingsDir,
+            segmentMs: this.opts.segmentMs,
+            minFreeBytes: this.opts.retention.minFreeBytes,
+            retryMs: 5000,
+          }
+        : null,
       live: this.opts.live,
     };
     let captureFile: string;
@@ -398,7 +502,10 @@ export class VideoService implements Startable {
       },
       onLive: (jpeg, atMs) => {
         r.lastLive = jpeg;
-        this.deps.emit({ name: 'video.live', payload: { cameraId: c.id, atMs, jpegBase64: Buffer.from(jpeg).toString('base64') } });
+        this.deps.emit({
+          name: 'video.live',
+          payload: { cameraId: c.id, atMs, jpegBase64: Buffer.from(jpeg).toString('base64') },
+        });
       },
       onSegment: (s) => this.onSegment(s),
       onStreamEnded: (reason) => {
@@ -415,7 +522,11 @@ export class VideoService implements Startable {
         r.status = r.status ? { ...r.status, state: 'error', message: `${reason}; restarting` } : undefined;
         this.emitStatus();
         if (!this.started) return;
-        const delay = backoffDelayMs(r.attempt++, { initialMs: this.opts.capture.restartInitialMs, maxMs: this.opts.capture.restartMaxMs }, Math.random);
+        const delay = backoffDelayMs(
+          r.attempt++,
+          { initialMs: this.opts.capture.restartInitialMs, maxMs: this.opts.capture.restartMaxMs },
+          Math.random,
+        );
         r.restartTimer = setTimeout(() => {
           const cur = this.vdb.camera(c.id);
           if (cur && this.started) this.launch(cur);
@@ -435,7 +546,16 @@ export class VideoService implements Startable {
 
   private onSegment(s: ClosedSegment): void {
     try {
-      this.vdb.addRecording({ cameraId: s.cameraId, path: s.path, startMs: s.startMs, endMs: s.endMs, bytes: s.bytes, frames: s.frames, sha256: s.sha256Hex, cid: s.cid });
+      this.vdb.addRecording({
+        cameraId: s.cameraId,
+        path: s.path,
+        startMs: s.startMs,
+        endMs: s.endMs,
+        bytes: s.bytes,
+        frames: s.frames,
+        sha256: s.sha256Hex,
+        cid: s.cid,
+      });
     } catch (err) {
       this.deps.log.error({ err, path: s.path }, 'could not index a closed segment');
     }
@@ -445,7 +565,9 @@ export class VideoService implements Startable {
   private view(c: CameraRow): CameraView {
     const running = this.running.get(c.id);
     const s = running?.status;
-    const st = running?.launchError ? { state: 'error' as const, message: running.launchError } : cameraState(s, this.started);
+    const st = running?.launchError
+      ? { state: 'error' as const, message: running.launchError }
+      : cameraState(s, this.started);
     return {
       id: c.id,
       name: c.name,
@@ -468,7 +590,11 @@ export class VideoService implements Startable {
 
   private recView(r: RecordingRow): RecordingView {
     const { path, ...rest } = r;
-    return { ...rest, file: path.slice(this.recordingsDir.length + 1), anchorState: r.anchor ? 'anchored' : 'pending' };
+    return {
+      ...rest,
+      file: path.slice(this.recordingsDir.length + 1),
+      anchorState: r.anchor ? 'anchored' : 'pending',
+    };
   }
 
   private emitStatus(): void {
@@ -477,10 +603,17 @@ export class VideoService implements Startable {
 }
 
 /** Maps the capture worker's state to what the camera tile says. */
-export function cameraState(s: CaptureStatus | undefined, running: boolean): { state: CameraState; message: string } {
+export function cameraState(
+  s: CaptureStatus | undefined,
+  running: boolean,
+): { state: CameraState; message: string } {
   if (!running) return { state: 'stopped', message: 'the video service is stopped' };
   if (!s) return { state: 'online', message: 'starting' };
-  if (/401|Unauthorized|authori[sz]ation failed/i.test(s.message)) return { state: 'auth-failed', message: `the camera refused the stored user name or password for RTSP: ${s.message}` };
+  if (/401|Unauthorized|authori[sz]ation failed/i.test(s.message))
+    return {
+      state: 'auth-failed',
+      message: `the camera refused the stored user name or password for RTSP: ${s.message}`,
+    };
   switch (s.state) {
     case 'streaming':
       return { state: 'streaming', message: s.message };
@@ -501,13 +634,24 @@ export function cameraState(s: CaptureStatus | undefined, running: boolean): { s
  * files). Detection: ssd_mobilenetv1 at score ≥ 0.2, every 3rd frame with the tracker between —
  * the tiny face detector was measured to let clear faces in group photos through (see the report).
  */
-export function defaultVideoOptions(dataDir: string, workers: VideoServiceOptions['workers']): VideoServiceOptions {
+export function defaultVideoOptions(
+  dataDir: string,
+  workers: VideoServiceOptions['workers'],
+): VideoServiceOptions {
   return {
     dataDir,
     segmentMs: 60_000,
     retention: { maxAgeMs: 30 * 86_400_000, minFreeBytes: 2 * 1024 ** 3, everyMs: 60_000 },
     anchor: { everyMs: 5 * 60_000, maxBatch: 64 },
-    capture: { maxWidth: 1280, fps: 10, pixelFormat: 'rgb24', ioTimeoutMs: 10_000, stallMs: 8_000, restartInitialMs: 1_000, restartMaxMs: 60_000 },
+    capture: {
+      maxWidth: 1280,
+      fps: 10,
+      pixelFormat: 'rgb24',
+      ioTimeoutMs: 10_000,
+      stallMs: 8_000,
+      restartInitialMs: 1_000,
+      restartMaxMs: 60_000,
+    },
     pipeline: { detectEveryFrames: 3, deadlineMs: 1_500, whenBehind: 'blur', maxTrackedFrames: 6 },
     detector: { model: 'ssd_mobilenetv1', inputSizePx: 416, minScore: 0.2 },
     live: { fps: 2, outWidthPx: 480 },

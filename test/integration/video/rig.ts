@@ -58,7 +58,7 @@ export function makeService(opts: RigOptions): {
     capture: () => opts.captureWorker,
     detector: () => opts.detectorWorker,
   });
-  const o: VideoServiceOptions = { ...base, recordingsDir: opts.recordingsDir, scryptLogN: 14 };
+  const o: VideoServiceOptions = { ...base, recordingsDir: opts.recordingsDir };
   const events: Array<{ name: string; payload: unknown }> = [];
   const service = new VideoService(opts.overrides ? opts.overrides(o) : o, {
     db: () => db,
