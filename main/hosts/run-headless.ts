@@ -27,6 +27,23 @@ export async function runHeadless(config: Config, opts: { reason?: string } = {}
     },
     { router: app.router, rest: app.rest, bus: app.bus, log },
   );
+  // Signals are handled from here on, also during start: a SIGTERM while services start waits for the
+  // start to finish and then stops them in reverse order (never a half-started node left behind).
+  let requested: string | undefined;
+  let onSignal: ((signal: string) => void) | undefined;
+  const handle = (signal: string) => {
+    if (onSignal) return onSignal(signal);
+    if (requested) {
+      process.stderr.write(`hotpot: ${signal} again while starting; exiting now\n`);
+      lock.release();
+      process.exit(130);
+    }
+    requested = signal;
+  };
+  // `on`, not `once`: the listener stays installed while the stop runs, so a second signal is ours too.
+  process.on('SIGTERM', () => handle('SIGTERM'));
+  process.on('SIGINT', () => handle('SIGINT'));
+
   try {
     await app.start([{ name: 'headless-host', service: host }]);
   } catch (err) {
@@ -39,8 +56,13 @@ export async function runHeadless(config: Config, opts: { reason?: string } = {}
 
   return new Promise<number>((resolve) => {
     let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
+    onSignal = (signal: string) => {
+      if (stopping) {
+        // A second Ctrl-C: the user wants out now (the databases are WAL-safe).
+        process.stderr.write(`hotpot: ${signal} again; exiting without waiting for the stop\n`);
+        lock.release();
+        process.exit(130);
+      }
       stopping = true;
       log.info({ signal }, 'stopping');
       const force = setTimeout(() => {
@@ -59,7 +81,6 @@ export async function runHeadless(config: Config, opts: { reason?: string } = {}
           resolve(0);
         });
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    if (requested) onSignal(requested);
   });
 }

@@ -50,7 +50,8 @@ describe('bin/hotpot start --headless (real process)', () => {
 
   it('stops on SIGINT too', async () => {
     const node = await startNode({ dataDir: join(dir(), 'data') });
-    expect((await node.stop('SIGINT')).code).toBe(0);
+    const r = await node.stop('SIGINT');
+    expect(r.code, node.output()).toBe(0);
   });
 
   it('exits non-zero naming the key when the configuration is bad', async () => {
