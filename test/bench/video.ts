@@ -36,7 +36,15 @@ import { appRoot, workerPath } from '../../main/app/paths';
 import { DEFAULT_ANONYMIZE_OPTIONS, anonymizeFrame, decodeImage } from '../../main/video/anonymize';
 import { CameraWorker } from '../../main/video/capture/camera-worker';
 import type { CaptureStatus, CaptureWorkerConfig } from '../../main/video/capture/protocol';
-import { FaceTracker, createFaceDetector, iou, scoreDetections, sumRecall, wasmFeatures, type RecallResult } from '../../main/video/detect';
+import {
+  FaceTracker,
+  createFaceDetector,
+  iou,
+  scoreDetections,
+  sumRecall,
+  wasmFeatures,
+  type RecallResult,
+} from '../../main/video/detect';
 import { defaultVideoOptions } from '../../main/video/service';
 import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame, Rect } from '../../main/video/types';
 import { frameKernels, nativeAvailable } from '../../native';
@@ -56,11 +64,15 @@ const root = appRoot();
 const demo = join(root, 'node_modules', '@vladmandic', 'face-api', 'demo');
 const log = (s: string): void => void process.stderr.write(`bench video: ${s}\n`);
 const round = (n: number, d = 1): number => Number(n.toFixed(d));
-const median = (a: readonly number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
+const median = (a: readonly number[]): number =>
+  [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
 
 /** What cameras run (VideoService's default detector), read from the service itself. */
-const CAMERA_DEFAULT: Partial<FaceDetectorOptions> = defaultVideoOptions('/nonexistent', { capture: () => '' }).detector;
-const describeOpts = (o: Partial<FaceDetectorOptions>): string => `${o.model}@${o.inputSizePx} ≥${o.minScore ?? 0.2}`;
+const CAMERA_DEFAULT: Partial<FaceDetectorOptions> = defaultVideoOptions('/nonexistent', {
+  capture: () => '',
+}).detector;
+const describeOpts = (o: Partial<FaceDetectorOptions>): string =>
+  `${o.model}@${o.inputSizePx} ≥${o.minScore ?? 0.2}`;
 
 /**
  * A candidate configuration: one detector pass, or several (at different input sizes) whose boxes
@@ -73,16 +85,37 @@ interface Candidate {
   boxScale: number;
   cameraDefault: boolean;
 }
-const tiny = (inputSizePx: number): Partial<FaceDetectorOptions> => ({ model: 'tiny_face_detector', inputSizePx, minScore: 0.2 });
+const tiny = (inputSizePx: number): Partial<FaceDetectorOptions> => ({
+  model: 'tiny_face_detector',
+  inputSizePx,
+  minScore: 0.2,
+});
 const CANDIDATES: Candidate[] = [
-  { name: `camera default: ${describeOpts(CAMERA_DEFAULT)}`, passes: [CAMERA_DEFAULT], boxScale: 1, cameraDefault: true },
+  {
+    name: `camera default: ${describeOpts(CAMERA_DEFAULT)}`,
+    passes: [CAMERA_DEFAULT],
+    boxScale: 1,
+    cameraDefault: true,
+  },
   { name: 'tiny_face_detector@416', passes: [tiny(416)], boxScale: 1, cameraDefault: false },
   { name: 'tiny_face_detector@512', passes: [tiny(512)], boxScale: 1, cameraDefault: false },
   { name: 'tiny_face_detector@608', passes: [tiny(608)], boxScale: 1, cameraDefault: false },
   { name: 'tiny_face_detector@608, boxes ×1.15', passes: [tiny(608)], boxScale: 1.15, cameraDefault: false },
-  { name: 'tiny_face_detector@416+608 two-scale, boxes ×1.15', passes: [tiny(416), tiny(608)], boxScale: 1.15, cameraDefault: false },
+  {
+    name: 'tiny_face_detector@416+608 two-scale, boxes ×1.15',
+    passes: [tiny(416), tiny(608)],
+    boxScale: 1.15,
+    cameraDefault: false,
+  },
   ...(CAMERA_DEFAULT.model === 'ssd_mobilenetv1' && CAMERA_DEFAULT.inputSizePx !== 512
-    ? [{ name: 'ssd_mobilenetv1@512', passes: [{ model: 'ssd_mobilenetv1' as const, inputSizePx: 512, minScore: 0.2 }], boxScale: 1, cameraDefault: false }]
+    ? [
+        {
+          name: 'ssd_mobilenetv1@512',
+          passes: [{ model: 'ssd_mobilenetv1' as const, inputSizePx: 512, minScore: 0.2 }],
+          boxScale: 1,
+          cameraDefault: false,
+        },
+      ]
     : []),
 ];
 
@@ -109,7 +142,13 @@ async function candidateDetector(c: Candidate): Promise<FaceDetector> {
         m.height = y1 - m.y;
       }
       const k = c.boxScale;
-      return merged.map((b) => ({ x: b.x - (b.width * (k - 1)) / 2, y: b.y - (b.height * (k - 1)) / 2, width: b.width * k, height: b.height * k, score: b.score }));
+      return merged.map((b) => ({
+        x: b.x - (b.width * (k - 1)) / 2,
+        y: b.y - (b.height * (k - 1)) / 2,
+        width: b.width * k,
+        height: b.height * k,
+        score: b.score,
+      }));
     },
     async dispose(): Promise<void> {
       await Promise.all(dets.map((d) => d.dispose()));
@@ -121,29 +160,71 @@ interface Truth {
   dir: string;
   images: Array<{ file: string; width: number; height: number; faces: Rect[] }>;
 }
-const truth = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'video', 'faces.json'), 'utf8')) as Truth;
+const truth = JSON.parse(
+  readFileSync(join(root, 'test', 'fixtures', 'video', 'faces.json'), 'utf8'),
+) as Truth;
 
 /** Runs a command under GNU time: wall and CPU seconds (user + system of it and its children). */
-function timed(cmd: string, args: string[]): Promise<{ code: number; wallS: number; cpuS: number; stderr: string }> {
+function timed(
+  cmd: string,
+  args: string[],
+): Promise<{ code: number; wallS: number; cpuS: number; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn('/usr/bin/time', ['-f', 'HOTPOT_TIME %e %U %S', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn('/usr/bin/time', ['-f', 'HOTPOT_TIME %e %U %S', cmd, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     p.stderr.on('data', (d: Buffer) => (err += d.toString()));
     p.on('close', (code) => {
       const m = /HOTPOT_TIME ([\d.]+) ([\d.]+) ([\d.]+)/.exec(err);
-      resolve({ code: code ?? -1, wallS: Number(m?.[1] ?? NaN), cpuS: Number(m?.[2] ?? NaN) + Number(m?.[3] ?? NaN), stderr: err.replace(/HOTPOT_TIME.*\n?/, '') });
+      resolve({
+        code: code ?? -1,
+        wallS: Number(m?.[1] ?? NaN),
+        cpuS: Number(m?.[2] ?? NaN) + Number(m?.[3] ?? NaN),
+        stderr: err.replace(/HOTPOT_TIME.*\n?/, ''),
+      });
     });
   });
 }
 
 /** A face photo panned across width×height, H.264 (ultrafast, crf 18), with optional temporal noise. */
-function makeClip(file: string, seconds: number, fps: number, width: number, height: number, noise: number): void {
+function makeClip(
+  file: string,
+  seconds: number,
+  fps: number,
+  width: number,
+  height: number,
+  noise: number,
+): void {
   const frames = Math.round(seconds * fps);
-  const r = spawnSync('ffmpeg', [
-    '-v', 'error', '-y', '-framerate', String(fps), '-loop', '1', '-i', join(demo, 'sample3.jpg'),
-    '-filter_complex', `[0:v]scale=${Math.max(1920, width * 1.25)}:-2,crop=${width}:${height}:x='(iw-${width})*n/${frames}':y='(ih-${height})*n/${frames}'${noise > 0 ? `,noise=alls=${noise}:allf=t` : ''},format=yuv420p[v]`,
-    '-map', '[v]', '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', file,
-  ], { encoding: 'utf8' });
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-y',
+      '-framerate',
+      String(fps),
+      '-loop',
+      '1',
+      '-i',
+      join(demo, 'sample3.jpg'),
+      '-filter_complex',
+      `[0:v]scale=${Math.max(1920, width * 1.25)}:-2,crop=${width}:${height}:x='(iw-${width})*n/${frames}':y='(ih-${height})*n/${frames}'${noise > 0 ? `,noise=alls=${noise}:allf=t` : ''},format=yuv420p[v]`,
+      '-map',
+      '[v]',
+      '-frames:v',
+      String(frames),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-crf',
+      '18',
+      file,
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`ffmpeg could not make ${file}: ${r.stderr}`);
 }
 
@@ -152,11 +233,36 @@ function makeClip(file: string, seconds: number, fps: number, width: number, hei
 
 /** `file` letterboxed into width×height by ffmpeg, as the tests' decodeRgbFrames does; `extra` appends filters. */
 function letterbox(file: string, width: number, height: number, extra = ''): Frame {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-vf', `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2${extra}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 30 });
-  if (r.status !== 0 || r.stdout.length !== width * height * 3) throw new Error(`ffmpeg could not letterbox ${file}: ${r.stderr.toString()}`);
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-vf',
+      `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2${extra}`,
+      '-frames:v',
+      '1',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-',
+    ],
+    { maxBuffer: 1 << 30 },
+  );
+  if (r.status !== 0 || r.stdout.length !== width * height * 3)
+    throw new Error(`ffmpeg could not letterbox ${file}: ${r.stderr.toString()}`);
   return { format: 'rgb24', width, height, data: new Uint8Array(r.stdout) };
 }
-function letterboxTruth(faces: readonly Rect[], pw: number, ph: number, width: number, height: number): Rect[] {
+function letterboxTruth(
+  faces: readonly Rect[],
+  pw: number,
+  ph: number,
+  width: number,
+  height: number,
+): Rect[] {
   const s = Math.min(width / pw, height / ph);
   const ox = (width - Math.round(pw * s)) / 2;
   const oy = (height - Math.round(ph * s)) / 2;
@@ -171,19 +277,37 @@ interface Sample {
 async function privacySamples(): Promise<Sample[]> {
   const out: Sample[] = [];
   const sizes: Array<[number, number, boolean, string]> = [
-    [640, 360, false, ''], [640, 426, false, ''], [1280, 720, false, ''], [1920, 1080, false, ''],
-    [960, 540, true, ''], [800, 600, true, ''], [1024, 576, true, ''], [640, 360, true, ',noise=alls=20:allf=t'],
+    [640, 360, false, ''],
+    [640, 426, false, ''],
+    [1280, 720, false, ''],
+    [1920, 1080, false, ''],
+    [960, 540, true, ''],
+    [800, 600, true, ''],
+    [1024, 576, true, ''],
+    [640, 360, true, ',noise=alls=20:allf=t'],
   ];
   for (const img of truth.images) {
     const p = join(root, truth.dir, img.file);
     out.push({ set: 'photo', heldOut: false, frame: await decodeImage(p), truth: img.faces });
     for (const [w, h, heldOut, extra] of sizes) {
-      out.push({ set: `${w}x${h}${extra ? '+noise' : ''}`, heldOut, frame: letterbox(p, w, h, extra), truth: letterboxTruth(img.faces, img.width, img.height, w, h) });
+      out.push({
+        set: `${w}x${h}${extra ? '+noise' : ''}`,
+        heldOut,
+        frame: letterbox(p, w, h, extra),
+        truth: letterboxTruth(img.faces, img.width, img.height, w, h),
+      });
     }
   }
   // The integration test's RTSP clip (photos panned in 640×360): every 5th frame; no per-frame truth.
-  const clip = makeFaceClip(join(root, 'test', '.tmp', 'face-clip-640'), { width: 640, height: 360, fps: 10, framesPerPhoto: 20 });
-  for (const [i, f] of clip.entries()) if (i % 5 === 2) out.push({ set: 'clip640x360', heldOut: false, frame: letterbox(f, 640, 360), truth: null });
+  const clip = makeFaceClip(join(root, 'test', '.tmp', 'face-clip-640'), {
+    width: 640,
+    height: 360,
+    fps: 10,
+    framesPerPhoto: 20,
+  });
+  for (const [i, f] of clip.entries())
+    if (i % 5 === 2)
+      out.push({ set: 'clip640x360', heldOut: false, frame: letterbox(f, 640, 360), truth: null });
   return out;
 }
 
@@ -198,13 +322,19 @@ interface SetResult extends RecallResult {
 
 async function privacy(): Promise<Record<string, unknown>> {
   const samples = await privacySamples();
-  const checker = await createFaceDetector({ model: 'ssd_mobilenetv1', inputSizePx: 640, minScore: 0.5, backend: 'wasm' });
+  const checker = await createFaceDetector({
+    model: 'ssd_mobilenetv1',
+    inputSizePx: 640,
+    minScore: 0.5,
+    backend: 'wasm',
+  });
   const before = new Map<Sample, number>();
   for (const s of samples) before.set(s, (await checker.detect(s.frame)).length);
   const out: Record<string, unknown> = {
     checker: 'ssd_mobilenetv1 ≥ 0.5 on a 640 px copy (test/helpers/rtsp/face-check.ts)',
     anonymize: DEFAULT_ANONYMIZE_OPTIONS,
-    ground_truth: 'test/fixtures/video/faces.json (22 faces counted by eye), letterboxed like the frames; covered = ≥ 90% of the face inside a 1.3× box',
+    ground_truth:
+      'test/fixtures/video/faces.json (22 faces counted by eye), letterboxed like the frames; covered = ≥ 90% of the face inside a 1.3× box',
   };
   const configs: Record<string, unknown> = {};
   try {
@@ -214,10 +344,25 @@ async function privacy(): Promise<Record<string, unknown>> {
         await det.detect(samples[1]!.frame); // warm-up
         const per = new Map<string, { r: SetResult; ms: number[]; heldOut: boolean }>();
         for (const s of samples) {
-          const e = per.get(s.set) ?? { r: { faces: 0, found: 0, covered: 0, falsePositives: 0, frames: 0, detectableBefore: 0, detectableAfter: 0, ms_median: 0 }, ms: [], heldOut: s.heldOut };
+          const e = per.get(s.set) ?? {
+            r: {
+              faces: 0,
+              found: 0,
+              covered: 0,
+              falsePositives: 0,
+              frames: 0,
+              detectableBefore: 0,
+              detectableAfter: 0,
+              ms_median: 0,
+            },
+            ms: [],
+            heldOut: s.heldOut,
+          };
           per.set(s.set, e);
           const t0 = performance.now();
-          const boxes = (await det.detect(s.frame)).filter((b) => b.score >= DEFAULT_ANONYMIZE_OPTIONS.threshold);
+          const boxes = (await det.detect(s.frame)).filter(
+            (b) => b.score >= DEFAULT_ANONYMIZE_OPTIONS.threshold,
+          );
           e.ms.push(performance.now() - t0);
           const f = { ...s.frame, data: s.frame.data.slice() };
           anonymizeFrame(f, boxes, [], DEFAULT_ANONYMIZE_OPTIONS);
@@ -226,7 +371,9 @@ async function privacy(): Promise<Record<string, unknown>> {
           e.r.detectableAfter += (await checker.detect(f)).length;
           if (s.truth) Object.assign(e.r, sumRecall([e.r, scoreDetections(s.truth, boxes)]));
         }
-        const sets = Object.fromEntries([...per].map(([k, v]) => [k, { ...v.r, ms_median: round(median(v.ms)), held_out: v.heldOut }]));
+        const sets = Object.fromEntries(
+          [...per].map(([k, v]) => [k, { ...v.r, ms_median: round(median(v.ms)), held_out: v.heldOut }]),
+        );
         const all = [...per.values()];
         const tuned = all.filter((v) => !v.heldOut);
         const missed = (vs: typeof all): number => vs.reduce((a, v) => a + v.r.faces - v.r.covered, 0);
@@ -236,9 +383,19 @@ async function privacy(): Promise<Record<string, unknown>> {
           box_scale: c.boxScale,
           camera_default: c.cameraDefault,
           // privacy: no face the checker can find after anonymizing, and every face counted by eye covered
-          test_frames: { detectable_after: leaks(tuned), faces_not_covered: missed(tuned), passes: leaks(tuned) === 0 && missed(tuned) === 0 },
-          held_out_frames: { detectable_after: leaks(all) - leaks(tuned), faces_not_covered: missed(all) - missed(tuned), passes: leaks(all) === 0 && missed(all) === 0 },
-          ms_median_camera_frames: round(median([...per].filter(([k]) => k !== 'photo').flatMap(([, v]) => v.ms))),
+          test_frames: {
+            detectable_after: leaks(tuned),
+            faces_not_covered: missed(tuned),
+            passes: leaks(tuned) === 0 && missed(tuned) === 0,
+          },
+          held_out_frames: {
+            detectable_after: leaks(all) - leaks(tuned),
+            faces_not_covered: missed(all) - missed(tuned),
+            passes: leaks(all) === 0 && missed(all) === 0,
+          },
+          ms_median_camera_frames: round(
+            median([...per].filter(([k]) => k !== 'photo').flatMap(([, v]) => v.ms)),
+          ),
           sets,
         };
         log(`privacy ${c.name}: ${JSON.stringify(configs[c.name])}`);
@@ -261,10 +418,22 @@ async function detectorTimings(runs: number): Promise<Record<string, unknown>> {
   const photo = await decodeImage(join(demo, 'sample1.jpg'));
   const configs: Array<[string, Partial<FaceDetectorOptions>, number]> = [
     [`camera default ${describeOpts(CAMERA_DEFAULT)} wasm`, { ...CAMERA_DEFAULT, backend: 'wasm' }, runs],
-    ['tiny_face_detector@416 wasm', { model: 'tiny_face_detector', inputSizePx: 416, backend: 'wasm' }, runs * 4],
-    ['tiny_face_detector@608 wasm', { model: 'tiny_face_detector', inputSizePx: 608, backend: 'wasm' }, runs * 4],
+    [
+      'tiny_face_detector@416 wasm',
+      { model: 'tiny_face_detector', inputSizePx: 416, backend: 'wasm' },
+      runs * 4,
+    ],
+    [
+      'tiny_face_detector@608 wasm',
+      { model: 'tiny_face_detector', inputSizePx: 608, backend: 'wasm' },
+      runs * 4,
+    ],
     ['tiny_face_detector@416 cpu', { model: 'tiny_face_detector', inputSizePx: 416, backend: 'cpu' }, 2],
-    ['tiny_face_detector@416 tfjs-node', { model: 'tiny_face_detector', inputSizePx: 416, backend: 'tfjs-node' }, runs * 4],
+    [
+      'tiny_face_detector@416 tfjs-node',
+      { model: 'tiny_face_detector', inputSizePx: 416, backend: 'tfjs-node' },
+      runs * 4,
+    ],
   ];
   for (const [name, opts, n] of configs) {
     let detector;
@@ -276,7 +445,11 @@ async function detectorTimings(runs: number): Promise<Record<string, unknown>> {
     }
     try {
       // at the detection size: an input already downscaled, so only the model runs
-      const small = frameKernels().downscaleRgb24(photo, opts.inputSizePx!, Math.round((opts.inputSizePx! * photo.height) / photo.width));
+      const small = frameKernels().downscaleRgb24(
+        photo,
+        opts.inputSizePx!,
+        Math.round((opts.inputSizePx! * photo.height) / photo.width),
+      );
       await detector.detect(small);
       const msAt: number[] = [];
       for (let i = 0; i < n; i++) {
@@ -296,14 +469,27 @@ async function detectorTimings(runs: number): Promise<Record<string, unknown>> {
       for (const img of truth.images) {
         const f = await decodeImage(join(root, truth.dir, img.file));
         const boxes = await detector.detect(f);
-        rs02.push(scoreDetections(img.faces, boxes.filter((b) => b.score >= DEFAULT_ANONYMIZE_OPTIONS.threshold)));
-        rs03.push(scoreDetections(img.faces, boxes.filter((b) => b.score >= 0.3)));
+        rs02.push(
+          scoreDetections(
+            img.faces,
+            boxes.filter((b) => b.score >= DEFAULT_ANONYMIZE_OPTIONS.threshold),
+          ),
+        );
+        rs03.push(
+          scoreDetections(
+            img.faces,
+            boxes.filter((b) => b.score >= 0.3),
+          ),
+        );
       }
       out[name] = {
         available: true,
         description: detector.description,
         ms_per_frame_at_detection_size: { median: round(median(msAt)), best: round(Math.min(...msAt)) },
-        ms_per_frame_1920x1280_incl_downscale: { median: round(median(msFull)), best: round(Math.min(...msFull)) },
+        ms_per_frame_1920x1280_incl_downscale: {
+          median: round(median(msFull)),
+          best: round(Math.min(...msFull)),
+        },
         recall_on_photos_at_threshold_0_2: sumRecall(rs02),
         recall_on_photos_at_threshold_0_3: sumRecall(rs03),
       };
@@ -320,19 +506,42 @@ async function detectorTimings(runs: number): Promise<Record<string, unknown>> {
 
 /** Decoded yuv420p frames of a face photo panned across width x height. */
 function panFrames(width: number, height: number, count: number): Frame[] {
-  const r = spawnSync('ffmpeg', [
-    '-v', 'error', '-framerate', '15', '-loop', '1', '-i', join(demo, 'sample5.jpg'),
-    '-vf', `scale=${Math.round(width * 1.25)}:-2,crop=${width}:${height}:x='(iw-${width})*n/${count}':y='(ih-${height})*n/${count}'`,
-    '-frames:v', String(count), '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-',
-  ], { maxBuffer: 2 ** 31 - 1 });
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-framerate',
+      '15',
+      '-loop',
+      '1',
+      '-i',
+      join(demo, 'sample5.jpg'),
+      '-vf',
+      `scale=${Math.round(width * 1.25)}:-2,crop=${width}:${height}:x='(iw-${width})*n/${count}':y='(ih-${height})*n/${count}'`,
+      '-frames:v',
+      String(count),
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'yuv420p',
+      '-',
+    ],
+    { maxBuffer: 2 ** 31 - 1 },
+  );
   const size = width * height + 2 * ((width + 1) >> 1) * ((height + 1) >> 1);
   const out: Frame[] = [];
-  for (let o = 0; o + size <= r.stdout.length; o += size) out.push({ format: 'yuv420p', width, height, data: new Uint8Array(r.stdout.subarray(o, o + size)) });
+  for (let o = 0; o + size <= r.stdout.length; o += size)
+    out.push({ format: 'yuv420p', width, height, data: new Uint8Array(r.stdout.subarray(o, o + size)) });
   return out;
 }
 
 /** frames/s of detect-every-3rd (worker, overlapped) + tracker + anonymize, in memory. */
-async function anonymizeFps(width: number, height: number, opts: Partial<FaceDetectorOptions>): Promise<Record<string, number>> {
+async function anonymizeFps(
+  width: number,
+  height: number,
+  opts: Partial<FaceDetectorOptions>,
+): Promise<Record<string, number>> {
   const frames = panFrames(width, height, 45);
   const detector = await createFaceDetector(opts);
   try {
@@ -355,7 +564,12 @@ async function anonymizeFps(width: number, height: number, opts: Partial<FaceDet
     }
     const wall = (performance.now() - t0) / 1000;
     const c = process.cpuUsage(c0);
-    return { frames: total, fps: round(total / wall), cpu_ms_per_frame: round((c.user + c.system) / 1000 / total, 2), regions_per_frame: round(regions / total, 2) };
+    return {
+      frames: total,
+      fps: round(total / wall),
+      cpu_ms_per_frame: round((c.user + c.system) / 1000 / total, 2),
+      regions_per_frame: round(regions / total, 2),
+    };
   } finally {
     await detector.dispose();
   }
@@ -408,7 +622,10 @@ interface CameraRunConfig {
 
 /** Child mode: one camera (the node's capture worker) on the clip at its native rate; prints status lines. */
 async function cameraRunChild(cfg: CameraRunConfig): Promise<void> {
-  const d = defaultVideoOptions(cfg.outDir, { capture: () => workerPath('capture'), detector: () => workerPath('detector') });
+  const d = defaultVideoOptions(cfg.outDir, {
+    capture: () => workerPath('capture'),
+    detector: () => workerPath('detector'),
+  });
   const config: CaptureWorkerConfig = {
     cameraId: 'bench',
     input: cfg.clip,
@@ -422,7 +639,12 @@ async function cameraRunChild(cfg: CameraRunConfig): Promise<void> {
     restartMaxMs: 60_000,
     loopFile: false,
     realtime: true,
-    pipeline: { ...d.pipeline, detectEveryFrames: cfg.detectEveryFrames, anonymize: { ...DEFAULT_ANONYMIZE_OPTIONS }, masks: [] },
+    pipeline: {
+      ...d.pipeline,
+      detectEveryFrames: cfg.detectEveryFrames,
+      anonymize: { ...DEFAULT_ANONYMIZE_OPTIONS },
+      masks: [],
+    },
     detector: { options: cfg.detector, workerFile: workerPath('detector') },
     record: { dir: cfg.outDir, segmentMs: d.segmentMs, minFreeBytes: 0, retryMs: 5000 },
     live: d.live,
@@ -431,7 +653,9 @@ async function cameraRunChild(cfg: CameraRunConfig): Promise<void> {
   const ended = new Promise<void>((r) => (done = r));
   const w = new CameraWorker(workerPath('capture'), config, {
     onStatus: (s: CaptureStatus) => {
-      process.stdout.write(JSON.stringify({ state: s.state, message: s.message, detector: s.detector, stats: s.stats }) + '\n');
+      process.stdout.write(
+        JSON.stringify({ state: s.state, message: s.message, detector: s.detector, stats: s.stats }) + '\n',
+      );
       if (s.state === 'reconnecting' || s.state === 'error') done();
     },
     onLive: () => undefined,
@@ -464,7 +688,9 @@ interface CameraRun {
 
 /** Runs one camera in a child process and measures its steady state (after the first second, before the last). */
 async function cameraRun(cfg: CameraRunConfig, cores: number): Promise<CameraRun> {
-  const child = spawn(process.execPath, [process.argv[1]!, '--camera-run', JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [process.argv[1]!, '--camera-run', JSON.stringify(cfg)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const total = cfg.totalFrames;
   let buf = '';
   let err = '';
@@ -479,19 +705,39 @@ async function cameraRun(cfg: CameraRunConfig, cores: number): Promise<CameraRun
     for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
       const line = buf.slice(0, i);
       buf = buf.slice(i + 1);
-      const s = JSON.parse(line) as { state: string; message: string; detector?: string; stats?: CaptureStatus['stats'] };
+      const s = JSON.parse(line) as {
+        state: string;
+        message: string;
+        detector?: string;
+        stats?: CaptureStatus['stats'];
+      };
       if (s.detector) desc = s.detector;
       if (s.state === 'error' || s.state === 'exit') failure = s.message;
       if (!s.stats || s.state !== 'streaming') continue;
       last = s.stats;
       const seen = s.stats.frames + s.stats.rawDropped;
-      if (!start && seen >= cfg.fps * 2) start = { cpuS: treeCpuS(child.pid!), atMs: performance.now(), stats: s.stats };
-      if (start && seen <= total - cfg.fps) end = { cpuS: treeCpuS(child.pid!), atMs: performance.now(), stats: s.stats };
+      if (!start && seen >= cfg.fps * 2)
+        start = { cpuS: treeCpuS(child.pid!), atMs: performance.now(), stats: s.stats };
+      if (start && seen <= total - cfg.fps)
+        end = { cpuS: treeCpuS(child.pid!), atMs: performance.now(), stats: s.stats };
     }
   });
   await new Promise((r) => child.on('exit', r));
   if (!start || !end || end === start || !last) {
-    return { detector: desc, cpu_s_per_video_s: NaN, cpu_s_per_video_s_at_full_rate: NaN, window_video_s: 0, frames_per_s: 0, detections_per_s: 0, fail_closed: last?.failClosed ?? 0, raw_dropped: last?.rawDropped ?? 0, keeps_up: false, cameras_cpu_bound: 0, cameras: 0, error: failure ?? `no steady state measured: ${err.slice(-500)}` };
+    return {
+      detector: desc,
+      cpu_s_per_video_s: NaN,
+      cpu_s_per_video_s_at_full_rate: NaN,
+      window_video_s: 0,
+      frames_per_s: 0,
+      detections_per_s: 0,
+      fail_closed: last?.failClosed ?? 0,
+      raw_dropped: last?.rawDropped ?? 0,
+      keeps_up: false,
+      cameras_cpu_bound: 0,
+      cameras: 0,
+      error: failure ?? `no steady state measured: ${err.slice(-500)}`,
+    };
   }
   const wallS = (end.atMs - start.atMs) / 1000;
   const cpu = (end.cpuS - start.cpuS) / wallS;
@@ -501,7 +747,8 @@ async function cameraRun(cfg: CameraRunConfig, cores: number): Promise<CameraRun
   const dropped = end.stats.rawDropped - start.stats.rawDropped;
   // Real time: frames processed at the camera's rate and detection at ≥ 5 fps (each with 5% slack:
   // a shared machine drops the odd frame), nothing blurred whole.
-  const keepsUp = fps >= cfg.fps * 0.95 && dps >= (cfg.fps / cfg.detectEveryFrames) * 0.95 && failClosed === 0;
+  const keepsUp =
+    fps >= cfg.fps * 0.95 && dps >= (cfg.fps / cfg.detectEveryFrames) * 0.95 && failClosed === 0;
   // A camera that drops frames used less CPU than keeping up would need: scale to the full rate (an estimate).
   const cpuFull = cpu * Math.max(1, cfg.fps / Math.max(fps, 0.1));
   const cpuBound = cores / cpuFull;
@@ -529,24 +776,68 @@ async function cameras(dir: string): Promise<Record<string, unknown>> {
       'cameras = cores ÷ steady-state CPU seconds per video second (process tree from /proc; scaled up to the full frame rate when frames were dropped), and 0 when one camera cannot keep up (frames or detections below 95% of the rate, or frames blurred whole); ffmpeg = cores ÷ CPU seconds per video second of `ffmpeg -i clip -c:v libx264 -preset veryfast`',
     cores,
   };
-  const runnable = CANDIDATES.filter((c) => c.passes.length === 1 && c.boxScale === 1 && (c.cameraDefault || ['tiny_face_detector@416', 'tiny_face_detector@608'].includes(c.name)));
+  const runnable = CANDIDATES.filter(
+    (c) =>
+      c.passes.length === 1 &&
+      c.boxScale === 1 &&
+      (c.cameraDefault || ['tiny_face_detector@416', 'tiny_face_detector@608'].includes(c.name)),
+  );
   for (const noise of [0, noiseLevel > 0 ? noiseLevel : 10]) {
     const key = noise > 0 ? `noise_${noise}` : 'clean';
     const clip = join(dir, `cam1080-${key}.mp4`);
     makeClip(clip, clipSeconds, fps, 1920, 1080, noise);
-    const plain = await timed('ffmpeg', ['-v', 'error', '-y', '-i', clip, '-c:v', 'libx264', '-preset', 'veryfast', join(dir, `plain-${key}.mp4`)]);
+    const plain = await timed('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      clip,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      join(dir, `plain-${key}.mp4`),
+    ]);
     const ffmpegCams = (cores * clipSeconds) / plain.cpuS;
     const row: Record<string, unknown> = {
-      clip: { width: 1920, height: 1080, fps, seconds: clipSeconds, content: 'face photo panned', sensor_noise: noise },
-      ffmpeg_decode_reencode: { cpu_s_per_video_s: round(plain.cpuS / clipSeconds, 3), cameras: round(ffmpegCams, 2), whole_cameras: Math.floor(ffmpegCams) },
+      clip: {
+        width: 1920,
+        height: 1080,
+        fps,
+        seconds: clipSeconds,
+        content: 'face photo panned',
+        sensor_noise: noise,
+      },
+      ffmpeg_decode_reencode: {
+        cpu_s_per_video_s: round(plain.cpuS / clipSeconds, 3),
+        cameras: round(ffmpegCams, 2),
+        whole_cameras: Math.floor(ffmpegCams),
+      },
     };
     const per: Record<string, unknown> = {};
     for (const c of runnable) {
       log(`cameras ${key}: ${c.name}`);
       const outDir = mkdtempSync(join(dir, 'rec-'));
-      const r = await cameraRun({ clip, totalFrames: Math.round(clipSeconds * fps), outDir, width: 1920, height: 1080, fps, detectEveryFrames: 3, detector: c.passes[0]! }, cores);
+      const r = await cameraRun(
+        {
+          clip,
+          totalFrames: Math.round(clipSeconds * fps),
+          outDir,
+          width: 1920,
+          height: 1080,
+          fps,
+          detectEveryFrames: 3,
+          detector: c.passes[0]!,
+        },
+        cores,
+      );
       rmSync(outDir, { recursive: true, force: true });
-      per[c.name] = { ...r, ratio_vs_ffmpeg: round(r.cameras_cpu_bound / ffmpegCams, 2), ratio_whole: ffmpegCams >= 1 ? round(r.cameras / Math.floor(ffmpegCams), 2) : null, target: 0.8 };
+      per[c.name] = {
+        ...r,
+        ratio_vs_ffmpeg: round(r.cameras_cpu_bound / ffmpegCams, 2),
+        ratio_whole: ffmpegCams >= 1 ? round(r.cameras / Math.floor(ffmpegCams), 2) : null,
+        target: 0.8,
+      };
       log(`cameras ${key}: ${c.name}: ${JSON.stringify(per[c.name])}`);
     }
     row.anonymized_realtime = per;
@@ -560,18 +851,65 @@ async function cameras(dir: string): Promise<Record<string, unknown>> {
 
 /** A 640×360 10 fps clip of one group photo filling the frame and drifting on a closed path (like a slow PTZ tour). */
 function makePanClip(file: string, seconds: number): void {
-  const r = spawnSync('ffmpeg', [
-    '-v', 'error', '-y', '-loop', '1', '-framerate', '10', '-i', join(demo, 'sample5.jpg'),
-    '-vf', "scale=720:-2,crop=640:360:x='40+40*sin(2*PI*n/40)':y='(ih-360)/2+24*cos(2*PI*n/40)',format=yuv420p",
-    '-frames:v', String(seconds * 10), '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', file,
-  ], { encoding: 'utf8' });
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-y',
+      '-loop',
+      '1',
+      '-framerate',
+      '10',
+      '-i',
+      join(demo, 'sample5.jpg'),
+      '-vf',
+      "scale=720:-2,crop=640:360:x='40+40*sin(2*PI*n/40)':y='(ih-360)/2+24*cos(2*PI*n/40)',format=yuv420p",
+      '-frames:v',
+      String(seconds * 10),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-crf',
+      '18',
+      file,
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`ffmpeg could not make ${file}: ${r.stderr}`);
 }
 
 /** The integration test's RTSP clip (the six photos in turn, hard cuts between them) as a 640×360 10 fps file. */
 function makeCutsClip(file: string): number {
-  const frames = makeFaceClip(join(root, 'test', '.tmp', 'face-clip-640'), { width: 640, height: 360, fps: 10, framesPerPhoto: 20 });
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-framerate', '10', '-i', join(dirnameOf(frames[0]!), 'frame%04d.jpg'), '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', '-pix_fmt', 'yuv420p', file], { encoding: 'utf8' });
+  const frames = makeFaceClip(join(root, 'test', '.tmp', 'face-clip-640'), {
+    width: 640,
+    height: 360,
+    fps: 10,
+    framesPerPhoto: 20,
+  });
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-y',
+      '-framerate',
+      '10',
+      '-i',
+      join(dirnameOf(frames[0]!), 'frame%04d.jpg'),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-crf',
+      '18',
+      '-pix_fmt',
+      'yuv420p',
+      file,
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`ffmpeg could not make ${file}: ${r.stderr}`);
   return frames.length;
 }
@@ -579,16 +917,39 @@ const dirnameOf = (p: string): string => p.slice(0, p.lastIndexOf('/'));
 
 async function pipelinePrivacy(dir: string): Promise<Record<string, unknown>> {
   const cores = cpus().length;
-  const checker = await createFaceDetector({ model: 'ssd_mobilenetv1', inputSizePx: 640, minScore: 0.5, backend: 'wasm' });
+  const checker = await createFaceDetector({
+    model: 'ssd_mobilenetv1',
+    inputSizePx: 640,
+    minScore: 0.5,
+    backend: 'wasm',
+  });
   const clips: Array<{ name: string; file: string; frames: number; about: string }> = [];
   const pan = join(dir, 'pan640.mp4');
   makePanClip(pan, 12);
-  clips.push({ name: 'pan', file: pan, frames: 120, about: 'one photo (5 faces) filling 640×360, drifting ≤ 6 px per frame on a closed path, 12 s' });
+  clips.push({
+    name: 'pan',
+    file: pan,
+    frames: 120,
+    about: 'one photo (5 faces) filling 640×360, drifting ≤ 6 px per frame on a closed path, 12 s',
+  });
   const cuts = join(dir, 'cuts640.mp4');
-  clips.push({ name: 'cuts', file: cuts, frames: makeCutsClip(cuts), about: 'the integration test clip: six photos letterboxed in 640×360, 2 s each, hard cuts' });
+  clips.push({
+    name: 'cuts',
+    file: cuts,
+    frames: makeCutsClip(cuts),
+    about: 'the integration test clip: six photos letterboxed in 640×360, 2 s each, hard cuts',
+  });
   const runs: Array<{ name: string; detector: Partial<FaceDetectorOptions>; every: number }> = [
-    { name: `camera default ${describeOpts(CAMERA_DEFAULT)}, detect every 3rd frame (node default)`, detector: CAMERA_DEFAULT, every: 3 },
-    { name: `camera default ${describeOpts(CAMERA_DEFAULT)}, detect every frame`, detector: CAMERA_DEFAULT, every: 1 },
+    {
+      name: `camera default ${describeOpts(CAMERA_DEFAULT)}, detect every 3rd frame (node default)`,
+      detector: CAMERA_DEFAULT,
+      every: 3,
+    },
+    {
+      name: `camera default ${describeOpts(CAMERA_DEFAULT)}, detect every frame`,
+      detector: CAMERA_DEFAULT,
+      every: 1,
+    },
     { name: 'tiny_face_detector@416, detect every 3rd frame', detector: tiny(416), every: 3 },
     { name: 'tiny_face_detector@608, detect every 3rd frame', detector: tiny(608), every: 3 },
   ];
@@ -607,8 +968,23 @@ async function pipelinePrivacy(dir: string): Promise<Record<string, unknown>> {
       for (const r of runs) {
         log(`pipeline ${clip.name}: ${r.name}`);
         const outDir = mkdtempSync(join(dir, 'rec-'));
-        const run = await cameraRun({ clip: clip.file, totalFrames: clip.frames, outDir, width: 640, height: 360, fps: 10, detectEveryFrames: r.every, detector: r.detector }, cores);
-        const recorded = readdirSync(outDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mp4')).sort().flatMap((f) => decodeRgbFrames(join(outDir, f), 640, 360));
+        const run = await cameraRun(
+          {
+            clip: clip.file,
+            totalFrames: clip.frames,
+            outDir,
+            width: 640,
+            height: 360,
+            fps: 10,
+            detectEveryFrames: r.every,
+            detector: r.detector,
+          },
+          cores,
+        );
+        const recorded = readdirSync(outDir, { recursive: true, encoding: 'utf8' })
+          .filter((f) => f.endsWith('.mp4'))
+          .sort()
+          .flatMap((f) => decodeRgbFrames(join(outDir, f), 640, 360));
         let checked = 0;
         let withFace = 0;
         let faces = 0;
@@ -653,7 +1029,12 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hotpot-bench-video-'));
   const result: Record<string, unknown> = {
     bench: 'video',
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, note: 'shared with other agents working at the same time: figures are noisy, CPU seconds are the robust ones' },
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      note: 'shared with other agents working at the same time: figures are noisy, CPU seconds are the robust ones',
+    },
     native_kernels: nativeAvailable(),
     wasm: await wasmFeatures().catch(() => null),
     camera_default_detector: CAMERA_DEFAULT,
@@ -670,7 +1051,10 @@ async function main(): Promise<void> {
     if (parts.has('anonymize')) {
       log('anonymize frames/s');
       const a: Record<string, unknown> = {};
-      for (const [name, o] of [[`camera default ${describeOpts(CAMERA_DEFAULT)}`, CAMERA_DEFAULT], ['tiny_face_detector@416', tiny(416)]] as const) {
+      for (const [name, o] of [
+        [`camera default ${describeOpts(CAMERA_DEFAULT)}`, CAMERA_DEFAULT],
+        ['tiny_face_detector@416', tiny(416)],
+      ] as const) {
         a[name] = { '720p': await anonymizeFps(1280, 720, o), '1080p': await anonymizeFps(1920, 1080, o) };
       }
       result.anonymize = a;
@@ -679,27 +1063,82 @@ async function main(): Promise<void> {
       log('file anonymization vs plain transcode (720p 15 fps)');
       const clip720 = join(dir, 'clip720.mp4');
       makeClip(clip720, clipSeconds, 15, 1280, 720, noiseLevel);
-      const best = (a: Array<{ wallS: number; cpuS: number }>) => ({ wallS: Math.min(...a.map((x) => x.wallS)), cpuS: Math.min(...a.map((x) => x.cpuS)) });
+      const best = (a: Array<{ wallS: number; cpuS: number }>) => ({
+        wallS: Math.min(...a.map((x) => x.wallS)),
+        cpuS: Math.min(...a.map((x) => x.cpuS)),
+      });
       const plain720: Array<{ wallS: number; cpuS: number }> = [];
       const anon720: Array<{ wallS: number; cpuS: number }> = [];
       const anonCam: Array<{ wallS: number; cpuS: number }> = [];
       for (let i = 0; i < 2; i++) {
-        plain720.push(await timed('ffmpeg', ['-v', 'error', '-y', '-i', clip720, '-c:v', 'libx264', '-preset', 'veryfast', join(dir, 'plain720.mp4')]));
-        const a = await timed(process.execPath, [cli, 'video', 'anonymize', clip720, join(dir, 'anon720.mp4'), '--quiet']);
+        plain720.push(
+          await timed('ffmpeg', [
+            '-v',
+            'error',
+            '-y',
+            '-i',
+            clip720,
+            '-c:v',
+            'libx264',
+            '-preset',
+            'veryfast',
+            join(dir, 'plain720.mp4'),
+          ]),
+        );
+        const a = await timed(process.execPath, [
+          cli,
+          'video',
+          'anonymize',
+          clip720,
+          join(dir, 'anon720.mp4'),
+          '--quiet',
+        ]);
         if (a.code !== 0) throw new Error(`video anonymize failed: ${a.stderr}`);
         anon720.push(a);
       }
-      const b = await timed(process.execPath, [cli, 'video', 'anonymize', clip720, join(dir, 'anon720c.mp4'), '--quiet', '--model', String(CAMERA_DEFAULT.model), '--input-size', String(CAMERA_DEFAULT.inputSizePx)]);
+      const b = await timed(process.execPath, [
+        cli,
+        'video',
+        'anonymize',
+        clip720,
+        join(dir, 'anon720c.mp4'),
+        '--quiet',
+        '--model',
+        String(CAMERA_DEFAULT.model),
+        '--input-size',
+        String(CAMERA_DEFAULT.inputSizePx),
+      ]);
       if (b.code !== 0) throw new Error(`video anonymize (camera detector) failed: ${b.stderr}`);
       anonCam.push(b);
       const p7 = best(plain720);
       const a7 = best(anon720);
       const c7 = best(anonCam);
       result.file = {
-        clip: { width: 1280, height: 720, fps: 15, seconds: clipSeconds, content: 'face photo panned', sensor_noise: noiseLevel },
+        clip: {
+          width: 1280,
+          height: 720,
+          fps: 15,
+          seconds: clipSeconds,
+          content: 'face photo panned',
+          sensor_noise: noiseLevel,
+        },
         plain_transcode: { wall_s: p7.wallS, cpu_s: round(p7.cpuS, 2) },
-        anonymize_cli_default: { detector: 'tiny_face_detector@416 (the CLI default)', wall_s: a7.wallS, cpu_s: round(a7.cpuS, 2), detect_fps: 5, speed_vs_plain_wall: round(p7.wallS / a7.wallS, 2), speed_vs_plain_cpu: round(p7.cpuS / a7.cpuS, 2) },
-        anonymize_camera_detector: { detector: describeOpts(CAMERA_DEFAULT), wall_s: c7.wallS, cpu_s: round(c7.cpuS, 2), detect_fps: 5, speed_vs_plain_wall: round(p7.wallS / c7.wallS, 2), speed_vs_plain_cpu: round(p7.cpuS / c7.cpuS, 2) },
+        anonymize_cli_default: {
+          detector: 'tiny_face_detector@416 (the CLI default)',
+          wall_s: a7.wallS,
+          cpu_s: round(a7.cpuS, 2),
+          detect_fps: 5,
+          speed_vs_plain_wall: round(p7.wallS / a7.wallS, 2),
+          speed_vs_plain_cpu: round(p7.cpuS / a7.cpuS, 2),
+        },
+        anonymize_camera_detector: {
+          detector: describeOpts(CAMERA_DEFAULT),
+          wall_s: c7.wallS,
+          cpu_s: round(c7.cpuS, 2),
+          detect_fps: 5,
+          speed_vs_plain_wall: round(p7.wallS / c7.wallS, 2),
+          speed_vs_plain_cpu: round(p7.cpuS / c7.cpuS, 2),
+        },
         target: 0.5,
       };
     }
@@ -719,6 +1158,8 @@ async function main(): Promise<void> {
 
 const childCfg = values['camera-run'];
 (childCfg ? cameraRunChild(JSON.parse(childCfg) as CameraRunConfig) : main()).catch((err: unknown) => {
-  process.stderr.write(`bench video failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `bench video failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exitCode = 1;
 });

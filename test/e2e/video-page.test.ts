@@ -21,7 +21,11 @@ import { FACE_PHOTOS_DIR, RtspServer } from '../helpers/rtsp/rtsp-server';
 import { tempDir } from '../helpers/tmp';
 import { REPO_ROOT } from '../helpers/onvif-sim/bundle';
 
-const missing = chromiumMissing() ?? (spawnSync('ffmpeg', ['-version']).status === 0 ? null : 'ffmpeg is not installed (apt-get install ffmpeg)');
+const missing =
+  chromiumMissing() ??
+  (spawnSync('ffmpeg', ['-version']).status === 0
+    ? null
+    : 'ffmpeg is not installed (apt-get install ffmpeg)');
 if (missing) console.warn(`skipping e2e Video page tests: ${missing}`);
 
 const W = 640;
@@ -45,11 +49,28 @@ const MASK = [
 function makePanClip(dir: string): void {
   mkdirSync(dir, { recursive: true });
   if (readdirSync(dir).filter((f) => /^frame\d{4}\.jpg$/.test(f)).length === 40) return;
-  const r = spawnSync('ffmpeg', [
-    '-v', 'error', '-y', '-loop', '1', '-framerate', '10', '-i', join(FACE_PHOTOS_DIR, 'sample5.jpg'),
-    '-vf', "scale=720:-2,crop=640:360:x='40+40*sin(2*PI*n/40)':y='(ih-360)/2+24*cos(2*PI*n/40)'",
-    '-frames:v', '40', '-q:v', '3', join(dir, 'frame%04d.jpg'),
-  ], { encoding: 'utf8' });
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-y',
+      '-loop',
+      '1',
+      '-framerate',
+      '10',
+      '-i',
+      join(FACE_PHOTOS_DIR, 'sample5.jpg'),
+      '-vf',
+      "scale=720:-2,crop=640:360:x='40+40*sin(2*PI*n/40)':y='(ih-360)/2+24*cos(2*PI*n/40)'",
+      '-frames:v',
+      '40',
+      '-q:v',
+      '3',
+      join(dir, 'frame%04d.jpg'),
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`ffmpeg could not make the e2e clip: ${r.stderr}`);
 }
 
@@ -67,158 +88,221 @@ function meanIn(f: Frame, x0: number, y0: number, x1: number, y1: number): numbe
   return sum / n;
 }
 
-describe.skipIf(missing)('Video page in Chromium: add a camera, anonymized live view, privacy mask, clear errors', () => {
-  const dir = tempDir('hotpot-e2e-video-');
-  const clipDir = join(REPO_ROOT, 'test', '.tmp', 'face-clip-e2e-pan');
-  let node: NodeProcess;
-  let browser: Browser;
-  let rtsp: RtspServer;
-  let sim: OnvifSim;
-  let checker: WorkerFaceDetector;
-  let page: Page;
-  const pageErrors: string[] = [];
+describe.skipIf(missing)(
+  'Video page in Chromium: add a camera, anonymized live view, privacy mask, clear errors',
+  () => {
+    const dir = tempDir('hotpot-e2e-video-');
+    const clipDir = join(REPO_ROOT, 'test', '.tmp', 'face-clip-e2e-pan');
+    let node: NodeProcess;
+    let browser: Browser;
+    let rtsp: RtspServer;
+    let sim: OnvifSim;
+    let checker: WorkerFaceDetector;
+    let page: Page;
+    const pageErrors: string[] = [];
 
-  /** Decodes a data:image/jpeg URL or a JPEG file into an rgb24 frame of its own size. */
-  const decodeJpeg = (src: string, w: number, h: number): Frame => {
-    const file = join(dir.path, `f-${Date.now()}-${Math.random().toString(36).slice(2)}.jpg`);
-    writeFileSync(file, Buffer.from(src.replace(/^data:image\/jpeg;base64,/, ''), 'base64'));
-    return decodeRgbFrames(file, w, h)[0]!;
-  };
-  /** The tile's current live picture (a data URL), once it differs from `previous`. */
-  const nextLive = async (previous: string | null): Promise<string> => {
-    const img = page.getByTestId('live-view');
-    await expect.poll(async () => ((await img.count()) > 0 ? await img.getAttribute('src') : null), { timeout: 20_000 }).not.toBe(previous);
-    return (await img.getAttribute('src'))!;
-  };
-  /** Asserts the checker finds no face in `f`; a failing frame is kept as PNG under test/.tmp/failures for a human. */
-  const expectNoFace = async (f: Frame, what: string): Promise<void> => {
-    const found = await checker.detect(f);
-    if (found.length > 0) {
-      const base = join(REPO_ROOT, 'test', '.tmp', 'failures', `video-page-${what}-${Date.now()}`);
-      mkdirSync(join(REPO_ROOT, 'test', '.tmp', 'failures'), { recursive: true });
-      spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${f.width}x${f.height}`, '-i', '-', `${base}.png`], { input: f.data });
-      writeFileSync(`${base}.json`, JSON.stringify(found));
-    }
-    expect(found, what).toEqual([]);
-  };
-  const rpc = async <T,>(method: string, body: unknown): Promise<T> => {
-    const r = (await (await fetch(new URL(`/rpc/${method}`, node.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { ok: boolean; value: T };
-    if (!r.ok) throw new Error(`${method} failed: ${JSON.stringify(r)}`);
-    return r.value;
-  };
+    /** Decodes a data:image/jpeg URL or a JPEG file into an rgb24 frame of its own size. */
+    const decodeJpeg = (src: string, w: number, h: number): Frame => {
+      const file = join(dir.path, `f-${Date.now()}-${Math.random().toString(36).slice(2)}.jpg`);
+      writeFileSync(file, Buffer.from(src.replace(/^data:image\/jpeg;base64,/, ''), 'base64'));
+      return decodeRgbFrames(file, w, h)[0]!;
+    };
+    /** The tile's current live picture (a data URL), once it differs from `previous`. */
+    const nextLive = async (previous: string | null): Promise<string> => {
+      const img = page.getByTestId('live-view');
+      await expect
+        .poll(async () => ((await img.count()) > 0 ? await img.getAttribute('src') : null), {
+          timeout: 20_000,
+        })
+        .not.toBe(previous);
+      return (await img.getAttribute('src'))!;
+    };
+    /** Asserts the checker finds no face in `f`; a failing frame is kept as PNG under test/.tmp/failures for a human. */
+    const expectNoFace = async (f: Frame, what: string): Promise<void> => {
+      const found = await checker.detect(f);
+      if (found.length > 0) {
+        const base = join(REPO_ROOT, 'test', '.tmp', 'failures', `video-page-${what}-${Date.now()}`);
+        mkdirSync(join(REPO_ROOT, 'test', '.tmp', 'failures'), { recursive: true });
+        spawnSync(
+          'ffmpeg',
+          [
+            '-v',
+            'error',
+            '-y',
+            '-f',
+            'rawvideo',
+            '-pix_fmt',
+            'rgb24',
+            '-s',
+            `${f.width}x${f.height}`,
+            '-i',
+            '-',
+            `${base}.png`,
+          ],
+          { input: f.data },
+        );
+        writeFileSync(`${base}.json`, JSON.stringify(found));
+      }
+      expect(found, what).toEqual([]);
+    };
+    const rpc = async <T>(method: string, body: unknown): Promise<T> => {
+      const r = (await (
+        await fetch(new URL(`/rpc/${method}`, node.url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).json()) as { ok: boolean; value: T };
+      if (!r.ok) throw new Error(`${method} failed: ${JSON.stringify(r)}`);
+      return r.value;
+    };
 
-  beforeAll(async () => {
-    makePanClip(clipDir);
-    rtsp = new RtspServer({ dir: clipDir, fps: 10 });
-    await rtsp.start();
-    sim = new OnvifSim({ host: '127.0.0.1', user: 'admin', pass: PASS, rtspUri: rtsp.url, name: 'Kitchen Door', discovery: false, width: W, height: H, fps: 10 });
-    await sim.start();
-    [node, browser, checker] = await Promise.all([startNode({ dataDir: join(dir.path, 'data'), timeoutMs: 30_000 }), launchChromium(), faceChecker(workerPath('detector'))]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${node.url}#/video`);
-    await page.getByTestId('video-page').waitFor({ timeout: 10_000 });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await node?.stop();
-    await checker?.dispose();
-    await sim?.stop();
-    await rtsp?.stop();
-    dir.cleanup();
-  });
-
-  const addForm = () => page.getByTestId('add-camera');
-  const submit = async (address: string, password: string, name = ''): Promise<void> => {
-    await page.getByTestId('camera-address').fill(address);
-    await addForm().getByLabel('Name (optional)').fill(name);
-    await addForm().getByLabel('User name').fill('admin');
-    await addForm().getByLabel('Password').fill(password);
-    await addForm().getByRole('button', { name: 'Add camera' }).click();
-  };
-
-  it('refuses a malformed address, a silent address and a wrong password, each with a message that says what to do', async () => {
-    await submit('cam era!', PASS);
-    await expect.poll(() => addForm().getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/is not a host, host:port or http URL.*\[BAD_ADDRESS\]/);
-
-    // A port on loopback nobody listens on: the camera "does not answer".
-    await submit(`127.0.0.1:${await freePort()}`, PASS);
-    await expect.poll(() => addForm().getByRole('alert').textContent(), { timeout: 20_000 }).toMatch(/does not answer.*check that it is powered.*\[CAMERA_UNREACHABLE\]/);
-
-    await submit(sim.address, 'wrong-password');
-    await expect.poll(() => addForm().getByRole('alert').textContent(), { timeout: 20_000 }).toMatch(/refused the user name or password; check them.*\[CAMERA_AUTH_FAILED\]/);
-    expect(sim.stats.authFailures).toBeGreaterThanOrEqual(1);
-    expect(await rpc<unknown[]>('video.cameras', {})).toEqual([]);
-    await expect.poll(() => page.getByTestId('cameras').textContent()).toContain('No cameras yet');
-  });
-
-  it('adds the camera by address; its tile goes live with a picture in which no face is detectable', async () => {
-    // Sanity: the checker does find faces in the source pictures at the live view's size.
-    let sourceFaces = 0;
-    for (const i of [1, 11, 21, 31]) sourceFaces += (await checker.detect(decodeRgbFrames(join(clipDir, `frame${String(i).padStart(4, '0')}.jpg`), 480, 270)[0]!)).length;
-    expect(sourceFaces).toBeGreaterThanOrEqual(8);
-
-    await submit(sim.address, PASS, 'Kitchen Door');
-    const tile = page.locator('section.card[data-testid^="camera-"]');
-    await expect.poll(() => tile.count(), { timeout: 20_000 }).toBe(1);
-    await expect.poll(() => tile.locator('h3').textContent()).toContain('Kitchen Door');
-    await expect.poll(() => tile.getByTestId('camera-state').textContent(), { timeout: 30_000 }).toBe('live');
-    expect(await addForm().getByRole('alert').count()).toBe(0);
-
-    // Pull three successive live pictures from the page itself and look for faces in each.
-    let src: string | null = null;
-    for (let i = 0; i < 3; i++) {
-      src = await nextLive(src);
-      const live = decodeJpeg(src, 480, 270);
-      expect(meanIn(live, 0.2, 0.1, 0.8, 0.9)).toBeGreaterThan(20); // a picture, not a black frame
-      await expectNoFace(live, `live-${i}`);
-    }
-
-    // The snapshot button downloads a full-size anonymized JPEG: no face in it either.
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), tile.getByRole('button', { name: 'Snapshot' }).click()]);
-    const snapFile = join(dir.path, 'snapshot.jpg');
-    await download.saveAs(snapFile);
-    const snap = decodeRgbFrames(snapFile, W, H)[0]!;
-    expect(meanIn(snap, 0.2, 0.1, 0.8, 0.9)).toBeGreaterThan(20);
-    await expectNoFace(snap, 'snapshot');
-  });
-
-  it('draws a privacy mask on the live picture, saves it, and later pictures carry it burned in', async () => {
-    const tile = page.locator('section.card[data-testid^="camera-"]');
-    const before = decodeJpeg(await nextLive(null), 480, 270);
-    const inner = [0.34, 0.2, 0.51, 0.4] as const; // inside MASK, clear of its anti-aliased edges
-    expect(meanIn(before, ...inner)).toBeGreaterThan(30);
-
-    await tile.getByRole('button', { name: 'Privacy masks' }).click();
-    const canvas = tile.getByTestId('mask-canvas');
-    const box = (await canvas.boundingBox())!;
-    for (const p of MASK) await canvas.click({ position: { x: p.x * box.width, y: p.y * box.height } });
-    await tile.getByRole('button', { name: 'Close outline' }).click();
-    await expect.poll(() => canvas.locator('polygon').count()).toBe(1);
-    await tile.getByTestId('mask-save').click();
-    await expect.poll(() => tile.getByTestId('mask-editor').count()).toBe(0);
-
-    const cams = await rpc<Array<{ masks: Array<{ points: Array<{ x: number; y: number }> }> }>>('video.cameras', {});
-    expect(cams[0]!.masks).toHaveLength(1);
-    cams[0]!.masks[0]!.points.forEach((p, i) => {
-      expect(p.x).toBeCloseTo(MASK[i]!.x, 2);
-      expect(p.y).toBeCloseTo(MASK[i]!.y, 2);
+    beforeAll(async () => {
+      makePanClip(clipDir);
+      rtsp = new RtspServer({ dir: clipDir, fps: 10 });
+      await rtsp.start();
+      sim = new OnvifSim({
+        host: '127.0.0.1',
+        user: 'admin',
+        pass: PASS,
+        rtspUri: rtsp.url,
+        name: 'Kitchen Door',
+        discovery: false,
+        width: W,
+        height: H,
+        fps: 10,
+      });
+      await sim.start();
+      [node, browser, checker] = await Promise.all([
+        startNode({ dataDir: join(dir.path, 'data'), timeoutMs: 30_000 }),
+        launchChromium(),
+        faceChecker(workerPath('detector')),
+      ]);
+      page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.goto(`${node.url}#/video`);
+      await page.getByTestId('video-page').waitFor({ timeout: 10_000 });
+    }, 60_000);
+    afterAll(async () => {
+      await browser?.close();
+      await node?.stop();
+      await checker?.dispose();
+      await sim?.stop();
+      await rtsp?.stop();
+      dir.cleanup();
     });
 
-    // Within a few live pictures the masked area turns solid black (JPEG leaves a few levels).
-    let src: string | null = null;
-    await expect
-      .poll(
-        async () => {
-          src = await nextLive(src);
-          return meanIn(decodeJpeg(src, 480, 270), ...inner);
-        },
-        { timeout: 20_000, interval: 100 },
-      )
-      .toBeLessThan(8);
-    const after = decodeJpeg(src!, 480, 270);
-    expect(meanIn(after, 0.6, 0.1, 0.8, 0.9)).toBeGreaterThan(20); // the rest of the picture is still there
-    await expectNoFace(after, 'masked-live');
-    expect(pageErrors, pageErrors.join('\n')).toEqual([]);
-  });
-});
+    const addForm = () => page.getByTestId('add-camera');
+    const submit = async (address: string, password: string, name = ''): Promise<void> => {
+      await page.getByTestId('camera-address').fill(address);
+      await addForm().getByLabel('Name (optional)').fill(name);
+      await addForm().getByLabel('User name').fill('admin');
+      await addForm().getByLabel('Password').fill(password);
+      await addForm().getByRole('button', { name: 'Add camera' }).click();
+    };
+
+    it('refuses a malformed address, a silent address and a wrong password, each with a message that says what to do', async () => {
+      await submit('cam era!', PASS);
+      await expect
+        .poll(() => addForm().getByRole('alert').textContent(), { timeout: 10_000 })
+        .toMatch(/is not a host, host:port or http URL.*\[BAD_ADDRESS\]/);
+
+      // A port on loopback nobody listens on: the camera "does not answer".
+      await submit(`127.0.0.1:${await freePort()}`, PASS);
+      await expect
+        .poll(() => addForm().getByRole('alert').textContent(), { timeout: 20_000 })
+        .toMatch(/does not answer.*check that it is powered.*\[CAMERA_UNREACHABLE\]/);
+
+      await submit(sim.address, 'wrong-password');
+      await expect
+        .poll(() => addForm().getByRole('alert').textContent(), { timeout: 20_000 })
+        .toMatch(/refused the user name or password; check them.*\[CAMERA_AUTH_FAILED\]/);
+      expect(sim.stats.authFailures).toBeGreaterThanOrEqual(1);
+      expect(await rpc<unknown[]>('video.cameras', {})).toEqual([]);
+      await expect.poll(() => page.getByTestId('cameras').textContent()).toContain('No cameras yet');
+    });
+
+    it('adds the camera by address; its tile goes live with a picture in which no face is detectable', async () => {
+      // Sanity: the checker does find faces in the source pictures at the live view's size.
+      let sourceFaces = 0;
+      for (const i of [1, 11, 21, 31])
+        sourceFaces += (
+          await checker.detect(
+            decodeRgbFrames(join(clipDir, `frame${String(i).padStart(4, '0')}.jpg`), 480, 270)[0]!,
+          )
+        ).length;
+      expect(sourceFaces).toBeGreaterThanOrEqual(8);
+
+      await submit(sim.address, PASS, 'Kitchen Door');
+      const tile = page.locator('section.card[data-testid^="camera-"]');
+      await expect.poll(() => tile.count(), { timeout: 20_000 }).toBe(1);
+      await expect.poll(() => tile.locator('h3').textContent()).toContain('Kitchen Door');
+      await expect
+        .poll(() => tile.getByTestId('camera-state').textContent(), { timeout: 30_000 })
+        .toBe('live');
+      expect(await addForm().getByRole('alert').count()).toBe(0);
+
+      // Pull three successive live pictures from the page itself and look for faces in each.
+      let src: string | null = null;
+      for (let i = 0; i < 3; i++) {
+        src = await nextLive(src);
+        const live = decodeJpeg(src, 480, 270);
+        expect(meanIn(live, 0.2, 0.1, 0.8, 0.9)).toBeGreaterThan(20); // a picture, not a black frame
+        await expectNoFace(live, `live-${i}`);
+      }
+
+      // The snapshot button downloads a full-size anonymized JPEG: no face in it either.
+      const [download] = await Promise.all([
+        page.waitForEvent('download', { timeout: 20_000 }),
+        tile.getByRole('button', { name: 'Snapshot' }).click(),
+      ]);
+      const snapFile = join(dir.path, 'snapshot.jpg');
+      await download.saveAs(snapFile);
+      const snap = decodeRgbFrames(snapFile, W, H)[0]!;
+      expect(meanIn(snap, 0.2, 0.1, 0.8, 0.9)).toBeGreaterThan(20);
+      await expectNoFace(snap, 'snapshot');
+    });
+
+    it('draws a privacy mask on the live picture, saves it, and later pictures carry it burned in', async () => {
+      const tile = page.locator('section.card[data-testid^="camera-"]');
+      const before = decodeJpeg(await nextLive(null), 480, 270);
+      const inner = [0.34, 0.2, 0.51, 0.4] as const; // inside MASK, clear of its anti-aliased edges
+      expect(meanIn(before, ...inner)).toBeGreaterThan(30);
+
+      await tile.getByRole('button', { name: 'Privacy masks' }).click();
+      const canvas = tile.getByTestId('mask-canvas');
+      const box = (await canvas.boundingBox())!;
+      for (const p of MASK) await canvas.click({ position: { x: p.x * box.width, y: p.y * box.height } });
+      await tile.getByRole('button', { name: 'Close outline' }).click();
+      await expect.poll(() => canvas.locator('polygon').count()).toBe(1);
+      await tile.getByTestId('mask-save').click();
+      await expect.poll(() => tile.getByTestId('mask-editor').count()).toBe(0);
+
+      const cams = await rpc<Array<{ masks: Array<{ points: Array<{ x: number; y: number }> }> }>>(
+        'video.cameras',
+        {},
+      );
+      expect(cams[0]!.masks).toHaveLength(1);
+      cams[0]!.masks[0]!.points.forEach((p, i) => {
+        expect(p.x).toBeCloseTo(MASK[i]!.x, 2);
+        expect(p.y).toBeCloseTo(MASK[i]!.y, 2);
+      });
+
+      // Within a few live pictures the masked area turns solid black (JPEG leaves a few levels).
+      let src: string | null = null;
+      await expect
+        .poll(
+          async () => {
+            src = await nextLive(src);
+            return meanIn(decodeJpeg(src, 480, 270), ...inner);
+          },
+          { timeout: 20_000, interval: 100 },
+        )
+        .toBeLessThan(8);
+      const after = decodeJpeg(src!, 480, 270);
+      expect(meanIn(after, 0.6, 0.1, 0.8, 0.9)).toBeGreaterThan(20); // the rest of the picture is still there
+      await expectNoFace(after, 'masked-live');
+      expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+    });
+  },
+);

@@ -17,7 +17,12 @@ DetectorEngine.create(options).then(
     port.on('message', (req: DetectRequest) => {
       chain = chain.then(async () => {
         try {
-          const boxes = await engine.detectInput({ format: 'rgb24', width: req.width, height: req.height, data: req.data });
+          const boxes = await engine.detectInput({
+            format: 'rgb24',
+            width: req.width,
+            height: req.height,
+            data: req.data,
+          });
           post({ type: 'result', id: req.id, ok: true, boxes });
         } catch (err) {
           post({ type: 'result', id: req.id, ok: false, error: serializeError(err) });

@@ -25,14 +25,29 @@ export const DEFAULT_DETECTOR_OPTIONS: Readonly<FaceDetectorOptions> = Object.fr
 export function parseDetectorOptions(input: Partial<FaceDetectorOptions> = {}): FaceDetectorOptions {
   const o = { ...DEFAULT_DETECTOR_OPTIONS, ...input };
   if (o.model !== 'tiny_face_detector' && o.model !== 'ssd_mobilenetv1') {
-    throw new DetectError('BAD_OPTIONS', `model must be tiny_face_detector or ssd_mobilenetv1, got ${String(o.model)}`);
+    throw new DetectError(
+      'BAD_OPTIONS',
+      `model must be tiny_face_detector or ssd_mobilenetv1, got ${String(o.model)}`,
+    );
   }
-  if (!Number.isInteger(o.inputSizePx) || o.inputSizePx < 64 || o.inputSizePx > 2048 || o.inputSizePx % 32 !== 0) {
-    throw new DetectError('BAD_OPTIONS', `inputSizePx must be a multiple of 32 from 64 to 2048, got ${String(o.inputSizePx)}`);
+  if (
+    !Number.isInteger(o.inputSizePx) ||
+    o.inputSizePx < 64 ||
+    o.inputSizePx > 2048 ||
+    o.inputSizePx % 32 !== 0
+  ) {
+    throw new DetectError(
+      'BAD_OPTIONS',
+      `inputSizePx must be a multiple of 32 from 64 to 2048, got ${String(o.inputSizePx)}`,
+    );
   }
-  if (!(o.minScore >= 0 && o.minScore <= 1)) throw new DetectError('BAD_OPTIONS', `minScore must be from 0 to 1, got ${String(o.minScore)}`);
+  if (!(o.minScore >= 0 && o.minScore <= 1))
+    throw new DetectError('BAD_OPTIONS', `minScore must be from 0 to 1, got ${String(o.minScore)}`);
   if (!['auto', 'tfjs-node', 'wasm', 'cpu'].includes(o.backend)) {
-    throw new DetectError('BAD_OPTIONS', `backend must be auto, tfjs-node, wasm or cpu, got ${String(o.backend)}`);
+    throw new DetectError(
+      'BAD_OPTIONS',
+      `backend must be auto, tfjs-node, wasm or cpu, got ${String(o.backend)}`,
+    );
   }
   return o;
 }
@@ -45,16 +60,26 @@ export interface DetectorInput {
 }
 
 /** Downscales `frame` (rgb24 or yuv420p) so its longest side is at most `inputSizePx`, as rgb24. */
-export function prepareDetectorInput(frame: Frame, inputSizePx: number, kernels: FrameKernels = frameKernels()): DetectorInput {
+export function prepareDetectorInput(
+  frame: Frame,
+  inputSizePx: number,
+  kernels: FrameKernels = frameKernels(),
+): DetectorInput {
   const scale = Math.min(1, inputSizePx / Math.max(frame.width, frame.height));
   const w = Math.max(1, Math.min(frame.width, Math.round(frame.width * scale)));
   const h = Math.max(1, Math.min(frame.height, Math.round(frame.height * scale)));
-  const input = w === frame.width && h === frame.height ? kernels.toRgb24(frame) : kernels.downscaleToRgb24(frame, w, h);
+  const input =
+    w === frame.width && h === frame.height ? kernels.toRgb24(frame) : kernels.downscaleToRgb24(frame, w, h);
   return { input, scaleX: frame.width / w, scaleY: frame.height / h };
 }
 
 /** Maps boxes found on a detector input back to full-frame pixels, clipped to the frame. */
-export function mapBoxesToFrame(boxes: readonly FaceBox[], prep: DetectorInput, frameWidth: number, frameHeight: number): FaceBox[] {
+export function mapBoxesToFrame(
+  boxes: readonly FaceBox[],
+  prep: DetectorInput,
+  frameWidth: number,
+  frameHeight: number,
+): FaceBox[] {
   return boxes.map((b) => {
     const x0 = Math.max(0, b.x * prep.scaleX);
     const y0 = Math.max(0, b.y * prep.scaleY);
@@ -73,7 +98,12 @@ interface TinyNetInternals {
     out: TF.Tensor4D,
     inputDims: { width: number; height: number },
     scoreThreshold: number,
-  ): Promise<Array<{ score: number; box: { x: number; y: number; width: number; height: number; rescale(s: number): unknown } }>>;
+  ): Promise<
+    Array<{
+      score: number;
+      box: { x: number; y: number; width: number; height: number; rescale(s: number): unknown };
+    }>
+  >;
 }
 
 // TensorFlow.js and face-api are loaded on first use only, so importing this module (e.g. for
@@ -97,7 +127,9 @@ async function tryTfjsNode(): Promise<boolean> {
   const name = '@tensorflow/tfjs-node';
   try {
     await import(/* @vite-ignore */ name);
-    return tf.findBackend('tensorflow') !== undefined || tf.engine().registryFactory['tensorflow'] !== undefined;
+    return (
+      tf.findBackend('tensorflow') !== undefined || tf.engine().registryFactory['tensorflow'] !== undefined
+    );
   } catch {
     return false;
   }
@@ -114,15 +146,21 @@ export function initTfBackend(backend: FaceDetectorOptions['backend']): Promise<
     if ((backend === 'auto' || backend === 'tfjs-node') && (await tryTfjsNode())) {
       await tf.setBackend('tensorflow');
     } else if (backend === 'tfjs-node') {
-      throw new DetectError('BACKEND_UNAVAILABLE', '@tensorflow/tfjs-node is not installed here: use backend auto or wasm');
+      throw new DetectError(
+        'BACKEND_UNAVAILABLE',
+        '@tensorflow/tfjs-node is not installed here: use backend auto or wasm',
+      );
     } else if (backend === 'cpu') {
       await tf.setBackend('cpu');
     } else {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       const req = createRequire(import.meta.url);
       // A directory path with a trailing separator: emscripten reads the .wasm with fs in Node, never fetch.
-      wasm.setWasmPaths(join(dirname(req.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
-      if (!(await tf.setBackend('wasm'))) throw new DetectError('BACKEND_UNAVAILABLE', 'the TensorFlow.js WASM backend failed to initialise');
+      wasm.setWasmPaths(
+        join(dirname(req.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/',
+      );
+      if (!(await tf.setBackend('wasm')))
+        throw new DetectError('BACKEND_UNAVAILABLE', 'the TensorFlow.js WASM backend failed to initialise');
     }
     await tf.ready();
     return tf.getBackend();
@@ -148,7 +186,11 @@ export async function wasmFeatures(): Promise<{ simd: boolean; threads: boolean 
  * a plain copy when it already is), padded bottom/right with black, then mean-subtracted and
  * divided by 255 as face-api does; `width`×`height` is the scaled input's size inside the square.
  */
-export function tinyInputTensorData(input: Frame, size: number, meanRgb: readonly [number, number, number]): { data: Float32Array; width: number; height: number } {
+export function tinyInputTensorData(
+  input: Frame,
+  size: number,
+  meanRgb: readonly [number, number, number],
+): { data: Float32Array; width: number; height: number } {
   const { width: w, height: h, data: d } = input;
   const scale = size / Math.max(w, h);
   const tw = Math.max(w, Math.min(size, Math.round(w * scale)));
@@ -230,7 +272,8 @@ export class DetectorEngine {
     const options = parseDetectorOptions(input);
     const backend = await initTfBackend(options.backend);
     const files = readModelFiles(options.model);
-    const net = options.model === 'tiny_face_detector' ? faceapi.nets.tinyFaceDetector : faceapi.nets.ssdMobilenetv1;
+    const net =
+      options.model === 'tiny_face_detector' ? faceapi.nets.tinyFaceDetector : faceapi.nets.ssdMobilenetv1;
     if (!net.isLoaded) {
       const map = tf.io.decodeWeights(files.weights, files.specs);
       net.loadFromWeightMap(map as unknown as Parameters<typeof net.loadFromWeightMap>[0]);
@@ -247,14 +290,23 @@ export class DetectorEngine {
   async detectInput(input: Frame): Promise<FaceBox[]> {
     if (this.disposed) throw new DetectError('DISPOSED', 'the face detector was disposed; create a new one');
     if (input.format !== 'rgb24' || input.data.length !== input.width * input.height * 3) {
-      throw new DetectError('BAD_FRAME', `detector input must be a packed rgb24 frame, got ${input.format} ${input.width}x${input.height} with ${input.data.length} bytes`);
+      throw new DetectError(
+        'BAD_FRAME',
+        `detector input must be a packed rgb24 frame, got ${input.format} ${input.width}x${input.height} with ${input.data.length} bytes`,
+      );
     }
     if (this.options.model === 'tiny_face_detector') return this.detectTiny(input);
     const opts = new faceapi.SsdMobilenetv1Options({ minConfidence: this.options.minScore, maxResults: 100 });
     const t = tf.tensor3d(input.data, [input.height, input.width, 3], 'int32');
     try {
       const found = await faceapi.detectAllFaces(t as unknown as FaceApi.TNetInput, opts);
-      return found.map((d) => ({ x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, score: d.score }));
+      return found.map((d) => ({
+        x: d.box.x,
+        y: d.box.y,
+        width: d.box.width,
+        height: d.box.height,
+        score: d.score,
+      }));
     } finally {
       t.dispose();
     }
@@ -273,7 +325,8 @@ export class DetectorEngine {
   private async detectTiny(input: Frame): Promise<FaceBox[]> {
     const size = this.options.inputSizePx;
     const { width: w, height: h } = input;
-    if (w > size || h > size) throw new DetectError('BAD_FRAME', `tiny detector input ${w}x${h} is larger than inputSizePx ${size}`);
+    if (w > size || h > size)
+      throw new DetectError('BAD_FRAME', `tiny detector input ${w}x${h} is larger than inputSizePx ${size}`);
     const net = faceapi.nets.tinyFaceDetector as unknown as TinyNetInternals;
     const f = tinyInputTensorData(input, size, net.config.meanRgb);
     const x = tf.tensor4d(f.data, [1, size, size, 3], 'float32');
@@ -318,7 +371,10 @@ export class DetectorEngine {
  * A `FaceDetector` running in the calling thread: for use inside a worker that already owns the
  * frames (e.g. the capture worker), or in tests. Elsewhere use `createFaceDetector`, which runs in a worker.
  */
-export async function createInProcessDetector(input: Partial<FaceDetectorOptions> = {}, kernels: FrameKernels = frameKernels()): Promise<FaceDetector> {
+export async function createInProcessDetector(
+  input: Partial<FaceDetectorOptions> = {},
+  kernels: FrameKernels = frameKernels(),
+): Promise<FaceDetector> {
   const engine = await DetectorEngine.create(input);
   return {
     description: engine.description,

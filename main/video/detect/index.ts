@@ -8,7 +8,18 @@
  * tracker.update(await detector.detect(frame), frameIndex); // on detection frames
  * const boxes = tracker.predict(frameIndex);                // on every frame
  */
-export { DEFAULT_DETECTOR_OPTIONS, DetectorEngine, createInProcessDetector, initTfBackend, mapBoxesToFrame, parseDetectorOptions, prepareDetectorInput, tinyInputTensorData, wasmFeatures, type DetectorInput } from './engine';
+export {
+  DEFAULT_DETECTOR_OPTIONS,
+  DetectorEngine,
+  createInProcessDetector,
+  initTfBackend,
+  mapBoxesToFrame,
+  parseDetectorOptions,
+  prepareDetectorInput,
+  tinyInputTensorData,
+  wasmFeatures,
+  type DetectorInput,
+} from './engine';
 export { createFaceDetector, type WorkerDetectorDeps, type WorkerFaceDetector } from './worker-detector';
 export { DetectError, type DetectErrorCode } from './errors';
 export { DEFAULT_TRACKER_OPTIONS, FaceTracker, iou, type Track, type TrackerOptions } from './tracker';

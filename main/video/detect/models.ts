@@ -31,7 +31,12 @@ export function faceApiModelDir(): string {
   try {
     return join(dirname(req.resolve('@vladmandic/face-api/package.json')), 'model');
   } catch (err) {
-    throw new DetectError('MODEL_MISSING', 'the face model package @vladmandic/face-api is not installed: run bin/hotpot setup', {}, { cause: err });
+    throw new DetectError(
+      'MODEL_MISSING',
+      'the face model package @vladmandic/face-api is not installed: run bin/hotpot setup',
+      {},
+      { cause: err },
+    );
   }
 }
 
@@ -39,9 +44,16 @@ export function faceApiModelDir(): string {
 export function readModelFiles(model: FaceModel, dir = faceApiModelDir()): ModelFiles {
   const manifestPath = join(dir, MANIFEST[model]);
   if (!existsSync(manifestPath)) {
-    throw new DetectError('MODEL_MISSING', `model ${model} not found at ${manifestPath}: reinstall @vladmandic/face-api (bin/hotpot setup)`, { model });
+    throw new DetectError(
+      'MODEL_MISSING',
+      `model ${model} not found at ${manifestPath}: reinstall @vladmandic/face-api (bin/hotpot setup)`,
+      { model },
+    );
   }
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Array<{ paths: string[]; weights: WeightSpec[] }>;
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Array<{
+    paths: string[];
+    weights: WeightSpec[];
+  }>;
   const specs = manifest.flatMap((g) => g.weights);
   const shards = manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p))));
   const all = Buffer.concat(shards);

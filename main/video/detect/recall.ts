@@ -20,11 +20,21 @@ export function coverage(face: Rect, box: Rect): number {
 }
 
 function enlarge(b: Rect, s: number): Rect {
-  return { x: b.x + (b.width * (1 - s)) / 2, y: b.y + (b.height * (1 - s)) / 2, width: b.width * s, height: b.height * s };
+  return {
+    x: b.x + (b.width * (1 - s)) / 2,
+    y: b.y + (b.height * (1 - s)) / 2,
+    width: b.width * s,
+    height: b.height * s,
+  };
 }
 
 /** Scores detections against ground truth (greedy one-to-one matching by IoU). Pure. */
-export function scoreDetections(truth: readonly Rect[], found: readonly FaceBox[], maskScale = 1.3, minIou = 0.3): RecallResult {
+export function scoreDetections(
+  truth: readonly Rect[],
+  found: readonly FaceBox[],
+  maskScale = 1.3,
+  minIou = 0.3,
+): RecallResult {
   const pairs: Array<{ t: number; d: number; v: number }> = [];
   truth.forEach((t, ti) => found.forEach((d, di) => pairs.push({ t: ti, d: di, v: iou(t, d) })));
   pairs.sort((a, b) => b.v - a.v);
@@ -41,10 +51,18 @@ export function scoreDetections(truth: readonly Rect[], found: readonly FaceBox[
 
 /** Sums per-image results. */
 export function sumRecall(rs: readonly RecallResult[]): RecallResult {
-  return rs.reduce((a, r) => ({ faces: a.faces + r.faces, found: a.found + r.found, covered: a.covered + r.covered, falsePositives: a.falsePositives + r.falsePositives }), {
-    faces: 0,
-    found: 0,
-    covered: 0,
-    falsePositives: 0,
-  });
+  return rs.reduce(
+    (a, r) => ({
+      faces: a.faces + r.faces,
+      found: a.found + r.found,
+      covered: a.covered + r.covered,
+      falsePositives: a.falsePositives + r.falsePositives,
+    }),
+    {
+      faces: 0,
+      found: 0,
+      covered: 0,
+      falsePositives: 0,
+    },
+  );
 }

@@ -108,7 +108,15 @@ export class FaceTracker {
     }
     this.tracks = this.tracks.filter((t, i) => usedT.has(i) || frameIndex - t.lastSeenFrame <= o.holdFrames);
     detections.forEach((d, i) => {
-      if (!usedD.has(i)) this.tracks.push({ id: this.nextId++, box: { ...d }, vx: 0, vy: 0, lastSeenFrame: frameIndex, hits: 1 });
+      if (!usedD.has(i))
+        this.tracks.push({
+          id: this.nextId++,
+          box: { ...d },
+          vx: 0,
+          vy: 0,
+          lastSeenFrame: frameIndex,
+          hits: 1,
+        });
     });
   }
 
@@ -126,7 +134,13 @@ export class FaceTracker {
       const grow = Math.min(o.maxGrow, 1 + o.growPerFrame * dt * (t.hits === 1 ? 2 : 1));
       const w = p.width * grow;
       const h = p.height * grow;
-      return { x: p.x + p.width / 2 - w / 2, y: p.y + p.height / 2 - h / 2, width: w, height: h, score: t.box.score };
+      return {
+        x: p.x + p.width / 2 - w / 2,
+        y: p.y + p.height / 2 - h / 2,
+        width: w,
+        height: h,
+        score: t.box.score,
+      };
     });
   }
 }

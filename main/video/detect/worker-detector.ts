@@ -30,13 +30,19 @@ export interface WorkerFaceDetector extends FaceDetector {
  * const faces = await detector.detect(frame); // boxes in frame pixels
  * await detector.dispose();
  */
-export async function createFaceDetector(options: Partial<FaceDetectorOptions> = {}, deps: WorkerDetectorDeps = {}): Promise<WorkerFaceDetector> {
+export async function createFaceDetector(
+  options: Partial<FaceDetectorOptions> = {},
+  deps: WorkerDetectorDeps = {},
+): Promise<WorkerFaceDetector> {
   const opts = parseDetectorOptions(options);
   const kernels = deps.kernels ?? frameKernels();
   const file = deps.workerFile ?? workerPath('detector');
   const data: DetectorWorkerData = { options: opts };
   const worker = new Worker(file, { workerData: data });
-  const waiting = new Map<number, { resolve: (b: FaceBox[]) => void; reject: (e: Error) => void; prep: DetectorInput; w: number; h: number }>();
+  const waiting = new Map<
+    number,
+    { resolve: (b: FaceBox[]) => void; reject: (e: Error) => void; prep: DetectorInput; w: number; h: number }
+  >();
   let nextId = 1;
   let failure: DetectError | null = null;
   let disposed = false;
@@ -56,8 +62,19 @@ export async function createFaceDetector(options: Partial<FaceDetectorOptions> =
       if (m.type === 'ready') resolve(m.description);
       else if (m.type === 'init-failed') reject(new RemoteError(m.error));
     };
-    onError = (err) => reject(new DetectError('WORKER_FAILED', `the detector worker failed to start: ${err.message}`, {}, { cause: err }));
-    onExit = (code) => reject(new DetectError('WORKER_FAILED', `the detector worker exited (code ${code}) before its model loaded`));
+    onError = (err) =>
+      reject(
+        new DetectError(
+          'WORKER_FAILED',
+          `the detector worker failed to start: ${err.message}`,
+          {},
+          { cause: err },
+        ),
+      );
+    onExit = (code) =>
+      reject(
+        new DetectError('WORKER_FAILED', `the detector worker exited (code ${code}) before its model loaded`),
+      );
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
@@ -80,9 +97,14 @@ export async function createFaceDetector(options: Partial<FaceDetectorOptions> =
     if (m.ok) p.resolve(mapBoxesToFrame(m.boxes, p.prep, p.w, p.h));
     else p.reject(new RemoteError(m.error));
   });
-  worker.on('error', (err) => failAll(new DetectError('WORKER_FAILED', `the detector worker crashed: ${err.message}`, {}, { cause: err })));
+  worker.on('error', (err) =>
+    failAll(
+      new DetectError('WORKER_FAILED', `the detector worker crashed: ${err.message}`, {}, { cause: err }),
+    ),
+  );
   worker.on('exit', (code) => {
-    if (!disposed) failAll(new DetectError('WORKER_FAILED', `the detector worker exited unexpectedly (code ${code})`));
+    if (!disposed)
+      failAll(new DetectError('WORKER_FAILED', `the detector worker exited unexpectedly (code ${code})`));
   });
 
   return {
@@ -91,20 +113,32 @@ export async function createFaceDetector(options: Partial<FaceDetectorOptions> =
       return waiting.size;
     },
     detect(frame: Frame): Promise<FaceBox[]> {
-      if (disposed) return Promise.reject(new DetectError('DISPOSED', 'the face detector was disposed; create a new one'));
+      if (disposed)
+        return Promise.reject(
+          new DetectError('DISPOSED', 'the face detector was disposed; create a new one'),
+        );
       if (failure) return Promise.reject(failure);
       let prep: DetectorInput;
       try {
         prep = prepareDetectorInput(frame, opts.inputSizePx, kernels);
       } catch (err) {
-        return Promise.reject(new DetectError('BAD_FRAME', `cannot detect on this frame: ${err instanceof Error ? err.message : String(err)}`, {}, { cause: err }));
+        return Promise.reject(
+          new DetectError(
+            'BAD_FRAME',
+            `cannot detect on this frame: ${err instanceof Error ? err.message : String(err)}`,
+            {},
+            { cause: err },
+          ),
+        );
       }
       // The input may be the caller's own buffer (frame already small): copy it before transferring.
       const small = prep.input.data === frame.data ? frame.data.slice() : prep.input.data;
       const id = nextId++;
       return new Promise<FaceBox[]>((resolve, reject) => {
         waiting.set(id, { resolve, reject, prep, w: frame.width, h: frame.height });
-        worker.postMessage({ id, width: prep.input.width, height: prep.input.height, data: small }, [small.buffer as ArrayBuffer]);
+        worker.postMessage({ id, width: prep.input.width, height: prep.input.height, data: small }, [
+          small.buffer as ArrayBuffer,
+        ]);
       });
     },
     async dispose(): Promise<void> {

@@ -128,29 +128,35 @@ function installProbe(p: Probe): () => void {
     proto[name] = make(orig);
     undo.push(() => (proto[name] = orig));
   };
-  wrap(LibP2pNetwork.prototype, 'fetchBlocks', (orig) =>
-    async function (this: LibP2pNetwork, ...args: Parameters<LibP2pNetwork['fetchBlocks']>) {
-      const t = performance.now();
-      if (p.fetches === 0) p.firstFetchAt = t;
-      try {
-        const items = await orig.apply(this, args);
-        for (const i of items) p.fetchedBytes += i.length;
-        return items;
-      } finally {
-        p.fetchMs += performance.now() - t;
-        p.fetches++;
-      }
-    },
+  wrap(
+    LibP2pNetwork.prototype,
+    'fetchBlocks',
+    (orig) =>
+      async function (this: LibP2pNetwork, ...args: Parameters<LibP2pNetwork['fetchBlocks']>) {
+        const t = performance.now();
+        if (p.fetches === 0) p.firstFetchAt = t;
+        try {
+          const items = await orig.apply(this, args);
+          for (const i of items) p.fetchedBytes += i.length;
+          return items;
+        } finally {
+          p.fetchMs += performance.now() - t;
+          p.fetches++;
+        }
+      },
   );
-  wrap(NodeService.prototype, 'preverify', (orig) =>
-    async function (this: NodeService, ...args: Parameters<NodeService['preverify']>) {
-      const t = performance.now();
-      try {
-        await orig.apply(this, args);
-      } finally {
-        p.preverifyMs += performance.now() - t;
-      }
-    },
+  wrap(
+    NodeService.prototype,
+    'preverify',
+    (orig) =>
+      async function (this: NodeService, ...args: Parameters<NodeService['preverify']>) {
+        const t = performance.now();
+        try {
+          await orig.apply(this, args);
+        } finally {
+          p.preverifyMs += performance.now() - t;
+        }
+      },
   );
   wrap(
     ConsensusDriver.prototype,
@@ -217,7 +223,8 @@ export async function measureFullSync(opts: {
     const head = srcStore.chainMeta();
     const headBlock = srcStore.blockAt(head.height);
     srcStore.close();
-    if (!headBlock) throw new Error(`the bench chain in ${opts.chainDir} has no block at its head ${head.height}`);
+    if (!headBlock)
+      throw new Error(`the bench chain in ${opts.chainDir} has no block at its head ${head.height}`);
     writeGenesis(obsDir, genesis);
 
     const cfg: ChainSourceConfig = { dataDir: srcDir };
@@ -316,7 +323,8 @@ export async function measureFullSync(opts: {
       fetched_bytes: probe.fetchedBytes,
       main_thread_tx_sig_checks: probe.sigs,
       cpu_s: { user: round(cpu.user / 1e6, 2), system: round(cpu.system / 1e6, 2) },
-      source: 'a second process (NodeService observer on a copy of the cached chain) → this process (fresh NodeService observer), LibP2pNetwork on 127.0.0.1, mDNS off',
+      source:
+        'a second process (NodeService observer on a copy of the cached chain) → this process (fresh NodeService observer), LibP2pNetwork on 127.0.0.1, mDNS off',
       chain: {
         validators: opts.info.validators,
         senders: opts.info.senders,

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFaceDetector, createInProcessDetector, prepareDetectorInput, scoreDetections, sumRecall, type RecallResult } from '../../../../main/video/detect';
+import {
+  createFaceDetector,
+  createInProcessDetector,
+  prepareDetectorInput,
+  scoreDetections,
+  sumRecall,
+  type RecallResult,
+} from '../../../../main/video/detect';
 import type { FaceDetector, Frame } from '../../../../main/video/types';
 import { facePhotos, loadPhoto, type FacePhoto } from './faces';
 import { buildDetectorWorker } from './worker-build';
@@ -24,7 +31,12 @@ describe('face detection on the demo photos (tiny face detector @416, WASM)', ()
         expect(b.x + b.width).toBeLessThanOrEqual(p.width);
         expect(b.y + b.height).toBeLessThanOrEqual(p.height);
       }
-      results.push(scoreDetections(p.faces, boxes.filter((b) => b.score >= 0.2)));
+      results.push(
+        scoreDetections(
+          p.faces,
+          boxes.filter((b) => b.score >= 0.2),
+        ),
+      );
     }
     const total = sumRecall(results);
     expect(total.faces).toBe(22);
@@ -39,7 +51,12 @@ describe('face detection on the demo photos (tiny face detector @416, WASM)', ()
     const p = photos[0] as FacePhoto;
     const yuv = frameKernels().toYuv420p(frames[0]!);
     const boxes = await detector.detect(yuv);
-    expect(scoreDetections(p.faces, boxes.filter((b) => b.score >= 0.2)).found).toBe(p.faces.length);
+    expect(
+      scoreDetections(
+        p.faces,
+        boxes.filter((b) => b.score >= 0.2),
+      ).found,
+    ).toBe(p.faces.length);
   });
 
   it('downscales to the detection size and maps back', () => {
@@ -49,7 +66,9 @@ describe('face detection on the demo photos (tiny face detector @416, WASM)', ()
   });
 
   it('refuses a frame whose buffer is short, with a message that says so', async () => {
-    await expect(detector.detect({ format: 'rgb24', width: 64, height: 64, data: new Uint8Array(10) })).rejects.toThrow(/needs 12288 bytes, got 10/);
+    await expect(
+      detector.detect({ format: 'rgb24', width: 64, height: 64, data: new Uint8Array(10) }),
+    ).rejects.toThrow(/needs 12288 bytes, got 10/);
   });
 });
 

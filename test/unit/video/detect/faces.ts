@@ -24,6 +24,7 @@ export function facePhotos(): FacePhoto[] {
 
 export async function loadPhoto(p: FacePhoto): Promise<Frame> {
   const f = await decodeImage(p.path);
-  if (f.width !== p.width || f.height !== p.height) throw new Error(`${p.file} is ${f.width}x${f.height}, faces.json says ${p.width}x${p.height}`);
+  if (f.width !== p.width || f.height !== p.height)
+    throw new Error(`${p.file} is ${f.width}x${f.height}, faces.json says ${p.width}x${p.height}`);
   return f;
 }

@@ -3,7 +3,14 @@
 // were decoded relative to a square of the frame's longest side instead of the padded input square,
 // so every box of a 640×360 frame at 800 px landed off its face (video-B measured 16 faces left clear).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInProcessDetector, iou, scoreDetections, sumRecall, tinyInputTensorData, type RecallResult } from '../../../../main/video/detect';
+import {
+  createInProcessDetector,
+  iou,
+  scoreDetections,
+  sumRecall,
+  tinyInputTensorData,
+  type RecallResult,
+} from '../../../../main/video/detect';
 import type { FaceDetector, Frame, Rect } from '../../../../main/video/types';
 import { decodeRgbFrames } from '../../../helpers/rtsp/frames';
 import { facePhotos } from './faces';
@@ -22,7 +29,12 @@ function letterboxTruth(faces: readonly Rect[], pw: number, ph: number): Rect[] 
 
 describe('tinyInputTensorData (the tiny detector input: scaled to inputSizePx, padded, normalized)', () => {
   it('copies a frame whose longest side is already the input size, and pads the rest with black', () => {
-    const f: Frame = { format: 'rgb24', width: 4, height: 2, data: Uint8Array.from({ length: 24 }, (_, i) => i * 10) };
+    const f: Frame = {
+      format: 'rgb24',
+      width: 4,
+      height: 2,
+      data: Uint8Array.from({ length: 24 }, (_, i) => i * 10),
+    };
     const t = tinyInputTensorData(f, 4, MEAN);
     expect(t).toMatchObject({ width: 4, height: 2 });
     expect(t.data.length).toBe(4 * 4 * 3);
@@ -33,7 +45,8 @@ describe('tinyInputTensorData (the tiny detector input: scaled to inputSizePx, p
   it('upscales a smaller frame bilinearly so its longest side fills the input', () => {
     // left half black, right half white, 4×2 → 8×4 inside an 8×8 square
     const f: Frame = { format: 'rgb24', width: 4, height: 2, data: new Uint8Array(24) };
-    for (let y = 0; y < 2; y++) for (let x = 2; x < 4; x++) f.data.fill(255, (y * 4 + x) * 3, (y * 4 + x) * 3 + 3);
+    for (let y = 0; y < 2; y++)
+      for (let x = 2; x < 4; x++) f.data.fill(255, (y * 4 + x) * 3, (y * 4 + x) * 3 + 3);
     const t = tinyInputTensorData(f, 8, MEAN);
     expect(t).toMatchObject({ width: 8, height: 4 });
     const px = (x: number, y: number): number => t.data[(y * 8 + x) * 3]! * 255 + MEAN[0];
@@ -58,8 +71,18 @@ describe('tiny face detector with inputSizePx larger than the frame', () => {
   beforeAll(async () => {
     frames = photos.map((p) => decodeRgbFrames(p.path, W, H)[0]!);
     truths = photos.map((p) => letterboxTruth(p.faces, p.width, p.height));
-    big = await createInProcessDetector({ model: 'tiny_face_detector', inputSizePx: 800, minScore: 0.2, backend: 'wasm' });
-    fit = await createInProcessDetector({ model: 'tiny_face_detector', inputSizePx: 640, minScore: 0.2, backend: 'wasm' });
+    big = await createInProcessDetector({
+      model: 'tiny_face_detector',
+      inputSizePx: 800,
+      minScore: 0.2,
+      backend: 'wasm',
+    });
+    fit = await createInProcessDetector({
+      model: 'tiny_face_detector',
+      inputSizePx: 640,
+      minScore: 0.2,
+      backend: 'wasm',
+    });
   }, 60_000);
   afterAll(async () => {
     await big?.dispose();

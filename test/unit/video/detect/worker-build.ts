@@ -18,7 +18,9 @@ export async function buildDetectorWorker(): Promise<string> {
     target: 'node24',
     packages: 'external',
     logLevel: 'error',
-    banner: { js: "import { createRequire as __hotpotCreateRequire } from 'node:module'; const require = __hotpotCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __hotpotCreateRequire } from 'node:module'; const require = __hotpotCreateRequire(import.meta.url);",
+    },
   });
   return join(outdir, 'detector.worker.js');
 }
