@@ -27,6 +27,7 @@ import {
   type BackoffOptions,
   type Offence,
   type PeerScoreOptions,
+  rankPeersForSync,
 } from './peer-scores';
 import {
   DEFAULT_TOPIC_LIMITS,
@@ -785,14 +786,7 @@ export class LibP2pNetwork implements NodeNetwork {
   }
 
   bestPeers(): PeerView[] {
-    return this.peers()
-      .filter((p) => p.connected && p.status !== null && p.bannedUntilMs === null)
-      .sort(
-        (a, b) =>
-          (b.status?.height ?? 0) - (a.status?.height ?? 0) ||
-          b.score - a.score ||
-          (a.latencyMs ?? Infinity) - (b.latencyMs ?? Infinity),
-      );
+    return rankPeersForSync(this.peers());
   }
 
   async addPeer(address: string): Promise<PeerView> {

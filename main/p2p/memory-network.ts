@@ -1,5 +1,5 @@
 import { P2pError } from './errors';
-import { PeerScoreBook, type Offence, type PeerScoreOptions } from './peer-scores';
+import { PeerScoreBook, rankPeersForSync, type Offence, type PeerScoreOptions } from './peer-scores';
 import {
   DEFAULT_TOPIC_LIMITS,
   type BlockProvider,
@@ -256,14 +256,7 @@ export class MemoryNetwork implements NodeNetwork {
   }
 
   bestPeers(): PeerView[] {
-    return this.peers()
-      .filter((p) => p.connected && p.status !== null)
-      .sort(
-        (a, b) =>
-          (b.status?.height ?? 0) - (a.status?.height ?? 0) ||
-          b.score - a.score ||
-          (a.latencyMs ?? 0) - (b.latencyMs ?? 0),
-      );
+    return rankPeersForSync(this.peers());
   }
 
   async addPeer(multiaddr: string): Promise<PeerView> {

@@ -186,3 +186,26 @@ export function backoffDelayMs(attempt: number, o: BackoffOptions, random: numbe
   const spread = raw * o.jitter * (2 * random - 1);
   return Math.max(0, Math.round(Math.min(o.maxMs, raw + spread)));
 }
+
+/**
+ * The peers to sync from, best first: connected, past the status handshake and not banned; then the
+ * highest reported head, the best score, the lowest measured latency (unmeasured last).
+ */
+export function rankPeersForSync<
+  P extends {
+    connected: boolean;
+    status: { height: number } | null;
+    bannedUntilMs: number | null;
+    score: number;
+    latencyMs: number | null;
+  },
+>(peers: readonly P[]): P[] {
+  return peers
+    .filter((p) => p.connected && p.status !== null && p.bannedUntilMs === null)
+    .sort(
+      (a, b) =>
+        (b.status?.height ?? 0) - (a.status?.height ?? 0) ||
+        b.score - a.score ||
+        (a.latencyMs ?? Infinity) - (b.latencyMs ?? Infinity),
+    );
+}
