@@ -208,15 +208,36 @@ class FrameReader {
   }
 }
 
-/** Writes with backpressure; `done` runs once the stream no longer needs `data` (it may then be reused). */
+/**
+ * Writes with backpressure; `done` runs once the stream no longer needs `data` (it may then be reused).
+ * Rejects when the stream closes or fails while we wait: an encoder that died (e.g. it cannot open
+ * its output) never emits 'drain', and waiting for it hung the run.
+ */
 function writeAll(stream: Writable, data: Uint8Array, done?: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
+    const stopped = new Error('the encoder stopped taking frames');
+    if (stream.destroyed || stream.writableEnded) return reject(stopped);
+    const onDrain = (): void => {
+      cleanup();
+      resolve();
+    };
+    const onStop = (): void => {
+      cleanup();
+      reject(stopped);
+    };
+    const cleanup = (): void => {
+      stream.off('drain', onDrain);
+      stream.off('close', onStop);
+      stream.off('error', onStop);
+    };
     const ok = stream.write(data, (err) => {
-      if (err) reject(err);
+      if (err) onStop();
       else done?.();
     });
-    if (ok) resolve();
-    else stream.once('drain', resolve);
+    if (ok) return resolve();
+    stream.once('drain', onDrain);
+    stream.once('close', onStop);
+    stream.once('error', onStop);
   });
 }
 
@@ -376,6 +397,9 @@ async function anonymizeVideoFile(
   } catch (err) {
     failure = err;
     dec.kill('SIGKILL');
+    // The reader may have paused dec.stdout with frames queued; a child's 'close' waits for its
+    // stdout to end, so without this the wait for the decoder below never returns.
+    dec.stdout.destroy();
   } finally {
     enc.stdin.end();
   }
