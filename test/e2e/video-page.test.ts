@@ -15,7 +15,7 @@ import type { Frame } from '../../main/video/types';
 import { chromiumMissing, launchChromium } from '../helpers/browser';
 import { freePort, type NodeProcess, startNode } from '../helpers/node-process';
 import { OnvifSim } from '../helpers/onvif-sim/sim';
-import { faceChecker } from '../helpers/rtsp/face-check';
+import { faceChecker, saveFailureFrame } from '../helpers/rtsp/face-check';
 import { decodeRgbFrames } from '../helpers/rtsp/frames';
 import { FACE_PHOTOS_DIR, RtspServer } from '../helpers/rtsp/rtsp-server';
 import { tempDir } from '../helpers/tmp';
@@ -120,29 +120,7 @@ describe.skipIf(missing)(
     /** Asserts the checker finds no face in `f`; a failing frame is kept as PNG under test/.tmp/failures for a human. */
     const expectNoFace = async (f: Frame, what: string): Promise<void> => {
       const found = await checker.detect(f);
-      if (found.length > 0) {
-        const base = join(REPO_ROOT, 'test', '.tmp', 'failures', `video-page-${what}-${Date.now()}`);
-        mkdirSync(join(REPO_ROOT, 'test', '.tmp', 'failures'), { recursive: true });
-        spawnSync(
-          'ffmpeg',
-          [
-            '-v',
-            'error',
-            '-y',
-            '-f',
-            'rawvideo',
-            '-pix_fmt',
-            'rgb24',
-            '-s',
-            `${f.width}x${f.height}`,
-            '-i',
-            '-',
-            `${base}.png`,
-          ],
-          { input: f.data },
-        );
-        writeFileSync(`${base}.json`, JSON.stringify(found));
-      }
+      if (found.length > 0) await saveFailureFrame(`video-page-${what}-${Date.now()}`, f, found);
       expect(found, what).toEqual([]);
     };
     const rpc = async <T>(method: string, body: unknown): Promise<T> => {

@@ -1,5 +1,9 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { appRoot } from '../../../main/app/paths';
+import { encodeImage } from '../../../main/video/anonymize/media';
 import { createFaceDetector } from '../../../main/video/detect/index';
-import type { FaceDetectorOptions } from '../../../main/video/types';
+import type { FaceDetectorOptions, Frame } from '../../../main/video/types';
 import type { WorkerFaceDetector } from '../../../main/video/detect/index';
 
 /** The detector settings the camera pipeline runs with (VideoService's default). */
@@ -17,4 +21,16 @@ export const CAMERA_DETECTOR: Partial<FaceDetectorOptions> = {
  */
 export function faceChecker(workerFile: string): Promise<WorkerFaceDetector> {
   return createFaceDetector({ model: 'ssd_mobilenetv1', inputSizePx: 640, minScore: 0.5 }, { workerFile });
+}
+
+/**
+ * Keeps a frame in which the checker still found a face, for a human to look at:
+ * `test/.tmp/failures/<name>.png` and the boxes found in `<name>.json`.
+ */
+export async function saveFailureFrame(name: string, frame: Frame, found: unknown): Promise<void> {
+  const dir = join(appRoot(), 'test', '.tmp', 'failures');
+  mkdirSync(dir, { recursive: true });
+  const base = join(dir, name.replace(/[^\w.-]+/g, '_'));
+  await encodeImage(frame, `${base}.png`);
+  writeFileSync(`${base}.json`, JSON.stringify(found));
 }

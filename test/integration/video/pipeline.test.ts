@@ -1,13 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +7,7 @@ import { createFaceDetector } from '../../../main/video/detect/index';
 import { run as verifyCli } from '../../../main/cli/video-verify';
 import type { FaceDetector, Frame } from '../../../main/video/types';
 import { bundleEntry, REPO_ROOT, runInNetns } from '../../helpers/onvif-sim/bundle';
-import { CAMERA_DETECTOR, faceChecker } from '../../helpers/rtsp/face-check';
+import { CAMERA_DETECTOR, faceChecker, saveFailureFrame } from '../../helpers/rtsp/face-check';
 import { decodeRgbFrames, inAny, meanAbsDiff } from '../../helpers/rtsp/frames';
 import { makeFaceClip } from '../../helpers/rtsp/rtsp-server';
 
@@ -47,30 +38,6 @@ interface Report {
 }
 
 /** Keeps a frame that failed the privacy check as PNG under test/.tmp/failures for a human to look at. */
-function saveFailure(name: string, f: Frame, found: unknown): void {
-  const dir = join(REPO_ROOT, 'test', '.tmp', 'failures');
-  mkdirSync(dir, { recursive: true });
-  const base = join(dir, name.replace(/[^\w.-]+/g, '_'));
-  spawnSync(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      '-s',
-      `${f.width}x${f.height}`,
-      '-i',
-      '-',
-      `${base}.png`,
-    ],
-    { input: f.data },
-  );
-  writeFileSync(`${base}.json`, JSON.stringify(found));
-}
 
 const W = 640;
 const H = 360;
@@ -165,7 +132,7 @@ describe('cameras end to end: discover → capture → anonymize → record → 
       expect(o.frames.length, o.what).toBeGreaterThan(0);
       for (const [i, f] of o.frames.entries()) {
         const found = await checker.detect(f);
-        if (found.length > 0) saveFailure(`${o.what}-${i}`, f, found);
+        if (found.length > 0) await saveFailureFrame(`${o.what}-${i}`, f, found);
         expect(found, o.what).toEqual([]);
       }
     }
