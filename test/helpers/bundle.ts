@@ -1,5 +1,5 @@
 import { build } from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { appRoot } from '../../main/app/paths';
 
@@ -17,9 +17,10 @@ export async function bundleScript(
   const outDir = join(appRoot(), 'test', '.tmp', 'bundles');
   mkdirSync(outDir, { recursive: true });
   const outfile = join(outDir, opts.outName ?? `${basename(entry).replace(/\.ts$/, '')}.mjs`);
-  await build({
+  const result = await build({
     entryPoints: [entry],
     outfile,
+    write: false,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -31,5 +32,22 @@ export async function bundleScript(
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
   });
+  // Test files run in parallel and bundle the same workers: write aside and rename, so no test
+  // ever loads a half-written bundle.
+  const tmp = `${outfile}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, result.outputFiles[0]!.contents);
+  renameSync(tmp, outfile);
   return outfile;
+}
+
+/**
+ * Bundles a worker of main/ for tests, as scripts/build.mjs does for dist/.
+ *
+ * @example const workerFile = await bundleWorker('video/detect/detector.worker.ts');
+ */
+export function bundleWorker(pathUnderMain: string): Promise<string> {
+  return bundleScript(join(appRoot(), 'main', pathUnderMain), {
+    outName: basename(pathUnderMain).replace(/\.ts$/, '.mjs'),
+    sourcemap: 'inline',
+  });
 }

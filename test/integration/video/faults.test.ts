@@ -7,6 +7,7 @@ import { bundleEntry, REPO_ROOT, runWithTinyDisk } from '../../helpers/onvif-sim
 import { faceChecker } from '../../helpers/rtsp/face-check';
 import { decodeRgbFrames } from '../../helpers/rtsp/frames';
 import { makeFaceClip } from '../../helpers/rtsp/rtsp-server';
+import { bundleWorker } from '../../helpers/bundle';
 
 interface Report {
   error?: string;
@@ -34,14 +35,8 @@ describe('faults leave the node running with a clear status and never write an u
       join(REPO_ROOT, 'test/integration/video/scenario-faults.ts'),
       'scenario-faults.mjs',
     );
-    const capture = await bundleEntry(
-      join(REPO_ROOT, 'main/video/capture/capture.worker.ts'),
-      'capture.worker.mjs',
-    );
-    const detector = await bundleEntry(
-      join(REPO_ROOT, 'main/video/detect/detector.worker.ts'),
-      'detector.worker.mjs',
-    );
+    const capture = await bundleWorker('video/capture/capture.worker.ts');
+    const detector = await bundleWorker('video/detect/detector.worker.ts');
     const recDir = join(work, 'disk');
     const r = await runWithTinyDisk(
       scenario,

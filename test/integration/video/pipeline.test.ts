@@ -10,6 +10,7 @@ import { bundleEntry, REPO_ROOT, runInNetns } from '../../helpers/onvif-sim/bund
 import { CAMERA_DETECTOR, faceChecker, saveFailureFrame } from '../../helpers/rtsp/face-check';
 import { decodeRgbFrames, inAny, meanAbsDiff } from '../../helpers/rtsp/frames';
 import { makeFaceClip } from '../../helpers/rtsp/rtsp-server';
+import { bundleWorker } from '../../helpers/bundle';
 
 interface Report {
   error?: string;
@@ -56,14 +57,8 @@ describe('cameras end to end: discover → capture → anonymize → record → 
       join(REPO_ROOT, 'test/integration/video/scenario-main.ts'),
       'scenario-main.mjs',
     );
-    const capture = await bundleEntry(
-      join(REPO_ROOT, 'main/video/capture/capture.worker.ts'),
-      'capture.worker.mjs',
-    );
-    const detector = await bundleEntry(
-      join(REPO_ROOT, 'main/video/detect/detector.worker.ts'),
-      'detector.worker.mjs',
-    );
+    const capture = await bundleWorker('video/capture/capture.worker.ts');
+    const detector = await bundleWorker('video/detect/detector.worker.ts');
     const r = await runInNetns(scenario, [work, clipDir, capture, detector], 280_000, { mount: true });
     const last = r.stdout.trim().split('\n').pop() ?? '';
     if (r.code !== 0 || !last.startsWith('{'))

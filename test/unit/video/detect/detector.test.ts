@@ -9,7 +9,7 @@ import {
 } from '../../../../main/video/detect';
 import type { FaceDetector, Frame } from '../../../../main/video/types';
 import { facePhotos, loadPhoto, type FacePhoto } from './faces';
-import { buildDetectorWorker } from './worker-build';
+import { bundleWorker } from '../../../helpers/bundle';
 
 const photos = facePhotos();
 let frames: Frame[] = [];
@@ -74,7 +74,7 @@ describe('face detection on the demo photos (tiny face detector @416, WASM)', ()
 
 describe('the worker-thread detector', () => {
   it('gives the same boxes as the in-process one, and reports a disposed detector', async () => {
-    const workerFile = await buildDetectorWorker();
+    const workerFile = await bundleWorker('video/detect/detector.worker.ts');
     const w = await createFaceDetector({}, { workerFile });
     try {
       expect(w.description).toMatch(/^tiny_face_detector@416 \((wasm|tensorflow)\)$/);

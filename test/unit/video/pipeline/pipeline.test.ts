@@ -10,10 +10,10 @@ import type { FfmpegSink } from '../../../../main/video/capture/ffmpeg-sink';
 import { PrivacyPipeline, type PrivacyPipelineOptions } from '../../../../main/video/pipeline/pipeline';
 import type { Frame } from '../../../../main/video/types';
 import { frameKernels } from '../../../../native/index';
-import { bundleEntry, REPO_ROOT } from '../../../helpers/onvif-sim/bundle';
 import { CAMERA_DETECTOR, faceChecker } from '../../../helpers/rtsp/face-check';
 import { decodeRgbFrames, inAny, meanAbsDiff } from '../../../helpers/rtsp/frames';
 import { FACE_PHOTOS_DIR } from '../../../helpers/rtsp/rtsp-server';
+import { bundleWorker } from '../../../helpers/bundle';
 
 const W = 640;
 const H = 426;
@@ -35,10 +35,7 @@ describe('privacy pipeline with the real detector on face photos', () => {
   const copy = (f: Frame): Frame => ({ ...f, data: f.data.slice() });
 
   beforeAll(async () => {
-    const workerFile = await bundleEntry(
-      join(REPO_ROOT, 'main/video/detect/detector.worker.ts'),
-      'detector.worker.mjs',
-    );
+    const workerFile = await bundleWorker('video/detect/detector.worker.ts');
     // The camera default (VideoService): ssd_mobilenetv1 at score ≥ 0.2. The tiny detector lets
     // clear faces through on these group photos (measured: 2–3 of ~25 at 416 px, 1 at 640 px).
     detector = await createFaceDetector(CAMERA_DETECTOR, { workerFile });

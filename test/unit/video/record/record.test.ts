@@ -14,6 +14,7 @@ import { mp4LooksComplete } from '../../../../main/video/record/mp4-check';
 import { applyRetention } from '../../../../main/video/record/retention';
 import { VIDEO_MIGRATIONS, VideoDb } from '../../../../main/video/record/video-db';
 import { bundleEntry, REPO_ROOT, runWithTinyDisk } from '../../../helpers/onvif-sim/bundle';
+import { bundleWorker } from '../../../helpers/bundle';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hotpot-rec-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -111,10 +112,7 @@ describe('recorder on a full disk (2 MB tmpfs in a private mount namespace)', ()
       join(REPO_ROOT, 'test/unit/video/record/disk-full-script.ts'),
       'disk-full-script.mjs',
     );
-    const detector = await bundleEntry(
-      join(REPO_ROOT, 'main/video/detect/detector.worker.ts'),
-      'detector.worker.mjs',
-    );
+    const detector = await bundleWorker('video/detect/detector.worker.ts');
     const mnt = join(tmp, 'tiny');
     const run = await runWithTinyDisk(script, mnt, '2m', [mnt, detector]);
     expect(run.code, run.stderr).toBe(0);

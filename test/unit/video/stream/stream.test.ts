@@ -9,11 +9,11 @@ import { PrivacyPipeline } from '../../../../main/video/pipeline/pipeline';
 import { VIDEO_MIGRATIONS, VideoDb } from '../../../../main/video/record/video-db';
 import { RtmpPublisher, rtmpUrlProblem } from '../../../../main/video/stream/rtmp';
 import { frameKernels } from '../../../../native/index';
-import { bundleEntry, REPO_ROOT } from '../../../helpers/onvif-sim/bundle';
 import { CAMERA_DETECTOR, faceChecker } from '../../../helpers/rtsp/face-check';
 import { decodeRgbFrames } from '../../../helpers/rtsp/frames';
 import { NginxRtmp } from '../../../helpers/rtsp/nginx-rtmp';
 import { FACE_PHOTOS_DIR } from '../../../helpers/rtsp/rtsp-server';
+import { bundleWorker } from '../../../helpers/bundle';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hotpot-stream-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -54,10 +54,7 @@ describe('RTMP push of the anonymized feed to a local nginx-rtmp', () => {
   let checker: WorkerFaceDetector;
   beforeAll(async () => {
     await nginx.start();
-    const workerFile = await bundleEntry(
-      join(REPO_ROOT, 'main/video/detect/detector.worker.ts'),
-      'detector.worker.mjs',
-    );
+    const workerFile = await bundleWorker('video/detect/detector.worker.ts');
     // The camera default (VideoService): ssd_mobilenetv1 at score ≥ 0.2. The tiny detector lets
     // clear faces through on these group photos (measured: 2–3 of ~25 at 416 px, 1 at 640 px).
     detector = await createFaceDetector(CAMERA_DETECTOR, { workerFile });
