@@ -59,6 +59,15 @@ export function nativeUnavailableReason(): string | null {
   return load().error;
 }
 
+/**
+ * The addon's keccak-256 (of the concatenation of its Uint8Array arguments), or null when the addon
+ * is not built or predates it. The node hands it to the chain with `useKeccak256`, which checks it.
+ */
+export function nativeKeccak256(): ((...parts: Uint8Array[]) => Uint8Array) | null {
+  const k = load().kernels as (RawKernels & { keccak256?: (...parts: Uint8Array[]) => Uint8Array }) | null;
+  return typeof k?.keccak256 === 'function' ? k.keccak256 : null;
+}
+
 /** The addon's raw kernels, or null when it is not built. */
 export function nativeRawKernels(): RawKernels | null {
   return load().kernels;

@@ -7,9 +7,9 @@
  * everything that can change state. The state root in a header is the root *after* applying the block.
  */
 import { compareBytes, fromHex, keccak256, toHex } from './bytes';
-import type { VerifiedCache } from './cache';
 import { KIND, type EncodingLimits, DEFAULT_LIMITS, Reader, Writer, decodeWith, writer } from './encoding';
 import { ChainError } from './errors';
+import type { SignatureCheck } from './keys';
 import { type Tx, decodeTx, encodeTx, txHashOfBytes } from './tx';
 import type { Address, Hash, Hex, ValidatorPower, Vote } from './types';
 import { type DoubleVoteEvidence, MAX_CHAIN_ID_BYTES, readEvidence, verifyVote, writeEvidence } from './vote';
@@ -249,7 +249,7 @@ export function verifyCommit(
   chainId: string,
   commit: Commit,
   validators: readonly ValidatorPower[],
-  cache?: VerifiedCache,
+  check?: SignatureCheck,
 ): CommitCheck {
   const power = new Map(validators.map((v) => [v.address, v.votingPower]));
   const totalPower = validators.reduce((s, v) => s + v.votingPower, 0);
@@ -270,7 +270,7 @@ export function verifyCommit(
         `${vote.validator} signed the commit but is not in the validator set`,
         { validator: vote.validator },
       );
-    if (!verifyVote(chainId, vote, cache))
+    if (!verifyVote(chainId, vote, check))
       throw new ChainError(
         'BAD_COMMIT',
         `the precommit of ${vote.validator} in the commit has a bad signature`,

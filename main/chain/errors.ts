@@ -25,6 +25,8 @@ export type ChainErrorCode =
   | 'BAD_KEY'
   /** A signature that does not verify, is malformed, or is high-S. */
   | 'BAD_SIGNATURE'
+  /** A keccak-256 implementation offered to `useKeccak256` that does not give noble's answers. */
+  | 'BAD_KECCAK'
   /** A transaction, vote or block made for another chain id. */
   | 'WRONG_CHAIN'
   /** A nonce other than the sender's next nonce (replay or gap). */

@@ -17,6 +17,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { concatBytes, keccak256, toHex, utf8ToBytes } from './bytes';
 import { ChainError } from './errors';
+import type { VerifiedCache } from './cache';
 import type { Address } from './types';
 
 const CURVE_N = secp256k1.Point.CURVE().n;
@@ -246,6 +247,42 @@ export function recoverAddress(hash: Uint8Array, signature: Uint8Array): Address
 export interface SignatureVerifier {
   /** True iff `signature` (r ‖ s) is an ECDSA-SHA256 signature of `message` under `publicKey` (33 bytes, compressed). */
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
+  /**
+   * Optional faster public-key recovery (votes and proposals carry recoverable signatures): the raw
+   * 64-byte public key (x ‖ y) that made the canonical `signature` (r ‖ s) with recovery id `v` over
+   * `message` (ECDSA-SHA256), or null when none does. Must agree with `recoverPublicKey`.
+   */
+  recover?(signature: Uint8Array, v: number, message: Uint8Array): Uint8Array | null;
+}
+
+/** How a signature is checked: the verifier (noble when absent) and a cache of what was verified before. */
+export interface SignatureCheck {
+  verifier?: SignatureVerifier;
+  cache?: VerifiedCache;
+}
+
+/**
+ * The address that made a 65-byte `r ‖ s ‖ v` signature over `hash`, using `verifier.recover` when it
+ * has one and noble otherwise. Throws `BAD_SIGNATURE` like `recoverAddress`.
+ */
+export function recoverAddressWith(
+  hash: Uint8Array,
+  signature: Uint8Array,
+  verifier?: SignatureVerifier,
+): Address {
+  if (!verifier?.recover) return recoverAddress(hash, signature);
+  assertHash(hash);
+  const v = signature[64] as number;
+  if (signature.length !== 65 || v > 1 || !isCanonicalSignature(signature)) {
+    throw new ChainError(
+      'BAD_SIGNATURE',
+      'the signature is not canonical (need 65 bytes, 1 ≤ r < n, low s, v ∈ {0,1})',
+    );
+  }
+  const raw = verifier.recover(signature.subarray(0, 64), v, hash);
+  if (!raw || raw.length !== 64)
+    throw new ChainError('BAD_SIGNATURE', 'no public key can be recovered from the signature');
+  return toHex(keccak256(raw).subarray(12));
 }
 
 /** The default verifier: pure JavaScript `@noble/curves`. */

@@ -7,8 +7,9 @@
  * it holds one leaf (the leaf sits at the shortest path where it is alone); otherwise
  * `keccak(0x01 ‖ left ‖ right)` over the subtrees of bit 0 and bit 1 at the next depth.
  *
- * Nodes are stored under `smt:<bits>` (the path as '0'/'1' text): `0x00 ‖ keyHash ‖ valueHash` for a
- * leaf, `0x01 ‖ hash` for an inner node. A batch of changed keys is applied in one pass that visits
+ * Nodes are stored under `smt:<bits>` (the path as '0'/'1' text): `0x00 ‖ keyHash ‖ valueHash ‖ leafHash`
+ * for a leaf (older stores wrote it without `leafHash`; both read), `0x01 ‖ hash` for an inner node.
+ * Storing the leaf's hash saves re-hashing every untouched sibling leaf on each update. A batch of changed keys is applied in one pass that visits
  * each touched node once, so a block of n writes over N keys costs about n × log2(N) hashes and reads.
  */
 import { bytesEqual, compareBytes, keccak256, toHex, utf8ToBytes } from './bytes';
@@ -81,7 +82,8 @@ function read(store: Pick<NodeStore, 'get'>, path: string): Info {
   if (raw[0] === 0) {
     const keyHash = raw.subarray(1, 33);
     const valueHash = raw.subarray(33, 65);
-    return { kind: 'leaf', keyHash, valueHash, hash: leafHash(keyHash, valueHash) };
+    const hash = raw.length >= 97 ? raw.subarray(65, 97) : leafHash(keyHash, valueHash);
+    return { kind: 'leaf', keyHash, valueHash, hash };
   }
   return { kind: 'inner', hash: raw.subarray(1, 33) };
 }
@@ -90,9 +92,10 @@ function write(store: NodeStore, path: string, info: Info): Info {
   const key: NodeKey = `${SMT_PREFIX}${path}`;
   if (info.kind === 'empty') store.set(key, null);
   else if (info.kind === 'leaf') {
-    const raw = new Uint8Array(65);
+    const raw = new Uint8Array(97);
     raw.set(info.keyHash, 1);
     raw.set(info.valueHash, 33);
+    raw.set(info.hash, 65);
     store.set(key, raw);
   } else {
     const raw = new Uint8Array(33);
@@ -117,7 +120,7 @@ function update(store: NodeStore, path: string, updates: Update[]): Info {
     const [l, r] = split(updates, path.length);
     const left = update(store, path + '0', l);
     const right = update(store, path + '1', r);
-    return combine(store, path, left, right);
+    return combine(store, path, node, left, right);
   }
   // Empty or a single leaf: rebuild this subtree from the leaf (unless overridden) and the updates.
   const leaves: Update[] = [];
@@ -155,7 +158,7 @@ function build(store: NodeStore, path: string, leaves: Update[]): Info {
   });
 }
 
-function combine(store: NodeStore, path: string, left: Info, right: Info): Info {
+function combine(store: NodeStore, path: string, old: Info, left: Info, right: Info): Info {
   if (left.kind === 'empty' && right.kind === 'empty') return write(store, path, EMPTY);
   if (left.kind === 'empty' && right.kind === 'leaf') {
     write(store, path + '1', EMPTY);
@@ -166,7 +169,6 @@ function combine(store: NodeStore, path: string, left: Info, right: Info): Info 
     return write(store, path, left);
   }
   const hash = keccak256(Uint8Array.of(1), hashOf(left), hashOf(right));
-  const old = read(store, path);
   if (old.kind === 'inner' && bytesEqual(old.hash, hash)) return old;
   return write(store, path, { kind: 'inner', hash });
 }

@@ -493,8 +493,23 @@ function hooksOf(ctx: ApplyContext): ConsensusHooks {
  * const r = applyBlock(store, block, { config, verify: { verifier, cache } });
  * store.apply(r.writes); // or persist r.writes in one SQLite transaction
  */
-export function applyBlock(view: StateReader, block: Block, ctx: ApplyContext): ApplyResult {
-  return execute(view, block, ctx, true);
+export function applyBlock(
+  view: StateReader,
+  block: Block,
+  ctx: ApplyContext,
+  decoded?: DecodedTxs,
+): ApplyResult {
+  return execute(view, block, ctx, true, decoded);
+}
+
+/**
+ * The encodings and hashes of a block's transactions exactly as `decodeBlock` returned them with the
+ * block (`block.txs[i]` decoded from `txBytes[i]`, canonical by construction). Passing them to
+ * `applyBlock` saves re-encoding, re-decoding and re-hashing every transaction; never build one by hand.
+ */
+export interface DecodedTxs {
+  txBytes: readonly Uint8Array[];
+  txHashes: readonly Hash[];
 }
 
 /**
@@ -524,7 +539,7 @@ export function buildBlock(
     evidenceHash: evidenceHash(draft.evidence, ctx.config.params),
   };
   const block: Block = { ...draft, header };
-  const pre = execute(view, block, ctx, false, txBytes);
+  const pre = execute(view, block, ctx, false, { txBytes, txHashes: txBytes.map(txHashOfBytes) }, false);
   const done: Block = { ...block, header: { ...header, stateRoot: pre.stateRoot } };
   const result = { ...pre, blockHash: blockHash(done.header) };
   // execute() recorded the hash of the draft header; the meta must name the completed block.
@@ -540,7 +555,9 @@ function execute(
   block: Block,
   ctx: ApplyContext,
   checkRoot: boolean,
-  encodedTxs?: Uint8Array[],
+  encoded?: DecodedTxs,
+  /** True when `encoded` came from `decodeBlock` with `block`, so `block.txs` are already canonical. */
+  canonicalTxs = encoded !== undefined,
 ): ApplyResult {
   const { config } = ctx;
   const params = config.params;
@@ -564,9 +581,11 @@ function execute(
       'TOO_MANY_ITEMS',
       `block ${h.height} has ${block.txs.length} txs; at most ${params.maxBlockTxs} are allowed`,
     );
-  const txBytes = encodedTxs ?? block.txs.map((t) => encodeTx(t, params));
+  if (encoded && encoded.txBytes.length !== block.txs.length)
+    bad('the encoded transactions do not match the block');
+  const txBytes = encoded?.txBytes ?? block.txs.map((t) => encodeTx(t, params));
   encodeBlockWithTxBytes(block, txBytes, params); // throws BLOCK_TOO_LARGE past the limit
-  const txHashes = txBytes.map(txHashOfBytes);
+  const txHashes = encoded?.txHashes ?? txBytes.map(txHashOfBytes);
   if (h.txRoot !== txRoot(txHashes)) bad('txRoot does not match the transactions');
   if (h.lastCommitHash !== commitHash(block.lastCommit, params))
     bad('lastCommitHash does not match lastCommit');
@@ -603,7 +622,7 @@ function execute(
     const prevSet =
       getValidatorSet(view, epochOf(h.height - 1, params)) ??
       fail('STATE_CORRUPT', 'no validator set is stored for the previous block');
-    signers = verifyCommit(config.chainId, c, prevSet, ctx.verify?.cache).signers;
+    signers = verifyCommit(config.chainId, c, prevSet, ctx.verify).signers;
     const signed = new Set(signers);
     for (const v of prevSet)
       adjustReputation(s, v.address, signed.has(v.address) ? 'signed' : 'missed', hooks);
@@ -622,8 +641,9 @@ function execute(
   const receipts: TxReceipt[] = [];
   for (const [i, bytes] of txBytes.entries()) {
     // Execute the decoded canonical bytes, not the caller's object: what runs is exactly what was
-    // hashed and signed (addresses lowercase, no extra fields).
-    receipts.push(applyTx(s, decodeTx(bytes, params), bytes, txHashes[i] as Hash, i, acc, ctx, hooks));
+    // hashed and signed (addresses lowercase, no extra fields). Txs decoded with their bytes already are.
+    const tx = canonicalTxs ? (block.txs[i] as Tx) : decodeTx(bytes, params);
+    receipts.push(applyTx(s, tx, bytes, txHashes[i] as Hash, i, acc, ctx, hooks));
   }
 
   credit(s, h.proposer, acc.fees + acc.reward);
@@ -702,7 +722,7 @@ function applyEvidence(
   ctx: ApplyContext,
   hooks: ConsensusHooks,
 ): void {
-  const id = checkDoubleVoteEvidence(ctx.config.chainId, e.a, e.b, ctx.verify?.cache);
+  const id = checkDoubleVoteEvidence(ctx.config.chainId, e.a, e.b, ctx.verify);
   if (e.a.height >= acc.height)
     fail('BAD_EVIDENCE', `evidence for height ${e.a.height} cannot be in block ${acc.height}`);
   if (s.get(`ev:${id}`))
@@ -728,8 +748,8 @@ function applyEvidence(
  * Checks a transaction against the state before execution — what makes a block invalid if it fails:
  * the stateless checks, then nonce (`BAD_NONCE`) and the balance for the fee (`INSUFFICIENT_FUNDS`).
  */
-function checkAnte(s: StateReader, tx: Tx, bytes: Uint8Array, ctx: ApplyContext): Account {
-  checkTxStateless(tx, ctx.config, { ...ctx.verify, limits: ctx.config.params }, bytes);
+function checkAnte(s: StateReader, tx: Tx, bytes: Uint8Array, ctx: ApplyContext, hash?: Hash): Account {
+  checkTxStateless(tx, ctx.config, { ...ctx.verify, limits: ctx.config.params }, bytes, hash);
   const account = getAccount(s, tx.sender);
   const want = account.nonce;
   if (tx.nonce !== want) {
@@ -761,7 +781,7 @@ function applyTx(
 ): TxReceipt {
   let account: Account;
   try {
-    account = checkAnte(s, tx, bytes, ctx);
+    account = checkAnte(s, tx, bytes, ctx, hash);
   } catch (err) {
     if (err instanceof ChainError)
       throw new ChainError(

@@ -15,7 +15,6 @@
  */
 import { CID } from 'multiformats/cid';
 import { bytesEqual, fromHex, keccak256, toHex, utf8ToBytes } from './bytes';
-import type { VerifiedCache } from './cache';
 import { KIND, type EncodingLimits, DEFAULT_LIMITS, Reader, Writer, decodeWith, writer } from './encoding';
 import { ChainError } from './errors';
 import {
@@ -26,7 +25,7 @@ import {
   nobleVerifier,
   rawPublicKeyToAddress,
   signCompact,
-  type SignatureVerifier,
+  type SignatureCheck,
 } from './keys';
 import type { ChainConfig } from './params';
 import type { Address, Hash, Hex } from './types';
@@ -380,9 +379,7 @@ export function signTx(
 }
 
 /** How signatures are checked: the verifier (noble by default) and an optional cache of verified tx hashes. */
-export interface VerifyOptions {
-  verifier?: SignatureVerifier;
-  cache?: VerifiedCache;
+export interface VerifyOptions extends SignatureCheck {
   limits?: EncodingLimits;
 }
 
@@ -391,10 +388,16 @@ export interface VerifyOptions {
  * signature verifies under it. With a cache, a tx hash verified before is accepted without work.
  * `bytes` may pass the encoding when the caller already has it. Throws `BAD_SIGNATURE`.
  */
-export function verifyTxSignature(tx: Tx, opts: VerifyOptions = {}, bytes?: Uint8Array): void {
+export function verifyTxSignature(
+  tx: Tx,
+  opts: VerifyOptions = {},
+  bytes?: Uint8Array,
+  /** `txHashOfBytes(bytes)` when the caller already has it. */
+  knownHash?: Hash,
+): void {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const enc = bytes ?? encodeTx(tx, limits);
-  const key = opts.cache ? `t:${txHashOfBytes(enc)}` : '';
+  const key = opts.cache ? `t:${bytes && knownHash ? knownHash : txHashOfBytes(enc)}` : '';
   if (opts.cache?.has(key)) return;
   const sig = fromHex(tx.signature, 64, 'signature');
   if (!isCanonicalSignature(sig))
@@ -438,6 +441,8 @@ export function checkTxStateless(
   config: ChainConfig,
   opts: VerifyOptions = {},
   bytes?: Uint8Array,
+  /** `txHashOfBytes(bytes)` when the caller already has it. */
+  hash?: Hash,
 ): void {
   if (tx.chainId !== config.chainId) {
     throw new ChainError(
@@ -454,7 +459,7 @@ export function checkTxStateless(
   }
   checkAuthority(tx, config);
   checkPayloadFields(tx.payload, config, opts);
-  verifyTxSignature(tx, { ...opts, limits: opts.limits ?? config.params }, bytes);
+  verifyTxSignature(tx, { ...opts, limits: opts.limits ?? config.params }, bytes, hash);
 }
 
 function checkAuthority(tx: Tx, config: ChainConfig): void {
@@ -578,7 +583,7 @@ function checkPayloadFields(p: TxPayload, config: ChainConfig, opts: VerifyOptio
       if (p.level > 3) malformed(`KYC level must be 0–3, got ${p.level}`);
       return;
     case 'evidence':
-      checkDoubleVoteEvidence(config.chainId, p.evidence.a, p.evidence.b, opts.cache);
+      checkDoubleVoteEvidence(config.chainId, p.evidence.a, p.evidence.b, opts);
       return;
   }
 }

@@ -6,10 +6,15 @@
  * signatures, verified by recovering the signer's address and comparing it with the named validator.
  */
 import { compareBytes, fromHex, keccak256, toHex, utf8ToBytes } from './bytes';
-import type { VerifiedCache } from './cache';
 import { KIND, Reader, Writer, decodeWith, writer } from './encoding';
 import { ChainError } from './errors';
-import { DOMAIN, privateKeyToAddress, recoverAddress, signRecoverable } from './keys';
+import {
+  DOMAIN,
+  type SignatureCheck,
+  privateKeyToAddress,
+  recoverAddressWith,
+  signRecoverable,
+} from './keys';
 import type { Address, Hash, Hex, Proposal, Vote, VoteType } from './types';
 
 const VOTE_TYPES: readonly VoteType[] = ['prevote', 'precommit'];
@@ -155,13 +160,14 @@ function verifyRecoverable(
   hash: Uint8Array,
   signature: Hex,
   expected: Address,
-  cache?: VerifiedCache,
+  check: SignatureCheck = {},
 ): boolean {
+  const { cache } = check;
   const key = cache ? `s:${toHex(hash)}:${signature}:${expected}` : '';
   if (cache?.has(key)) return true;
   let ok: boolean;
   try {
-    ok = recoverAddress(hash, fromHex(signature, 65, 'signature')) === expected;
+    ok = recoverAddressWith(hash, fromHex(signature, 65, 'signature'), check.verifier) === expected;
   } catch {
     ok = false;
   }
@@ -170,22 +176,22 @@ function verifyRecoverable(
 }
 
 /** True if the vote's signature is by `vote.validator` for this chain. Never throws. */
-export function verifyVote(chainId: string, vote: Vote, cache?: VerifiedCache): boolean {
+export function verifyVote(chainId: string, vote: Vote, check?: SignatureCheck): boolean {
   try {
-    return verifyRecoverable(keccak256(voteSignBytes(chainId, vote)), vote.signature, vote.validator, cache);
+    return verifyRecoverable(keccak256(voteSignBytes(chainId, vote)), vote.signature, vote.validator, check);
   } catch {
     return false;
   }
 }
 
 /** True if the proposal's signature is by `proposal.proposer` for this chain. Never throws. */
-export function verifyProposal(chainId: string, proposal: Proposal, cache?: VerifiedCache): boolean {
+export function verifyProposal(chainId: string, proposal: Proposal, check?: SignatureCheck): boolean {
   try {
     return verifyRecoverable(
       keccak256(proposalSignBytes(chainId, proposal)),
       proposal.signature,
       proposal.proposer,
-      cache,
+      check,
     );
   } catch {
     return false;
@@ -210,7 +216,7 @@ export function makeDoubleVoteEvidence(v1: Vote, v2: Vote): DoubleVoteEvidence {
  * evidence id (keccak of validator, height, round, type), which state uses so one double vote is
  * punished once. Throws `BAD_EVIDENCE` saying what is wrong.
  */
-export function checkDoubleVoteEvidence(chainId: string, a: Vote, b: Vote, cache?: VerifiedCache): Hash {
+export function checkDoubleVoteEvidence(chainId: string, a: Vote, b: Vote, check?: SignatureCheck): Hash {
   const fail = (why: string): never => {
     throw new ChainError('BAD_EVIDENCE', `double-vote evidence rejected: ${why}`, {
       validator: a.validator,
@@ -224,9 +230,9 @@ export function checkDoubleVoteEvidence(chainId: string, a: Vote, b: Vote, cache
   const order = blockHashOrder(a.blockHash, b.blockHash);
   if (order === 0) fail('the votes are for the same block (no conflict)');
   if (order > 0) fail('the votes are not in canonical order (nil first, then by block hash)');
-  if (!verifyVote(chainId, a, cache))
+  if (!verifyVote(chainId, a, check))
     fail('the first vote is not validly signed by the validator for this chain');
-  if (!verifyVote(chainId, b, cache))
+  if (!verifyVote(chainId, b, check))
     fail('the second vote is not validly signed by the validator for this chain');
   return evidenceId(a);
 }

@@ -589,7 +589,7 @@ export class ConsensusDriver {
       return 'reject';
     }
     if (vote.height < this.heightValue - 1) return 'ignore';
-    if (!verifyVote(this.deps.config.chainId, vote, this.deps.verify.cache)) {
+    if (!verifyVote(this.deps.config.chainId, vote, this.deps.verify)) {
       this.stats.invalidMessages++;
       return 'reject';
     }
@@ -639,7 +639,7 @@ export class ConsensusDriver {
     const p = msg.proposal;
     if (p.height < this.heightValue) return 'ignore';
     if (
-      !verifyProposal(this.deps.config.chainId, p, this.deps.verify.cache) ||
+      !verifyProposal(this.deps.config.chainId, p, this.deps.verify) ||
       msg.block.hash !== p.blockHash ||
       msg.block.block.header.height !== p.height
     ) {
@@ -700,7 +700,7 @@ export class ConsensusDriver {
       result: null,
     };
     try {
-      entry.result = applyBlock(this.deps.store, d.block, this.ctx());
+      entry.result = applyBlock(this.deps.store, d.block, this.ctx(), d);
       entry.valid = true;
     } catch (err) {
       this.deps.log.warn(
@@ -729,7 +729,7 @@ export class ConsensusDriver {
   private persist(entry: BlockEntry, commit: Commit, synced: boolean): void {
     const { store, config } = this.deps;
     const h = entry.block.header;
-    const result = entry.result ?? applyBlock(store, entry.block, this.ctx());
+    const result = entry.result ?? applyBlock(store, entry.block, this.ctx(), entry);
     store.commitBlock({
       height: h.height,
       hash: entry.hash,
@@ -809,9 +809,9 @@ export class ConsensusDriver {
           'BAD_COMMIT',
           `the commit is for block ${d.commit.height} ${d.commit.blockHash}, not for ${h} ${d.block.hash}`,
         );
-      verifyCommit(config.chainId, d.commit, this.validatorsAt(h), this.deps.verify.cache);
+      verifyCommit(config.chainId, d.commit, this.validatorsAt(h), this.deps.verify);
       const entry = this.blocks.get(d.block.hash);
-      const result = entry?.result ?? applyBlock(this.deps.store, d.block.block, this.ctx());
+      const result = entry?.result ?? applyBlock(this.deps.store, d.block.block, this.ctx(), d.block);
       this.persist(
         {
           block: d.block.block,

@@ -49,7 +49,8 @@ import { Mempool, type MempoolOptions } from './mempool';
 import { consensusHooks } from './rules';
 import { type SyncOptions, Syncer } from './sync';
 import { hasValidatorKey, promptHidden, readValidatorKey, validatorPassword } from './validator-key';
-import { OpenSslVerifier } from './verifier';
+import { fastVerifier } from './verifier';
+import { installNativeKeccak } from './native-keccak';
 import { PreverifiedVerifier, VerifyPool } from './verify-pool';
 import { committedTxView, pendingTxView } from './views';
 
@@ -144,6 +145,7 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
     private readonly deps: NodeServiceDeps,
   ) {
     this.now = deps.now ?? Date.now;
+    installNativeKeccak();
   }
 
   /** The ledger store (after start). */
@@ -210,7 +212,7 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
       }
       this.privateKey = await this.loadKey();
       this.address = this.privateKey ? privateKeyToAddress(this.privateKey) : null;
-      this.preverified = new PreverifiedVerifier(this.deps.verifier ?? new OpenSslVerifier());
+      this.preverified = new PreverifiedVerifier(this.deps.verifier ?? fastVerifier());
       this.pool = this.deps.verifyPool ?? VerifyPool.create(this.opts.verifyWorkers ?? 1);
       this.ownPool = this.deps.verifyPool === undefined;
       const verify = {

@@ -40,6 +40,11 @@ export class PreverifiedVerifier implements SignatureVerifier {
     }
     return this.inner.verify(signature, message, publicKey);
   }
+
+  /** Key recovery (votes and proposals) goes straight to the inner verifier, or noble when it has none. */
+  get recover(): SignatureVerifier['recover'] {
+    return this.inner.recover?.bind(this.inner);
+  }
 }
 
 interface Pending {

@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include "kernels.h"
+#include "keccak.h"
 
 namespace {
 
@@ -158,7 +159,21 @@ Napi::Value Convert(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// keccak256(...parts: Uint8Array[]): Uint8Array — keccak-256 of the parts' concatenation.
+Napi::Value Keccak256(const Napi::CallbackInfo& info) {
+  hotpot::Keccak256 h;
+  for (size_t i = 0; i < info.Length(); i++) {
+    Napi::Uint8Array part;
+    if (!GetBytes(info, i, &part)) return info.Env().Undefined();
+    h.Update(part.Data(), part.ByteLength());
+  }
+  Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), 32);
+  h.Final(out.Data());
+  return out;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("keccak256", Napi::Function::New(env, Keccak256));
   exports.Set("blurRects", Napi::Function::New(env, BlurRects));
   exports.Set("pixelateRects", Napi::Function::New(env, PixelateRects));
   exports.Set("fillRects", Napi::Function::New(env, FillRects));

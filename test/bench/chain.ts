@@ -2,7 +2,7 @@
 // Four (N) validators in one process over the in-process network, each with its own ledger.db
 // (synchronous=FULL), mempool, verifier cache and consensus driver, under a stream of pre-signed
 // transfers and record-sales batches offered at --rate tx/s. Prints one JSON object:
-// { tx_per_s, finality_p50_ms, finality_p99_ms, sig_verify_per_s: { ours, noble }, block_apply_per_s, replay_tx_per_s, … }.
+// { tx_per_s, finality_p50_ms, finality_p99_ms, sig_verify_per_s: { ours, openssl, noble }, sig_backend, block_apply_per_s, replay_tx_per_s, … }.
 // Finality = from submission to the node that received the tx until the block holding it is stored by
 // that node. Figures depend on the machine and its load: report them with that caveat.
 import { mkdirSync, rmSync, mkdtempSync } from 'node:fs';
@@ -27,7 +27,7 @@ import { LedgerStore } from '../../main/node/ledger-store';
 import { NodeService } from '../../main/node/node-service';
 import { writeGenesis } from '../../main/node/init';
 import { consensusHooks } from '../../main/node/rules';
-import { OpenSslVerifier } from '../../main/node/verifier';
+import { NativeVerifier, OpenSslVerifier, fastVerifier } from '../../main/node/verifier';
 import { VerifyPool } from '../../main/node/verify-pool';
 import { MemoryHub } from '../../main/p2p/memory-network';
 import { SILENT_LOG } from '../../main/p2p/types';
@@ -258,16 +258,22 @@ async function main(): Promise<void> {
   const workers = pool.active ? Number(values['verify-workers']) : 0;
   await pool.close();
 
-  // Signature verification: OpenSSL path vs plain noble, on transaction signing hashes.
+  // Signature verification: our path (libsecp256k1, else OpenSSL) vs OpenSSL vs plain noble, on transaction signing hashes.
   const sample: Tx[] = builders
     .slice(0, 50)
     .map((b, i) => b.transfer(10_000_000 + i, { to: customer, amount: 1n }));
   const msgs = sample.map((t) => txSigningHash(t));
   const pubs = skeys.slice(0, 50).map((k) => getPublicKey(k));
   const sigs = sample.map((t) => Uint8Array.from(Buffer.from(t.signature.slice(2), 'hex')));
+  const fast = fastVerifier();
   const ossl = new OpenSslVerifier();
   let j = 0;
   const ours = rateOf(() => {
+    fast.verify(sigs[j % 50]!, msgs[j % 50]!, pubs[j % 50]!);
+    j++;
+  });
+  j = 0;
+  const openssl = rateOf(() => {
     ossl.verify(sigs[j % 50]!, msgs[j % 50]!, pubs[j % 50]!);
     j++;
   });
@@ -286,7 +292,7 @@ async function main(): Promise<void> {
   dst.initGenesis(g, gw.genesisHash, gw.writes);
   const ctx = {
     config: genesisConfig(g),
-    verify: { verifier: new OpenSslVerifier(), cache: new BoundedVerifiedCache(1_000_000) },
+    verify: { verifier: fastVerifier(), cache: new BoundedVerifiedCache(1_000_000) },
     hooks: consensusHooks(),
   };
   let replayTxs = 0;
@@ -333,7 +339,8 @@ async function main(): Promise<void> {
       blocks,
       avg_block_txs: Math.round(committedTxs / Math.max(1, blocks)),
       identical_state_roots: roots.size === 1,
-      sig_verify_per_s: { ours, noble },
+      sig_verify_per_s: { ours, openssl, noble },
+      sig_backend: fast instanceof NativeVerifier ? 'libsecp256k1' : 'openssl',
       block_apply_per_s: Math.round((endHeight * 1000) / applyMs),
       replay_tx_per_s: Math.round((replayTxs * 1000) / replayMs),
       replay_blocks: endHeight,

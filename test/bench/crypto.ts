@@ -31,7 +31,9 @@ import {
   verifyTxSignature,
   type SignatureVerifier,
 } from '../../main/chain';
-import { OpenSslVerifier } from '../../main/node/verifier';
+import { NativeVerifier, OpenSslVerifier, loadLibsecp256k1 } from '../../main/node/verifier';
+import { installNativeKeccak } from '../../main/node/native-keccak';
+import { nobleKeccak256 } from '../../main/chain/bytes';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -69,6 +71,20 @@ const msgs = Array.from({ length: N }, (_, i) => keccak256(Uint8Array.of(i, i >>
 const compact = keys.map((k, i) => signCompact(msgs[i] as Uint8Array, k));
 const recoverable = keys.map((k, i) => signRecoverable(msgs[i] as Uint8Array, k));
 const openssl = new OpenSslVerifier();
+const lib = loadLibsecp256k1();
+const libsecp = lib ? new NativeVerifier(lib) : null;
+const hashInput = new Uint8Array(200);
+const keccakNoble = rate((i) => {
+  hashInput[0] = i;
+  nobleKeccak256(hashInput);
+});
+const nativeKeccak = installNativeKeccak();
+const keccakNative = nativeKeccak
+  ? rate((i) => {
+      hashInput[0] = i;
+      keccak256(hashInput);
+    })
+  : null;
 
 const nobleVerify = rate((i) => {
   if (!secp256k1.verify(compact[i % N] as Uint8Array, msgs[i % N] as Uint8Array, pubs[i % N] as Uint8Array))
@@ -81,6 +97,19 @@ const opensslVerify = rate((i) => {
   if (!openssl.verify(compact[i % N] as Uint8Array, msgs[i % N] as Uint8Array, pubs[i % N] as Uint8Array))
     throw new Error('verify failed');
 });
+const libsecpVerify = libsecp
+  ? rate((i) => {
+      if (!libsecp.verify(compact[i % N] as Uint8Array, msgs[i % N] as Uint8Array, pubs[i % N] as Uint8Array))
+        throw new Error('verify failed');
+    })
+  : null;
+const libsecpRecover = libsecp
+  ? rate((i) => {
+      const sig = recoverable[i % N] as Uint8Array;
+      if (!libsecp.recover(sig.subarray(0, 64), sig[64] as number, msgs[i % N] as Uint8Array))
+        throw new Error('recover failed');
+    })
+  : null;
 const addressFromCompressed = rate((i) => {
   publicKeyToAddress(compressed[i % N] as Uint8Array);
 });
@@ -103,6 +132,7 @@ const txVerify = (verifier: SignatureVerifier): number =>
   rate((i) => verifyTxSignature(sampleTxs[i % N] as Tx, { verifier }, sampleBytes[i % N]));
 const txVerifyNoble = txVerify(nobleVerifier);
 const txVerifyOpenssl = txVerify(openssl);
+const txVerifyLibsecp = libsecp ? txVerify(libsecp) : null;
 const warmCache = new BoundedVerifiedCache(10_000);
 for (let i = 0; i < N; i++) verifyTxSignature(sampleTxs[i] as Tx, { cache: warmCache }, sampleBytes[i]);
 const txVerifyCached = rate((i) =>
@@ -169,6 +199,7 @@ function timeApply(verify: { verifier?: SignatureVerifier; cache?: BoundedVerifi
 }
 const nobleApply = timeApply({ verifier: nobleVerifier });
 const opensslApply = timeApply({ verifier: openssl });
+const libsecpApply = libsecp ? timeApply({ verifier: libsecp }) : null;
 const cache = new BoundedVerifiedCache(100_000);
 const cachedApply = timeApply({ verifier: openssl, cache }); // build verifies and fills the cache; apply hits it
 
@@ -180,11 +211,15 @@ process.stdout.write(
     noble_verify_per_s: nobleVerify,
     noble_recover_per_s: nobleRecover,
     openssl_verify_per_s: opensslVerify,
+    libsecp256k1_verify_per_s: libsecpVerify,
+    libsecp256k1_recover_per_s: libsecpRecover,
+    keccak256_200b_per_s: { noble: keccakNoble, native: keccakNative },
     address_from_compressed_key_per_s: addressFromCompressed,
     address_from_raw_key_per_s: addressFromRaw,
     tx_sign_per_s: signPerS,
     tx_verify_noble_per_s: txVerifyNoble,
     tx_verify_openssl_per_s: txVerifyOpenssl,
+    tx_verify_libsecp256k1_per_s: txVerifyLibsecp,
     tx_verify_cached_per_s: txVerifyCached,
     tx_encode_per_s: encodePerS,
     tx_decode_per_s: decodePerS,
@@ -198,6 +233,7 @@ process.stdout.write(
     block_apply_ms_cached: round(cachedApply.applyMs),
     apply_tx_per_s_cached: Math.round((blockTxs / cachedApply.applyMs) * 1000),
     apply_tx_per_s_openssl: Math.round((blockTxs / opensslApply.applyMs) * 1000),
+    apply_tx_per_s_libsecp256k1: libsecpApply ? Math.round((blockTxs / libsecpApply.applyMs) * 1000) : null,
     apply_tx_per_s_noble: Math.round((blockTxs / nobleApply.applyMs) * 1000),
     verifications_needed_per_s_4_validators_1000_tps_without_shared_cache: 4000,
   }) + '\n',

@@ -170,4 +170,32 @@ describe('state tree (property)', () => {
       { numRuns: 200 },
     );
   });
+
+  it('reads leaves stored without their hash (the format before it was kept) and gives the same roots', () => {
+    const entries = new Map<StateKey, Uint8Array>();
+    for (let i = 0; i < 40; i++)
+      entries.set(`acct:0x${i.toString(16).padStart(40, '0')}` as StateKey, Uint8Array.of(i, 1, 2));
+    const store = new MemoryStateStore();
+    updateTree(store, entries);
+    // Rewrite every leaf record in the old 65-byte form (0x00 ‖ keyHash ‖ valueHash).
+    let legacy = 0;
+    for (const [k, v] of store.entries) {
+      if (k.startsWith('smt:') && v[0] === 0) {
+        expect(v.length).toBe(97);
+        store.entries.set(k, v.slice(0, 65));
+        legacy++;
+      }
+    }
+    expect(legacy).toBeGreaterThan(0);
+    expect(treeRoot(store)).toBe(rootOfEntries(entries));
+    const change = new Map<StateKey, Uint8Array | null>([
+      [`acct:0x${(3).toString(16).padStart(40, '0')}` as StateKey, Uint8Array.of(9)],
+      [`acct:0x${(7).toString(16).padStart(40, '0')}` as StateKey, null],
+    ]);
+    for (const [k, v] of change) {
+      if (v === null) entries.delete(k);
+      else entries.set(k, v);
+    }
+    expect(updateTree(store, change)).toBe(rootOfEntries(entries));
+  });
 });

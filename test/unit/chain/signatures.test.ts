@@ -26,9 +26,12 @@ import {
   type SignatureVerifier,
 } from '../../../main/chain';
 import { VALIDATORS, key } from './fixture';
-import { OpenSslVerifier } from '../../../main/node/verifier';
+import { NativeVerifier, OpenSslVerifier, loadLibsecp256k1 } from '../../../main/node/verifier';
 
 const openssl = new OpenSslVerifier();
+const lib = loadLibsecp256k1();
+if (!lib) throw new Error('the secp256k1 native module did not load; run bin/hotpot setup');
+const native = new NativeVerifier(lib);
 /** The same x with y + 1: not on the curve, yet it would hash to some address. */
 const offCurve = (raw: `0x${string}`): `0x${string}` => {
   const b = fromHex(raw);
@@ -37,7 +40,10 @@ const offCurve = (raw: `0x${string}`): `0x${string}` => {
 };
 const secretKey = fc.integer({ min: 1, max: 60_000 }).map(key);
 
-describe('the OpenSSL fast path gives the same answers as noble', () => {
+describe.each([
+  ['OpenSSL', openssl],
+  ['libsecp256k1', native],
+] as const)('the %s fast path gives the same answers as noble', (_name, fast) => {
   it('on valid signatures, other messages, other keys and flipped bits', () => {
     fc.assert(
       fc.property(
@@ -59,12 +65,12 @@ describe('the OpenSSL fast path gives the same answers as noble', () => {
             [sig, other, pub1],
             [bad, msg, pub1],
           ] as const) {
-            expect(openssl.verify(s, m, p)).toBe(nobleVerifier.verify(s, m, p));
+            expect(fast.verify(s, m, p)).toBe(nobleVerifier.verify(s, m, p));
           }
-          expect(openssl.verify(sig, msg, pub1)).toBe(true);
+          expect(fast.verify(sig, msg, pub1)).toBe(true);
           const otherParity = pub1.slice();
           otherParity[0] = otherParity[0] === 2 ? 3 : 2;
-          expect(openssl.verify(sig, msg, otherParity)).toBe(false);
+          expect(fast.verify(sig, msg, otherParity)).toBe(false);
           expect(nobleVerifier.verify(sig, msg, otherParity)).toBe(false);
         },
       ),
@@ -91,7 +97,7 @@ describe('the OpenSSL fast path gives the same answers as noble', () => {
           return (e as { code: string }).code;
         }
       };
-      expect(outcome(openssl)).toBe(outcome(nobleVerifier));
+      expect(outcome(fast)).toBe(outcome(nobleVerifier));
     }
     const cache = new BoundedVerifiedCache(10);
     let calls = 0;
@@ -178,5 +184,65 @@ describe('votes, proposals, commits, evidence', () => {
     );
     expect(() => checkDoubleVoteEvidence('other-chain', ev.a, ev.b)).toThrow(/not validly signed/);
     expect(fromHex(ev.b.blockHash!).length).toBe(32);
+  });
+});
+
+describe('vote, proposal, commit and evidence checks with libsecp256k1 recovery agree with noble', () => {
+  const chainId = 'hotpot-test';
+  it('on valid, tampered, wrong-chain, wrong-validator and non-canonical signatures', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(VALIDATORS.length - 1),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.nat(64),
+        fc.integer({ min: 1, max: 255 }),
+        (i, hash, pos, flip) => {
+          const k = VALIDATORS[i]!;
+          const v = signVote(chainId, { type: 'prevote', height: 4, round: 1, blockHash: toHex(hash) }, k);
+          const sig = fromHex(v.signature);
+          const bad = sig.slice();
+          bad[pos] = bad[pos]! ^ flip;
+          const highS = sig.slice();
+          const s = secp256k1.Point.CURVE().n - BigInt(toHex(sig.subarray(32, 64)));
+          highS.set(fromHex(`0x${s.toString(16).padStart(64, '0')}`), 32);
+          const variants = [
+            v,
+            { ...v, signature: toHex(bad) },
+            { ...v, signature: toHex(highS) },
+            { ...v, validator: privateKeyToAddress(VALIDATORS[(i + 1) % VALIDATORS.length]!) },
+          ];
+          for (const x of variants) {
+            expect(verifyVote(chainId, x, { verifier: native })).toBe(verifyVote(chainId, x));
+            expect(verifyVote('other', x, { verifier: native })).toBe(false);
+          }
+          expect(verifyVote(chainId, v, { verifier: native })).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
+    const blockHash = toHex(new Uint8Array(32).fill(9));
+    const set = VALIDATORS.map((k) => ({ address: privateKeyToAddress(k), votingPower: 10 }));
+    const votes = VALIDATORS.map((k) =>
+      signVote(chainId, { type: 'precommit', height: 5, round: 0, blockHash }, k),
+    );
+    expect(verifyCommit(chainId, makeCommit(votes), set, { verifier: native }).signedPower).toBe(40);
+    const c = makeCommit(votes);
+    const swapped = {
+      ...c,
+      signatures: c.signatures.map((s, j) => (j === 0 ? { ...s, signature: c.signatures[1]!.signature } : s)),
+    };
+    expect(() => verifyCommit(chainId, swapped, set, { verifier: native })).toThrow(/bad signature/);
+    const p = signProposal(chainId, { height: 3, round: 1, blockHash, polRound: -1 }, VALIDATORS[2]!);
+    expect(verifyProposal(chainId, p, { verifier: native })).toBe(true);
+    expect(verifyProposal(chainId, { ...p, polRound: 0 }, { verifier: native })).toBe(false);
+    const a = signVote(chainId, { type: 'prevote', height: 9, round: 2, blockHash }, VALIDATORS[1]!);
+    const b = signVote(chainId, { type: 'prevote', height: 9, round: 2, blockHash: null }, VALIDATORS[1]!);
+    const ev = makeDoubleVoteEvidence(a, b);
+    expect(checkDoubleVoteEvidence(chainId, ev.a, ev.b, { verifier: native })).toBe(
+      checkDoubleVoteEvidence(chainId, ev.a, ev.b),
+    );
+    expect(() =>
+      checkDoubleVoteEvidence(chainId, ev.a, { ...ev.b, signature: ev.a.signature }, { verifier: native }),
+    ).toThrow(expect.objectContaining({ code: 'BAD_EVIDENCE' }));
   });
 });
