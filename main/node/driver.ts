@@ -70,6 +70,7 @@ import type { LedgerStore } from './ledger-store';
 import type { Mempool } from './mempool';
 import {
   decodeProposalMessage,
+  type SyncItem,
   decodeSyncItem,
   encodeProposalMessage,
   unwrapGossip,
@@ -151,6 +152,8 @@ interface Buffered {
 export class ConsensusDriver {
   /** The height being decided (committed height + 1). */
   private heightValue = 0;
+  /** True while `applySyncedBatch` runs (heights start only once the batch is stored). */
+  private syncBatching = false;
   private machine: MachineState | undefined;
   private readonly rotations = new Map<number, ProposerRotation>();
   private blocks = new Map<Hash, BlockEntry>();
@@ -774,7 +777,9 @@ export class ConsensusDriver {
       this.deps.log.error({ err: (err as Error).message }, 'commit listener failed');
     }
     if (synced) {
-      this.startHeight();
+      // Inside a sync batch the next height starts after the batch is on disk: starting it may sign,
+      // and the signer record must be durable before any vote leaves.
+      if (!this.syncBatching) this.startHeight();
       return;
     }
     const pause = config.params.timeouts.commitMs;
@@ -783,16 +788,58 @@ export class ConsensusDriver {
   }
 
   /**
-   * Applies a finalized block received by sync (`encodeSyncItem` bytes): the commit must be for this
+   * Applies consecutive synced blocks (see `applySynced`) and stores them in one database transaction
+   * (one fsync for the batch). Stops at the first block that does not verify: the blocks before it are
+   * kept, and its `SYNC_FAILED` is returned as `error`. If the batch cannot be written, nothing of it is
+   * kept, the driver goes back to the stored head, and `STORE_FAILED` is thrown.
+   */
+  applySyncedBatch(items: readonly (Uint8Array | SyncItem)[]): { applied: number; error: Error | null } {
+    const { store } = this.deps;
+    let applied = 0;
+    let error: Error | null = null;
+    this.syncBatching = true;
+    try {
+      store.batch(() => {
+        for (const item of items) {
+          try {
+            if (this.applySynced(item)) applied++;
+          } catch (err) {
+            error = err as Error;
+            return;
+          }
+        }
+      });
+    } catch (err) {
+      this.syncBatching = false;
+      this.resumeFromStore();
+      throw err;
+    }
+    this.syncBatching = false;
+    if (applied > 0 && this.running) this.startHeight();
+    return { applied, error };
+  }
+
+  /** Goes back to the store's head after a failed batch write (height, last commit, pending blocks). */
+  private resumeFromStore(): void {
+    const meta = this.deps.store.chainMeta();
+    this.heightValue = meta.height + 1;
+    const last = meta.height > 0 ? this.deps.store.blockAt(meta.height) : null;
+    this.lastCommit = last ? this.decodeCommit(last.commit) : null;
+    this.blocks = new Map();
+    if (this.running) this.startHeight();
+  }
+
+  /**
+   * Applies a finalized block received by sync (`encodeSyncItem` bytes, or that item already decoded): the commit must be for this
    * block and hold +2/3 valid precommits of the set deciding its height, and the block must apply with
    * the state root its header claims. Returns false when the block is not for the next height (we
    * got it another way meanwhile). Throws `SYNC_FAILED` when it does not verify (nothing is written).
    */
-  applySynced(item: Uint8Array): boolean {
+  applySynced(item: Uint8Array | SyncItem): boolean {
     const { config } = this.deps;
-    let d: ReturnType<typeof decodeSyncItem>;
+    let d: SyncItem;
     try {
-      d = decodeSyncItem(item, config.params);
+      d = item instanceof Uint8Array ? decodeSyncItem(item, config.params) : item;
     } catch (err) {
       throw new NodeError(
         'SYNC_FAILED',

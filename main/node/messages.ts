@@ -50,11 +50,16 @@ export function encodeSyncItem(block: Uint8Array, commit: Uint8Array): Uint8Arra
   return frame(block, commit);
 }
 
+/** One decoded sync item: a finalized block and its commit, with their bytes. */
+export interface SyncItem {
+  block: DecodedBlock;
+  blockBytes: Uint8Array;
+  commit: Commit;
+  commitBytes: Uint8Array;
+}
+
 /** Decodes one sync item. */
-export function decodeSyncItem(
-  bytes: Uint8Array,
-  limits: EncodingLimits,
-): { block: DecodedBlock; blockBytes: Uint8Array; commit: Commit; commitBytes: Uint8Array } {
+export function decodeSyncItem(bytes: Uint8Array, limits: EncodingLimits): SyncItem {
   const [b, c] = unframe(bytes, 'a synced block', limits.maxBlockBytes);
   return { block: decodeBlock(b, limits), blockBytes: b, commit: decodeCommit(c, limits), commitBytes: c };
 }

@@ -10,7 +10,11 @@ import type { NodeNetwork, P2pLog, PeerView } from '../p2p/types';
 import type { ConsensusDriver } from './driver';
 import type { LedgerStore } from './ledger-store';
 import type { EncodingLimits } from '../chain/encoding';
-import { decodeSyncItem, encodeSyncItem } from './messages';
+import type { Hash } from '../chain/types';
+import { type SyncItem, decodeSyncItem, encodeSyncItem } from './messages';
+
+/** Ranges requested ahead of the one being applied (peers serve at most two requests of ours at once). */
+const PIPELINE_DEPTH = 2;
 
 /** Options of the syncer. */
 export interface SyncOptions {
@@ -31,7 +35,7 @@ export interface SyncDeps {
   /** Decoding limits of the chain (for pre-checking signatures of a fetched batch). */
   limits?: EncodingLimits;
   /** Checks transaction signatures off the main thread before the blocks are applied. */
-  preverify?: (txs: readonly Uint8Array[], hashes?: readonly string[]) => Promise<void>;
+  preverify?: (txs: readonly Uint8Array[], hashes?: readonly Hash[]) => Promise<void>;
 }
 
 /**
@@ -105,8 +109,49 @@ export class Syncer {
     return ahead;
   }
 
+  /**
+   * Fetches `count` blocks from `from` off one peer, decodes them, and has their transaction
+   * signatures checked on the worker. Never rejects: a failed request comes back as `error`.
+   */
+  private async fetchBatch(peer: PeerView, from: number): Promise<FetchedBatch> {
+    const { network, log } = this.deps;
+    let raw: Uint8Array[];
+    try {
+      raw = await network.fetchBlocks(peer.id, from, this.opts.batchBlocks ?? 64, {
+        timeoutMs: this.opts.requestTimeoutMs ?? 20_000,
+      });
+    } catch (err) {
+      log.debug({ peer: peer.id, err: (err as Error).message }, 'sync request failed');
+      return { from, items: [], error: err as Error };
+    }
+    const limits = this.deps.limits;
+    if (!limits) return { from, items: raw, error: null };
+    // Decode once here; an item that does not decode stays raw, so applySynced reports it.
+    const items: (Uint8Array | SyncItem)[] = [];
+    const txs: Uint8Array[] = [];
+    const hashes: Hash[] = [];
+    let bad = false;
+    for (const bytes of raw) {
+      if (!bad) {
+        try {
+          const d = decodeSyncItem(bytes, limits);
+          items.push(d);
+          txs.push(...d.block.txBytes);
+          hashes.push(...d.block.txHashes);
+          continue;
+        } catch {
+          bad = true;
+        }
+      }
+      items.push(bytes);
+    }
+    if (this.deps.preverify && txs.length > 0) await this.deps.preverify(txs, hashes);
+    return { from, items, error: null };
+  }
+
   private async catchUp(): Promise<void> {
     const { network, driver, log } = this.deps;
+    const batch = this.opts.batchBlocks ?? 64;
     for (let pass = 0; this.running; pass++) {
       const ours = driver.committedHeight;
       const peers = this.candidates();
@@ -118,43 +163,36 @@ export class Syncer {
       }
       let progressed = false;
       for (const peer of peers) {
-        let items: Uint8Array[];
-        try {
-          items = await network.fetchBlocks(peer.id, ours + 1, this.opts.batchBlocks ?? 64, {
-            timeoutMs: this.opts.requestTimeoutMs ?? 20_000,
-          });
-        } catch (err) {
-          log.debug({ peer: peer.id, err: (err as Error).message }, 'sync request failed');
-          continue;
-        }
-        if (!this.running) return;
-        if (this.deps.preverify && this.deps.limits) {
-          const txs: Uint8Array[] = [];
-          for (const item of items) {
-            try {
-              txs.push(...decodeSyncItem(item, this.deps.limits).block.txBytes);
-            } catch {
-              break; // applySynced reports it
-            }
+        // A pipeline: up to PIPELINE_DEPTH ranges are requested ahead, so that while the main thread
+        // applies one range the next ones arrive, decode and get their signatures checked on the
+        // worker thread.
+        const inflight: Promise<FetchedBatch>[] = [];
+        let nextFrom = driver.committedHeight + 1;
+        const fill = (): void => {
+          while (inflight.length < PIPELINE_DEPTH && nextFrom <= top) {
+            inflight.push(this.fetchBatch(peer, nextFrom));
+            nextFrom += batch;
           }
-          await this.deps.preverify(txs);
-          if (!this.running) return;
-        }
-        for (const item of items) {
-          try {
-            if (driver.applySynced(item)) {
-              this.applied++;
-              progressed = true;
-            }
-          } catch (err) {
-            network.reportPeer(peer.id, 'invalid-block', (err as Error).message);
-            log.warn(
-              { peer: peer.id, err: (err as Error).message },
-              'peer sent a block that does not verify',
-            );
+        };
+        fill();
+        while (inflight.length > 0 && this.running) {
+          const cur = await (inflight.shift() as Promise<FetchedBatch>);
+          if (!this.running || cur.error || cur.items.length === 0) break;
+          if (cur.from !== driver.committedHeight + 1) break; // we moved on another way meanwhile
+          if (cur.items.length < batch) nextFrom = Number.POSITIVE_INFINITY; // the peer's head
+          fill();
+          const { applied, error } = driver.applySyncedBatch(cur.items);
+          this.applied += applied;
+          if (applied > 0) progressed = true;
+          if (error) {
+            network.reportPeer(peer.id, 'invalid-block', error.message);
+            log.warn({ peer: peer.id, err: error.message }, 'peer sent a block that does not verify');
             break;
           }
+          // Let consensus messages and the next ranges' replies in between batches.
+          await new Promise((r) => setImmediate(r));
         }
+        await Promise.all(inflight.splice(0)); // never rejects; what they fetched is dropped
         if (progressed) break;
       }
       if (!progressed) {
@@ -162,8 +200,13 @@ export class Syncer {
         this.behindNow = false;
         return;
       }
-      // Let consensus messages in between batches.
-      await new Promise((r) => setImmediate(r));
     }
   }
+}
+
+/** A fetched range of sync items (decoded where they decode). */
+interface FetchedBatch {
+  from: number;
+  items: (Uint8Array | SyncItem)[];
+  error: Error | null;
 }

@@ -6,7 +6,8 @@ import { getValidator } from '../../../main/chain/state';
 import type { Genesis } from '../../../main/chain/genesis';
 import { NodeService } from '../../../main/node/node-service';
 import { MemoryHub } from '../../../main/p2p/memory-network';
-import { wrapGossip } from '../../../main/node/messages';
+import { encodeSyncItem, wrapGossip } from '../../../main/node/messages';
+import { NodeError } from '../../../main/node/errors';
 import { tempDir } from '../../helpers/tmp';
 import { SILENT_LOG, nodeDir, testGenesis, testKeys, waitFor } from './helpers';
 
@@ -171,6 +172,40 @@ describe('ConsensusDriver with 4 validators over the in-process network', () => 
     for (let h = 1; h <= target; h++)
       expect(late.store.blockAt(h)?.hash).toBe(validators[0]!.store.blockAt(h)?.hash);
     expect(late.isValidator()).toBe(false);
+  });
+
+  it('a sync batch keeps the blocks before a forged one, reports it, and goes on from there', async () => {
+    const g = testGenesis(KEYS.slice(0, 1));
+    const { make } = net(g);
+    const v = make('v0', KEYS[0] as Uint8Array);
+    await v.start();
+    await waitFor('height 6', () => v.store.chainMeta().height >= 6, 20_000);
+    const items = v.store.blocksFrom(1, 6).map((b) => encodeSyncItem(b.block, b.commit));
+    // The observer sits on a hub of its own: it gets blocks only from the calls below.
+    const lonely = new MemoryHub({ delayMs: 1 });
+    const obsRoot = tempDir('hotpot-driver-obs-');
+    cleanups.push(obsRoot.cleanup);
+    const obs = new NodeService(
+      { dataDir: nodeDir(obsRoot.path, 'obs', g), sync: { checkIntervalMs: 60_000 } },
+      { log: SILENT_LOG, network: lonely.node('obs', g.chainId), privateKey: null },
+    );
+    cleanups.push(() => obs.stop());
+    await obs.start();
+    const b5 = v.store.blockAt(5)!;
+    const forged = [
+      ...items.slice(0, 3),
+      encodeSyncItem(v.store.blockAt(4)!.block, b5.commit),
+      ...items.slice(4),
+    ];
+    const r = obs.driver.applySyncedBatch(forged);
+    expect(r.applied).toBe(3);
+    expect(r.error).toBeInstanceOf(NodeError);
+    expect(r.error).toMatchObject({ code: 'SYNC_FAILED' });
+    expect(obs.store.chainMeta().height).toBe(3);
+    const again = obs.driver.applySyncedBatch(items.slice(3));
+    expect(again).toEqual({ applied: 3, error: null });
+    for (let h = 1; h <= 6; h++) expect(obs.store.blockAt(h)?.hash).toBe(v.store.blockAt(h)?.hash);
+    expect(obs.driver.committedHeight).toBe(6);
   });
 
   it('a validator that was down catches up and votes again (restart from its store)', async () => {

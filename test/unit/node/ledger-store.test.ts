@@ -212,4 +212,65 @@ describe('LedgerStore', () => {
     expect(again.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     again.close();
   });
+
+  it('batch: blocks committed inside reach the disk together; inside, reads see them', () => {
+    const { store, file } = openFresh();
+    const heights = store.batch(() => {
+      const b1 = commitNext(store, [builder.transfer(0, { to: other, amount: 5n })], null);
+      const b2 = commitNext(store, [builder.transfer(1, { to: other, amount: 6n })], b1.commit);
+      expect(getAccount(store, other).balance).toBe(11n); // the batch's own writes are visible
+      commitNext(store, [], b2.commit);
+      return store.chainMeta().height;
+    });
+    expect(heights).toBe(3);
+    store.close();
+    const again = LedgerStore.open(file);
+    expect(again.chainMeta().height).toBe(3);
+    expect(getAccount(again, other).balance).toBe(11n);
+    expect(again.txsOfAddress(other, 10)).toHaveLength(2);
+    again.close();
+  });
+
+  it('batch: a failure rolls the whole batch back, in the file and in the cache', () => {
+    const { store, file } = openFresh();
+    const b1 = commitNext(store, [builder.transfer(0, { to: other, amount: 5n })], null);
+    const before = store.chainMeta();
+    expect(() =>
+      store.batch(() => {
+        const b2 = commitNext(store, [builder.transfer(1, { to: other, amount: 6n })], b1.commit);
+        commitNext(store, [builder.transfer(2, { to: other, amount: 7n })], b2.commit);
+        expect(getAccount(store, other).balance).toBe(18n);
+        throw new Error('disk gone');
+      }),
+    ).toThrow(/disk gone/);
+    expect(store.chainMeta()).toEqual(before);
+    expect(getAccount(store, other).balance).toBe(5n);
+    expect(store.blockAt(2)).toBeNull();
+    // The store goes on normally after it.
+    commitNext(store, [builder.transfer(1, { to: other, amount: 1n })], b1.commit);
+    store.close();
+    const again = LedgerStore.open(file);
+    expect(again.chainMeta().height).toBe(2);
+    expect(getAccount(again, other).balance).toBe(6n);
+    again.close();
+  });
+
+  it('batch: the signer record is never written inside one (it must be on disk before a vote leaves)', () => {
+    const { store } = openFresh();
+    const rec = {
+      height: 1,
+      round: 0,
+      step: 'prevote' as const,
+      blockHash: null,
+      signature: '0x01',
+      lock: null,
+    };
+    expect(() => store.batch(() => store.saveSignerRecord(rec))).toThrow(
+      expect.objectContaining({ code: 'STORE_FAILED' }),
+    );
+    expect(store.signerRecord()).toBeNull();
+    store.saveSignerRecord(rec);
+    expect(store.signerRecord()).toEqual(rec);
+    store.close();
+  });
 });
