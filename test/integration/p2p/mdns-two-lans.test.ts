@@ -88,12 +88,19 @@ describe.skipIf(!support.ok)('mDNS on every interface of a multi-homed node', ()
     const heard = async (opts: string): Promise<number> => {
       const listener = left.spawn(process.execPath, ['--input-type=module', '-e', listen('10.1.0.2')]);
       let out = '';
+      let err = '';
       listener.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      listener.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+      // 'close', not 'exit': under load the exit can come before the last stdout bytes are read.
+      const listenerDone = new Promise((res) => listener.on('close', res));
       await new Promise((res) => setTimeout(res, 300));
       const sender = mid.spawn(process.execPath, ['--input-type=module', '-e', send(opts)]);
-      await new Promise((res) => sender.on('exit', res));
-      await new Promise((res) => listener.on('exit', res));
-      return Number(out.trim());
+      await new Promise((res) => sender.on('close', res));
+      await listenerDone;
+      const n = Number(out.trim());
+      if (out.trim() === '' || !Number.isFinite(n))
+        throw new Error(`the listener printed ${JSON.stringify(out)}; stderr: ${err}`);
+      return n;
     };
     expect(await heard(`{ port: 5353, ip: '224.0.0.251' }`)).toBe(0);
     expect(await heard(`{ interface: '10.1.0.1', bind: '0.0.0.0' }`)).toBe(5);
