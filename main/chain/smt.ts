@@ -47,8 +47,25 @@ function bit(h: Uint8Array, depth: number): number {
   return ((h[depth >> 3] as number) >> (7 - (depth & 7))) & 1;
 }
 
+const LEAF_TAG = Uint8Array.of(0);
+const INNER_TAG = Uint8Array.of(1);
+
 function leafHash(keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array {
-  return keccak256(Uint8Array.of(0), keyHash, valueHash);
+  return keccak256(LEAF_TAG, keyHash, valueHash);
+}
+
+/** keccak(key) of recently changed state keys: the same accounts change block after block. */
+const keyHashes = new Map<string, Uint8Array>();
+const MAX_KEY_HASHES = 200_000;
+
+function keyHashOf(key: string): Uint8Array {
+  let h = keyHashes.get(key);
+  if (!h) {
+    h = keccak256(utf8ToBytes(key));
+    if (keyHashes.size >= MAX_KEY_HASHES) keyHashes.clear();
+    keyHashes.set(key, h);
+  }
+  return h;
 }
 
 function hashOf(i: Info): Uint8Array {
@@ -63,7 +80,7 @@ export function updateTree(store: NodeStore, changes: Iterable<[string, Uint8Arr
   const updates: Update[] = [];
   for (const [key, value] of changes) {
     updates.push({
-      keyHash: keccak256(utf8ToBytes(key)),
+      keyHash: keyHashOf(key),
       valueHash: value === null ? null : keccak256(value),
     });
   }
@@ -154,7 +171,7 @@ function build(store: NodeStore, path: string, leaves: Update[]): Info {
   const right = build(store, path + '1', r);
   return write(store, path, {
     kind: 'inner',
-    hash: keccak256(Uint8Array.of(1), hashOf(left), hashOf(right)),
+    hash: keccak256(INNER_TAG, hashOf(left), hashOf(right)),
   });
 }
 
@@ -168,7 +185,7 @@ function combine(store: NodeStore, path: string, old: Info, left: Info, right: I
     write(store, path + '0', EMPTY);
     return write(store, path, left);
   }
-  const hash = keccak256(Uint8Array.of(1), hashOf(left), hashOf(right));
+  const hash = keccak256(INNER_TAG, hashOf(left), hashOf(right));
   if (old.kind === 'inner' && bytesEqual(old.hash, hash)) return old;
   return write(store, path, { kind: 'inner', hash });
 }

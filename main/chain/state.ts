@@ -522,24 +522,28 @@ export function buildBlock(
   view: StateReader,
   draft: Omit<Block, 'header'> & { header: Pick<BlockHeader, 'height' | 'round' | 'timeMs' | 'proposer'> },
   ctx: ApplyContext,
+  /** The draft's txs' encodings and hashes when each tx was decoded from its bytes (the mempool's). */
+  decoded?: DecodedTxs,
 ): { block: Block; result: ApplyResult } {
   const meta = getChainMeta(view);
   const epoch = epochOf(draft.header.height, ctx.config.params);
   const set =
     getValidatorSet(view, epoch) ?? fail('STATE_CORRUPT', `no validator set is stored for epoch ${epoch}`);
-  const txBytes = draft.txs.map((t) => encodeTx(t, ctx.config.params));
+  const known = decoded && decoded.txBytes.length === draft.txs.length ? decoded : undefined;
+  const txBytes = known ? [...known.txBytes] : draft.txs.map((t) => encodeTx(t, ctx.config.params));
+  const txHashes = known ? [...known.txHashes] : txBytes.map(txHashOfBytes);
   const header: BlockHeader = {
     chainId: ctx.config.chainId,
     ...draft.header,
     previousHash: meta.lastBlockHash,
-    txRoot: txRoot(txBytes.map(txHashOfBytes)),
+    txRoot: txRoot(txHashes),
     stateRoot: `0x${'00'.repeat(32)}`,
     validatorSetHash: validatorSetHash(set),
     lastCommitHash: commitHash(draft.lastCommit, ctx.config.params),
     evidenceHash: evidenceHash(draft.evidence, ctx.config.params),
   };
   const block: Block = { ...draft, header };
-  const pre = execute(view, block, ctx, false, { txBytes, txHashes: txBytes.map(txHashOfBytes) }, false);
+  const pre = execute(view, block, ctx, false, { txBytes, txHashes }, known !== undefined);
   const done: Block = { ...block, header: { ...header, stateRoot: pre.stateRoot } };
   const result = { ...pre, blockHash: blockHash(done.header) };
   // execute() recorded the hash of the draft header; the meta must name the completed block.
@@ -981,13 +985,19 @@ export function checkTx(
   view: StateReader,
   tx: Tx,
   ctx: ApplyContext,
-  opts: { into?: StateOverlay; bytes?: Uint8Array } = {},
+  opts: {
+    into?: StateOverlay;
+    bytes?: Uint8Array;
+    /** `tx` was decoded from `bytes` (so it is canonical) and this is their hash: skips both again. */
+    decodedWithHash?: Hash;
+  } = {},
 ): void {
   const bytes = opts.bytes ?? encodeTx(tx, ctx.config.params);
-  const canonical = decodeTx(bytes, ctx.config.params);
+  const known = opts.bytes && opts.decodedWithHash ? opts.decodedWithHash : undefined;
+  const canonical = known ? tx : decodeTx(bytes, ctx.config.params);
   const s = new StateOverlay(opts.into ?? view);
   const meta = getChainMeta(s);
-  const account = checkAnte(s, canonical, bytes, ctx);
+  const account = checkAnte(s, canonical, bytes, ctx, known);
   putAccount(s, canonical.sender, { balance: account.balance - canonical.fee, nonce: account.nonce + 1 });
   const height = meta.height + 1;
   const acc: BlockAcc = {

@@ -528,6 +528,7 @@ export class ConsensusDriver {
             evidence,
           },
           this.ctx(),
+          { txBytes: txs.map((e) => e.bytes), txHashes: txs.map((e) => e.hash) },
         );
         const bytes = encodeBlock(block, params);
         const entry: BlockEntry = {

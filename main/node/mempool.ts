@@ -205,7 +205,7 @@ export class Mempool {
     }
     // The chain's own admission rules, against the committed state plus what is pending (signature through the shared cache).
     const scratch = new StateOverlay(pending);
-    checkTx(view, tx, ctx, { into: scratch, bytes });
+    checkTx(view, tx, ctx, { into: scratch, bytes, decodedWithHash: hash });
     const evicted = this.makeRoom(tx, bytes.length);
     const entry: MempoolEntry = { hash, tx, bytes, seq: this.seq++, addedAtMs: this.deps.now() };
     this.byHash.set(hash, entry);
@@ -304,7 +304,7 @@ export class Mempool {
         continue;
       }
       try {
-        checkTx(view, e.tx, ctx, { into: this.pending, bytes: e.bytes });
+        checkTx(view, e.tx, ctx, { into: this.pending, bytes: e.bytes, decodedWithHash: e.hash });
       } catch {
         dead.add(e.tx.sender);
         this.removeEntry(e);
