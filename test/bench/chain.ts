@@ -1,4 +1,4 @@
-// bin/hotpot bench chain [--validators 4] [--seconds 20] [--rate 1000] [--senders 400] [--sales-share 0.2] [--shared-cache] [--verify-workers 1] [--skip-replay]
+// bin/hotpot bench chain [--validators 4] [--seconds 20] [--rate 1200] [--senders 400] [--sales-share 0.2] [--shared-cache] [--verify-workers 1] [--skip-replay]
 // Four (N) validators in one process over the in-process network, each with its own ledger.db
 // (synchronous=FULL), mempool, verifier cache and consensus driver, under a stream of pre-signed
 // transfers and record-sales batches offered at --rate tx/s. Prints one JSON object:
@@ -36,7 +36,7 @@ const { values } = parseArgs({
   options: {
     validators: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '20' },
-    rate: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '1200' },
     senders: { type: 'string', default: '400' },
     'sales-share': { type: 'string', default: '0.2' },
     'shared-cache': { type: 'boolean', default: false },
