@@ -13,8 +13,10 @@ import type { EncodingLimits } from '../chain/encoding';
 import type { Hash } from '../chain/types';
 import { type SyncItem, decodeSyncItem, encodeSyncItem } from './messages';
 
-/** Ranges requested ahead of the one being applied (peers serve at most two requests of ours at once). */
+/** Range requests out at once (peers serve at most two requests of ours at once). */
 const PIPELINE_DEPTH = 2;
+/** How long a range that arrived waits for the one after it (whose signatures the worker then checks). */
+const NEXT_RANGE_WAIT_MS = 1_000;
 
 /** Options of the syncer. */
 export interface SyncOptions {
@@ -34,7 +36,7 @@ export interface SyncDeps {
   log: P2pLog;
   /** Decoding limits of the chain (for pre-checking signatures of a fetched batch). */
   limits?: EncodingLimits;
-  /** Checks transaction signatures off the main thread before the blocks are applied. */
+  /** Starts checking transaction signatures off the main thread (never rejects; not awaited). */
   preverify?: (txs: readonly Uint8Array[], hashes?: readonly Hash[]) => Promise<void>;
 }
 
@@ -145,7 +147,10 @@ export class Syncer {
       }
       items.push(bytes);
     }
-    if (this.deps.preverify && txs.length > 0) await this.deps.preverify(txs, hashes);
+    // Not awaited: the worker checks the signatures of the ranges ahead while the main thread applies
+    // this one; a signature not answered yet when its block applies is checked on the main thread
+    // (the verifier falls back), so applying never waits for the worker.
+    if (this.deps.preverify && txs.length > 0) void this.deps.preverify(txs, hashes);
     return { from, items, error: null };
   }
 
@@ -163,23 +168,28 @@ export class Syncer {
       }
       let progressed = false;
       for (const peer of peers) {
-        // A pipeline: up to PIPELINE_DEPTH ranges are requested ahead, so that while the main thread
-        // applies one range the next ones arrive, decode and get their signatures checked on the
-        // worker thread.
-        const inflight: Promise<FetchedBatch>[] = [];
+        // A pipeline: up to PIPELINE_DEPTH requests are out at once, and a range is applied only once
+        // the range after it has arrived. Its transactions went to the signature worker on arrival, so
+        // the worker checks them while the main thread applies this one (a reply is read only when
+        // the main thread is free, so waiting for it here is what puts it ahead).
+        const inflight: { fetched: Promise<FetchedBatch>; settled: boolean }[] = [];
         let nextFrom = driver.committedHeight + 1;
         const fill = (): void => {
-          while (inflight.length < PIPELINE_DEPTH && nextFrom <= top) {
-            inflight.push(this.fetchBatch(peer, nextFrom));
+          while (inflight.filter((f) => !f.settled).length < PIPELINE_DEPTH && nextFrom <= top) {
+            const slot = { fetched: this.fetchBatch(peer, nextFrom), settled: false };
+            void slot.fetched.then(() => (slot.settled = true));
+            inflight.push(slot);
             nextFrom += batch;
           }
         };
         fill();
         while (inflight.length > 0 && this.running) {
-          const cur = await (inflight.shift() as Promise<FetchedBatch>);
+          const cur = await (inflight.shift() as (typeof inflight)[number]).fetched;
           if (!this.running || cur.error || cur.items.length === 0) break;
           if (cur.from !== driver.committedHeight + 1) break; // we moved on another way meanwhile
           if (cur.items.length < batch) nextFrom = Number.POSITIVE_INFINITY; // the peer's head
+          fill();
+          if (inflight[0]) await settledWithin(inflight[0].fetched, NEXT_RANGE_WAIT_MS);
           fill();
           const { applied, error } = driver.applySyncedBatch(cur.items);
           this.applied += applied;
@@ -192,7 +202,7 @@ export class Syncer {
           // Let consensus messages and the next ranges' replies in between batches.
           await new Promise((r) => setImmediate(r));
         }
-        await Promise.all(inflight.splice(0)); // never rejects; what they fetched is dropped
+        await Promise.all(inflight.splice(0).map((f) => f.fetched)); // never rejects; dropped
         if (progressed) break;
       }
       if (!progressed) {
@@ -202,6 +212,13 @@ export class Syncer {
       }
     }
   }
+}
+
+/** Waits for `p` at most `ms` (a slow peer must not hold up a range that is already here). */
+async function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 /** A fetched range of sync items (decoded where they decode). */
