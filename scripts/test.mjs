@@ -54,6 +54,14 @@ if (existsSync(report)) {
   passed = r.numPassedTests;
   failed = r.numFailedTests;
   skipped = r.numPendingTests + r.numTodoTests;
+  // Tests that never ran because their file's setup (beforeAll) failed count as failed, not skipped.
+  for (const file of r.testResults ?? []) {
+    const results = file.assertionResults ?? [];
+    if (file.status !== 'failed' || results.some((a) => a.status === 'failed')) continue;
+    const notRun = results.filter((a) => a.status === 'skipped' || a.status === 'pending').length;
+    failed += notRun;
+    skipped -= notRun;
+  }
   if (!r.success && failed === 0) failed = Math.max(1, r.numFailedTestSuites);
 }
 console.log('\n' + results.map((r) => `${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.s} s)`).join('\n'));

@@ -241,8 +241,8 @@ export function recoverAddress(hash: Uint8Array, signature: Uint8Array): Address
 /**
  * Checks ECDSA signatures. The ledger calls it only with canonical (low-S, in-range) 64-byte
  * signatures and 33-byte compressed keys that are valid curve points, so every implementation must
- * give the same answer as `nobleVerifier` on those inputs. The node layer may inject a faster one
- * (OpenSSL through `node:crypto.verify('sha256', message, { key: spkiKey, dsaEncoding: 'ieee-p1363' }, signature)`).
+ * give the same answer as `nobleVerifier` on those inputs. The node layer injects a faster one
+ * (`main/node/verifier.ts`: libsecp256k1 through its N-API module, else OpenSSL through `node:crypto`).
  */
 export interface SignatureVerifier {
   /** True iff `signature` (r ‖ s) is an ECDSA-SHA256 signature of `message` under `publicKey` (33 bytes, compressed). */

@@ -82,7 +82,7 @@ export interface NodeServiceDeps {
   network?: NodeNetwork;
   /** Use this validator key instead of the key file (tests, benches); null for an observer. */
   privateKey?: Uint8Array | null;
-  /** Signature verifier (default OpenSSL) and verified-signature cache (default one per node). */
+  /** Signature verifier (default `fastVerifier()`: libsecp256k1, else OpenSSL) and verified-signature cache (default one per node). */
   verifier?: SignatureVerifier;
   cache?: VerifiedCache;
   hooks?: ConsensusHooks;

@@ -1,6 +1,6 @@
 /**
  * Transaction signatures checked off the main event loop. `VerifyPool` sends batches of encoded
- * transactions to worker threads (`verify.worker.ts`, OpenSSL); the triples that verify are handed to
+ * transactions to worker threads (`verify.worker.ts`, libsecp256k1 or OpenSSL); the triples that verify are handed to
  * a `PreverifiedVerifier`, so when the mempool or block application then runs the chain's own check
  * on the main thread, the expensive ECDSA step is a set lookup. The chain's check still runs in full
  * (decoding, canonical form, key ↔ sender): the worker only saves the curve arithmetic.

@@ -71,6 +71,9 @@ import {
  * connection count is capped, and mDNS announces only private addresses. Testnets and tests pass
  * `/ip4/127.0.0.1/tcp/0` or `/ip4/0.0.0.0/tcp/0` (ephemeral).
  */
+/** How long a peer of another chain stays connected after we found out (see dropForeign). */
+const FOREIGN_HANGUP_GRACE_MS = 750;
+
 export const DEFAULT_LISTEN: readonly string[] = ['/ip4/0.0.0.0/tcp/4510'];
 
 /** Options of the libp2p network (all but `chainId` and `dataDir` have defaults). */
@@ -598,6 +601,12 @@ export class LibP2pNetwork implements NodeNetwork {
     clearTimeout(rec.redialTimer);
     rec.redialTimer = undefined;
     this.log.info({ peer: peerId, why }, 'dropping a peer of another chain');
+    // A short grace before hanging up: the other side is finding out the same thing through its own
+    // status exchange, and a connection closed under it would look like a dial failure to it (a
+    // manager adding this address by hand would read "could not connect", not "another chain").
+    // Nothing of ours is served to it meanwhile: our protocols and topics carry our chain id.
+    await new Promise((r) => setTimeout(r, FOREIGN_HANGUP_GRACE_MS).unref?.());
+    if (this.stopped || (this.records.get(peerId)?.foreignUntilMs ?? null) === null) return;
     await this.node?.hangUp(peerIdFromString(peerId)).catch(() => {});
     this.emit(peerId);
   }

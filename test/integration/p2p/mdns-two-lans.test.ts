@@ -81,7 +81,7 @@ describe.skipIf(!support.ok)('mDNS on every interface of a multi-homed node', ()
     const listen = (iface: string) =>
       `import m from ${mcast}; const d = m({ interface: '${iface}', bind: '0.0.0.0' }); let n = 0;` +
       `d.on('query', (q) => { if (q.questions[0]?.name === 'probe.local') n++; });` +
-      `setTimeout(() => { console.log(n); d.destroy(); process.exit(0); }, 2500);`;
+      `setTimeout(() => { process.stdout.write(String(n) + "\\n", () => { d.destroy(); process.exit(0); }); }, 2500);`;
     const send = (opts: string) =>
       `import m from ${mcast}; const d = m(${opts}); let k = 0;` +
       `const t = setInterval(() => { d.query({ questions: [{ name: 'probe.local', type: 'PTR' }] }); if (++k === 5) { clearInterval(t); setTimeout(() => { d.destroy(); process.exit(0); }, 100); } }, 200);`;
