@@ -336,10 +336,7 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
     if (!this.pool?.active || txs.length === 0) return Promise.resolve();
     // Consensus must not wait behind a queue of gossiped transactions: then the main thread checks them.
     if (urgent && this.pool.backlog > URGENT_MAX_BACKLOG) return Promise.resolve();
-    // Skip what the verified-signature cache already holds (`t:<tx hash>` is the chain's cache key; if
-    // it ever changes, this only costs a second check, never a wrong answer).
-    const cache = this.verifyCache;
-    const todo = cache ? txs.filter((b, i) => !cache.has(`t:${hashes?.[i] ?? txHashOfBytes(b)}`)) : txs;
+    const todo = this.notYetVerified(txs, hashes);
     if (todo.length === 0) return Promise.resolve();
     this.batch.push(...todo);
     this.batchDone ??= new Promise<void>((resolve) => {
@@ -347,16 +344,7 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
         const items = this.batch;
         this.batch = [];
         this.batchDone = undefined;
-        this.pool
-          ?.check(items, this.config.params)
-          .then((keys) => this.preverified?.approve(keys.filter((k): k is string => k !== null)))
-          .catch((err: unknown) =>
-            this.deps.log.warn(
-              { err: (err as Error).message },
-              'signature worker failed; verifying on the main thread',
-            ),
-          )
-          .finally(resolve);
+        void this.checkOnWorker(items).finally(resolve);
       });
     });
     return this.batchDone;
@@ -367,13 +355,25 @@ export class NodeService implements ChainStatusSource, WalletLedger, MediaAnchor
    * event-loop turn, which would come only after the main thread has applied the range before it).
    */
   private preverifyNow(txs: readonly Uint8Array[], hashes?: readonly Hash[]): Promise<void> {
-    const pool = this.pool;
-    if (!pool?.active || txs.length === 0) return Promise.resolve();
+    if (!this.pool?.active || txs.length === 0) return Promise.resolve();
+    const todo = this.notYetVerified(txs, hashes);
+    return todo.length === 0 ? Promise.resolve() : this.checkOnWorker(todo);
+  }
+
+  /**
+   * What the verified-signature cache does not hold yet (`t:<tx hash>` is the chain's cache key; if it
+   * ever changes, this only costs a second check, never a wrong answer).
+   */
+  private notYetVerified(txs: readonly Uint8Array[], hashes?: readonly Hash[]): Uint8Array[] {
     const cache = this.verifyCache;
-    const todo = cache ? txs.filter((b, i) => !cache.has(`t:${hashes?.[i] ?? txHashOfBytes(b)}`)) : [...txs];
-    if (todo.length === 0) return Promise.resolve();
-    return pool
-      .check(todo, this.config.params)
+    return cache ? txs.filter((b, i) => !cache.has(`t:${hashes?.[i] ?? txHashOfBytes(b)}`)) : [...txs];
+  }
+
+  /** Checks signatures on the worker and hands the approvals to the verifier; never rejects. */
+  private checkOnWorker(txs: Uint8Array[]): Promise<void> {
+    if (!this.pool) return Promise.resolve();
+    return this.pool
+      .check(txs, this.config.params)
       .then((keys) => this.preverified?.approve(keys.filter((k): k is string => k !== null)))
       .catch((err: unknown) =>
         this.deps.log.warn(
