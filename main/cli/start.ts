@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { defaultDataDir, loadConfig, parseHostPort } from '../config/load';
 import { appRoot } from '../app/paths';
 import { runHeadless } from '../hosts/run-headless';
@@ -53,16 +54,22 @@ export async function run(argv: string[]): Promise<number> {
   return runHeadless(config, reason ? { reason } : {});
 }
 
-/** Electron's binary, or why there is none. */
+/**
+ * Electron's binary, or why there is none. It is looked up on disk (`electron/path.txt` and `dist/`)
+ * rather than by `require('electron')`: since Electron 36 that require downloads the binary from
+ * GitHub when it is missing, and nothing here may download from outside the npm registry.
+ */
 export function findElectron(): { path?: string; why: string } {
+  let dir: string;
   try {
-    const require = createRequire(import.meta.url);
-    const p = require('electron') as unknown;
-    if (typeof p === 'string' && existsSync(p)) return { path: p, why: '' };
-    return { why: "Electron's binary is not installed (it downloads from outside the npm registry)" };
+    dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
   } catch (err) {
-    return { why: `Electron's binary is not installed (${(err as Error).message.split('\n')[0]})` };
+    return { why: `Electron is not installed (${(err as Error).message.split('\n')[0]})` };
   }
+  const pathFile = join(dir, 'path.txt');
+  const binary = existsSync(pathFile) ? join(dir, 'dist', readFileSync(pathFile, 'utf8').trim()) : null;
+  if (binary && existsSync(binary)) return { path: binary, why: '' };
+  return { why: "Electron's binary is not installed (it downloads from outside the npm registry)" };
 }
 
 function runElectron(binary: string, argv: string[]): Promise<number> {
