@@ -345,13 +345,7 @@ export class LedgerStore implements StateReader {
       this.pending = null;
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.cache.clear();
-      if (err instanceof NodeError) throw err;
-      throw new NodeError(
-        'STORE_FAILED',
-        `writing ${this.file} failed: ${(err as Error).message} (nothing of this batch of blocks was written)`,
-        { file: this.file },
-        { cause: err },
-      );
+      throw this.writeFailed(err, 'nothing of this batch of blocks was written');
     }
     return result;
   }
@@ -360,14 +354,19 @@ export class LedgerStore implements StateReader {
     try {
       this.db.transaction(fn)();
     } catch (err) {
-      if (err instanceof NodeError) throw err;
-      throw new NodeError(
-        'STORE_FAILED',
-        `writing ${this.file} failed: ${(err as Error).message} (nothing of this block was written)`,
-        { file: this.file },
-        { cause: err },
-      );
+      throw this.writeFailed(err, 'nothing of this block was written');
     }
+  }
+
+  /** A failed write as `STORE_FAILED` (a `NodeError` passes through as it is). */
+  private writeFailed(err: unknown, what: string): NodeError {
+    if (err instanceof NodeError) return err;
+    return new NodeError(
+      'STORE_FAILED',
+      `writing ${this.file} failed: ${(err as Error).message} (${what})`,
+      { file: this.file },
+      { cause: err },
+    );
   }
 
   // ------------------------------------------------------------------ lookups

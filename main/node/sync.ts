@@ -112,8 +112,8 @@ export class Syncer {
   }
 
   /**
-   * Fetches `count` blocks from `from` off one peer, decodes them, and has their transaction
-   * signatures checked on the worker. Never rejects: a failed request comes back as `error`.
+   * Fetches a range (`batchBlocks`) from `from` off one peer, decodes it, and starts the worker on its
+   * transaction signatures. Never rejects: a failed request comes back as `error`.
    */
   private async fetchBatch(peer: PeerView, from: number): Promise<FetchedBatch> {
     const { network, log } = this.deps;
