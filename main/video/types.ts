@@ -56,8 +56,11 @@ export interface FaceDetector {
 /** Face models shipped in `@vladmandic/face-api/model/`. */
 export type FaceModel = 'tiny_face_detector' | 'ssd_mobilenetv1';
 
-/** Which TensorFlow.js backend runs the model: 'auto' takes tfjs-node when installed, else WASM. */
-export type DetectorBackend = 'auto' | 'tfjs-node' | 'wasm' | 'cpu';
+/**
+ * What runs the model: 'onnx' is ONNX Runtime's native CPU kernels (onnxruntime-node); the others are
+ * TensorFlow.js backends. 'auto' takes onnx when it loads, else tfjs-node when installed, else WASM.
+ */
+export type DetectorBackend = 'auto' | 'onnx' | 'tfjs-node' | 'wasm' | 'cpu';
 
 /** How a `FaceDetector` is built (`createFaceDetector` in `main/video/detect`). */
 export interface FaceDetectorOptions {

@@ -1,5 +1,5 @@
 /**
- * On-device face detection (TensorFlow.js + face-api models from npm) and the tracker that carries
+ * On-device face detection (face-api's models from npm, run by ONNX Runtime or TensorFlow.js) and the tracker that carries
  * boxes between detections.
  *
  * @example
@@ -16,10 +16,11 @@ export {
   mapBoxesToFrame,
   parseDetectorOptions,
   prepareDetectorInput,
-  tinyInputTensorData,
   wasmFeatures,
   type DetectorInput,
 } from './engine';
+export { tinyInputTensorData } from './tiny-input';
+export { loadOnnxRuntime } from './onnx/runtime';
 export { createFaceDetector, type WorkerDetectorDeps, type WorkerFaceDetector } from './worker-detector';
 export { DetectError, type DetectErrorCode } from './errors';
 export { DEFAULT_TRACKER_OPTIONS, FaceTracker, iou, type Track, type TrackerOptions } from './tracker';
