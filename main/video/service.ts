@@ -631,8 +631,10 @@ export function cameraState(
 
 /**
  * The node's defaults for the video service (the composition root passes `dataDir` and the worker
- * files). Detection: ssd_mobilenetv1 at score ≥ 0.2, every 3rd frame with the tracker between —
- * the tiny face detector was measured to let clear faces in group photos through (see the report).
+ * files). Detection: ssd_mobilenetv1 at score ≥ 0.2 on every frame — the tiny face detector was
+ * measured to let clear faces in group photos through (bench video --parts privacy). Frames travel as
+ * yuv420p, what cameras send and x264 takes: rgb24 doubled the bytes per frame and made the decoder
+ * and the recorder convert every frame (bench video --parts cameras: 0.72 → 0.47 CPU s per video s).
  */
 export function defaultVideoOptions(
   dataDir: string,
@@ -646,15 +648,17 @@ export function defaultVideoOptions(
     capture: {
       maxWidth: 1280,
       fps: 10,
-      pixelFormat: 'rgb24',
+      pixelFormat: 'yuv420p',
       ioTimeoutMs: 10_000,
       stallMs: 8_000,
       restartInitialMs: 1_000,
       restartMaxMs: 60_000,
     },
-    // Every frame is looked at: with ssd (~200 ms) a tracker between detections let faces through after
-    // scene cuts and when dropped frames made its boxes lag (bench video --parts pipeline: 5/58 frames
-    // leaked at every 3rd, 0 at every frame). Frames the detector cannot reach are dropped, never passed.
+    // Every frame is looked at: with ssd on TF.js WASM (~200 ms) a tracker between detections let faces
+    // through after scene cuts and when dropped frames made its boxes lag (bench video --parts pipeline:
+    // 5/58 frames leaked at every 3rd, 0 at every frame). On ONNX Runtime (backend auto) ssd takes
+    // ~35 ms, so every frame at 10 fps is ~0.35 CPU s per second of video. Frames the detector cannot
+    // reach in time are blurred whole, never passed.
     pipeline: { detectEveryFrames: 1, deadlineMs: 1_500, whenBehind: 'blur', maxTrackedFrames: 6 },
     detector: { model: 'ssd_mobilenetv1', inputSizePx: 416, minScore: 0.2 },
     live: { fps: 2, outWidthPx: 480 },
