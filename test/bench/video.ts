@@ -417,28 +417,20 @@ async function detectorTimings(runs: number): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const photo = await decodeImage(join(demo, 'sample1.jpg'));
   const configs: Array<[string, Partial<FaceDetectorOptions>, number]> = [
-    [`camera default ${describeOpts(CAMERA_DEFAULT)} onnx`, { ...CAMERA_DEFAULT, backend: 'onnx' }, runs * 4],
-    [
-      'tiny_face_detector@416 onnx',
-      { model: 'tiny_face_detector', inputSizePx: 416, backend: 'onnx' },
-      runs * 4,
-    ],
-    [
-      'tiny_face_detector@608 onnx',
-      { model: 'tiny_face_detector', inputSizePx: 608, backend: 'onnx' },
-      runs * 4,
-    ],
-    [`camera default ${describeOpts(CAMERA_DEFAULT)} wasm`, { ...CAMERA_DEFAULT, backend: 'wasm' }, runs],
-    [
-      'tiny_face_detector@416 wasm',
-      { model: 'tiny_face_detector', inputSizePx: 416, backend: 'wasm' },
-      runs * 4,
-    ],
-    [
-      'tiny_face_detector@608 wasm',
-      { model: 'tiny_face_detector', inputSizePx: 608, backend: 'wasm' },
-      runs * 4,
-    ],
+    ...(['onnx', 'wasm'] as const).flatMap(
+      (backend): Array<[string, Partial<FaceDetectorOptions>, number]> => [
+        [
+          `camera default ${describeOpts(CAMERA_DEFAULT)} ${backend}`,
+          { ...CAMERA_DEFAULT, backend },
+          backend === 'onnx' ? runs * 4 : runs,
+        ],
+        ...[416, 608].map((size): [string, Partial<FaceDetectorOptions>, number] => [
+          `tiny_face_detector@${size} ${backend}`,
+          { model: 'tiny_face_detector', inputSizePx: size, backend },
+          runs * 4,
+        ]),
+      ],
+    ),
     ['tiny_face_detector@416 cpu', { model: 'tiny_face_detector', inputSizePx: 416, backend: 'cpu' }, 2],
     [
       'tiny_face_detector@416 tfjs-node',
@@ -809,34 +801,24 @@ async function cameras(dir: string): Promise<Record<string, unknown>> {
     const key = noise > 0 ? `noise_${noise}` : 'clean';
     const clip = join(dir, `cam1080-${key}.mp4`);
     makeClip(clip, clipSeconds, fps, 1920, 1080, noise);
-    const plain = await timed('ffmpeg', [
-      '-v',
-      'error',
-      '-y',
-      '-i',
-      clip,
-      '-c:v',
-      'libx264',
-      '-preset',
-      'veryfast',
-      join(dir, `plain-${key}.mp4`),
-    ]);
-    const single = await timed('ffmpeg', [
-      '-v',
-      'error',
-      '-y',
-      '-threads',
-      '1',
-      '-i',
-      clip,
-      '-c:v',
-      'libx264',
-      '-preset',
-      'veryfast',
-      '-threads',
-      '1',
-      join(dir, `plain1-${key}.mp4`),
-    ]);
+    // plain ffmpeg (its default threads), and the same with one thread to decode and one to encode
+    const transcode = (threads: string[], out: string) =>
+      timed('ffmpeg', [
+        '-v',
+        'error',
+        '-y',
+        ...threads,
+        '-i',
+        clip,
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        ...threads,
+        join(dir, out),
+      ]);
+    const plain = await transcode([], `plain-${key}.mp4`);
+    const single = await transcode(['-threads', '1'], `plain1-${key}.mp4`);
     const ffmpegCams = (cores * clipSeconds) / plain.cpuS;
     const ffmpegCams1 = (cores * clipSeconds) / single.cpuS;
     const row: Record<string, unknown> = {

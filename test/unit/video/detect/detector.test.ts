@@ -4,11 +4,9 @@ import {
   createInProcessDetector,
   prepareDetectorInput,
   scoreDetections,
-  sumRecall,
-  type RecallResult,
 } from '../../../../main/video/detect';
 import type { FaceDetector, Frame } from '../../../../main/video/types';
-import { facePhotos, loadPhoto, type FacePhoto } from './faces';
+import { facePhotos, loadPhoto, recallOnPhotos, type FacePhoto } from './faces';
 import { bundleWorker } from '../../../helpers/bundle';
 
 const photos = facePhotos();
@@ -25,22 +23,7 @@ afterAll(() => detector?.dispose());
 
 describe('face detection on the demo photos (tiny face detector @416, WASM)', () => {
   it('finds and covers every face counted by eye', async () => {
-    const results: RecallResult[] = [];
-    for (const [i, p] of photos.entries()) {
-      const boxes = await detector.detect(frames[i]!);
-      for (const b of boxes) {
-        expect(b.x).toBeGreaterThanOrEqual(0);
-        expect(b.x + b.width).toBeLessThanOrEqual(p.width);
-        expect(b.y + b.height).toBeLessThanOrEqual(p.height);
-      }
-      results.push(
-        scoreDetections(
-          p.faces,
-          boxes.filter((b) => b.score >= 0.2),
-        ),
-      );
-    }
-    const total = sumRecall(results);
+    const total = await recallOnPhotos(detector, photos, frames);
     expect(total.faces).toBe(22);
     expect(total.found).toBe(22);
     // one face of sample2 is 89.9% inside its 1.3× box (the tiny detector's boxes sit a little off-centre)

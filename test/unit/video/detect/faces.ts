@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeImage } from '../../../../main/video/anonymize';
 import { appRoot } from '../../../../main/app/paths';
-import type { Frame, Rect } from '../../../../main/video/types';
+import { expect } from 'vitest';
+import { scoreDetections, sumRecall, type RecallResult } from '../../../../main/video/detect';
+import type { FaceDetector, Frame, Rect } from '../../../../main/video/types';
 
 export interface FacePhoto {
   file: string;
@@ -27,4 +29,28 @@ export async function loadPhoto(p: FacePhoto): Promise<Frame> {
   if (f.width !== p.width || f.height !== p.height)
     throw new Error(`${p.file} is ${f.width}x${f.height}, faces.json says ${p.width}x${p.height}`);
   return f;
+}
+
+/** Runs `detector` on every photo, checks each box lies inside its photo, and sums recall at score ≥ 0.2. */
+export async function recallOnPhotos(
+  detector: FaceDetector,
+  photos: readonly FacePhoto[],
+  frames: readonly Frame[],
+): Promise<RecallResult> {
+  const results: RecallResult[] = [];
+  for (const [i, p] of photos.entries()) {
+    const boxes = await detector.detect(frames[i]!);
+    for (const b of boxes) {
+      expect(b.x).toBeGreaterThanOrEqual(0);
+      expect(b.x + b.width).toBeLessThanOrEqual(p.width);
+      expect(b.y + b.height).toBeLessThanOrEqual(p.height);
+    }
+    results.push(
+      scoreDetections(
+        p.faces,
+        boxes.filter((b) => b.score >= 0.2),
+      ),
+    );
+  }
+  return sumRecall(results);
 }

@@ -6,14 +6,12 @@ import {
   loadOnnxRuntime,
   prepareDetectorInput,
   readModelFiles,
-  scoreDetections,
-  sumRecall,
 } from '../../../../main/video/detect';
 import { encodeModel } from '../../../../main/video/detect/onnx/proto';
 import { decodeWeights, tinyFaceGraph } from '../../../../main/video/detect/onnx/graphs';
 import { decodeTiny, nonMaxSuppression } from '../../../../main/video/detect/onnx/decode';
 import type { FaceBox, FaceModel, Frame } from '../../../../main/video/types';
-import { facePhotos, loadPhoto } from './faces';
+import { facePhotos, loadPhoto, recallOnPhotos } from './faces';
 
 // The ONNX graphs are face-api's networks rebuilt from the same weights: on the same inputs they must
 // give TensorFlow.js's boxes (WASM backend, the reference), not merely "some faces".
@@ -74,18 +72,7 @@ describe.skipIf(ortError !== undefined)(
       const d = await createInProcessDetector({ model: 'ssd_mobilenetv1' });
       try {
         expect(d.description).toBe('ssd_mobilenetv1@416 (onnx)');
-        const results = [];
-        for (const [i, p] of photos.entries()) {
-          const boxes = await d.detect(frames[i]!);
-          for (const b of boxes) expect(b.x + b.width).toBeLessThanOrEqual(p.width);
-          results.push(
-            scoreDetections(
-              p.faces,
-              boxes.filter((b) => b.score >= 0.2),
-            ),
-          );
-        }
-        const total = sumRecall(results);
+        const total = await recallOnPhotos(d, photos, frames);
         expect(total.faces).toBe(22);
         expect(total.found).toBe(22);
       } finally {
