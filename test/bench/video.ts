@@ -783,18 +783,27 @@ async function cameras(dir: string): Promise<Record<string, unknown>> {
   const defaultCadence = defaultVideoOptions('/nonexistent', { capture: () => '' }).pipeline
     .detectEveryFrames;
   const runs: Array<{ name: string; detector: Partial<FaceDetectorOptions>; every: number }> = [
-    { name: `camera default: ${describeOpts(CAMERA_DEFAULT)} (onnx)`, detector: CAMERA_DEFAULT, every: 3 },
+    {
+      name: `camera default: ${describeOpts(CAMERA_DEFAULT)} (onnx)`,
+      detector: { ...CAMERA_DEFAULT, backend: 'onnx' },
+      every: 3,
+    },
     ...(defaultCadence !== 3
       ? [
           {
             name: `camera default: ${describeOpts(CAMERA_DEFAULT)} (onnx), every ${defaultCadence === 1 ? 'frame' : `${defaultCadence}th frame`} as the node runs it`,
-            detector: CAMERA_DEFAULT,
+            detector: { ...CAMERA_DEFAULT, backend: 'onnx' as const },
             every: defaultCadence,
           },
         ]
       : []),
-    { name: 'tiny_face_detector@416 (onnx)', detector: tiny(416), every: 3 },
-    { name: 'tiny_face_detector@608 (onnx)', detector: tiny(608), every: 3 },
+    { name: 'tiny_face_detector@416 (onnx)', detector: { ...tiny(416), backend: 'onnx' }, every: 3 },
+    { name: 'tiny_face_detector@608 (onnx)', detector: { ...tiny(608), backend: 'onnx' }, every: 3 },
+    {
+      name: `camera default: ${describeOpts(CAMERA_DEFAULT)} (wasm)`,
+      detector: { ...CAMERA_DEFAULT, backend: 'wasm' },
+      every: 3,
+    },
     { name: 'tiny_face_detector@416 (wasm)', detector: { ...tiny(416), backend: 'wasm' }, every: 3 },
   ];
   for (const noise of [0, noiseLevel > 0 ? noiseLevel : 10]) {

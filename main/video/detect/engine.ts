@@ -6,7 +6,7 @@ import { frameKernels, type FrameKernels } from '../../../native';
 import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame } from '../types';
 import { DetectError } from './errors';
 import { readModelFiles } from './models';
-import { loadOnnxRuntime, OnnxFaceModel } from './onnx/runtime';
+import { OnnxFaceModel } from './onnx/runtime';
 import { tinyInputTensorData } from './tiny-input';
 
 /**
@@ -196,13 +196,14 @@ export class DetectorEngine {
   ) {}
 
   /**
-   * Loads the backend and the model weights (from the npm package on disk). 'auto' takes ONNX
-   * Runtime when onnxruntime-node loads (native kernels, ~6× faster than WASM here), else
-   * tfjs-node when installed, else TensorFlow.js WASM.
+   * Loads the backend and the model weights (from the npm package on disk). 'auto' takes tfjs-node
+   * when installed, else TensorFlow.js WASM. 'onnx' (ONNX Runtime's native kernels, ~6× faster than
+   * WASM here) must be asked for: onnxruntime-node 1.30 aborted the whole process when a second
+   * detector thread loaded it after the first had ended (a camera restarting; see ONNX_THREAD_CAVEAT).
    */
   static async create(input: Partial<FaceDetectorOptions> = {}): Promise<DetectorEngine> {
     const options = parseDetectorOptions(input);
-    if (options.backend === 'onnx' || (options.backend === 'auto' && !('error' in loadOnnxRuntime())))
+    if (options.backend === 'onnx')
       return new DetectorEngine(options, 'onnx', await OnnxFaceModel.create(options));
     const backend = await initTfBackend(options.backend);
     const files = readModelFiles(options.model);
