@@ -37,6 +37,13 @@ export class FfmpegSink {
       '-nostdin',
       '-loglevel',
       'error',
+      // The input is raw frames of a known size: nothing to probe. ffmpeg's default probe reads
+      // 5 MB first, so a 640×360 yuv420p live view showed its first JPEG only after 13 frames
+      // (6.5 s at 2 fps); the recorder and the RTMP stream started that late as well.
+      '-probesize',
+      '32',
+      '-analyzeduration',
+      '0',
       '-f',
       'rawvideo',
       '-pix_fmt',
