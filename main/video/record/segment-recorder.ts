@@ -119,6 +119,11 @@ export class SegmentRecorder {
         this.opts.x264Preset ?? 'veryfast',
         '-crf',
         String(this.opts.crf ?? 23),
+        // One encoder thread per camera up to 1080p30 (one thread encodes 1080p veryfast at ~80 fps
+        // here): x264's frame threads cost ~15% more CPU per frame when frames trickle in at a
+        // camera's rate (bench video --parts cameras), and a node runs several cameras at once.
+        '-threads',
+        this.opts.width * this.opts.height * this.opts.fps <= 1920 * 1080 * 30 ? '1' : '0',
         '-pix_fmt',
         'yuv420p',
         '-g',
