@@ -112,7 +112,8 @@ describe('cameras end to end: discover → capture → anonymize → record → 
     const outputs: Array<{ what: string; frames: Frame[] }> = [
       ...report.recordings.map((r) => ({
         what: `recording ${r.id}`,
-        frames: decodeRgbFrames(r.path, W, H).filter((_, i) => i % 4 === 1),
+        // every 4th frame; all of a short segment (the last one may hold a single frame when the node stops)
+        frames: decodeRgbFrames(r.path, W, H).filter((_, i, all) => all.length < 8 || i % 4 === 1),
       })),
       ...report.liveFiles.map((f) => ({ what: f, frames: decodeRgbFrames(f, W, H) })),
       { what: 'snapshot', frames: decodeRgbFrames(report.snapshot, W, H) },
