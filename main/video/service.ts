@@ -657,9 +657,9 @@ export function defaultVideoOptions(
     },
     // Every frame is looked at: with ssd on TF.js WASM (~200 ms) a tracker between detections let faces
     // through after scene cuts and when dropped frames made its boxes lag (bench video --parts pipeline:
-    // 5/58 frames leaked at every 3rd, 0 at every frame). On ONNX Runtime (backend onnx, opt-in) ssd
-    // takes ~35 ms, so every frame at 10 fps is ~0.35 CPU s per second of video. Frames the detector
-    // cannot reach in time are blurred whole, never passed.
+    // 5/58 frames leaked at every 3rd, 0 at every frame). On ONNX Runtime (backend auto, where it
+    // loads) ssd takes ~35 ms, so every frame at 10 fps is ~0.35 CPU s per second of video. Frames the
+    // detector cannot reach in time are blurred whole, never passed.
     pipeline: { detectEveryFrames: 1, deadlineMs: 1_500, whenBehind: 'blur', maxTrackedFrames: 6 },
     detector: { model: 'ssd_mobilenetv1', inputSizePx: 416, minScore: 0.2 },
     live: { fps: 2, outWidthPx: 480 },

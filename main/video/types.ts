@@ -57,9 +57,8 @@ export interface FaceDetector {
 export type FaceModel = 'tiny_face_detector' | 'ssd_mobilenetv1';
 
 /**
- * What runs the model: 'onnx' is ONNX Runtime's native CPU kernels (onnxruntime-node, opt-in: see
- * `ONNX_THREAD_CAVEAT` in main/video/detect/onnx/runtime.ts); the others are TensorFlow.js backends.
- * 'auto' takes tfjs-node when installed, else WASM.
+ * What runs the model: 'onnx' is ONNX Runtime's native CPU kernels (onnxruntime-node); the others are
+ * TensorFlow.js backends. 'auto' takes onnx when it loads, else tfjs-node when installed, else WASM.
  */
 export type DetectorBackend = 'auto' | 'onnx' | 'tfjs-node' | 'wasm' | 'cpu';
 

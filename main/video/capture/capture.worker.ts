@@ -78,6 +78,13 @@ const detector = await createFaceDetector(cfg.detector.options, {
 
 if (detector) {
   status.detector = detector.description;
+  // An error nothing else caught ends this thread, and with it the detector's: close the detector
+  // first, since a detector thread cut off in the middle of an ONNX Runtime run aborts the whole
+  // process (see CloseRequest in main/video/detect/protocol.ts).
+  process.once('uncaughtException', (err) => {
+    post({ type: 'fatal', error: serializeError(err) });
+    void detector.dispose().finally(() => process.exit(1));
+  });
   const pipeline = new PrivacyPipeline(cfg.pipeline, {
     detector,
     tracker: cfg.pipeline.detectEveryFrames > 1 ? new FaceTracker() : undefined,

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../../common/errors';
 import { DetectorEngine } from './engine';
-import type { DetectRequest, DetectorWorkerData, DetectorWorkerMessage } from './protocol';
+import type { DetectorWorkerData, DetectorWorkerMessage, ToDetectorWorker } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('detector.worker must run as a worker thread');
@@ -14,7 +14,15 @@ DetectorEngine.create(options).then(
   (engine) => {
     // Requests are handled one at a time, in order: tfjs is single-threaded here anyway.
     let chain: Promise<void> = Promise.resolve();
-    port.on('message', (req: DetectRequest) => {
+    port.on('message', (req: ToDetectorWorker) => {
+      if (req.type === 'close') {
+        // after the detection in flight: release the model, then let the thread end on its own
+        chain = chain.then(async () => {
+          await engine.dispose();
+          port.close();
+        });
+        return;
+      }
       chain = chain.then(async () => {
         try {
           const boxes = await engine.detectInput({

@@ -6,7 +6,7 @@ import { frameKernels, type FrameKernels } from '../../../native';
 import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame } from '../types';
 import { DetectError } from './errors';
 import { readModelFiles } from './models';
-import { OnnxFaceModel } from './onnx/runtime';
+import { loadOnnxRuntime, OnnxFaceModel } from './onnx/runtime';
 import { tinyInputTensorData } from './tiny-input';
 
 /**
@@ -196,14 +196,13 @@ export class DetectorEngine {
   ) {}
 
   /**
-   * Loads the backend and the model weights (from the npm package on disk). 'auto' takes tfjs-node
-   * when installed, else TensorFlow.js WASM. 'onnx' (ONNX Runtime's native kernels, ~6× faster than
-   * WASM here) must be asked for: onnxruntime-node 1.30 aborted the whole process when a second
-   * detector thread loaded it after the first had ended (a camera restarting; see ONNX_THREAD_CAVEAT).
+   * Loads the backend and the model weights (from the npm package on disk). 'auto' takes ONNX
+   * Runtime when onnxruntime-node loads (native kernels, ~6× faster than WASM here), else tfjs-node
+   * when installed, else TensorFlow.js WASM.
    */
   static async create(input: Partial<FaceDetectorOptions> = {}): Promise<DetectorEngine> {
     const options = parseDetectorOptions(input);
-    if (options.backend === 'onnx')
+    if (options.backend === 'onnx' || (options.backend === 'auto' && !('error' in loadOnnxRuntime())))
       return new DetectorEngine(options, 'onnx', await OnnxFaceModel.create(options));
     const backend = await initTfBackend(options.backend);
     const files = readModelFiles(options.model);
@@ -309,9 +308,10 @@ export class DetectorEngine {
   }
 
   /** Marks the engine unusable (TensorFlow.js weights stay loaded for other engines of this thread; an ONNX session is released). */
-  dispose(): void {
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
     this.disposed = true;
-    void this.onnx?.dispose().catch(() => undefined);
+    await this.onnx?.dispose();
   }
 }
 
@@ -331,7 +331,7 @@ export async function createInProcessDetector(
       return mapBoxesToFrame(await engine.detectInput(prep.input), prep, frame.width, frame.height);
     },
     async dispose(): Promise<void> {
-      engine.dispose();
+      await engine.dispose();
     },
   };
 }

@@ -8,11 +8,23 @@ export interface DetectorWorkerData {
 
 /** Main thread → worker: one downscaled rgb24 input (its buffer is transferred). */
 export interface DetectRequest {
+  type: 'detect';
   id: number;
   width: number;
   height: number;
   data: Uint8Array;
 }
+
+/**
+ * Main thread → worker: finish the detection in flight, release the model, and end the thread by
+ * itself. A thread ended with `terminate()` in the middle of an ONNX Runtime run aborted the whole
+ * process ("terminate called after throwing an instance of 'Napi::Error'").
+ */
+export interface CloseRequest {
+  type: 'close';
+}
+
+export type ToDetectorWorker = DetectRequest | CloseRequest;
 
 /** Worker → main thread. */
 export type DetectorWorkerMessage =

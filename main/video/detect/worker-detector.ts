@@ -5,7 +5,10 @@ import { frameKernels, type FrameKernels } from '../../../native';
 import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame } from '../types';
 import { mapBoxesToFrame, parseDetectorOptions, prepareDetectorInput, type DetectorInput } from './engine';
 import { DetectError } from './errors';
-import type { DetectorWorkerData, DetectorWorkerMessage } from './protocol';
+import type { CloseRequest, DetectRequest, DetectorWorkerData, DetectorWorkerMessage } from './protocol';
+
+/** How long `dispose()` waits for the worker to finish its detection in flight and end by itself. */
+const CLOSE_TIMEOUT_MS = 10_000;
 
 /** What a worker-backed detector needs from its environment. */
 export interface WorkerDetectorDeps {
@@ -46,6 +49,8 @@ export async function createFaceDetector(
   let nextId = 1;
   let failure: DetectError | null = null;
   let disposed = false;
+  let exited = false;
+  worker.once('exit', () => (exited = true));
 
   const failAll = (err: DetectError): void => {
     failure ??= err;
@@ -136,16 +141,30 @@ export async function createFaceDetector(
       const id = nextId++;
       return new Promise<FaceBox[]>((resolve, reject) => {
         waiting.set(id, { resolve, reject, prep, w: frame.width, h: frame.height });
-        worker.postMessage({ id, width: prep.input.width, height: prep.input.height, data: small }, [
-          small.buffer as ArrayBuffer,
-        ]);
+        const req: DetectRequest = {
+          type: 'detect',
+          id,
+          width: prep.input.width,
+          height: prep.input.height,
+          data: small,
+        };
+        worker.postMessage(req, [small.buffer as ArrayBuffer]);
       });
     },
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;
       failAll(new DetectError('DISPOSED', 'the face detector was disposed while a detection was pending'));
-      await worker.terminate();
+      // The worker finishes its detection in flight and ends by itself (see CloseRequest);
+      // terminate() only if it has not within CLOSE_TIMEOUT_MS (a hung model).
+      if (exited) return;
+      const ended = new Promise<void>((r) => worker.once('exit', () => r()));
+      const close: CloseRequest = { type: 'close' };
+      worker.postMessage(close);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), CLOSE_TIMEOUT_MS)));
+      if ((await Promise.race([ended, late])) === 'late') await worker.terminate();
+      clearTimeout(timer);
     },
   };
 }

@@ -4,8 +4,6 @@
  * here against TensorFlow.js WASM+SIMD on the same weights: tiny_face_detector@416 3.5 ms vs ~21 ms,
  * ssd_mobilenetv1 ~30 ms vs ~180 ms (`bin/hotpot bench video --parts detector`).
  *
- * Opt-in (backend 'onnx'), not what 'auto' picks, because of ONNX_THREAD_CAVEAT.
- *
  * One intra-op thread per session: each camera has its own detector, and a pool per session would
  * only make cameras fight over the cores (ONNX Runtime's pool threads also spin while they wait).
  */
@@ -20,15 +18,12 @@ import { decodeWeights, ssdAnchors, ssdGraph, tinyFaceGraph } from './graphs';
 import { encodeModel } from './proto';
 
 /**
- * Measured here (test/integration/video/faults.test.ts with backend auto = onnx): when a camera's
- * capture and detector threads were replaced (the camera went away and came back), the whole node
- * process died with "terminate called after throwing an instance of 'Napi::Error'". onnxruntime-node
- * reports the same with worker threads (microsoft/onnxruntime#13086, #24486). Running it safely needs
- * the detector in a child process, whose crash the pipeline would treat like any detector failure.
+ * onnxruntime-node and worker threads: a thread ended with `terminate()` in the middle of a run aborts
+ * the whole process ("terminate called after throwing an instance of 'Napi::Error'"; measured here on
+ * the 6th of 6 terminations with runs in flight, never in 20 of idle threads; microsoft/onnxruntime#13086).
+ * So detector threads are closed, not terminated: see CloseRequest (main/video/detect/protocol.ts)
+ * and the capture worker's uncaughtException handler. Four threads running sessions at once ran clean.
  */
-export const ONNX_THREAD_CAVEAT =
-  'onnxruntime-node can abort the whole process when detector threads are replaced (a camera restarting)';
-
 let ort: typeof Ort | undefined;
 let loadError: string | undefined;
 
