@@ -975,14 +975,17 @@ async function pipelinePrivacy(dir: string): Promise<Record<string, unknown>> {
     frames: makeCutsClip(cuts),
     about: 'the integration test clip: six photos letterboxed in 640×360, 2 s each, hard cuts',
   });
+  const nodeEvery = defaultVideoOptions('/nonexistent', { capture: () => '' }).pipeline.detectEveryFrames;
+  const cadence = (every: number): string =>
+    `${every === 1 ? 'detect every frame' : `detect every ${every}rd frame`}${every === nodeEvery ? ' (node default)' : ''}`;
   const runs: Array<{ name: string; detector: Partial<FaceDetectorOptions>; every: number }> = [
     {
-      name: `camera default ${describeOpts(CAMERA_DEFAULT)}, detect every 3rd frame (node default)`,
+      name: `camera default ${describeOpts(CAMERA_DEFAULT)}, ${cadence(3)}`,
       detector: CAMERA_DEFAULT,
       every: 3,
     },
     {
-      name: `camera default ${describeOpts(CAMERA_DEFAULT)}, detect every frame`,
+      name: `camera default ${describeOpts(CAMERA_DEFAULT)}, ${cadence(1)}`,
       detector: CAMERA_DEFAULT,
       every: 1,
     },
