@@ -7,7 +7,7 @@ import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame } from '../types
 import { DetectError } from './errors';
 import { readModelFiles } from './models';
 import { loadOnnxRuntime, OnnxFaceModel } from './onnx/runtime';
-import { tinyInputTensorData } from './tiny-input';
+import { tinyBoxToInput, tinyInputTensorData } from './tiny-input';
 
 /**
  * Defaults of `createFaceDetector()` and of the file CLI: tiny face detector on a 416 px copy, scores
@@ -281,16 +281,11 @@ export class DetectorEngine {
         net.config.iouThreshold,
         true,
       );
-      // padded-square units → pixels of the scaled input → pixels of `input`
-      const sx = (size * w) / f.width;
-      const sy = (size * h) / f.height;
+      // padded-square units → pixels of `input`
       return keep.map((i) => {
         const b = found[i]!.box;
-        const x0 = Math.max(0, b.x * sx);
-        const y0 = Math.max(0, b.y * sy);
-        const x1 = Math.min(w, (b.x + b.width) * sx);
-        const y1 = Math.min(h, (b.y + b.height) * sy);
-        return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0), score: scores[i]! };
+        const corners = { x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height, score: scores[i]! };
+        return tinyBoxToInput(corners, size, { w, h, scaledW: f.width, scaledH: f.height });
       });
     } finally {
       x.dispose();

@@ -1,4 +1,4 @@
-import type { Frame } from '../types';
+import type { FaceBox, Frame } from '../types';
 
 /**
  * The tiny face detector's input tensor data ([size, size, 3] float32, row-major): `input` (rgb24,
@@ -73,4 +73,22 @@ export function tinyInputTensorData(
     }
   }
   return { data: f, width: tw, height: th };
+}
+
+/**
+ * Maps a tiny-detector box from units of the padded input square (0..1) to pixels of the `w`×`h`
+ * input that `tinyInputTensorData` scaled to `scaledW`×`scaledH` inside a square of `size`; clipped.
+ */
+export function tinyBoxToInput(
+  b: { x0: number; y0: number; x1: number; y1: number; score: number },
+  size: number,
+  input: { w: number; h: number; scaledW: number; scaledH: number },
+): FaceBox {
+  const sx = (size * input.w) / input.scaledW;
+  const sy = (size * input.h) / input.scaledH;
+  const x0 = Math.max(0, b.x0 * sx);
+  const y0 = Math.max(0, b.y0 * sy);
+  const x1 = Math.min(input.w, b.x1 * sx);
+  const y1 = Math.min(input.h, b.y1 * sy);
+  return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0), score: b.score };
 }
