@@ -68,9 +68,10 @@ const median = (a: readonly number[]): number =>
   [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
 
 /** What cameras run (VideoService's default detector), read from the service itself. */
-const CAMERA_DEFAULT: Partial<FaceDetectorOptions> = defaultVideoOptions('/nonexistent', {
-  capture: () => '',
-}).detector;
+const NODE_VIDEO = defaultVideoOptions('/nonexistent', { capture: () => '' });
+const CAMERA_DEFAULT: Partial<FaceDetectorOptions> = NODE_VIDEO.detector;
+/** The node's detection cadence: the detector runs on every k-th frame. */
+const NODE_DETECT_EVERY = NODE_VIDEO.pipeline.detectEveryFrames;
 const describeOpts = (o: Partial<FaceDetectorOptions>): string =>
   `${o.model}@${o.inputSizePx} ≥${o.minScore ?? 0.2}`;
 
@@ -780,20 +781,18 @@ async function cameras(dir: string): Promise<Record<string, unknown>> {
       '(ratio_vs_ffmpeg, the target), and of the same with `-threads 1` on decoder and encoder (ratio_vs_ffmpeg_single_thread: the baseline given the one-thread-per-camera choice the recorder makes)',
     cores,
   };
-  const defaultCadence = defaultVideoOptions('/nonexistent', { capture: () => '' }).pipeline
-    .detectEveryFrames;
   const runs: Array<{ name: string; detector: Partial<FaceDetectorOptions>; every: number }> = [
     {
       name: `camera default: ${describeOpts(CAMERA_DEFAULT)} (onnx)`,
       detector: { ...CAMERA_DEFAULT, backend: 'onnx' },
       every: 3,
     },
-    ...(defaultCadence !== 3
+    ...(NODE_DETECT_EVERY !== 3
       ? [
           {
-            name: `camera default: ${describeOpts(CAMERA_DEFAULT)} (onnx), every ${defaultCadence === 1 ? 'frame' : `${defaultCadence}th frame`} as the node runs it`,
+            name: `camera default: ${describeOpts(CAMERA_DEFAULT)} (onnx), every ${NODE_DETECT_EVERY === 1 ? 'frame' : `${NODE_DETECT_EVERY}th frame`} as the node runs it`,
             detector: { ...CAMERA_DEFAULT, backend: 'onnx' as const },
-            every: defaultCadence,
+            every: NODE_DETECT_EVERY,
           },
         ]
       : []),
@@ -975,9 +974,8 @@ async function pipelinePrivacy(dir: string): Promise<Record<string, unknown>> {
     frames: makeCutsClip(cuts),
     about: 'the integration test clip: six photos letterboxed in 640×360, 2 s each, hard cuts',
   });
-  const nodeEvery = defaultVideoOptions('/nonexistent', { capture: () => '' }).pipeline.detectEveryFrames;
   const cadence = (every: number): string =>
-    `${every === 1 ? 'detect every frame' : `detect every ${every}rd frame`}${every === nodeEvery ? ' (node default)' : ''}`;
+    `${every === 1 ? 'detect every frame' : `detect every ${every}rd frame`}${every === NODE_DETECT_EVERY ? ' (node default)' : ''}`;
   const runs: Array<{ name: string; detector: Partial<FaceDetectorOptions>; every: number }> = [
     {
       name: `camera default ${describeOpts(CAMERA_DEFAULT)}, ${cadence(3)}`,

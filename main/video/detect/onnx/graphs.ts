@@ -61,7 +61,7 @@ function readSpec(s: WeightSpec, buf: Uint8Array, at: number, n: number): Float3
   return out;
 }
 
-/** A graph under construction: named weights, nodes, and the running tensor name. */
+/** A graph under construction: the model's weights by name, and the nodes and constants added so far. */
 class Builder {
   readonly nodes: OnnxNode[] = [];
   readonly initializers: OnnxInitializer[] = [];
@@ -85,8 +85,8 @@ class Builder {
     return name;
   }
 
-  op(op: string, inputs: string[], attrs?: OnnxNode['attrs']): string {
-    const out = `t${this.n++}`;
+  /** Adds a node; its output is named `out` (a graph output) or gets a fresh name. */
+  op(op: string, inputs: string[], attrs?: OnnxNode['attrs'], out = `t${this.n++}`): string {
     this.nodes.push({ op, inputs, outputs: [out], attrs });
     return out;
   }
@@ -168,7 +168,7 @@ export function tinyFaceGraph(w: Map<string, Weight>): OnnxGraph {
   for (const i of [6, 7]) if (w.has(`conv${i}/depthwise_filter`)) separable(i);
   const c8 = b.convWeight('conv8/filters');
   x = b.op('Conv', [x, c8.name, b.vector('conv8/bias')], { kernel_shape: [1, 1] });
-  b.nodes.push({ op: 'Transpose', inputs: [x], outputs: ['boxes'], attrs: { perm: [0, 2, 3, 1] } });
+  b.op('Transpose', [x], { perm: [0, 2, 3, 1] }, 'boxes');
   return b.graph('input', [{ name: 'boxes', dims: [1, 'cells', 'cells', c8.out] }]);
 }
 
@@ -242,8 +242,8 @@ export function ssdGraph(w: Map<string, Weight>): OnnxGraph {
     boxes.push(predict(src, `Prediction/BoxPredictor_${i}/BoxEncodingPredictor`, 4));
     classes.push(predict(src, `Prediction/BoxPredictor_${i}/ClassPredictor`, 3));
   });
-  b.nodes.push({ op: 'Concat', inputs: boxes, outputs: ['box_encodings'], attrs: { axis: 1 } });
-  b.nodes.push({ op: 'Concat', inputs: classes, outputs: ['class_predictions'], attrs: { axis: 1 } });
+  b.op('Concat', boxes, { axis: 1 }, 'box_encodings');
+  b.op('Concat', classes, { axis: 1 }, 'class_predictions');
   return b.graph('input', [
     { name: 'box_encodings', dims: [1, 'anchors', 4] },
     { name: 'class_predictions', dims: [1, 'anchors', 3] },
