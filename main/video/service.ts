@@ -661,7 +661,9 @@ export function defaultVideoOptions(
     // loads) ssd takes ~35 ms, so every frame at 10 fps is ~0.35 CPU s per second of video. Frames the
     // detector cannot reach in time are blurred whole, never passed.
     pipeline: { detectEveryFrames: 1, deadlineMs: 1_500, whenBehind: 'blur', maxTrackedFrames: 6 },
-    detector: { model: 'ssd_mobilenetv1', inputSizePx: 416, minScore: 0.2 },
+    // 512 px: the scale face-api's ssd was trained at (it pads every input to 512²; the ONNX path
+    // runs the frame's own shape, 512×288 for 16:9).
+    detector: { model: 'ssd_mobilenetv1', inputSizePx: 512, minScore: 0.2 },
     live: { fps: 2, outWidthPx: 480 },
     workers,
   };

@@ -65,7 +65,11 @@ export type DetectorBackend = 'auto' | 'onnx' | 'tfjs-node' | 'wasm' | 'cpu';
 /** How a `FaceDetector` is built (`createFaceDetector` in `main/video/detect`). */
 export interface FaceDetectorOptions {
   model: FaceModel;
-  /** Longest side of the downscaled copy the model sees (a multiple of 32 for the tiny detector). */
+  /**
+   * Longest side of the downscaled copy the model sees, in pixels (a multiple of 32). The ONNX path
+   * runs the network at that size in the frame's own shape; TensorFlow.js pads to a square first,
+   * and face-api's ssd_mobilenetv1 always resizes that square to 512.
+   */
   inputSizePx: number;
   /** Detections below this score are not returned at all (the anonymizer's threshold filters further). */
   minScore: number;

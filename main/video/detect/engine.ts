@@ -23,9 +23,18 @@ export const DEFAULT_DETECTOR_OPTIONS: Readonly<FaceDetectorOptions> = Object.fr
   backend: 'auto',
 });
 
+/** The detection size when none is given: tiny's default, and 512 for ssd (the scale it was trained at). */
+const DEFAULT_SIZE_PX: Record<FaceDetectorOptions['model'], number> = {
+  tiny_face_detector: DEFAULT_DETECTOR_OPTIONS.inputSizePx,
+  ssd_mobilenetv1: 512,
+};
+
 /** Checks detector options from outside and fills defaults. */
 export function parseDetectorOptions(input: Partial<FaceDetectorOptions> = {}): FaceDetectorOptions {
-  const o = { ...DEFAULT_DETECTOR_OPTIONS, ...input };
+  const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  const o = { ...DEFAULT_DETECTOR_OPTIONS, ...given } as FaceDetectorOptions;
+  if (input.inputSizePx === undefined && Object.hasOwn(DEFAULT_SIZE_PX, o.model))
+    o.inputSizePx = DEFAULT_SIZE_PX[o.model];
   if (o.model !== 'tiny_face_detector' && o.model !== 'ssd_mobilenetv1') {
     throw new DetectError(
       'BAD_OPTIONS',
@@ -281,11 +290,17 @@ export class DetectorEngine {
         net.config.iouThreshold,
         true,
       );
-      // padded-square units → pixels of `input`
+      // padded-square units → network pixels → pixels of `input`
       return keep.map((i) => {
         const b = found[i]!.box;
-        const corners = { x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height, score: scores[i]! };
-        return tinyBoxToInput(corners, size, { w, h, scaledW: f.width, scaledH: f.height });
+        const corners = {
+          x0: b.x * size,
+          y0: b.y * size,
+          x1: (b.x + b.width) * size,
+          y1: (b.y + b.height) * size,
+          score: scores[i]!,
+        };
+        return tinyBoxToInput(corners, { w, h, scaledW: f.width, scaledH: f.height });
       });
     } finally {
       x.dispose();

@@ -1,33 +1,49 @@
 import type { FaceBox, Frame } from '../types';
 
+/** The tiny detector's cells are 32 network pixels wide (five stride-2 max-pools). */
+export const TINY_CELL_PX = 32;
+
 /**
- * The tiny face detector's input tensor data ([size, size, 3] float32, row-major): `input` (rgb24,
+ * How the tiny detector's input is shaped: `square` pads the scaled frame to size×size, as face-api
+ * does (its TensorFlow.js path); `fit` pads it only up to the next multiple of 32 on each side. The
+ * network is fully convolutional, so both give the same boxes for the same pixels; `fit` skips the
+ * padding: a 16:9 frame at 416 runs on 416×256 instead of 416×416 (61% of the work).
+ */
+export type TinyLayout = 'square' | 'fit';
+
+/**
+ * The tiny face detector's input tensor data ([netH, netW, 3] float32, row-major): `input` (rgb24,
  * no side larger than `size`) scaled so its longest side is `size` (bilinear, half-pixel centres;
  * a plain copy when it already is), padded bottom/right with black, then mean-subtracted and
- * divided by 255 as face-api does; `width`×`height` is the scaled input's size inside the square.
+ * divided by 255 as face-api does; `width`×`height` is the scaled input's size inside the padded
+ * `netW`×`netH` (size×size for `square`, each side rounded up to a multiple of 32 for `fit`).
  */
 export function tinyInputTensorData(
   input: Frame,
   size: number,
   meanRgb: readonly [number, number, number],
-): { data: Float32Array; width: number; height: number } {
+  layout: TinyLayout = 'square',
+): { data: Float32Array; width: number; height: number; netW: number; netH: number } {
   const { width: w, height: h, data: d } = input;
   const scale = size / Math.max(w, h);
   const tw = Math.max(w, Math.min(size, Math.round(w * scale)));
   const th = Math.max(h, Math.min(size, Math.round(h * scale)));
+  const up = (n: number): number => Math.min(size, Math.ceil(n / TINY_CELL_PX) * TINY_CELL_PX);
+  const netW = layout === 'square' ? size : up(tw);
+  const netH = layout === 'square' ? size : up(th);
   const [mr, mg, mb] = meanRgb;
-  const f = new Float32Array(size * size * 3);
+  const f = new Float32Array(netW * netH * 3);
   const pr = -mr / 255;
   const pg = -mg / 255;
   const pb = -mb / 255;
-  for (let i = 0; i < size * size * 3; i += 3) {
+  for (let i = 0; i < netW * netH * 3; i += 3) {
     f[i] = pr;
     f[i + 1] = pg;
     f[i + 2] = pb;
   }
   if (tw === w && th === h) {
     for (let y = 0; y < h; y++) {
-      let o = y * size * 3;
+      let o = y * netW * 3;
       let s = y * w * 3;
       for (let x = 0; x < w; x++, o += 3, s += 3) {
         f[o] = (d[s]! - mr) / 255;
@@ -35,7 +51,7 @@ export function tinyInputTensorData(
         f[o + 2] = (d[s + 2]! - mb) / 255;
       }
     }
-    return { data: f, width: w, height: h };
+    return { data: f, width: w, height: h, netW, netH };
   }
   // Bilinear upscale: per output column, the two source columns and the weight of the right one.
   const kx = w / tw;
@@ -56,7 +72,7 @@ export function tinyInputTensorData(
     const wy = sy - y0;
     const r0 = y0 * w * 3;
     const r1 = Math.min(h - 1, y0 + 1) * w * 3;
-    let o = y * size * 3;
+    let o = y * netW * 3;
     for (let x = 0; x < tw; x++, o += 3) {
       const a = r0 + x0s[x]!;
       const b = r0 + x1s[x]!;
@@ -72,20 +88,19 @@ export function tinyInputTensorData(
       f[o + 2] = (d[a + 2]! * w00 + d[b + 2]! * w01 + d[c + 2]! * w10 + d[e + 2]! * w11 - mb) / 255;
     }
   }
-  return { data: f, width: tw, height: th };
+  return { data: f, width: tw, height: th, netW, netH };
 }
 
 /**
- * Maps a tiny-detector box from units of the padded input square (0..1) to pixels of the `w`×`h`
- * input that `tinyInputTensorData` scaled to `scaledW`×`scaledH` inside a square of `size`; clipped.
+ * Maps a tiny-detector box from network pixels (the padded input `tinyInputTensorData` built) to
+ * pixels of the `w`×`h` input it scaled to `scaledW`×`scaledH`; clipped to the input.
  */
 export function tinyBoxToInput(
   b: { x0: number; y0: number; x1: number; y1: number; score: number },
-  size: number,
   input: { w: number; h: number; scaledW: number; scaledH: number },
 ): FaceBox {
-  const sx = (size * input.w) / input.scaledW;
-  const sy = (size * input.h) / input.scaledH;
+  const sx = input.w / input.scaledW;
+  const sy = input.h / input.scaledH;
   const x0 = Math.max(0, b.x0 * sx);
   const y0 = Math.max(0, b.y0 * sy);
   const x1 = Math.min(input.w, b.x1 * sx);

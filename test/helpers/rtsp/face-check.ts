@@ -3,20 +3,19 @@ import { join } from 'node:path';
 import { appRoot } from '../../../main/app/paths';
 import { encodeImage } from '../../../main/video/anonymize/media';
 import { createFaceDetector } from '../../../main/video/detect/index';
+import { defaultVideoOptions } from '../../../main/video/service';
 import type { FaceDetectorOptions, Frame } from '../../../main/video/types';
 import type { WorkerFaceDetector } from '../../../main/video/detect/index';
 
 /** The detector settings the camera pipeline runs with (VideoService's default). */
-export const CAMERA_DETECTOR: Partial<FaceDetectorOptions> = {
-  model: 'ssd_mobilenetv1',
-  inputSizePx: 416,
-  minScore: 0.2,
-};
+export const CAMERA_DETECTOR: Partial<FaceDetectorOptions> = defaultVideoOptions('/nonexistent', {
+  capture: () => '',
+}).detector;
 
 /**
  * The privacy check used on every exit's output: "a face is detectable" if ssd_mobilenetv1 finds it
- * with confidence ≥ 0.5 on a 640 px copy (a larger input than the pipeline's 416 px, so it sees small
- * faces better than the pipeline does). The tiny face detector was tried as a second checker and
+ * with confidence ≥ 0.5 on a 640 px copy (a larger input than the pipeline's 512 px, so on ONNX
+ * Runtime it sees small faces better than the pipeline does). The tiny face detector was tried as a second checker and
  * dropped: at ≥ 0.5 it fires on blurred boxes and clothing (false positives), below that on noise.
  */
 export function faceChecker(workerFile: string): Promise<WorkerFaceDetector> {

@@ -142,7 +142,8 @@ const LEAKY_ALPHA = { float: 0.10000000149011612 };
  * The tiny face detector: conv0 (3×3, valid) + leaky ReLU, then five depthwise-separable blocks
  * (zero-padded 3×3 depthwise, 1×1 pointwise, bias, leaky ReLU 0.1) with 2×2 max-pools ('same'),
  * then conv8 (1×1, 25 channels = 5 anchors × [x, y, w, h, score]).
- * Input `input` [1, size, size, 3] (mean-subtracted, /255); output `boxes` [1, cells, cells, 25].
+ * Input `input` [1, height, width, 3] (mean-subtracted, /255; sides multiples of 32); output `boxes`
+ * [1, height/32, width/32, 25].
  */
 export function tinyFaceGraph(w: Map<string, Weight>): OnnxGraph {
   const b = new Builder(w);
@@ -169,7 +170,7 @@ export function tinyFaceGraph(w: Map<string, Weight>): OnnxGraph {
   const c8 = b.convWeight('conv8/filters');
   x = b.op('Conv', [x, c8.name, b.vector('conv8/bias')], { kernel_shape: [1, 1] });
   b.op('Transpose', [x], { perm: [0, 2, 3, 1] }, 'boxes');
-  return b.graph('input', [{ name: 'boxes', dims: [1, 'cells', 'cells', c8.out] }]);
+  return b.graph('input', [{ name: 'boxes', dims: [1, 'rows', 'cols', c8.out] }]);
 }
 
 /** ssd_mobilenetv1's batch-norm epsilon (face-api src/ssdMobilenetv1/mobileNetV1.ts). */
@@ -178,7 +179,8 @@ const BN_EPSILON = 0.0010000000474974513;
 /**
  * SSD MobileNetV1 (face-api's): MobileNetV1 with ReLU6, depthwise batch norm folded into the
  * depthwise weights, the prediction layers, and six box predictors, concatenated as face-api does.
- * Input `input` [1, 512, 512, 3] (x/127.5 − 1); outputs `box_encodings` [1, anchors, 4] and
+ * Input `input` [1, height, width, 3] (x/127.5 − 1; face-api feeds 512², `ssdGridAnchors` lays the
+ * anchors out for other shapes); outputs `box_encodings` [1, anchors, 4] and
  * `class_predictions` [1, anchors, 3]. TF 'same' padding is ONNX SAME_UPPER (the extra row and
  * column of a stride-2 layer go at the end).
  */

@@ -1,8 +1,9 @@
 /**
  * face-api's detectors run by ONNX Runtime's native CPU kernels (`onnxruntime-node`, whose npm
- * package carries the prebuilt library: nothing is compiled or downloaded at install). Measured
- * here against TensorFlow.js WASM+SIMD on the same weights, at the detection size: tiny_face_detector@416
- * 4.7 ms vs 21.5 ms, ssd_mobilenetv1 35 ms vs 187 ms (`bin/hotpot bench video --parts detector`).
+ * package carries the prebuilt library: nothing is compiled or downloaded at install), on the
+ * frame's own shape rather than face-api's padded square (see `tinyInputTensorData`, `ssdGridAnchors`):
+ * a 16:9 frame costs about half the square. Measured against TensorFlow.js WASM+SIMD on the same
+ * weights with `bin/hotpot bench video --parts detector`.
  *
  * One intra-op thread per session: each camera has its own detector, and a pool per session would
  * only make cameras fight over the cores (ONNX Runtime's pool threads also spin while they wait).
@@ -13,7 +14,7 @@ import type { FaceBox, FaceDetectorOptions, Frame } from '../../types';
 import { DetectError } from '../errors';
 import { readModelFiles } from '../models';
 import { tinyBoxToInput, tinyInputTensorData } from '../tiny-input';
-import { decodeSsd, decodeTiny, SSD_SIZE, ssdInputTensorData, TINY_MEAN_RGB } from './decode';
+import { decodeSsd, decodeTiny, ssdGridAnchors, ssdInputTensorData, TINY_MEAN_RGB } from './decode';
 import { decodeWeights, ssdAnchors, ssdGraph, tinyFaceGraph } from './graphs';
 import { encodeModel } from './proto';
 
@@ -47,8 +48,22 @@ export class OnnxFaceModel {
     private readonly options: FaceDetectorOptions,
     private readonly session: Ort.InferenceSession,
     private readonly rt: typeof Ort,
-    private readonly anchors: Float32Array | undefined,
+    private readonly squareAnchors: Float32Array | undefined,
   ) {}
+
+  /** SSD anchors per network input shape (a camera's frames all have one). */
+  private readonly anchors = new Map<string, Float32Array>();
+
+  private anchorsFor(width: number, height: number): Float32Array {
+    const key = `${width}x${height}`;
+    let a = this.anchors.get(key);
+    if (!a) {
+      a = ssdGridAnchors(this.squareAnchors!, width, height);
+      if (this.anchors.size > 8) this.anchors.clear();
+      this.anchors.set(key, a);
+    }
+    return a;
+  }
 
   static async create(options: FaceDetectorOptions): Promise<OnnxFaceModel> {
     const loaded = loadOnnxRuntime();
@@ -60,6 +75,8 @@ export class OnnxFaceModel {
     const weights = decodeWeights(readModelFiles(options.model));
     const graph = options.model === 'tiny_face_detector' ? tinyFaceGraph(weights) : ssdGraph(weights);
     const anchors = options.model === 'ssd_mobilenetv1' ? ssdAnchors(weights) : undefined;
+    // refuses anchors that are not a regular grid before any frame arrives
+    if (anchors) ssdGridAnchors(anchors, 512, 512);
     try {
       const session = await loaded.ort.InferenceSession.create(encodeModel(graph), {
         intraOpNumThreads: 1,
@@ -85,12 +102,14 @@ export class OnnxFaceModel {
   private async detectTiny(input: Frame): Promise<FaceBox[]> {
     const size = this.options.inputSizePx;
     const { width: w, height: h } = input;
-    const f = tinyInputTensorData(input, size, TINY_MEAN_RGB);
-    const out = await this.session.run({ input: new this.rt.Tensor('float32', f.data, [1, size, size, 3]) });
+    const f = tinyInputTensorData(input, size, TINY_MEAN_RGB, 'fit');
+    const out = await this.session.run({
+      input: new this.rt.Tensor('float32', f.data, [1, f.netH, f.netW, 3]),
+    });
     const t = out.boxes!;
     try {
-      return decodeTiny(t.data as Float32Array, t.dims[1]!, this.options.minScore).map((b) =>
-        tinyBoxToInput(b, size, { w, h, scaledW: f.width, scaledH: f.height }),
+      return decodeTiny(t.data as Float32Array, t.dims[1]!, t.dims[2]!, this.options.minScore).map((b) =>
+        tinyBoxToInput(b, { w, h, scaledW: f.width, scaledH: f.height }),
       );
     } finally {
       t.dispose();
@@ -98,25 +117,23 @@ export class OnnxFaceModel {
   }
 
   private async detectSsd(input: Frame): Promise<FaceBox[]> {
-    const f = ssdInputTensorData(input);
+    const f = ssdInputTensorData(input, this.options.inputSizePx);
+    const anchors = this.anchorsFor(f.width, f.height);
     const out = await this.session.run({
-      input: new this.rt.Tensor('float32', f.data, [1, SSD_SIZE, SSD_SIZE, 3]),
+      input: new this.rt.Tensor('float32', f.data, [1, f.height, f.width, 3]),
     });
     const enc = out.box_encodings!;
     const cls = out.class_predictions!;
     try {
-      if (enc.dims[1] !== this.anchors!.length / 4)
+      if (enc.dims[1] !== anchors.length / 4)
         throw new DetectError(
           'MODEL_MISSING',
-          `ssd_mobilenetv1 gave ${enc.dims[1]} boxes for ${this.anchors!.length / 4} anchors`,
+          `ssd_mobilenetv1 gave ${enc.dims[1]} boxes for ${anchors.length / 4} anchors at ${f.width}x${f.height}`,
         );
-      return decodeSsd(
-        enc.data as Float32Array,
-        cls.data as Float32Array,
-        this.anchors!,
-        this.options.minScore,
-        { width: input.width, height: input.height, scaledW: f.width, scaledH: f.height },
-      );
+      return decodeSsd(enc.data as Float32Array, cls.data as Float32Array, anchors, this.options.minScore, {
+        width: input.width,
+        height: input.height,
+      });
     } finally {
       enc.dispose();
       cls.dispose();
