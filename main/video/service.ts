@@ -10,6 +10,7 @@ import { VideoError } from './errors';
 import { backoffDelayMs } from './onvif/backoff';
 import { probeCamera, rtspWithCredentials, xaddrFromAddress } from './onvif/client';
 import { discoverCameras, type DiscoveredDevice, type DiscoveryOptions } from './onvif/discovery';
+import { DEFAULT_SCENE_CHANGE, type SceneChangeOptions } from './pipeline/scene-change';
 import { anchorPending, type MediaAnchorer } from './record/anchor';
 import { hashFile } from './record/hash';
 import { applyRetention } from './record/retention';
@@ -68,7 +69,10 @@ export interface VideoServiceOptions {
     restartMaxMs: number;
   };
   pipeline: {
-    detectEveryFrames: number;
+    /** Detections per second at least: the detector runs on every ⌊fps / detectFps⌋-th frame (every frame when fps ≤ detectFps), the tracker covers those between. */
+    detectFps: number;
+    /** Frames that look like a new scene are looked at out of schedule (null: never). */
+    sceneChange: SceneChangeOptions | null;
     deadlineMs: number;
     whenBehind: 'blur' | 'drop';
     maxTrackedFrames: number;
@@ -472,7 +476,15 @@ export class VideoService implements Startable {
       restartMaxMs: this.opts.capture.restartMaxMs,
       loopFile: file?.loop,
       realtime: file !== undefined,
-      pipeline: { ...this.opts.pipeline, anonymize: c.anonymize, masks: c.masks },
+      pipeline: {
+        detectEveryFrames: detectEveryFramesFor(c.fps, this.opts.pipeline.detectFps),
+        sceneChange: this.opts.pipeline.sceneChange,
+        deadlineMs: this.opts.pipeline.deadlineMs,
+        whenBehind: this.opts.pipeline.whenBehind,
+        maxTrackedFrames: this.opts.pipeline.maxTrackedFrames,
+        anonymize: c.anonymize,
+        masks: c.masks,
+      },
       detector: { options: this.opts.detector },
       record: c.recording
         ? {
@@ -629,13 +641,18 @@ export function cameraState(
   }
 }
 
+/** The detection cadence for a camera: every k-th frame so that detection runs at ≥ `detectFps` (every frame when the camera is slower). */
+export function detectEveryFramesFor(fps: number, detectFps: number): number {
+  return Math.max(1, Math.floor(fps / detectFps));
+}
+
 /**
  * The node's defaults for the video service (the composition root passes `dataDir` and the worker
- * files). Detection: ssd_mobilenetv1 at score ≥ 0.2 on every frame — the tiny face detector was
- * measured to let clear faces in group photos through (bench video --parts privacy). Frames travel as
- * yuv420p, what cameras send and x264 takes: rgb24 doubled the bytes per frame and made the decoder
- * and the recorder convert every frame (bench video --parts cameras, one 1080p15 camera, tiny@416 on
- * WASM: 0.72 → 0.56 CPU s per video s).
+ * files). Detection: ssd_mobilenetv1 at score ≥ 0.2 — the tiny face detector was measured to let
+ * clear faces in group photos through (bench video --parts privacy). Frames travel as yuv420p, what
+ * cameras send and x264 takes: rgb24 doubled the bytes per frame and made the decoder and the
+ * recorder convert every frame (bench video --parts cameras, one 1080p15 camera, tiny@416 on WASM:
+ * 0.72 → 0.56 CPU s per video s).
  */
 export function defaultVideoOptions(
   dataDir: string,
@@ -655,12 +672,18 @@ export function defaultVideoOptions(
       restartInitialMs: 1_000,
       restartMaxMs: 60_000,
     },
-    // Every frame is looked at: with ssd on TF.js WASM (~200 ms) a tracker between detections let faces
-    // through after scene cuts and when dropped frames made its boxes lag (bench video --parts pipeline:
-    // 5/58 frames leaked at every 3rd, 0 at every frame). On ONNX Runtime (backend auto, where it
-    // loads) ssd takes ~35 ms, so every frame at 10 fps is ~0.35 CPU s per second of video. Frames the
-    // detector cannot reach in time are blurred whole, never passed.
-    pipeline: { detectEveryFrames: 1, deadlineMs: 1_500, whenBehind: 'blur', maxTrackedFrames: 6 },
+    // At least 5 detections a second (every 2nd frame at the default 10 fps) with the tracker between,
+    // and at once on a frame that looks like a new scene: a tracker knows only the faces it has seen,
+    // so after a hard cut it let faces through until the next detection (bench video --parts
+    // pipeline; test/unit/video/detect/scene-cut.test.ts). Frames the detector cannot reach in time
+    // are blurred whole, never passed.
+    pipeline: {
+      detectFps: 5,
+      sceneChange: { ...DEFAULT_SCENE_CHANGE },
+      deadlineMs: 1_500,
+      whenBehind: 'blur',
+      maxTrackedFrames: 6,
+    },
     // 512 px: the scale face-api's ssd was trained at (it pads every input to 512²; the ONNX path
     // runs the frame's own shape, 512×288 for 16:9).
     detector: { model: 'ssd_mobilenetv1', inputSizePx: 512, minScore: 0.2 },

@@ -45,7 +45,7 @@ import {
   wasmFeatures,
   type RecallResult,
 } from '../../main/video/detect';
-import { defaultVideoOptions } from '../../main/video/service';
+import { defaultVideoOptions, detectEveryFramesFor } from '../../main/video/service';
 import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame, Rect } from '../../main/video/types';
 import { frameKernels, nativeAvailable } from '../../native';
 import { decodeRgbFrames } from '../helpers/rtsp/frames';
@@ -70,8 +70,11 @@ const median = (a: readonly number[]): number =>
 /** What cameras run (VideoService's default detector), read from the service itself. */
 const NODE_VIDEO = defaultVideoOptions('/nonexistent', { capture: () => '' });
 const CAMERA_DEFAULT: Partial<FaceDetectorOptions> = NODE_VIDEO.detector;
-/** The node's detection cadence: the detector runs on every k-th frame. */
-const NODE_DETECT_EVERY = NODE_VIDEO.pipeline.detectEveryFrames;
+/** The node's detection cadence at `fps`: the detector runs on every k-th frame (and on scene changes). */
+const nodeDetectEvery = (fps: number): number => detectEveryFramesFor(fps, NODE_VIDEO.pipeline.detectFps);
+/** A cadence as the rows name it. */
+const cadenceName = (every: number, sceneChange: boolean): string =>
+  `${every === 1 ? 'detect every frame' : `detect every ${every === 2 ? '2nd' : every === 3 ? '3rd' : `${every}th`} frame`}${every > 1 ? (sceneChange ? ' + scene changes' : ', no scene-change check') : ''}`;
 const describeOpts = (o: Partial<FaceDetectorOptions>): string =>
   `${o.model}@${o.inputSizePx} ≥${o.minScore ?? 0.2}`;
 
@@ -612,6 +615,14 @@ function treeCpuS(pid: number): number {
   return sum / CLK_TCK;
 }
 
+/** One configuration a camera run measures. */
+interface CameraRunRow {
+  name: string;
+  detector: Partial<FaceDetectorOptions>;
+  every: number;
+  sceneChange: boolean;
+}
+
 interface CameraRunConfig {
   clip: string;
   /** frames in the clip (the steady-state window ends a second before the last) */
@@ -621,6 +632,8 @@ interface CameraRunConfig {
   height: number;
   fps: number;
   detectEveryFrames: number;
+  /** look at frames that look like a new scene out of schedule (the node's default) */
+  sceneChange: boolean;
   detector: Partial<FaceDetectorOptions>;
 }
 
@@ -644,8 +657,11 @@ async function cameraRunChild(cfg: CameraRunConfig): Promise<void> {
     loopFile: false,
     realtime: true,
     pipeline: {
-      ...d.pipeline,
       detectEveryFrames: cfg.detectEveryFrames,
+      sceneChange: cfg.sceneChange ? d.pipeline.sceneChange : null,
+      deadlineMs: d.pipeline.deadlineMs,
+      whenBehind: d.pipeline.whenBehind,
+      maxTrackedFrames: d.pipeline.maxTrackedFrames,
       anonymize: { ...DEFAULT_ANONYMIZE_OPTIONS },
       masks: [],
     },
@@ -682,6 +698,7 @@ interface CameraRun {
   window_video_s: number;
   frames_per_s: number;
   detections_per_s: number;
+  scene_changes: number;
   fail_closed: number;
   raw_dropped: number;
   keeps_up: boolean;
@@ -735,6 +752,7 @@ async function cameraRun(cfg: CameraRunConfig, cores: number): Promise<CameraRun
       window_video_s: 0,
       frames_per_s: 0,
       detections_per_s: 0,
+      scene_changes: last?.sceneChanges ?? 0,
       fail_closed: last?.failClosed ?? 0,
       raw_dropped: last?.rawDropped ?? 0,
       keeps_up: false,
@@ -763,6 +781,7 @@ async function cameraRun(cfg: CameraRunConfig, cores: number): Promise<CameraRun
     window_video_s: round(wallS, 1),
     frames_per_s: round(fps, 1),
     detections_per_s: round(dps, 2),
+    scene_changes: end.stats.sceneChanges - start.stats.sceneChanges,
     fail_closed: failClosed,
     raw_dropped: dropped,
     keeps_up: keepsUp,
@@ -776,34 +795,43 @@ async function cameras(dir: string): Promise<Record<string, unknown>> {
   const fps = 15;
   const out: Record<string, unknown> = {
     method:
-      'the node capture worker (ffmpeg decode → privacy pipeline: detect every 3rd frame = 5 fps + tracker + blur, or every frame where named → H.264 veryfast recorder (one x264 thread) + live JPEGs) fed a 1080p 15 fps yuv420p clip at its native rate; ' +
+      'the node capture worker (ffmpeg decode → privacy pipeline: detect every 3rd frame = 5 fps + on scene changes + tracker + blur, or as named → H.264 veryfast recorder (one x264 thread) + live JPEGs) fed a 1080p 15 fps yuv420p clip at its native rate; ' +
       'cameras = cores ÷ steady-state CPU seconds per video second (process tree from /proc; scaled up to the full frame rate when frames were dropped), and 0 when one camera cannot keep up (frames or detections below 95% of the rate, or frames blurred whole); ffmpeg = cores ÷ CPU seconds per video second of `ffmpeg -i clip -c:v libx264 -preset veryfast` ' +
       '(ratio_vs_ffmpeg, the target), and of the same with `-threads 1` on decoder and encoder (ratio_vs_ffmpeg_single_thread: the baseline given the one-thread-per-camera choice the recorder makes)',
     cores,
   };
-  const runs: Array<{ name: string; detector: Partial<FaceDetectorOptions>; every: number }> = [
+  const every = nodeDetectEvery(fps);
+  const runs: CameraRunRow[] = [
     {
-      name: `camera default: ${describeOpts(CAMERA_DEFAULT)} (onnx)`,
+      name: `camera default: ${describeOpts(CAMERA_DEFAULT)} (onnx), ${cadenceName(every, true)} as the node runs it`,
       detector: { ...CAMERA_DEFAULT, backend: 'onnx' },
-      every: 3,
+      every,
+      sceneChange: true,
     },
-    ...(NODE_DETECT_EVERY !== 3
-      ? [
-          {
-            name: `camera default: ${describeOpts(CAMERA_DEFAULT)} (onnx), every ${NODE_DETECT_EVERY === 1 ? 'frame' : `${NODE_DETECT_EVERY}th frame`} as the node runs it`,
-            detector: { ...CAMERA_DEFAULT, backend: 'onnx' as const },
-            every: NODE_DETECT_EVERY,
-          },
-        ]
-      : []),
-    { name: 'tiny_face_detector@416 (onnx)', detector: { ...tiny(416), backend: 'onnx' }, every: 3 },
-    { name: 'tiny_face_detector@608 (onnx)', detector: { ...tiny(608), backend: 'onnx' }, every: 3 },
     {
-      name: `camera default: ${describeOpts(CAMERA_DEFAULT)} (wasm)`,
-      detector: { ...CAMERA_DEFAULT, backend: 'wasm' },
-      every: 3,
+      name: `camera default: ${describeOpts(CAMERA_DEFAULT)} (onnx), ${cadenceName(1, false)}`,
+      detector: { ...CAMERA_DEFAULT, backend: 'onnx' },
+      every: 1,
+      sceneChange: false,
     },
-    { name: 'tiny_face_detector@416 (wasm)', detector: { ...tiny(416), backend: 'wasm' }, every: 3 },
+    {
+      name: `tiny_face_detector@416 (onnx), ${cadenceName(every, true)}`,
+      detector: { ...tiny(416), backend: 'onnx' },
+      every,
+      sceneChange: true,
+    },
+    {
+      name: `camera default: ${describeOpts(CAMERA_DEFAULT)} (wasm), ${cadenceName(every, true)}`,
+      detector: { ...CAMERA_DEFAULT, backend: 'wasm' },
+      every,
+      sceneChange: true,
+    },
+    {
+      name: `tiny_face_detector@416 (wasm), ${cadenceName(every, true)}`,
+      detector: { ...tiny(416), backend: 'wasm' },
+      every,
+      sceneChange: true,
+    },
   ];
   for (const noise of [0, noiseLevel > 0 ? noiseLevel : 10]) {
     const key = noise > 0 ? `noise_${noise}` : 'clean';
@@ -861,6 +889,7 @@ async function cameras(dir: string): Promise<Record<string, unknown>> {
           height: 1080,
           fps,
           detectEveryFrames: c.every,
+          sceneChange: c.sceneChange,
           detector: c.detector,
         },
         cores,
@@ -974,21 +1003,38 @@ async function pipelinePrivacy(dir: string): Promise<Record<string, unknown>> {
     frames: makeCutsClip(cuts),
     about: 'the integration test clip: six photos letterboxed in 640×360, 2 s each, hard cuts',
   });
-  const cadence = (every: number): string =>
-    `${every === 1 ? 'detect every frame' : `detect every ${every}rd frame`}${every === NODE_DETECT_EVERY ? ' (node default)' : ''}`;
-  const runs: Array<{ name: string; detector: Partial<FaceDetectorOptions>; every: number }> = [
+  const every = nodeDetectEvery(10);
+  const runs: CameraRunRow[] = [
     {
-      name: `camera default ${describeOpts(CAMERA_DEFAULT)}, ${cadence(3)}`,
+      name: `camera default ${describeOpts(CAMERA_DEFAULT)}, ${cadenceName(every, true)} (node default)`,
+      detector: CAMERA_DEFAULT,
+      every,
+      sceneChange: true,
+    },
+    {
+      name: `camera default ${describeOpts(CAMERA_DEFAULT)}, ${cadenceName(3, true)}`,
       detector: CAMERA_DEFAULT,
       every: 3,
+      sceneChange: true,
     },
     {
-      name: `camera default ${describeOpts(CAMERA_DEFAULT)}, ${cadence(1)}`,
+      name: `camera default ${describeOpts(CAMERA_DEFAULT)}, ${cadenceName(3, false)}`,
+      detector: CAMERA_DEFAULT,
+      every: 3,
+      sceneChange: false,
+    },
+    {
+      name: `camera default ${describeOpts(CAMERA_DEFAULT)}, ${cadenceName(1, false)}`,
       detector: CAMERA_DEFAULT,
       every: 1,
+      sceneChange: false,
     },
-    { name: 'tiny_face_detector@416, detect every 3rd frame', detector: tiny(416), every: 3 },
-    { name: 'tiny_face_detector@608, detect every 3rd frame', detector: tiny(608), every: 3 },
+    {
+      name: `tiny_face_detector@416, ${cadenceName(3, true)}`,
+      detector: tiny(416),
+      every: 3,
+      sceneChange: true,
+    },
   ];
   const out: Record<string, unknown> = {
     method:
@@ -1014,6 +1060,7 @@ async function pipelinePrivacy(dir: string): Promise<Record<string, unknown>> {
             height: 360,
             fps: 10,
             detectEveryFrames: r.every,
+            sceneChange: r.sceneChange,
             detector: r.detector,
           },
           cores,
@@ -1040,6 +1087,7 @@ async function pipelinePrivacy(dir: string): Promise<Record<string, unknown>> {
           faces_detectable: faces,
           frames_per_s: run.frames_per_s,
           detections_per_s: run.detections_per_s,
+          scene_changes: run.scene_changes,
           raw_dropped: run.raw_dropped,
           fail_closed: run.fail_closed,
           ...(run.error ? { error: run.error } : {}),

@@ -26,6 +26,7 @@ const Stats = z.object({
   dropped: z.number(),
   lastDetectMs: z.number(),
   detectorErrors: z.number(),
+  sceneChanges: z.number(),
   rawDropped: z.number(),
 });
 

@@ -38,6 +38,7 @@ const status: CaptureStatus = {
     dropped: 0,
     lastDetectMs: 0,
     detectorErrors: 0,
+    sceneChanges: 0,
     rawDropped: 0,
   },
 };

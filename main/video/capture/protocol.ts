@@ -1,7 +1,7 @@
 import type { SerializedError } from '../../common/errors';
-import type { PipelineStats } from '../pipeline/pipeline';
+import type { PipelineStats, PrivacyPipelineOptions } from '../pipeline/pipeline';
 import type { ClosedSegment } from '../record/segment-recorder';
-import type { AnonymizeOptions, FaceDetectorOptions, PixelFormat, PrivacyMask } from '../types';
+import type { FaceDetectorOptions, PixelFormat, PrivacyMask } from '../types';
 
 /** Everything the capture worker needs to run one camera (its `workerData`). */
 export interface CaptureWorkerConfig {
@@ -20,14 +20,7 @@ export interface CaptureWorkerConfig {
   restartMaxMs: number;
   loopFile?: boolean;
   realtime?: boolean;
-  pipeline: {
-    detectEveryFrames: number;
-    deadlineMs: number;
-    whenBehind: 'blur' | 'drop';
-    maxTrackedFrames: number;
-    anonymize: AnonymizeOptions;
-    masks: PrivacyMask[];
-  };
+  pipeline: PrivacyPipelineOptions;
   detector: { options: Partial<FaceDetectorOptions>; workerFile?: string };
   record: { dir: string; segmentMs: number; minFreeBytes: number; retryMs: number } | null;
   live: { fps: number; outWidthPx: number } | null;

@@ -3,6 +3,7 @@ import { VideoError } from '../errors';
 import type { AnonymizeOptions, FaceBox, FaceDetector, Frame, PrivacyMask } from '../types';
 import type { FrameKernels } from '../../../native/index';
 import type { AnonymizedFrame, Treatment } from './anonymized-frame';
+import { changedShare, lumaGrid, type LumaGrid, type SceneChangeOptions } from './scene-change';
 
 /**
  * Carries face boxes across frames the detector skipped (`FaceTracker` of main/video/detect has this
@@ -18,6 +19,12 @@ export interface FaceTracker {
 export interface PrivacyPipelineOptions {
   /** Run the detector on every k-th frame (1 = every frame); the tracker covers the frames between. */
   detectEveryFrames: number;
+  /**
+   * Between scheduled detections, a frame that looks like a new scene (a hard cut, a PTZ move, the
+   * lights going on) is looked at at once: the tracker only knows the faces of the old scene.
+   * Omitted or null: only the schedule (tests of the gap this closes).
+   */
+  sceneChange?: SceneChangeOptions | null;
   /** A detection that takes longer than this fails closed for the frame it was for. */
   deadlineMs: number;
   /** What to do with a frame whose detection missed the deadline: blur it whole, or drop it. */
@@ -45,6 +52,8 @@ export interface PipelineStats {
   dropped: number;
   lastDetectMs: number;
   detectorErrors: number;
+  /** Detections run out of schedule because the picture changed too much for the tracker. */
+  sceneChanges: number;
 }
 
 /**
@@ -65,11 +74,16 @@ export class PrivacyPipeline {
     dropped: 0,
     lastDetectMs: 0,
     detectorErrors: 0,
+    sceneChanges: 0,
   };
   /** The last detector failure (for the status message). */
   lastError = '';
   private frameIndex = 0;
   private lastGoodDetectionFrame = -Infinity;
+  private lastDetectionAttempt = -Infinity;
+  /** Luma grids of the previous frame and of the last frame the detector looked at (scene changes). */
+  private previousGrid: LumaGrid | undefined;
+  private detectedGrid: LumaGrid | undefined;
   private detecting: Promise<unknown> | undefined;
   private masks: PrivacyMask[];
 
@@ -112,8 +126,23 @@ export class PrivacyPipeline {
     const index = this.frameIndex++;
     this.stats.frames++;
     let faces: FaceBox[] | undefined;
-    if (index % this.opts.detectEveryFrames === 0) {
+    const scene = this.opts.sceneChange;
+    // the raw frame's grid, taken before anonymization changes it in place
+    const grid = scene && this.opts.detectEveryFrames > 1 ? lumaGrid(frame) : undefined;
+    const due = index - this.lastDetectionAttempt >= this.opts.detectEveryFrames;
+    const newScene =
+      !due &&
+      scene &&
+      grid &&
+      ((this.previousGrid && changedShare(grid, this.previousGrid, scene.thresholdLuma) >= scene.cutShare) ||
+        (this.detectedGrid &&
+          changedShare(grid, this.detectedGrid, scene.thresholdLuma) >= scene.driftShare));
+    this.previousGrid = grid;
+    if (due || newScene) {
+      if (newScene) this.stats.sceneChanges++;
+      this.lastDetectionAttempt = index;
       faces = await this.detectWithDeadline(frame, index);
+      if (faces) this.detectedGrid = grid;
     } else if (this.deps.tracker && index - this.lastGoodDetectionFrame <= this.opts.maxTrackedFrames) {
       faces = this.deps.tracker.predict(index);
     }

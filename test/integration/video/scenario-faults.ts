@@ -44,7 +44,7 @@ const { service, events } = makeService({
       restartInitialMs: 400,
       restartMaxMs: 1500,
     },
-    pipeline: { ...o.pipeline, detectEveryFrames: 1, deadlineMs: 3000 },
+    pipeline: { ...o.pipeline, detectFps: 5, deadlineMs: 3000 },
     live: { fps: 2, outWidthPx: 320 },
   }),
 });
