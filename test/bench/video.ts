@@ -1108,19 +1108,32 @@ async function pipelinePrivacy(dir: string): Promise<Record<string, unknown>> {
 const noiseLevel = Math.max(0, Number(values.noise));
 const clipSeconds = Math.max(4, Number(values.seconds));
 
-/** `bin/hotpot video anonymize` (its default, and the tiny detector) against a plain x264 veryfast transcode of a 720p 15 fps clip. */
+/** `bin/hotpot video anonymize` (its default detector, and the tiny one) against a plain x264 veryfast transcode of a 720p 15 fps clip. */
 async function fileSpeed(cli: string, dir: string, noise: number): Promise<Record<string, unknown>> {
+  type Run = { wallS: number; cpuS: number };
   const clip720 = join(dir, 'clip720.mp4');
   makeClip(clip720, clipSeconds, 15, 1280, 720, noise);
-  const best = (a: Array<{ wallS: number; cpuS: number }>) => ({
+  const best = (a: Run[]): Run => ({
     wallS: Math.min(...a.map((x) => x.wallS)),
     cpuS: Math.min(...a.map((x) => x.cpuS)),
   });
-  const plain720: Array<{ wallS: number; cpuS: number }> = [];
-  const anon720: Array<{ wallS: number; cpuS: number }> = [];
-  const anonCam: Array<{ wallS: number; cpuS: number }> = [];
+  const anonymize = async (out: string, extra: string[]): Promise<Run> => {
+    const r = await timed(process.execPath, [
+      cli,
+      'video',
+      'anonymize',
+      clip720,
+      join(dir, out),
+      '--quiet',
+      ...extra,
+    ]);
+    if (r.code !== 0) throw new Error(`video anonymize ${extra.join(' ')} failed: ${r.stderr}`);
+    return r;
+  };
+  const plain: Run[] = [];
+  const byDefault: Run[] = [];
   for (let i = 0; i < 2; i++) {
-    plain720.push(
+    plain.push(
       await timed('ffmpeg', [
         '-v',
         'error',
@@ -1134,32 +1147,21 @@ async function fileSpeed(cli: string, dir: string, noise: number): Promise<Recor
         join(dir, 'plain720.mp4'),
       ]),
     );
-    const a = await timed(process.execPath, [
-      cli,
-      'video',
-      'anonymize',
-      clip720,
-      join(dir, 'anon720.mp4'),
-      '--quiet',
-    ]);
-    if (a.code !== 0) throw new Error(`video anonymize failed: ${a.stderr}`);
-    anon720.push(a);
+    byDefault.push(await anonymize('anon720.mp4', []));
   }
-  const b = await timed(process.execPath, [
-    cli,
-    'video',
-    'anonymize',
-    clip720,
-    join(dir, 'anon720t.mp4'),
-    '--quiet',
-    '--model',
-    'tiny_face_detector',
-  ]);
-  if (b.code !== 0) throw new Error(`video anonymize (tiny detector) failed: ${b.stderr}`);
-  anonCam.push(b);
-  const p7 = best(plain720);
-  const a7 = best(anon720);
-  const c7 = best(anonCam);
+  const withTiny = [await anonymize('anon720t.mp4', ['--model', 'tiny_face_detector'])];
+  const p = best(plain);
+  const row = (detector: string, runs: Run[]): Record<string, unknown> => {
+    const a = best(runs);
+    return {
+      detector,
+      wall_s: a.wallS,
+      cpu_s: round(a.cpuS, 2),
+      detect_fps: 5,
+      speed_vs_plain_wall: round(p.wallS / a.wallS, 2),
+      speed_vs_plain_cpu: round(p.cpuS / a.cpuS, 2),
+    };
+  };
   return {
     clip: {
       width: 1280,
@@ -1169,23 +1171,9 @@ async function fileSpeed(cli: string, dir: string, noise: number): Promise<Recor
       content: 'face photo panned',
       sensor_noise: noise,
     },
-    plain_transcode: { wall_s: p7.wallS, cpu_s: round(p7.cpuS, 2) },
-    anonymize_cli_default: {
-      detector: 'ssd_mobilenetv1@512 (the CLI default, as cameras)',
-      wall_s: a7.wallS,
-      cpu_s: round(a7.cpuS, 2),
-      detect_fps: 5,
-      speed_vs_plain_wall: round(p7.wallS / a7.wallS, 2),
-      speed_vs_plain_cpu: round(p7.cpuS / a7.cpuS, 2),
-    },
-    anonymize_tiny: {
-      detector: 'tiny_face_detector@416 (--model tiny_face_detector)',
-      wall_s: c7.wallS,
-      cpu_s: round(c7.cpuS, 2),
-      detect_fps: 5,
-      speed_vs_plain_wall: round(p7.wallS / c7.wallS, 2),
-      speed_vs_plain_cpu: round(p7.cpuS / c7.cpuS, 2),
-    },
+    plain_transcode: { wall_s: p.wallS, cpu_s: round(p.cpuS, 2) },
+    anonymize_cli_default: row('ssd_mobilenetv1@512 (the CLI default, as cameras)', byDefault),
+    anonymize_tiny: row('tiny_face_detector@416 (--model tiny_face_detector)', withTiny),
   };
 }
 
