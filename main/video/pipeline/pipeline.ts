@@ -3,7 +3,7 @@ import { VideoError } from '../errors';
 import type { AnonymizeOptions, FaceBox, FaceDetector, Frame, PrivacyMask } from '../types';
 import type { FrameKernels } from '../../../native/index';
 import type { AnonymizedFrame, Treatment } from './anonymized-frame';
-import { changedShare, lumaGrid, type LumaGrid, type SceneChangeOptions } from './scene-change';
+import { SceneWatch, type SceneChangeOptions } from './scene-change';
 
 /**
  * Carries face boxes across frames the detector skipped (`FaceTracker` of main/video/detect has this
@@ -81,9 +81,8 @@ export class PrivacyPipeline {
   private frameIndex = 0;
   private lastGoodDetectionFrame = -Infinity;
   private lastDetectionAttempt = -Infinity;
-  /** Luma grids of the previous frame and of the last frame the detector looked at (scene changes). */
-  private previousGrid: LumaGrid | undefined;
-  private detectedGrid: LumaGrid | undefined;
+  /** Present when frames between scheduled detections are checked for a new scene. */
+  private readonly scene: SceneWatch | undefined;
   private detecting: Promise<unknown> | undefined;
   private masks: PrivacyMask[];
 
@@ -104,6 +103,7 @@ export class PrivacyPipeline {
     if (!(opts.deadlineMs > 0))
       throw new VideoError('BAD_OPTIONS', `deadlineMs must be > 0, got ${opts.deadlineMs}`);
     this.masks = opts.masks;
+    if (opts.sceneChange && opts.detectEveryFrames > 1) this.scene = new SceneWatch(opts.sceneChange);
   }
 
   /** Replaces the camera's privacy masks (from the mask editor); applies from the next frame. */
@@ -126,23 +126,14 @@ export class PrivacyPipeline {
     const index = this.frameIndex++;
     this.stats.frames++;
     let faces: FaceBox[] | undefined;
-    const scene = this.opts.sceneChange;
-    // the raw frame's grid, taken before anonymization changes it in place
-    const grid = scene && this.opts.detectEveryFrames > 1 ? lumaGrid(frame) : undefined;
+    // the raw frame is observed before anonymization changes it in place
+    const newScene = this.scene?.observe(frame) === true;
     const due = index - this.lastDetectionAttempt >= this.opts.detectEveryFrames;
-    const newScene =
-      !due &&
-      scene &&
-      grid &&
-      ((this.previousGrid && changedShare(grid, this.previousGrid, scene.thresholdLuma) >= scene.cutShare) ||
-        (this.detectedGrid &&
-          changedShare(grid, this.detectedGrid, scene.thresholdLuma) >= scene.driftShare));
-    this.previousGrid = grid;
     if (due || newScene) {
-      if (newScene) this.stats.sceneChanges++;
+      if (!due) this.stats.sceneChanges++;
       this.lastDetectionAttempt = index;
       faces = await this.detectWithDeadline(frame, index);
-      if (faces) this.detectedGrid = grid;
+      if (faces) this.scene?.markDetected();
     } else if (this.deps.tracker && index - this.lastGoodDetectionFrame <= this.opts.maxTrackedFrames) {
       faces = this.deps.tracker.predict(index);
     }

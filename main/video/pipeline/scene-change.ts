@@ -69,13 +69,42 @@ export interface SceneChangeOptions {
 
 /**
  * Measured on the demo photos (test/unit/video/pipeline/scene-change.test.ts) at 640×360, with cells
- * of 20 px: sensor noise of σ 10 changes < 1% of the cells; a camera moving 2 px a frame (diagonally) changes
- * ≤ 5% of the cells, 4 px ≤ 17%, 6 px ≤ 28%; a hard cut from any photo to another changes ≥ 60%.
- * At 1920×1080 (60 px cells) a 6 px move changes ≤ 5%. A false alarm only costs one detection; a
- * miss would let a face through, hence thresholds well below the cuts.
+ * of 20 px: sensor noise of σ 10 changes < 1% of the cells; a camera moving 2 px a frame
+ * (diagonally) changes ≤ 5% of them, 4 px ≤ 17%, 6 px ≤ 28%; a hard cut from any photo to another
+ * changes ≥ 60%. At 1920×1080 (60 px cells) a 6 px move changes ≤ 5%. A false alarm only costs one
+ * detection; a miss would let a face through, hence thresholds well below the cuts.
  */
 export const DEFAULT_SCENE_CHANGE: Readonly<SceneChangeOptions> = Object.freeze({
   thresholdLuma: 16,
   cutShare: 0.25,
   driftShare: 0.35,
 });
+
+/**
+ * Watches a stream for new scenes: {@link observe} every raw frame, in order, and call
+ * {@link markDetected} when the detector looked at the frame observed last.
+ *
+ * @example if (watch.observe(frame) || due) { faces = await detect(frame); if (faces) watch.markDetected(); }
+ */
+export class SceneWatch {
+  private previous: LumaGrid | undefined;
+  private detected: LumaGrid | undefined;
+
+  constructor(private readonly opts: SceneChangeOptions) {}
+
+  /** Whether `frame` looks like a new scene since the previous frame or since the last detected one. */
+  observe(frame: Frame): boolean {
+    const grid = lumaGrid(frame);
+    const { thresholdLuma, cutShare, driftShare } = this.opts;
+    const cut = this.previous !== undefined && changedShare(grid, this.previous, thresholdLuma) >= cutShare;
+    const drift =
+      this.detected !== undefined && changedShare(grid, this.detected, thresholdLuma) >= driftShare;
+    this.previous = grid;
+    return cut || drift;
+  }
+
+  /** The frame observed last was looked at by the detector: later frames are compared with it too. */
+  markDetected(): void {
+    this.detected = this.previous;
+  }
+}
