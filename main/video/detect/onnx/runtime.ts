@@ -14,7 +14,7 @@ import type { FaceBox, FaceDetectorOptions, Frame } from '../../types';
 import { DetectError } from '../errors';
 import { readModelFiles } from '../models';
 import { tinyBoxToInput, tinyInputTensorData } from '../tiny-input';
-import { decodeSsd, decodeTiny, ssdGridAnchors, ssdInputTensorData, TINY_MEAN_RGB } from './decode';
+import { decodeSsd, decodeTiny, SSD_SIZE, ssdGridAnchors, ssdInputTensorData, TINY_MEAN_RGB } from './decode';
 import { decodeWeights, ssdAnchors, ssdGraph, tinyFaceGraph } from './graphs';
 import { encodeModel } from './proto';
 
@@ -76,7 +76,7 @@ export class OnnxFaceModel {
     const graph = options.model === 'tiny_face_detector' ? tinyFaceGraph(weights) : ssdGraph(weights);
     const anchors = options.model === 'ssd_mobilenetv1' ? ssdAnchors(weights) : undefined;
     // refuses anchors that are not a regular grid before any frame arrives
-    if (anchors) ssdGridAnchors(anchors, 512, 512);
+    if (anchors) ssdGridAnchors(anchors, SSD_SIZE, SSD_SIZE);
     try {
       const session = await loaded.ort.InferenceSession.create(encodeModel(graph), {
         intraOpNumThreads: 1,

@@ -42,6 +42,23 @@ describe('tinyInputTensorData (the tiny detector input: scaled to inputSizePx, p
     for (let i = 24; i < 48; i++) expect(t.data[i]).toBeCloseTo(-MEAN[i % 3]! / 255, 6);
   });
 
+  it("with layout 'fit' pads only up to the next multiple of 32 on each side", () => {
+    const f: Frame = {
+      format: 'rgb24',
+      width: 64,
+      height: 20,
+      data: Uint8Array.from({ length: 64 * 20 * 3 }, (_, i) => i % 251),
+    };
+    const t = tinyInputTensorData(f, 64, MEAN, 'fit');
+    expect(t).toMatchObject({ width: 64, height: 20, netW: 64, netH: 32 });
+    expect(t.data.length).toBe(64 * 32 * 3);
+    // the same rows as the square layout, then black (mean-subtracted) padding
+    const sq = tinyInputTensorData(f, 64, MEAN);
+    expect(sq).toMatchObject({ netW: 64, netH: 64 });
+    expect(Array.from(t.data.subarray(0, 64 * 20 * 3))).toEqual(Array.from(sq.data.subarray(0, 64 * 20 * 3)));
+    for (let i = 64 * 20 * 3; i < t.data.length; i++) expect(t.data[i]).toBeCloseTo(-MEAN[i % 3]! / 255, 6);
+  });
+
   it('upscales a smaller frame bilinearly so its longest side fills the input', () => {
     // left half black, right half white, 4×2 → 8×4 inside an 8×8 square
     const f: Frame = { format: 'rgb24', width: 4, height: 2, data: new Uint8Array(24) };
