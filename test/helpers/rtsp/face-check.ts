@@ -15,11 +15,19 @@ export const CAMERA_DETECTOR: Partial<FaceDetectorOptions> = defaultVideoOptions
 /**
  * The privacy check used on every exit's output: "a face is detectable" if ssd_mobilenetv1 finds it
  * with confidence ≥ 0.5 on a 640 px copy (a larger input than the pipeline's 512 px, so on ONNX
- * Runtime it sees small faces better than the pipeline does). The tiny face detector was tried as a second checker and
- * dropped: at ≥ 0.5 it fires on blurred boxes and clothing (false positives), below that on noise.
+ * Runtime it sees small faces better than the pipeline does). The tiny face detector was tried as a
+ * second checker and dropped: at ≥ 0.5 it fires on blurred boxes and clothing (false positives),
+ * below that on noise.
  */
+export const FACE_CHECKER: Readonly<Partial<FaceDetectorOptions>> = Object.freeze({
+  model: 'ssd_mobilenetv1',
+  inputSizePx: 640,
+  minScore: 0.5,
+});
+
+/** {@link FACE_CHECKER} in a worker thread. */
 export function faceChecker(workerFile: string): Promise<WorkerFaceDetector> {
-  return createFaceDetector({ model: 'ssd_mobilenetv1', inputSizePx: 640, minScore: 0.5 }, { workerFile });
+  return createFaceDetector(FACE_CHECKER, { workerFile });
 }
 
 /**

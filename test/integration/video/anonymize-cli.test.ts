@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../../../main/app/paths';
 import { createInProcessDetector } from '../../../main/video/detect';
+import { FACE_CHECKER } from '../../helpers/rtsp/face-check';
 import type { FaceDetector, Frame } from '../../../main/video/types';
 
 const root = appRoot();
@@ -139,9 +140,8 @@ async function facesIn(frames: Frame[]): Promise<number> {
 
 beforeAll(async () => {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run bin/hotpot setup first`);
-  // the privacy checker of every other test (test/helpers/rtsp/face-check.ts): ssd_mobilenetv1 at
-  // ≥ 0.5 on a 640 px copy. The tiny detector at ≥ 0.2 fired on blurred boxes and necklines.
-  detector = await createInProcessDetector({ model: 'ssd_mobilenetv1', inputSizePx: 640, minScore: 0.5 });
+  // the privacy checker of every other test (the tiny detector at ≥ 0.2 fired on blurred boxes and necklines)
+  detector = await createInProcessDetector(FACE_CHECKER);
 }, 60_000);
 afterAll(async () => {
   await detector?.dispose();

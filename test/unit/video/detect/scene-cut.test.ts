@@ -11,6 +11,7 @@ import { DEFAULT_SCENE_CHANGE } from '../../../../main/video/pipeline/scene-chan
 import type { FaceDetector, Frame } from '../../../../main/video/types';
 import { frameKernels } from '../../../../native';
 import { decodeRgbFrames } from '../../../helpers/rtsp/frames';
+import { FACE_CHECKER } from '../../../helpers/rtsp/face-check';
 import { facePhotos } from './faces';
 
 describe('faces that appear between detections (detect every 3rd frame + tracker)', () => {
@@ -30,12 +31,7 @@ describe('faces that appear between detections (detect every 3rd frame + tracker
       minScore: 0.2,
       backend: 'wasm',
     });
-    checker = await createInProcessDetector({
-      model: 'ssd_mobilenetv1',
-      inputSizePx: 640,
-      minScore: 0.5,
-      backend: 'wasm',
-    });
+    checker = await createInProcessDetector({ ...FACE_CHECKER, backend: 'wasm' });
   }, 60_000);
   afterAll(async () => {
     await detector?.dispose();
