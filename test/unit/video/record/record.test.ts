@@ -12,6 +12,14 @@ import { anchorPending, type MediaAnchorer } from '../../../../main/video/record
 import { cidOfSha256, hashFile, sha256OfCid } from '../../../../main/video/record/hash';
 import { mp4LooksComplete } from '../../../../main/video/record/mp4-check';
 import { applyRetention } from '../../../../main/video/record/retention';
+import {
+  KEYFRAME_INTERVAL_S,
+  SegmentRecorder,
+  type ClosedSegment,
+} from '../../../../main/video/record/segment-recorder';
+import { PrivacyPipeline } from '../../../../main/video/pipeline/pipeline';
+import { DEFAULT_ANONYMIZE_OPTIONS } from '../../../../main/video/anonymize';
+import { frameKernels } from '../../../../native/index';
 import { VIDEO_MIGRATIONS, VideoDb } from '../../../../main/video/record/video-db';
 import { bundleEntry, REPO_ROOT, runWithTinyDisk } from '../../../helpers/onvif-sim/bundle';
 import { bundleWorker } from '../../../helpers/bundle';
@@ -135,6 +143,76 @@ describe('recorder on a full disk (2 MB tmpfs in a private mount namespace)', ()
     expect(r.resumedSegments).toBeGreaterThan(0);
   });
 });
+
+it(`puts a keyframe every ${KEYFRAME_INTERVAL_S} s into a segment (real ffmpeg)`, async () => {
+  const W = 160;
+  const H = 120;
+  const fps = 10;
+  // A ramp drifting a pixel per frame: smooth motion, so x264 adds no scene-cut keyframes of its own.
+  // The pipeline makes the frames exit-able; its detector stand-in finds no face in a ramp.
+  const pipeline = new PrivacyPipeline(
+    {
+      detectEveryFrames: 1,
+      deadlineMs: 5000,
+      whenBehind: 'blur',
+      maxTrackedFrames: 1,
+      anonymize: DEFAULT_ANONYMIZE_OPTIONS,
+      masks: [],
+    },
+    {
+      detector: { description: 'no face in a ramp', detect: async () => [], dispose: async () => undefined },
+      kernels: frameKernels(),
+      nowMs: () => performance.now(),
+    },
+  );
+  const segments: ClosedSegment[] = [];
+  const errors: string[] = [];
+  const rec = new SegmentRecorder(
+    {
+      cameraId: 'gop',
+      dir: join(tmp, 'gop'),
+      segmentMs: 3_600_000,
+      width: W,
+      height: H,
+      fps,
+      pixelFormat: 'yuv420p',
+      minFreeBytes: 0,
+      retryMs: 0,
+    },
+    { nowMs: () => Date.now(), onSegment: (s) => segments.push(s), onError: (_c, m) => errors.push(m) },
+  );
+  const frames = Math.round(2.5 * KEYFRAME_INTERVAL_S * fps);
+  for (let n = 0; n < frames; n++) {
+    const data = new Uint8Array(W * H * 1.5).fill(128);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data[y * W + x] = (x + y + n) & 255;
+    const out = await pipeline.process({ format: 'yuv420p', width: W, height: H, data }, Date.now());
+    rec.write(out!);
+    await new Promise((r) => setTimeout(r, 10)); // the recorder skips a frame while ffmpeg is busy
+  }
+  await rec.close();
+  expect(errors).toEqual([]);
+  expect(segments).toHaveLength(1);
+  const probe = spawnSync(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-select_streams',
+      'v',
+      '-show_entries',
+      'frame=key_frame',
+      '-of',
+      'json',
+      segments[0]!.path,
+    ],
+    { encoding: 'utf8' },
+  );
+  const flags = (JSON.parse(probe.stdout) as { frames: Array<{ key_frame: number }> }).frames;
+  expect(flags).toHaveLength(segments[0]!.frames);
+  expect(flags.length).toBeGreaterThan(2 * KEYFRAME_INTERVAL_S * fps);
+  const keys = flags.flatMap((f, i) => (f.key_frame === 1 ? [i] : []));
+  expect(keys).toEqual([0, KEYFRAME_INTERVAL_S * fps, 2 * KEYFRAME_INTERVAL_S * fps]);
+}, 60_000);
 
 it('tells a finished MP4 from one whose ffmpeg could not finish it', () => {
   const f = join(tmp, 'ok.mp4');
