@@ -1,5 +1,6 @@
 /**
- * Video benchmark: `bin/hotpot bench video [--seconds 20] [--runs 5] [--noise 10] [--parts …]`
+ * Video benchmark: `bin/hotpot bench video [--seconds 20] [--runs 5] [--noise 10] [--parts …]
+ * [--camera-rows 0,1] [--clean no]`
  * prints one JSON object. Parts (all by default; `--parts privacy,cameras` picks some):
  *  - privacy: each candidate detector configuration on the SAME camera-sized frames the pipeline and
  *    integration tests use (the demo face photos letterboxed into 640×360, 640×426, 1280×720,
@@ -59,6 +60,10 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     noise: { type: 'string', default: '10' },
     parts: { type: 'string', default: 'privacy,pipeline,detector,anonymize,file,cameras' },
+    /** cameras part: which rows to run (0-based indexes, comma-separated; all by default) */
+    'camera-rows': { type: 'string' },
+    /** cameras part: also measure the clip without noise (yes by default) */
+    clean: { type: 'string', default: 'yes' },
     'camera-run': { type: 'string' },
   },
 });
@@ -589,8 +594,26 @@ async function anonymizeFps(
 
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
-/** CPU seconds used so far by `pid` and all its descendants (reaped children included). */
-function treeCpuS(pid: number): number {
+/** What a process of a camera run does, from its command line. */
+type CpuRole = 'node' | 'decoder' | 'recorder' | 'live' | 'other';
+function roleOf(pid: number, root: number): CpuRole {
+  if (pid === root) return 'node';
+  let cmd = '';
+  try {
+    cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return 'other';
+  }
+  if (!/ffmpeg/.test(cmd)) return 'other';
+  if (/ -i - /.test(cmd)) return /libx264/.test(cmd) ? 'recorder' : /mjpeg/.test(cmd) ? 'live' : 'other';
+  return 'decoder';
+}
+
+/**
+ * CPU seconds used so far by `pid` and all its descendants (reaped children included), in all and
+ * by role (the node process with its threads, and each kind of ffmpeg it runs).
+ */
+function treeCpu(pid: number): { total: number; byRole: Record<CpuRole, number> } {
   const parent = new Map<number, number>();
   const ticks = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
@@ -605,16 +628,18 @@ function treeCpuS(pid: number): number {
       // the process exited while we looked
     }
   }
-  let sum = 0;
+  const byRole: Record<CpuRole, number> = { node: 0, decoder: 0, recorder: 0, live: 0, other: 0 };
+  let total = 0;
   for (const [p, t] of ticks) {
     for (let q: number | undefined = p; q !== undefined && q > 1; q = parent.get(q)) {
       if (q === pid) {
-        sum += t;
+        total += t / CLK_TCK;
+        byRole[roleOf(p, pid)] += t / CLK_TCK;
         break;
       }
     }
   }
-  return sum / CLK_TCK;
+  return { total, byRole };
 }
 
 /** One configuration a camera run measures. */
@@ -697,6 +722,8 @@ interface CameraRun {
   detector: string;
   cpu_s_per_video_s: number;
   cpu_s_per_video_s_at_full_rate: number;
+  /** where that CPU went: the node process (capture worker, detector thread), and its ffmpegs */
+  cpu_s_per_video_s_by_process?: Record<CpuRole, number>;
   window_video_s: number;
   frames_per_s: number;
   detections_per_s: number;
@@ -719,8 +746,9 @@ async function cameraRun(cfg: CameraRunConfig, cores: number): Promise<CameraRun
   let err = '';
   let desc = '';
   let last: CaptureStatus['stats'] | undefined;
-  let start: { cpuS: number; atMs: number; stats: CaptureStatus['stats'] } | undefined;
-  let end: { cpuS: number; atMs: number; stats: CaptureStatus['stats'] } | undefined;
+  type Mark = { cpu: ReturnType<typeof treeCpu>; atMs: number; stats: CaptureStatus['stats'] };
+  let start: Mark | undefined;
+  let end: Mark | undefined;
   let failure: string | undefined;
   child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
   child.stdout.on('data', (d: Buffer) => {
@@ -740,9 +768,9 @@ async function cameraRun(cfg: CameraRunConfig, cores: number): Promise<CameraRun
       last = s.stats;
       const seen = s.stats.frames + s.stats.rawDropped;
       if (!start && seen >= cfg.fps * 2)
-        start = { cpuS: treeCpuS(child.pid!), atMs: performance.now(), stats: s.stats };
+        start = { cpu: treeCpu(child.pid!), atMs: performance.now(), stats: s.stats };
       if (start && seen <= total - cfg.fps)
-        end = { cpuS: treeCpuS(child.pid!), atMs: performance.now(), stats: s.stats };
+        end = { cpu: treeCpu(child.pid!), atMs: performance.now(), stats: s.stats };
     }
   });
   await new Promise((r) => child.on('exit', r));
@@ -764,7 +792,11 @@ async function cameraRun(cfg: CameraRunConfig, cores: number): Promise<CameraRun
     };
   }
   const wallS = (end.atMs - start.atMs) / 1000;
-  const cpu = (end.cpuS - start.cpuS) / wallS;
+  const cpu = (end.cpu.total - start.cpu.total) / wallS;
+  const [a, b] = [start.cpu.byRole, end.cpu.byRole];
+  const byRole = Object.fromEntries(
+    (Object.keys(b) as CpuRole[]).map((k) => [k, round((b[k] - a[k]) / wallS, 3)]),
+  ) as Record<CpuRole, number>;
   const fps = (end.stats.frames - start.stats.frames) / wallS;
   const dps = (end.stats.detections - start.stats.detections) / wallS;
   const failClosed = end.stats.failClosed - start.stats.failClosed;
@@ -780,6 +812,7 @@ async function cameraRun(cfg: CameraRunConfig, cores: number): Promise<CameraRun
     detector: desc,
     cpu_s_per_video_s: round(cpu, 3),
     cpu_s_per_video_s_at_full_rate: round(cpuFull, 3),
+    cpu_s_per_video_s_by_process: byRole,
     window_video_s: round(wallS, 1),
     frames_per_s: round(fps, 1),
     detections_per_s: round(dps, 2),
@@ -799,11 +832,12 @@ async function cameras(dir: string): Promise<Record<string, unknown>> {
     method:
       'the node capture worker (ffmpeg decode → privacy pipeline: detect every 3rd frame = 5 fps + on scene changes + tracker + blur, or as named → H.264 veryfast recorder (one x264 thread) + live JPEGs) fed a 1080p 15 fps yuv420p clip at its native rate; ' +
       'cameras = cores ÷ steady-state CPU seconds per video second (process tree from /proc; scaled up to the full frame rate when frames were dropped), and 0 when one camera cannot keep up (frames or detections below 95% of the rate, or frames blurred whole); ffmpeg = cores ÷ CPU seconds per video second of `ffmpeg -i clip -c:v libx264 -preset veryfast` ' +
-      '(ratio_vs_ffmpeg, the target), and of the same with `-threads 1` on decoder and encoder (ratio_vs_ffmpeg_single_thread: the baseline given the one-thread-per-camera choice the recorder makes)',
+      '(ratio_vs_ffmpeg, the target), and of the same with `-threads 1` on decoder and encoder (ratio_vs_ffmpeg_single_thread: the baseline given the one-thread-per-camera choice the recorder makes); ' +
+      'cpu_s_per_video_s_by_process splits a run by process (node: capture worker and detector threads; decoder, recorder and live ffmpegs), to hold against ffmpeg_decode_only (`ffmpeg -i clip -f null -`)',
     cores,
   };
   const every = nodeDetectEvery(fps);
-  const runs: CameraRunRow[] = [
+  const allRows: CameraRunRow[] = [
     {
       name: `camera default: ${describeOpts(CAMERA_DEFAULT)} (onnx), ${cadenceName(every, true)} as the node runs it`,
       detector: { ...CAMERA_DEFAULT, backend: 'onnx' },
@@ -835,7 +869,10 @@ async function cameras(dir: string): Promise<Record<string, unknown>> {
       sceneChange: true,
     },
   ];
-  for (const noise of [0, noiseLevel > 0 ? noiseLevel : 10]) {
+  const picked = values['camera-rows']?.split(',').map(Number);
+  const runs = picked ? allRows.filter((_, i) => picked.includes(i)) : allRows;
+  const noises = [...(values.clean === 'no' ? [] : [0]), noiseLevel > 0 ? noiseLevel : 10];
+  for (const noise of noises) {
     const key = noise > 0 ? `noise_${noise}` : 'clean';
     const clip = join(dir, `cam1080-${key}.mp4`);
     makeClip(clip, clipSeconds, fps, 1920, 1080, noise);
@@ -856,6 +893,7 @@ async function cameras(dir: string): Promise<Record<string, unknown>> {
         join(dir, out),
       ]);
     const plain = await transcode([], `plain-${key}.mp4`);
+    const decodeOnly = await timed('ffmpeg', ['-v', 'error', '-i', clip, '-f', 'null', '-']);
     const single = await transcode(['-threads', '1'], `plain1-${key}.mp4`);
     const ffmpegCams = (cores * clipSeconds) / plain.cpuS;
     const ffmpegCams1 = (cores * clipSeconds) / single.cpuS;
@@ -873,6 +911,7 @@ async function cameras(dir: string): Promise<Record<string, unknown>> {
         cameras: round(ffmpegCams, 2),
         whole_cameras: Math.floor(ffmpegCams),
       },
+      ffmpeg_decode_only: { cpu_s_per_video_s: round(decodeOnly.cpuS / clipSeconds, 3) },
       ffmpeg_decode_reencode_single_thread: {
         cpu_s_per_video_s: round(single.cpuS / clipSeconds, 3),
         cameras: round(ffmpegCams1, 2),
