@@ -12,6 +12,14 @@ export interface TrackerOptions {
   maxGrow: number;
   /** Weight of the newest velocity measurement (exponential smoothing). */
   velocitySmoothing: number;
+  /**
+   * A track's box is as wide and as tall as the largest it needed over this many frames (centred
+   * where the face is now). Without it the box breathes with the detection cadence (exact on a
+   * detected frame, 4% larger a frame later, 8% two frames later, exact again), which flickers on
+   * screen, changes the blur radius every frame and costs the encoder bits and time. Frames,
+   * like `holdFrames`; at least the detection interval.
+   */
+  sizeHoldFrames: number;
 }
 
 /** Defaults for a detector that runs every few frames at 15–30 fps. */
@@ -21,6 +29,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = Object.freeze({
   growPerFrame: 0.04,
   maxGrow: 1.6,
   velocitySmoothing: 0.6,
+  sizeHoldFrames: 8,
 });
 
 /** One tracked face. Velocities are of the box centre, in pixels per frame. */
@@ -31,6 +40,8 @@ export interface Track {
   vy: number;
   lastSeenFrame: number;
   hits: number;
+  /** The sizes `predict` needed on recent frames (the box shown is the largest of them). */
+  sizes: Array<{ frame: number; width: number; height: number }>;
 }
 
 /** Intersection over union of two rects (0 when either is empty). */
@@ -63,7 +74,7 @@ export class FaceTracker {
 
   /** The live tracks (read-only copies). */
   get current(): Track[] {
-    return this.tracks.map((t) => ({ ...t, box: { ...t.box } }));
+    return this.tracks.map((t) => ({ ...t, box: { ...t.box }, sizes: t.sizes.map((z) => ({ ...z })) }));
   }
 
   /** Forgets every track (e.g. after a stream restarts). */
@@ -116,13 +127,16 @@ export class FaceTracker {
           vy: 0,
           lastSeenFrame: frameIndex,
           hits: 1,
+          sizes: [],
         });
     });
   }
 
   /**
    * The boxes to cover on frame `frameIndex`: each track moved by its velocity and enlarged by
-   * the frames since it was last confirmed. Tracks past `holdFrames` are dropped.
+   * the frames since it was last confirmed, then held at the largest size it needed over the last
+   * `sizeHoldFrames` frames. Tracks past `holdFrames` are dropped. On a frame that was just
+   * detected this covers every detection, and the faces held from earlier detections as well.
    */
   predict(frameIndex: number): FaceBox[] {
     const o = this.options;
@@ -132,8 +146,10 @@ export class FaceTracker {
       const p = this.centreAt(t, frameIndex);
       // Uncertain while unconfirmed, and more so for a track whose velocity is not yet measured.
       const grow = Math.min(o.maxGrow, 1 + o.growPerFrame * dt * (t.hits === 1 ? 2 : 1));
-      const w = p.width * grow;
-      const h = p.height * grow;
+      t.sizes = t.sizes.filter((z) => z.frame <= frameIndex && frameIndex - z.frame < o.sizeHoldFrames);
+      t.sizes.push({ frame: frameIndex, width: p.width * grow, height: p.height * grow });
+      const w = Math.max(...t.sizes.map((z) => z.width));
+      const h = Math.max(...t.sizes.map((z) => z.height));
       return {
         x: p.x + p.width / 2 - w / 2,
         y: p.y + p.height / 2 - h / 2,

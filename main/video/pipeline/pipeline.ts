@@ -134,6 +134,10 @@ export class PrivacyPipeline {
       this.lastDetectionAttempt = index;
       faces = await this.detectWithDeadline(frame, index);
       if (faces) this.scene?.markDetected();
+      // With a tracker, a detected frame is covered as the frames around it are: every detection,
+      // the faces held from earlier detections (one the detector missed just this once stays
+      // covered), each at its held size (no box breathing with the cadence).
+      if (faces && this.deps.tracker) faces = this.deps.tracker.predict(index);
     } else if (this.deps.tracker && index - this.lastGoodDetectionFrame <= this.opts.maxTrackedFrames) {
       faces = this.deps.tracker.predict(index);
     }

@@ -119,6 +119,33 @@ describe('privacy pipeline with the real detector on face photos', () => {
     await new Promise((r) => setTimeout(r, 1500));
   });
 
+  it('a face the detector misses on one detected frame stays covered by its track', async () => {
+    // The real detector on the first detection; the second one (frame 3) misses every face.
+    let calls = 0;
+    const flaky = {
+      description: 'misses on its second run',
+      detect: async (f: Frame) => (calls++ === 0 ? detector.detect(f) : []),
+      dispose: async () => undefined,
+    };
+    const p = new PrivacyPipeline(
+      { ...OPTS, detectEveryFrames: 3, maxTrackedFrames: 2 },
+      {
+        detector: flaky,
+        tracker: new FaceTracker(),
+        kernels: frameKernels(),
+        nowMs: () => performance.now(),
+      },
+    );
+    expect((await checker.detect(photos[0]!)).length).toBeGreaterThan(0);
+    for (let i = 0; i < 4; i++) {
+      const out = await p.process(copy(photos[0]!), i * 100);
+      expect(out!.treatment).toBe('faces');
+      expect(out!.faces, `frame ${i}`).toBeGreaterThan(0);
+      expect(await checker.detect(out as unknown as Frame), `frame ${i}`).toEqual([]);
+    }
+    expect(calls).toBe(2);
+  });
+
   it('refuses options that would let frames through unexamined', () => {
     expect(
       () =>
