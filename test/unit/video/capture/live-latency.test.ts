@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LiveJpegEncoder } from '../../../../main/video/live/jpeg';
-import { PrivacyPipeline } from '../../../../main/video/pipeline/pipeline';
-import { DEFAULT_ANONYMIZE_OPTIONS } from '../../../../main/video/anonymize';
 import type { AnonymizedFrame } from '../../../../main/video/pipeline/anonymized-frame';
 import type { PixelFormat } from '../../../../main/video/types';
-import { frameKernels } from '../../../../native/index';
+import { facelessPipeline } from '../../../helpers/video/faceless-pipeline';
 
 // The live view must show a camera's first anonymized frame at once. ffmpeg's input probe (5 MB by
 // default) held the first JPEG of a 640×360 yuv420p view back until 13 frames had been written.
@@ -13,26 +11,7 @@ describe('live view latency (real ffmpeg)', () => {
     it(`gives the first JPEG after at most two ${format} frames`, async () => {
       const width = 640;
       const height = 360;
-      // The pipeline makes the frames exit-able; no face in a flat grey frame, so the detector finds none.
-      const pipeline = new PrivacyPipeline(
-        {
-          detectEveryFrames: 1,
-          deadlineMs: 5000,
-          whenBehind: 'blur',
-          maxTrackedFrames: 1,
-          anonymize: DEFAULT_ANONYMIZE_OPTIONS,
-          masks: [],
-        },
-        {
-          detector: {
-            description: 'none in a grey frame',
-            detect: async () => [],
-            dispose: async () => undefined,
-          },
-          kernels: frameKernels(),
-          nowMs: () => performance.now(),
-        },
-      );
+      const pipeline = facelessPipeline('no face in a flat grey frame');
       const jpegs: Buffer[] = [];
       const live = new LiveJpegEncoder({ width, height, pixelFormat: format, fps: 2, outWidthPx: 320 }, (j) =>
         jpegs.push(j),

@@ -17,12 +17,10 @@ import {
   SegmentRecorder,
   type ClosedSegment,
 } from '../../../../main/video/record/segment-recorder';
-import { PrivacyPipeline } from '../../../../main/video/pipeline/pipeline';
-import { DEFAULT_ANONYMIZE_OPTIONS } from '../../../../main/video/anonymize';
-import { frameKernels } from '../../../../native/index';
 import { VIDEO_MIGRATIONS, VideoDb } from '../../../../main/video/record/video-db';
 import { bundleEntry, REPO_ROOT, runWithTinyDisk } from '../../../helpers/onvif-sim/bundle';
 import { bundleWorker } from '../../../helpers/bundle';
+import { facelessPipeline } from '../../../helpers/video/faceless-pipeline';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hotpot-rec-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -149,22 +147,7 @@ it(`puts a keyframe every ${KEYFRAME_INTERVAL_S} s into a segment (real ffmpeg)`
   const H = 120;
   const fps = 10;
   // A ramp drifting a pixel per frame: smooth motion, so x264 adds no scene-cut keyframes of its own.
-  // The pipeline makes the frames exit-able; its detector stand-in finds no face in a ramp.
-  const pipeline = new PrivacyPipeline(
-    {
-      detectEveryFrames: 1,
-      deadlineMs: 5000,
-      whenBehind: 'blur',
-      maxTrackedFrames: 1,
-      anonymize: DEFAULT_ANONYMIZE_OPTIONS,
-      masks: [],
-    },
-    {
-      detector: { description: 'no face in a ramp', detect: async () => [], dispose: async () => undefined },
-      kernels: frameKernels(),
-      nowMs: () => performance.now(),
-    },
-  );
+  const pipeline = facelessPipeline('no face in a ramp');
   const segments: ClosedSegment[] = [];
   const errors: string[] = [];
   const rec = new SegmentRecorder(
