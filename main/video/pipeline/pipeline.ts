@@ -6,9 +6,9 @@ import type { AnonymizedFrame, Treatment } from './anonymized-frame';
 import { SceneWatch, type SceneChangeOptions } from './scene-change';
 
 /**
- * Carries face boxes across frames the detector skipped (`FaceTracker` of main/video/detect has this
- * shape). `update` takes a fresh detection (full-frame pixels) for frame `frameIndex`; `predict`
- * gives the boxes expected on `frameIndex`.
+ * Carries face boxes across frames (`FaceTracker` of main/video/detect has this shape). `update`
+ * takes a fresh detection (full-frame pixels) for frame `frameIndex`; `predict` gives the boxes to
+ * cover on `frameIndex`: on a frame the detector skipped, and on a detected one after its `update`.
  */
 export interface FaceTracker {
   update(detections: readonly FaceBox[], frameIndex: number): void;
