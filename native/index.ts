@@ -1,7 +1,7 @@
 /**
  * Frame kernels: the N-API addon (`native/build/Release/hotpot_native.node`) when it is built, else
  * the JavaScript kernels of `native/fallback.ts`, which produce the same bytes. Everything here works
- * in place on tightly packed rgb24 / yuv420p frames (`Frame` of `main/video/types.ts`).
+ * in place on tightly packed rgb24 / yuv420p frames (`Frame` of `native/frame.ts`).
  *
  * @example
  * import { frameKernels } from '../../native';
@@ -10,8 +10,8 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { appRoot } from '../main/app/paths';
-import type { Frame, PixelFormat, Rect } from '../main/video/types';
+import { appRoot } from '../main/platform/paths';
+import type { Frame, PixelFormat, Rect } from './frame';
 import { FORMAT_RGB24, FORMAT_YUV420P, jsKernels, type RawKernels } from './fallback';
 import { NativeError } from './errors';
 

@@ -1,8 +1,4 @@
-/** Something long-lived: started once in order by the composition root, stopped in reverse (js-libp2p `Startable`). */
-export interface Startable {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
+import type { Startable } from '../common/startable';
 
 /** A named service in the start order. */
 export interface Component {

@@ -1,6 +1,6 @@
 import type { NodeStatus } from '../api/contract/node';
 import type { EventBus } from './events';
-import type { Startable } from './lifecycle';
+import type { Startable } from '../common/startable';
 
 /** What the status needs to know of the ledger. The node driver implements it. */
 export interface ChainStatusSource {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { appRoot } from '../app/paths';
+import { appRoot } from '../platform/paths';
 
 export const summary = 'run a benchmark and print JSON: bench <name> [options] (bench --list)';
 

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { defaultDataDir, loadConfig, parseHostPort } from '../config/load';
-import { appRoot } from '../app/paths';
+import { appRoot } from '../platform/paths';
 import { runHeadless } from '../hosts/run-headless';
 import { parseFlags } from './args';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError, RemoteError } from '../common/errors';
-import { workerPath } from '../app/paths';
+import { workerPath } from '../platform/paths';
 import { WalletError } from '../wallet/errors';
 import { WorkerKdfRunner } from '../wallet/kdf-runner';
 import { type ScryptParams } from '../wallet/kdf';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { composeApp, type App } from '../app/compose';
 import { createLogger, flushLogger } from '../app/logger';
-import { appRoot } from '../app/paths';
+import { appRoot } from '../platform/paths';
 import { AppError } from '../common/errors';
 import { loadConfig, parseHostPort } from '../config/load';
 import { ElectronHost } from './electron';

@@ -3,7 +3,7 @@ import { IPC_CALL, IPC_EVENT } from '../api/contract/bridge';
 import { ApiError } from '../api/errors';
 import type { Router } from '../api/router';
 import type { EventBus } from '../app/events';
-import type { Startable } from '../app/lifecycle';
+import type { Startable } from '../common/startable';
 import type { Logger } from '../app/logger';
 import { serializeError } from '../common/errors';
 import { CONTENT_SECURITY_POLICY } from './security';

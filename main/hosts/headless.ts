@@ -8,7 +8,7 @@ import { ApiError } from '../api/errors';
 import type { RestRoute } from '../api/rest/types';
 import type { Router } from '../api/router';
 import type { EventBus } from '../app/events';
-import type { Startable } from '../app/lifecycle';
+import type { Startable } from '../common/startable';
 import type { Logger } from '../app/logger';
 import { AppError, serializeError } from '../common/errors';
 import { isLoopback } from '../config/load';

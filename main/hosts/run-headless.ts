@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { composeApp } from '../app/compose';
-import { DataDirLock } from '../app/data-dir-lock';
+import { DataDirLock } from './data-dir-lock';
 import { createLogger, flushLogger } from '../app/logger';
-import { appRoot } from '../app/paths';
+import { appRoot } from '../platform/paths';
 import type { Config } from '../config/schema';
 import { HeadlessHost } from './headless';
 

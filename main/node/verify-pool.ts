@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { EncodingLimits } from '../chain/encoding';
 import type { SignatureVerifier } from '../chain/keys';
-import { workerPath } from '../app/paths';
+import { workerPath } from '../platform/paths';
 import { tripleKey } from './sig-check';
 
 /**

@@ -21,7 +21,7 @@
  * await net.publish('vote', encodeVote(vote));
  */
 
-import type { Startable } from '../app/lifecycle';
+import type { Startable } from '../common/startable';
 
 export type { Startable };
 

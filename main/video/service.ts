@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Startable } from '../app/lifecycle';
+import type { Startable } from '../common/startable';
 import type { Db } from '../store/db';
 import { DEFAULT_ANONYMIZE_OPTIONS, checkPrivacyMask, parseAnonymizeOptions } from './anonymize/index';
 import { CameraWorker } from './capture/camera-worker';

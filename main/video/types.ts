@@ -3,24 +3,10 @@
  * Owned by the detection/anonymization side; the pipeline builds on exactly these shapes.
  */
 
-/** Pixel layouts the pipeline handles. rgb24: 3 bytes per pixel; yuv420p: planar Y, then U and V at half size. */
-export type PixelFormat = 'rgb24' | 'yuv420p';
+import type { Frame, Rect } from '../../native/frame';
 
-/** One decoded frame. `data` is tightly packed (no row padding). */
-export interface Frame {
-  format: PixelFormat;
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
-
-/** An axis-aligned rectangle in pixels of the frame it belongs to. */
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+/** Frames and rectangles are the kernels' own (`native/frame.ts`). */
+export type { Frame, PixelFormat, Rect } from '../../native/frame';
 
 /** A detected (or tracked) face in full-frame pixels, with the detector's confidence in [0,1]. */
 export interface FaceBox extends Rect {

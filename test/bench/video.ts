@@ -35,7 +35,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { appRoot, workerPath } from '../../main/app/paths';
+import { appRoot, workerPath } from '../../main/platform/paths';
 import { DEFAULT_ANONYMIZE_OPTIONS, anonymizeFrame, decodeImage } from '../../main/video/anonymize';
 import { CameraWorker } from '../../main/video/capture/camera-worker';
 import type { CaptureStatus, CaptureWorkerConfig } from '../../main/video/capture/protocol';

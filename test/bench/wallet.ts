@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { workerPath } from '../../main/app/paths';
+import { workerPath } from '../../main/platform/paths';
 import { signCompact } from '../../main/chain/keys';
 import { DEFAULT_SCRYPT } from '../../main/wallet/kdf';
 import { WorkerKdfRunner } from '../../main/wallet/kdf-runner';

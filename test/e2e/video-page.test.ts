@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workerPath } from '../../main/app/paths';
+import { workerPath } from '../../main/platform/paths';
 import type { WorkerFaceDetector } from '../../main/video/detect';
 import type { Frame } from '../../main/video/types';
 import { chromiumMissing, launchChromium } from '../helpers/browser';

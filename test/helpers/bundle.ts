@@ -1,7 +1,7 @@
 import { build } from 'esbuild';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { appRoot } from '../../main/app/paths';
+import { appRoot } from '../../main/platform/paths';
 
 /**
  * Bundles a TypeScript program for a test's child process or worker into test/.tmp/bundles and

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { appRoot } from '../../main/app/paths';
+import { appRoot } from '../../main/platform/paths';
 
 /** A node started as a real process with `dist/main/cli.js start --headless`. */
 export interface NodeProcess {

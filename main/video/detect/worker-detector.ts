@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { workerPath } from '../../app/paths';
+import { workerPath } from '../../platform/paths';
 import { RemoteError } from '../../common/errors';
 import { frameKernels, type FrameKernels } from '../../../native';
 import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame } from '../types';

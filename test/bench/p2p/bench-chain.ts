@@ -12,7 +12,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appRoot } from '../../../main/app/paths';
+import { appRoot } from '../../../main/platform/paths';
 import { type Genesis, genesisToJson, parseGenesis } from '../../../main/chain/genesis';
 import { privateKeyToAddress } from '../../../main/chain/keys';
 import { DEFAULT_PARAMS } from '../../../main/chain/params';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { bundleScript } from '../bundle';
-import { appRoot } from '../../../main/app/paths';
+import { appRoot } from '../../../main/platform/paths';
 
 /** The repository root (two levels above test/helpers/onvif-sim). */
 export const REPO_ROOT = appRoot();

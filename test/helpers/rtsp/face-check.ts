@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appRoot } from '../../../main/app/paths';
+import { appRoot } from '../../../main/platform/paths';
 import { encodeImage } from '../../../main/video/anonymize/media';
 import { createFaceDetector } from '../../../main/video/detect/index';
 import { defaultVideoOptions } from '../../../main/video/service';

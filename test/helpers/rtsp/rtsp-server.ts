@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { appRoot } from '../../../main/app/paths';
+import { appRoot } from '../../../main/platform/paths';
 
 const HERE = join(appRoot(), 'test', 'helpers', 'rtsp');
 /** The face photos the clip is made of. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { appRoot } from '../../../main/app/paths';
+import { appRoot } from '../../../main/platform/paths';
 import { bundleScript } from '../../helpers/bundle';
 
 /** Bundles the test peer into test/.tmp and returns its path. */

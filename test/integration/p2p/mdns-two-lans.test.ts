@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRoot } from '../../../main/app/paths';
+import { appRoot } from '../../../main/platform/paths';
 import type { PeerView } from '../../../main/p2p/types';
 import { createNetns, netnsSupport, veth, type Netns } from '../../helpers/netns';
 import { waitFor } from '../../unit/p2p/wait';

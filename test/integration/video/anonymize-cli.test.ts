@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRoot } from '../../../main/app/paths';
+import { appRoot } from '../../../main/platform/paths';
 import { createInProcessDetector } from '../../../main/video/detect';
 import { FACE_CHECKER } from '../../helpers/rtsp/face-check';
 import type { FaceDetector, Frame } from '../../../main/video/types';

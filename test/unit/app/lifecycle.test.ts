@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Lifecycle, type Startable } from '../../../main/app/lifecycle';
+import { Lifecycle } from '../../../main/app/lifecycle';
+import type { Startable } from '../../../main/common/startable';
 
 const quiet = { info: () => undefined, error: () => undefined };
 

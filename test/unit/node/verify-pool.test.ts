@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../main/chain/encoding';
 import { getPublicKey, signCompact } from '../../../main/chain/keys';
 import { TxBuilder, encodeTx, verifyTxSignature, decodeTx } from '../../../main/chain/tx';
-import { appRoot } from '../../../main/app/paths';
+import { appRoot } from '../../../main/platform/paths';
 import { OpenSslVerifier } from '../../../main/node/verifier';
 import { PreverifiedVerifier, VerifyPool } from '../../../main/node/verify-pool';
 import { tripleKey } from '../../../main/node/sig-check';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeImage } from '../../../../main/video/anonymize';
-import { appRoot } from '../../../../main/app/paths';
+import { appRoot } from '../../../../main/platform/paths';
 import { expect } from 'vitest';
 import { scoreDetections, sumRecall, type RecallResult } from '../../../../main/video/detect';
 import type { FaceDetector, Frame, Rect } from '../../../../main/video/types';

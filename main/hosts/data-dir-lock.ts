@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { HostError } from '../hosts/errors';
+import { HostError } from './errors';
 
 /**
  * One node per data dir: `<dataDir>/node.lock` holds the owner's pid. A lock left by a process that
