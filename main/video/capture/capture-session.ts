@@ -1,0 +1,314 @@
+/**
+ * One camera's capture loop: decoder frames → privacy pipeline (detect, track, anonymize) → exits.
+ * This is where raw camera frames live (ARCHITECTURE §6): they come from the decoder, the newest
+ * one waits for the pipeline (an older one is zeroed, never passed on), and only what the pipeline
+ * returns — an {@link AnonymizedFrame} — reaches the recorder, live view, snapshots and stream.
+ * Messages out never carry raw pixels. The capture worker runs one session; tests drive one directly.
+ */
+import type { FrameKernels } from '../../../native/index';
+import { serializeError } from '../../common/errors';
+import { FaceTracker } from '../detect/tracker';
+import { VideoError } from '../errors';
+import { backoffDelayMs } from '../onvif/backoff';
+import type { AnonymizedFrame } from '../pipeline/anonymized-frame';
+import { PrivacyPipeline } from '../pipeline/pipeline';
+import type { FaceDetector } from '../types';
+import { CaptureStatusReporter } from './capture-status';
+import type { CaptureSinks, FrameExit, StreamExit } from './capture-sinks';
+import { frameBytesOf, type Decoder, type DecoderOptions } from './decoder';
+import { FrameReader } from './frame-reader';
+import type { CaptureStatus, CaptureWorkerConfig, FromCaptureWorker, ToCaptureWorker } from './protocol';
+
+/** The session's way out: messages to its owner (pictures in them are anonymized JPEGs), and closing. */
+export interface CapturePort {
+  post(m: FromCaptureWorker, transfer?: ArrayBuffer[]): void;
+  close(): void;
+}
+
+/** What a capture session runs on; the worker passes the real ones, tests their own. */
+export interface CaptureSessionDeps {
+  port: CapturePort;
+  /** Loaded already; the session disposes of it when it stops. */
+  detector: FaceDetector;
+  kernels: FrameKernels;
+  /** Starts the frame source (ffmpeg in the worker: `startDecoder`). */
+  startDecoder: (opts: DecoderOptions) => Decoder;
+  sinks: CaptureSinks;
+  /** Wall clock (frame capture times, stall detection) and a monotonic one (detection deadlines). */
+  clock: { wallMs: () => number; monoMs: () => number };
+  /** Jitter of the reconnect backoff. */
+  random: () => number;
+}
+
+/**
+ * Owns one camera's decode → detect → anonymize → exits loop: restarts the decoder with backoff
+ * when it ends, restarts a stalled one, keeps only the newest raw frame while the pipeline is busy,
+ * answers the owner's messages ({@link ToCaptureWorker}) and reports its status.
+ *
+ * @example
+ * const session = new CaptureSession(cfg, { port, detector, kernels, startDecoder, sinks, clock, random: Math.random });
+ * session.start(); port.on('message', (m) => session.handle(m));
+ */
+export class CaptureSession {
+  private readonly reporter: CaptureStatusReporter;
+  private readonly pipeline: PrivacyPipeline;
+  private readonly recorder: FrameExit | undefined;
+  private readonly live: FrameExit | undefined;
+  private stream: StreamExit | undefined;
+  private stopping = false;
+  private decoder: Decoder | undefined;
+  private attempt = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  private pending: { data: Uint8Array; atMs: number } | undefined;
+  private processing = false;
+  private readonly snapshotWaiters: number[] = [];
+
+  constructor(
+    private readonly cfg: CaptureWorkerConfig,
+    private readonly deps: CaptureSessionDeps,
+  ) {
+    this.reporter = new CaptureStatusReporter(cfg.record !== null, (m) => deps.port.post(m));
+    this.status.detector = deps.detector.description;
+    this.pipeline = new PrivacyPipeline(cfg.pipeline, {
+      detector: deps.detector,
+      tracker: cfg.pipeline.detectEveryFrames > 1 ? new FaceTracker() : undefined,
+      kernels: deps.kernels,
+      nowMs: deps.clock.monoMs,
+    });
+    this.recorder = cfg.record
+      ? deps.sinks.recorder({
+          onSegment: (segment) => {
+            if (this.status.recording !== 'on') {
+              this.status.recording = 'on';
+              this.status.recordingMessage = '';
+              this.reporter.report();
+            }
+            this.deps.port.post({ type: 'segment', segment });
+          },
+          onError: (code, message) => {
+            this.status.recording = code === 'DISK_FULL' ? 'disk-full' : 'failed';
+            this.status.recordingMessage = message;
+            this.reporter.report();
+          },
+        })
+      : undefined;
+    this.live = cfg.live
+      ? deps.sinks.live((jpeg, atMs) => {
+          const copy = new Uint8Array(jpeg);
+          this.deps.port.post({ type: 'live', jpeg: copy, atMs }, [copy.buffer]);
+        })
+      : undefined;
+  }
+
+  /** The status as last computed (its counters move with every frame). */
+  get status(): CaptureStatus {
+    return this.reporter.status;
+  }
+
+  /** Starts the stall watchdog and the decoder. */
+  start(): void {
+    this.watchdog = setInterval(() => this.checkStall(), Math.min(1000, this.cfg.stallMs / 2));
+    this.reporter.setState('starting', `connecting to the camera (${this.status.detector})`);
+    this.startCapture();
+  }
+
+  /** Handles one message of the owner. */
+  handle(m: ToCaptureWorker): void {
+    switch (m.type) {
+      case 'set-masks':
+        this.pipeline.setMasks(m.masks);
+        break;
+      case 'snapshot':
+        this.snapshotWaiters.push(m.id);
+        break;
+      case 'stream-start':
+        this.startStream(m.url, m.bitrateKbps);
+        break;
+      case 'stream-stop': {
+        const s = this.stream;
+        this.stream = undefined;
+        this.status.streaming = false;
+        this.reporter.report();
+        void s?.stop();
+        break;
+      }
+      case 'stop':
+        void this.stop();
+        break;
+    }
+  }
+
+  /** Stops the decoder, closes every exit and the detector, reports 'stopped' and closes the port. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.watchdog);
+    clearTimeout(this.restartTimer);
+    this.decoder?.kill();
+    await Promise.allSettled([
+      this.recorder?.close(),
+      this.live?.close(),
+      this.stream?.stop(),
+      this.deps.detector.dispose(),
+    ]);
+    this.reporter.setState('stopped', 'stopped');
+    this.deps.port.post({ type: 'stopped' });
+    this.deps.port.close();
+  }
+
+  private exits(f: AnonymizedFrame): void {
+    this.recorder?.write(f);
+    this.live?.write(f);
+    this.stream?.write(f);
+    while (this.snapshotWaiters.length > 0) {
+      const id = this.snapshotWaiters.shift()!;
+      this.deps.sinks.snapshot(f).then(
+        (jpeg) => {
+          const copy = new Uint8Array(jpeg);
+          this.deps.port.post({ type: 'snapshot', id, jpeg: copy }, [copy.buffer]);
+        },
+        (err: unknown) =>
+          this.deps.port.post({
+            type: 'snapshot',
+            id,
+            error: serializeError(new VideoError('SNAPSHOT_UNAVAILABLE', String(err))),
+          }),
+      );
+    }
+  }
+
+  private async drain(): Promise<void> {
+    if (this.processing) return;
+    this.processing = true;
+    const cfg = this.cfg;
+    try {
+      while (this.pending && !this.stopping) {
+        const { data, atMs } = this.pending;
+        this.pending = undefined;
+        const out = await this.pipeline.process(
+          { format: cfg.pixelFormat, width: cfg.width, height: cfg.height, data },
+          atMs,
+        );
+        this.status.stats = { ...this.pipeline.stats, rawDropped: this.status.stats.rawDropped };
+        // A frame that finished after stop began goes nowhere (the exits are closing).
+        if (out && !this.stopping) this.exits(out);
+      }
+    } catch (err) {
+      this.reporter.setState(
+        'error',
+        `the privacy pipeline failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private onRawFrame(data: Uint8Array): void {
+    const now = this.deps.clock.wallMs();
+    if (this.status.state !== 'streaming') {
+      this.attempt = 0;
+      this.status.decoderPid = this.decoder?.pid() ?? null;
+      this.reporter.setState(
+        'streaming',
+        `receiving ${this.cfg.width}x${this.cfg.height} at ${this.cfg.fps} fps`,
+      );
+    }
+    this.status.lastFrameAtMs = now;
+    if (this.pending) {
+      // The pipeline is behind: the older raw frame is destroyed, never passed on.
+      this.pending.data.fill(0);
+      this.status.stats.rawDropped++;
+    }
+    this.pending = { data, atMs: now };
+    void this.drain();
+  }
+
+  private startCapture(): void {
+    if (this.stopping) return;
+    const cfg = this.cfg;
+    const reader = new FrameReader(frameBytesOf(cfg.pixelFormat, cfg.width, cfg.height), (data) =>
+      this.onRawFrame(data),
+    );
+    try {
+      this.decoder = this.deps.startDecoder({
+        input: cfg.input,
+        width: cfg.width,
+        height: cfg.height,
+        fps: cfg.fps,
+        pixelFormat: cfg.pixelFormat,
+        ioTimeoutMs: cfg.ioTimeoutMs,
+        loopFile: cfg.loopFile,
+        realtime: cfg.realtime,
+        ffmpegPath: cfg.ffmpegPath,
+      });
+    } catch (err) {
+      this.reporter.setState(
+        'error',
+        `cannot start ffmpeg: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      return;
+    }
+    const d = this.decoder;
+    d.stdout.on('data', (c: Buffer) => reader.push(c));
+    d.stdout.on('error', () => undefined);
+    setTimeout(() => {
+      this.status.decoderPid = d.pid();
+      this.reporter.report(true);
+    }, 200);
+    void d.done.then((reason) => {
+      reader.reset();
+      if (this.stopping || this.decoder !== d) return;
+      this.reconnect(reason);
+    });
+  }
+
+  /** The decoder ended (`reason`: null when the stream ended cleanly): start a new one after a backoff. */
+  private reconnect(reason: string | null): void {
+    this.decoder = undefined;
+    this.status.decoderPid = null;
+    const delay = backoffDelayMs(
+      this.attempt++,
+      { initialMs: this.cfg.restartInitialMs, maxMs: this.cfg.restartMaxMs },
+      this.deps.random,
+    );
+    this.status.restarts++;
+    const why =
+      reason === null
+        ? 'the stream ended'
+        : reason === 'killed'
+          ? this.status.message
+          : `ffmpeg stopped: ${reason}`;
+    this.reporter.setState('reconnecting', `${why}; reconnecting in ${Math.round(delay / 100) / 10} s`);
+    this.restartTimer = setTimeout(() => this.startCapture(), delay);
+  }
+
+  /** The watchdog's beat: report, and kill a decoder that has sent nothing for `stallMs`. */
+  private checkStall(): void {
+    this.reporter.report(true);
+    const last = this.status.lastFrameAtMs;
+    const now = this.deps.clock.wallMs();
+    if (this.status.state === 'streaming' && last !== null && now - last > this.cfg.stallMs) {
+      this.reporter.setState(
+        'stalled',
+        `no frame for ${Math.round((this.deps.clock.wallMs() - last) / 1000)} s (stream stalled); restarting ffmpeg`,
+      );
+      this.decoder?.kill();
+    }
+  }
+
+  private startStream(url: string, bitrateKbps: number | undefined): void {
+    void this.stream?.stop();
+    const s = this.deps.sinks.stream({ url, bitrateKbps });
+    this.stream = s;
+    this.status.streaming = true;
+    this.reporter.report();
+    void s.done.then((reason) => {
+      if (this.stream === s) {
+        this.stream = undefined;
+        this.status.streaming = false;
+        this.reporter.report();
+      }
+      this.deps.port.post({ type: 'stream-ended', reason });
+    });
+  }
+}
