@@ -4,9 +4,8 @@ import { nodeHandlers } from '../api/handlers/node';
 import { walletHandlers } from '../api/handlers/wallet';
 import { chainHandlers } from '../api/handlers/chain';
 import { networkHandlers } from '../api/handlers/network';
-import { chainRoutes } from '../api/rest/chain';
+import { restRoutes } from '../api/rest/index';
 import { NodeService } from '../node/node-service';
-import { nodeRoutes } from '../api/rest/node';
 import type { RestRoute } from '../api/rest/types';
 import { type AllHandlers, Router } from '../api/router';
 import type { Config } from '../config/schema';
@@ -182,7 +181,7 @@ export function composeApp(opts: ComposeOptions): App {
     }),
   };
   const router = new Router(handlers);
-  const rest: RestRoute[] = [...nodeRoutes({ status }), ...chainRoutes({ node })];
+  const rest: RestRoute[] = [...restRoutes];
 
   const components: Component[] = [
     { name: 'node.db', service: nodeDb },

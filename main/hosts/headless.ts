@@ -5,12 +5,13 @@ import { extname, join, normalize, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError } from '../api/errors';
+import { callRoute, httpStatusOf } from '../api/rest/call';
 import type { RestRoute } from '../api/rest/types';
 import type { Router } from '../api/router';
 import type { EventBus } from '../app/events';
 import type { Startable } from '../common/startable';
 import type { Logger } from '../app/logger';
-import { AppError, serializeError } from '../common/errors';
+import { serializeError } from '../common/errors';
 import { isLoopback } from '../config/load';
 import { HostError } from './errors';
 import { CONTENT_SECURITY_POLICY } from './security';
@@ -180,11 +181,14 @@ export class HeadlessHost implements Startable {
       if (!params) continue;
       try {
         const body = req.method === 'GET' ? undefined : await readBody(req);
-        const value = await route.handler({ params, query: url.searchParams, body });
-        return sendJson(res, 200, value);
+        const answer = await callRoute(this.deps.router, route, { params, query: url.searchParams, body });
+        if (answer.ok) return sendJson(res, 200, answer.value);
+        const { code, message, data } = answer.error;
+        return sendProblem(res, answer.status, code, message, data);
       } catch (err) {
+        // readBody's own refusals (too large, not JSON) are typed; anything else is ours.
         const e = serializeError(err);
-        return sendProblem(res, statusFor(e.code, err), e.code, e.message, e.data);
+        return sendProblem(res, httpStatusOf(e.code), e.code, e.message, e.data);
       }
     }
     sendProblem(res, 404, 'NOT_FOUND', `no route ${req.method} ${url.pathname}`);
@@ -278,15 +282,6 @@ export function matchPath(pattern: string, path: string): Record<string, string>
     else if (p !== b[i]) return null;
   }
   return params;
-}
-
-function statusFor(code: string, err: unknown): number {
-  if (code === 'INTERNAL') return 500;
-  if (code.endsWith('NOT_FOUND')) return 404;
-  if (code === 'UNAUTHORIZED') return 401;
-  if (code === 'FORBIDDEN') return 403;
-  if (code === 'TOO_LARGE') return 413;
-  return err instanceof AppError ? 400 : 500;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -120,7 +120,16 @@ export const chainMethods = {
     z.object({ items: z.array(BlockSummary), nextBefore: z.number().int().nullable() }),
   ),
   'chain.block': method(
-    z.union([z.object({ height: z.number().int().min(1) }).strict(), z.object({ hash: Hash }).strict()]),
+    z.union(
+      [
+        z.object({ height: z.number().int().min(1, 'a block height is a whole number ≥ 1') }).strict(),
+        z.object({ hash: Hash }).strict(),
+      ],
+      {
+        error:
+          'a block is named by its height (a whole number ≥ 1) or its hash (0x followed by 64 hex digits)',
+      },
+    ),
     BlockDetail,
   ),
   'chain.tx': method(z.object({ hash: Hash }).strict(), TxView),
@@ -128,8 +137,11 @@ export const chainMethods = {
     z
       .object({
         address: AddressText,
-        limit: z.number().int().min(1).max(200).default(25),
-        before: z.string().max(40).optional(),
+        limit: z.number({ error: 'limit is a whole number from 1 to 200' }).int().min(1).max(200).default(25),
+        before: z
+          .string()
+          .regex(/^\d{1,15}:\d{1,9}$/, 'before is the nextCursor of a previous page ("height:index")')
+          .optional(),
       })
       .strict(),
     AccountView,

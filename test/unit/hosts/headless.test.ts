@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { nodeRoutes } from '../../../main/api/rest/node';
 import { type AllHandlers, Router } from '../../../main/api/router';
 import { EventBus } from '../../../main/app/events';
 import { HeadlessHost } from '../../../main/hosts/headless';
@@ -67,9 +68,7 @@ describe('HeadlessHost', () => {
     writeFileSync(join(dir.path, 'index.html'), '<!doctype html><title>ui</title>');
     writeFileSync(join(dir.path, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(join(dir.path, '..', 'secret.txt'), 'nope');
-    const rest = [
-      { method: 'GET' as const, path: '/api/v1/status', summary: '', handler: async () => status },
-    ];
+    const rest = [...nodeRoutes];
     open = new HeadlessHost(
       { host: '127.0.0.1', port: 0, rendererDir: dir.path },
       { router: new Router(handlers), rest, bus, log },

@@ -1,0 +1,40 @@
+import type { SerializedError } from '../../common/errors';
+import type { Router } from '../router';
+import type { RestRequest, RestRoute } from './types';
+
+/** A REST call's outcome: the method's result (200), or a problem with its HTTP status. */
+export type RestAnswer = { ok: true; value: unknown } | { ok: false; status: number; error: SerializedError };
+
+/**
+ * Answers a REST request through the one edge every call passes (the router): the contract's schema
+ * parses the input, the handler runs, its result is checked. Input the schema refuses is the REST
+ * surface's `BAD_REQUEST` (400, naming each parameter); other failures keep their code.
+ */
+export async function callRoute(router: Router, route: RestRoute, req: RestRequest): Promise<RestAnswer> {
+  const envelope = await router.call(route.call, route.input(req), { via: 'http' });
+  if (envelope.ok) return envelope;
+  const { error } = envelope;
+  if (error.code !== 'BAD_INPUT') return { ok: false, status: httpStatusOf(error.code), error };
+  const issues = (error.data['issues'] ?? []) as Array<{ path: string; message: string }>;
+  return {
+    ok: false,
+    status: 400,
+    error: {
+      name: 'ApiError',
+      code: 'BAD_REQUEST',
+      message:
+        issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ') || error.message,
+      data: { params: issues.map((i) => i.path), issues },
+    },
+  };
+}
+
+/** The HTTP status of an error code: the caller's mistakes are 4xx, ours are 500. */
+export function httpStatusOf(code: string): number {
+  if (code === 'INTERNAL' || code === 'BAD_OUTPUT') return 500;
+  if (code.endsWith('NOT_FOUND')) return 404;
+  if (code === 'UNAUTHORIZED') return 401;
+  if (code === 'FORBIDDEN') return 403;
+  if (code === 'TOO_LARGE') return 413;
+  return 400;
+}
