@@ -64,6 +64,10 @@ export const SendPreview = z.object({
 });
 export type SendPreview = z.infer<typeof SendPreview>;
 
+/** Why the wallet locked. */
+export const LockReason = z.enum(['user', 'idle', 'suspend', 'lock-screen', 'stop']);
+export type LockReason = z.infer<typeof LockReason>;
+
 export const walletMethods = {
   'wallet.status': method(z.object({}).strict(), WalletStatus),
   'wallet.create': method(
@@ -145,7 +149,14 @@ export const walletMethods = {
 } satisfies MethodTable;
 
 export const walletEvents = {
-  'wallet.locked': z.object({ reason: z.enum(['user', 'idle', 'suspend', 'lock-screen', 'stop']) }),
+  'wallet.locked': z.object({ reason: LockReason }),
   'wallet.unlocked': z.object({ autoLockAtMs: z.number() }),
   'wallet.changed': z.object({ accounts: z.number().int() }),
 } satisfies EventTable;
+
+type WalletEventName = keyof typeof walletEvents;
+
+/** One wallet event as the wallet service emits it: `{ name, payload }`, for the app's event bus. */
+export type WalletEvent = {
+  [N in WalletEventName]: { name: N; payload: z.output<(typeof walletEvents)[N]> };
+}[WalletEventName];

@@ -1,7 +1,8 @@
 import type { Handlers } from '../contract';
 import type { walletMethods } from '../contract/wallet';
 import type { LedgerTx } from '../../wallet/ledger';
-import type { SendPreview, WalletService } from '../../wallet/wallet-service';
+import type { SendPreview } from '../../wallet/wallet-transfers';
+import type { WalletService } from '../../wallet/wallet-service';
 
 /** What the wallet handlers use. */
 export interface WalletHandlersDeps {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import type { WalletEvent } from '../../../main/api/contract/wallet';
 import { WorkerKdfRunner } from '../../../main/wallet/kdf-runner';
 import {
-  type WalletEvent,
   WalletService,
   type WalletServiceDeps,
   type WalletServiceOptions,
