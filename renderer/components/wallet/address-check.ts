@@ -1,4 +1,4 @@
-import { isAddress, parseAddress } from '../../../main/chain/keys';
+import { isAddress } from '../../../main/chain/keys';
 
 /** What is wrong with an address typed into the send form, if anything. */
 export type AddressProblem = 'empty' | 'shape' | 'checksum' | null;
@@ -12,9 +12,4 @@ export function addressProblem(text: string): AddressProblem {
   if (s === '') return 'empty';
   if (!/^0x[0-9a-fA-F]{40}$/.test(s)) return 'shape';
   return isAddress(s) ? null : 'checksum';
-}
-
-/** The lowercase form of a valid address (the wallet re-checks it on the node side). */
-export function normalizeAddress(text: string): string {
-  return parseAddress(text.trim());
 }
