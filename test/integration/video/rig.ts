@@ -6,7 +6,8 @@ import { txHash, TxBuilder, verifyTxSignature, checkSegmentCid, type Tx } from '
 import { openDatabase, type Db } from '../../../main/store/db';
 import { ChainMediaAnchorer } from '../../../main/video/record/anchor';
 import { VIDEO_MIGRATIONS } from '../../../main/video/record/video-db';
-import { defaultVideoOptions, VideoService, type VideoServiceOptions } from '../../../main/video/service';
+import { defaultVideoOptions, VideoService } from '../../../main/video/service';
+import type { VideoServiceOptions } from '../../../main/video/service-options';
 
 /** A ledger of anchor-media transactions as the chain would hold them (signature and CIDs checked with main/chain). */
 export interface MiniLedger {

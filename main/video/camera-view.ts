@@ -1,0 +1,78 @@
+/**
+ * What the UI sees of a camera and of a recording: the contract's `CameraView` and `RecordingView`
+ * (main/api/contract/video.ts) built from the stored rows and the capture worker's last status.
+ */
+import type { CameraView, RecordingView } from '../api/contract/video';
+import type { CaptureStatus } from './capture/protocol';
+import type { CameraRow, RecordingRow } from './record/video-db';
+
+/** What the view of a camera reads from its running capture (absent when none runs). */
+export interface CameraRunView {
+  status: CaptureStatus | undefined;
+  /** Why the worker could not be started at all (not built, bad input). */
+  launchError?: string;
+  streaming: boolean;
+}
+
+/** One camera with its live status (never its password). `started`: is the video service running? */
+export function cameraView(c: CameraRow, run: CameraRunView | undefined, started: boolean): CameraView {
+  const s = run?.status;
+  const st = run?.launchError
+    ? { state: 'error' as const, message: run.launchError }
+    : cameraState(s, started);
+  return {
+    id: c.id,
+    name: c.name,
+    xaddr: c.xaddr,
+    username: c.username,
+    width: c.width,
+    height: c.height,
+    fps: c.fps,
+    info: c.info,
+    masks: c.masks,
+    anonymize: c.anonymize,
+    ...st,
+    recording: s?.recording ?? (c.recording ? 'on' : 'off'),
+    recordingMessage: s?.recordingMessage ?? '',
+    streaming: run?.streaming ?? false,
+    stats: s?.stats ?? null,
+    lastFrameAtMs: s?.lastFrameAtMs ?? null,
+  };
+}
+
+/** Maps the capture worker's state to what the camera tile says. */
+export function cameraState(
+  s: CaptureStatus | undefined,
+  running: boolean,
+): { state: CameraView['state']; message: string } {
+  if (!running) return { state: 'stopped', message: 'the video service is stopped' };
+  if (!s) return { state: 'online', message: 'starting' };
+  if (/401|Unauthorized|authori[sz]ation failed/i.test(s.message))
+    return {
+      state: 'auth-failed',
+      message: `the camera refused the stored user name or password for RTSP: ${s.message}`,
+    };
+  switch (s.state) {
+    case 'streaming':
+      return { state: 'streaming', message: s.message };
+    case 'starting':
+      return { state: 'online', message: s.message };
+    case 'stalled':
+    case 'reconnecting':
+      return { state: 'offline', message: s.message };
+    case 'error':
+      return { state: 'error', message: s.message };
+    case 'stopped':
+      return { state: 'stopped', message: s.message };
+  }
+}
+
+/** A recording with its verification state; `file` is its path under `recordingsDir`. */
+export function recordingView(r: RecordingRow, recordingsDir: string): RecordingView {
+  const { path, ...rest } = r;
+  return {
+    ...rest,
+    file: path.slice(recordingsDir.length + 1),
+    anchorState: r.anchor ? 'anchored' : 'pending',
+  };
+}

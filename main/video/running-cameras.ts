@@ -1,0 +1,267 @@
+/**
+ * The capture worker of each camera while the video service runs: started from the camera's row,
+ * restarted with backoff when it dies, stopped on request; and the stream each one may be pushing.
+ * Raw frames stay inside the workers; what comes out here is status, anonymized JPEGs and segments.
+ */
+import { CameraWorker, type CameraWorkerEvents } from './capture/camera-worker';
+import type { CaptureStatus, CaptureWorkerConfig } from './capture/protocol';
+import { VideoError } from './errors';
+import { backoffDelayMs } from './onvif/backoff';
+import { rtspWithCredentials } from './onvif/client';
+import type { ClosedSegment } from './record/segment-recorder';
+import type { CameraRow } from './record/video-db';
+import {
+  detectEveryFramesFor,
+  type VideoEvent,
+  type VideoLog,
+  type VideoServiceOptions,
+} from './service-options';
+import type { CameraRunView } from './camera-view';
+import type { PrivacyMask } from './types';
+
+/** One camera's running capture. */
+interface RunningCamera {
+  worker: CameraWorker | undefined;
+  status: CaptureStatus | undefined;
+  attempt: number;
+  restartTimer: NodeJS.Timeout | undefined;
+  stream: { consentId: number; endTimer: NodeJS.Timeout; url: string } | undefined;
+  lastLive: Uint8Array | undefined;
+  /** Why the worker could not be started at all (not built, bad input). */
+  launchError?: string;
+}
+
+/** The video service's options a capture worker is configured from. */
+export type RunningCamerasOptions = Pick<
+  VideoServiceOptions,
+  'segmentMs' | 'retention' | 'capture' | 'pipeline' | 'detector' | 'live' | 'workers' | 'fileInputs'
+> & { recordingsDir: string };
+
+/** What the running cameras need from the service. */
+export interface RunningCamerasDeps {
+  /** A camera's stored password, unsealed (for its RTSP URL). */
+  unseal: (sealed: string) => string;
+  /** The camera's row as stored now (a restart reads it anew), undefined once removed. */
+  camera: (id: string) => CameraRow | undefined;
+  onSegment: (s: ClosedSegment) => void;
+  emit: (e: VideoEvent) => void;
+  /** Something a camera's view shows changed. */
+  emitStatus: () => void;
+  log: VideoLog;
+}
+
+/** Every camera's capture worker, keyed by camera id. */
+export class RunningCameras {
+  private readonly running = new Map<string, RunningCamera>();
+  private accepting = false;
+
+  constructor(
+    private readonly opts: RunningCamerasOptions,
+    private readonly deps: RunningCamerasDeps,
+  ) {}
+
+  /** Is the service started (cameras launch and restart only then)? */
+  get started(): boolean {
+    return this.accepting;
+  }
+
+  /** From now on cameras launch. */
+  open(): void {
+    this.accepting = true;
+  }
+
+  /** Stops launching and stops every worker (each closes its open segment). */
+  async closeAll(): Promise<void> {
+    this.accepting = false;
+    await Promise.all([...this.running.keys()].map((id) => this.halt(id)));
+  }
+
+  /** What the camera's view reads of its capture. */
+  view(id: string): CameraRunView | undefined {
+    const r = this.running.get(id);
+    return r && { status: r.status, launchError: r.launchError, streaming: r.stream !== undefined };
+  }
+
+  /** The capture worker's last status report for a camera. */
+  status(id: string): CaptureStatus | undefined {
+    return this.running.get(id)?.status;
+  }
+
+  /** The latest anonymized live JPEG of a camera, if one arrived. */
+  lastLive(id: string): Uint8Array | undefined {
+    return this.running.get(id)?.lastLive;
+  }
+
+  /** The camera's worker; NOT_RUNNING when it is not capturing. */
+  worker(id: string): CameraWorker {
+    const w = this.running.get(id)?.worker;
+    if (!w)
+      throw new VideoError('NOT_RUNNING', `camera ${id} is not capturing right now; see its status`, {
+        cameraId: id,
+      });
+    return w;
+  }
+
+  /** Hands new privacy masks to the running worker (no restart). */
+  setMasks(id: string, masks: PrivacyMask[]): void {
+    this.running.get(id)?.worker?.setMasks(masks);
+  }
+
+  /** Starts (or restarts) the capture worker of camera `c`. */
+  launch(c: CameraRow): void {
+    if (!this.accepting) return;
+    const r: RunningCamera = this.running.get(c.id) ?? {
+      worker: undefined,
+      status: undefined,
+      attempt: 0,
+      restartTimer: undefined,
+      stream: undefined,
+      lastLive: undefined,
+    };
+    this.running.set(c.id, r);
+    const cfg = this.configFor(c);
+    let captureFile: string;
+    try {
+      captureFile = this.opts.workers.capture();
+      cfg.detector.workerFile = this.opts.workers.detector?.();
+    } catch (err) {
+      r.launchError = `cannot start the capture worker: ${err instanceof Error ? err.message : String(err)}`;
+      this.deps.log.error({ cameraId: c.id, err }, 'capture worker not started');
+      return;
+    }
+    r.launchError = undefined;
+    r.worker = new CameraWorker(captureFile, cfg, this.workerEvents(c.id, r));
+  }
+
+  /** Stops a camera's worker and forgets it. */
+  async halt(id: string): Promise<void> {
+    const r = this.running.get(id);
+    if (!r) return;
+    this.running.delete(id);
+    clearTimeout(r.restartTimer);
+    if (r.stream) clearTimeout(r.stream.endTimer);
+    await r.worker?.stop();
+  }
+
+  /**
+   * Pushes the camera's anonymized feed to `url` under `consent` until the consent's window ends
+   * (`nowMs` is now); a stream already running is replaced.
+   */
+  startStream(
+    cameraId: string,
+    target: { url: string; bitrateKbps?: number },
+    consent: { id: number; endsMs: number },
+    nowMs: number,
+  ): void {
+    const worker = this.worker(cameraId);
+    const r = this.running.get(cameraId)!;
+    if (r.stream) this.stopStream(cameraId, 'replaced');
+    worker.startStream(target.url, target.bitrateKbps);
+    const endTimer = setTimeout(
+      () => this.stopStream(cameraId, 'consent window ended'),
+      Math.max(0, consent.endsMs - nowMs),
+    );
+    r.stream = { consentId: consent.id, endTimer, url: target.url };
+  }
+
+  /** Stops a camera's stream (no-op when none runs). */
+  stopStream(cameraId: string, reason: string): void {
+    const r = this.running.get(cameraId);
+    if (!r?.stream) return;
+    clearTimeout(r.stream.endTimer);
+    r.stream = undefined;
+    r.worker?.stopStream();
+    this.deps.log.info({ cameraId, reason }, 'streaming stopped');
+    this.deps.emitStatus();
+  }
+
+  /** The cameras streaming under consent `consentId`. */
+  streamingUnder(consentId: number): string[] {
+    return [...this.running].filter(([, r]) => r.stream?.consentId === consentId).map(([id]) => id);
+  }
+
+  private configFor(c: CameraRow): CaptureWorkerConfig {
+    const o = this.opts;
+    const file = o.fileInputs?.[c.id];
+    const input = file
+      ? file.path
+      : rtspWithCredentials(c.rtspUri, c.username, this.deps.unseal(c.passwordSealed));
+    return {
+      cameraId: c.id,
+      input,
+      width: c.width,
+      height: c.height,
+      fps: c.fps,
+      pixelFormat: o.capture.pixelFormat,
+      ioTimeoutMs: o.capture.ioTimeoutMs,
+      stallMs: o.capture.stallMs,
+      restartInitialMs: o.capture.restartInitialMs,
+      restartMaxMs: o.capture.restartMaxMs,
+      loopFile: file?.loop,
+      realtime: file !== undefined,
+      pipeline: {
+        detectEveryFrames: detectEveryFramesFor(c.fps, o.pipeline.detectFps),
+        sceneChange: o.pipeline.sceneChange,
+        deadlineMs: o.pipeline.deadlineMs,
+        whenBehind: o.pipeline.whenBehind,
+        maxTrackedFrames: o.pipeline.maxTrackedFrames,
+        anonymize: c.anonymize,
+        masks: c.masks,
+      },
+      detector: { options: o.detector },
+      record: c.recording
+        ? {
+            dir: o.recordingsDir,
+            segmentMs: o.segmentMs,
+            minFreeBytes: o.retention.minFreeBytes,
+            retryMs: 5000,
+          }
+        : null,
+      live: o.live,
+    };
+  }
+
+  private workerEvents(cameraId: string, r: RunningCamera): CameraWorkerEvents {
+    return {
+      onStatus: (s) => {
+        r.status = s;
+        if (s.state === 'streaming') r.attempt = 0;
+        this.deps.emitStatus();
+      },
+      onLive: (jpeg, atMs) => {
+        r.lastLive = jpeg;
+        this.deps.emit({
+          name: 'video.live',
+          payload: { cameraId, atMs, jpegBase64: Buffer.from(jpeg).toString('base64') },
+        });
+      },
+      onSegment: (s) => this.deps.onSegment(s),
+      onStreamEnded: (reason) => {
+        if (r.stream) {
+          clearTimeout(r.stream.endTimer);
+          r.stream = undefined;
+          this.deps.log.warn({ cameraId, reason }, 'stream ended');
+          this.deps.emitStatus();
+        }
+      },
+      onExit: (reason) => this.restartLater(cameraId, r, reason),
+    };
+  }
+
+  /** The worker died (not a normal stop): restart it with backoff, the status says why. */
+  private restartLater(cameraId: string, r: RunningCamera, reason: string): void {
+    r.worker = undefined;
+    r.status = r.status ? { ...r.status, state: 'error', message: `${reason}; restarting` } : undefined;
+    this.deps.emitStatus();
+    if (!this.accepting) return;
+    const delay = backoffDelayMs(
+      r.attempt++,
+      { initialMs: this.opts.capture.restartInitialMs, maxMs: this.opts.capture.restartMaxMs },
+      Math.random,
+    );
+    r.restartTimer = setTimeout(() => {
+      const cur = this.deps.camera(cameraId);
+      if (cur && this.accepting) this.launch(cur);
+    }, delay);
+  }
+}
