@@ -1,4 +1,4 @@
-// Runs every check and test: typecheck, lint, formatting, then every vitest project (unit, vectors,
+// Runs every check and test: typecheck, lint, the layer check, formatting, then every vitest project (unit, vectors,
 // simulation, integration with real processes, end-to-end in Chromium). Ends with one plain line
 // "tests: N passed, N failed, N skipped". Exit code 0 only when everything passed.
 // Usage: node scripts/test.mjs [--quick] [vitest args…]   (--quick skips typecheck/lint/format)
@@ -13,6 +13,10 @@ const quick = args.includes('--quick');
 const vitestArgs = args.filter((a) => a !== '--quick');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const results = [];
+// The layer check, as `npm run lint:layers` runs it (package.json).
+const LAYER_CHECK = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  .scripts['lint:layers'].split(' ')
+  .slice(1);
 
 function step(name, cmd, argv) {
   const t0 = Date.now();
@@ -32,6 +36,7 @@ if (!quick) {
   step('typecheck (node)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.node.json']);
   step('typecheck (web)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.web.json']);
   step('lint', bin('eslint'), ['--max-warnings=0', '.']);
+  step('layers', bin('depcruise'), [...LAYER_CHECK]);
   step('format', bin('prettier'), ['--check', '--log-level=warn', '.']);
 }
 const tmp = join(root, 'test', '.tmp');
