@@ -26,3 +26,14 @@ export type P2pErrorCode =
 export class P2pError extends AppError<P2pErrorCode> {
   override readonly name = 'P2pError';
 }
+
+/**
+ * The running node, or `P2pError('NOT_STARTED')` when the network has not been started (or was
+ * stopped).
+ *
+ * @example const node = started(this.deps.node());
+ */
+export function started<T>(node: T | undefined): T {
+  if (!node) throw new P2pError('NOT_STARTED', 'the network is not started (call start() first)');
+  return node;
+}
