@@ -10,7 +10,8 @@ import { compareBytes, fromHex, keccak256, toHex } from './bytes';
 import { KIND, type EncodingLimits, DEFAULT_LIMITS, Reader, Writer, decodeWith, writer } from './encoding';
 import { ChainError } from './errors';
 import type { SignatureCheck } from './keys';
-import { type Tx, decodeTx, encodeTx, txHashOfBytes } from './tx';
+import { decodeTx, encodeTx, txHashOfBytes } from './tx/codec';
+import type { Tx } from './tx/types';
 import type { Address, Hash, Hex, ValidatorPower, Vote } from './types';
 import { type DoubleVoteEvidence, MAX_CHAIN_ID_BYTES, readEvidence, verifyVote, writeEvidence } from './vote';
 

@@ -12,15 +12,10 @@ import { KIND, writer } from './encoding';
 import { ChainError } from './errors';
 import { parseAddress, privateKeyToAddress } from './keys';
 import { type ChainConfig, type ChainParams, DEFAULT_PARAMS } from './params';
-import {
-  DEFAULT_HOOKS,
-  StateOverlay,
-  type StateReader,
-  type ValidatorRecord,
-  type WriteSet,
-  checkSet,
-  writeGenesisState,
-} from './state';
+import { DEFAULT_HOOKS, checkSet } from './state/consensus-hooks';
+import { writeGenesisState } from './state/genesis-state';
+import type { ValidatorRecord } from './state/records';
+import { StateOverlay, type StateReader, type WriteSet } from './state/store';
 import type { Address, Hash, ValidatorPower } from './types';
 import { MAX_CHAIN_ID_BYTES } from './vote';
 

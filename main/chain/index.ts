@@ -4,13 +4,17 @@
  * - `keys.ts`: secp256k1 keys, Ethereum addresses with EIP-55, recoverable and compact signatures over
  *   domain-separated keccak signing hashes (ECDSA-SHA256), the injectable `SignatureVerifier`.
  * - `encoding.ts`: the canonical binary encoding and its limits; `errors.ts`: `ChainError` codes.
- * - `tx.ts`: transaction types, encoding, signing (`TxBuilder`), stateless checks, signature checks
- *   with an optional `VerifiedCache` (`cache.ts`).
+ * - `tx/`: transaction types (`types.ts`), payload and transaction encoding (`payload-codec.ts`,
+ *   `codec.ts`), signing and signature checks with an optional `VerifiedCache` (`signing.ts`,
+ *   `cache.ts`), stateless checks (`stateless-checks.ts`) and the `TxBuilder` (`builder.ts`).
  * - `vote.ts`: votes, proposals, sign bytes, double-vote evidence; `block.ts`: headers, blocks,
  *   commits, Merkle tx root, commit verification, validator-set hash.
- * - `state.ts` + `smt.ts`: the key/value state, its sparse-Merkle state root, `applyBlock`,
- *   `buildBlock`, `checkTx` (mempool admission) and the consensus hooks; `genesis.ts`: the genesis
- *   document, its hash, the initial state and the dev genesis; `params.ts`: chain parameters.
+ * - `state/` + `smt.ts`: the key/value state (`store.ts`), its records (`records.ts`) and typed
+ *   reads/writes (`access.ts`), its sparse-Merkle state root, `applyBlock` and `buildBlock`
+ *   (`apply-block.ts`), `checkTx` (mempool admission, `apply-tx.ts`), the consensus hooks
+ *   (`consensus-hooks.ts`) and one payload rule per tx family behind one dispatcher (`rules/`);
+ *   `genesis.ts`: the genesis document, its hash, the initial state and the dev genesis;
+ *   `params.ts`: chain parameters.
  *
  * @example
  * const g = makeDevGenesis({ privateKey, genesisTimeMs });
@@ -29,8 +33,43 @@ export * from './encoding';
 export * from './cache';
 export * from './params';
 export * from './vote';
-export * from './tx';
+export * from './tx/types';
+export { readFranchise, writeFranchise } from './tx/payload-codec';
+export * from './tx/codec';
+export * from './tx/signing';
+export * from './tx/stateless-checks';
+export * from './tx/builder';
 export * from './block';
 export * from './smt';
-export * from './state';
+export * from './state/store';
+export {
+  type Account,
+  type AnchorRecord,
+  type ChainMeta,
+  type KycRecord,
+  type ValidatorRecord,
+  decodeAccount,
+  decodeValidator,
+  decodeValidatorSet,
+  encodeAccount,
+  encodeValidator,
+  encodeValidatorSet,
+} from './state/records';
+export {
+  getAccount,
+  getAnchor,
+  getChainMeta,
+  getFranchise,
+  getKyc,
+  getSupply,
+  getValidator,
+  getValidatorSet,
+  listValidators,
+  orderKey,
+} from './state/access';
+export { type ConsensusHooks, DEFAULT_HOOKS, type ReputationEvent, checkSet } from './state/consensus-hooks';
+export type { ApplyContext } from './state/apply-context';
+export { type TxReceipt, checkTx } from './state/apply-tx';
+export { type ApplyResult, type DecodedTxs, applyBlock, buildBlock } from './state/apply-block';
+export { writeGenesisState } from './state/genesis-state';
 export * from './genesis';

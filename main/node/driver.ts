@@ -31,15 +31,11 @@ import {
 } from '../chain/block';
 import { ChainError } from '../chain/errors';
 import { type ChainConfig, epochOf } from '../chain/params';
-import {
-  type ApplyResult,
-  type ConsensusHooks,
-  type StateKey,
-  applyBlock,
-  buildBlock,
-  getValidatorSet,
-} from '../chain/state';
-import type { VerifyOptions } from '../chain/tx';
+import type { StateKey } from '../chain/state/store';
+import { getValidatorSet } from '../chain/state/access';
+import type { ConsensusHooks } from '../chain/state/consensus-hooks';
+import { type ApplyResult, applyBlock, buildBlock } from '../chain/state/apply-block';
+import type { VerifyOptions } from '../chain/tx/signing';
 import type { Address, Hash, Proposal, ValidatorPower, Vote } from '../chain/types';
 import {
   type DoubleVoteEvidence,

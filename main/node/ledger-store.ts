@@ -15,9 +15,11 @@
  * point leaves the last committed block and its state intact and nothing of the next one.
  */
 import { type Genesis, genesisToJson } from '../chain/genesis';
-import type { ApplyResult, ChainMeta, StateKey, StateReader, WriteSet } from '../chain/state';
-import { getChainMeta } from '../chain/state';
-import type { Tx } from '../chain/tx';
+import type { StateKey, StateReader, WriteSet } from '../chain/state/store';
+import type { ChainMeta } from '../chain/state/records';
+import type { ApplyResult } from '../chain/state/apply-block';
+import { getChainMeta } from '../chain/state/access';
+import type { Tx } from '../chain/tx/types';
 import type { Address, Hash } from '../chain/types';
 import type { SignerRecord } from '../consensus/signer';
 import { type Db, type Migration, openDatabase } from '../store/db';

@@ -7,8 +7,12 @@
  */
 import type { EncodingLimits } from '../chain/encoding';
 import { ChainError } from '../chain/errors';
-import { type ApplyContext, type StateReader, StateOverlay, checkTx, getAccount } from '../chain/state';
-import { type Tx, decodeTx, txHashOfBytes } from '../chain/tx';
+import { type StateReader, StateOverlay } from '../chain/state/store';
+import { getAccount } from '../chain/state/access';
+import type { ApplyContext } from '../chain/state/apply-context';
+import { checkTx } from '../chain/state/apply-tx';
+import type { Tx } from '../chain/tx/types';
+import { decodeTx, txHashOfBytes } from '../chain/tx/codec';
 import type { Address, Hash } from '../chain/types';
 import { NodeError } from './errors';
 

@@ -31,9 +31,11 @@ import {
   getValidator,
   getValidatorSet,
   listValidators,
-  type ConsensusHooks,
-} from '../chain/state';
-import { type Tx, TxBuilder, decodeTx, encodeTx, txHashOfBytes } from '../chain/tx';
+} from '../chain/state/access';
+import type { ConsensusHooks } from '../chain/state/consensus-hooks';
+import type { Tx } from '../chain/tx/types';
+import { decodeTx, encodeTx, txHashOfBytes } from '../chain/tx/codec';
+import { TxBuilder } from '../chain/tx/builder';
 import type { Address, Hash, Hex } from '../chain/types';
 import { scoreCandidates } from '../consensus/selection';
 import { LibP2pNetwork } from '../p2p/libp2p-network';

@@ -6,7 +6,8 @@
  * Every node must use the same hooks: they decide state roots.
  */
 import type { ChainConfig } from '../chain/params';
-import type { ConsensusHooks, ReputationEvent, ValidatorRecord } from '../chain/state';
+import type { ValidatorRecord } from '../chain/state/records';
+import type { ConsensusHooks, ReputationEvent } from '../chain/state/consensus-hooks';
 import type { ValidatorPower } from '../chain/types';
 import { DEFAULT_REPUTATION_PARAMS, type ReputationParams, clampPpm } from '../consensus/reputation';
 import { PPM, selectValidators, toValidatorPowers } from '../consensus/selection';

@@ -7,7 +7,8 @@
 import { toHex } from '../chain/bytes';
 import type { EncodingLimits } from '../chain/encoding';
 import type { SignatureVerifier } from '../chain/keys';
-import { decodeTx, verifyTxSignature } from '../chain/tx';
+import { decodeTx } from '../chain/tx/codec';
+import { verifyTxSignature } from '../chain/tx/signing';
 
 /** The lookup key of a (signature, message, public key) triple. */
 export function tripleKey(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): string {

@@ -1,6 +1,6 @@
 /** Turns chain values into the contract's view shapes (`main/api/contract/chain.ts`). */
 import { toChecksumAddress } from '../chain/keys';
-import type { Tx } from '../chain/tx';
+import type { Tx } from '../chain/tx/types';
 import type { AccountView, TxView } from '../api/contract/chain';
 import type { StoredTx } from './ledger-store';
 

@@ -1,5 +1,6 @@
 /** The wallet's transfer signer over the chain's transaction builder (`main/chain/tx.ts`). Pure. */
-import { encodeTx, signTx, txHashOfBytes } from '../chain/tx';
+import { encodeTx, txHashOfBytes } from '../chain/tx/codec';
+import { signTx } from '../chain/tx/signing';
 import type { TransferTxCodec } from './ledger';
 
 /**

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TxBuilder, encodeTx } from '../../../main/chain/tx';
+import { encodeTx } from '../../../main/chain/tx/codec';
+import { TxBuilder } from '../../../main/chain/tx/builder';
 import { readValidatorKey } from '../../../main/node/validator-key';
 import { runCli, startNode, type NodeProcess } from '../../helpers/node-process';
 import { tempDir } from '../../helpers/tmp';

@@ -2,7 +2,11 @@
 // builds a VideoService on a real node.db with real workers, and a real chain anchorer.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { txHash, TxBuilder, verifyTxSignature, checkSegmentCid, type Tx } from '../../../main/chain/tx';
+import type { Tx } from '../../../main/chain/tx/types';
+import { txHash } from '../../../main/chain/tx/codec';
+import { verifyTxSignature } from '../../../main/chain/tx/signing';
+import { checkSegmentCid } from '../../../main/chain/tx/stateless-checks';
+import { TxBuilder } from '../../../main/chain/tx/builder';
 import { openDatabase, type Db } from '../../../main/store/db';
 import { ChainMediaAnchorer } from '../../../main/video/record/anchor';
 import { VIDEO_MIGRATIONS } from '../../../main/video/record/video-db';

@@ -2,14 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { encodeBlock, encodeCommit, makeCommit } from '../../../main/chain/block';
 import { applyGenesis } from '../../../main/chain/genesis';
-import {
-  getAccount,
-  buildBlock,
-  getChainMeta,
-  type WriteSet,
-  type StateKey,
-} from '../../../main/chain/state';
-import { TxBuilder, encodeTx, txHashOfBytes } from '../../../main/chain/tx';
+import type { WriteSet, StateKey } from '../../../main/chain/state/store';
+import { getAccount, getChainMeta } from '../../../main/chain/state/access';
+import { buildBlock } from '../../../main/chain/state/apply-block';
+import { encodeTx, txHashOfBytes } from '../../../main/chain/tx/codec';
+import { TxBuilder } from '../../../main/chain/tx/builder';
 import { signVote } from '../../../main/chain/vote';
 import { privateKeyToAddress } from '../../../main/chain/keys';
 import { LedgerStore } from '../../../main/node/ledger-store';

@@ -1,5 +1,6 @@
 import { ChainError } from '../../../main/chain/errors';
-import { decodeTx, txHashOfBytes, verifyTxSignature } from '../../../main/chain/tx';
+import { decodeTx, txHashOfBytes } from '../../../main/chain/tx/codec';
+import { verifyTxSignature } from '../../../main/chain/tx/signing';
 import type { Address, Hex } from '../../../main/chain/types';
 import type { LedgerHistoryPage, LedgerParams, LedgerTx, WalletLedger } from '../../../main/wallet/ledger';
 

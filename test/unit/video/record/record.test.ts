@@ -6,7 +6,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkSegmentCid } from '../../../../main/chain/tx';
+import { checkSegmentCid } from '../../../../main/chain/tx/stateless-checks';
 import { openDatabase } from '../../../../main/store/db';
 import { anchorPending, type MediaAnchorer } from '../../../../main/video/record/anchor';
 import { cidOfSha256, hashFile, sha256OfCid } from '../../../../main/video/record/hash';
