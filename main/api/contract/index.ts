@@ -44,6 +44,8 @@ export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
 export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
+/** Emits one contract event (what a service that pushes events needs of the app's event bus). */
+export type EmitEvent = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
 /** Is `name` a method of the contract? */
 export function isMethodName(name: string): name is MethodName {
