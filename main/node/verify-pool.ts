@@ -4,13 +4,13 @@
  * a `PreverifiedVerifier`, so when the mempool or block application then runs the chain's own check
  * on the main thread, the expensive ECDSA step is a set lookup. The chain's check still runs in full
  * (decoding, canonical form, key ↔ sender): the worker only saves the curve arithmetic.
- * Without a built worker (unit tests from source) the pool does nothing and the main thread verifies.
+ * The worker file is handed in (the composition root passes `() => workerPath('verify')`). Without a
+ * built worker (unit tests from source) the pool does nothing and the main thread verifies.
  */
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { EncodingLimits } from '../chain/encoding';
 import type { SignatureVerifier } from '../chain/keys';
-import { workerPath } from '../platform/paths';
 import { tripleKey } from './sig-check';
 
 /**
@@ -54,7 +54,7 @@ interface Pending {
 
 /**
  * @example
- * const pool = VerifyPool.create(1); const keys = await pool.check(txBytes, limits); verifier.approve(keys.filter(Boolean));
+ * const pool = VerifyPool.create(1, () => workerPath('verify')); const keys = await pool.check(txBytes, limits); verifier.approve(keys.filter(Boolean));
  */
 export class VerifyPool {
   private readonly workers: Worker[] = [];
@@ -84,11 +84,14 @@ export class VerifyPool {
     }
   }
 
-  /** A pool of `count` workers, or an empty one when the worker is not built or `count` is 0. */
-  static create(count: number): VerifyPool {
+  /**
+   * A pool of `count` workers running `workerFile()` (the built `verify.worker.js`), or an empty one
+   * when `count` is 0 or the worker is not built (`workerFile` throws or names no file).
+   */
+  static create(count: number, workerFile: () => string): VerifyPool {
     let file: string | null = null;
     try {
-      file = count > 0 ? workerPath('verify') : null;
+      file = count > 0 ? workerFile() : null;
     } catch {
       file = null;
     }

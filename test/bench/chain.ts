@@ -20,17 +20,17 @@ import {
 } from '../../main/chain/genesis';
 import { getPublicKey, nobleVerifier, privateKeyToAddress } from '../../main/chain/keys';
 import { DEFAULT_PARAMS } from '../../main/chain/params';
-import { applyBlock } from '../../main/chain/state/apply-block';
-import type { Tx } from '../../main/chain/tx/types';
-import { encodeTx, txSigningHash } from '../../main/chain/tx/codec';
-import { TxBuilder } from '../../main/chain/tx/builder';
+import { applyBlock } from '../../main/chain/state';
+import { TxBuilder, encodeTx, txSigningHash, type Tx } from '../../main/chain/tx';
 import type { Address } from '../../main/chain/types';
 import { LedgerStore } from '../../main/node/ledger-store';
-import { NodeService } from '../../main/node/node-service';
+import { composeLedgerNode } from '../../main/app/compose-ledger';
+import type { NodeService } from '../../main/node/node-service';
 import { writeGenesis } from '../../main/node/init';
 import { consensusHooks } from '../../main/node/rules';
 import { NativeVerifier, OpenSslVerifier, fastVerifier } from '../../main/node/verifier';
 import { VerifyPool } from '../../main/node/verify-pool';
+import { workerPath } from '../../main/platform/paths';
 import { MemoryHub } from '../../main/p2p/memory-network';
 import { SILENT_LOG } from '../../main/p2p/types';
 
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
   const hub = new MemoryHub({ delayMs: 1 });
   const shared = values['shared-cache'] ? new BoundedVerifiedCache(1_000_000) : undefined;
   // One pool of signature workers for the process (the four nodes share the second core).
-  const pool = VerifyPool.create(Number(values['verify-workers']));
+  const pool = VerifyPool.create(Number(values['verify-workers']), () => workerPath('verify'));
   const submitAt = new Map<string, number>();
   const finality: number[] = [];
   let committedTxs = 0;
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
     const dir = join(root, `v${i}`);
     mkdirSync(dir, { recursive: true });
     writeGenesis(dir, g);
-    return new NodeService(
+    return composeLedgerNode(
       { dataDir: dir, mempool: { maxTxs: 200_000 } },
       {
         log: process.env['BENCH_DEBUG']

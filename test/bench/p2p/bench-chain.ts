@@ -16,12 +16,11 @@ import { appRoot } from '../../../main/platform/paths';
 import { type Genesis, genesisToJson, parseGenesis } from '../../../main/chain/genesis';
 import { privateKeyToAddress } from '../../../main/chain/keys';
 import { DEFAULT_PARAMS } from '../../../main/chain/params';
-import { encodeTx } from '../../../main/chain/tx/codec';
-import { TxBuilder } from '../../../main/chain/tx/builder';
+import { TxBuilder, encodeTx } from '../../../main/chain/tx';
 import type { Address } from '../../../main/chain/types';
 import { writeGenesis } from '../../../main/node/init';
 import { LedgerStore } from '../../../main/node/ledger-store';
-import { NodeService } from '../../../main/node/node-service';
+import { composeLedgerNode } from '../../../main/app/compose-ledger';
 import { MemoryHub } from '../../../main/p2p/memory-network';
 import { SILENT_LOG } from '../../../main/p2p/types';
 
@@ -140,7 +139,7 @@ async function buildChain(dir: string, version: string, o: BenchChainOptions): P
   let committedBlocks = 0;
   let committedTxs = 0;
   const hub = new MemoryHub({ delayMs: 0 });
-  const node = new NodeService(
+  const node = composeLedgerNode(
     { dataDir: dir, mempool: { maxTxs: 100_000 }, verifyWorkers: 1 },
     {
       log: SILENT_LOG,

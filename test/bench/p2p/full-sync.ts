@@ -8,7 +8,7 @@
  * the block (state root must match the header) and stores it in `ledger.db` (synchronous=FULL).
  *
  * Where the time goes is measured by wrapping, in this process only, the methods the sync path
- * calls (`LibP2pNetwork.fetchBlocks`, `NodeService.preverify`, `ConsensusDriver.applySynced`,
+ * calls (`LibP2pNetwork.fetchBlocks`, `TxPreverifier.preverify`, `ConsensusDriver.applySynced`,
  * `LedgerStore.commitBlock`) and the signature verifier handed to the node; main/ is not changed.
  */
 import { spawn } from 'node:child_process';
@@ -21,7 +21,9 @@ import type { SignatureVerifier } from '../../../main/chain/keys';
 import { ConsensusDriver } from '../../../main/node/driver';
 import { writeGenesis } from '../../../main/node/init';
 import { LedgerStore } from '../../../main/node/ledger-store';
-import { NodeService } from '../../../main/node/node-service';
+import { composeLedgerNode } from '../../../main/app/compose-ledger';
+import type { NodeService } from '../../../main/node/node-service';
+import { TxPreverifier } from '../../../main/node/tx-preverifier';
 import { fastVerifier } from '../../../main/node/verifier';
 import { LibP2pNetwork } from '../../../main/p2p/libp2p-network';
 import { type P2pLog, SILENT_LOG } from '../../../main/p2p/types';
@@ -82,7 +84,7 @@ export async function runChainSource(cfg: ChainSourceConfig): Promise<void> {
     warn: (o, m) => process.stderr.write(`warn ${m} ${JSON.stringify(o)}\n`),
     error: (o, m) => process.stderr.write(`error ${m} ${JSON.stringify(o)}\n`),
   };
-  const node = new NodeService(
+  const node = composeLedgerNode(
     {
       dataDir: cfg.dataDir,
       network: { listen: ['/ip4/127.0.0.1/tcp/0'], staticPeers: [], mdns: false },
@@ -146,10 +148,10 @@ function installProbe(p: Probe): () => void {
       },
   );
   wrap(
-    NodeService.prototype,
+    TxPreverifier.prototype,
     'preverify',
     (orig) =>
-      async function (this: NodeService, ...args: Parameters<NodeService['preverify']>) {
+      async function (this: TxPreverifier, ...args: Parameters<TxPreverifier['preverify']>) {
         const t = performance.now();
         try {
           await orig.apply(this, args);
@@ -266,7 +268,7 @@ export async function measureFullSync(opts: {
     let reached: () => void = () => {};
     const done = new Promise<void>((r) => (reached = r));
     const batchBlocks = opts.batchBlocks;
-    observer = new NodeService(
+    observer = composeLedgerNode(
       {
         dataDir: obsDir,
         network: { listen: ['/ip4/127.0.0.1/tcp/0'], staticPeers: [source.addrs[0]!], mdns: false },

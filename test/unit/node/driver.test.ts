@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { privateKeyToAddress } from '../../../main/chain/keys';
-import { encodeTx } from '../../../main/chain/tx/codec';
-import { TxBuilder } from '../../../main/chain/tx/builder';
+import { TxBuilder, encodeTx } from '../../../main/chain/tx';
 import { encodeVote, signVote } from '../../../main/chain/vote';
-import { getValidator } from '../../../main/chain/state/access';
+import { getValidator } from '../../../main/chain/state';
 import type { Genesis } from '../../../main/chain/genesis';
-import { NodeService } from '../../../main/node/node-service';
+import { composeLedgerNode } from '../../../main/app/compose-ledger';
+import type { NodeService } from '../../../main/node/node-service';
 import { MemoryHub } from '../../../main/p2p/memory-network';
 import { encodeSyncItem, wrapGossip } from '../../../main/node/messages';
 import { NodeError } from '../../../main/node/errors';
@@ -25,7 +25,7 @@ function net(g: Genesis, opts: { delayMs?: number } = {}) {
   const hub = new MemoryHub({ delayMs: opts.delayMs ?? 2 });
   const nodes: NodeService[] = [];
   const make = (name: string, key: Uint8Array | null) => {
-    const n = new NodeService(
+    const n = composeLedgerNode(
       { dataDir: nodeDir(root.path, name, g), sync: { checkIntervalMs: 200 } },
       { log: SILENT_LOG, network: hub.node(name, g.chainId), privateKey: key },
     );
@@ -186,7 +186,7 @@ describe('ConsensusDriver with 4 validators over the in-process network', () => 
     const lonely = new MemoryHub({ delayMs: 1 });
     const obsRoot = tempDir('hotpot-driver-obs-');
     cleanups.push(obsRoot.cleanup);
-    const obs = new NodeService(
+    const obs = composeLedgerNode(
       { dataDir: nodeDir(obsRoot.path, 'obs', g), sync: { checkIntervalMs: 60_000 } },
       { log: SILENT_LOG, network: lonely.node('obs', g.chainId), privateKey: null },
     );
@@ -219,7 +219,7 @@ describe('ConsensusDriver with 4 validators over the in-process network', () => 
     const at = nodes[0]!.store.chainMeta().height;
     await waitFor('3 of 4 keep finalizing', () => nodes[0]!.store.chainMeta().height >= at + 5, 30_000);
     const hub2 = (nodes[0]!.network as unknown as { hub: MemoryHub }).hub;
-    const restarted = new NodeService(
+    const restarted = composeLedgerNode(
       { dataDir: `${root}/v3`, sync: { checkIntervalMs: 200 } },
       { log: SILENT_LOG, network: hub2.node('v3-again', g.chainId), privateKey: KEYS[3] as Uint8Array },
     );

@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { CID } from 'multiformats/cid';
 import { create as mhCreate } from 'multiformats/hashes/digest';
 import { privateKeyToAddress } from '../../../main/chain/keys';
-import { getAnchor } from '../../../main/chain/state/access';
-import { encodeTx } from '../../../main/chain/tx/codec';
-import { TxBuilder } from '../../../main/chain/tx/builder';
+import { getAnchor } from '../../../main/chain/state';
+import { TxBuilder, encodeTx } from '../../../main/chain/tx';
 import type { Hash } from '../../../main/chain/types';
-import { DEV_FRANCHISE_ID, NodeService } from '../../../main/node/node-service';
+import { composeLedgerNode } from '../../../main/app/compose-ledger';
+import { DEV_FRANCHISE_ID } from '../../../main/node/media-anchoring';
 import { MemoryHub } from '../../../main/p2p/memory-network';
 import { tempDir } from '../../helpers/tmp';
 import { SILENT_LOG, nodeDir, testGenesis, testKeys } from './helpers';
@@ -26,7 +26,7 @@ async function single(opts: { franchiseId?: string } = {}) {
   stops.push(root.cleanup);
   const g = testGenesis([key]);
   const hub = new MemoryHub();
-  const node = new NodeService(
+  const node = composeLedgerNode(
     { dataDir: nodeDir(root.path, 'n', g), ...opts },
     { log: SILENT_LOG, network: hub.node('n', g.chainId), privateKey: key },
   );
@@ -107,7 +107,7 @@ describe('NodeService as the wallet ledger and the media anchorer', () => {
     stops.push(root.cleanup);
     const g = testGenesis([key], { chainId: 'hotpot-dev' });
     const hub = new MemoryHub();
-    const node = new NodeService(
+    const node = composeLedgerNode(
       { dataDir: nodeDir(root.path, 'n', g) },
       { log: SILENT_LOG, network: hub.node('n', g.chainId), privateKey: key },
     );

@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../main/chain/encoding';
 import { getPublicKey, signCompact } from '../../../main/chain/keys';
-import { encodeTx, decodeTx } from '../../../main/chain/tx/codec';
-import { verifyTxSignature } from '../../../main/chain/tx/signing';
-import { TxBuilder } from '../../../main/chain/tx/builder';
-import { appRoot } from '../../../main/platform/paths';
+import { TxBuilder, encodeTx, verifyTxSignature, decodeTx } from '../../../main/chain/tx';
+import { appRoot, workerPath } from '../../../main/platform/paths';
 import { OpenSslVerifier } from '../../../main/node/verifier';
 import { PreverifiedVerifier, VerifyPool } from '../../../main/node/verify-pool';
 import { tripleKey } from '../../../main/node/sig-check';
@@ -33,7 +31,7 @@ describe('PreverifiedVerifier', () => {
 
 describe.skipIf(!built)('VerifyPool (needs dist/main/workers/verify.worker.js: run bin/hotpot setup)', () => {
   it('checks signatures on a worker thread; the chain check then passes without curve work on the main thread', async () => {
-    const pool = VerifyPool.create(1);
+    const pool = VerifyPool.create(1, () => workerPath('verify'));
     try {
       expect(pool.active).toBe(true);
       const b = new TxBuilder({

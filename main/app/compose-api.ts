@@ -1,0 +1,67 @@
+/**
+ * How the API is composed: the handlers of every contract domain bound to the services (a domain
+ * switched off in the configuration answers `DISABLED`), the router over them, and the REST routes.
+ */
+import type { Handlers, MethodTable } from '../api/contract';
+import type { NodeInfo } from '../api/contract/node';
+import { videoMethods } from '../api/contract/video';
+import { ApiError } from '../api/errors';
+import { chainHandlers } from '../api/handlers/chain';
+import { networkHandlers } from '../api/handlers/network';
+import { nodeHandlers } from '../api/handlers/node';
+import { videoHandlers } from '../api/handlers/video';
+import { walletHandlers } from '../api/handlers/wallet';
+import { restRoutes } from '../api/rest/index';
+import type { RestRoute } from '../api/rest/types';
+import { type AllHandlers, Router } from '../api/router';
+import type { Config } from '../config/schema';
+import type { NodeService } from '../node/node-service';
+import type { VideoService } from '../video/service';
+import type { WalletService } from '../wallet/wallet-service';
+import type { StatusService } from './status';
+
+/** The services the API calls. */
+export interface ApiCompositionDeps {
+  status: StatusService;
+  info: NodeInfo;
+  node: NodeService;
+  wallet: WalletService;
+  video: VideoService;
+}
+
+/** Handlers for every method of a domain that is switched off in the configuration. */
+function disabledHandlers<T extends MethodTable>(table: T, what: string, key: string): Handlers<T> {
+  const fail = async () => {
+    throw new ApiError('DISABLED', `${what} is switched off on this node (config key "${key}")`, { key });
+  };
+  return Object.fromEntries(Object.keys(table).map((m) => [m, fail])) as unknown as Handlers<T>;
+}
+
+/**
+ * The router (IPC, `/rpc`, REST all go through it) and the public REST routes.
+ *
+ * @example const { router, rest } = composeApi(config, { status, info, node, wallet, video });
+ */
+export function composeApi(config: Config, deps: ApiCompositionDeps): { router: Router; rest: RestRoute[] } {
+  const { node } = deps;
+  const handlers: AllHandlers = {
+    ...nodeHandlers({ status: deps.status, info: deps.info, dataDir: config.dataDir }),
+    ...walletHandlers({ wallet: deps.wallet }),
+    ...(config.video.enabled
+      ? videoHandlers({ video: deps.video })
+      : disabledHandlers(videoMethods, 'video', 'video.enabled')),
+    ...chainHandlers({ node }),
+    ...networkHandlers({
+      // The network exists once the ledger node has started (it needs the chain id from genesis).
+      network: {
+        peers: () => node.network.peers(),
+        addPeer: (m) => node.network.addPeer(m),
+        listenAddresses: () => node.network.listenAddresses(),
+        get peerId() {
+          return node.network.peerId;
+        },
+      },
+    }),
+  };
+  return { router: new Router(handlers), rest: [...restRoutes] };
+}

@@ -1,0 +1,278 @@
+/**
+ * How the ledger node is composed. `composeLedgerNode` builds the `NodeService` and hands it
+ * `assembleLedger`, the start-time factory that builds its parts: the open store, the validator key,
+ * the signature workers, the mempool, the network, the consensus driver, the syncer, the queries and
+ * media anchoring.
+ *
+ * Why a factory called at start rather than parts built here at compose time: every part depends on
+ * what the data dir says only at start. `ensureInitialized` may first make a development chain; genesis
+ * then gives the chain id (which scopes libp2p) and the chain config (which the mempool, the driver and
+ * the syncer are built with); the store is opened at start and closed at stop; the key may be prompted
+ * for. Lifecycle components built here in order would each need a "not built yet" state and getters
+ * for every value that exists only after the one before has started; a factory called once per start
+ * builds every part whole, from values that exist. This file is still the only place that knows the
+ * concrete classes, and production, tests and benches all build the node through `composeLedgerNode`.
+ */
+import type { EmitEvent } from '../api/contract';
+import { BoundedVerifiedCache, type VerifiedCache } from '../chain/cache';
+import { type SignatureVerifier, privateKeyToAddress } from '../chain/keys';
+import type { ChainConfig } from '../chain/params';
+import type { ConsensusHooks } from '../chain/state';
+import type { VerifyOptions } from '../chain/tx';
+import { type CommittedBlock, ConsensusDriver } from '../node/driver';
+import { LedgerQueries } from '../node/ledger-queries';
+import { MediaAnchoring } from '../node/media-anchoring';
+import { Mempool, type MempoolOptions } from '../node/mempool';
+import { type LedgerCallbacks, type LedgerParts, NodeService } from '../node/node-service';
+import { type OpenedLedger, openLedger } from '../node/open-ledger';
+import { consensusHooks } from '../node/rules';
+import { type SyncOptions, Syncer } from '../node/sync';
+import { TxPreverifier } from '../node/tx-preverifier';
+import { hasValidatorKey, promptHidden, readValidatorKey, validatorPassword } from '../node/validator-key';
+import { fastVerifier } from '../node/verifier';
+import { PreverifiedVerifier, VerifyPool } from '../node/verify-pool';
+import { LibP2pNetwork } from '../p2p/libp2p-network';
+import type { NodeNetwork, P2pLog } from '../p2p/types';
+import { workerPath } from '../platform/paths';
+import type { Config } from '../config/schema';
+import type { EventBus } from './events';
+import type { Logger } from './logger';
+
+/** Options of a ledger node. */
+export interface LedgerNodeOptions {
+  dataDir: string;
+  /** libp2p settings (from the config's `network`); unused when `deps.network` is given. */
+  network?: { listen: readonly string[]; staticPeers: readonly string[]; mdns: boolean };
+  mempool?: MempoolOptions;
+  sync?: SyncOptions;
+  /** The franchise whose recordings this store anchors (media anchoring needs it). */
+  franchiseId?: string;
+  /** How long `anchor`/`submitAndWait` wait for a commit, ms (default 120,000). */
+  commitWaitMs?: number;
+  /** How often peer statuses are re-exchanged, ms (libp2p only; default 3,000). */
+  statusIntervalMs?: number;
+  /** Signature worker threads (default 1; 0 checks signatures on the main thread). */
+  verifyWorkers?: number;
+  /** Make a single-validator development chain when the data dir has no genesis.json (what `start` does on first run). */
+  autoInitDevChain?: boolean;
+}
+
+/** What a ledger node is built with. */
+export interface LedgerNodeDeps {
+  log: P2pLog;
+  now?: () => number;
+  /** Pushes the node's events (`chain.block`, `network.peers`) to the app's event bus. */
+  emit?: EmitEvent;
+  /** A network to use instead of building libp2p (the in-process MemoryNetwork in tests and benches). */
+  network?: NodeNetwork;
+  /** Use this validator key instead of the key file (tests, benches); null for an observer. */
+  privateKey?: Uint8Array | null;
+  /** Signature verifier (default `fastVerifier()`: libsecp256k1, else OpenSSL) and verified-signature cache (default one per node). */
+  verifier?: SignatureVerifier;
+  cache?: VerifiedCache;
+  hooks?: ConsensusHooks;
+  /** Signature workers to use instead of starting our own (several in-process nodes may share them). */
+  verifyPool?: VerifyPool;
+  /** The built signature worker our own pool runs (default `workerPath('verify')`). */
+  verifyWorker?: () => string;
+  env?: NodeJS.ProcessEnv;
+  /** Is stdin a terminal (the key password may then be prompted for)? Default process.stdin.isTTY. */
+  isTty?: boolean;
+  prompt?: (question: string) => Promise<string>;
+  /** Called after each committed block (benchmarks, tests). */
+  onCommit?: (block: CommittedBlock) => void;
+}
+
+/**
+ * The ledger node, built; its parts are built by `assembleLedger` when it starts.
+ *
+ * @example
+ * const node = composeLedgerNode({ dataDir, network: config.network }, { log, emit });
+ * await node.start(); node.head(); await node.stop();
+ */
+export function composeLedgerNode(opts: LedgerNodeOptions, deps: LedgerNodeDeps): NodeService {
+  return new NodeService(
+    { commitWaitMs: opts.commitWaitMs },
+    {
+      assemble: (node) => assembleLedger(opts, deps, node),
+      log: deps.log,
+      emit: deps.emit,
+      onCommit: deps.onCommit,
+    },
+  );
+}
+
+/**
+ * The app's ledger node, from the configuration: it makes a development chain in an empty data dir,
+ * then runs consensus, sync and libp2p, and pushes its events on the bus.
+ *
+ * @example const node = composeConfiguredLedger(config, { log, bus, now });
+ */
+export function composeConfiguredLedger(
+  config: Config,
+  deps: { log: Logger; bus: EventBus; now: () => number },
+): NodeService {
+  const { bus } = deps;
+  return composeLedgerNode(
+    {
+      dataDir: config.dataDir,
+      network: config.network,
+      autoInitDevChain: true,
+      ...(config.franchiseId ? { franchiseId: config.franchiseId } : {}),
+    },
+    {
+      log: deps.log.child({ component: 'node' }),
+      emit: (name, payload) => bus.emit(name, payload),
+      now: deps.now,
+      verifyWorker: () => workerPath('verify'),
+    },
+  );
+}
+
+/**
+ * The start-time factory: opens the data dir's ledger and builds every part on it. If a step fails,
+ * what the steps before opened is closed again (the store, our signature workers, the key copy).
+ */
+async function assembleLedger(
+  opts: LedgerNodeOptions,
+  deps: LedgerNodeDeps,
+  node: LedgerCallbacks,
+): Promise<LedgerParts> {
+  const ledger = await openLedger(opts, deps.log);
+  let privateKey: Uint8Array | null = null;
+  let preverifier: TxPreverifier | undefined;
+  try {
+    privateKey = await loadValidatorKey(opts.dataDir, deps);
+    const address = privateKey ? privateKeyToAddress(privateKey) : null;
+    const verifier = new PreverifiedVerifier(deps.verifier ?? fastVerifier());
+    const pool =
+      deps.verifyPool ??
+      VerifyPool.create(opts.verifyWorkers ?? 1, deps.verifyWorker ?? (() => workerPath('verify')));
+    const cache = deps.cache ?? new BoundedVerifiedCache(200_000);
+    preverifier = new TxPreverifier(
+      { ownsPool: deps.verifyPool === undefined },
+      { pool, verifier, cache, limits: ledger.config.params, log: deps.log },
+    );
+    const verify: VerifyOptions = { verifier, cache };
+    const running = buildConsensus(opts, deps, ledger, { privateKey, verify, preverifier, node });
+    const { store, config } = ledger;
+    const { mempool, driver, syncer } = running;
+    const queries = new LedgerQueries({
+      store,
+      config,
+      mempool,
+      syncing: () => syncer.syncing(),
+      round: () => driver.position().round,
+      address,
+    });
+    const anchoring = new MediaAnchoring(
+      { franchiseId: opts.franchiseId },
+      {
+        store,
+        config,
+        mempool,
+        privateKey,
+        address,
+        submit: node.submit,
+        waitForTx: node.waitForTx,
+        log: deps.log,
+      },
+    );
+    return { ...ledger, privateKey, address, preverifier, ...running, queries, anchoring };
+  } catch (err) {
+    ledger.store.close();
+    await preverifier?.close();
+    privateKey?.fill(0);
+    throw err;
+  }
+}
+
+/** The running half: mempool, network, consensus driver and syncer, wired to each other and to the store. */
+function buildConsensus(
+  opts: LedgerNodeOptions,
+  deps: LedgerNodeDeps,
+  { genesis, config, store }: OpenedLedger,
+  run: {
+    privateKey: Uint8Array | null;
+    verify: VerifyOptions;
+    preverifier: TxPreverifier;
+    node: LedgerCallbacks;
+  },
+): Pick<LedgerParts, 'mempool' | 'network' | 'driver' | 'syncer'> {
+  const { log } = deps;
+  const now = deps.now ?? Date.now;
+  const { verify, preverifier } = run;
+  const hooks = deps.hooks ?? consensusHooks();
+  const mempool = new Mempool(opts.mempool ?? {}, {
+    view: () => store,
+    ctx: () => ({ config, verify, hooks }),
+    now,
+  });
+  const network = deps.network ?? libp2pNetwork(opts, genesis.chainId, config, log, now);
+  const driver = new ConsensusDriver(
+    { privateKey: run.privateKey },
+    {
+      store,
+      mempool,
+      network,
+      config,
+      verify,
+      hooks,
+      now,
+      log,
+      onCommit: (b) => run.node.onCommit(b),
+      // The syncer is built next, from the driver; the driver reports peers ahead only once started.
+      onBehind: (h) => syncer.hintHeight(h),
+      preverify: (txs, hashes) => preverifier.preverify(txs, hashes, true),
+    },
+  );
+  const syncer = new Syncer(opts.sync ?? {}, {
+    network,
+    store,
+    driver,
+    log,
+    limits: config.params,
+    preverify: (txs, hashes) => preverifier.preverifyNow(txs, hashes),
+  });
+  network.setStatusProvider(() => {
+    const m = store.chainMeta();
+    return { height: m.height, headHash: m.lastBlockHash };
+  });
+  return { mempool, network, driver, syncer };
+}
+
+/** libp2p for the chain `chainId`, with message limits that fit the chain's largest block. */
+function libp2pNetwork(
+  opts: LedgerNodeOptions,
+  chainId: string,
+  config: ChainConfig,
+  log: P2pLog,
+  now: () => number,
+): NodeNetwork {
+  const n = opts.network ?? { listen: ['/ip4/0.0.0.0/tcp/0'], staticPeers: [], mdns: true };
+  return new LibP2pNetwork(
+    {
+      chainId,
+      dataDir: opts.dataDir,
+      listen: n.listen,
+      staticPeers: n.staticPeers,
+      mdns: n.mdns,
+      statusIntervalMs: opts.statusIntervalMs ?? 3_000,
+      maxBlockBytes: config.params.maxBlockBytes + 1024 * 1024,
+      maxSyncResponseBytes: Math.max(32 * 1024 * 1024, config.params.maxBlockBytes + 2 * 1024 * 1024),
+    },
+    { log, now },
+  );
+}
+
+/** The validator key: the injected one (copied: the node wipes its copy at stop), else the data dir's key file, else none. */
+async function loadValidatorKey(dataDir: string, deps: LedgerNodeDeps): Promise<Uint8Array | null> {
+  if (deps.privateKey !== undefined) return deps.privateKey ? deps.privateKey.slice() : null;
+  if (!hasValidatorKey(dataDir)) return null;
+  const password = await validatorPassword(dataDir, {
+    env: deps.env ?? process.env,
+    isTty: deps.isTty ?? Boolean(process.stdin.isTTY),
+    prompt: deps.prompt ?? promptHidden,
+  });
+  return (await readValidatorKey(dataDir, password)).privateKey;
+}
