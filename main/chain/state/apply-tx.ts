@@ -4,12 +4,12 @@
  * balance for the fee); then the fee is taken and the nonce used; then the payload runs in its own
  * overlay, and a payload that fails changes nothing but leaves a failure receipt.
  */
-import type { Hash, Address } from '../types';
 import { ChainError, type ChainErrorCode } from '../errors';
 import { epochOf } from '../params';
-import { encodeTx, decodeTx } from '../tx/codec';
+import { decodeTx, encodeTx } from '../tx/codec';
 import { checkTxStateless } from '../tx/stateless-checks';
 import type { Tx } from '../tx/types';
+import type { Address, Hash } from '../types';
 import { getAccount, getChainMeta, putAccount } from './access';
 import { type ApplyContext, type BlockAcc, hooksOf } from './apply-context';
 import type { ConsensusHooks } from './consensus-hooks';

@@ -1,6 +1,6 @@
 /** The state genesis writes: balances, validators, supply and the first validator sets (pure). */
-import type { Address, Hash, ValidatorPower } from '../types';
 import { updateTree } from '../smt';
+import type { Address, Hash, ValidatorPower } from '../types';
 import { credit, putSupply, putValidator } from './access';
 import { checkSet } from './consensus-hooks';
 import { type ValidatorRecord, encodeMeta, encodeValidatorSet } from './records';
