@@ -62,192 +62,217 @@ class UsageError extends Error {}
 
 const COMMON = { 'data-dir': { type: 'string' } } as const;
 
+/** One `wallet` subcommand: takes its arguments, returns the exit code. */
+type Subcommand = (argv: string[]) => Promise<number>;
+
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  create: walletCreate,
+  import: walletImport,
+  address: walletAddress,
+  balance: walletBalance,
+  send: walletSend,
+  'export-keystore': walletExportKeystore,
+  'import-keystore': walletImportKeystore,
+};
+
 async function dispatch(sub: string, argv: string[]): Promise<number> {
-  switch (sub) {
-    case 'create': {
-      const { values } = parseFlags(
-        argv,
-        { ...COMMON, words: { type: 'string', default: '12' } },
-        'wallet create',
-      );
-      const words = Number(values.words);
-      if (words !== 12 && words !== 24) throw new UsageError(`--words must be 12 or 24, got ${values.words}`);
-      const wallet = open(values['data-dir']);
-      const { mnemonic, status } = await wallet.create({ words, password: env('HOTPOT_PASSWORD') });
-      process.stderr.write(
-        `Created a wallet in ${wallet.keystoreFile}.\nThe ${words}-word recovery phrase follows on stdout. It is shown this once: write it down on paper and keep it safe.\nAnyone with it controls the wallet; without it (and the password) nobody can restore it.\nAccount 0: ${status.accounts[0]?.address ?? '?'}\n`,
-      );
-      process.stdout.write(`${mnemonic}\n`);
-      return 0;
-    }
-    case 'import': {
-      const { values } = parseFlags(
-        argv,
-        { ...COMMON, accounts: { type: 'string', default: '1' } },
-        'wallet import',
-      );
-      const accounts = positiveInt(values.accounts, '--accounts');
-      const wallet = open(values['data-dir']);
-      if (process.stdin.isTTY)
-        process.stderr.write('Type or paste the recovery phrase, then press Enter and Ctrl-D:\n');
-      const mnemonic = await readStdin();
-      const passphrase = process.env['HOTPOT_BIP39_PASSPHRASE'] ?? '';
-      const status = await wallet.importMnemonic({
-        mnemonic,
-        passphrase,
-        password: env('HOTPOT_PASSWORD'),
-        accounts,
-      });
-      process.stderr.write(
-        `Imported the wallet into ${wallet.keystoreFile}${passphrase ? ' (with a BIP39 passphrase: you will need it again to unlock)' : ''}.\n`,
-      );
-      for (const a of status.accounts) process.stdout.write(`${a.index}\t${a.address}\n`);
-      return 0;
-    }
-    case 'address': {
-      const { values } = parseFlags(
-        argv,
-        { ...COMMON, index: { type: 'string', default: '0' } },
-        'wallet address',
-      );
-      const wallet = await unlocked(values['data-dir']);
-      process.stdout.write(`${await wallet.addressAt(nonNegativeInt(values.index, '--index'))}\n`);
-      return 0;
-    }
-    case 'balance': {
-      const { values } = parseFlags(
-        argv,
-        { ...COMMON, index: { type: 'string' }, address: { type: 'string' }, api: { type: 'string' } },
-        'wallet balance',
-      );
-      const dataDir = dataDirOf(values['data-dir']);
-      const api = apiOf(values.api);
-      const address =
-        values.address ??
-        (await (await unlocked(dataDir)).addressAt(nonNegativeInt(values.index ?? '0', '--index')));
-      const r = await rpc<{ balance: string }>(api, 'wallet.balance', { address });
-      process.stdout.write(`${r.balance}\n`);
-      return 0;
-    }
-    case 'send': {
-      const { values } = parseFlags(
-        argv,
-        {
-          ...COMMON,
-          to: { type: 'string' },
-          amount: { type: 'string' },
-          fee: { type: 'string' },
-          index: { type: 'string', default: '0' },
-          api: { type: 'string' },
-        },
-        'wallet send',
-      );
-      if (!values.to || !values.amount) throw new UsageError('--to and --amount are required');
-      const dataDir = dataDirOf(values['data-dir']);
-      const api = apiOf(values.api);
-      const amount = bigintOf(values.amount, '--amount').toString();
-      const fee = values.fee ? bigintOf(values.fee, '--fee').toString() : undefined;
-      // The key check happens here first (a wrong password fails without touching the node), then the
-      // node's own wallet (same keystore file) signs: the ledger and mempool live in that process.
-      const from = await (await unlocked(dataDir)).addressAt(nonNegativeInt(values.index, '--index'));
-      const before = await rpc<{ state: string }>(api, 'wallet.status', {});
-      if (before.state !== 'unlocked') {
-        await rpc(api, 'wallet.unlock', {
-          password: env('HOTPOT_PASSWORD'),
-          ...(process.env['HOTPOT_BIP39_PASSPHRASE']
-            ? { passphrase: process.env['HOTPOT_BIP39_PASSPHRASE'] }
-            : {}),
-        });
-      }
-      try {
-        const p = await rpc<{
-          previewId: string;
-          amount: string;
-          fee: string;
-          nonce: number;
-          total: string;
-          chainId: string;
-        }>(api, 'wallet.previewSend', { from, to: values.to, amount, ...(fee ? { fee } : {}) });
-        process.stderr.write(
-          `Sending ${p.amount} from ${from} to ${values.to} (fee ${p.fee}, nonce ${p.nonce}, total ${p.total}, chain ${p.chainId})\n`,
-        );
-        const { txHash } = await rpc<{ txHash: string }>(api, 'wallet.send', { previewId: p.previewId });
-        process.stdout.write(`${txHash}\n`);
-      } finally {
-        if (before.state !== 'unlocked') await rpc(api, 'wallet.lock', {}).catch(() => undefined);
-      }
-      return 0;
-    }
-    case 'export-keystore': {
-      const { values } = parseFlags(
-        argv,
-        { ...COMMON, index: { type: 'string' }, address: { type: 'string' }, out: { type: 'string' } },
-        'wallet export-keystore',
-      );
-      const dataDir = dataDirOf(values['data-dir']);
-      const wallet = open(dataDir);
-      const exportPassword = env('HOTPOT_KEYSTORE_PASSWORD');
-      let address = values.address;
-      if (!address) {
-        const index = nonNegativeInt(values.index ?? '0', '--index');
-        address = (await unlocked(dataDir, wallet))
-          .accounts()
-          .find((a) => a.type === 'hd' && a.index === index)?.address;
-        if (!address)
-          throw new WalletError(
-            'UNKNOWN_ACCOUNT',
-            `account ${index} is not in the wallet yet; run "wallet address --index ${index}" first`,
-          );
-      }
-      if (values.out && existsSync(values.out))
-        throw new UsageError(`${values.out} exists; choose another --out (nothing was written)`);
-      const json = await wallet.exportWeb3Keystore({
-        address,
-        password: env('HOTPOT_PASSWORD'),
-        exportPassword,
-        passphrase: process.env['HOTPOT_BIP39_PASSPHRASE'] ?? '',
-      });
-      if (values.out) {
-        writeFileSync(values.out, `${json}\n`, { mode: 0o600, flag: 'wx' });
-        process.stderr.write(
-          `Wrote the Web3 keystore of ${address} to ${resolve(values.out)} (encrypted with HOTPOT_KEYSTORE_PASSWORD).\n`,
-        );
-      } else {
-        process.stdout.write(`${json}\n`);
-      }
-      return 0;
-    }
-    case 'import-keystore': {
-      const { values } = parseFlags(
-        argv,
-        { ...COMMON, file: { type: 'string' }, label: { type: 'string' } },
-        'wallet import-keystore',
-      );
-      if (!values.file) throw new UsageError('--file is required');
-      const dataDir = dataDirOf(values['data-dir']);
-      let json: string;
-      try {
-        json = readFileSync(values.file, 'utf8');
-      } catch (err) {
-        throw new UsageError(`cannot read ${values.file}: ${(err as Error).message}`);
-      }
-      const wallet = open(dataDir);
-      const password = env('HOTPOT_PASSWORD');
-      if (wallet.status().state !== 'none') await unlocked(dataDir, wallet);
-      const acct = await wallet.importWeb3Keystore({
-        json,
-        filePassword: env('HOTPOT_KEYSTORE_PASSWORD'),
-        password,
-        ...(values.label ? { label: values.label } : {}),
-      });
-      process.stdout.write(`${acct.address}\n`);
-      return 0;
-    }
-    default:
-      throw new UsageError(
-        `unknown command "${sub}" (known: create, import, address, balance, send, export-keystore, import-keystore)`,
+  const subcommand = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
+  if (!subcommand)
+    throw new UsageError(`unknown command "${sub}" (known: ${Object.keys(SUBCOMMANDS).join(', ')})`);
+  return subcommand(argv);
+}
+
+/** `wallet create`: a new wallet; the recovery phrase goes to stdout, once. */
+async function walletCreate(argv: string[]): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    { ...COMMON, words: { type: 'string', default: '12' } },
+    'wallet create',
+  );
+  const words = Number(values.words);
+  if (words !== 12 && words !== 24) throw new UsageError(`--words must be 12 or 24, got ${values.words}`);
+  const wallet = open(values['data-dir']);
+  const { mnemonic, status } = await wallet.create({ words, password: env('HOTPOT_PASSWORD') });
+  process.stderr.write(
+    `Created a wallet in ${wallet.keystoreFile}.\nThe ${words}-word recovery phrase follows on stdout. It is shown this once: write it down on paper and keep it safe.\nAnyone with it controls the wallet; without it (and the password) nobody can restore it.\nAccount 0: ${status.accounts[0]?.address ?? '?'}\n`,
+  );
+  process.stdout.write(`${mnemonic}\n`);
+  return 0;
+}
+
+/** `wallet import`: the recovery phrase from stdin becomes the wallet; prints its accounts. */
+async function walletImport(argv: string[]): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    { ...COMMON, accounts: { type: 'string', default: '1' } },
+    'wallet import',
+  );
+  const accounts = positiveInt(values.accounts, '--accounts');
+  const wallet = open(values['data-dir']);
+  if (process.stdin.isTTY)
+    process.stderr.write('Type or paste the recovery phrase, then press Enter and Ctrl-D:\n');
+  const mnemonic = await readStdin();
+  const passphrase = process.env['HOTPOT_BIP39_PASSPHRASE'] ?? '';
+  const status = await wallet.importMnemonic({
+    mnemonic,
+    passphrase,
+    password: env('HOTPOT_PASSWORD'),
+    accounts,
+  });
+  process.stderr.write(
+    `Imported the wallet into ${wallet.keystoreFile}${passphrase ? ' (with a BIP39 passphrase: you will need it again to unlock)' : ''}.\n`,
+  );
+  for (const a of status.accounts) process.stdout.write(`${a.index}\t${a.address}\n`);
+  return 0;
+}
+
+/** `wallet address`: the EIP-55 address of HD account `--index`. */
+async function walletAddress(argv: string[]): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    { ...COMMON, index: { type: 'string', default: '0' } },
+    'wallet address',
+  );
+  const wallet = await unlocked(values['data-dir']);
+  process.stdout.write(`${await wallet.addressAt(nonNegativeInt(values.index, '--index'))}\n`);
+  return 0;
+}
+
+/** `wallet balance`: an account's balance, asked from the running node. */
+async function walletBalance(argv: string[]): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    { ...COMMON, index: { type: 'string' }, address: { type: 'string' }, api: { type: 'string' } },
+    'wallet balance',
+  );
+  const dataDir = dataDirOf(values['data-dir']);
+  const api = apiOf(values.api);
+  const address =
+    values.address ??
+    (await (await unlocked(dataDir)).addressAt(nonNegativeInt(values.index ?? '0', '--index')));
+  const r = await rpc<{ balance: string }>(api, 'wallet.balance', { address });
+  process.stdout.write(`${r.balance}\n`);
+  return 0;
+}
+
+/** `wallet send`: a transfer, previewed and sent by the running node's wallet; prints its hash. */
+async function walletSend(argv: string[]): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    {
+      ...COMMON,
+      to: { type: 'string' },
+      amount: { type: 'string' },
+      fee: { type: 'string' },
+      index: { type: 'string', default: '0' },
+      api: { type: 'string' },
+    },
+    'wallet send',
+  );
+  if (!values.to || !values.amount) throw new UsageError('--to and --amount are required');
+  const dataDir = dataDirOf(values['data-dir']);
+  const api = apiOf(values.api);
+  const amount = bigintOf(values.amount, '--amount').toString();
+  const fee = values.fee ? bigintOf(values.fee, '--fee').toString() : undefined;
+  // The key check happens here first (a wrong password fails without touching the node), then the
+  // node's own wallet (same keystore file) signs: the ledger and mempool live in that process.
+  const from = await (await unlocked(dataDir)).addressAt(nonNegativeInt(values.index, '--index'));
+  const before = await rpc<{ state: string }>(api, 'wallet.status', {});
+  if (before.state !== 'unlocked') {
+    await rpc(api, 'wallet.unlock', {
+      password: env('HOTPOT_PASSWORD'),
+      ...(process.env['HOTPOT_BIP39_PASSPHRASE']
+        ? { passphrase: process.env['HOTPOT_BIP39_PASSPHRASE'] }
+        : {}),
+    });
+  }
+  try {
+    const p = await rpc<{
+      previewId: string;
+      amount: string;
+      fee: string;
+      nonce: number;
+      total: string;
+      chainId: string;
+    }>(api, 'wallet.previewSend', { from, to: values.to, amount, ...(fee ? { fee } : {}) });
+    process.stderr.write(
+      `Sending ${p.amount} from ${from} to ${values.to} (fee ${p.fee}, nonce ${p.nonce}, total ${p.total}, chain ${p.chainId})\n`,
+    );
+    const { txHash } = await rpc<{ txHash: string }>(api, 'wallet.send', { previewId: p.previewId });
+    process.stdout.write(`${txHash}\n`);
+  } finally {
+    if (before.state !== 'unlocked') await rpc(api, 'wallet.lock', {}).catch(() => undefined);
+  }
+  return 0;
+}
+
+/** `wallet export-keystore`: one account as Web3 v3 JSON, to `--out` or stdout. */
+async function walletExportKeystore(argv: string[]): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    { ...COMMON, index: { type: 'string' }, address: { type: 'string' }, out: { type: 'string' } },
+    'wallet export-keystore',
+  );
+  const dataDir = dataDirOf(values['data-dir']);
+  const wallet = open(dataDir);
+  const exportPassword = env('HOTPOT_KEYSTORE_PASSWORD');
+  let address = values.address;
+  if (!address) {
+    const index = nonNegativeInt(values.index ?? '0', '--index');
+    address = (await unlocked(dataDir, wallet))
+      .accounts()
+      .find((a) => a.type === 'hd' && a.index === index)?.address;
+    if (!address)
+      throw new WalletError(
+        'UNKNOWN_ACCOUNT',
+        `account ${index} is not in the wallet yet; run "wallet address --index ${index}" first`,
       );
   }
+  if (values.out && existsSync(values.out))
+    throw new UsageError(`${values.out} exists; choose another --out (nothing was written)`);
+  const json = await wallet.exportWeb3Keystore({
+    address,
+    password: env('HOTPOT_PASSWORD'),
+    exportPassword,
+    passphrase: process.env['HOTPOT_BIP39_PASSPHRASE'] ?? '',
+  });
+  if (values.out) {
+    writeFileSync(values.out, `${json}\n`, { mode: 0o600, flag: 'wx' });
+    process.stderr.write(
+      `Wrote the Web3 keystore of ${address} to ${resolve(values.out)} (encrypted with HOTPOT_KEYSTORE_PASSWORD).\n`,
+    );
+  } else {
+    process.stdout.write(`${json}\n`);
+  }
+  return 0;
+}
+
+/** `wallet import-keystore`: adds one key from a Web3 v3 file (or makes a wallet of it); prints its address. */
+async function walletImportKeystore(argv: string[]): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    { ...COMMON, file: { type: 'string' }, label: { type: 'string' } },
+    'wallet import-keystore',
+  );
+  if (!values.file) throw new UsageError('--file is required');
+  const dataDir = dataDirOf(values['data-dir']);
+  let json: string;
+  try {
+    json = readFileSync(values.file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${values.file}: ${(err as Error).message}`);
+  }
+  const wallet = open(dataDir);
+  const password = env('HOTPOT_PASSWORD');
+  if (wallet.status().state !== 'none') await unlocked(dataDir, wallet);
+  const acct = await wallet.importWeb3Keystore({
+    json,
+    filePassword: env('HOTPOT_KEYSTORE_PASSWORD'),
+    password,
+    ...(values.label ? { label: values.label } : {}),
+  });
+  process.stdout.write(`${acct.address}\n`);
+  return 0;
 }
 
 function apiOf(flag: string | undefined): string {
