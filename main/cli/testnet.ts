@@ -2,9 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
-import { genesisToJson, parseGenesis } from '../chain/genesis';
+import { type Genesis, genesisToJson, parseGenesis } from '../chain/genesis';
 import { privateKeyToAddress } from '../chain/keys';
 import { DEFAULT_PARAMS } from '../chain/params';
+import type { Address } from '../chain/types';
 import { NodeError } from '../node/errors';
 import { newPrivateKey, writeGenesis } from '../node/init';
 import { writeDevPassword, writeValidatorKey } from '../node/validator-key';
@@ -32,6 +33,16 @@ Start each node with: bin/hotpot start --headless --data-dir DIR/nodeI --http 12
 
 const REGIONS = ['north', 'south', 'east', 'west', 'center'];
 
+/** What `testnet init` was asked to write. */
+interface InitRequest {
+  validators: number;
+  observers: number;
+  blockMs: number;
+  out: string;
+  peers: boolean;
+  chainId: string;
+}
+
 /** `bin/hotpot testnet init …`. */
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -43,8 +54,46 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`hotpot: unknown testnet subcommand "${sub}" (known: init)\n`);
     return 2;
   }
+  const req = parseInit(rest);
+  if (req === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const { validators: n, observers: k } = req;
+  const keys = Array.from({ length: n }, () => newPrivateKey());
+  const addrs = keys.map((key) => privateKeyToAddress(key));
+  const genesis = testnetGenesis(addrs, req.chainId, req.blockMs);
+  const total = n + k;
+  const peerKeys = await Promise.all(Array.from({ length: total }, () => generateKeyPair('Ed25519')));
+  const ports = req.peers ? await freeTcpPorts(total) : [];
+  const password = process.env['HOTPOT_PASSWORD'] || undefined; // an empty variable counts as unset
+  for (let i = 0; i < total; i++) {
+    const dir = join(req.out, `node${i}`);
+    mkdirSync(join(dir, 'p2p'), { recursive: true, mode: 0o700 });
+    writeGenesis(dir, genesis);
+    writeFileSync(join(dir, 'p2p', 'peer-key'), privateKeyToProtobuf(peerKeys[i] as PeerKey), {
+      mode: 0o600,
+    });
+    if (i < n) await writeValidatorKey(dir, keys[i] as Uint8Array, password ?? writeDevPassword(dir));
+    if (req.peers) writeStaticPeers(dir, i, ports, peerKeys);
+  }
+  for (const key of keys) key.fill(0);
+  process.stdout.write(
+    `Wrote ${n} validator${n === 1 ? '' : 's'} and ${k} observer${k === 1 ? '' : 's'} of chain ${genesis.chainId} to ${req.out}/node0…node${total - 1}\n`,
+  );
+  for (let i = 0; i < n; i++)
+    process.stdout.write(
+      `node${i} validator ${addrs[i]}${req.peers ? ` listens on 127.0.0.1:${ports[i]}` : ''}\n`,
+    );
+  return 0;
+}
+
+type PeerKey = Awaited<ReturnType<typeof generateKeyPair>>;
+
+/** Reads and checks `testnet init`'s flags ('help' for --help). */
+function parseInit(argv: string[]): InitRequest | 'help' {
   const { values } = parseFlags(
-    rest,
+    argv,
     {
       validators: { type: 'string' },
       observers: { type: 'string' },
@@ -56,10 +105,7 @@ export async function run(argv: string[]): Promise<number> {
     },
     'testnet init',
   );
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  if (values.help) return 'help';
   const n = Number(values.validators);
   const k = Number(values.observers ?? '0');
   const blockMs = Number(values['block-ms'] ?? '1000');
@@ -70,13 +116,22 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(blockMs) || blockMs < 0)
     throw new NodeError('BAD_ARGUMENT', `--block-ms must be a whole number ≥ 0, got ${values['block-ms']}`);
   if (!values.out) throw new NodeError('BAD_ARGUMENT', '--out DIR is required');
-  const out = resolve(values.out);
-  const keys = Array.from({ length: n }, () => newPrivateKey());
-  const addrs = keys.map((key) => privateKeyToAddress(key));
+  return {
+    validators: n,
+    observers: k,
+    blockMs,
+    out: resolve(values.out),
+    peers: values.peers === true,
+    chainId: values['chain-id'] ?? 'hotpot-testnet',
+  };
+}
+
+/** The shared genesis: every validator staked and funded, validator 0 the HQ and compliance authority. */
+function testnetGenesis(addrs: Address[], chainId: string, blockMs: number): Genesis {
   const params = { ...DEFAULT_PARAMS, timeouts: { ...DEFAULT_PARAMS.timeouts, commitMs: blockMs } };
-  const genesis = parseGenesis(
+  return parseGenesis(
     genesisToJson({
-      chainId: values['chain-id'] ?? 'hotpot-testnet',
+      chainId,
       genesisTimeMs: Date.now(),
       hqAuthority: addrs[0] as `0x${string}`,
       complianceAuthority: addrs[0] as `0x${string}`,
@@ -89,42 +144,20 @@ export async function run(argv: string[]): Promise<number> {
       params,
     }),
   );
-  const total = n + k;
-  const peerKeys = await Promise.all(Array.from({ length: total }, () => generateKeyPair('Ed25519')));
-  const ports = values.peers ? await freeTcpPorts(total) : [];
-  const password = process.env['HOTPOT_PASSWORD'] || undefined; // an empty variable counts as unset
-  for (let i = 0; i < total; i++) {
-    const dir = join(out, `node${i}`);
-    mkdirSync(join(dir, 'p2p'), { recursive: true, mode: 0o700 });
-    writeGenesis(dir, genesis);
-    writeFileSync(
-      join(dir, 'p2p', 'peer-key'),
-      privateKeyToProtobuf(peerKeys[i] as Awaited<ReturnType<typeof generateKeyPair>>),
-      { mode: 0o600 },
-    );
-    if (i < n) await writeValidatorKey(dir, keys[i] as Uint8Array, password ?? writeDevPassword(dir));
-    if (values.peers) {
-      const addr = (j: number) =>
-        `/ip4/127.0.0.1/tcp/${ports[j]}/p2p/${peerIdFromPrivateKey(peerKeys[j] as Awaited<ReturnType<typeof generateKeyPair>>).toString()}`;
-      const config = {
-        network: {
-          listen: [`/ip4/127.0.0.1/tcp/${ports[i]}`],
-          staticPeers: Array.from({ length: total }, (_, j) => j)
-            .filter((j) => j !== i)
-            .map(addr),
-          mdns: false,
-        },
-      };
-      writeFileSync(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-    }
-  }
-  for (const key of keys) key.fill(0);
-  process.stdout.write(
-    `Wrote ${n} validator${n === 1 ? '' : 's'} and ${k} observer${k === 1 ? '' : 's'} of chain ${genesis.chainId} to ${out}/node0…node${total - 1}\n`,
-  );
-  for (let i = 0; i < n; i++)
-    process.stdout.write(
-      `node${i} validator ${addrs[i]}${values.peers ? ` listens on 127.0.0.1:${ports[i]}` : ''}\n`,
-    );
-  return 0;
+}
+
+/** Node `i`'s config.json: fixed loopback listen port and every other node as a static peer (mDNS off). */
+function writeStaticPeers(dir: string, i: number, ports: number[], peerKeys: PeerKey[]): void {
+  const addr = (j: number) =>
+    `/ip4/127.0.0.1/tcp/${ports[j]}/p2p/${peerIdFromPrivateKey(peerKeys[j] as PeerKey).toString()}`;
+  const config = {
+    network: {
+      listen: [`/ip4/127.0.0.1/tcp/${ports[i]}`],
+      staticPeers: Array.from({ length: peerKeys.length }, (_, j) => j)
+        .filter((j) => j !== i)
+        .map(addr),
+      mdns: false,
+    },
+  };
+  writeFileSync(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
 }
