@@ -1,77 +1,62 @@
 /**
  * `ConsensusDriver`: runs the pure Tendermint reducer (`main/consensus/machine.ts`) with real time,
- * the network and the ledger store.
+ * the network and the ledger store. It owns the height and round loop and delegates:
  *
  * - Time: each `schedule-timeout` action becomes a timer that feeds `timeout` back.
  * - Network: votes and proposals are decoded with limits and their signatures verified before they
- *   reach the machine; a proposal's block is validated by applying it (`applyBlock`) to the committed
- *   state, and the result is kept so the commit does not apply it twice.
+ *   reach the machine (`admission.ts`); a proposal's block is validated by applying it (`applyBlock`,
+ *   `block-entry.ts`) to the committed state, and the result is kept so the commit does not apply it twice.
  * - Proposals: `request-block` builds a block from the mempool and pending evidence within the block
- *   limits (`buildBlock`); a transaction the chain refuses at build time is dropped from the mempool.
+ *   limits (`block-builder.ts`); a transaction the chain refuses at build time is dropped from the mempool.
  * - Signing: before a proposal or vote leaves, the signer record (height, round, step, value) is
- *   written durably (`ledger.db`, synchronous=FULL) and checked with `checkSign`, so a crash never
- *   makes the node sign two different values at one position.
- * - Commit: the block, its commit and its write-set go to the store in one transaction; reputation
- *   and epoch validator sets change inside `applyBlock` through the consensus hooks; the mempool is
- *   re-checked; the next height starts after the genesis `commitMs` pause.
- * - Double votes the machine sees become evidence that the node's next proposals carry.
+ *   written durably (`ledger.db`, synchronous=FULL) and checked with `checkSign` (`signer-guard.ts`),
+ *   so a crash never makes the node sign two different values at one position. Own messages are
+ *   sent again until the height is decided (`own-gossip.ts`).
+ * - Commit: the block, its commit and its write-set go to the store in one transaction
+ *   (`commit-block.ts`); reputation and epoch validator sets change inside `applyBlock` through the
+ *   consensus hooks; the mempool is re-checked; the next height starts after the genesis `commitMs` pause.
+ * - Double votes the machine sees become evidence that the node's next proposals carry (`evidence-pool.ts`).
  * - Sync (`sync.ts`) hands in finalized blocks with their commits through `applySynced`.
  */
 import {
-  type Block,
   type Commit,
   type DecodedBlock,
   commitVotes,
   decodeBlock,
   decodeCommit,
-  encodeBlock,
-  encodeCommit,
   makeCommit,
-  verifyCommit,
 } from '../chain/block';
-import { ChainError } from '../chain/errors';
-import { type ChainConfig, epochOf } from '../chain/params';
-import type { StateKey } from '../chain/state/store';
-import { getValidatorSet } from '../chain/state/access';
+import type { ChainConfig } from '../chain/params';
 import type { ConsensusHooks } from '../chain/state/consensus-hooks';
-import { type ApplyResult, applyBlock, buildBlock } from '../chain/state/apply-block';
+import type { ApplyContext } from '../chain/state/apply-context';
 import type { VerifyOptions } from '../chain/tx/signing';
 import type { Address, Hash, Proposal, ValidatorPower, Vote } from '../chain/types';
-import {
-  type DoubleVoteEvidence,
-  decodeVote,
-  encodeProposal,
-  encodeVote,
-  evidenceId,
-  makeDoubleVoteEvidence,
-  signProposal,
-  signVote,
-  verifyProposal,
-  verifyVote,
-} from '../chain/vote';
+import { type DoubleVoteEvidence, encodeProposal, encodeVote, signProposal, signVote } from '../chain/vote';
 import { privateKeyToAddress } from '../chain/keys';
 import {
   type CommitInfo,
   type MachineAction,
   type MachineInput,
   type MachineState,
+  type UnsignedProposal,
+  type UnsignedVote,
   initialState,
   step,
 } from '../consensus/machine';
-import { ProposerRotation } from '../consensus/proposer';
-import { type SignerRecord, type SignStep, checkSign, nextRecord, resumeFrom } from '../consensus/signer';
+import { resumeFrom } from '../consensus/signer';
 import type { NodeNetwork, P2pLog, Validation } from '../p2p/types';
+import { MessageAdmission, type ProposalMessage, withLatePrecommit } from './admission';
+import { type BlockBuilderDeps, buildProposalBlock } from './block-builder';
+import { type BlockEntry, validateBlock } from './block-entry';
+import { type CommitDeps, announceBlock, decodeSynced, storeBlock, verifySynced } from './commit-block';
 import { NodeError } from './errors';
+import { EvidencePool } from './evidence-pool';
 import type { LedgerStore } from './ledger-store';
 import type { Mempool } from './mempool';
-import {
-  decodeProposalMessage,
-  type SyncItem,
-  decodeSyncItem,
-  encodeProposalMessage,
-  unwrapGossip,
-  wrapGossip,
-} from './messages';
+import { type SyncItem, encodeProposalMessage } from './messages';
+import { OwnGossip } from './own-gossip';
+import { SignerGuard } from './signer-guard';
+import { ValidatorSets } from './validator-sets';
 
 /** A block the node committed (for events, the mempool, the benchmark). */
 export interface CommittedBlock {
@@ -123,23 +108,6 @@ export interface DriverDeps {
   preverify?: (txs: readonly Uint8Array[], hashes?: readonly Hash[]) => Promise<void>;
 }
 
-interface BlockEntry {
-  block: Block;
-  bytes: Uint8Array;
-  hash: Hash;
-  txBytes: Uint8Array[];
-  txHashes: Hash[];
-  valid: boolean;
-  /** The result of applying it to the state of `height - 1` (kept for the commit). */
-  result: ApplyResult | null;
-}
-
-interface Buffered {
-  topic: 'vote' | 'proposal';
-  bytes: Uint8Array;
-  from: string;
-}
-
 /**
  * @example
  * const driver = new ConsensusDriver({ privateKey }, { store, mempool, network, config, verify, hooks, now: Date.now, log });
@@ -151,22 +119,12 @@ export class ConsensusDriver {
   /** True while `applySyncedBatch` runs (heights start only once the batch is stored). */
   private syncBatching = false;
   private machine: MachineState | undefined;
-  private readonly rotations = new Map<number, ProposerRotation>();
   private blocks = new Map<Hash, BlockEntry>();
-  private future: Buffered[] = [];
-  private readonly evidence = new Map<string, DoubleVoteEvidence>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private signer: SignerRecord | null = null;
   private running = false;
   private lastCommit: Commit | null = null;
   private starting: NodeJS.Timeout | undefined;
   private regossip: NodeJS.Timeout | undefined;
-  private gossipSeq = BigInt(Date.now()) * 1000n;
-  /** Own signed votes and proposal messages of the height being decided, for re-sending. */
-  private ownVotes: Array<{ round: number; bytes: Uint8Array }> = [];
-  private ownProposals = new Map<number, Uint8Array>();
-  /** Votes and proposals already fed at this height (a re-sent copy is not forwarded again). */
-  private seen = new Set<string>();
   readonly address: Address | null;
   /** Counters for the status and the benchmark. */
   readonly stats = {
@@ -178,12 +136,66 @@ export class ConsensusDriver {
     txsDroppedAtBuild: 0,
     evidenceSeen: 0,
   };
+  private readonly ctx: ApplyContext;
+  private readonly sets: ValidatorSets;
+  private readonly evidence: EvidencePool;
+  private readonly signer: SignerGuard;
+  /** Own signed votes and proposal messages of the height being decided, for re-sending. */
+  private readonly gossip: OwnGossip;
+  private readonly building: BlockBuilderDeps;
+  private readonly committing: CommitDeps;
+  private readonly admission: MessageAdmission;
 
   constructor(
     private readonly opts: DriverOptions,
     private readonly deps: DriverDeps,
   ) {
     this.address = opts.privateKey ? privateKeyToAddress(opts.privateKey) : null;
+    const { store, mempool, config, now, log } = deps;
+    this.ctx = { config, verify: deps.verify, hooks: deps.hooks };
+    this.sets = new ValidatorSets({ store, params: config.params });
+    this.evidence = new EvidencePool({ store, log, stats: this.stats });
+    this.signer = new SignerGuard({ store, log, stats: this.stats });
+    this.gossip = new OwnGossip({ network: deps.network, log });
+    const ctx = this.ctx;
+    this.building = {
+      store,
+      mempool,
+      config,
+      ctx,
+      evidence: this.evidence,
+      limits: opts,
+      now,
+      log,
+      stats: this.stats,
+    };
+    this.admission = new MessageAdmission(opts, {
+      config,
+      verify: deps.verify,
+      mempool,
+      preverify: deps.preverify,
+      onBehind: deps.onBehind,
+      stats: this.stats,
+      host: {
+        running: () => this.running,
+        height: () => this.heightValue,
+        machineHeight: () => this.machine?.height,
+        holds: (hash) => this.blocks.has(hash),
+        latePrecommit: (vote) => this.latePrecommit(vote),
+        feedVote: (vote) => this.feed({ kind: 'vote', vote }),
+        acceptProposal: (p, msg) => this.acceptProposal(p, msg),
+      },
+    });
+    this.committing = {
+      store,
+      mempool,
+      config,
+      ctx,
+      evidence: this.evidence,
+      now,
+      log,
+      onCommit: deps.onCommit,
+    };
   }
 
   /** The height being decided. */
@@ -207,25 +219,18 @@ export class ConsensusDriver {
 
   /** Double-vote evidence waiting to be committed. */
   pendingEvidence(): DoubleVoteEvidence[] {
-    return [...this.evidence.values()];
+    return this.evidence.list();
   }
 
   /** The validator set deciding `height` (from the committed state). */
   validatorsAt(height: number): ValidatorPower[] {
-    const epoch = epochOf(height, this.deps.config.params);
-    const set = getValidatorSet(this.deps.store, epoch);
-    if (!set)
-      throw new ChainError(
-        'STATE_CORRUPT',
-        `no validator set is stored for epoch ${epoch} (height ${height})`,
-      );
-    return set;
+    return this.sets.at(height);
   }
 
   /** Starts following the chain from the store's head: registers network handlers and starts the next height. */
   async start(): Promise<void> {
     const { network, store } = this.deps;
-    this.signer = store.signerRecord();
+    this.signer.load();
     const meta = store.chainMeta();
     this.heightValue = meta.height + 1;
     const last = meta.height > 0 ? store.blockAt(meta.height) : null;
@@ -233,7 +238,7 @@ export class ConsensusDriver {
     this.machine = initialState({
       self: this.address,
       timeouts: this.deps.config.params.timeouts,
-      proposer: (h, r) => this.rotation(h).proposer(h, r),
+      proposer: (h, r) => this.sets.proposer(h, r),
       maxRoundsAhead: this.opts.maxRoundsAhead ?? 50,
     });
     network.onMessage('vote', async (bytes, from) => this.onVote(bytes, from));
@@ -243,20 +248,12 @@ export class ConsensusDriver {
     this.regossip.unref();
     this.startHeight();
     // A vote signed just before a crash may never have left: send it again (same signature).
-    const s = this.signer;
-    if (s && s.height === this.heightValue && s.step !== 'propose' && this.address) {
-      const vote: Vote = {
-        type: s.step,
-        height: s.height,
-        round: s.round,
-        blockHash: s.blockHash,
-        validator: this.address,
-        signature: s.signature as Vote['signature'],
-      };
+    const vote = this.address ? this.signer.lastVote(this.heightValue, this.address) : null;
+    if (vote) {
       const bytes = encodeVote(vote);
-      this.ownVotes.push({ round: vote.round, bytes });
-      this.seen.add(voteKey(vote));
-      this.publish('vote', bytes);
+      this.gossip.keepVote(vote.round, bytes);
+      this.admission.markOwnVote(vote);
+      this.gossip.publish('vote', bytes);
       this.feed({ kind: 'vote', vote });
     }
   }
@@ -274,18 +271,6 @@ export class ConsensusDriver {
     return decodeCommit(bytes, this.deps.config.params);
   }
 
-  private rotation(height: number): ProposerRotation {
-    const params = this.deps.config.params;
-    const epoch = epochOf(height, params);
-    let r = this.rotations.get(epoch);
-    if (!r) {
-      r = new ProposerRotation(this.validatorsAt(height), epoch * params.epochLengthBlocks + 1);
-      this.rotations.set(epoch, r);
-      for (const e of this.rotations.keys()) if (e < epoch - 1) this.rotations.delete(e);
-    }
-    return r;
-  }
-
   // ---------------------------------------------------------------- heights
 
   private startHeight(): void {
@@ -293,9 +278,8 @@ export class ConsensusDriver {
     const h = this.heightValue;
     if (this.machine.height >= h) return;
     this.blocks = new Map();
-    this.ownVotes = [];
-    this.ownProposals = new Map();
-    this.seen = new Set();
+    this.gossip.reset();
+    this.admission.newHeight();
     this.restoreSignerBlock(h);
     const lastCommit: CommitInfo | null = this.lastCommit
       ? {
@@ -305,7 +289,7 @@ export class ConsensusDriver {
           precommits: commitVotes(this.lastCommit),
         }
       : null;
-    const resume = resumeFrom(this.signer, h);
+    const resume = resumeFrom(this.signer.record, h);
     this.feed({
       kind: 'start-height',
       height: h,
@@ -313,12 +297,7 @@ export class ConsensusDriver {
       lastCommit,
       ...(resume ? { resume } : {}),
     });
-    const buffered = this.future;
-    this.future = [];
-    for (const b of buffered) {
-      if (b.topic === 'vote') this.onVote(b.bytes, b.from);
-      else void this.onProposal(b.bytes, b.from);
-    }
+    this.admission.replayBuffered();
   }
 
   /**
@@ -326,8 +305,8 @@ export class ConsensusDriver {
    * so it can re-propose it (a lock on a block nobody holds would stall the height).
    */
   private restoreSignerBlock(h: number): void {
-    const saved = this.signer?.height === h ? this.deps.store.signerBlock() : null;
-    if (!saved || saved.height !== h) return;
+    const saved = this.signer.savedBlock(h);
+    if (!saved) return;
     try {
       const d = decodeBlock(saved.block, this.deps.config.params);
       if (d.hash !== saved.hash || d.block.header.height !== h) return;
@@ -355,6 +334,8 @@ export class ConsensusDriver {
     queue.push(...r.actions);
   }
 
+  // ---------------------------------------------------------------- actions
+
   private exec(a: MachineAction, queue: MachineAction[]): void {
     switch (a.kind) {
       case 'schedule-timeout': {
@@ -374,62 +355,71 @@ export class ConsensusDriver {
           );
         return;
       }
-      case 'propose': {
-        const p = a.proposal;
-        const entry = this.blocks.get(p.blockHash);
-        if (!entry || !this.opts.privateKey) return;
-        const sig = this.sign(
-          { height: p.height, round: p.round, step: 'propose', blockHash: p.blockHash },
-          () => signProposal(this.deps.config.chainId, p, this.opts.privateKey as Uint8Array).signature,
-          entry,
-        );
-        if (!sig) return;
-        const signed: Proposal = { ...p, signature: sig as Proposal['signature'] };
-        this.stats.proposals++;
-        const msg = encodeProposalMessage(encodeProposal(signed), entry.bytes);
-        this.ownProposals.set(p.round, msg);
-        this.seen.add(`p:${p.round}:${p.blockHash}`);
-        this.publish('proposal', msg);
+      case 'propose':
+        this.propose(a.proposal);
         return;
-      }
-      case 'vote': {
-        const v = a.vote;
-        if (!this.opts.privateKey) return;
-        // A precommit for a block locks us on it: keep the block with the signer record.
-        const locked =
-          v.type === 'precommit' && v.blockHash !== null ? this.blocks.get(v.blockHash) : undefined;
-        const sig = this.sign(
-          { height: v.height, round: v.round, step: v.type, blockHash: v.blockHash },
-          () => signVote(this.deps.config.chainId, v, this.opts.privateKey as Uint8Array).signature,
-          locked,
-        );
-        if (!sig) return;
-        const signed: Vote = { ...v, signature: sig as Vote['signature'] };
-        this.stats.votesSigned++;
-        const bytes = encodeVote(signed);
-        this.ownVotes.push({ round: signed.round, bytes });
-        this.seen.add(voteKey(signed));
-        this.publish('vote', bytes);
-        this.stepInto({ kind: 'vote', vote: signed }, queue);
+      case 'vote':
+        this.vote(a.vote, queue);
         return;
-      }
-      case 'commit': {
-        const entry = this.blocks.get(a.commit.blockHash);
-        if (!entry) {
-          this.deps.log.error(
-            { height: a.commit.height, hash: a.commit.blockHash },
-            'decided a block this node does not hold; waiting for sync',
-          );
-          this.deps.onBehind?.(a.commit.height);
-          return;
-        }
-        this.persist(entry, makeCommit(a.commit.precommits), false);
+      case 'commit':
+        this.commitDecided(a.commit);
         return;
-      }
       case 'evidence':
-        this.addEvidence(a.evidence);
+        this.evidence.add(a.evidence);
         return;
     }
+  }
+
+  /** Signs our proposal (signer record first) and publishes it with its block. */
+  private propose(p: UnsignedProposal): void {
+    const entry = this.blocks.get(p.blockHash);
+    if (!entry || !this.opts.privateKey) return;
+    const sig = this.signer.sign(
+      { height: p.height, round: p.round, step: 'propose', blockHash: p.blockHash },
+      () => signProposal(this.deps.config.chainId, p, this.opts.privateKey as Uint8Array).signature,
+      entry,
+    );
+    if (!sig) return;
+    const signed: Proposal = { ...p, signature: sig as Proposal['signature'] };
+    this.stats.proposals++;
+    const msg = encodeProposalMessage(encodeProposal(signed), entry.bytes);
+    this.gossip.keepProposal(p.round, msg);
+    this.admission.markOwnProposal(p);
+    this.gossip.publish('proposal', msg);
+  }
+
+  /** Signs our vote (signer record first), publishes it and feeds it to the machine. */
+  private vote(v: UnsignedVote, queue: MachineAction[]): void {
+    if (!this.opts.privateKey) return;
+    // A precommit for a block locks us on it: keep the block with the signer record.
+    const locked = v.type === 'precommit' && v.blockHash !== null ? this.blocks.get(v.blockHash) : undefined;
+    const sig = this.signer.sign(
+      { height: v.height, round: v.round, step: v.type, blockHash: v.blockHash },
+      () => signVote(this.deps.config.chainId, v, this.opts.privateKey as Uint8Array).signature,
+      locked,
+    );
+    if (!sig) return;
+    const signed: Vote = { ...v, signature: sig as Vote['signature'] };
+    this.stats.votesSigned++;
+    const bytes = encodeVote(signed);
+    this.gossip.keepVote(signed.round, bytes);
+    this.admission.markOwnVote(signed);
+    this.gossip.publish('vote', bytes);
+    this.stepInto({ kind: 'vote', vote: signed }, queue);
+  }
+
+  /** Stores the block the machine decided (or asks sync for it when this node does not hold it). */
+  private commitDecided(c: CommitInfo): void {
+    const entry = this.blocks.get(c.blockHash);
+    if (!entry) {
+      this.deps.log.error(
+        { height: c.height, hash: c.blockHash },
+        'decided a block this node does not hold; waiting for sync',
+      );
+      this.deps.onBehind?.(c.height);
+      return;
+    }
+    this.persist(entry, makeCommit(c.precommits), false);
   }
 
   /**
@@ -444,64 +434,15 @@ export class ConsensusDriver {
       this.machine.step === 'commit'
     )
       return;
-    const round = this.machine.round;
-    for (const v of this.ownVotes) if (v.round >= round - 1) this.publish('vote', v.bytes);
-    const p = this.ownProposals.get(round);
-    if (p) this.publish('proposal', p);
+    this.gossip.resend(this.machine.round);
   }
 
-  /** Checks and persists the signer record, then returns the signature (or null when refused). */
-  private sign(
-    req: { height: number; round: number; step: SignStep; blockHash: Hash | null },
-    make: () => string,
-    block?: BlockEntry,
-  ): string | null {
-    const d = checkSign(this.signer, req);
-    if (d.kind === 'refuse') {
-      this.stats.signerRefusals++;
-      this.deps.log.warn({ ...req }, d.reason);
-      return null;
-    }
-    if (d.kind === 'reuse') return d.signature;
-    const signature = make();
-    const record = nextRecord(this.signer, req, signature);
-    // Durable before the signature leaves (synchronous=FULL): a crash after this cannot make us sign a different value here.
-    this.deps.store.saveSignerRecord(record, block ? { hash: block.hash, bytes: block.bytes } : undefined);
-    this.signer = record;
-    return signature;
-  }
-
-  private publish(topic: 'vote' | 'proposal', payload: Uint8Array): void {
-    const bytes = wrapGossip(this.gossipSeq++, payload);
-    this.deps.network
-      .publish(topic, bytes)
-      .catch((err: unknown) => this.deps.log.warn({ topic, err: (err as Error).message }, 'publish failed'));
-  }
-
-  private ctx() {
-    return { config: this.deps.config, verify: this.deps.verify, hooks: this.deps.hooks };
-  }
-
-  // ---------------------------------------------------------------- building
-
+  /** Our block for `request-block`: the locked one if we hold it, else a new one from the mempool. */
   private buildOwnBlock(height: number, round: number, last: CommitInfo | null): BlockEntry | null {
-    const { store, mempool, config } = this.deps;
     // Locked on a block (e.g. restored after a crash): propose it again rather than a new one we could not prevote.
     const lockedHash = this.machine?.lockedHash ?? null;
     const locked = lockedHash ? this.blocks.get(lockedHash) : undefined;
     if (locked?.valid) return locked;
-    const params = config.params;
-    const maxTxs = Math.min(this.opts.maxBlockTxs ?? params.maxBlockTxs, params.maxBlockTxs);
-    const maxBytes =
-      Math.min(
-        this.opts.maxBlockBytes ?? Math.min(params.maxBlockBytes, 3.5 * 1024 * 1024),
-        params.maxBlockBytes,
-      ) -
-      64 * 1024;
-    let txs = mempool.reap(maxTxs, maxBytes);
-    let evidence = this.pendingEvidence()
-      .filter((e) => store.get(`ev:${evidenceId(e.a)}` as StateKey) === undefined)
-      .slice(0, params.maxItems);
     // The machine's commit holds the precommits seen at the decision; ours may have more since.
     const lastCommit =
       this.lastCommit &&
@@ -512,97 +453,26 @@ export class ConsensusDriver {
         : last
           ? makeCommit(last.precommits)
           : null;
-    const timeMs = Math.max(this.deps.now(), store.chainMeta().lastTimeMs);
-    for (let attempt = 0; attempt < 50; attempt++) {
-      try {
-        const { block, result } = buildBlock(
-          store,
-          {
-            header: { height, round, timeMs, proposer: this.address as Address },
-            txs: txs.map((e) => e.tx),
-            lastCommit,
-            evidence,
-          },
-          this.ctx(),
-          { txBytes: txs.map((e) => e.bytes), txHashes: txs.map((e) => e.hash) },
-        );
-        const bytes = encodeBlock(block, params);
-        const entry: BlockEntry = {
-          block,
-          bytes,
-          hash: result.blockHash,
-          txBytes: txs.map((e) => e.bytes),
-          txHashes: txs.map((e) => e.hash),
-          valid: true,
-          result,
-        };
-        this.blocks.set(entry.hash, entry);
-        this.stats.blocksBuilt++;
-        return entry;
-      } catch (err) {
-        const data = err instanceof ChainError ? err.data : {};
-        if (typeof data['txIndex'] === 'number') {
-          const bad = txs[data['txIndex']];
-          if (bad) {
-            mempool.remove(bad.hash);
-            this.stats.txsDroppedAtBuild++;
-            this.deps.log.warn(
-              { tx: bad.hash, err: (err as Error).message },
-              'dropped a transaction the chain refused at block building',
-            );
-          }
-          txs = mempool.reap(maxTxs, maxBytes);
-          continue;
-        }
-        if (typeof data['evidenceIndex'] === 'number') {
-          const bad = evidence[data['evidenceIndex']];
-          if (bad) this.evidence.delete(evidenceKeyOf(bad));
-          evidence = evidence.filter((e) => e !== bad);
-          continue;
-        }
-        this.deps.log.error({ height, round, err: (err as Error).message }, 'could not build a block');
-        return null;
-      }
-    }
-    return null;
+    const entry = buildProposalBlock(
+      { height, round, proposer: this.address as Address, lastCommit },
+      this.building,
+    );
+    if (!entry) return null;
+    this.blocks.set(entry.hash, entry);
+    this.stats.blocksBuilt++;
+    return entry;
   }
 
   // ---------------------------------------------------------------- messages
 
-  private behind(height: number): void {
-    if (height > this.heightValue) this.deps.onBehind?.(height);
-  }
-
-  private buffer(b: Buffered): void {
-    if (this.future.length >= (this.opts.maxBuffered ?? 2_000)) this.future.shift();
-    this.future.push(b);
-  }
-
   /** A vote from the network. */
   onVote(bytes: Uint8Array, from: string): Validation {
-    if (!this.running) return 'ignore';
-    let vote: Vote;
-    try {
-      vote = decodeVote(unwrapGossip(bytes));
-    } catch {
-      this.stats.invalidMessages++;
-      return 'reject';
-    }
-    if (vote.height < this.heightValue - 1) return 'ignore';
-    if (!verifyVote(this.deps.config.chainId, vote, this.deps.verify)) {
-      this.stats.invalidMessages++;
-      return 'reject';
-    }
-    if (vote.height === this.heightValue - 1) return this.latePrecommit(vote);
-    if (vote.height === this.heightValue && this.seen.has(voteKey(vote))) return 'ignore';
-    if (vote.height > this.heightValue || !this.machine || this.machine.height < this.heightValue) {
-      if (vote.height <= this.heightValue + 1) this.buffer({ topic: 'vote', bytes, from });
-      if (vote.height > this.heightValue) this.behind(vote.height - 1);
-      return 'accept';
-    }
-    this.seen.add(voteKey(vote));
-    this.feed({ kind: 'vote', vote });
-    return 'accept';
+    return this.admission.vote(bytes, from);
+  }
+
+  /** A proposal (with its block) from the network. */
+  onProposal(bytes: Uint8Array, from: string): Validation | Promise<Validation> {
+    return this.admission.proposal(bytes, from);
   }
 
   /**
@@ -610,76 +480,13 @@ export class ConsensusDriver {
    * our next proposal carries, so a validator that signed in time is not counted as missing.
    */
   private latePrecommit(vote: Vote): Validation {
-    const c = this.lastCommit;
-    if (
-      !c ||
-      vote.type !== 'precommit' ||
-      vote.height !== c.height ||
-      vote.round !== c.round ||
-      vote.blockHash !== c.blockHash
-    )
-      return 'ignore';
-    if (c.signatures.some((s) => s.validator === vote.validator)) return 'ignore';
-    if (!this.validatorsAt(vote.height).some((v) => v.address === vote.validator)) return 'ignore';
-    this.lastCommit = makeCommit([...commitVotes(c), vote]);
+    const commit = withLatePrecommit(this.lastCommit, vote, () => this.validatorsAt(vote.height));
+    if (!commit) return 'ignore';
+    this.lastCommit = commit;
     return 'accept';
   }
 
-  /** A proposal (with its block) from the network. */
-  onProposal(bytes: Uint8Array, from: string): Validation | Promise<Validation> {
-    if (!this.running) return 'ignore';
-    const params = this.deps.config.params;
-    let msg: ReturnType<typeof decodeProposalMessage>;
-    try {
-      msg = decodeProposalMessage(unwrapGossip(bytes), params);
-    } catch {
-      this.stats.invalidMessages++;
-      return 'reject';
-    }
-    const p = msg.proposal;
-    if (p.height < this.heightValue) return 'ignore';
-    if (
-      !verifyProposal(this.deps.config.chainId, p, this.deps.verify) ||
-      msg.block.hash !== p.blockHash ||
-      msg.block.block.header.height !== p.height
-    ) {
-      this.stats.invalidMessages++;
-      return 'reject';
-    }
-    if (p.height > this.heightValue || !this.machine || this.machine.height < this.heightValue) {
-      if (p.height <= this.heightValue + 1) this.buffer({ topic: 'proposal', bytes, from });
-      if (p.height > this.heightValue) this.behind(p.height - 1);
-      return 'accept';
-    }
-    if (this.seen.has(`p:${p.round}:${p.blockHash}`)) return 'ignore';
-    this.seen.add(`p:${p.round}:${p.blockHash}`);
-    if (!this.blocks.has(p.blockHash) && this.deps.preverify) {
-      // Transactions we have not admitted ourselves: check their signatures on the workers first.
-      const idx = msg.block.txBytes
-        .map((_, i) => i)
-        .filter((i) => !this.deps.mempool.has(msg.block.txHashes[i] as Hash));
-      if (idx.length > 0) {
-        return this.deps
-          .preverify(
-            idx.map((i) => msg.block.txBytes[i] as Uint8Array),
-            idx.map((i) => msg.block.txHashes[i] as Hash),
-          )
-          .then(() => {
-            if (
-              !this.running ||
-              p.height !== this.heightValue ||
-              !this.machine ||
-              this.machine.height !== p.height
-            )
-              return 'ignore';
-            return this.acceptProposal(p, msg);
-          });
-      }
-    }
-    return this.acceptProposal(p, msg);
-  }
-
-  private acceptProposal(p: Proposal, msg: ReturnType<typeof decodeProposalMessage>): Validation {
+  private acceptProposal(p: Proposal, msg: ProposalMessage): Validation {
     let entry = this.blocks.get(p.blockHash);
     if (!entry) {
       entry = this.validate(msg.block, msg.blockBytes);
@@ -690,96 +497,25 @@ export class ConsensusDriver {
   }
 
   private validate(d: DecodedBlock, bytes: Uint8Array): BlockEntry {
-    const entry: BlockEntry = {
-      block: d.block,
-      bytes,
-      hash: d.hash,
-      txBytes: d.txBytes,
-      txHashes: d.txHashes,
-      valid: false,
-      result: null,
-    };
-    try {
-      entry.result = applyBlock(this.deps.store, d.block, this.ctx(), d);
-      entry.valid = true;
-    } catch (err) {
-      this.deps.log.warn(
-        { height: d.block.header.height, hash: d.hash, err: (err as Error).message },
-        'proposed block is invalid',
-      );
-    }
-    return entry;
-  }
-
-  private addEvidence(e: DoubleVoteEvidence): void {
-    const ev = makeDoubleVoteEvidence(e.a, e.b);
-    const key = evidenceKeyOf(ev);
-    if (this.evidence.has(key)) return;
-    if (this.deps.store.get(`ev:${evidenceId(ev.a)}` as StateKey) !== undefined) return;
-    this.stats.evidenceSeen++;
-    this.deps.log.warn(
-      { validator: ev.a.validator, height: ev.a.height, round: ev.a.round, type: ev.a.type },
-      'double vote seen; evidence goes into the next block this node proposes',
-    );
-    this.evidence.set(key, ev);
+    return validateBlock(d, bytes, { store: this.deps.store, ctx: this.ctx, log: this.deps.log });
   }
 
   // ---------------------------------------------------------------- commit
 
   private persist(entry: BlockEntry, commit: Commit, synced: boolean): void {
-    const { store, config } = this.deps;
     const h = entry.block.header;
-    const result = entry.result ?? applyBlock(store, entry.block, this.ctx(), entry);
-    store.commitBlock({
-      height: h.height,
-      hash: entry.hash,
-      timeMs: h.timeMs,
-      proposer: h.proposer,
-      stateRoot: result.stateRoot,
-      blockBytes: entry.bytes,
-      commitBytes: encodeCommit(commit, config.params),
-      txs: entry.block.txs,
-      txBytes: entry.txBytes,
-      result,
-    });
+    const result = storeBlock(entry, commit, this.committing);
     this.lastCommit = commit;
     this.heightValue = h.height + 1;
     this.blocks = new Map();
-    this.deps.mempool.update(
-      entry.block.txs.map((tx, i) => ({
-        hash: entry.txHashes[i] as Hash,
-        sender: tx.sender,
-        type: tx.payload.type,
-      })),
-      { proposer: h.proposer, allOk: result.receipts.every((r) => r.ok) },
-    );
-    for (const [k, e] of this.evidence) {
-      if (store.get(`ev:${evidenceId(e.a)}` as StateKey) !== undefined || e.a.height < h.height - 1000)
-        this.evidence.delete(k);
-    }
-    const info: CommittedBlock = {
-      height: h.height,
-      hash: entry.hash,
-      round: h.round,
-      timeMs: h.timeMs,
-      proposer: h.proposer,
-      txHashes: entry.txHashes,
-      stateRoot: result.stateRoot,
-      synced,
-      committedAtMs: this.deps.now(),
-    };
-    try {
-      this.deps.onCommit?.(info);
-    } catch (err) {
-      this.deps.log.error({ err: (err as Error).message }, 'commit listener failed');
-    }
+    announceBlock(entry, result, synced, this.committing);
     if (synced) {
       // Inside a sync batch the next height starts after the batch is on disk: starting it may sign,
       // and the signer record must be durable before any vote leaves.
       if (!this.syncBatching) this.startHeight();
       return;
     }
-    const pause = config.params.timeouts.commitMs;
+    const pause = this.deps.config.params.timeouts.commitMs;
     clearTimeout(this.starting);
     this.starting = setTimeout(() => this.startHeight(), pause);
   }
@@ -833,42 +569,16 @@ export class ConsensusDriver {
    * got it another way meanwhile). Throws `SYNC_FAILED` when it does not verify (nothing is written).
    */
   applySynced(item: Uint8Array | SyncItem): boolean {
-    const { config } = this.deps;
-    let d: SyncItem;
-    try {
-      d = item instanceof Uint8Array ? decodeSyncItem(item, config.params) : item;
-    } catch (err) {
-      throw new NodeError(
-        'SYNC_FAILED',
-        `a synced block cannot be decoded: ${(err as Error).message}`,
-        {},
-        { cause: err },
-      );
-    }
+    const d = decodeSynced(item, this.deps.config);
     const h = d.block.block.header.height;
     if (h !== this.heightValue) return false;
     try {
-      if (d.commit.height !== h || d.commit.blockHash !== d.block.hash)
-        throw new ChainError(
-          'BAD_COMMIT',
-          `the commit is for block ${d.commit.height} ${d.commit.blockHash}, not for ${h} ${d.block.hash}`,
-        );
-      verifyCommit(config.chainId, d.commit, this.validatorsAt(h), this.deps.verify);
-      const entry = this.blocks.get(d.block.hash);
-      const result = entry?.result ?? applyBlock(this.deps.store, d.block.block, this.ctx(), d.block);
-      this.persist(
-        {
-          block: d.block.block,
-          bytes: d.blockBytes,
-          hash: d.block.hash,
-          txBytes: d.block.txBytes,
-          txHashes: d.block.txHashes,
-          valid: true,
-          result,
-        },
-        d.commit,
-        true,
-      );
+      const entry = verifySynced(d, () => this.validatorsAt(h), this.blocks.get(d.block.hash), {
+        store: this.deps.store,
+        ctx: this.ctx,
+        verify: this.deps.verify,
+      });
+      this.persist(entry, d.commit, true);
       return true;
     } catch (err) {
       if (err instanceof NodeError) throw err;
@@ -880,12 +590,4 @@ export class ConsensusDriver {
       );
     }
   }
-}
-
-function voteKey(v: Vote): string {
-  return `${v.validator}:${v.height}:${v.round}:${v.type}:${v.blockHash ?? 'nil'}`;
-}
-
-function evidenceKeyOf(e: DoubleVoteEvidence): string {
-  return `${e.a.validator}:${e.a.height}:${e.a.round}:${e.a.type}`;
 }

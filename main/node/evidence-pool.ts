@@ -1,0 +1,69 @@
+/**
+ * Double-vote evidence this node has seen and not yet seen committed: which evidence its next
+ * proposals carry.
+ */
+import type { StateKey } from '../chain/state/store';
+import { type DoubleVoteEvidence, evidenceId, makeDoubleVoteEvidence } from '../chain/vote';
+import type { P2pLog } from '../p2p/types';
+import type { LedgerStore } from './ledger-store';
+
+/** What the pool uses. */
+export interface EvidencePoolDeps {
+  store: LedgerStore;
+  log: P2pLog;
+  /** The driver's counters (`evidenceSeen` counts new evidence). */
+  stats: { evidenceSeen: number };
+}
+
+/** Evidence waiting for a block, keyed by the offence (validator, height, round, vote type). */
+export class EvidencePool {
+  private readonly pending = new Map<string, DoubleVoteEvidence>();
+
+  constructor(private readonly deps: EvidencePoolDeps) {}
+
+  /** Every piece of evidence waiting to be committed. */
+  list(): DoubleVoteEvidence[] {
+    return [...this.pending.values()];
+  }
+
+  /** Up to `maxItems` pieces the chain has not committed yet (for a block being built). */
+  toPropose(maxItems: number): DoubleVoteEvidence[] {
+    return this.list()
+      .filter((e) => !this.committed(e))
+      .slice(0, maxItems);
+  }
+
+  /** A double vote the machine saw: kept unless known or already committed. */
+  add(e: DoubleVoteEvidence): void {
+    const ev = makeDoubleVoteEvidence(e.a, e.b);
+    const key = evidenceKeyOf(ev);
+    if (this.pending.has(key)) return;
+    if (this.committed(ev)) return;
+    this.deps.stats.evidenceSeen++;
+    this.deps.log.warn(
+      { validator: ev.a.validator, height: ev.a.height, round: ev.a.round, type: ev.a.type },
+      'double vote seen; evidence goes into the next block this node proposes',
+    );
+    this.pending.set(key, ev);
+  }
+
+  /** Forgets evidence the chain refused at block building. */
+  drop(e: DoubleVoteEvidence): void {
+    this.pending.delete(evidenceKeyOf(e));
+  }
+
+  /** After committing `height`: forgets evidence now on chain or older than 1,000 blocks. */
+  prune(height: number): void {
+    for (const [k, e] of this.pending) {
+      if (this.committed(e) || e.a.height < height - 1000) this.pending.delete(k);
+    }
+  }
+
+  private committed(e: DoubleVoteEvidence): boolean {
+    return this.deps.store.get(`ev:${evidenceId(e.a)}` as StateKey) !== undefined;
+  }
+}
+
+function evidenceKeyOf(e: DoubleVoteEvidence): string {
+  return `${e.a.validator}:${e.a.height}:${e.a.round}:${e.a.type}`;
+}

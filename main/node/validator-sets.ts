@@ -1,0 +1,52 @@
+/**
+ * Who decides a height and who proposes at (height, round): the epoch's validator set from the
+ * committed state, and its proposer rotation (kept for this epoch and the one before).
+ */
+import { ChainError } from '../chain/errors';
+import { type ChainParams, epochOf } from '../chain/params';
+import { getValidatorSet } from '../chain/state/access';
+import type { Address, ValidatorPower } from '../chain/types';
+import { ProposerRotation } from '../consensus/proposer';
+import type { LedgerStore } from './ledger-store';
+
+/** What the sets are read from. */
+export interface ValidatorSetsDeps {
+  store: LedgerStore;
+  params: ChainParams;
+}
+
+/** The validator sets and proposer rotations of the epochs being decided. */
+export class ValidatorSets {
+  private readonly rotations = new Map<number, ProposerRotation>();
+
+  constructor(private readonly deps: ValidatorSetsDeps) {}
+
+  /** The validator set deciding `height` (from the committed state); `STATE_CORRUPT` when none is stored. */
+  at(height: number): ValidatorPower[] {
+    const epoch = epochOf(height, this.deps.params);
+    const set = getValidatorSet(this.deps.store, epoch);
+    if (!set)
+      throw new ChainError(
+        'STATE_CORRUPT',
+        `no validator set is stored for epoch ${epoch} (height ${height})`,
+      );
+    return set;
+  }
+
+  /** The proposer of `height` at `round`. */
+  proposer(height: number, round: number): Address {
+    return this.rotation(height).proposer(height, round);
+  }
+
+  private rotation(height: number): ProposerRotation {
+    const params = this.deps.params;
+    const epoch = epochOf(height, params);
+    let r = this.rotations.get(epoch);
+    if (!r) {
+      r = new ProposerRotation(this.at(height), epoch * params.epochLengthBlocks + 1);
+      this.rotations.set(epoch, r);
+      for (const e of this.rotations.keys()) if (e < epoch - 1) this.rotations.delete(e);
+    }
+    return r;
+  }
+}
