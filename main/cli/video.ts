@@ -9,6 +9,7 @@ import {
 } from '../video/anonymize';
 import type { FaceModel, ReplaceWith } from '../video/types';
 import { nativeAvailable } from '../../native';
+import { workerPath } from '../platform/paths';
 import { parseFlags } from './args';
 
 export const summary =
@@ -84,7 +85,7 @@ async function anonymize(argv: string[]): Promise<number> {
     minScore: Math.min(anonymizeOptions.threshold, 0.2),
   });
   const quiet = values.quiet === true;
-  const detector = await createFaceDetector(detectorOptions);
+  const detector = await createFaceDetector(detectorOptions, { workerFile: workerPath('detector') });
   const say = (s: string): void => {
     if (!quiet) process.stderr.write(s);
   };

@@ -119,17 +119,19 @@ export class RunningCameras {
       lastLive: undefined,
     };
     this.running.set(c.id, r);
-    const cfg = this.configFor(c);
+    const input = this.inputFor(c);
     let captureFile: string;
+    let detectorFile: string;
     try {
       captureFile = this.opts.workers.capture();
-      cfg.detector.workerFile = this.opts.workers.detector?.();
+      detectorFile = this.opts.workers.detector();
     } catch (err) {
       r.launchError = `cannot start the capture worker: ${err instanceof Error ? err.message : String(err)}`;
       this.deps.log.error({ cameraId: c.id, err }, 'capture worker not started');
       return;
     }
     r.launchError = undefined;
+    const cfg = this.configFor(c, input, detectorFile);
     r.worker = new CameraWorker(captureFile, cfg, this.workerEvents(c.id, r));
   }
 
@@ -180,12 +182,16 @@ export class RunningCameras {
     return [...this.running].filter(([, r]) => r.stream?.consentId === consentId).map(([id]) => id);
   }
 
-  private configFor(c: CameraRow): CaptureWorkerConfig {
+  /** What the decoder reads: the camera's RTSP URL with its credentials, or a test rig's file. */
+  private inputFor(c: CameraRow): string {
+    const file = this.opts.fileInputs?.[c.id];
+    return file ? file.path : rtspWithCredentials(c.rtspUri, c.username, this.deps.unseal(c.passwordSealed));
+  }
+
+  /** The capture worker's config for camera `c`. */
+  private configFor(c: CameraRow, input: string, detectorFile: string): CaptureWorkerConfig {
     const o = this.opts;
     const file = o.fileInputs?.[c.id];
-    const input = file
-      ? file.path
-      : rtspWithCredentials(c.rtspUri, c.username, this.deps.unseal(c.passwordSealed));
     return {
       cameraId: c.id,
       input,
@@ -208,7 +214,7 @@ export class RunningCameras {
         anonymize: c.anonymize,
         masks: c.masks,
       },
-      detector: { options: o.detector },
+      detector: { options: o.detector, workerFile: detectorFile },
       record: c.recording
         ? {
             dir: o.recordingsDir,

@@ -38,7 +38,7 @@ export interface VideoServiceOptions {
   detector: Partial<FaceDetectorOptions>;
   live: { fps: number; outWidthPx: number };
   /** Bundled worker files, resolved when a camera starts (the node passes `() => workerPath('capture')`, `() => workerPath('detector')`). */
-  workers: { capture: () => string; detector?: () => string };
+  workers: { capture: () => string; detector: () => string };
   /** Test rigs: play a file instead of RTSP for a camera id (never set in production). */
   fileInputs?: Record<string, { path: string; loop: boolean }>;
   discovery?: DiscoveryOptions;

@@ -76,7 +76,7 @@ const median = (a: readonly number[]): number =>
   [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
 
 /** What cameras run (VideoService's default detector), read from the service itself. */
-const NODE_VIDEO = defaultVideoOptions('/nonexistent', { capture: () => '' });
+const NODE_VIDEO = defaultVideoOptions('/nonexistent', { capture: () => '', detector: () => '' });
 const CAMERA_DEFAULT: Partial<FaceDetectorOptions> = NODE_VIDEO.detector;
 /** The node's detection cadence at `fps`: the detector runs on every k-th frame (and on scene changes). */
 const nodeDetectEvery = (fps: number): number => detectEveryFramesFor(fps, NODE_VIDEO.pipeline.detectFps);
@@ -133,7 +133,11 @@ const CANDIDATES: Candidate[] = [
 
 /** A FaceDetector running a candidate's passes (each in its own worker) and merging their boxes. */
 async function candidateDetector(c: Candidate): Promise<FaceDetector> {
-  const dets = await Promise.all(c.passes.map((p) => createFaceDetector({ backend: 'wasm', ...p })));
+  const dets = await Promise.all(
+    c.passes.map((p) =>
+      createFaceDetector({ backend: 'wasm', ...p }, { workerFile: workerPath('detector') }),
+    ),
+  );
   return {
     description: c.name,
     async detect(frame: Frame): Promise<FaceBox[]> {
@@ -334,12 +338,10 @@ interface SetResult extends RecallResult {
 
 async function privacy(): Promise<Record<string, unknown>> {
   const samples = await privacySamples();
-  const checker = await createFaceDetector({
-    model: 'ssd_mobilenetv1',
-    inputSizePx: 640,
-    minScore: 0.5,
-    backend: 'wasm',
-  });
+  const checker = await createFaceDetector(
+    { model: 'ssd_mobilenetv1', inputSizePx: 640, minScore: 0.5, backend: 'wasm' },
+    { workerFile: workerPath('detector') },
+  );
   const before = new Map<Sample, number>();
   for (const s of samples) before.set(s, (await checker.detect(s.frame)).length);
   const out: Record<string, unknown> = {
@@ -453,7 +455,7 @@ async function detectorTimings(runs: number): Promise<Record<string, unknown>> {
   for (const [name, opts, n] of configs) {
     let detector;
     try {
-      detector = await createFaceDetector({ ...opts, minScore: 0.1 });
+      detector = await createFaceDetector({ ...opts, minScore: 0.1 }, { workerFile: workerPath('detector') });
     } catch (err) {
       out[name] = { available: false, reason: err instanceof Error ? err.message : String(err) };
       continue;
@@ -558,7 +560,7 @@ async function anonymizeFps(
   opts: Partial<FaceDetectorOptions>,
 ): Promise<Record<string, number>> {
   const frames = panFrames(width, height, 45);
-  const detector = await createFaceDetector(opts);
+  const detector = await createFaceDetector(opts, { workerFile: workerPath('detector') });
   try {
     await detector.detect(frames[0]!);
     const tracker = new FaceTracker();
@@ -1023,12 +1025,10 @@ const dirnameOf = (p: string): string => p.slice(0, p.lastIndexOf('/'));
 
 async function pipelinePrivacy(dir: string): Promise<Record<string, unknown>> {
   const cores = cpus().length;
-  const checker = await createFaceDetector({
-    model: 'ssd_mobilenetv1',
-    inputSizePx: 640,
-    minScore: 0.5,
-    backend: 'wasm',
-  });
+  const checker = await createFaceDetector(
+    { model: 'ssd_mobilenetv1', inputSizePx: 640, minScore: 0.5, backend: 'wasm' },
+    { workerFile: workerPath('detector') },
+  );
   const clips: Array<{ name: string; file: string; frames: number; about: string }> = [];
   const pan = join(dir, 'pan640.mp4');
   makePanClip(pan, 12);

@@ -21,7 +21,8 @@ export interface CaptureWorkerConfig {
   loopFile?: boolean;
   realtime?: boolean;
   pipeline: PrivacyPipelineOptions;
-  detector: { options: Partial<FaceDetectorOptions>; workerFile?: string };
+  /** The detector's options and its bundled worker file (detector.worker.js). */
+  detector: { options: Partial<FaceDetectorOptions>; workerFile: string };
   record: { dir: string; segmentMs: number; minFreeBytes: number; retryMs: number } | null;
   live: { fps: number; outWidthPx: number } | null;
   ffmpegPath?: string;

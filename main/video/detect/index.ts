@@ -3,7 +3,7 @@
  * boxes between detections.
  *
  * @example
- * const detector = await createFaceDetector();            // worker thread, tiny face detector @416
+ * const detector = await createFaceDetector({}, { workerFile: workerPath('detector') }); // worker thread, tiny face detector @416
  * const tracker = new FaceTracker();
  * tracker.update(await detector.detect(frame), frameIndex); // on detection frames
  * const boxes = tracker.predict(frameIndex);                // on every frame

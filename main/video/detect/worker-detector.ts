@@ -1,5 +1,9 @@
+/**
+ * A face detector whose model runs in its own worker thread: {@link createFaceDetector} starts the
+ * thread (its file is always handed in) and waits for the model; {@link ThreadFaceDetector} sends it
+ * downscaled frames and closes it.
+ */
 import { Worker } from 'node:worker_threads';
-import { workerPath } from '../../platform/paths';
 import { RemoteError } from '../../common/errors';
 import { frameKernels, type FrameKernels } from '../../../native';
 import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame } from '../types';
@@ -12,8 +16,8 @@ const CLOSE_TIMEOUT_MS = 10_000;
 
 /** What a worker-backed detector needs from its environment. */
 export interface WorkerDetectorDeps {
-  /** The bundled detector.worker.js; defaults to `workerPath('detector')` (built by bin/hotpot setup). */
-  workerFile?: string;
+  /** The bundled detector.worker.js (the node passes `workerPath('detector')`; tests a bundle of their own). */
+  workerFile: string;
   kernels?: FrameKernels;
 }
 
@@ -29,40 +33,31 @@ export interface WorkerFaceDetector extends FaceDetector {
  * to the worker, so the caller keeps its frame untouched.
  *
  * @example
- * const detector = await createFaceDetector({ model: 'tiny_face_detector', inputSizePx: 416 });
+ * const detector = await createFaceDetector({ model: 'tiny_face_detector', inputSizePx: 416 }, { workerFile: workerPath('detector') });
  * const faces = await detector.detect(frame); // boxes in frame pixels
  * await detector.dispose();
  */
 export async function createFaceDetector(
-  options: Partial<FaceDetectorOptions> = {},
-  deps: WorkerDetectorDeps = {},
+  options: Partial<FaceDetectorOptions>,
+  deps: WorkerDetectorDeps,
 ): Promise<WorkerFaceDetector> {
   const opts = parseDetectorOptions(options);
   const kernels = deps.kernels ?? frameKernels();
-  const file = deps.workerFile ?? workerPath('detector');
   const data: DetectorWorkerData = { options: opts };
-  const worker = new Worker(file, { workerData: data });
-  const waiting = new Map<
-    number,
-    { resolve: (b: FaceBox[]) => void; reject: (e: Error) => void; prep: DetectorInput; w: number; h: number }
-  >();
-  let nextId = 1;
-  let failure: DetectError | null = null;
-  let disposed = false;
-  let exited = false;
-  worker.once('exit', () => (exited = true));
+  const worker = new Worker(deps.workerFile, { workerData: data });
+  const life = { exited: false };
+  worker.once('exit', () => (life.exited = true));
+  const description = await modelLoaded(worker);
+  return new ThreadFaceDetector(worker, life, description, opts.inputSizePx, kernels);
+}
 
-  const failAll = (err: DetectError): void => {
-    failure ??= err;
-    for (const p of waiting.values()) p.reject(err);
-    waiting.clear();
-  };
-
+/** Waits for the worker's 'ready' (its model's description); terminates it when it fails to start. */
+async function modelLoaded(worker: Worker): Promise<string> {
   // Only our own listeners are removed afterwards: Worker keeps internal ones (removeAllListeners breaks message delivery).
   let onMessage: (m: DetectorWorkerMessage) => void = () => {};
   let onError: (err: Error) => void = () => {};
   let onExit: (code: number) => void = () => {};
-  const description = await new Promise<string>((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     onMessage = (m) => {
       if (m.type === 'ready') resolve(m.description);
       else if (m.type === 'init-failed') reject(new RemoteError(m.error));
@@ -93,78 +88,102 @@ export async function createFaceDetector(
       worker.off('error', onError);
       worker.off('exit', onExit);
     });
+}
 
-  worker.on('message', (m: DetectorWorkerMessage) => {
-    if (m.type !== 'result') return;
-    const p = waiting.get(m.id);
-    if (!p) return;
-    waiting.delete(m.id);
-    if (m.ok) p.resolve(mapBoxesToFrame(m.boxes, p.prep, p.w, p.h));
-    else p.reject(new RemoteError(m.error));
-  });
-  worker.on('error', (err) =>
-    failAll(
-      new DetectError('WORKER_FAILED', `the detector worker crashed: ${err.message}`, {}, { cause: err }),
-    ),
-  );
-  worker.on('exit', (code) => {
-    if (!disposed)
-      failAll(new DetectError('WORKER_FAILED', `the detector worker exited unexpectedly (code ${code})`));
-  });
+/** The main thread's side of a detector worker whose model is loaded. */
+class ThreadFaceDetector implements WorkerFaceDetector {
+  private readonly waiting = new Map<
+    number,
+    { resolve: (b: FaceBox[]) => void; reject: (e: Error) => void; prep: DetectorInput; w: number; h: number }
+  >();
+  private nextId = 1;
+  private failure: DetectError | null = null;
+  private disposed = false;
 
-  return {
-    description,
-    get pending() {
-      return waiting.size;
-    },
-    detect(frame: Frame): Promise<FaceBox[]> {
-      if (disposed)
-        return Promise.reject(
-          new DetectError('DISPOSED', 'the face detector was disposed; create a new one'),
+  constructor(
+    private readonly worker: Worker,
+    private readonly life: { exited: boolean },
+    readonly description: string,
+    private readonly inputSizePx: number,
+    private readonly kernels: FrameKernels,
+  ) {
+    worker.on('message', (m: DetectorWorkerMessage) => {
+      if (m.type !== 'result') return;
+      const p = this.waiting.get(m.id);
+      if (!p) return;
+      this.waiting.delete(m.id);
+      if (m.ok) p.resolve(mapBoxesToFrame(m.boxes, p.prep, p.w, p.h));
+      else p.reject(new RemoteError(m.error));
+    });
+    worker.on('error', (err) =>
+      this.failAll(
+        new DetectError('WORKER_FAILED', `the detector worker crashed: ${err.message}`, {}, { cause: err }),
+      ),
+    );
+    worker.on('exit', (code) => {
+      if (!this.disposed)
+        this.failAll(
+          new DetectError('WORKER_FAILED', `the detector worker exited unexpectedly (code ${code})`),
         );
-      if (failure) return Promise.reject(failure);
-      let prep: DetectorInput;
-      try {
-        prep = prepareDetectorInput(frame, opts.inputSizePx, kernels);
-      } catch (err) {
-        return Promise.reject(
-          new DetectError(
-            'BAD_FRAME',
-            `cannot detect on this frame: ${err instanceof Error ? err.message : String(err)}`,
-            {},
-            { cause: err },
-          ),
-        );
-      }
-      // The input may be the caller's own buffer (frame already small): copy it before transferring.
-      const small = prep.input.data === frame.data ? frame.data.slice() : prep.input.data;
-      const id = nextId++;
-      return new Promise<FaceBox[]>((resolve, reject) => {
-        waiting.set(id, { resolve, reject, prep, w: frame.width, h: frame.height });
-        const req: DetectRequest = {
-          type: 'detect',
-          id,
-          width: prep.input.width,
-          height: prep.input.height,
-          data: small,
-        };
-        worker.postMessage(req, [small.buffer as ArrayBuffer]);
-      });
-    },
-    async dispose(): Promise<void> {
-      if (disposed) return;
-      disposed = true;
-      failAll(new DetectError('DISPOSED', 'the face detector was disposed while a detection was pending'));
-      // The worker finishes its detection in flight and ends by itself (see CloseRequest);
-      // terminate() only if it has not within CLOSE_TIMEOUT_MS (a hung model).
-      if (exited) return;
-      const ended = new Promise<void>((r) => worker.once('exit', () => r()));
-      const close: CloseRequest = { type: 'close' };
-      worker.postMessage(close);
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), CLOSE_TIMEOUT_MS)));
-      if ((await Promise.race([ended, late])) === 'late') await worker.terminate();
-      clearTimeout(timer);
-    },
-  };
+    });
+  }
+
+  get pending(): number {
+    return this.waiting.size;
+  }
+
+  detect(frame: Frame): Promise<FaceBox[]> {
+    if (this.disposed)
+      return Promise.reject(new DetectError('DISPOSED', 'the face detector was disposed; create a new one'));
+    if (this.failure) return Promise.reject(this.failure);
+    let prep: DetectorInput;
+    try {
+      prep = prepareDetectorInput(frame, this.inputSizePx, this.kernels);
+    } catch (err) {
+      return Promise.reject(
+        new DetectError(
+          'BAD_FRAME',
+          `cannot detect on this frame: ${err instanceof Error ? err.message : String(err)}`,
+          {},
+          { cause: err },
+        ),
+      );
+    }
+    // The input may be the caller's own buffer (frame already small): copy it before transferring.
+    const small = prep.input.data === frame.data ? frame.data.slice() : prep.input.data;
+    const id = this.nextId++;
+    return new Promise<FaceBox[]>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject, prep, w: frame.width, h: frame.height });
+      const req: DetectRequest = {
+        type: 'detect',
+        id,
+        width: prep.input.width,
+        height: prep.input.height,
+        data: small,
+      };
+      this.worker.postMessage(req, [small.buffer as ArrayBuffer]);
+    });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.failAll(new DetectError('DISPOSED', 'the face detector was disposed while a detection was pending'));
+    // The worker finishes its detection in flight and ends by itself (see CloseRequest);
+    // terminate() only if it has not within CLOSE_TIMEOUT_MS (a hung model).
+    if (this.life.exited) return;
+    const ended = new Promise<void>((r) => this.worker.once('exit', () => r()));
+    const close: CloseRequest = { type: 'close' };
+    this.worker.postMessage(close);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), CLOSE_TIMEOUT_MS)));
+    if ((await Promise.race([ended, late])) === 'late') await this.worker.terminate();
+    clearTimeout(timer);
+  }
+
+  private failAll(err: DetectError): void {
+    this.failure ??= err;
+    for (const p of this.waiting.values()) p.reject(err);
+    this.waiting.clear();
+  }
 }

@@ -10,6 +10,7 @@ import type { WorkerFaceDetector } from '../../../main/video/detect/index';
 /** The detector settings the camera pipeline runs with (VideoService's default). */
 export const CAMERA_DETECTOR: Partial<FaceDetectorOptions> = defaultVideoOptions('/nonexistent', {
   capture: () => '',
+  detector: () => '',
 }).detector;
 
 /**
