@@ -1,13 +1,17 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+/**
+ * Anonymizes a whole image or video file (`bin/hotpot video anonymize`): checks the paths, then
+ * detect → anonymize → encode, with detection running ahead of the frames it covers on video.
+ */
 import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { frameKernels, frameBytes, type FrameKernels } from '../../../native';
 import { FaceTracker, type TrackerOptions } from '../detect/tracker';
 import type { AnonymizeOptions, FaceBox, FaceDetector, Frame, PrivacyMask } from '../types';
 import { anonymizeFrame, parseAnonymizeOptions } from './anonymize';
 import { AnonymizeError } from './errors';
-import { decodeImage, encodeImage, ffmpegBin, probeMedia, type MediaInfo } from './media';
+import { QueuedFrameReader, spawnH264Encoder, spawnRawDecoder, writeAll } from './ffmpeg-pipes';
+import { decodeImage, encodeImage, probeMedia, type MediaInfo } from './media';
 
 /** Extensions written as still images. */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.bmp', '.webp', '.tif', '.tiff'];
@@ -137,127 +141,11 @@ async function anonymizeImageFile(
   };
 }
 
-/** Reads fixed-size frames from a stream, with backpressure (pauses the stream while `maxQueued` frames wait). */
-class FrameReader {
-  private queue: Uint8Array[] = [];
-  /** frame buffers handed back by `recycle` once the encoder is done with them (saves ~1 GB of garbage per 800 720p frames) */
-  private pool: Uint8Array[] = [];
-  private partial: Uint8Array;
-  private fill = 0;
-  private ended = false;
-  private error: Error | null = null;
-  private wake: (() => void) | null = null;
-
-  constructor(
-    private readonly stream: Readable,
-    private readonly frameSize: number,
-    private readonly maxQueued = 8,
-  ) {
-    this.partial = new Uint8Array(frameSize);
-    stream.on('data', (chunk: Buffer) => this.push(chunk));
-    stream.on('end', () => {
-      this.ended = true;
-      this.notify();
-    });
-    stream.on('error', (e) => {
-      this.error = e;
-      this.notify();
-    });
-  }
-
-  private notify(): void {
-    const w = this.wake;
-    this.wake = null;
-    w?.();
-  }
-
-  private push(chunk: Buffer): void {
-    let off = 0;
-    while (off < chunk.length) {
-      const n = Math.min(this.frameSize - this.fill, chunk.length - off);
-      this.partial.set(chunk.subarray(off, off + n), this.fill);
-      this.fill += n;
-      off += n;
-      if (this.fill === this.frameSize) {
-        this.queue.push(this.partial);
-        this.partial = this.pool.pop() ?? new Uint8Array(this.frameSize);
-        this.fill = 0;
-      }
-    }
-    if (this.queue.length >= this.maxQueued) this.stream.pause();
-    this.notify();
-  }
-
-  /** Gives a frame buffer back for reuse; the caller must not touch it afterwards. */
-  recycle(buf: Uint8Array): void {
-    if (buf.length === this.frameSize && this.pool.length < 16) this.pool.push(buf);
-  }
-
-  /** The next whole frame, or null at the end of the stream. */
-  async next(): Promise<Uint8Array | null> {
-    for (;;) {
-      const f = this.queue.shift();
-      if (f) {
-        if (this.queue.length < this.maxQueued) this.stream.resume();
-        return f;
-      }
-      if (this.error) throw this.error;
-      if (this.ended) return null;
-      await new Promise<void>((r) => (this.wake = r));
-    }
-  }
-}
-
-/**
- * Writes with backpressure; `done` runs once the stream no longer needs `data` (it may then be reused).
- * Rejects when the stream closes or fails while we wait: an encoder that died (e.g. it cannot open
- * its output) never emits 'drain', and waiting for it hung the run.
- */
-function writeAll(stream: Writable, data: Uint8Array, done?: () => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stopped = new Error('the encoder stopped taking frames');
-    if (stream.destroyed || stream.writableEnded) return reject(stopped);
-    const onDrain = (): void => {
-      cleanup();
-      resolve();
-    };
-    const onStop = (): void => {
-      cleanup();
-      reject(stopped);
-    };
-    const cleanup = (): void => {
-      stream.off('drain', onDrain);
-      stream.off('close', onStop);
-      stream.off('error', onStop);
-    };
-    const ok = stream.write(data, (err) => {
-      if (err) onStop();
-      else done?.();
-    });
-    if (ok) return resolve();
-    stream.once('drain', onDrain);
-    stream.once('close', onStop);
-    stream.once('error', onStop);
-  });
-}
-
-function collectStderr(p: ChildProcessByStdio<Writable | null, Readable | null, Readable>): () => string {
-  let err = '';
-  p.stderr.on('data', (d: Buffer) => {
-    err += d.toString();
-    if (err.length > 32_000) err = err.slice(-16_000);
-  });
-  return () => err.trim().split('\n').slice(-3).join(' | ');
-}
-
-function exited(p: {
-  on(ev: 'close', cb: (code: number | null) => void): unknown;
-  exitCode: number | null;
-}): Promise<number> {
-  return new Promise((resolve) => {
-    if (p.exitCode !== null) resolve(p.exitCode);
-    else p.on('close', (code) => resolve(code ?? -1));
-  });
+/** Frames, detections and replaced face regions of a video run so far. */
+interface VideoCounts {
+  frames: number;
+  detections: number;
+  facesReplaced: number;
 }
 
 async function anonymizeVideoFile(
@@ -271,80 +159,75 @@ async function anonymizeVideoFile(
   const kernels = deps.kernels ?? frameKernels();
   const t0 = now();
   const { width, height } = info;
-  const size = frameBytes('yuv420p', width, height);
+  const dec = spawnRawDecoder(input);
+  const enc = spawnH264Encoder(input, output, info, options.x264Preset);
+  enc.proc.stdin.on('error', () => {}); // reported through the exit code below
+  const reader = new QueuedFrameReader(dec.proc.stdout, frameBytes('yuv420p', width, height));
+  const counts: VideoCounts = { frames: 0, detections: 0, facesReplaced: 0 };
+  let failure: unknown = null;
+  try {
+    await anonymizeFrames(reader, enc.proc.stdin, counts, { info, options, deps, kernels, now, t0 });
+  } catch (err) {
+    failure = err;
+    dec.proc.kill('SIGKILL');
+    // The reader may have paused dec.stdout with frames queued; a child's 'close' waits for its
+    // stdout to end, so without this the wait for the decoder below never returns.
+    dec.proc.stdout.destroy();
+  } finally {
+    enc.proc.stdin.end();
+  }
+  const [decCode, encCode] = await Promise.all([dec.exit, enc.exit]);
+  // The encoder's own message first: a write error on its stdin only means it had already stopped.
+  if (encCode !== 0)
+    throw new AnonymizeError(
+      'FFMPEG_FAILED',
+      `ffmpeg could not write ${output} (exit ${encCode}): ${enc.stderrTail()}`,
+      { output },
+    );
+  if (failure) throw runFailure(failure, input, output, counts.frames);
+  if (decCode !== 0)
+    throw new AnonymizeError(
+      'FFMPEG_FAILED',
+      `ffmpeg could not decode ${input} (exit ${decCode}): ${dec.stderrTail()}`,
+      { input },
+    );
+  const elapsedMs = now() - t0;
+  deps.onProgress?.({ frames: counts.frames, totalFrames: info.frames, elapsedMs });
+  return { kind: 'video', width, height, ...counts, elapsedMs };
+}
+
+/** What stopped a video run midway, as the error the caller gets. */
+function runFailure(failure: unknown, input: string, output: string, frames: number): AnonymizeError {
+  if (failure instanceof AnonymizeError) return failure;
+  return new AnonymizeError(
+    'DETECTION_FAILED',
+    `anonymizing ${input} stopped at frame ${frames}: ${failure instanceof Error ? failure.message : String(failure)} (${output} is incomplete; delete it)`,
+    { input, frames },
+    { cause: failure },
+  );
+}
+
+/**
+ * The frame loop of a video run: every frame from `reader`, anonymized, to `encoder`, in order;
+ * detection on every `every`-th frame, the tracker between. Counts into `counts` as it goes.
+ */
+async function anonymizeFrames(
+  reader: QueuedFrameReader,
+  encoder: Writable,
+  counts: VideoCounts,
+  run: {
+    info: MediaInfo;
+    options: AnonymizeFileOptions;
+    deps: AnonymizeFileDeps;
+    kernels: FrameKernels;
+    now: () => number;
+    t0: number;
+  },
+): Promise<void> {
+  const { info, options, deps } = run;
   const every = Math.max(1, Math.round(info.fps / Math.max(0.1, options.detectFps)));
-
-  // Every decoded frame exactly once (no duplication or dropping to a nominal rate).
-  const dec = spawn(
-    ffmpegBin(),
-    [
-      '-v',
-      'error',
-      '-nostdin',
-      '-i',
-      input,
-      '-map',
-      '0:v:0',
-      '-fps_mode',
-      'passthrough',
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'yuv420p',
-      '-',
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const decErr = collectStderr(dec);
-  const enc = spawn(
-    ffmpegBin(),
-    [
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'yuv420p',
-      '-s',
-      `${width}x${height}`,
-      '-framerate',
-      info.frameRate,
-      '-i',
-      '-',
-      '-i',
-      input,
-      '-map',
-      '0:v:0',
-      '-map',
-      '1:a?',
-      '-c:a',
-      'copy',
-      '-c:v',
-      'libx264',
-      '-preset',
-      options.x264Preset,
-      '-pix_fmt',
-      'yuv420p',
-      '-fps_mode',
-      'passthrough',
-      output,
-    ],
-    { stdio: ['pipe', 'ignore', 'pipe'] },
-  );
-  const encErr = collectStderr(enc);
-  const encExit = exited(enc);
-  const decExit = exited(dec);
-  enc.stdin.on('error', () => {}); // reported through the exit code below
-
-  const reader = new FrameReader(dec.stdout, size);
   const tracker = new FaceTracker(options.tracker);
-  let frames = 0;
-  let detections = 0;
-  let facesReplaced = 0;
-  let lastProgress = t0;
+  let lastProgress = run.t0;
   // Look-ahead: frame i waits until the detection of the next detection frame is back, so the
   // detector (in its worker) runs while this thread anonymizes and ffmpeg encodes the frames before it.
   const pending: Array<{ index: number; frame: Frame; detection: Promise<FaceBox[]> | null }> = [];
@@ -359,7 +242,7 @@ async function anonymizeVideoFile(
         eof = true;
         break;
       }
-      const frame: Frame = { format: 'yuv420p', width, height, data };
+      const frame: Frame = { format: 'yuv420p', width: info.width, height: info.height, data };
       const index = nextIndex++;
       const detection = index % every === 0 ? deps.detector.detect(frame) : null;
       detection?.catch(() => {}); // awaited below; avoid an unhandled rejection in between
@@ -367,66 +250,35 @@ async function anonymizeVideoFile(
     }
   };
 
-  let failure: unknown = null;
-  try {
-    for (;;) {
-      await fill();
-      const head = pending.shift();
-      if (!head) break;
-      if (head.detection) {
-        tracker.update(await head.detection, head.index);
-        detections++;
-      }
-      const faces = tracker.predict(head.index);
-      // Faces the next detection frame sees are covered from now on too (a face walking in).
-      const ahead = pending.find((p) => p.detection);
-      if (ahead?.detection) {
-        const next = await ahead.detection;
-        faces.push(...next);
-      }
-      facesReplaced += anonymizeFrame(head.frame, faces, options.masks, options.anonymize, kernels).length;
-      const buf = head.frame.data;
-      await writeAll(enc.stdin, buf, () => reader.recycle(buf));
-      frames++;
-      const t = now();
-      if (deps.onProgress && t - lastProgress >= 500) {
-        lastProgress = t;
-        deps.onProgress({ frames, totalFrames: info.frames, elapsedMs: t - t0 });
-      }
+  for (;;) {
+    await fill();
+    const head = pending.shift();
+    if (!head) break;
+    if (head.detection) {
+      tracker.update(await head.detection, head.index);
+      counts.detections++;
     }
-  } catch (err) {
-    failure = err;
-    dec.kill('SIGKILL');
-    // The reader may have paused dec.stdout with frames queued; a child's 'close' waits for its
-    // stdout to end, so without this the wait for the decoder below never returns.
-    dec.stdout.destroy();
-  } finally {
-    enc.stdin.end();
+    const faces = tracker.predict(head.index);
+    // Faces the next detection frame sees are covered from now on too (a face walking in).
+    const ahead = pending.find((p) => p.detection);
+    if (ahead?.detection) {
+      const next = await ahead.detection;
+      faces.push(...next);
+    }
+    counts.facesReplaced += anonymizeFrame(
+      head.frame,
+      faces,
+      options.masks,
+      options.anonymize,
+      run.kernels,
+    ).length;
+    const buf = head.frame.data;
+    await writeAll(encoder, buf, () => reader.recycle(buf));
+    counts.frames++;
+    const t = run.now();
+    if (deps.onProgress && t - lastProgress >= 500) {
+      lastProgress = t;
+      deps.onProgress({ frames: counts.frames, totalFrames: info.frames, elapsedMs: t - run.t0 });
+    }
   }
-  const [decCode, encCode] = await Promise.all([decExit, encExit]);
-  // The encoder's own message first: a write error on its stdin only means it had already stopped.
-  if (encCode !== 0)
-    throw new AnonymizeError(
-      'FFMPEG_FAILED',
-      `ffmpeg could not write ${output} (exit ${encCode}): ${encErr()}`,
-      { output },
-    );
-  if (failure) {
-    if (failure instanceof AnonymizeError) throw failure;
-    throw new AnonymizeError(
-      'DETECTION_FAILED',
-      `anonymizing ${input} stopped at frame ${frames}: ${failure instanceof Error ? failure.message : String(failure)} (${output} is incomplete; delete it)`,
-      { input, frames },
-      { cause: failure },
-    );
-  }
-  if (decCode !== 0)
-    throw new AnonymizeError(
-      'FFMPEG_FAILED',
-      `ffmpeg could not decode ${input} (exit ${decCode}): ${decErr()}`,
-      { input },
-    );
-  const elapsedMs = now() - t0;
-  deps.onProgress?.({ frames, totalFrames: info.frames, elapsedMs });
-  return { kind: 'video', width, height, frames, detections, facesReplaced, elapsedMs };
 }
