@@ -14,8 +14,9 @@ import type {
 import { decodeBlock, decodeCommit } from '../chain/block';
 import { parseAddress, toChecksumAddress } from '../chain/keys';
 import { type ChainConfig, epochOf } from '../chain/params';
-import { getAccount, getKyc, getValidator, getValidatorSet, listValidators } from '../chain/state';
-import { type Tx, decodeTx } from '../chain/tx';
+import { getAccount, getKyc, getValidator, getValidatorSet, listValidators } from '../chain/state/access';
+import type { Tx } from '../chain/tx/types';
+import { decodeTx } from '../chain/tx/codec';
 import type { Address, Hash } from '../chain/types';
 import { scoreCandidates } from '../consensus/selection';
 import type { LedgerHistoryPage, LedgerTx } from '../wallet/ledger';

@@ -3,8 +3,9 @@
  * one `anchor-media` transaction signed by the validator key, which must own the store's franchise;
  * on the embedded development chain the node registers its own dev store first.
  */
-import { getFranchise } from '../chain/state';
-import { TxBuilder, encodeTx } from '../chain/tx';
+import { getFranchise } from '../chain/state/access';
+import { encodeTx } from '../chain/tx/codec';
+import { TxBuilder } from '../chain/tx/builder';
 import type { ChainConfig } from '../chain/params';
 import type { Address, Hash, Hex } from '../chain/types';
 import type { P2pLog } from '../p2p/types';

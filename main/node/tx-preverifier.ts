@@ -6,7 +6,7 @@
  */
 import type { VerifiedCache } from '../chain/cache';
 import type { EncodingLimits } from '../chain/encoding';
-import { txHashOfBytes } from '../chain/tx';
+import { txHashOfBytes } from '../chain/tx/codec';
 import type { Hash } from '../chain/types';
 import type { P2pLog } from '../p2p/types';
 import type { PreverifiedVerifier, VerifyPool } from './verify-pool';

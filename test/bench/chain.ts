@@ -20,8 +20,10 @@ import {
 } from '../../main/chain/genesis';
 import { getPublicKey, nobleVerifier, privateKeyToAddress } from '../../main/chain/keys';
 import { DEFAULT_PARAMS } from '../../main/chain/params';
-import { applyBlock } from '../../main/chain/state';
-import { TxBuilder, encodeTx, txSigningHash, type Tx } from '../../main/chain/tx';
+import { applyBlock } from '../../main/chain/state/apply-block';
+import type { Tx } from '../../main/chain/tx/types';
+import { encodeTx, txSigningHash } from '../../main/chain/tx/codec';
+import { TxBuilder } from '../../main/chain/tx/builder';
 import type { Address } from '../../main/chain/types';
 import { LedgerStore } from '../../main/node/ledger-store';
 import { composeLedgerNode } from '../../main/app/compose-ledger';

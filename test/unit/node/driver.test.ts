@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { privateKeyToAddress } from '../../../main/chain/keys';
-import { TxBuilder, encodeTx } from '../../../main/chain/tx';
+import { encodeTx } from '../../../main/chain/tx/codec';
+import { TxBuilder } from '../../../main/chain/tx/builder';
 import { encodeVote, signVote } from '../../../main/chain/vote';
-import { getValidator } from '../../../main/chain/state';
+import { getValidator } from '../../../main/chain/state/access';
 import type { Genesis } from '../../../main/chain/genesis';
 import { composeLedgerNode } from '../../../main/app/compose-ledger';
 import type { NodeService } from '../../../main/node/node-service';
