@@ -1,7 +1,7 @@
 /**
  * What the wallet needs from the ledger and from the chain's transaction builder. Pure interfaces:
  * the node driver implements {@link WalletLedger} over its query service and mempool; the chain
- * module's builder (`main/chain/tx.ts`) backs {@link TransferTxCodec}.
+ * module's signing and encoding (`main/chain/tx/`) backs {@link TransferTxCodec}.
  */
 import type { Address, Hex } from '../chain/types';
 

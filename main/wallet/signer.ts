@@ -1,4 +1,4 @@
-/** The wallet's transfer signer over the chain's transaction builder (`main/chain/tx.ts`). Pure. */
+/** The wallet's transfer signer over the chain's transaction signing and encoding (`main/chain/tx/`). Pure. */
 import { encodeTx, txHashOfBytes } from '../chain/tx/codec';
 import { signTx } from '../chain/tx/signing';
 import type { TransferTxCodec } from './ledger';

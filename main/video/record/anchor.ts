@@ -22,7 +22,7 @@ export interface AnchorReceipt {
 
 /**
  * Puts segment hashes on the ledger. The real one signs the chain's `anchor-media` transaction
- * (`TxBuilder.anchorMedia(nonce, { franchiseId, cameraId, segments })` in main/chain/tx.ts) with
+ * (`TxBuilder.anchorMedia(nonce, { franchiseId, cameraId, segments })` in main/chain/tx/builder.ts) with
  * the store's wallet key, submits it, and resolves when it is in a committed block. All the
  * items of one call have the same camera.
  */
@@ -92,14 +92,14 @@ export interface SignedTx {
 /** What {@link ChainMediaAnchorer} needs from the chain side. */
 export interface ChainMediaAnchorerDeps<T extends SignedTx> {
   franchiseId: string;
-  /** `TxBuilder.anchorMedia` of main/chain/tx.ts, bound to the store's key. */
+  /** `TxBuilder.anchorMedia` of main/chain/tx/builder.ts, bound to the store's key. */
   build: (
     nonce: number,
     p: { franchiseId: string; cameraId: string; segments: Array<{ sha256: `0x${string}`; cid: string }> },
   ) => T;
   /** The sender's next nonce. */
   nextNonce: () => Promise<number>;
-  /** Hash of a transaction (`txHash` of main/chain/tx.ts). */
+  /** Hash of a transaction (`txHash` of main/chain/tx/codec.ts). */
   hash: (tx: T) => string;
   /** Submits to the mempool and resolves once the tx is in a committed block. */
   submitAndWait: (tx: T) => Promise<{ height: number; timeMs: number }>;
