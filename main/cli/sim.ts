@@ -1,5 +1,7 @@
 import { AppError } from '../common/errors';
-import { runMany, type FaultSpec, type RunResult } from '../consensus/sim/simulation';
+import type { FaultSpec } from '../consensus/sim/options';
+import type { RunResult } from '../consensus/sim/report';
+import { runMany } from '../consensus/sim/run-many';
 import { parseFlags } from './args';
 
 export const summary =

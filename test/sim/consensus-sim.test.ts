@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Hash } from '../../main/chain/types';
 import { CounterApp } from '../../main/consensus/sim/app';
-import { runMany, runSimulation, Simulation } from '../../main/consensus/sim/simulation';
+import { runMany } from '../../main/consensus/sim/run-many';
+import { runSimulation, Simulation } from '../../main/consensus/sim/simulation';
 import { Prng } from '../../main/consensus/sim/prng';
 import { run as simCli } from '../../main/cli/sim';
 
