@@ -9,15 +9,29 @@ import type { ChainConfig } from '../chain/params';
 import type { ApplyContext } from '../chain/state/apply-context';
 import { type ApplyResult, applyBlock } from '../chain/state/apply-block';
 import type { VerifyOptions } from '../chain/tx/signing';
-import type { Hash, ValidatorPower } from '../chain/types';
+import type { Address, Hash, ValidatorPower } from '../chain/types';
 import type { P2pLog } from '../p2p/types';
 import type { BlockEntry } from './block-entry';
-import type { CommittedBlock } from './driver';
 import { NodeError } from './errors';
 import type { EvidencePool } from './evidence-pool';
 import type { LedgerStore } from './ledger-store';
 import type { Mempool } from './mempool';
 import { type SyncItem, decodeSyncItem } from './messages';
+
+/** A block the node committed (for events, the mempool, the benchmark). */
+export interface CommittedBlock {
+  height: number;
+  hash: Hash;
+  round: number;
+  timeMs: number;
+  proposer: Address;
+  txHashes: Hash[];
+  stateRoot: Hash;
+  /** Set when the block came through sync rather than consensus. */
+  synced: boolean;
+  /** Local time the commit was stored. */
+  committedAtMs: number;
+}
 
 /** What storing a block uses. */
 export interface CommitDeps {

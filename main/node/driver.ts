@@ -48,7 +48,14 @@ import type { NodeNetwork, P2pLog, Validation } from '../p2p/types';
 import { MessageAdmission, type ProposalMessage, withLatePrecommit } from './admission';
 import { type BlockBuilderDeps, buildProposalBlock } from './block-builder';
 import { type BlockEntry, validateBlock } from './block-entry';
-import { type CommitDeps, announceBlock, decodeSynced, storeBlock, verifySynced } from './commit-block';
+import {
+  type CommitDeps,
+  type CommittedBlock,
+  announceBlock,
+  decodeSynced,
+  storeBlock,
+  verifySynced,
+} from './commit-block';
 import { NodeError } from './errors';
 import { EvidencePool } from './evidence-pool';
 import type { LedgerStore } from './ledger-store';
@@ -57,21 +64,6 @@ import { type SyncItem, encodeProposalMessage } from './messages';
 import { OwnGossip } from './own-gossip';
 import { SignerGuard } from './signer-guard';
 import { ValidatorSets } from './validator-sets';
-
-/** A block the node committed (for events, the mempool, the benchmark). */
-export interface CommittedBlock {
-  height: number;
-  hash: Hash;
-  round: number;
-  timeMs: number;
-  proposer: Address;
-  txHashes: Hash[];
-  stateRoot: Hash;
-  /** Set when the block came through sync rather than consensus. */
-  synced: boolean;
-  /** Local time the commit was stored. */
-  committedAtMs: number;
-}
 
 /** Options of the driver. */
 export interface DriverOptions {
