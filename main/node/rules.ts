@@ -1,6 +1,6 @@
 /**
  * The consensus layer's rules plugged into the chain's state machine (`ConsensusHooks` of
- * `main/chain/state.ts`): reputation follows `main/consensus/reputation.ts` and the validator set
+ * `main/chain/state/consensus-hooks.ts`): reputation follows `main/consensus/reputation.ts` and the validator set
  * chosen at each epoch end follows `main/consensus/selection.ts` (0.4 × reputation + 0.3 × stake share
  * + 0.3 × geographic diversity, a minimum score, a maximum set size, voting power from the score).
  * Every node must use the same hooks: they decide state roots.

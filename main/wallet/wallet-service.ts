@@ -40,7 +40,7 @@ export interface WalletServiceDeps {
   emit?: (event: WalletEvent) => void;
   /** The ledger (balances, nonces, history, submit); absent until the node driver is composed. */
   ledger?: WalletLedger;
-  /** The chain's transfer builder; absent until `main/chain/tx.ts` is wired. */
+  /** The chain's transfer codec (`chainTransferCodec`, `main/wallet/signer.ts`); without it, sending is refused. */
   tx?: TransferTxCodec;
 }
 

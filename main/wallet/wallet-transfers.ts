@@ -41,7 +41,7 @@ export interface WalletTransfersDeps {
   session: Pick<WalletSession, 'requireUnlocked' | 'touch'>;
   /** The ledger (balances, nonces, history, submit); absent until the node driver is composed. */
   ledger?: WalletLedger | undefined;
-  /** The chain's transfer builder; absent until `main/chain/tx.ts` is wired. */
+  /** The chain's transfer codec (`chainTransferCodec`, `main/wallet/signer.ts`); without it, sending is refused. */
   tx?: TransferTxCodec | undefined;
 }
 

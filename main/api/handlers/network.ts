@@ -35,29 +35,3 @@ export function networkHandlers(deps: NetworkHandlersDeps): Handlers<typeof netw
     }),
   };
 }
-
-/**
- * Pushes the peer list to the UI (`network.peers` event) when peers change, at most once per
- * `minIntervalMs` (peers flap in bursts when a store restarts). Returns a function that stops it.
- *
- * @example const off = forwardPeerEvents(network, (peers) => bus.emit('network.peers', peers));
- */
-export function forwardPeerEvents(
-  network: Pick<NodeNetwork, 'peers' | 'onPeerStatus'>,
-  emit: (peers: PeerInfo[]) => void,
-  minIntervalMs = 500,
-): () => void {
-  let timer: NodeJS.Timeout | undefined;
-  const off = network.onPeerStatus(() => {
-    if (timer) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      emit(network.peers().map(toPeerInfo));
-    }, minIntervalMs);
-    timer.unref();
-  });
-  return () => {
-    off();
-    clearTimeout(timer);
-  };
-}
