@@ -8,7 +8,8 @@ import type { Config } from '../config/schema';
 import type { Db } from '../store/db';
 import { workerPath } from '../platform/paths';
 import type { MediaAnchorer } from '../video/record/anchor';
-import { defaultVideoOptions, VideoService } from '../video/service';
+import { VideoService } from '../video/service';
+import { defaultVideoOptions } from '../video/service-options';
 import type { EventBus } from './events';
 import type { Logger } from './logger';
 

@@ -1,11 +1,11 @@
 /**
- * What a {@link VideoService} (main/video/service.ts) is built from: its options, the narrow
- * dependencies it takes from the node, and the events it pushes to the UI.
+ * What a {@link VideoService} (main/video/service.ts) is built from: its options and the node's
+ * defaults for them, the narrow dependencies it takes from the node, and the events it pushes to the UI.
  */
 import type { CameraView } from '../api/contract/video';
 import type { Db } from '../store/db';
 import type { DiscoveryOptions } from './onvif/discovery';
-import type { SceneChangeOptions } from './pipeline/scene-change';
+import { DEFAULT_SCENE_CHANGE, type SceneChangeOptions } from './pipeline/scene-change';
 import type { MediaAnchorer } from './record/anchor';
 import type { FaceDetectorOptions, PixelFormat } from './types';
 
@@ -71,4 +71,50 @@ export interface VideoServiceDeps {
 /** The detection cadence for a camera: every k-th frame so that detection runs at ≥ `detectFps` (every frame when the camera is slower). */
 export function detectEveryFramesFor(fps: number, detectFps: number): number {
   return Math.max(1, Math.floor(fps / detectFps));
+}
+
+/**
+ * The node's defaults for the video service (the composition root passes `dataDir` and the worker
+ * files). Detection: ssd_mobilenetv1 at score ≥ 0.2 — the tiny face detector was measured to let
+ * clear faces in group photos through (bench video --parts privacy). Frames travel as yuv420p, what
+ * cameras send and x264 takes: rgb24 doubled the bytes per frame and made the decoder and the
+ * recorder convert every frame (bench video --parts cameras, one 1080p15 camera, tiny@416 on WASM:
+ * 0.72 → 0.56 CPU s per video s).
+ */
+export function defaultVideoOptions(
+  dataDir: string,
+  workers: VideoServiceOptions['workers'],
+): VideoServiceOptions {
+  return {
+    dataDir,
+    segmentMs: 60_000,
+    retention: { maxAgeMs: 30 * 86_400_000, minFreeBytes: 2 * 1024 ** 3, everyMs: 60_000 },
+    anchor: { everyMs: 5 * 60_000, maxBatch: 64 },
+    capture: {
+      maxWidth: 1280,
+      fps: 10,
+      pixelFormat: 'yuv420p',
+      ioTimeoutMs: 10_000,
+      stallMs: 8_000,
+      restartInitialMs: 1_000,
+      restartMaxMs: 60_000,
+    },
+    // At least 5 detections a second (every 2nd frame at the default 10 fps) with the tracker between,
+    // and at once on a frame that looks like a new scene: a tracker knows only the faces it has seen,
+    // so after a hard cut it let faces through until the next detection (bench video --parts
+    // pipeline; test/unit/video/detect/scene-cut.test.ts). Frames the detector cannot reach in time
+    // are blurred whole, never passed.
+    pipeline: {
+      detectFps: 5,
+      sceneChange: { ...DEFAULT_SCENE_CHANGE },
+      deadlineMs: 1_500,
+      whenBehind: 'blur',
+      maxTrackedFrames: 6,
+    },
+    // 512 px: the scale face-api's ssd was trained at (it pads every input to 512²; the ONNX path
+    // runs the frame's own shape, 512×288 for 16:9).
+    detector: { model: 'ssd_mobilenetv1', inputSizePx: 512, minScore: 0.2 },
+    live: { fps: 2, outWidthPx: 480 },
+    workers,
+  };
 }

@@ -13,7 +13,6 @@ import { cameraView } from './camera-view';
 import type { CaptureStatus } from './capture/protocol';
 import { VideoError } from './errors';
 import type { DiscoveredDevice } from './onvif/discovery';
-import { DEFAULT_SCENE_CHANGE } from './pipeline/scene-change';
 import { Recordings } from './recordings';
 import { VideoDb, type CameraRow, type ConsentRow } from './record/video-db';
 import { RunningCameras } from './running-cameras';
@@ -259,50 +258,4 @@ export class VideoService implements Startable {
   private emitStatus(): void {
     this.deps.emit({ name: 'video.status', payload: { cameras: this.cameras() } });
   }
-}
-
-/**
- * The node's defaults for the video service (the composition root passes `dataDir` and the worker
- * files). Detection: ssd_mobilenetv1 at score ≥ 0.2 — the tiny face detector was measured to let
- * clear faces in group photos through (bench video --parts privacy). Frames travel as yuv420p, what
- * cameras send and x264 takes: rgb24 doubled the bytes per frame and made the decoder and the
- * recorder convert every frame (bench video --parts cameras, one 1080p15 camera, tiny@416 on WASM:
- * 0.72 → 0.56 CPU s per video s).
- */
-export function defaultVideoOptions(
-  dataDir: string,
-  workers: VideoServiceOptions['workers'],
-): VideoServiceOptions {
-  return {
-    dataDir,
-    segmentMs: 60_000,
-    retention: { maxAgeMs: 30 * 86_400_000, minFreeBytes: 2 * 1024 ** 3, everyMs: 60_000 },
-    anchor: { everyMs: 5 * 60_000, maxBatch: 64 },
-    capture: {
-      maxWidth: 1280,
-      fps: 10,
-      pixelFormat: 'yuv420p',
-      ioTimeoutMs: 10_000,
-      stallMs: 8_000,
-      restartInitialMs: 1_000,
-      restartMaxMs: 60_000,
-    },
-    // At least 5 detections a second (every 2nd frame at the default 10 fps) with the tracker between,
-    // and at once on a frame that looks like a new scene: a tracker knows only the faces it has seen,
-    // so after a hard cut it let faces through until the next detection (bench video --parts
-    // pipeline; test/unit/video/detect/scene-cut.test.ts). Frames the detector cannot reach in time
-    // are blurred whole, never passed.
-    pipeline: {
-      detectFps: 5,
-      sceneChange: { ...DEFAULT_SCENE_CHANGE },
-      deadlineMs: 1_500,
-      whenBehind: 'blur',
-      maxTrackedFrames: 6,
-    },
-    // 512 px: the scale face-api's ssd was trained at (it pads every input to 512²; the ONNX path
-    // runs the frame's own shape, 512×288 for 16:9).
-    detector: { model: 'ssd_mobilenetv1', inputSizePx: 512, minScore: 0.2 },
-    live: { fps: 2, outWidthPx: 480 },
-    workers,
-  };
 }

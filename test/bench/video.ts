@@ -48,7 +48,7 @@ import {
   wasmFeatures,
   type RecallResult,
 } from '../../main/video/detect';
-import { defaultVideoOptions } from '../../main/video/service';
+import { defaultVideoOptions } from '../../main/video/service-options';
 import { detectEveryFramesFor } from '../../main/video/service-options';
 import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame, Rect } from '../../main/video/types';
 import { frameKernels, nativeAvailable } from '../../native';

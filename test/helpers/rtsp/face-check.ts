@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { appRoot } from '../../../main/platform/paths';
 import { encodeImage } from '../../../main/video/anonymize/media';
 import { createFaceDetector } from '../../../main/video/detect/index';
-import { defaultVideoOptions } from '../../../main/video/service';
+import { defaultVideoOptions } from '../../../main/video/service-options';
 import type { FaceDetectorOptions, Frame } from '../../../main/video/types';
 import type { WorkerFaceDetector } from '../../../main/video/detect/index';
 

@@ -10,7 +10,8 @@ import { TxBuilder } from '../../../main/chain/tx/builder';
 import { openDatabase, type Db } from '../../../main/store/db';
 import { ChainMediaAnchorer } from '../../../main/video/record/anchor';
 import { VIDEO_MIGRATIONS } from '../../../main/video/record/video-db';
-import { defaultVideoOptions, VideoService } from '../../../main/video/service';
+import { VideoService } from '../../../main/video/service';
+import { defaultVideoOptions } from '../../../main/video/service-options';
 import type { VideoServiceOptions } from '../../../main/video/service-options';
 
 /** A ledger of anchor-media transactions as the chain would hold them (signature and CIDs checked with main/chain). */
