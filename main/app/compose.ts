@@ -76,7 +76,13 @@ export function composeApp(opts: ComposeOptions): App {
   ];
   let lifecycle: Lifecycle | undefined;
   return {
-    ...{ config, log, bus, router, rest, info, wallet },
+    config,
+    log,
+    bus,
+    router,
+    rest,
+    info,
+    wallet,
     async start(extra = []) {
       lifecycle = new Lifecycle([...components, ...extra], {
         info: (o, m) => log.info(o, m),
