@@ -83,7 +83,7 @@ export default {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: ['^native/build/', '\\.d\\.ts$'] },
+    exclude: { path: ['^native/build/'] },
     tsConfig: { fileName: 'tsconfig.node.json' },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: {

@@ -28,7 +28,12 @@ const layerCheck = (
 /** Runs the layer check as package.json says, in `cwd`. */
 function checkLayers(cwd: string): { code: number | null; out: string } {
   const bin = join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruiser.mjs');
-  const r = spawnSync(process.execPath, [bin, ...layerCheck.slice(1)], { cwd, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bin, ...layerCheck.slice(1)], {
+    cwd,
+    encoding: 'utf8',
+    // plain text to match against, whatever the runner's colour setting
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
