@@ -49,7 +49,7 @@ export default tseslint.config(
     files: [
       'main/chain/**/*.ts',
       'main/consensus/**/*.ts',
-      'main/api/contract/**/*.ts',
+      'main/contract/**/*.ts',
       'main/common/**/*.ts',
       // the wallet's pure core (scripts/layers.mjs names the same files)
       'main/wallet/{keys,keystore,kdf,web3-keystore,csv,canonical-json,ledger,address,signer,errors}.ts',

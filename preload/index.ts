@@ -1,8 +1,8 @@
 // The preload: exposes only the typed client, built by iterating the contract (no second list).
 // Sandboxed preloads are CommonJS; scripts/build.mjs bundles this file with the contract inlined.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { methods } from '../main/api/contract';
-import { type HotpotBridge, IPC_CALL, IPC_EVENT } from '../main/api/contract/bridge';
+import { methods } from '../main/contract';
+import { type HotpotBridge, IPC_CALL, IPC_EVENT } from '../main/contract/bridge';
 import type { Envelope } from '../main/common/errors';
 
 const invoke = (method: string, input: unknown) =>

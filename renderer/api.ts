@@ -7,8 +7,8 @@ import {
   type MethodName,
   type MethodOutput,
   isMethodName,
-} from '../main/api/contract';
-import type { HotpotBridge } from '../main/api/contract/bridge';
+} from '../main/contract';
+import type { HotpotBridge } from '../main/contract/bridge';
 import { type Envelope, RemoteError } from '../main/common/errors';
 
 declare global {

@@ -63,7 +63,7 @@ export const LAYERS = {
     electron: true,
   },
   api: {
-    path: '^main/api/(?!contract/)',
+    path: '^main/api/',
     floor: 5,
     what: 'the router, handlers and REST routes: contract in, service calls out',
     may: 'below',
@@ -151,7 +151,7 @@ export const LAYERS = {
     packages: 'dependencies',
   },
   contract: {
-    path: '^main/api/contract/',
+    path: '^main/contract/',
     floor: 1,
     what: 'PURE: every method and event the UI and integrators use, as zod schemas; the view types',
     may: ['common'],

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { type Envelope, serializeError } from '../common/errors';
-import { type CallContext, type Handlers, type Methods, isMethodName, methods } from './contract';
+import { type CallContext, type Handlers, type Methods, isMethodName, methods } from '../contract';
 import { ApiError } from './errors';
 
 /** Every method of the contract, implemented (compose.ts builds it from the domains' handlers). */

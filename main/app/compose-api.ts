@@ -2,9 +2,9 @@
  * How the API is composed: the handlers of every contract domain bound to the services (a domain
  * switched off in the configuration answers `DISABLED`), the router over them, and the REST routes.
  */
-import type { Handlers, MethodTable } from '../api/contract';
-import type { NodeInfo } from '../api/contract/node';
-import { videoMethods } from '../api/contract/video';
+import type { Handlers, MethodTable } from '../contract';
+import type { NodeInfo } from '../contract/node';
+import { videoMethods } from '../contract/video';
 import { ApiError } from '../api/errors';
 import { chainHandlers } from '../api/handlers/chain';
 import { networkHandlers } from '../api/handlers/network';

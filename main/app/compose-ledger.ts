@@ -13,7 +13,7 @@
  * builds every part whole, from values that exist. This file is still the only place that knows the
  * concrete classes, and production, tests and benches all build the node through `composeLedgerNode`.
  */
-import type { EmitEvent } from '../api/contract';
+import type { EmitEvent } from '../contract';
 import { BoundedVerifiedCache, type VerifiedCache } from '../chain/cache';
 import { type SignatureVerifier, privateKeyToAddress } from '../chain/keys';
 import type { ChainConfig } from '../chain/params';

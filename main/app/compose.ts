@@ -4,7 +4,7 @@
  * (the ledger node, the wallet, the cameras, the API), and `start()` starts them in that order and
  * `stop()` stops them in reverse.
  */
-import type { NodeInfo } from '../api/contract/node';
+import type { NodeInfo } from '../contract/node';
 import type { RestRoute } from '../api/rest/types';
 import type { Router } from '../api/router';
 import type { Config } from '../config/schema';

@@ -1,4 +1,4 @@
-import type { EventName, EventPayload } from '../api/contract';
+import type { EventName, EventPayload } from '../contract';
 
 type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
 type AnyListener = (name: EventName, payload: unknown) => void;

@@ -1,4 +1,4 @@
-import type { NodeStatus } from '../api/contract/node';
+import type { NodeStatus } from '../contract/node';
 import type { EventBus } from './events';
 import type { Startable } from '../common/startable';
 

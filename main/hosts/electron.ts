@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { IPC_CALL, IPC_EVENT } from '../api/contract/bridge';
+import { IPC_CALL, IPC_EVENT } from '../contract/bridge';
 import { ApiError } from '../api/errors';
 import type { Router } from '../api/router';
 import type { EventBus } from '../app/events';

@@ -10,7 +10,7 @@ import type {
   ChainHead,
   TxView,
   ValidatorView,
-} from '../api/contract/chain';
+} from '../contract/chain';
 import { decodeBlock, decodeCommit } from '../chain/block';
 import { parseAddress, toChecksumAddress } from '../chain/keys';
 import { type ChainConfig, epochOf } from '../chain/params';

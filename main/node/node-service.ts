@@ -11,7 +11,7 @@
  * Its own behaviour: admitting submitted and gossiped transactions, waiting for commits, and the
  * `chain.block` and `network.peers` events.
  */
-import type { EmitEvent } from '../api/contract';
+import type { EmitEvent } from '../contract';
 import type {
   AccountView,
   BlockDetail,
@@ -19,8 +19,8 @@ import type {
   ChainHead,
   TxView,
   ValidatorView,
-} from '../api/contract/chain';
-import type { PeerInfo } from '../api/contract/network';
+} from '../contract/chain';
+import type { PeerInfo } from '../contract/network';
 import type { Genesis } from '../chain/genesis';
 import { parseAddress, toChecksumAddress } from '../chain/keys';
 import type { ChainConfig } from '../chain/params';

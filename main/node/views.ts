@@ -1,7 +1,7 @@
-/** Turns chain values into the contract's view shapes (`main/api/contract/chain.ts`). */
+/** Turns chain values into the contract's view shapes (`main/contract/chain.ts`). */
 import { toChecksumAddress } from '../chain/keys';
 import type { Tx } from '../chain/tx/types';
-import type { AccountView, TxView } from '../api/contract/chain';
+import type { AccountView, TxView } from '../contract/chain';
 import type { StoredTx } from './ledger-store';
 
 /** The receiver, amount and one-line summary of a transaction. */

@@ -1,8 +1,8 @@
 /**
  * What the UI sees of a camera and of a recording: the contract's `CameraView` and `RecordingView`
- * (main/api/contract/video.ts) built from the stored rows and the capture worker's last status.
+ * (main/contract/video.ts) built from the stored rows and the capture worker's last status.
  */
-import type { CameraView, RecordingView } from '../api/contract/video';
+import type { CameraView, RecordingView } from '../contract/video';
 import type { CaptureStatus } from './capture/protocol';
 import type { CameraRow, RecordingRow } from './record/video-db';
 

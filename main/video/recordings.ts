@@ -3,7 +3,7 @@
  * the UI, anchored on the chain in batches, and removed by retention.
  */
 import { existsSync } from 'node:fs';
-import type { RecordingView } from '../api/contract/video';
+import type { RecordingView } from '../contract/video';
 import { recordingView } from './camera-view';
 import { VideoError } from './errors';
 import { anchorPending, type MediaAnchorer } from './record/anchor';

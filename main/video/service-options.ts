@@ -2,7 +2,7 @@
  * What a {@link VideoService} (main/video/service.ts) is built from: its options and the node's
  * defaults for them, the narrow dependencies it takes from the node, and the events it pushes to the UI.
  */
-import type { CameraView } from '../api/contract/video';
+import type { CameraView } from '../contract/video';
 import type { Db } from '../store/db';
 import type { DiscoveryOptions } from './onvif/discovery';
 import { DEFAULT_SCENE_CHANGE, type SceneChangeOptions } from './pipeline/scene-change';

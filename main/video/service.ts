@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CameraView, RecordingView } from '../api/contract/video';
+import type { CameraView, RecordingView } from '../contract/video';
 import type { Startable } from '../common/startable';
 import { CameraRegistry, type AddCameraInput, type CameraSettings } from './camera-registry';
 import { cameraView } from './camera-view';

@@ -4,7 +4,7 @@
  * vault (the keystore's contents) and the transfers (balance, history, send), and runs
  * keystore-changing calls one at a time.
  */
-import type { LockReason, WalletAccount, WalletEvent, WalletStatus } from '../api/contract/wallet';
+import type { LockReason, WalletAccount, WalletEvent, WalletStatus } from '../contract/wallet';
 import type { Hex } from '../chain/types';
 import type { KdfRunner, ScryptParams } from './kdf';
 import type { MnemonicWords } from './keys';

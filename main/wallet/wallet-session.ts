@@ -5,7 +5,7 @@
  */
 import type { HDKey } from '@scure/bip32';
 import { hexToBytes } from '@noble/hashes/utils.js';
-import type { LockReason, WalletEvent } from '../api/contract/wallet';
+import type { LockReason, WalletEvent } from '../contract/wallet';
 import type { Address } from '../chain/types';
 import { parseAddress, privateKeyToAddress } from './address';
 import { WalletError } from './errors';

@@ -12,7 +12,7 @@ import type { WalletSession } from './wallet-session';
 
 /**
  * A transfer ready to confirm: what the confirmation dialog shows. Amounts are bigints here; the
- * API handler turns them into the contract's decimal strings (`SendPreview` in api/contract/wallet).
+ * API handler turns them into the contract's decimal strings (`SendPreview` in main/contract/wallet.ts).
  */
 export interface SendPreview {
   previewId: string;

@@ -4,7 +4,7 @@
  * mnemonic for backup and exports single keys as Web3 keystores. It writes the keystore file.
  */
 import { hexToBytes } from '@noble/hashes/utils.js';
-import type { WalletAccount, WalletEvent, WalletStatus } from '../api/contract/wallet';
+import type { WalletAccount, WalletEvent, WalletStatus } from '../contract/wallet';
 import type { Address } from '../chain/types';
 import { parseAddress, toChecksumAddress } from './address';
 import { WalletError } from './errors';

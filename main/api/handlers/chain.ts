@@ -1,5 +1,5 @@
-import type { Handlers } from '../contract';
-import type { chainMethods } from '../contract/chain';
+import type { Handlers } from '../../contract';
+import type { chainMethods } from '../../contract/chain';
 import type { NodeService } from '../../node/node-service';
 
 /** What the chain handlers use. */

@@ -1,5 +1,5 @@
-import type { Handlers } from '../contract';
-import type { networkMethods, PeerInfo } from '../contract/network';
+import type { Handlers } from '../../contract';
+import type { networkMethods, PeerInfo } from '../../contract/network';
 import type { NodeNetwork, PeerView } from '../../p2p/types';
 
 /** What the `network.*` handlers use. */

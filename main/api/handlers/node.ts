@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Handlers } from '../contract';
-import type { NodeInfo, NodeStatus, nodeMethods } from '../contract/node';
+import type { Handlers } from '../../contract';
+import type { NodeInfo, NodeStatus, nodeMethods } from '../../contract/node';
 
 /** What the node handlers use: the status source (the app's StatusService), the node's info and its data dir. */
 export interface NodeHandlersDeps {

@@ -1,5 +1,5 @@
-import type { Handlers } from '../contract';
-import type { videoMethods } from '../contract/video';
+import type { Handlers } from '../../contract';
+import type { videoMethods } from '../../contract/video';
 import type { VideoService } from '../../video/service';
 
 /** What the video handlers use. */

@@ -1,5 +1,5 @@
-import type { Handlers } from '../contract';
-import type { walletMethods } from '../contract/wallet';
+import type { Handlers } from '../../contract';
+import type { walletMethods } from '../../contract/wallet';
 import type { LedgerTx } from '../../wallet/ledger';
 import type { SendPreview } from '../../wallet/wallet-transfers';
 import type { WalletService } from '../../wallet/wallet-service';

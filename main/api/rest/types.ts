@@ -1,4 +1,4 @@
-import type { MethodName } from '../contract';
+import type { MethodName } from '../../contract';
 
 /** A request to the public REST surface: its path parameters, query and (parsed JSON) body. */
 export interface RestRequest {

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import type { TxView } from '../../../main/api/contract/chain';
+import type { TxView } from '../../../main/contract/chain';
 import { call, q } from '../../api';
 import { useFormat, useT } from '../../i18n';
 import { Card, ErrorBox } from '../ui';

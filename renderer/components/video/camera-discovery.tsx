@@ -1,6 +1,6 @@
 /** Finding cameras on the local network (ONVIF discovery) and taking one's address into the add form. */
 import { useState } from 'react';
-import type { MethodOutput } from '../../../main/api/contract';
+import type { MethodOutput } from '../../../main/contract';
 import { call } from '../../api';
 import { defineStrings, useT } from '../../i18n';
 

@@ -1,5 +1,5 @@
 /** A camera tile's mask editing: the mask editor in the page's language, saving through `video.configureCamera`. */
-import type { CameraView } from '../../../main/api/contract/video';
+import type { CameraView } from '../../../main/contract/video';
 import { call } from '../../api';
 import { defineStrings, useT } from '../../i18n';
 import { MaskEditor } from './mask-editor';

@@ -1,7 +1,7 @@
 /** One camera's tile on the Video page: state, anonymized live picture, recording state and its actions. */
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { CameraView } from '../../../main/api/contract/video';
+import type { CameraView } from '../../../main/contract/video';
 import { call } from '../../api';
 import { defineStrings, useT } from '../../i18n';
 import { ErrorBox } from '../ui';

@@ -1,6 +1,6 @@
 /** The privacy-mask editor: polygons drawn by clicking over a camera's anonymized live picture. */
 import { type MouseEvent, useState } from 'react';
-import type { CameraView } from '../../../main/api/contract/video';
+import type { CameraView } from '../../../main/contract/video';
 
 type Mask = CameraView['masks'][number];
 type Pt = Mask['points'][number];

@@ -1,7 +1,7 @@
 /** The Video page's recordings card: each segment, whether it is anchored on the chain, and a file check. */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { CameraView, RecordingView } from '../../../main/api/contract/video';
+import type { CameraView, RecordingView } from '../../../main/contract/video';
 import { call, q } from '../../api';
 import { defineStrings, useFormat, useT } from '../../i18n';
 import { Card, ErrorBox } from '../ui';

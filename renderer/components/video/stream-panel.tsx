@@ -1,7 +1,7 @@
 /** A camera tile's stream panel: the consents on record, recording a new one, and starting or stopping the stream. */
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import type { CameraView } from '../../../main/api/contract/video';
+import type { CameraView } from '../../../main/contract/video';
 import { call, q } from '../../api';
 import { defineStrings, useFormat, useT } from '../../i18n';
 import { ErrorBox } from '../ui';

@@ -1,6 +1,6 @@
 /** The card that lists the wallet's accounts with their balances, picks one, and adds an HD account. */
 import { useQuery } from '@tanstack/react-query';
-import type { WalletAccount } from '../../../main/api/contract/wallet';
+import type { WalletAccount } from '../../../main/contract/wallet';
 import { call, q } from '../../api';
 import { defineStrings, useT } from '../../i18n';
 import { Card, ErrorBox } from '../ui';

@@ -1,7 +1,7 @@
 /** The history card: one account's transfers, newest first, page by page, and their CSV export. */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { WalletTx } from '../../../main/api/contract/wallet';
+import type { WalletTx } from '../../../main/contract/wallet';
 import { call, q } from '../../api';
 import { defineStrings, useFormat, useT } from '../../i18n';
 import { Card, ErrorBox } from '../ui';

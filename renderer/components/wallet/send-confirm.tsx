@@ -1,5 +1,5 @@
 /** The send card's second step: the node's preview of the transfer, to confirm or cancel. */
-import type { SendPreview } from '../../../main/api/contract/wallet';
+import type { SendPreview } from '../../../main/contract/wallet';
 import { useT } from '../../i18n';
 import { ErrorBox, Stat } from '../ui';
 import { SEND_STRINGS } from './send-strings';

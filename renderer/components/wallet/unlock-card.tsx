@@ -1,6 +1,6 @@
 /** The card that unlocks a locked wallet with its password (and BIP39 passphrase when it has one). */
 import { type FormEvent, useState } from 'react';
-import type { WalletStatus } from '../../../main/api/contract/wallet';
+import type { WalletStatus } from '../../../main/contract/wallet';
 import { call } from '../../api';
 import { defineStrings, useT } from '../../i18n';
 import { Card, ErrorBox, SecretField } from '../ui';

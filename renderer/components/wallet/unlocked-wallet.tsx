@@ -1,6 +1,6 @@
 /** What the Tokens page shows while the wallet is unlocked: accounts, receive, send, history, backup. */
 import { useState } from 'react';
-import type { WalletStatus } from '../../../main/api/contract/wallet';
+import type { WalletStatus } from '../../../main/contract/wallet';
 import { defineStrings, useT } from '../../i18n';
 import { AccountsCard } from './accounts-card';
 import { BackupCard } from './backup-card';

@@ -4,7 +4,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import type { SendPreview } from '../../../main/api/contract/wallet';
+import type { SendPreview } from '../../../main/contract/wallet';
 import { call } from '../../api';
 import { addressProblem } from './address-check';
 import { useAction } from './use-action';

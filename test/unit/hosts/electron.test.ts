@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { IPC_CALL, IPC_EVENT } from '../../../main/api/contract/bridge';
+import { IPC_CALL, IPC_EVENT } from '../../../main/contract/bridge';
 import { type AllHandlers, Router } from '../../../main/api/router';
 import { EventBus } from '../../../main/app/events';
 import { type ElectronApi, ElectronHost } from '../../../main/hosts/electron';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { WalletEvent } from '../../../main/api/contract/wallet';
+import type { WalletEvent } from '../../../main/contract/wallet';
 import { WorkerKdfRunner } from '../../../main/wallet/kdf-runner';
 import {
   WalletService,

@@ -1,4 +1,4 @@
-import type { Envelope } from '../../common/errors';
+import type { Envelope } from '../common/errors';
 
 /**
  * What the Electron preload exposes as `window.hotpot`: one function per contract method (built by
