@@ -3,25 +3,19 @@
  * through the ledger; the keys come from the unlocked session.
  */
 import { bytesToHex } from '@noble/hashes/utils.js';
-import type { Address, Hex } from '../chain/types';
+import type { Hex } from '../chain/types';
 import { parseAddress, toChecksumAddress } from './address';
 import { historyToCsv } from './csv';
 import { WalletError } from './errors';
-import type { LedgerHistoryPage, TransferTxCodec, WalletLedger } from './ledger';
+import type { LedgerHistoryPage, TransferParams, TransferTxCodec, WalletLedger } from './ledger';
 import type { WalletSession } from './wallet-session';
 
 /**
  * A transfer ready to confirm: what the confirmation dialog shows. Amounts are bigints here; the
  * API handler turns them into the contract's decimal strings (`SendPreview` in main/contract/wallet.ts).
  */
-export interface SendPreview {
+export interface SendPreview extends TransferParams {
   previewId: string;
-  chainId: string;
-  from: Address;
-  to: Address;
-  amount: bigint;
-  fee: bigint;
-  nonce: number;
   total: bigint;
   balance: bigint;
   expiresAtMs: number;

@@ -36,35 +36,21 @@ export function emptyStats(): SimStats {
   };
 }
 
-/** The outcome of one run. */
-export interface RunResult {
+/** The outcome of one run: its counters and what the checks concluded. */
+export interface RunResult extends SimStats {
   seed: number;
   ok: boolean;
   /** Human-readable reasons when `ok` is false. */
   failures: string[];
-  safetyViolations: number;
-  stateRootMismatches: number;
   reachedTarget: boolean;
   /** Double votes sent by Byzantine nodes. */
   doubleVotesSent: number;
   /** Double votes whose two votes both reached honest nodes: each needs committed evidence. */
   doubleVotes: number;
   evidenceCommitted: number;
-  conflictingProposals: number;
-  forgedVotesSent: number;
-  forgedVotesRejected: number;
-  forgedVotesAccepted: number;
-  signerRefusals: number;
-  crashes: number;
-  restarts: number;
-  /** Restarts that resumed inside a height from the persisted signer state (lock included). */
-  resumedMidHeight: number;
   partitioned: boolean;
-  maxRound: number;
   finalHeights: number[];
   virtualTimeMs: number;
-  messagesSent: number;
-  messagesDropped: number;
   events: number;
   signatures: number;
   recoveries: number;
