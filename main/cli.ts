@@ -1,6 +1,7 @@
 import { AppError } from './common/errors';
 import { COMMANDS } from './cli/index';
 import { VERSION } from './app/version';
+import { createFilesPrivately } from './platform/private-files';
 
 /** `bin/hotpot <command> …`: dispatches to main/cli/<command>.ts. */
 async function main(argv: string[]): Promise<number> {
@@ -28,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
   return (await load()).run(rest);
 }
 
+createFilesPrivately();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -7,6 +7,7 @@ export type ApiErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'TOO_LARGE'
+  | 'RATE_LIMITED'
   | 'NOT_FOUND'
   | 'BAD_REQUEST'
   | 'DISABLED';

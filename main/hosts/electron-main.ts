@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { composeApp, type App } from '../app/compose';
 import { createLogger, flushLogger } from '../app/logger';
 import { appRoot } from '../platform/paths';
+import { createFilesPrivately, makeDataDirPrivate } from '../platform/private-files';
 import { AppError } from '../common/errors';
 import { loadConfig, parseHostPort } from '../config/load';
 import { ElectronHost } from './electron';
@@ -32,6 +33,7 @@ async function boot(): Promise<void> {
     env: process.env,
     defaultDataDir: app.getPath('userData'),
   });
+  makeDataDirPrivate(config.dataDir);
   const log = createLogger({ dataDir: config.dataDir, level: config.log.level, console: 'none' });
   const node: App = composeApp({ config, host: 'electron', log });
   const host = new ElectronHost(
@@ -68,6 +70,7 @@ async function boot(): Promise<void> {
   await node.start([{ name: 'electron-host', service: host }]);
 }
 
+createFilesPrivately();
 if (!app.requestSingleInstanceLock()) {
   // Another instance owns the data dir; it shows its window (second-instance) and this one leaves.
   app.quit();

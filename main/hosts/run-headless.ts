@@ -3,8 +3,9 @@ import { composeApp } from '../app/compose';
 import { DataDirLock } from './data-dir-lock';
 import { createLogger, flushLogger } from '../app/logger';
 import { appRoot } from '../platform/paths';
+import { makeDataDirPrivate } from '../platform/private-files';
 import type { Config } from '../config/schema';
-import { HeadlessHost } from './headless';
+import { Gateway } from './gateway/gateway';
 
 /** Hard limit for a graceful stop; past it the process exits anyway (the databases are WAL-safe). */
 export const STOP_DEADLINE_MS = 10_000;
@@ -16,9 +17,11 @@ export const STOP_DEADLINE_MS = 10_000;
 export async function runHeadless(config: Config, opts: { reason?: string } = {}): Promise<number> {
   const lock = new DataDirLock(config.dataDir);
   lock.acquire();
+  const madePrivate = makeDataDirPrivate(config.dataDir);
   const log = createLogger({ dataDir: config.dataDir, level: config.log.level, console: config.log.console });
+  if (madePrivate) log.info({ entries: madePrivate }, 'data dir made private to this user (0700/0600)');
   const app = composeApp({ config, host: 'headless', log });
-  const host = new HeadlessHost(
+  const host = new Gateway(
     {
       host: config.http.host,
       port: config.http.port,
@@ -45,7 +48,7 @@ export async function runHeadless(config: Config, opts: { reason?: string } = {}
   process.on('SIGINT', () => handle('SIGINT'));
 
   try {
-    await app.start([{ name: 'headless-host', service: host }]);
+    await app.start([{ name: 'gateway', service: host }]);
   } catch (err) {
     await flushLogger(log);
     lock.release();

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -14,6 +14,15 @@ function dir(): string {
   dirs.push(d.cleanup);
   chmodSync(d.path, 0o755);
   return d.path;
+}
+
+/** Every entry under `root` (itself included) with its permission bits, links left out. */
+function walk(root: string): Array<[string, number]> {
+  const st = lstatSync(root);
+  if (st.isSymbolicLink()) return [];
+  const here: Array<[string, number]> = [[root, st.mode & 0o777]];
+  if (!st.isDirectory()) return here;
+  return here.concat(...readdirSync(root).map((n) => walk(join(root, n))));
 }
 
 describe('bin/hotpot start --headless (real process)', () => {
@@ -46,6 +55,23 @@ describe('bin/hotpot start --headless (real process)', () => {
     db.close();
     expect(existsSync(join(d, 'node.lock'))).toBe(false);
     expect(existsSync(join(d, 'logs'))).toBe(true);
+  });
+
+  it('keeps the data dir private: folders 0700, databases and logs 0600, also for a dir made readable before', async () => {
+    const d = join(dir(), 'data');
+    mkdirSync(d, { mode: 0o755 });
+    writeFileSync(join(d, 'old-export.csv'), 'a,b\n', { mode: 0o644 });
+    const node = await startNode({ dataDir: d });
+    await fetch(new URL('/api/v1/status', node.url));
+    const { code } = await node.stop('SIGTERM');
+    expect(code, node.output()).toBe(0);
+    const modes = walk(d).map(([path, mode]) => `${path.slice(d.length) || '/'} ${mode.toString(8)}`);
+    expect(modes.length).toBeGreaterThan(4);
+    for (const line of modes) expect(line).toMatch(/ [67]00$/);
+    expect(modes).toContain('/ 700');
+    expect(modes).toContain('/node.db 600');
+    expect(modes).toContain('/old-export.csv 600');
+    expect(modes.some((m) => /^\/logs\/hotpot\.\d+\.log 600$/.test(m))).toBe(true);
   });
 
   it('stops on SIGINT too', async () => {

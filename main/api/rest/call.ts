@@ -36,5 +36,6 @@ export function httpStatusOf(code: string): number {
   if (code === 'UNAUTHORIZED') return 401;
   if (code === 'FORBIDDEN') return 403;
   if (code === 'TOO_LARGE') return 413;
+  if (code === 'RATE_LIMITED') return 429;
   return 400;
 }

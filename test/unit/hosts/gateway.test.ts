@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import WebSocket from 'ws';
 import { nodeRoutes } from '../../../main/api/rest/node';
 import { type AllHandlers, Router } from '../../../main/api/router';
 import { EventBus } from '../../../main/app/events';
-import { HeadlessHost } from '../../../main/hosts/headless';
+import { Gateway } from '../../../main/hosts/gateway/gateway';
 import { tempDir } from '../../helpers/tmp';
 
 const status = {
@@ -54,12 +55,12 @@ function raw(
   });
 }
 
-describe('HeadlessHost', () => {
+describe('Gateway', () => {
   const dir = tempDir();
   const bus = new EventBus();
   const log = pino({ level: 'silent' });
-  let open: HeadlessHost;
-  let locked: HeadlessHost;
+  let open: Gateway;
+  let locked: Gateway;
   let p1 = 0;
   let p2 = 0;
 
@@ -69,11 +70,11 @@ describe('HeadlessHost', () => {
     writeFileSync(join(dir.path, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(join(dir.path, '..', 'secret.txt'), 'nope');
     const rest = [...nodeRoutes];
-    open = new HeadlessHost(
+    open = new Gateway(
       { host: '127.0.0.1', port: 0, rendererDir: dir.path },
       { router: new Router(handlers), rest, bus, log },
     );
-    locked = new HeadlessHost(
+    locked = new Gateway(
       { host: '127.0.0.1', port: 0, rendererDir: dir.path, accessToken: TOKEN },
       { router: new Router(handlers), rest, bus, log },
     );
@@ -131,7 +132,39 @@ describe('HeadlessHost', () => {
       headers: { host: `127.0.0.1:${p1}`, 'content-type': 'application/json' },
       body: '{"x":',
     });
+    expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).error.code).toBe('BAD_INPUT');
+    const empty = await raw(p1, {
+      method: 'POST',
+      path: '/rpc/node.status',
+      headers: { host: `127.0.0.1:${p1}`, 'content-type': 'application/json' },
+    });
+    expect(JSON.parse(empty.body)).toEqual({ ok: true, value: status });
+    const get = await raw(p1, { path: '/rpc/node.status', headers: { host: `127.0.0.1:${p1}` } });
+    expect(get.status).toBe(405);
+    expect(JSON.parse(get.body).error.code).toBe('BAD_REQUEST');
+    const poisoned = await raw(p1, {
+      method: 'POST',
+      path: '/rpc/node.status',
+      headers: { host: `127.0.0.1:${p1}`, 'content-type': 'application/json' },
+      body: '{"__proto__":{"admin":true}}',
+    });
+    expect(poisoned.status).toBe(400);
+    expect(JSON.parse(poisoned.body).error.code).toBe('BAD_INPUT');
+  });
+
+  it('answers unknown API paths in their own shape', async () => {
+    const rest = await raw(p1, { path: '/api/v1/nothing', headers: { host: `127.0.0.1:${p1}` } });
+    expect(rest.status).toBe(404);
+    expect(rest.headers['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(rest.body)).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    const unknown = await raw(p1, {
+      method: 'POST',
+      path: '/rpc/node.nothing',
+      headers: { host: `127.0.0.1:${p1}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(JSON.parse(unknown.body).error.code).toBe('UNKNOWN_METHOD');
   });
 
   it('refuses other origins and foreign Host headers (DNS rebinding)', async () => {
@@ -155,6 +188,7 @@ describe('HeadlessHost', () => {
       headers: { host: `127.0.0.1:${p1}`, 'content-type': 'application/json' },
       body: big,
     });
+    expect(r.status).toBe(413);
     expect(JSON.parse(r.body).error.code).toBe('TOO_LARGE');
   });
 
@@ -173,6 +207,14 @@ describe('HeadlessHost', () => {
       (await raw(p2, { path: '/api/v1/status', headers: { ...h, authorization: `Bearer ${TOKEN}` } })).status,
     ).toBe(200);
     expect((await raw(p2, { path: '/', headers: h })).status).toBe(200); // the UI itself holds no secrets
+    // A token in a URL ends up in histories and logs: only the WebSocket (which cannot set headers) may.
+    expect((await raw(p2, { path: `/api/v1/status?token=${TOKEN}`, headers: h })).status).toBe(401);
+    const viaQuery = new WebSocket(`ws://127.0.0.1:${p2}/ws?token=${TOKEN}`);
+    await new Promise((resolve, reject) => {
+      viaQuery.on('open', resolve);
+      viaQuery.on('error', reject);
+    });
+    viaQuery.close();
     await expect(
       new Promise((resolve, reject) => {
         const ws = new WebSocket(`ws://127.0.0.1:${p2}/ws`);
@@ -197,7 +239,7 @@ describe('HeadlessHost', () => {
   });
 
   it('says clearly when the port is taken', async () => {
-    const other = new HeadlessHost(
+    const other = new Gateway(
       { host: '127.0.0.1', port: p1, rendererDir: dir.path },
       { router: new Router(handlers), rest: [], bus, log },
     );
@@ -205,5 +247,96 @@ describe('HeadlessHost', () => {
       code: 'PORT_IN_USE',
       message: expect.stringContaining(`port ${p1} on 127.0.0.1 is already in use`),
     });
+  });
+});
+
+describe('Gateway connections', () => {
+  const dir = tempDir();
+  const bus = new EventBus();
+  const log = pino({ level: 'silent' });
+  let gw: Gateway;
+  let port = 0;
+
+  beforeAll(async () => {
+    writeFileSync(join(dir.path, 'index.html'), '<!doctype html><title>ui</title>');
+    gw = new Gateway(
+      {
+        host: '127.0.0.1',
+        port: 0,
+        rendererDir: dir.path,
+        timeouts: { headersMs: 400, keepAliveMs: 400, checkEveryMs: 100 },
+      },
+      { router: new Router(handlers), rest: [...nodeRoutes], bus, log },
+    );
+    await gw.start();
+    port = Number(new URL(gw.url).port);
+  });
+  afterAll(async () => {
+    await gw.stop();
+    dir.cleanup();
+  });
+
+  /** Opens `n` sockets that send `partial` and nothing more; resolves with how many the server closed within `ms`. */
+  async function closedWithin(n: number, partial: string, ms: number): Promise<number> {
+    const sockets = await Promise.all(
+      Array.from(
+        { length: n },
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const s = connect(port, '127.0.0.1', () => resolve(s));
+            s.on('error', reject);
+          }),
+      ),
+    );
+    let closed = 0;
+    for (const s of sockets) {
+      s.on('close', () => closed++);
+      s.on('error', () => undefined);
+      s.resume();
+      if (partial) s.write(partial);
+    }
+    await new Promise((r) => setTimeout(r, ms));
+    const result = closed;
+    for (const s of sockets) s.destroy();
+    return result;
+  }
+
+  it('closes half-open connections (partial headers) and idle ones, and keeps answering', async () => {
+    expect(await closedWithin(200, `GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`, 1_500)).toBe(
+      200,
+    );
+    expect(await closedWithin(50, '', 1_500)).toBe(50);
+    const s = await raw(port, { path: '/api/v1/status', headers: { host: `127.0.0.1:${port}` } });
+    expect(s.status).toBe(200);
+  });
+
+  it('drops a WebSocket client that does not read its events instead of buffering for it', async () => {
+    // A raw upgrade whose socket is then paused: the server's writes pile up in its buffer.
+    const sock = connect(port, '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    sock.write(
+      `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${Buffer.alloc(16, 1).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+    await new Promise((r) => sock.once('data', r));
+    sock.pause();
+    let closed = false;
+    sock.on('close', () => (closed = true));
+    sock.on('error', () => undefined);
+    const reader = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    await new Promise((r) => reader.on('open', r));
+    let readerEvents = 0;
+    reader.on('message', () => readerEvents++);
+    const big = 'x'.repeat(256 * 1024);
+    for (let i = 0; i < 200 && !closed; i++) {
+      bus.emit('node.status', { ...status, hash: big });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    sock.resume();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(closed).toBe(true);
+    expect(readerEvents).toBeGreaterThan(0);
+    expect(reader.readyState).toBe(WebSocket.OPEN);
+    reader.close();
   });
 });

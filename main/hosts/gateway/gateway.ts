@@ -1,0 +1,126 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { RestRoute } from '../../api/rest/types';
+import type { Router } from '../../api/router';
+import type { EventBus } from '../../app/events';
+import type { Logger } from '../../app/logger';
+import type { Startable } from '../../common/startable';
+import { installEventsSocket, registerWebSocketSupport } from './events-socket';
+import { installGuard } from './guard';
+import { listenError } from './listen-error';
+import { installRestRoutes } from './rest-routes';
+import { installRpcRoute } from './rpc-route';
+import { MAX_BODY_BYTES, installBodyParsing, installErrorReplies } from './request-errors';
+import { installUiFiles } from './ui-files';
+
+/** How long connections may linger; a connection past one of these is closed. */
+export interface ConnectionTimeouts {
+  /** To send the request headers: half-open connections end here. */
+  headersMs: number;
+  /** To send the whole request. */
+  requestMs: number;
+  /** Idle between requests on a keep-alive connection. */
+  keepAliveMs: number;
+  /** How often the server looks for connections past them (Node's own default is 30 s). */
+  checkEveryMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ConnectionTimeouts = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5_000,
+  checkEveryMs: 1_000,
+};
+
+export interface GatewayOptions {
+  host: string;
+  port: number;
+  /** Required for a non-loopback host; clients send `Authorization: Bearer <token>` (or `?token=` on `/ws`). */
+  accessToken?: string;
+  /** The built renderer (dist/renderer). */
+  rendererDir: string;
+  timeouts?: Partial<ConnectionTimeouts>;
+}
+
+export interface GatewayDeps {
+  router: Router;
+  rest: readonly RestRoute[];
+  bus: EventBus;
+  log: Logger;
+}
+
+/**
+ * The gateway every HTTP caller goes through (fastify): the built UI at `/`, the contract at
+ * `POST /rpc/<method>`, pushed events on `/ws`, and the public REST surface under `/api/v1/`.
+ * Binds 127.0.0.1 by default; on any other address every API call needs the access token. Requests
+ * whose Host or Origin is not this node are refused (DNS rebinding, cross-site calls). Hooks run in
+ * the order installed: the guard first, then the routes; errors are answered in each surface's shape.
+ */
+export class Gateway implements Startable {
+  private app: FastifyInstance | undefined;
+  private detachEvents: (() => void) | undefined;
+  private boundPort = 0;
+
+  constructor(
+    private readonly opts: GatewayOptions,
+    private readonly deps: GatewayDeps,
+  ) {}
+
+  /** The UI's URL once started. */
+  get url(): string {
+    const h = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
+    return `http://${h}:${this.boundPort}/`;
+  }
+
+  async start(): Promise<void> {
+    const t = { ...DEFAULT_TIMEOUTS, ...this.opts.timeouts };
+    const app = Fastify({
+      logger: false,
+      bodyLimit: MAX_BODY_BYTES,
+      serverFactory: (handler) =>
+        createServer(
+          {
+            headersTimeout: t.headersMs,
+            requestTimeout: t.requestMs,
+            keepAliveTimeout: t.keepAliveMs,
+            connectionsCheckingInterval: t.checkEveryMs,
+          },
+          handler,
+        ),
+    });
+    await registerWebSocketSupport(app);
+    installGuard(app, {
+      host: this.opts.host,
+      accessToken: this.opts.accessToken,
+      port: () => this.boundPort,
+    });
+    app.addHook('onRequest', async (_req, reply) => {
+      reply.header('X-Content-Type-Options', 'nosniff');
+    });
+    installBodyParsing(app);
+    installErrorReplies(app, this.deps.log);
+    this.detachEvents = installEventsSocket(app, this.deps.bus);
+    installRpcRoute(app, this.deps.router);
+    installRestRoutes(app, this.deps.router, this.deps.rest);
+    await installUiFiles(app, this.opts.rendererDir);
+    try {
+      await app.listen({ host: this.opts.host, port: this.opts.port });
+    } catch (err) {
+      this.detachEvents();
+      await app.close();
+      throw listenError(err as NodeJS.ErrnoException, this.opts.host, this.opts.port);
+    }
+    this.boundPort = (app.server.address() as AddressInfo).port;
+    this.app = app;
+    this.deps.log.info({ url: this.url }, 'gateway listening');
+  }
+
+  async stop(): Promise<void> {
+    this.detachEvents?.();
+    if (!this.app) return;
+    this.app.server.closeAllConnections();
+    await this.app.close();
+    this.app = undefined;
+  }
+}
