@@ -22,6 +22,8 @@ interface Transport {
   kind: 'ipc' | 'http';
   call(name: string, input: unknown): Promise<Envelope<unknown>>;
   subscribe(listener: (name: string, payload: unknown) => void): () => void;
+  /** Opens the event channel again, as the person now signed in (or out). */
+  reconnect(): void;
 }
 
 type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -57,11 +59,12 @@ function httpTransport(): Transport {
   const token = accessToken();
   const listeners = new Set<(name: string, payload: unknown) => void>();
   let retryMs = 500;
+  let current: WebSocket | undefined;
   const connect = () => {
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-    const ws = new WebSocket(
+    const ws = (current = new WebSocket(
       `${proto}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`,
-    );
+    ));
     ws.onopen = () => {
       retryMs = 500;
       setConnection('online');
@@ -71,6 +74,7 @@ function httpTransport(): Transport {
       if (msg.type === 'event' && msg.name) for (const l of listeners) l(msg.name, msg.payload);
     };
     ws.onclose = () => {
+      if (ws !== current) return; // replaced by reconnect()
       setConnection('offline');
       setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 10_000);
@@ -94,6 +98,11 @@ function httpTransport(): Transport {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    reconnect() {
+      const old = current;
+      connect();
+      old?.close();
+    },
   };
 }
 
@@ -103,6 +112,7 @@ function ipcTransport(bridge: HotpotBridge): Transport {
     kind: 'ipc',
     call: (name, input) => bridge.call(name, input),
     subscribe: (l) => bridge.onEvent(l),
+    reconnect: () => undefined, // the main process filters the window's events by its session
   };
 }
 
@@ -111,12 +121,39 @@ const transport: Transport = window.hotpot ? ipcTransport(window.hotpot) : httpT
 /** Which transport this build runs over. */
 export const transportKind = transport.kind;
 
+/** Asks the signed-in person for their password again; resolves true once confirmed, false if they cancel. */
+type PasswordAsker = () => Promise<boolean>;
+let askPassword: PasswordAsker | undefined;
+
+/** The step-up dialog registers itself here (renderer/components/access/step-up-dialog.tsx). */
+export function setPasswordAsker(asker: PasswordAsker | undefined): void {
+  askPassword = asker;
+}
+
+/** After signing in or out: the event channel reopens as the new person, and every query is asked again. */
+export function sessionChanged(): void {
+  transport.reconnect();
+  void queryClient.invalidateQueries();
+}
+
 /**
  * Calls a contract method; resolves with its typed result or rejects with a RemoteError (branch on `code`).
+ * A dangerous act the node wants the password for first (`STEP_UP_REQUIRED`) asks for it and is
+ * tried once more.
  *
  * @example const status = await call('node.status', {});
  */
 export async function call<M extends MethodName>(name: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  try {
+    return await callOnce(name, input);
+  } catch (err) {
+    if (!(err instanceof RemoteError) || err.code !== 'STEP_UP_REQUIRED' || !askPassword) throw err;
+    if (!(await askPassword())) throw err;
+    return callOnce(name, input);
+  }
+}
+
+async function callOnce<M extends MethodName>(name: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
   let env: Envelope<unknown>;
   try {
     env = await transport.call(name, input);
@@ -128,7 +165,12 @@ export async function call<M extends MethodName>(name: M, input: MethodInput<M>)
       data: {},
     });
   }
-  if (!env.ok) throw new RemoteError(env.error);
+  if (!env.ok) {
+    // The session ended (signed out elsewhere, idle, disabled): back to the sign-in page.
+    if (env.error.code === 'UNAUTHORIZED' && name !== 'auth.status')
+      void queryClient.invalidateQueries({ queryKey: ['auth.status'] });
+    throw new RemoteError(env.error);
+  }
   return env.value as MethodOutput<M>;
 }
 

@@ -31,7 +31,7 @@ export const LAYERS = {
   hosts: {
     path: '^main/hosts/',
     floor: 7,
-    what: 'the Electron window and the headless HTTP/WebSocket host around one composed app',
+    what: 'the Electron window and the gateway (fastify: HTTP, WebSocket, the UI) around one composed app',
     may: 'below',
     builtins: true,
     packages: 'dependencies',
@@ -96,10 +96,18 @@ export const LAYERS = {
     packages: 'dependencies',
     // Keys, keystores, KDFs and the ledger interface are pure; the service, the KDF worker and file I/O are not.
     core: {
-      path: '^main/wallet/(?:keys|keystore|kdf|web3-keystore|csv|canonical-json|ledger|address|signer|errors)\\.ts$',
+      path: '^main/wallet/(?:keys|keystore|kdf|web3-keystore|csv|ledger|address|signer|errors)\\.ts$',
       may: ['chain', 'contract', 'common'],
       packages: ['@noble/ciphers', '@noble/hashes', '@scure/bip32', '@scure/bip39', 'zod'],
     },
+  },
+  access: {
+    path: '^main/access/',
+    floor: 3,
+    what: 'people, roles and sessions: passwords (scrypt), sign-in throttling, who a session is',
+    may: ['store', 'contract', 'common'],
+    builtins: true,
+    packages: 'dependencies',
   },
   video: {
     path: '^main/video/',

@@ -6,6 +6,7 @@ export type ApiErrorCode =
   | 'BAD_OUTPUT'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
+  | 'STEP_UP_REQUIRED'
   | 'TOO_LARGE'
   | 'RATE_LIMITED'
   | 'NOT_FOUND'

@@ -1,25 +1,58 @@
 import type { z } from 'zod';
 import { type Envelope, serializeError } from '../common/errors';
-import { type CallContext, type Handlers, type Methods, isMethodName, methods } from '../contract';
+import {
+  type CallContext,
+  type EventName,
+  type Handlers,
+  type Methods,
+  eventRights,
+  isMethodName,
+  methods,
+} from '../contract';
+import { type Principal, type Refusal, mayCall } from '../contract/access';
+import { type AuditSink, auditedCall } from './audit-trail';
 import { ApiError } from './errors';
 
 /** Every method of the contract, implemented (compose.ts builds it from the domains' handlers). */
 export type AllHandlers = Handlers<Methods>;
 
 /**
- * The one edge every call passes: checks the method exists, parses the input with its schema,
- * runs the handler, checks the result against its schema, and wraps the outcome in the envelope.
- * Never throws.
+ * The one edge every call passes: checks the method exists and that the caller may call it (the
+ * rights the contract declares beside its schema), parses the input with its schema, runs the
+ * handler, checks the result against its schema, and wraps the outcome in the envelope.
+ * Never throws. Events are filtered by the same table (`mayReceive`).
  */
 export class Router {
-  constructor(private readonly handlers: AllHandlers) {}
+  constructor(
+    private readonly handlers: AllHandlers,
+    private readonly now: () => number = Date.now,
+    /** Where privileged acts are recorded (the methods the contract marks `AUDITED`). */
+    private readonly audit?: AuditSink,
+  ) {}
+
+  /** May `principal` receive event `name`? (Every edge that pushes events asks.) */
+  mayReceive(name: string, principal: Principal): boolean {
+    const rights = (eventRights as Record<string, (typeof eventRights)[EventName] | undefined>)[name];
+    return rights !== undefined && mayCall(rights, principal, this.now()) === null;
+  }
 
   /** Calls `name` with untrusted `input`; the envelope carries the value or a typed error. */
   async call(name: string, input: unknown, ctx: CallContext): Promise<Envelope<unknown>> {
+    const envelope = await this.run(name, input, ctx);
+    if (this.audit && isMethodName(name) && methods[name].audited)
+      this.audit(
+        auditedCall(name, input, ctx, envelope.ok ? { ok: true } : { ok: false, error: envelope.error }),
+      );
+    return envelope;
+  }
+
+  private async run(name: string, input: unknown, ctx: CallContext): Promise<Envelope<unknown>> {
     try {
       if (!isMethodName(name))
         throw new ApiError('UNKNOWN_METHOD', `unknown method "${name}"`, { method: name });
       const def = methods[name];
+      const refusal = mayCall(def.rights, ctx.principal, this.now());
+      if (refusal) throw refused(refusal, name);
       const parsed = def.input.safeParse(input ?? {});
       if (!parsed.success)
         throw new ApiError('BAD_INPUT', `bad input for ${name}: ${describeIssues(parsed.error)}`, {
@@ -39,6 +72,17 @@ export class Router {
     } catch (err) {
       return { ok: false, error: serializeError(err) };
     }
+  }
+}
+
+function refused(refusal: Refusal, method: string): ApiError {
+  switch (refusal) {
+    case 'SIGN_IN_REQUIRED':
+      return new ApiError('UNAUTHORIZED', `sign in to call ${method}`, { method });
+    case 'STEP_UP_REQUIRED':
+      return new ApiError('STEP_UP_REQUIRED', `${method} needs your password again`, { method });
+    case 'FORBIDDEN':
+      return new ApiError('FORBIDDEN', `your role may not call ${method}`, { method });
   }
 }
 

@@ -8,6 +8,7 @@ import type { Startable } from '../common/startable';
 import { type Db, openDatabase } from '../store/db';
 import { EVENT_STORE_MIGRATIONS, EventStore } from '../store/event-store';
 import { VIDEO_MIGRATIONS } from '../video/record/video-db';
+import { ACCESS_MIGRATIONS } from '../access/access-db';
 
 /** A database as a lifecycle component: opened at start, closed (checkpointed) at stop. */
 export class DatabaseComponent implements Startable {
@@ -28,12 +29,12 @@ export class DatabaseComponent implements Startable {
   }
 }
 
-/** `node.db` in the data dir: the event store and the video tables (`synchronous=NORMAL`: off-chain data). */
+/** `node.db` in the data dir: the event store, the video tables and people and sessions (`synchronous=NORMAL`: off-chain data). */
 export function nodeDatabase(dataDir: string): DatabaseComponent {
   return new DatabaseComponent(() =>
     openDatabase(join(dataDir, 'node.db'), {
       synchronous: 'NORMAL',
-      migrations: [...EVENT_STORE_MIGRATIONS, ...VIDEO_MIGRATIONS],
+      migrations: [...EVENT_STORE_MIGRATIONS, ...VIDEO_MIGRATIONS, ...ACCESS_MIGRATIONS],
     }),
   );
 }

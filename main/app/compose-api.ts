@@ -6,6 +6,8 @@ import type { Handlers, MethodTable } from '../contract';
 import type { NodeInfo } from '../contract/node';
 import { videoMethods } from '../contract/video';
 import { ApiError } from '../api/errors';
+import { auditHandlers } from '../api/handlers/audit';
+import { authHandlers } from '../api/handlers/auth';
 import { chainHandlers } from '../api/handlers/chain';
 import { networkHandlers } from '../api/handlers/network';
 import { nodeHandlers } from '../api/handlers/node';
@@ -15,6 +17,9 @@ import { restRoutes } from '../api/rest/index';
 import type { RestRoute } from '../api/rest/types';
 import { type AllHandlers, Router } from '../api/router';
 import type { Config } from '../config/schema';
+import type { AccessService } from '../access/access-service';
+import type { AuditLog } from '../access/audit-log';
+import type { Logger } from './logger';
 import type { NodeService } from '../node/node-service';
 import type { VideoService } from '../video/service';
 import type { WalletService } from '../wallet/wallet-service';
@@ -27,6 +32,10 @@ export interface ApiCompositionDeps {
   node: NodeService;
   wallet: WalletService;
   video: VideoService;
+  access: AccessService;
+  audit: AuditLog;
+  log: Logger;
+  now: () => number;
 }
 
 /** Handlers for every method of a domain that is switched off in the configuration. */
@@ -40,11 +49,13 @@ function disabledHandlers<T extends MethodTable>(table: T, what: string, key: st
 /**
  * The router (IPC, `/rpc`, REST all go through it) and the public REST routes.
  *
- * @example const { router, rest } = composeApi(config, { status, info, node, wallet, video });
+ * @example const { router, rest } = composeApi(config, { status, info, node, wallet, video, access, audit, log, now });
  */
 export function composeApi(config: Config, deps: ApiCompositionDeps): { router: Router; rest: RestRoute[] } {
   const { node } = deps;
   const handlers: AllHandlers = {
+    ...authHandlers({ access: deps.access }),
+    ...auditHandlers({ audit: deps.audit }),
     ...nodeHandlers({ status: deps.status, info: deps.info, dataDir: config.dataDir }),
     ...walletHandlers({ wallet: deps.wallet }),
     ...(config.video.enabled
@@ -63,5 +74,12 @@ export function composeApi(config: Config, deps: ApiCompositionDeps): { router: 
       },
     }),
   };
-  return { router: new Router(handlers), rest: [...restRoutes] };
+  const recordAct = (call: Parameters<AuditLog['append']>[0]) => {
+    try {
+      deps.audit.append(call);
+    } catch (err) {
+      deps.log.error({ err, action: call.action }, 'the audit log could not record an act');
+    }
+  };
+  return { router: new Router(handlers, deps.now, recordAct), rest: [...restRoutes] };
 }

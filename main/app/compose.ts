@@ -10,6 +10,8 @@ import type { Router } from '../api/router';
 import type { Config } from '../config/schema';
 import { nativeAvailable } from '../../native/index';
 import type { WalletService } from '../wallet/wallet-service';
+import { AccessService } from '../access/access-service';
+import { AuditLog } from '../access/audit-log';
 import { eventStoreComponent, nodeDatabase } from './app-components';
 import { composeApi } from './compose-api';
 import { composeConfiguredLedger } from './compose-ledger';
@@ -37,6 +39,8 @@ export interface App {
   router: Router;
   rest: RestRoute[];
   info: NodeInfo;
+  /** People and sessions: the hosts ask it who a session token signs in. */
+  access: AccessService;
   /** The store's wallet: the Electron host calls `wallet.onLockRequest('suspend' | 'lock-screen')` from powerMonitor. */
   wallet: WalletService;
   /** Starts every service in order (hosts add themselves last, so they stop first). */
@@ -62,9 +66,13 @@ export function composeApp(opts: ComposeOptions): App {
   );
   const wallet = composeWallet(config, { bus, now, ledger: node });
   const video = composeVideo(config, { db: () => nodeDb.get(), bus, now, log, anchorer: node });
-  const { router, rest } = composeApi(config, { status, info, node, wallet, video });
+  const access = new AccessService({}, { db: () => nodeDb.get(), now });
+  const audit = new AuditLog(() => nodeDb.get(), now);
+  const apiDeps = { status, info, node, wallet, video, access, audit, log, now };
+  const { router, rest } = composeApi(config, apiDeps);
   const components: Component[] = [
     { name: 'node.db', service: nodeDb },
+    { name: 'access', service: access },
     {
       name: 'event-store',
       service: eventStoreComponent(() => nodeDb.get(), { version: VERSION, host: opts.host }, now),
@@ -82,6 +90,7 @@ export function composeApp(opts: ComposeOptions): App {
     router,
     rest,
     info,
+    access,
     wallet,
     async start(extra = []) {
       lifecycle = new Lifecycle([...components, ...extra], {

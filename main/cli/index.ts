@@ -15,4 +15,6 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   wallet: () => import('./wallet'),
   video: () => import('./video'),
   sim: () => import('./sim'),
+  users: () => import('./users'),
+  audit: () => import('./audit'),
 };

@@ -26,6 +26,7 @@ Environment (never flags, so secrets stay out of shell history and process lists
   HOTPOT_PASSWORD           the wallet password (at least 8 characters for a new wallet)
   HOTPOT_BIP39_PASSPHRASE   the optional BIP39 passphrase (import; and unlock of such a wallet)
   HOTPOT_KEYSTORE_PASSWORD  the password of the Web3 keystore file being imported or exported
+  HOTPOT_USER, HOTPOT_USER_PASSWORD   who balance and send sign in to the node as (bin/hotpot users add)
   HOTPOT_ACCESS_TOKEN       the node's access token, when its API listens beyond loopback
 balance and send talk to the node running on this data dir (--api, default $HOTPOT_HTTP or http://127.0.0.1:7420):
 the ledger lives in that process.
@@ -286,14 +287,53 @@ function apiOf(flag: string | undefined): string {
   }
 }
 
-/** Calls a method of the running node's API (the same contract the UI uses) and unwraps the envelope. */
+/** The session cookie of the person the CLI signed in as (HOTPOT_USER), once signed in. */
+let sessionCookie: string | undefined;
+
+/**
+ * Calls a method of the running node's API (the same contract the UI uses) and unwraps the envelope.
+ * The node answers only a signed-in person: the first call signs in as HOTPOT_USER with
+ * HOTPOT_USER_PASSWORD, and every call carries that session.
+ */
 async function rpc<T = unknown>(api: string, name: string, input: unknown): Promise<T> {
+  sessionCookie ??= await signIn(api);
+  try {
+    return (await post(api, name, input, sessionCookie)).value as T;
+  } catch (err) {
+    if (err instanceof RemoteError && err.code === 'UNAUTHORIZED' && !sessionCookie)
+      throw new UsageError(
+        'set HOTPOT_USER and HOTPOT_USER_PASSWORD: the node answers only a signed-in person (bin/hotpot users add)',
+      );
+    throw err;
+  }
+}
+
+/** Signs in as HOTPOT_USER; without one, calls go unsigned (and the node says what it needs). */
+async function signIn(api: string): Promise<string> {
+  const username = process.env['HOTPOT_USER'];
+  if (!username) return '';
+  const { res } = await post(api, 'auth.signIn', { username, password: env('HOTPOT_USER_PASSWORD') }, '');
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('hotpot_session='));
+  if (!cookie) throw new WalletError('LEDGER_UNAVAILABLE', `the node at ${api} signed in without a session`);
+  return cookie.split(';')[0]!;
+}
+
+async function post(
+  api: string,
+  name: string,
+  input: unknown,
+  cookie: string,
+): Promise<{ res: Response; value: unknown }> {
   const token = process.env['HOTPOT_ACCESS_TOKEN'];
   let res: Response;
   try {
     res = await fetch(new URL(`/rpc/${name}`, api), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        'Content-Type': 'application/json',
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(cookie ? { Cookie: cookie } : {}),
+      },
       body: JSON.stringify(input),
     });
   } catch (err) {
@@ -318,7 +358,7 @@ async function rpc<T = unknown>(api: string, name: string, input: unknown): Prom
       message: env.error?.message ?? 'unknown error',
       data: {},
     });
-  return env.value as T;
+  return { res, value: env.value };
 }
 
 function dataDirOf(dir: string | undefined): string {

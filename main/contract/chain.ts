@@ -4,7 +4,8 @@
  * addresses are shown EIP-55 checksummed; hashes are lowercase 0x hex.
  */
 import { z } from 'zod';
-import { type EventTable, type MethodTable, method } from './define';
+import { AUDITED, type EventRights, type EventTable, type MethodTable, method } from './define';
+import { PEOPLE, allow } from './access';
 
 const Hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a hash is 0x followed by 64 hex digits');
 const AddressText = z
@@ -109,7 +110,7 @@ export const ValidatorView = z.object({
 export type ValidatorView = z.infer<typeof ValidatorView>;
 
 export const chainMethods = {
-  'chain.head': method(z.object({}).strict(), ChainHead),
+  'chain.head': method(z.object({}).strict(), ChainHead, allow(PEOPLE.readers, ['read'])),
   'chain.blocks': method(
     z
       .object({
@@ -118,6 +119,7 @@ export const chainMethods = {
       })
       .strict(),
     z.object({ items: z.array(BlockSummary), nextBefore: z.number().int().nullable() }),
+    allow(PEOPLE.readers, ['read']),
   ),
   'chain.block': method(
     z.union(
@@ -131,8 +133,9 @@ export const chainMethods = {
       },
     ),
     BlockDetail,
+    allow(PEOPLE.readers, ['read']),
   ),
-  'chain.tx': method(z.object({ hash: Hash }).strict(), TxView),
+  'chain.tx': method(z.object({ hash: Hash }).strict(), TxView, allow(PEOPLE.readers, ['read'])),
   'chain.account': method(
     z
       .object({
@@ -145,8 +148,9 @@ export const chainMethods = {
       })
       .strict(),
     AccountView,
+    allow(PEOPLE.readers, ['read']),
   ),
-  'chain.validators': method(z.object({}).strict(), z.array(ValidatorView)),
+  'chain.validators': method(z.object({}).strict(), z.array(ValidatorView), allow(PEOPLE.readers, ['read'])),
   /** Submits an encoded, signed transaction (0x hex) to the mempool and the network. Refusals are typed (the chain's codes). */
   'chain.submitTx': method(
     z
@@ -155,6 +159,8 @@ export const chainMethods = {
       })
       .strict(),
     z.object({ txHash: z.string() }),
+    allow(PEOPLE.managers),
+    AUDITED,
   ),
 } satisfies MethodTable;
 
@@ -162,3 +168,8 @@ export const chainEvents = {
   /** A block was committed (the new head). */
   'chain.block': BlockSummary,
 } satisfies EventTable;
+
+/** Who receives each of the chain events. */
+export const chainEventRights = {
+  'chain.block': allow(PEOPLE.readers, ['read']),
+} satisfies EventRights<typeof chainEvents>;

@@ -4,19 +4,24 @@
  * `./<domain>.ts`; add it here with one spread per table.
  */
 import type { z } from 'zod';
-import { nodeEvents, nodeMethods } from './node';
-import { walletEvents, walletMethods } from './wallet';
-import { chainEvents, chainMethods } from './chain';
-import { networkEvents, networkMethods } from './network';
-import { videoEvents, videoMethods } from './video';
+import type { Rights } from './access';
+import { nodeEventRights, nodeEvents, nodeMethods } from './node';
+import { walletEventRights, walletEvents, walletMethods } from './wallet';
+import { chainEventRights, chainEvents, chainMethods } from './chain';
+import { networkEventRights, networkEvents, networkMethods } from './network';
+import { videoEventRights, videoEvents, videoMethods } from './video';
+import { authEventRights, authEvents, authMethods } from './auth';
+import { auditEventRights, auditEvents, auditMethods } from './audit';
 
 export {
   method,
   type CallContext,
+  type EventRights,
   type EventTable,
   type Handlers,
   type MethodDef,
   type MethodTable,
+  type SessionControl,
 } from './define';
 
 export const methods = {
@@ -25,6 +30,8 @@ export const methods = {
   ...chainMethods,
   ...networkMethods,
   ...videoMethods,
+  ...authMethods,
+  ...auditMethods,
 };
 
 export const events = {
@@ -33,6 +40,19 @@ export const events = {
   ...chainEvents,
   ...networkEvents,
   ...videoEvents,
+  ...authEvents,
+  ...auditEvents,
+};
+
+/** Who receives each event (every event has an entry, or this does not compile). */
+export const eventRights: Record<keyof typeof events, Rights> = {
+  ...nodeEventRights,
+  ...walletEventRights,
+  ...chainEventRights,
+  ...networkEventRights,
+  ...videoEventRights,
+  ...authEventRights,
+  ...auditEventRights,
 };
 
 export type Methods = typeof methods;

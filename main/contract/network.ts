@@ -1,6 +1,7 @@
 /** The network's part of the API contract: peers and adding one by multiaddr. */
 import { z } from 'zod';
-import { type EventTable, type MethodTable, method } from './define';
+import { AUDITED, type EventRights, type EventTable, type MethodTable, method } from './define';
+import { PEOPLE, allow } from './access';
 
 export const PeerInfo = z.object({
   id: z.string(),
@@ -27,11 +28,17 @@ export const PeerMultiaddr = z
   );
 
 export const networkMethods = {
-  'network.peers': method(z.object({}).strict(), z.array(PeerInfo)),
-  'network.addPeer': method(z.object({ multiaddr: PeerMultiaddr }).strict(), PeerInfo),
+  'network.peers': method(z.object({}).strict(), z.array(PeerInfo), allow(PEOPLE.readers, ['read'])),
+  'network.addPeer': method(
+    z.object({ multiaddr: PeerMultiaddr }).strict(),
+    PeerInfo,
+    allow(PEOPLE.owners),
+    AUDITED,
+  ),
   'network.addresses': method(
     z.object({}).strict(),
     z.object({ peerId: z.string(), addresses: z.array(z.string()) }),
+    allow(PEOPLE.readers, ['read']),
   ),
 } satisfies MethodTable;
 
@@ -39,3 +46,8 @@ export const networkEvents = {
   /** The peer list changed (same shape as `network.peers`, so the UI replaces its copy). */
   'network.peers': z.array(PeerInfo),
 } satisfies EventTable;
+
+/** Who receives each of the network events. */
+export const networkEventRights = {
+  'network.peers': allow(PEOPLE.readers, ['read']),
+} satisfies EventRights<typeof networkEvents>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type EventTable, type MethodTable, method } from './define';
+import { type EventRights, type EventTable, type MethodTable, method } from './define';
+import { PEOPLE, PUBLIC, allow } from './access';
 
 /** The node's live status: what `GET /api/v1/status` returns and the dashboard shows. */
 export const NodeStatus = z.object({
@@ -40,14 +41,20 @@ export const LogLine = z.object({
 });
 
 export const nodeMethods = {
-  'node.status': method(z.object({}).strict(), NodeStatus),
-  'node.info': method(z.object({}).strict(), NodeInfo),
+  'node.status': method(z.object({}).strict(), NodeStatus, PUBLIC),
+  'node.info': method(z.object({}).strict(), NodeInfo, allow(PEOPLE.readers, ['read'])),
   'node.logs': method(
     z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
     z.array(LogLine),
+    allow(PEOPLE.overseers),
   ),
 } satisfies MethodTable;
 
 export const nodeEvents = {
   'node.status': NodeStatus,
 } satisfies EventTable;
+
+/** Who receives each of the node events. */
+export const nodeEventRights = {
+  'node.status': PUBLIC,
+} satisfies EventRights<typeof nodeEvents>;

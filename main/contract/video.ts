@@ -4,7 +4,8 @@
  * the anonymizer: live JPEGs, snapshots and recordings are all outputs of the privacy pipeline.
  */
 import { z } from 'zod';
-import { type EventTable, type MethodTable, method } from './define';
+import { AUDITED, type EventRights, type EventTable, type MethodTable, method } from './define';
+import { PEOPLE, allow, allowWithStepUp } from './access';
 
 const Id = z.string().min(1).max(64);
 const Point = z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) });
@@ -90,8 +91,8 @@ export const ConsentView = z.object({
 });
 
 export const videoMethods = {
-  'video.cameras': method(z.object({}).strict(), z.array(CameraView)),
-  'video.discover': method(z.object({}).strict(), z.array(DiscoveredCamera)),
+  'video.cameras': method(z.object({}).strict(), z.array(CameraView), allow(PEOPLE.viewers)),
+  'video.discover': method(z.object({}).strict(), z.array(DiscoveredCamera), allow(PEOPLE.managers)),
   'video.addCamera': method(
     z
       .object({
@@ -103,8 +104,15 @@ export const videoMethods = {
       })
       .strict(),
     CameraView,
+    allowWithStepUp(PEOPLE.managers),
+    AUDITED,
   ),
-  'video.removeCamera': method(z.object({ id: Id }).strict(), z.object({ ok: z.literal(true) })),
+  'video.removeCamera': method(
+    z.object({ id: Id }).strict(),
+    z.object({ ok: z.literal(true) }),
+    allow(PEOPLE.managers),
+    AUDITED,
+  ),
   'video.configureCamera': method(
     z
       .object({
@@ -115,11 +123,21 @@ export const videoMethods = {
       })
       .strict(),
     CameraView,
+    allow(PEOPLE.managers),
+    AUDITED,
   ),
   /** An anonymized JPEG of the camera's next frame, base64. */
-  'video.snapshot': method(z.object({ id: Id }).strict(), z.object({ jpegBase64: z.string() })),
+  'video.snapshot': method(
+    z.object({ id: Id }).strict(),
+    z.object({ jpegBase64: z.string() }),
+    allow(PEOPLE.viewers),
+  ),
   /** The latest anonymized live JPEG (base64), or null before the first one. */
-  'video.live': method(z.object({ id: Id }).strict(), z.object({ jpegBase64: z.string().nullable() })),
+  'video.live': method(
+    z.object({ id: Id }).strict(),
+    z.object({ jpegBase64: z.string().nullable() }),
+    allow(PEOPLE.viewers),
+  ),
   'video.recordings': method(
     z
       .object({
@@ -129,12 +147,18 @@ export const videoMethods = {
       })
       .strict(),
     z.array(RecordingView),
+    allow(PEOPLE.viewers),
   ),
   'video.verifyRecording': method(
     z.object({ id: z.number().int().min(1) }).strict(),
     z.object({ recording: RecordingView, fileMatches: z.boolean(), sha256: z.string().nullable() }),
+    allow(PEOPLE.viewers),
   ),
-  'video.consents': method(z.object({ cameraId: Id.optional() }).strict(), z.array(ConsentView)),
+  'video.consents': method(
+    z.object({ cameraId: Id.optional() }).strict(),
+    z.array(ConsentView),
+    allow(PEOPLE.viewers),
+  ),
   'video.addConsent': method(
     z
       .object({
@@ -147,10 +171,14 @@ export const videoMethods = {
       })
       .strict(),
     ConsentView,
+    allow(PEOPLE.managers),
+    AUDITED,
   ),
   'video.revokeConsent': method(
     z.object({ id: z.number().int().min(1) }).strict(),
     z.object({ ok: z.literal(true) }),
+    allow(PEOPLE.managers),
+    AUDITED,
   ),
   'video.startStream': method(
     z
@@ -161,8 +189,15 @@ export const videoMethods = {
       })
       .strict(),
     z.object({ consentId: z.number().int(), endsMs: z.number() }),
+    allowWithStepUp(PEOPLE.managers),
+    AUDITED,
   ),
-  'video.stopStream': method(z.object({ cameraId: Id }).strict(), z.object({ ok: z.literal(true) })),
+  'video.stopStream': method(
+    z.object({ cameraId: Id }).strict(),
+    z.object({ ok: z.literal(true) }),
+    allow(PEOPLE.managers),
+    AUDITED,
+  ),
 } satisfies MethodTable;
 
 export const videoEvents = {
@@ -170,3 +205,9 @@ export const videoEvents = {
   /** An anonymized live JPEG of one camera (low rate, small size). */
   'video.live': z.object({ cameraId: z.string(), atMs: z.number(), jpegBase64: z.string() }),
 } satisfies EventTable;
+
+/** Who receives each of the video events. */
+export const videoEventRights = {
+  'video.status': allow(PEOPLE.viewers),
+  'video.live': allow(PEOPLE.viewers),
+} satisfies EventRights<typeof videoEvents>;

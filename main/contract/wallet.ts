@@ -3,7 +3,8 @@
  * asks for the wallet password again. Amounts are decimal strings of token base units (bigint-safe).
  */
 import { z } from 'zod';
-import { type EventTable, type MethodTable, method } from './define';
+import { AUDITED, type EventRights, type EventTable, type MethodTable, method } from './define';
+import { PEOPLE, allow, allowWithStepUp } from './access';
 
 const Password = z.string().min(1, 'enter the wallet password').max(1024);
 /** An address as typed: 0x + 40 hex; the checksum is checked by the wallet (mixed case must be EIP-55). */
@@ -69,7 +70,7 @@ export const LockReason = z.enum(['user', 'idle', 'suspend', 'lock-screen', 'sto
 export type LockReason = z.infer<typeof LockReason>;
 
 export const walletMethods = {
-  'wallet.status': method(z.object({}).strict(), WalletStatus),
+  'wallet.status': method(z.object({}).strict(), WalletStatus, allow(PEOPLE.readers)),
   'wallet.create': method(
     z
       .object({
@@ -78,6 +79,8 @@ export const walletMethods = {
       })
       .strict(),
     WalletStatus,
+    allow(PEOPLE.owners),
+    AUDITED,
   ),
   'wallet.import': method(
     z
@@ -89,6 +92,8 @@ export const walletMethods = {
       })
       .strict(),
     WalletStatus,
+    allowWithStepUp(PEOPLE.owners),
+    AUDITED,
   ),
   'wallet.importKeystore': method(
     z
@@ -103,17 +108,22 @@ export const walletMethods = {
       })
       .strict(),
     WalletAccount,
+    allowWithStepUp(PEOPLE.owners),
+    AUDITED,
   ),
   'wallet.unlock': method(
     z.object({ password: Password, passphrase: z.string().max(1024).optional() }).strict(),
     WalletStatus,
+    allow(PEOPLE.managers),
+    AUDITED,
   ),
-  'wallet.lock': method(z.object({}).strict(), WalletStatus),
-  'wallet.accounts': method(z.object({}).strict(), z.array(WalletAccount)),
-  'wallet.addAccount': method(z.object({}).strict(), WalletAccount),
+  'wallet.lock': method(z.object({}).strict(), WalletStatus, allow(PEOPLE.managers), AUDITED),
+  'wallet.accounts': method(z.object({}).strict(), z.array(WalletAccount), allow(PEOPLE.readers)),
+  'wallet.addAccount': method(z.object({}).strict(), WalletAccount, allow(PEOPLE.owners), AUDITED),
   'wallet.balance': method(
     z.object({ address: AddressText }).strict(),
     z.object({ address: z.string(), balance: Amount }),
+    allow(PEOPLE.readers),
   ),
   'wallet.history': method(
     z
@@ -124,10 +134,12 @@ export const walletMethods = {
       })
       .strict(),
     z.object({ items: z.array(WalletTx), nextCursor: z.string().nullable() }),
+    allow(PEOPLE.readers),
   ),
   'wallet.historyCsv': method(
     z.object({ address: AddressText }).strict(),
     z.object({ filename: z.string(), csv: z.string() }),
+    allow(PEOPLE.readers),
   ),
   /** Step 1 of a send: what the confirmation shows (amount, fee, nonce, total). */
   'wallet.previewSend': method(
@@ -135,16 +147,21 @@ export const walletMethods = {
       .object({ from: AddressText, to: z.string().trim().max(100), amount: Amount, fee: Amount.optional() })
       .strict(),
     SendPreview,
+    allow(PEOPLE.managers),
   ),
   /** Step 2: signs and submits exactly the previewed transfer. */
   'wallet.send': method(
     z.object({ previewId: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
     z.object({ txHash: z.string(), preview: SendPreview }),
+    allowWithStepUp(PEOPLE.managers),
+    AUDITED,
   ),
   /** The backup view: the recovery phrase, after the password is entered again. */
   'wallet.revealMnemonic': method(
     z.object({ password: Password }).strict(),
     z.object({ mnemonic: z.string(), words: z.number().int() }),
+    allowWithStepUp(PEOPLE.owners),
+    AUDITED,
   ),
 } satisfies MethodTable;
 
@@ -153,6 +170,13 @@ export const walletEvents = {
   'wallet.unlocked': z.object({ autoLockAtMs: z.number() }),
   'wallet.changed': z.object({ accounts: z.number().int() }),
 } satisfies EventTable;
+
+/** Who receives each of the wallet events. */
+export const walletEventRights = {
+  'wallet.locked': allow(PEOPLE.readers),
+  'wallet.unlocked': allow(PEOPLE.readers),
+  'wallet.changed': allow(PEOPLE.readers),
+} satisfies EventRights<typeof walletEvents>;
 
 type WalletEventName = keyof typeof walletEvents;
 

@@ -46,6 +46,7 @@ async function boot(): Promise<void> {
     {
       electron,
       router: node.router,
+      sessions: node.access,
       bus: node.bus,
       log,
       onLockRequest: (reason) => node.wallet.onLockRequest(reason),

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { IPC_CALL, IPC_EVENT } from '../contract/bridge';
+import type { Principal } from '../contract/access';
 import { ApiError } from '../api/errors';
 import type { Router } from '../api/router';
 import type { EventBus } from '../app/events';
@@ -30,6 +31,8 @@ export interface ElectronHostOptions {
 export interface ElectronHostDeps {
   electron: ElectronApi;
   router: Router;
+  /** Who the window's session token signs in. */
+  sessions: { principalOf(token: string | undefined): Principal };
   bus: EventBus;
   log: Logger;
   /** Called on system suspend and screen lock (the wallet locks itself). */
@@ -46,6 +49,8 @@ export class ElectronHost implements Startable {
   private tray: TrayT | undefined;
   private quitting = false;
   private offEvents: (() => void) | undefined;
+  /** The window's session: held here in the main process, never in the renderer. */
+  private sessionToken: string | undefined;
   private readonly rendererUrlPrefix: string;
 
   constructor(
@@ -96,12 +101,22 @@ export class ElectronHost implements Startable {
       }
       if (typeof method !== 'string')
         return { ok: false, error: serializeError(new ApiError('BAD_REQUEST', 'method must be a string')) };
-      return this.deps.router.call(method, input, { via: 'ipc' });
+      return this.deps.router.call(method, input, {
+        via: 'ipc',
+        principal: this.deps.sessions.principalOf(this.sessionToken),
+        client: { ip: 'window', userAgent: 'electron' },
+        session: {
+          open: (token) => (this.sessionToken = token),
+          close: () => (this.sessionToken = undefined),
+        },
+      });
     });
 
     this.offEvents = this.deps.bus.onAny((name, payload) => {
       const wc = this.window?.webContents;
-      if (wc && !wc.isDestroyed()) wc.send(IPC_EVENT, name, payload);
+      if (!wc || wc.isDestroyed()) return;
+      if (this.deps.router.mayReceive(name, this.deps.sessions.principalOf(this.sessionToken)))
+        wc.send(IPC_EVENT, name, payload);
     });
 
     powerMonitor.on('suspend', () => this.deps.onLockRequest?.('suspend'));

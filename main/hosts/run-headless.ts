@@ -6,6 +6,7 @@ import { appRoot } from '../platform/paths';
 import { makeDataDirPrivate } from '../platform/private-files';
 import type { Config } from '../config/schema';
 import { Gateway } from './gateway/gateway';
+import { ANONYMOUS } from '../contract/access';
 
 /** Hard limit for a graceful stop; past it the process exits anyway (the databases are WAL-safe). */
 export const STOP_DEADLINE_MS = 10_000;
@@ -28,7 +29,7 @@ export async function runHeadless(config: Config, opts: { reason?: string } = {}
       rendererDir: join(appRoot(), 'dist', 'renderer'),
       ...(config.accessToken ? { accessToken: config.accessToken } : {}),
     },
-    { router: app.router, rest: app.rest, bus: app.bus, log },
+    { router: app.router, sessions: app.access, rest: app.rest, bus: app.bus, log },
   );
   // Signals are handled from here on, also during start: a SIGTERM while services start waits for the
   // start to finish and then stops them in reverse order (never a half-started node left behind).
@@ -56,6 +57,11 @@ export async function runHeadless(config: Config, opts: { reason?: string } = {}
   }
   if (opts.reason) process.stderr.write(`hotpot: ${opts.reason}\n`);
   process.stdout.write(`Hot Pot Spot Node is running headless. Open the UI at ${host.url}\n`);
+  if (app.access.status(ANONYMOUS).setupNeeded)
+    process.stdout.write(
+      `This node has nobody yet: open the UI to make the owner, or run\n` +
+        `  bin/hotpot users add --data-dir ${config.dataDir} --username NAME --role owner\n`,
+    );
 
   return new Promise<number>((resolve) => {
     let stopping = false;

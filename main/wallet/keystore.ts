@@ -23,7 +23,7 @@ import { equalBytes } from '@noble/ciphers/utils.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import type { Address } from '../chain/types';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../common/canonical-json';
 import { WalletError } from './errors';
 import type { KdfRequest, ScryptParams } from './kdf';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, ownerPage } from '../helpers/browser';
 import { cliPath, freePort, LOOPBACK_ONLY_ENV } from '../helpers/node-process';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
@@ -63,7 +63,7 @@ try {
     await fresh.stop();
     const again = await timeToStatus(dataDir, port); // existing data dir
     statusMs.push(again.ms);
-    const page = await browser.newPage();
+    const page = await ownerPage(browser, `http://127.0.0.1:${port}/`);
     const t0 = performance.now();
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForSelector('[data-testid="height"]');

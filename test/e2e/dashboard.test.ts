@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium } from '../helpers/browser';
+import { chromiumMissing, launchChromium, ownerPage } from '../helpers/browser';
 import { type NodeProcess, startNode } from '../helpers/node-process';
 import { tempDir } from '../helpers/tmp';
 
@@ -24,7 +24,7 @@ describe.skipIf(missing)('dashboard in Chromium through the headless host', () =
   });
 
   it('shows the live status and updates it from pushed events', async () => {
-    const page = await browser.newPage();
+    const page = await ownerPage(browser, node.url);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
@@ -52,7 +52,7 @@ describe.skipIf(missing)('dashboard in Chromium through the headless host', () =
   });
 
   it('navigates every page and switches to Russian', async () => {
-    const page = await browser.newPage();
+    const page = await ownerPage(browser, node.url);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(node.url);

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workerPath } from '../../main/platform/paths';
 import type { WorkerFaceDetector } from '../../main/video/detect';
 import type { Frame } from '../../main/video/types';
-import { chromiumMissing, launchChromium } from '../helpers/browser';
-import { freePort, type NodeProcess, startNode } from '../helpers/node-process';
+import { chromiumMissing, launchChromium, ownerPage } from '../helpers/browser';
+import { freePort, type NodeProcess, signInAsOwner, startNode } from '../helpers/node-process';
 import { OnvifSim } from '../helpers/onvif-sim/sim';
 import { faceChecker, saveFailureFrame } from '../helpers/rtsp/face-check';
 import { decodeRgbFrames } from '../helpers/rtsp/frames';
@@ -123,11 +123,12 @@ describe.skipIf(missing)(
       if (found.length > 0) await saveFailureFrame(`video-page-${what}-${Date.now()}`, f, found);
       expect(found, what).toEqual([]);
     };
+    let cookie = '';
     const rpc = async <T>(method: string, body: unknown): Promise<T> => {
       const r = (await (
         await fetch(new URL(`/rpc/${method}`, node.url), {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', cookie },
           body: JSON.stringify(body),
         })
       ).json()) as { ok: boolean; value: T };
@@ -156,7 +157,8 @@ describe.skipIf(missing)(
         launchChromium(),
         faceChecker(workerPath('detector')),
       ]);
-      page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      page = await ownerPage(browser, node.url, { viewport: { width: 1280, height: 1000 } });
+      cookie = await signInAsOwner(node.url);
       page.on('pageerror', (e) => pageErrors.push(e.message));
       await page.goto(`${node.url}#/video`);
       await page.getByTestId('video-page').waitFor({ timeout: 10_000 });

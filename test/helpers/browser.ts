@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, type Page, chromium } from 'playwright-core';
+import { signInAsOwner } from './node-process';
 
 /** Debian's Chromium (never a downloaded browser). */
 export const CHROMIUM = process.env['HOTPOT_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -27,4 +28,20 @@ export function launchChromium(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   });
+}
+
+/**
+ * A page signed in as the node's owner (made first on a fresh node): the session cookie is set in a
+ * fresh browser context, as if the owner had signed in on the page.
+ */
+export async function ownerPage(
+  browser: Browser,
+  nodeUrl: string,
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const cookie = await signInAsOwner(nodeUrl);
+  const [name, value] = cookie.split('=') as [string, string];
+  const context = await browser.newContext(options);
+  await context.addCookies([{ name, value, url: nodeUrl, httpOnly: true, sameSite: 'Strict' }]);
+  return context.newPage();
 }

@@ -131,3 +131,24 @@ export async function startNode(opts: {
       }),
   };
 }
+
+/** The owner every test node gets (made at first sign-in by `signInAsOwner`). */
+export const OWNER = { username: 'owner', password: 'owner-password-for-tests' } as const;
+
+/**
+ * Signs in to the node at `url` as its owner, making the owner first on a node that has nobody yet
+ * (as the first-run page does). Returns the session cookie (`hotpot_session=…`) for a `Cookie` header.
+ */
+export async function signInAsOwner(url: string): Promise<string> {
+  const rpc = (name: string, input: unknown) =>
+    fetch(new URL(`/rpc/${name}`, url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(input),
+    });
+  const status = (await (await rpc('auth.status', {})).json()) as { value: { setupNeeded: boolean } };
+  const res = await rpc(status.value.setupNeeded ? 'auth.setupOwner' : 'auth.signIn', OWNER);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('hotpot_session='));
+  if (!cookie) throw new Error(`signing in as the owner failed: ${res.status} ${await res.text()}`);
+  return cookie.split(';')[0]!;
+}

@@ -1,4 +1,5 @@
 import type { SerializedError } from '../../common/errors';
+import type { CallContext } from '../../contract';
 import type { Router } from '../router';
 import type { RestRequest, RestRoute } from './types';
 
@@ -10,8 +11,13 @@ export type RestAnswer = { ok: true; value: unknown } | { ok: false; status: num
  * parses the input, the handler runs, its result is checked. Input the schema refuses is the REST
  * surface's `BAD_REQUEST` (400, naming each parameter); other failures keep their code.
  */
-export async function callRoute(router: Router, route: RestRoute, req: RestRequest): Promise<RestAnswer> {
-  const envelope = await router.call(route.call, route.input(req), { via: 'http' });
+export async function callRoute(
+  router: Router,
+  route: RestRoute,
+  req: RestRequest,
+  ctx: CallContext,
+): Promise<RestAnswer> {
+  const envelope = await router.call(route.call, route.input(req), ctx);
   if (envelope.ok) return envelope;
   const { error } = envelope;
   if (error.code !== 'BAD_INPUT') return { ok: false, status: httpStatusOf(error.code), error };
@@ -33,9 +39,10 @@ export async function callRoute(router: Router, route: RestRoute, req: RestReque
 export function httpStatusOf(code: string): number {
   if (code === 'INTERNAL' || code === 'BAD_OUTPUT') return 500;
   if (code.endsWith('NOT_FOUND')) return 404;
-  if (code === 'UNAUTHORIZED') return 401;
+  if (code === 'UNAUTHORIZED' || code === 'BAD_CREDENTIALS' || code === 'STEP_UP_REQUIRED') return 401;
   if (code === 'FORBIDDEN') return 403;
+  if (code === 'USER_EXISTS' || code === 'SETUP_DONE' || code === 'LAST_OWNER') return 409;
   if (code === 'TOO_LARGE') return 413;
-  if (code === 'RATE_LIMITED') return 429;
+  if (code === 'RATE_LIMITED' || code === 'LOCKED_OUT') return 429;
   return 400;
 }

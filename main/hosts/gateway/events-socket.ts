@@ -1,7 +1,9 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
+import type { Router } from '../../api/router';
 import type { EventBus } from '../../app/events';
+import { SESSION_COOKIE, type SessionResolver } from './caller';
 
 /** A client whose unsent events exceed this is too slow to follow: it is dropped, not buffered for. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -20,31 +22,37 @@ export async function registerWebSocketSupport(app: FastifyInstance): Promise<vo
 }
 
 /**
- * `/ws`: the bus's events pushed to every connected client as `{ type: 'event', name, payload }`.
+ * `/ws`: the bus's events pushed as `{ type: 'event', name, payload }` to each connected client
+ * whose session may receive them (the contract's event rights, checked on every event, so a
+ * session that ends stops receiving at once).
  * Calls go over `POST /rpc`; anything a client sends is ignored. Returns the function that
  * detaches it from the bus and ends every client.
  */
-export function installEventsSocket(app: FastifyInstance, bus: EventBus): () => void {
-  const clients = new Set<WebSocket>();
+export function installEventsSocket(
+  app: FastifyInstance,
+  deps: { bus: EventBus; router: Router; sessions: SessionResolver },
+): () => void {
+  const clients = new Map<WebSocket, string | undefined>();
   const alive = new WeakSet<WebSocket>();
-  app.get('/ws', { websocket: true }, (socket) => {
-    clients.add(socket);
+  app.get('/ws', { websocket: true }, (socket, req) => {
+    clients.set(socket, req.cookies[SESSION_COOKIE]);
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
     socket.on('close', () => clients.delete(socket));
     socket.on('message', () => undefined);
     socket.send(JSON.stringify({ type: 'hello' }));
   });
-  const offEvents = bus.onAny((name, payload) => {
+  const offEvents = deps.bus.onAny((name, payload) => {
     const msg = JSON.stringify({ type: 'event', name, payload });
-    for (const client of clients) {
+    for (const [client, token] of clients) {
       if (client.readyState !== client.OPEN) continue;
+      if (!deps.router.mayReceive(name, deps.sessions.principalOf(token))) continue;
       if (client.bufferedAmount > MAX_BUFFERED_BYTES) client.terminate();
       else client.send(msg);
     }
   });
   const heartbeat = setInterval(() => {
-    for (const client of clients) {
+    for (const client of clients.keys()) {
       if (!alive.has(client)) {
         client.terminate();
         continue;
@@ -57,6 +65,6 @@ export function installEventsSocket(app: FastifyInstance, bus: EventBus): () => 
   return () => {
     offEvents();
     clearInterval(heartbeat);
-    for (const client of clients) client.terminate();
+    for (const client of clients.keys()) client.terminate();
   };
 }

@@ -6,6 +6,7 @@ import type { Router } from '../../api/router';
 import type { EventBus } from '../../app/events';
 import type { Logger } from '../../app/logger';
 import type { Startable } from '../../common/startable';
+import { type SessionResolver, installCaller } from './caller';
 import { installEventsSocket, registerWebSocketSupport } from './events-socket';
 import { installGuard } from './guard';
 import { listenError } from './listen-error';
@@ -45,6 +46,8 @@ export interface GatewayOptions {
 
 export interface GatewayDeps {
   router: Router;
+  /** Who a session cookie signs in. */
+  sessions: SessionResolver;
   rest: readonly RestRoute[];
   bus: EventBus;
   log: Logger;
@@ -98,9 +101,10 @@ export class Gateway implements Startable {
     app.addHook('onRequest', async (_req, reply) => {
       reply.header('X-Content-Type-Options', 'nosniff');
     });
+    await installCaller(app, this.deps.sessions);
     installBodyParsing(app);
     installErrorReplies(app, this.deps.log);
-    this.detachEvents = installEventsSocket(app, this.deps.bus);
+    this.detachEvents = installEventsSocket(app, this.deps);
     installRpcRoute(app, this.deps.router);
     installRestRoutes(app, this.deps.router, this.deps.rest);
     await installUiFiles(app, this.opts.rendererDir);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { callRoute } from '../../api/rest/call';
 import type { RestRoute } from '../../api/rest/types';
 import type { Router } from '../../api/router';
+import { callContextOf } from './caller';
 import { sendProblem } from './replies';
 
 /**
@@ -15,11 +16,16 @@ export function installRestRoutes(app: FastifyInstance, router: Router, routes: 
       url: route.path,
       handler: async (req, reply) => {
         const q = req.url.indexOf('?');
-        const answer = await callRoute(router, route, {
-          params: req.params,
-          query: new URLSearchParams(q === -1 ? '' : req.url.slice(q + 1)),
-          body: req.body,
-        });
+        const answer = await callRoute(
+          router,
+          route,
+          {
+            params: req.params,
+            query: new URLSearchParams(q === -1 ? '' : req.url.slice(q + 1)),
+            body: req.body,
+          },
+          callContextOf(req, reply),
+        );
         if (!answer.ok) return sendProblem(reply, answer.status, answer.error);
         return reply.header('Cache-Control', 'no-store').send(answer.value);
       },

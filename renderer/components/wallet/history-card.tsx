@@ -5,7 +5,7 @@ import type { WalletTx } from '../../../main/contract/wallet';
 import { call, q } from '../../api';
 import { defineStrings, useFormat, useT } from '../../i18n';
 import { Card, ErrorBox } from '../ui';
-import { downloadText } from './download';
+import { downloadText } from '../download';
 import { SHARED_WALLET_STRINGS } from './strings';
 import { useAction } from './use-action';
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeTx } from '../../../main/chain/tx/codec';
 import { TxBuilder } from '../../../main/chain/tx/builder';
 import { createNetns, netnsSupport, stopChild, type Netns } from '../../helpers/netns';
-import { cliPath, runCli } from '../../helpers/node-process';
+import { cliPath, OWNER, runCli } from '../../helpers/node-process';
 import { tempDir } from '../../helpers/tmp';
 import { bundlePeer } from '../p2p/bundle';
 import { startPeer, type PeerProc } from '../p2p/harness';
@@ -43,15 +43,26 @@ describe.skipIf(!support.ok)('the ledger over libp2p in a network namespace (mDN
   const other = join(dir.path, 'other');
   let chainId = '';
 
+  /** The owner's session cookie of each node, in a curl cookie jar. */
+  const jar = (port: number) => join(dir.path, `cookies-${port}`);
+  const post = (port: number, method: string, body: unknown, cookies = `-b ${jar(port)}`) =>
+    ns.sh(
+      `curl -sf --max-time 5 ${cookies} -H 'Content-Type: application/json' -d '${JSON.stringify(body)}' http://127.0.0.1:${port}/rpc/${method}`,
+    );
+  /** Signs in as the owner (making them on a node that has nobody yet) unless already signed in. */
+  const signIn = (port: number): void => {
+    if (existsSync(jar(port))) return;
+    const st = JSON.parse(post(port, 'auth.status', {}, '')) as { value: { setupNeeded: boolean } };
+    post(port, st.value.setupNeeded ? 'auth.setupOwner' : 'auth.signIn', OWNER, `-c ${jar(port)}`);
+  };
   /** GET inside the namespace (the test process is outside it and cannot reach its loopback). */
-  const get = <T>(port: number, path: string): T =>
-    JSON.parse(ns.sh(`curl -sf --max-time 5 http://127.0.0.1:${port}${path}`)) as T;
+  const get = <T>(port: number, path: string): T => {
+    if (path !== '/api/v1/status') signIn(port);
+    return JSON.parse(ns.sh(`curl -sf --max-time 5 -b ${jar(port)} http://127.0.0.1:${port}${path}`)) as T;
+  };
   const rpc = <T>(port: number, method: string): T => {
-    const env = JSON.parse(
-      ns.sh(
-        `curl -sf --max-time 5 -H 'Content-Type: application/json' -d '{}' http://127.0.0.1:${port}/rpc/${method}`,
-      ),
-    ) as { ok: boolean; value: T };
+    signIn(port);
+    const env = JSON.parse(post(port, method, {})) as { ok: boolean; value: T };
     if (!env.ok) throw new Error(`${method} failed`);
     return env.value;
   };
@@ -280,7 +291,7 @@ describe.skipIf(!support.ok)('the ledger over libp2p in a network namespace (mDN
       await until('the chain goes on', () => status(0).height >= h0 + 3, 60_000);
       // The badly signed transfer never took effect: the recipient is unknown or holds nothing.
       const account = ns.sh(
-        `curl -s -w ' %{http_code}' --max-time 5 http://127.0.0.1:${PORT(0)}/api/v1/accounts/0x${'42'.repeat(20)}`,
+        `curl -s -w ' %{http_code}' --max-time 5 -b ${jar(PORT(0))} http://127.0.0.1:${PORT(0)}/api/v1/accounts/0x${'42'.repeat(20)}`,
       );
       expect(account.endsWith(' 404') || /"balance":"0"/.test(account), account).toBe(true);
     } finally {

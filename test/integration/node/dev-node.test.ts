@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, startNode, type NodeProcess } from '../../helpers/node-process';
+import { runCli, signInAsOwner, startNode, type NodeProcess } from '../../helpers/node-process';
 import { tempDir } from '../../helpers/tmp';
 
 // Loopback only: no mDNS (it would multicast on the host's LAN), libp2p bound to 127.0.0.1.
@@ -17,8 +17,11 @@ afterAll(async () => {
   for (const d of dirs) d.cleanup();
 });
 
+/** The owner's session on the node under test (reads need a signed-in person). */
+let cookie = '';
+
 async function json(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const r = await fetch(url);
+  const r = await fetch(url, { headers: { Cookie: cookie } });
   return { status: r.status, body: (await r.json()) as Record<string, unknown> };
 }
 
@@ -46,6 +49,9 @@ describe('a development node (real process)', () => {
     expect(statSync(join(d.path, 'dev-password')).mode & 0o777).toBe(0o600);
     expect(statSync(join(d.path, 'validator', 'key.json')).mode & 0o777).toBe(0o600);
     const h = await waitHeight(node.url, 3);
+    cookie = '';
+    expect((await json(`${node.url}api/v1/blocks/1`)).status).toBe(401);
+    cookie = await signInAsOwner(node.url);
     const status = (await json(`${node.url}api/v1/status`)).body;
     expect(status).toMatchObject({ chainId: 'hotpot-dev', validator: true, syncing: false });
     const b = await json(`${node.url}api/v1/blocks/${h}`);
@@ -70,7 +76,7 @@ describe('a development node (real process)', () => {
     const head = (await (
       await fetch(`${node.url}rpc/chain.head`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', Cookie: cookie },
         body: '{}',
       })
     ).json()) as { ok: boolean; value: { height: number } };
@@ -93,6 +99,7 @@ describe('a development node (real process)', () => {
       running.push(node);
       // It resumes: it gets past where it was killed.
       const top = await waitHeight(node.url, lastTop + 1);
+      cookie = await signInAsOwner(node.url);
       // Every block seen before an earlier kill is still there with the same hash.
       for (const [h, hash] of seen) {
         if (h > top) continue;

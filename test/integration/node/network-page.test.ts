@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { encodeTx } from '../../../main/chain/tx/codec';
 import { TxBuilder } from '../../../main/chain/tx/builder';
 import { readValidatorKey } from '../../../main/node/validator-key';
-import { chromiumMissing, launchChromium } from '../../helpers/browser';
-import { type NodeProcess, startNode } from '../../helpers/node-process';
+import { chromiumMissing, launchChromium, ownerPage } from '../../helpers/browser';
+import { type NodeProcess, signInAsOwner, startNode } from '../../helpers/node-process';
 import { tempDir } from '../../helpers/tmp';
 
 const missing = chromiumMissing();
@@ -32,15 +32,16 @@ describe.skipIf(missing)('Network page (Chromium, real dev node)', () => {
   });
 
   it('shows live blocks and validators, and explores block → transaction → account', async () => {
+    const cookie = await signInAsOwner(node.url);
     const rpc = async (m: string, input: unknown) =>
       (await (
         await fetch(new URL(`/rpc/${m}`, node.url), {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
+          headers: { 'Content-Type': 'application/json', Cookie: cookie },
           body: JSON.stringify(input),
         })
       ).json()) as { ok: boolean; value: Record<string, unknown> };
-    const page = await browser.newPage();
+    const page = await ownerPage(browser, node.url);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${node.url}#/network`);

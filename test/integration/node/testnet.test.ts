@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeTx } from '../../../main/chain/tx/codec';
 import { TxBuilder } from '../../../main/chain/tx/builder';
 import { readValidatorKey } from '../../../main/node/validator-key';
-import { runCli, startNode, type NodeProcess } from '../../helpers/node-process';
+import { runCli, signInAsOwner, startNode, type NodeProcess } from '../../helpers/node-process';
 import { tempDir } from '../../helpers/tmp';
 
 const ENV = { HOTPOT_P2P_MDNS: 'false', HOTPOT_PASSWORD: '' };
@@ -20,6 +20,14 @@ afterAll(async () => {
 
 async function status(url: string): Promise<{ height: number; peers: number }> {
   return (await (await fetch(`${url}api/v1/status`)).json()) as { height: number; peers: number };
+}
+
+/** Each node's owner session (reads and submits need a signed-in person). */
+const sessions = new Map<string, string>();
+/** `fetch(url + path)` as the node's owner (signing in, and making the owner, the first time). */
+async function api(url: string, path: string, init: RequestInit = {}): Promise<Response> {
+  if (!sessions.has(url)) sessions.set(url, await signInAsOwner(url));
+  return fetch(`${url}${path}`, { ...init, headers: { ...init.headers, Cookie: sessions.get(url)! } });
 }
 
 async function until(what: string, cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -93,11 +101,13 @@ describe('a 4-validator testnet from testnet init --peers (real processes, loopb
     });
     const hashesAt = async (h: number) =>
       Promise.all(
-        urls.map(
-          async (u) => ((await (await fetch(`${u}api/v1/blocks/${h}`)).json()) as { hash: string }).hash,
-        ),
+        urls.map(async (u) => ((await (await api(u, `api/v1/blocks/${h}`)).json()) as { hash: string }).hash),
       );
-    for (const h of [1, 3, 5]) expect(new Set(await hashesAt(h)).size).toBe(1);
+    for (const h of [1, 3, 5]) {
+      const hashes = await hashesAt(h);
+      expect(hashes[0]).toMatch(/^0x[0-9a-f]{64}$/);
+      expect(new Set(hashes).size).toBe(1);
+    }
     // A transfer signed by validator 1, posted to the observer: it gossips to the validators and every node finalizes it.
     const pw = readFileSync(join(out, 'node1', 'dev-password'), 'utf8')
       .split('\n')
@@ -110,7 +120,7 @@ describe('a 4-validator testnet from testnet init --peers (real processes, loopb
       privateKey,
       fee: BigInt(genesisDoc.params.minTxFee),
     }).transfer(0, { to: `0x${'42'.repeat(20)}`, amount: 12345n });
-    const posted = await fetch(`${urls[4]}api/v1/txs`, {
+    const posted = await api(urls[4]!, 'api/v1/txs', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ tx: `0x${Buffer.from(encodeTx(tx)).toString('hex')}` }),
@@ -124,18 +134,18 @@ describe('a 4-validator testnet from testnet init --peers (real processes, loopb
           await Promise.all(
             urls.map(
               async (u) =>
-                ((await (await fetch(`${u}api/v1/txs/${txHash}`)).json()) as { status: string }).status,
+                ((await (await api(u, `api/v1/txs/${txHash}`)).json()) as { status: string }).status,
             ),
           )
         ).every((s) => s === 'ok'),
       60_000,
     );
-    const acct = (await (await fetch(`${urls[2]}api/v1/accounts/0x${'42'.repeat(20)}`)).json()) as {
+    const acct = (await (await api(urls[2]!, `api/v1/accounts/0x${'42'.repeat(20)}`)).json()) as {
       balance: string;
     };
     expect(acct.balance).toBe('12345');
     // A replay of the same transaction is refused with a typed error and changes nothing.
-    const again = await fetch(`${urls[0]}api/v1/txs`, {
+    const again = await api(urls[0]!, 'api/v1/txs', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ tx: `0x${Buffer.from(encodeTx(tx)).toString('hex')}` }),

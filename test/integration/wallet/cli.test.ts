@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, startNode } from '../../helpers/node-process';
+import { OWNER, runCli, signInAsOwner, startNode } from '../../helpers/node-process';
 
 // Runs the built CLI (dist/main/cli.js, made by `bin/hotpot setup`/`bin/hotpot test`) as real processes.
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -152,8 +152,15 @@ describe('bin/hotpot wallet', () => {
     const node = await startNode({ dataDir: dir, timeoutMs: 30_000 });
     try {
       const api = ['--api', node.url];
-      const b = await runCli(['wallet', 'balance', '--data-dir', dir, ...api], {
+      const cookie = await signInAsOwner(node.url);
+      const unsigned = await runCli(['wallet', 'balance', '--data-dir', dir, ...api], {
         env: { HOTPOT_PASSWORD: PW, HOTPOT_TEST_SCRYPT_N: '1024' },
+      });
+      expect(unsigned.code).toBe(2);
+      expect(unsigned.stderr).toMatch(/set HOTPOT_USER and HOTPOT_USER_PASSWORD/);
+      const as = { HOTPOT_USER: OWNER.username, HOTPOT_USER_PASSWORD: OWNER.password };
+      const b = await runCli(['wallet', 'balance', '--data-dir', dir, ...api], {
+        env: { ...as, HOTPOT_PASSWORD: PW, HOTPOT_TEST_SCRYPT_N: '1024' },
       });
       expect(b).toMatchObject({ code: 0, stdout: '0\n' });
       const bad = await runCli(
@@ -168,7 +175,7 @@ describe('bin/hotpot wallet', () => {
           '--amount',
           '5',
         ],
-        { env: { HOTPOT_PASSWORD: PW } },
+        { env: { ...as, HOTPOT_PASSWORD: PW } },
       );
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/EIP-55 checksum/);
@@ -184,7 +191,7 @@ describe('bin/hotpot wallet', () => {
           '--amount',
           '5',
         ],
-        { env: { HOTPOT_PASSWORD: PW } },
+        { env: { ...as, HOTPOT_PASSWORD: PW } },
       );
       expect(poor.code).toBe(1);
       expect(poor.stderr).toMatch(/not enough tokens/);
@@ -200,7 +207,7 @@ describe('bin/hotpot wallet', () => {
           '--amount',
           '5',
         ],
-        { env: { HOTPOT_PASSWORD: 'wrong password' } },
+        { env: { ...as, HOTPOT_PASSWORD: 'wrong password' } },
       );
       expect(wrong.code).toBe(1);
       expect(wrong.stderr).toContain('wallet password is wrong');
@@ -209,7 +216,7 @@ describe('bin/hotpot wallet', () => {
         await fetch(new URL('/rpc/wallet.status', node.url), {
           method: 'POST',
           body: '{}',
-          headers: { 'Content-Type': 'application/json' },
+          headers: { 'Content-Type': 'application/json', Cookie: cookie },
         })
       ).json()) as { value: { state: string } };
       expect(st.value.state).toBe('locked');

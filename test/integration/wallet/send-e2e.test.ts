@@ -2,7 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath, type NodeProcess, runCli, startNode } from '../../helpers/node-process';
+import {
+  cliPath,
+  type NodeProcess,
+  OWNER,
+  runCli,
+  signInAsOwner,
+  startNode,
+} from '../../helpers/node-process';
 import { tempDir } from '../../helpers/tmp';
 
 // A whole transfer through a real node: the wallet signs, the mempool admits, consensus commits it in
@@ -13,11 +20,17 @@ const ABANDON =
 const ME = '0x9858EfFD232B4033E47d90003D41EC34EcaEda94';
 const BOB = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
 const PW = 'correct horse battery';
-const env = { HOTPOT_PASSWORD: PW, HOTPOT_TEST_SCRYPT_N: '1024' };
+const env = {
+  HOTPOT_PASSWORD: PW,
+  HOTPOT_TEST_SCRYPT_N: '1024',
+  HOTPOT_USER: OWNER.username,
+  HOTPOT_USER_PASSWORD: OWNER.password,
+};
 
 describe('a transfer from the wallet is committed by a real node', () => {
   const dir = tempDir();
   let node: NodeProcess;
+  let cookie = '';
 
   beforeAll(async () => {
     const imp = spawnSync(process.execPath, [cliPath(), 'wallet', 'import', '--data-dir', dir.path], {
@@ -37,10 +50,53 @@ describe('a transfer from the wallet is committed by a real node', () => {
     writeFileSync(file, JSON.stringify(g, null, 2));
     for (const f of readdirSync(dir.path)) if (f.startsWith('ledger.db')) rmSync(join(dir.path, f));
     node = await startNode({ dataDir: dir.path, timeoutMs: 90_000 });
+    cookie = await signInAsOwner(node.url);
   }, 240_000);
   afterAll(async () => {
     await node?.stop();
     dir.cleanup();
+  });
+
+  it('with the wallet unlocked, a transfer without a session or by a cashier is refused and moves nothing', async () => {
+    const rpc = async (method: string, input: unknown, as: string) => {
+      const r = await fetch(new URL(`/rpc/${method}`, node.url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(as ? { Cookie: as } : {}) },
+        body: JSON.stringify(input),
+      });
+      return { status: r.status, body: (await r.json()) as { ok: boolean; error?: { code: string } } };
+    };
+    expect((await rpc('wallet.unlock', { password: PW }, cookie)).body.ok).toBe(true);
+    const added = await runCli(
+      ['users', 'add', '--data-dir', dir.path, '--username', 'carol', '--role', 'cashier'],
+      {
+        env: { HOTPOT_USER_PASSWORD: 'cashier-password-1' },
+      },
+    );
+    expect(added.code, added.stderr).toBe(0);
+    const signIn = await fetch(new URL('/rpc/auth.signIn', node.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'carol', password: 'cashier-password-1' }),
+    });
+    const cashier = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+    const transfer = { from: ME, to: BOB, amount: '123456789' };
+    for (const [as, status, code] of [
+      ['', 401, 'UNAUTHORIZED'],
+      [cashier, 403, 'FORBIDDEN'],
+    ] as const) {
+      for (const m of ['wallet.previewSend', 'wallet.send', 'wallet.import', 'video.addCamera']) {
+        const r = await rpc(m, m === 'wallet.previewSend' ? transfer : {}, as);
+        expect([r.status, r.body.error?.code], `${m} ${as ? 'as a cashier' : 'without a session'}`).toEqual([
+          status,
+          code,
+        ]);
+      }
+    }
+    expect((await rpc('wallet.lock', {}, cookie)).body.ok).toBe(true);
+    expect(
+      (await runCli(['wallet', 'balance', '--data-dir', dir.path, '--api', node.url], { env })).stdout.trim(),
+    ).toBe('5000000');
   });
 
   it('send → committed; both balances and the history agree', async () => {
@@ -72,7 +128,7 @@ describe('a transfer from the wallet is committed by a real node', () => {
     const hist = (await (
       await fetch(new URL('/rpc/wallet.history', node.url), {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', Cookie: cookie },
         body: JSON.stringify({ address: ME }),
       })
     ).json()) as {

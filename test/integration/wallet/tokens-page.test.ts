@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium } from '../../helpers/browser';
-import { type NodeProcess, startNode } from '../../helpers/node-process';
+import { chromiumMissing, launchChromium, ownerPage } from '../../helpers/browser';
+import { type NodeProcess, signInAsOwner, startNode } from '../../helpers/node-process';
 import { tempDir } from '../../helpers/tmp';
 
 // The Tokens page in Debian's Chromium against a real headless node (shipped scrypt cost, KDF worker).
@@ -15,12 +15,14 @@ describe.skipIf(missing)('Tokens page', () => {
   let node: NodeProcess;
   let browser: Browser;
   let page: Page;
+  let cookie = '';
   const errors: string[] = [];
 
   beforeAll(async () => {
     node = await startNode({ dataDir: join(dir.path, 'data'), timeoutMs: 30_000 });
     browser = await launchChromium();
-    page = await browser.newPage();
+    page = await ownerPage(browser, node.url);
+    cookie = await signInAsOwner(node.url);
     page.on('pageerror', (e) => errors.push(e.message));
   });
   afterAll(async () => {
@@ -34,7 +36,7 @@ describe.skipIf(missing)('Tokens page', () => {
     (await (
       await fetch(new URL(`/rpc/${name}`, node.url), {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', Cookie: cookie },
         body: JSON.stringify(input),
       })
     ).json()) as Rpc;

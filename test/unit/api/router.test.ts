@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type AllHandlers, Router } from '../../../main/api/router';
 import { AppError } from '../../../main/common/errors';
+import { SYSTEM } from '../../../main/contract/access';
 
 const status = {
   chainId: 'c',
@@ -33,16 +34,19 @@ function router(overrides: Partial<AllHandlers> = {}): Router {
 
 describe('Router', () => {
   it('returns the value in an ok envelope', async () => {
-    expect(await router().call('node.status', {}, { via: 'test' })).toEqual({ ok: true, value: status });
+    expect(await router().call('node.status', {}, { via: 'test', principal: SYSTEM })).toEqual({
+      ok: true,
+      value: status,
+    });
   });
   it('refuses unknown methods, including prototype names', async () => {
     for (const name of ['nope', 'constructor', '__proto__', 'toString']) {
-      const r = await router().call(name, {}, { via: 'test' });
+      const r = await router().call(name, {}, { via: 'test', principal: SYSTEM });
       expect(r.ok ? null : r.error.code).toBe('UNKNOWN_METHOD');
     }
   });
   it('refuses bad input with the path of each problem', async () => {
-    const r = await router().call('node.logs', { limit: 0 }, { via: 'test' });
+    const r = await router().call('node.logs', { limit: 0 }, { via: 'test', principal: SYSTEM });
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe('BAD_INPUT');
@@ -53,7 +57,7 @@ describe('Router', () => {
     const r = await router({ 'node.status': async () => ({ ...status, height: -1 }) }).call(
       'node.status',
       {},
-      { via: 'test' },
+      { via: 'test', principal: SYSTEM },
     );
     expect(r.ok ? null : r.error.code).toBe('BAD_OUTPUT');
   });
@@ -65,13 +69,13 @@ describe('Router', () => {
       'node.status': async () => {
         throw new E('NOPE', 'no', { k: 1 });
       },
-    }).call('node.status', {}, { via: 'test' });
+    }).call('node.status', {}, { via: 'test', principal: SYSTEM });
     expect(r1).toEqual({ ok: false, error: { name: 'E', code: 'NOPE', message: 'no', data: { k: 1 } } });
     const r2 = await router({
       'node.status': async () => {
         throw new RangeError('boom');
       },
-    }).call('node.status', {}, { via: 'test' });
+    }).call('node.status', {}, { via: 'test', principal: SYSTEM });
     expect(r2.ok ? null : r2.error.code).toBe('INTERNAL');
   });
 });

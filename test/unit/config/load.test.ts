@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../main/config/errors';
 import { loadConfig, parseHostPort } from '../../../main/config/load';
 import { tempDir } from '../../helpers/tmp';
+import { SYSTEM } from '../../../main/contract/access';
 
 const dirs: Array<() => void> = [];
 afterEach(() => dirs.splice(0).forEach((c) => c()));
@@ -125,7 +126,7 @@ describe('composeApp with video switched off', () => {
     dirs.push(d.cleanup);
     const config = loadConfig({ flags: {}, env: { HOTPOT_VIDEO_ENABLED: 'false' }, defaultDataDir: d.path });
     const app = composeApp({ config, host: 'headless', log: pino({ level: 'silent' }) });
-    const r = await app.router.call('video.cameras', {}, { via: 'test' });
+    const r = await app.router.call('video.cameras', {}, { via: 'test', principal: SYSTEM });
     expect(r).toMatchObject({
       ok: false,
       error: { code: 'DISABLED', message: 'video is switched off on this node (config key "video.enabled")' },

@@ -6,6 +6,7 @@ import { IPC_CALL, IPC_EVENT } from '../../../main/contract/bridge';
 import { type AllHandlers, Router } from '../../../main/api/router';
 import { EventBus } from '../../../main/app/events';
 import { type ElectronApi, ElectronHost } from '../../../main/hosts/electron';
+import { ANONYMOUS } from '../../../main/contract/access';
 
 /** A stand-in for the parts of Electron the host uses; it records what the host asked for. */
 function fakeElectron() {
@@ -136,6 +137,7 @@ async function setup() {
     {
       electron: f.electron,
       router: new Router(handlers),
+      sessions: { principalOf: () => ANONYMOUS },
       bus,
       log: pino({ level: 'silent' }),
       onLockRequest: (r) => locks.push(r),

@@ -10,6 +10,7 @@ import { type AllHandlers, Router } from '../../../main/api/router';
 import { EventBus } from '../../../main/app/events';
 import { Gateway } from '../../../main/hosts/gateway/gateway';
 import { tempDir } from '../../helpers/tmp';
+import { ANONYMOUS } from '../../../main/contract/access';
 
 const status = {
   chainId: 'hotpot-test',
@@ -36,6 +37,8 @@ const handlers = {
   'node.logs': async () => [],
 } as unknown as AllHandlers;
 const TOKEN = 't'.repeat(40);
+/** No sessions here: every caller is anonymous (the node's status is public). */
+const nobody = { principalOf: () => ANONYMOUS };
 
 function raw(
   port: number,
@@ -72,11 +75,11 @@ describe('Gateway', () => {
     const rest = [...nodeRoutes];
     open = new Gateway(
       { host: '127.0.0.1', port: 0, rendererDir: dir.path },
-      { router: new Router(handlers), rest, bus, log },
+      { router: new Router(handlers), sessions: nobody, rest, bus, log },
     );
     locked = new Gateway(
       { host: '127.0.0.1', port: 0, rendererDir: dir.path, accessToken: TOKEN },
-      { router: new Router(handlers), rest, bus, log },
+      { router: new Router(handlers), sessions: nobody, rest, bus, log },
     );
     await open.start();
     await locked.start();
@@ -241,7 +244,7 @@ describe('Gateway', () => {
   it('says clearly when the port is taken', async () => {
     const other = new Gateway(
       { host: '127.0.0.1', port: p1, rendererDir: dir.path },
-      { router: new Router(handlers), rest: [], bus, log },
+      { router: new Router(handlers), sessions: nobody, rest: [], bus, log },
     );
     await expect(other.start()).rejects.toMatchObject({
       code: 'PORT_IN_USE',
@@ -266,7 +269,7 @@ describe('Gateway connections', () => {
         rendererDir: dir.path,
         timeouts: { headersMs: 400, keepAliveMs: 400, checkEveryMs: 100 },
       },
-      { router: new Router(handlers), rest: [...nodeRoutes], bus, log },
+      { router: new Router(handlers), sessions: nobody, rest: [...nodeRoutes], bus, log },
     );
     await gw.start();
     port = Number(new URL(gw.url).port);

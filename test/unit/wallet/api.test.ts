@@ -4,6 +4,7 @@ import { type AllHandlers, Router } from '../../../main/api/router';
 import { chainTransferCodec } from '../../../main/wallet/signer';
 import { makeWallet, tempDataDir } from './helpers';
 import { MemoryWalletLedger } from './memory-ledger';
+import { SYSTEM } from '../../../main/contract/access';
 
 const ABANDON =
   'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
@@ -21,7 +22,7 @@ describe('wallet.* through the router (schemas in and out, error envelopes)', ()
     const { wallet } = await makeWallet(dir, {}, { ledger, tx: chainTransferCodec });
     // Only the wallet's handlers: the other domains are not under test here.
     const router = new Router(walletHandlers({ wallet }) as unknown as AllHandlers);
-    const ctx = { via: 'test' as const };
+    const ctx = { via: 'test' as const, principal: SYSTEM };
 
     const created = await router.call('wallet.create', { words: 12, password: PW }, ctx);
     expect(created).toMatchObject({ ok: true, value: { state: 'unlocked' } });
@@ -52,7 +53,7 @@ describe('wallet.* through the router (schemas in and out, error envelopes)', ()
     const ledger = new MemoryWalletLedger();
     const { wallet } = await makeWallet(dir, {}, { ledger, tx: chainTransferCodec });
     const router = new Router(walletHandlers({ wallet }) as unknown as AllHandlers);
-    const ctx = { via: 'test' as const };
+    const ctx = { via: 'test' as const, principal: SYSTEM };
     expect(await router.call('wallet.import', { mnemonic: ABANDON, password: PW }, ctx)).toMatchObject({
       ok: true,
     });

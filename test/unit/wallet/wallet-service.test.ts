@@ -2,7 +2,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { canonicalJson } from '../../../main/wallet/canonical-json';
+import { canonicalJson } from '../../../main/common/canonical-json';
 import { computeKdf } from '../../../main/wallet/kdf';
 import { parseWeb3Keystore, web3Decrypt, web3KdfRequest } from '../../../main/wallet/web3-keystore';
 import { makeWallet, tempDataDir } from './helpers';

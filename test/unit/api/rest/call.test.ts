@@ -4,6 +4,7 @@ import { restRoutes } from '../../../../main/api/rest/index';
 import type { RestRoute } from '../../../../main/api/rest/types';
 import { type AllHandlers, Router } from '../../../../main/api/router';
 import { AppError } from '../../../../main/common/errors';
+import { SYSTEM } from '../../../../main/contract/access';
 
 const HASH = `0x${'ab'.repeat(32)}`;
 const ADDRESS = `0x${'12'.repeat(20)}`;
@@ -59,7 +60,12 @@ function setup() {
   ) => {
     const route = restRoutes.find((r) => r.method === method && r.path === path);
     if (!route) throw new Error(`no route ${method} ${path}`);
-    return callRoute(router, route, { params, query: new URLSearchParams(query), body });
+    return callRoute(
+      router,
+      route,
+      { params, query: new URLSearchParams(query), body },
+      { via: 'test', principal: SYSTEM },
+    );
   };
   return { seen, call };
 }
