@@ -1,11 +1,11 @@
 import { QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { type ComponentType, useEffect, useState } from 'react';
-import { type MethodName, methods } from '../main/contract';
-import { mayCall } from '../main/contract/access';
+import type { MethodName } from '../main/contract';
 import type { Me } from '../main/contract/auth';
 import { call, q, queryClient, sessionChanged, useConnection } from './api';
 import { SignInPage } from './components/access/sign-in-page';
 import { StepUpDialog } from './components/access/step-up-dialog';
+import { mayByRoles } from './components/access/use-may';
 import { defineStrings, LangProvider, useT } from './i18n';
 import { DashboardPage } from './pages/dashboard-page';
 import { NetworkPage } from './pages/network-page';
@@ -65,15 +65,7 @@ const PAGES: Array<{ id: PageId; icon: string; component: ComponentType; needs: 
 
 /** The pages `me` may use. */
 function pagesFor(me: Me) {
-  const principal = {
-    kind: 'user',
-    userId: me.userId,
-    username: me.username,
-    roles: me.roles,
-    sessionId: '',
-    stepUpAtMs: 0,
-  } as const;
-  return PAGES.filter((p) => mayCall(methods[p.needs].rights, principal, 0) === null);
+  return PAGES.filter((p) => mayByRoles(me, p.needs));
 }
 
 function pageFromHash(pages: typeof PAGES): PageId {

@@ -1,6 +1,6 @@
 import type { Migration } from '../store/db';
 
-/** The access module's tables in node.db: people, their sessions, the audit log. */
+/** The access module's tables in node.db: people, their sessions, the audit log, API keys, the token key. */
 export const ACCESS_MIGRATIONS: readonly Migration[] = [
   {
     module: 'access',
@@ -48,6 +48,28 @@ export const ACCESS_MIGRATIONS: readonly Migration[] = [
         hash TEXT NOT NULL
       );
       CREATE INDEX access_audit_time ON access_audit(at_ms);
+    `,
+  },
+  {
+    module: 'access',
+    version: 3,
+    name: 'API keys, token signing key',
+    up: `
+      CREATE TABLE access_api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        scopes_json TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        revoked_at_ms INTEGER,
+        last_used_at_ms INTEGER
+      );
+      CREATE TABLE access_signing_keys (
+        kid TEXT PRIMARY KEY,
+        private_jwk TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL
+      );
     `,
   },
 ];

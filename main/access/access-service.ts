@@ -1,5 +1,8 @@
-import { type Principal, type Role, ANONYMOUS, STEP_UP_WINDOW_MS } from '../contract/access';
+import { type Principal, type Role, type Scope, ANONYMOUS, STEP_UP_WINDOW_MS } from '../contract/access';
 import type { AuthStatus, Me, UserView } from '../contract/auth';
+import type { ApiKeyView } from '../contract/keys';
+import { ApiKeyStore } from './api-keys';
+import { TOKEN_TTL_S, TokenIssuer } from './tokens';
 import type { Startable } from '../common/startable';
 import type { Db } from '../store/db';
 import { AccessError } from './errors';
@@ -29,6 +32,8 @@ export interface Client {
 export interface OpenedSession {
   me: Me;
   token: string;
+  /** The session's id (its token's hash), which bearer tokens made at sign-in name. */
+  sessionId: string;
 }
 
 const WRONG = 'the user name or password is wrong';
@@ -42,6 +47,8 @@ export class AccessService implements Startable {
   private readonly users: UserStore;
   private readonly sessions: SessionStore;
   private readonly throttle: SignInThrottle;
+  private readonly keys: ApiKeyStore;
+  private readonly tokens: TokenIssuer;
 
   constructor(
     opts: AccessServiceOptions,
@@ -50,10 +57,13 @@ export class AccessService implements Startable {
     this.users = new UserStore(deps.db);
     this.sessions = new SessionStore(deps.db, opts.sessions ?? DEFAULT_SESSION_LIMITS);
     this.throttle = new SignInThrottle(opts.throttle ?? DEFAULT_THROTTLE);
+    this.keys = new ApiKeyStore(deps.db);
+    this.tokens = new TokenIssuer(deps.db, deps.now);
   }
 
   async start(): Promise<void> {
     await decoyHash(); // made now, so the first unknown name costs no more than a real check
+    await this.tokens.start();
   }
 
   async stop(): Promise<void> {}
@@ -71,6 +81,82 @@ export class AccessService implements Startable {
       sessionId: session.id,
       stepUpAtMs: session.stepUpAtMs,
     };
+  }
+
+  /**
+   * Who an `Authorization: Bearer` value stands for: an API key itself (`hps_…`), or a token made
+   * from a key or a person's password. Anonymous when forged, expired, revoked or ended.
+   */
+  async principalOfBearer(bearer: string): Promise<Principal> {
+    const now = this.deps.now();
+    if (bearer.startsWith('hps_')) return keyPrincipal(this.keys.resolve(bearer, now));
+    const subject = await this.tokens.verify(bearer);
+    if (!subject) return ANONYMOUS;
+    if (subject.kind === 'key') {
+      const key = this.keys.byId(subject.keyId);
+      return keyPrincipal(key && key.revokedAtMs === null ? key : undefined);
+    }
+    const session = this.sessions.resolveId(subject.sessionId, now);
+    const user = session && this.users.byId(session.userId);
+    if (!session || !user || user.disabled) return ANONYMOUS;
+    return {
+      kind: 'user',
+      userId: user.id,
+      username: user.username,
+      roles: user.roles,
+      sessionId: session.id,
+      stepUpAtMs: session.stepUpAtMs,
+    };
+  }
+
+  /** `POST /api/v1/auth/token`: a person's password (throttled like signing in) or an API key, for a bearer token. */
+  async issueToken(
+    req: { username: string; password: string } | { apiKey: string },
+    client: Client,
+  ): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number }> {
+    let token: string;
+    if ('apiKey' in req) {
+      const waitMs = this.throttle.retryAfterMs('api key', client.ip, this.deps.now());
+      if (waitMs > 0)
+        throw new AccessError(
+          'LOCKED_OUT',
+          `too many wrong keys: try again in ${Math.ceil(waitMs / 1000)} s`,
+          {
+            retryAfterMs: waitMs,
+          },
+        );
+      const key = this.keys.resolve(req.apiKey, this.deps.now());
+      if (!key) {
+        this.throttle.failed('api key', client.ip, this.deps.now());
+        throw new AccessError('BAD_CREDENTIALS', 'the API key is wrong or revoked');
+      }
+      token = await this.tokens.issue({ kind: 'key', keyId: key.id });
+    } else {
+      const { sessionId } = await this.signIn(req.username, req.password, client);
+      token = await this.tokens.issue({ kind: 'session', sessionId });
+    }
+    return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_TTL_S };
+  }
+
+  listKeys(): ApiKeyView[] {
+    return this.keys.list();
+  }
+
+  /** A new API key; the answer holds its secret, which is stored only as a hash. */
+  createKey(
+    principal: Principal,
+    name: string,
+    scopes: readonly Scope[],
+  ): { key: ApiKeyView; secret: string } {
+    const createdBy = principal.kind === 'user' ? principal.username : principal.kind;
+    return this.keys.create({ name, scopes, createdBy, nowMs: this.deps.now() });
+  }
+
+  /** Revokes a key: it, and every token made from it, stops working at once. */
+  revokeKey(id: string): ApiKeyView {
+    if (!this.keys.byId(id)) throw new AccessError('KEY_NOT_FOUND', `no API key with id ${id}`, { id });
+    this.keys.revoke(id, this.deps.now());
+    return this.keys.byId(id)!;
   }
 
   status(principal: Principal): AuthStatus {
@@ -187,7 +273,7 @@ export class AccessService implements Startable {
       sessionId: session.id,
       stepUpAtMs: session.stepUpAtMs,
     });
-    return { me, token };
+    return { me, token, sessionId: session.id };
   }
 
   private userOrThrow(id: string): UserRecord {
@@ -209,6 +295,10 @@ function meOf(p: Extract<Principal, { kind: 'user' }>): Me {
 function viewOf(u: UserRecord): UserView {
   const { passwordHash: _hash, ...view } = u;
   return view;
+}
+
+function keyPrincipal(key: ApiKeyView | undefined): Principal {
+  return key ? { kind: 'key', keyId: key.id, name: key.name, scopes: key.scopes } : ANONYMOUS;
 }
 
 function setupDone(): AccessError {

@@ -6,6 +6,7 @@ export type AccessErrorCode =
   | 'SETUP_DONE'
   | 'USER_EXISTS'
   | 'USER_NOT_FOUND'
+  | 'KEY_NOT_FOUND'
   | 'LAST_OWNER'
   | 'WEAK_PASSWORD';
 

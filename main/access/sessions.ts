@@ -65,8 +65,11 @@ export class SessionStore {
 
   /** The live session `token` names, touched as used now; undefined when unknown, revoked or expired. */
   resolve(token: string, nowMs: number): Session | undefined {
-    if (!token) return undefined;
-    const id = hashOf(token);
+    return token ? this.resolveId(hashOf(token), nowMs) : undefined;
+  }
+
+  /** The live session with this id (what a bearer token names), touched as used now. */
+  resolveId(id: string, nowMs: number): Session | undefined {
     const r = this.db().prepare('SELECT * FROM access_sessions WHERE token_hash = ?').get(id) as
       Row | undefined;
     if (!r || r.revoked_at_ms !== null) return undefined;

@@ -8,6 +8,7 @@ import { videoMethods } from '../contract/video';
 import { ApiError } from '../api/errors';
 import { auditHandlers } from '../api/handlers/audit';
 import { authHandlers } from '../api/handlers/auth';
+import { keysHandlers } from '../api/handlers/keys';
 import { chainHandlers } from '../api/handlers/chain';
 import { networkHandlers } from '../api/handlers/network';
 import { nodeHandlers } from '../api/handlers/node';
@@ -56,6 +57,7 @@ export function composeApi(config: Config, deps: ApiCompositionDeps): { router: 
   const handlers: AllHandlers = {
     ...authHandlers({ access: deps.access }),
     ...auditHandlers({ audit: deps.audit }),
+    ...keysHandlers({ access: deps.access }),
     ...nodeHandlers({ status: deps.status, info: deps.info, dataDir: config.dataDir }),
     ...walletHandlers({ wallet: deps.wallet }),
     ...(config.video.enabled

@@ -74,7 +74,7 @@ export const authMethods = {
     allow(PEOPLE.everyone),
     AUDITED,
   ),
-  'users.list': method(z.object({}).strict(), z.array(UserView), allow(PEOPLE.owners)),
+  'users.list': method(z.object({}).strict(), z.array(UserView), allow(PEOPLE.overseers)),
   'users.add': method(
     z
       .object({

@@ -12,6 +12,7 @@ import { networkEventRights, networkEvents, networkMethods } from './network';
 import { videoEventRights, videoEvents, videoMethods } from './video';
 import { authEventRights, authEvents, authMethods } from './auth';
 import { auditEventRights, auditEvents, auditMethods } from './audit';
+import { keysEventRights, keysEvents, keysMethods } from './keys';
 
 export {
   method,
@@ -32,6 +33,7 @@ export const methods = {
   ...videoMethods,
   ...authMethods,
   ...auditMethods,
+  ...keysMethods,
 };
 
 export const events = {
@@ -42,6 +44,7 @@ export const events = {
   ...videoEvents,
   ...authEvents,
   ...auditEvents,
+  ...keysEvents,
 };
 
 /** Who receives each event (every event has an entry, or this does not compile). */
@@ -53,6 +56,7 @@ export const eventRights: Record<keyof typeof events, Rights> = {
   ...videoEventRights,
   ...authEventRights,
   ...auditEventRights,
+  ...keysEventRights,
 };
 
 export type Methods = typeof methods;

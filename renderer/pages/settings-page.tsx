@@ -1,5 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { q, transportKind } from '../api';
+import { ApiKeysCard } from '../components/access/api-keys-card';
+import { useMay } from '../components/access/use-may';
 import { Card, ErrorBox, PageHeader, Stat } from '../components/ui';
 import { defineStrings, type Lang, LANGS, useFormat, useLang, useT } from '../i18n';
 
@@ -41,7 +43,9 @@ export function SettingsPage() {
   const f = useFormat();
   const { lang, setLang } = useLang();
   const info = useQuery(q('node.info', {}));
-  const logs = useQuery({ ...q('node.logs', { limit: 50 }), refetchInterval: 5000 });
+  const mayReadLogs = useMay('node.logs');
+  const mayManageKeys = useMay('keys.list');
+  const logs = useQuery({ ...q('node.logs', { limit: 50 }), refetchInterval: 5000, enabled: mayReadLogs });
   return (
     <>
       <PageHeader title={t('title')} />
@@ -73,25 +77,28 @@ export function SettingsPage() {
             </>
           ) : null}
         </Card>
+        {mayManageKeys ? <ApiKeysCard /> : null}
       </div>
-      <Card title={t('logs')}>
-        {logs.data?.length ? (
-          <table className="table log">
-            <tbody>
-              {logs.data.map((l, i) => (
-                <tr key={i} className={`lvl-${l.level}`}>
-                  <td className="muted">{f.time(l.timeMs)}</td>
-                  <td>{l.level}</td>
-                  <td>{l.component ?? ''}</td>
-                  <td>{l.msg}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <p className="muted">{t('noLogs')}</p>
-        )}
-      </Card>
+      {mayReadLogs ? (
+        <Card title={t('logs')}>
+          {logs.data?.length ? (
+            <table className="table log">
+              <tbody>
+                {logs.data.map((l, i) => (
+                  <tr key={i} className={`lvl-${l.level}`}>
+                    <td className="muted">{f.time(l.timeMs)}</td>
+                    <td>{l.level}</td>
+                    <td>{l.component ?? ''}</td>
+                    <td>{l.msg}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p className="muted">{t('noLogs')}</p>
+          )}
+        </Card>
+      ) : null}
     </>
   );
 }

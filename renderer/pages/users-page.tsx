@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { ROLES, type Role } from '../../main/contract/access';
 import type { UserView } from '../../main/contract/auth';
 import { call, q } from '../api';
+import { useMay } from '../components/access/use-may';
 import { Card, ErrorBox, PageHeader, SecretField } from '../components/ui';
 import { defineStrings, useT } from '../i18n';
 
@@ -53,10 +54,11 @@ const S = defineStrings({
   },
 });
 
-/** The owner's page: everyone who may sign in; add people, disable them, give them a new password. */
+/** Everyone who may sign in; the owner adds people, disables them, gives them a new password (the auditor reads). */
 export function UsersPage() {
   const t = useT(S);
   const users = useQuery(q('users.list', {}));
+  const mayChange = useMay('users.add');
   return (
     <div data-testid="users-page">
       <PageHeader title={t('title')} />
@@ -74,18 +76,18 @@ export function UsersPage() {
             </thead>
             <tbody>
               {(users.data ?? []).map((u) => (
-                <UserRow key={u.id} user={u} />
+                <UserRow key={u.id} user={u} mayChange={mayChange} />
               ))}
             </tbody>
           </table>
         </Card>
-        <AddUserCard />
+        {mayChange ? <AddUserCard /> : null}
       </div>
     </div>
   );
 }
 
-function UserRow({ user }: { user: UserView }) {
+function UserRow({ user, mayChange }: { user: UserView; mayChange: boolean }) {
   const t = useT(S);
   const qc = useQueryClient();
   const [password, setPassword] = useState('');
@@ -106,7 +108,7 @@ function UserRow({ user }: { user: UserView }) {
       <td>{user.username}</td>
       <td>{user.roles.map((r) => t(r)).join(', ')}</td>
       <td>{user.disabled ? t('disabled') : t('enabled')}</td>
-      <td>
+      <td hidden={!mayChange}>
         <button className="button" onClick={() => toggle.mutate()} disabled={toggle.isPending}>
           {user.disabled ? t('enable') : t('disable')}
         </button>

@@ -21,6 +21,8 @@ describe.skipIf(missing)('people and roles in Chromium through the gateway', () 
   let node: NodeProcess;
   let browser: Browser;
   const cookies: string[] = [];
+  /** Other secrets used in the run: an API key and a bearer token. */
+  const secrets: string[] = [];
 
   beforeAll(async () => {
     node = await startNode({ dataDir });
@@ -111,12 +113,33 @@ describe.skipIf(missing)('people and roles in Chromium through the gateway', () 
     expect((await fetch(new URL('/api/v1/blocks/1', node.url))).status).toBe(401);
   });
 
-  it('the owner reads every privileged act on the Audit page, checks the chain and exports CSV', async () => {
+  it('the owner makes an API key (shown once), reads every privileged act on the Audit page and exports CSV', async () => {
     const page = await browser.newPage();
     await page.goto(node.url);
     await page.getByTestId('sign-in-username').fill('olga');
     await page.getByTestId('sign-in-password').fill(OWNER_PW);
     await page.getByTestId('sign-in-submit').click();
+    // An API key for a till: shown once, then only its name and scopes.
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('key-name').fill('till 1');
+    await page.getByTestId('key-create').click();
+    const shown = (await page.getByTestId('key-secret').textContent()) ?? '';
+    const apiKey = /hps_\S+/.exec(shown)?.[0] ?? '';
+    expect(apiKey).toMatch(/^hps_[0-9a-f-]{36}_[A-Za-z0-9_-]{43}$/);
+    secrets.push(apiKey);
+    const exchanged = await fetch(new URL('/api/v1/auth/token', node.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ apiKey }),
+    });
+    expect(exchanged.status).toBe(200);
+    const bearer = ((await exchanged.json()) as { access_token: string }).access_token;
+    secrets.push(bearer);
+    await page.reload();
+    await page.getByTestId('nav-settings').click();
+    await expect.poll(() => page.getByTestId('key-list').textContent()).toContain('till 1');
+    expect(await page.getByTestId('key-secret').count()).toBe(0);
+    expect(await page.content()).not.toContain(apiKey);
     await page.getByTestId('nav-audit').click();
     await expect.poll(() => page.getByTestId('audit-verdict').textContent()).toContain('Intact');
     const rows = await page.getByTestId('audit-entries').locator('tbody tr').allTextContents();
@@ -146,7 +169,8 @@ describe.skipIf(missing)('people and roles in Chromium through the gateway', () 
     const text = logs.join('\n');
     expect(text.length).toBeGreaterThan(0);
     expect(cookies.length).toBe(3);
-    for (const secret of [OWNER_PW, CASHIER_PW, 'not-her-password', ...cookies])
+    expect(secrets.length).toBe(2);
+    for (const secret of [OWNER_PW, CASHIER_PW, 'not-her-password', ...cookies, ...secrets])
       expect(text.includes(secret), `a log holds ${secret.slice(0, 4)}…`).toBe(false);
   });
 });

@@ -13,21 +13,39 @@ declare module 'fastify' {
   }
 }
 
-/** What the gateway needs to know of sessions. */
+/** What the gateway needs to know of sessions, keys and tokens. */
 export interface SessionResolver {
+  /** Who a session cookie signs in. */
   principalOf(token: string | undefined): Principal;
+  /** Who an `Authorization: Bearer` value stands for (an API key, or a token made from a key or a password). */
+  principalOfBearer(bearer: string): Promise<Principal>;
 }
 
 /**
- * Finds who each request is from: the session cookie's principal (anonymous when there is none, or
- * it has ended), after the guard has let the request in.
+ * Finds who each request is from: `Authorization: Bearer` (an API key or a token), else the session
+ * cookie; anonymous when neither holds a live one. The LAN access token, when one is set, is not a
+ * credential of anyone and is left to the LAN gate.
  */
-export async function installCaller(app: FastifyInstance, sessions: SessionResolver): Promise<void> {
+export async function installCaller(
+  app: FastifyInstance,
+  sessions: SessionResolver,
+  lanToken: string | undefined,
+): Promise<void> {
   await app.register(cookie);
   app.decorateRequest('principal', null as never);
   app.addHook('onRequest', async (req) => {
-    req.principal = sessions.principalOf(req.cookies[SESSION_COOKIE]) ?? ANONYMOUS;
+    const bearer = bearerOf(req);
+    req.principal =
+      bearer && bearer !== lanToken
+        ? await sessions.principalOfBearer(bearer)
+        : (sessions.principalOf(req.cookies[SESSION_COOKIE]) ?? ANONYMOUS);
   });
+}
+
+/** The `Authorization: Bearer` value, if any. */
+export function bearerOf(req: FastifyRequest): string | undefined {
+  const auth = req.headers.authorization ?? '';
+  return auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
 }
 
 /** The router's call context for a request: who, from where, and the cookie as the session's slot. */

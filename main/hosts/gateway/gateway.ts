@@ -8,7 +8,7 @@ import type { Logger } from '../../app/logger';
 import type { Startable } from '../../common/startable';
 import { type SessionResolver, installCaller } from './caller';
 import { installEventsSocket, registerWebSocketSupport } from './events-socket';
-import { installGuard } from './guard';
+import { installGuard, installLanGate } from './guard';
 import { listenError } from './listen-error';
 import { installRestRoutes } from './rest-routes';
 import { installRpcRoute } from './rpc-route';
@@ -93,15 +93,17 @@ export class Gateway implements Startable {
         ),
     });
     await registerWebSocketSupport(app);
-    installGuard(app, {
+    const guardOpts = {
       host: this.opts.host,
       accessToken: this.opts.accessToken,
       port: () => this.boundPort,
-    });
+    };
+    installGuard(app, guardOpts);
     app.addHook('onRequest', async (_req, reply) => {
       reply.header('X-Content-Type-Options', 'nosniff');
     });
-    await installCaller(app, this.deps.sessions);
+    await installCaller(app, this.deps.sessions, this.opts.accessToken);
+    installLanGate(app, guardOpts);
     installBodyParsing(app);
     installErrorReplies(app, this.deps.log);
     this.detachEvents = installEventsSocket(app, this.deps);

@@ -15,33 +15,39 @@ export interface GuardOptions {
 }
 
 /**
- * The gateway's first hook: refuses a request whose Host is not this node (DNS rebinding), whose
- * Origin is another site's (cross-site calls from a page in the same browser), or an API call
- * without the access token. The UI's files hold no secrets and need no token.
+ * The gateway's first hook: refuses a request whose Host is not this node (DNS rebinding) or whose
+ * Origin is another site's (cross-site calls from a page in the same browser).
  */
 export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
   app.addHook('onRequest', async (req, reply) => {
-    const denied = deniedReason(req, opts);
-    if (!denied) return;
-    const code = denied.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN';
-    return refuse(reply, denied.status, new ApiError(code, denied.message));
+    const host = req.headers.host ?? '';
+    if (isLoopback(opts.host) && !isOwnHost(host, opts))
+      return refuse(reply, 403, new ApiError('FORBIDDEN', `host "${host}" is not this node`));
+    const origin = req.headers.origin;
+    if (origin && origin !== `${req.protocol}://${host}`)
+      return refuse(reply, 403, new ApiError('FORBIDDEN', `origin ${origin} may not call this node`));
   });
 }
 
-function deniedReason(
-  req: FastifyRequest,
-  opts: GuardOptions,
-): { status: 401 | 403; message: string } | null {
-  const host = req.headers.host ?? '';
-  if (isLoopback(opts.host) && !isOwnHost(host, opts))
-    return { status: 403, message: `host "${host}" is not this node` };
-  const origin = req.headers.origin;
-  if (origin && origin !== `${req.protocol}://${host}`)
-    return { status: 403, message: `origin ${origin} may not call this node` };
-  const surface = surfaceOf(pathOf(req.url));
-  if (opts.accessToken && surface !== 'ui' && !safeEqual(tokenOf(req, surface === 'ws'), opts.accessToken))
-    return { status: 401, message: 'missing or wrong access token' };
-  return null;
+/** The one API call an anonymous LAN client may make without the access token: exchanging its own credential. */
+const TOKEN_EXCHANGE = '/api/v1/auth/token';
+
+/**
+ * On a LAN address (an access token is set), an API call from nobody in particular needs the
+ * access token; a caller that is someone (a session, an API key, a bearer token) does not, and
+ * neither does exchanging a credential for a token. The UI's files hold no secrets and need none.
+ * Installed after the caller is known.
+ */
+export function installLanGate(app: FastifyInstance, opts: GuardOptions): void {
+  const accessToken = opts.accessToken;
+  if (!accessToken) return;
+  app.addHook('onRequest', async (req, reply) => {
+    const path = pathOf(req.url);
+    const surface = surfaceOf(path);
+    if (surface === 'ui' || req.principal.kind !== 'anonymous' || path === TOKEN_EXCHANGE) return;
+    if (safeEqual(tokenOf(req, surface === 'ws'), accessToken)) return;
+    return refuse(reply, 401, new ApiError('UNAUTHORIZED', 'missing or wrong access token'));
+  });
 }
 
 function isOwnHost(hostHeader: string, opts: GuardOptions): boolean {

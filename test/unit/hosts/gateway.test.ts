@@ -38,7 +38,7 @@ const handlers = {
 } as unknown as AllHandlers;
 const TOKEN = 't'.repeat(40);
 /** No sessions here: every caller is anonymous (the node's status is public). */
-const nobody = { principalOf: () => ANONYMOUS };
+const nobody = { principalOf: () => ANONYMOUS, principalOfBearer: async () => ANONYMOUS };
 
 function raw(
   port: number,

@@ -73,6 +73,7 @@ function setup() {
 describe('REST routes: bindings of contract methods', () => {
   it('every route names a method of the contract', () => {
     expect(restRoutes.map((r) => `${r.method} ${r.path} → ${r.call}`)).toEqual([
+      'POST /api/v1/auth/token → auth.token',
       'GET /api/v1/status → node.status',
       'POST /api/v1/txs → chain.submitTx',
       'GET /api/v1/blocks/:height → chain.block',
