@@ -20,6 +20,7 @@ import { composeWallet } from './compose-wallet';
 import { EventBus } from './events';
 import { type Component, Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
+import { NodeMetrics } from './metrics';
 import { StatusService } from './status';
 import { VERSION } from './version';
 
@@ -41,6 +42,10 @@ export interface App {
   info: NodeInfo;
   /** People and sessions: the hosts ask it who a session token signs in. */
   access: AccessService;
+  /** The node's live status (the gateway's `/readyz`). */
+  status: StatusService;
+  /** Prometheus metrics (the gateway's `/metrics`, which also times each request). */
+  metrics: NodeMetrics;
   /** The store's wallet: the Electron host calls `wallet.onLockRequest('suspend' | 'lock-screen')` from powerMonitor. */
   wallet: WalletService;
   /** Starts every service in order (hosts add themselves last, so they stop first). */
@@ -68,6 +73,11 @@ export function composeApp(opts: ComposeOptions): App {
   const video = composeVideo(config, { db: () => nodeDb.get(), bus, now, log, anchorer: node });
   const access = new AccessService({}, { db: () => nodeDb.get(), now });
   const audit = new AuditLog(() => nodeDb.get(), now);
+  const metrics = new NodeMetrics({
+    status: () => status.status(),
+    mempoolSize: () => node.mempoolSize,
+    cameras: () => (config.video.enabled ? video.cameras() : []),
+  });
   const apiDeps = { status, info, node, wallet, video, access, audit, log, now };
   const { router, rest } = composeApi(config, apiDeps);
   const components: Component[] = [
@@ -91,6 +101,8 @@ export function composeApp(opts: ComposeOptions): App {
     rest,
     info,
     access,
+    status,
+    metrics,
     wallet,
     async start(extra = []) {
       lifecycle = new Lifecycle([...components, ...extra], {

@@ -53,6 +53,9 @@ export const PEOPLE = {
 /** Rights for anyone, signed in or not. */
 export const PUBLIC: Rights = { roles: ROLES, scopes: ['read'], public: true };
 
+/** Who may read `/metrics` (Prometheus text): the owner and the auditor, or a key with `metrics:read`. */
+export const METRICS_RIGHTS: Rights = { roles: ['owner', 'auditor', 'hq-admin'], scopes: ['metrics:read'] };
+
 /** Rights for `roles`, and for keys with `scopes`. */
 export function allow(roles: readonly Role[], scopes: readonly Scope[] = []): Rights {
   return { roles, scopes };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { composeApp } from '../app/compose';
+import { type App, composeApp } from '../app/compose';
 import { DataDirLock } from './data-dir-lock';
-import { createLogger, flushLogger } from '../app/logger';
+import { type Logger, createLogger, flushLogger } from '../app/logger';
 import { appRoot } from '../platform/paths';
 import { makeDataDirPrivate } from '../platform/private-files';
 import type { Config } from '../config/schema';
@@ -22,15 +22,7 @@ export async function runHeadless(config: Config, opts: { reason?: string } = {}
   const log = createLogger({ dataDir: config.dataDir, level: config.log.level, console: config.log.console });
   if (madePrivate) log.info({ entries: madePrivate }, 'data dir made private to this user (0700/0600)');
   const app = composeApp({ config, host: 'headless', log });
-  const host = new Gateway(
-    {
-      host: config.http.host,
-      port: config.http.port,
-      rendererDir: join(appRoot(), 'dist', 'renderer'),
-      ...(config.accessToken ? { accessToken: config.accessToken } : {}),
-    },
-    { router: app.router, sessions: app.access, rest: app.rest, bus: app.bus, log },
-  );
+  const host = gatewayOf(app, config, log);
   // Signals are handled from here on, also during start: a SIGTERM while services start waits for the
   // start to finish and then stops them in reverse order (never a half-started node left behind).
   let requested: string | undefined;
@@ -92,4 +84,24 @@ export async function runHeadless(config: Config, opts: { reason?: string } = {}
     };
     if (requested) onSignal(requested);
   });
+}
+
+/** The gateway in front of the composed app, on the configured address. */
+function gatewayOf(app: App, config: Config, log: Logger): Gateway {
+  return new Gateway(
+    {
+      host: config.http.host,
+      port: config.http.port,
+      rendererDir: join(appRoot(), 'dist', 'renderer'),
+      ...(config.accessToken ? { accessToken: config.accessToken } : {}),
+    },
+    {
+      router: app.router,
+      sessions: app.access,
+      rest: app.rest,
+      bus: app.bus,
+      log,
+      operations: { status: () => app.status.status(), metrics: app.metrics },
+    },
+  );
 }

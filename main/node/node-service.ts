@@ -124,6 +124,10 @@ export class NodeService implements WalletLedger, MediaAnchorer {
   get driver(): ConsensusDriver {
     return this.part('driver', 'consensus is not running yet (the node is starting)');
   }
+  /** Transactions waiting in the mempool (0 before start). */
+  get mempoolSize(): number {
+    return this.parts?.mempool.size ?? 0;
+  }
   /** The mempool (after start). */
   get mempool(): Mempool {
     return this.part('mempool', 'the mempool is not running yet (the node is starting)');

@@ -14,6 +14,8 @@ import { installRestRoutes } from './rest-routes';
 import { installRpcRoute } from './rpc-route';
 import { MAX_BODY_BYTES, installBodyParsing, installErrorReplies } from './request-errors';
 import { installUiFiles } from './ui-files';
+import { type OperationsDeps, installOperations } from './operations';
+import { DEFAULT_RATE_LIMITS, type RateLimits, installRateLimits } from './rate-limits';
 
 /** How long connections may linger; a connection past one of these is closed. */
 export interface ConnectionTimeouts {
@@ -42,6 +44,7 @@ export interface GatewayOptions {
   /** The built renderer (dist/renderer). */
   rendererDir: string;
   timeouts?: Partial<ConnectionTimeouts>;
+  rateLimits?: Partial<RateLimits>;
 }
 
 export interface GatewayDeps {
@@ -51,6 +54,8 @@ export interface GatewayDeps {
   rest: readonly RestRoute[];
   bus: EventBus;
   log: Logger;
+  /** `/readyz` and `/metrics`. */
+  operations: OperationsDeps;
 }
 
 /**
@@ -104,9 +109,11 @@ export class Gateway implements Startable {
     });
     await installCaller(app, this.deps.sessions, this.opts.accessToken);
     installLanGate(app, guardOpts);
+    await installRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...this.opts.rateLimits });
     installBodyParsing(app);
     installErrorReplies(app, this.deps.log);
     this.detachEvents = installEventsSocket(app, this.deps);
+    installOperations(app, this.deps.operations);
     installRpcRoute(app, this.deps.router);
     installRestRoutes(app, this.deps.router, this.deps.rest);
     await installUiFiles(app, this.opts.rendererDir);

@@ -16,6 +16,7 @@ import { restRoutes } from '../../../main/api/rest/index';
 import { type AllHandlers, Router } from '../../../main/api/router';
 import { nodeDatabase } from '../../../main/app/app-components';
 import { EventBus } from '../../../main/app/events';
+import { NodeMetrics } from '../../../main/app/metrics';
 import { SYSTEM } from '../../../main/contract/access';
 import { Gateway } from '../../../main/hosts/gateway/gateway';
 import { tempDir } from '../../helpers/tmp';
@@ -75,6 +76,12 @@ describe('API keys and bearer tokens', () => {
           (c) => audit.append(c),
         ),
         sessions: access,
+        operations: {
+          status: () => {
+            throw new Error('not in this test');
+          },
+          metrics: new NodeMetrics({ status: () => ({}) as never, mempoolSize: () => 0, cameras: () => [] }),
+        },
         rest: restRoutes,
         bus: new EventBus(),
         log: pino({ level: 'silent' }),

@@ -10,7 +10,8 @@ import { type AllHandlers, Router } from '../../../main/api/router';
 import { EventBus } from '../../../main/app/events';
 import { Gateway } from '../../../main/hosts/gateway/gateway';
 import { tempDir } from '../../helpers/tmp';
-import { ANONYMOUS } from '../../../main/contract/access';
+import { NodeMetrics } from '../../../main/app/metrics';
+import { ANONYMOUS, type Principal } from '../../../main/contract/access';
 
 const status = {
   chainId: 'hotpot-test',
@@ -37,6 +38,11 @@ const handlers = {
   'node.logs': async () => [],
 } as unknown as AllHandlers;
 const TOKEN = 't'.repeat(40);
+/** The operations routes' sources: the status above, a mempool of 3. */
+const operations = {
+  status: () => status,
+  metrics: new NodeMetrics({ status: () => status, mempoolSize: () => 3, cameras: () => [] }),
+};
 /** No sessions here: every caller is anonymous (the node's status is public). */
 const nobody = { principalOf: () => ANONYMOUS, principalOfBearer: async () => ANONYMOUS };
 
@@ -75,11 +81,11 @@ describe('Gateway', () => {
     const rest = [...nodeRoutes];
     open = new Gateway(
       { host: '127.0.0.1', port: 0, rendererDir: dir.path },
-      { router: new Router(handlers), sessions: nobody, rest, bus, log },
+      { router: new Router(handlers), sessions: nobody, operations, rest, bus, log },
     );
     locked = new Gateway(
       { host: '127.0.0.1', port: 0, rendererDir: dir.path, accessToken: TOKEN },
-      { router: new Router(handlers), sessions: nobody, rest, bus, log },
+      { router: new Router(handlers), sessions: nobody, operations, rest, bus, log },
     );
     await open.start();
     await locked.start();
@@ -244,7 +250,7 @@ describe('Gateway', () => {
   it('says clearly when the port is taken', async () => {
     const other = new Gateway(
       { host: '127.0.0.1', port: p1, rendererDir: dir.path },
-      { router: new Router(handlers), sessions: nobody, rest: [], bus, log },
+      { router: new Router(handlers), sessions: nobody, operations, rest: [], bus, log },
     );
     await expect(other.start()).rejects.toMatchObject({
       code: 'PORT_IN_USE',
@@ -269,7 +275,7 @@ describe('Gateway connections', () => {
         rendererDir: dir.path,
         timeouts: { headersMs: 400, keepAliveMs: 400, checkEveryMs: 100 },
       },
-      { router: new Router(handlers), sessions: nobody, rest: [...nodeRoutes], bus, log },
+      { router: new Router(handlers), sessions: nobody, operations, rest: [...nodeRoutes], bus, log },
     );
     await gw.start();
     port = Number(new URL(gw.url).port);
@@ -341,5 +347,77 @@ describe('Gateway connections', () => {
     expect(readerEvents).toBeGreaterThan(0);
     expect(reader.readyState).toBe(WebSocket.OPEN);
     reader.close();
+  });
+});
+
+describe('Gateway operations and limits', () => {
+  const dir = tempDir();
+  const bus = new EventBus();
+  const log = pino({ level: 'silent' });
+  /** Two API keys by their bearer value: one may read metrics, one may only read. */
+  const keys = {
+    principalOf: () => ANONYMOUS,
+    principalOfBearer: async (b: string): Promise<Principal> =>
+      b === 'metrics-key' || b === 'read-key'
+        ? { kind: 'key', keyId: b, name: b, scopes: [b === 'metrics-key' ? 'metrics:read' : 'read'] }
+        : ANONYMOUS,
+  };
+  let gw: Gateway;
+  let port = 0;
+
+  beforeAll(async () => {
+    writeFileSync(join(dir.path, 'index.html'), '<!doctype html><title>ui</title>');
+    gw = new Gateway(
+      {
+        host: '127.0.0.1',
+        port: 0,
+        rendererDir: dir.path,
+        rateLimits: { anonymousPerMin: 5, keyPerMin: 100 },
+      },
+      { router: new Router(handlers), sessions: keys, operations, rest: [...nodeRoutes], bus, log },
+    );
+    await gw.start();
+    port = Number(new URL(gw.url).port);
+  });
+  afterAll(async () => {
+    await gw.stop();
+    dir.cleanup();
+  });
+
+  const get = (path: string, bearer?: string) =>
+    raw(port, {
+      path,
+      headers: { host: `127.0.0.1:${port}`, ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    });
+
+  it('answers /healthz and /readyz, and /metrics only to those who may read them', async () => {
+    expect((await get('/healthz')).status).toBe(200);
+    expect(JSON.parse((await get('/readyz')).body)).toMatchObject({ ready: true, height: 7, peers: 2 });
+    expect((await get('/metrics')).status).toBe(401);
+    expect((await get('/metrics', 'read-key')).status).toBe(403);
+    await get('/api/v1/status', 'read-key');
+    const m = await get('/metrics', 'metrics-key');
+    expect(m.status).toBe(200);
+    expect(m.headers['content-type']).toContain('text/plain');
+    expect(m.body).toMatch(/^hotpot_chain_height 7$/m);
+    expect(m.body).toMatch(/^hotpot_peers 2$/m);
+    expect(m.body).toMatch(/^hotpot_mempool_txs 3$/m);
+    expect(m.body).toMatch(/^hotpot_process_resident_memory_bytes \d+/m);
+    expect(m.body).toMatch(
+      /hotpot_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/status",status="200"\} [1-9]/,
+    );
+  });
+
+  it('limits anonymous callers per address with 429 and Retry-After, and leaves the UI and other callers alone', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await get('/api/v1/status')).status);
+    expect(statuses.slice(0, 4).every((s) => s === 200)).toBe(true);
+    const limited = await get('/api/v1/status');
+    expect(limited.status).toBe(429);
+    expect(limited.headers['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(limited.body)).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    for (let i = 0; i < 10; i++) expect((await get('/')).status).toBe(200);
+    expect((await get('/api/v1/status', 'read-key')).status).toBe(200);
   });
 });
