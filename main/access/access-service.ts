@@ -7,7 +7,7 @@ import type { Startable } from '../common/startable';
 import type { Db } from '../store/db';
 import { AccessError } from './errors';
 import { decoyHash, hashPassword, verifyPassword } from './passwords';
-import { DEFAULT_SESSION_LIMITS, type SessionLimits, SessionStore } from './sessions';
+import { DEFAULT_SESSION_LIMITS, type Session, type SessionLimits, SessionStore } from './sessions';
 import { DEFAULT_THROTTLE, SignInThrottle, type ThrottlePolicy } from './sign-in-throttle';
 import { type UserRecord, UserStore } from './users';
 
@@ -70,17 +70,7 @@ export class AccessService implements Startable {
 
   /** Who `token` signs in, or anonymous (unknown, ended or expired session, disabled person). */
   principalOf(token: string | undefined): Principal {
-    const session = token ? this.sessions.resolve(token, this.deps.now()) : undefined;
-    const user = session && this.users.byId(session.userId);
-    if (!session || !user || user.disabled) return ANONYMOUS;
-    return {
-      kind: 'user',
-      userId: user.id,
-      username: user.username,
-      roles: user.roles,
-      sessionId: session.id,
-      stepUpAtMs: session.stepUpAtMs,
-    };
+    return this.personOf(token ? this.sessions.resolve(token, this.deps.now()) : undefined);
   }
 
   /**
@@ -96,17 +86,14 @@ export class AccessService implements Startable {
       const key = this.keys.byId(subject.keyId);
       return keyPrincipal(key && key.revokedAtMs === null ? key : undefined);
     }
-    const session = this.sessions.resolveId(subject.sessionId, now);
+    return this.personOf(this.sessions.resolveId(subject.sessionId, now));
+  }
+
+  /** The person a live session is, or anonymous (no session, or a person since removed or disabled). */
+  private personOf(session: Session | undefined): Principal {
     const user = session && this.users.byId(session.userId);
     if (!session || !user || user.disabled) return ANONYMOUS;
-    return {
-      kind: 'user',
-      userId: user.id,
-      username: user.username,
-      roles: user.roles,
-      sessionId: session.id,
-      stepUpAtMs: session.stepUpAtMs,
-    };
+    return userPrincipal(user, session);
   }
 
   /** `POST /api/v1/auth/token`: a person's password (throttled like signing in) or an API key, for a bearer token. */
@@ -117,14 +104,7 @@ export class AccessService implements Startable {
     let token: string;
     if ('apiKey' in req) {
       const waitMs = this.throttle.retryAfterMs('api key', client.ip, this.deps.now());
-      if (waitMs > 0)
-        throw new AccessError(
-          'LOCKED_OUT',
-          `too many wrong keys: try again in ${Math.ceil(waitMs / 1000)} s`,
-          {
-            retryAfterMs: waitMs,
-          },
-        );
+      if (waitMs > 0) throw lockedOut(waitMs, 'wrong keys');
       const key = this.keys.resolve(req.apiKey, this.deps.now());
       if (!key) {
         this.throttle.failed('api key', client.ip, this.deps.now());
@@ -175,12 +155,7 @@ export class AccessService implements Startable {
   async signIn(username: string, password: string, client: Client): Promise<OpenedSession> {
     const now = this.deps.now();
     const waitMs = this.throttle.retryAfterMs(username, client.ip, now);
-    if (waitMs > 0)
-      throw new AccessError(
-        'LOCKED_OUT',
-        `too many failed sign-ins: try again in ${Math.ceil(waitMs / 1000)} s`,
-        { retryAfterMs: waitMs },
-      );
+    if (waitMs > 0) throw lockedOut(waitMs, 'failed sign-ins');
     const user = this.users.byName(username);
     const usable = user && !user.disabled ? user : undefined;
     const matches = await verifyPassword(password, usable?.passwordHash ?? (await decoyHash()));
@@ -207,14 +182,7 @@ export class AccessService implements Startable {
     if (!user) throw new AccessError('BAD_CREDENTIALS', WRONG);
     const now = this.deps.now();
     const waitMs = this.throttle.retryAfterMs(user.username, client.ip, now);
-    if (waitMs > 0)
-      throw new AccessError(
-        'LOCKED_OUT',
-        `too many wrong passwords: try again in ${Math.ceil(waitMs / 1000)} s`,
-        {
-          retryAfterMs: waitMs,
-        },
-      );
+    if (waitMs > 0) throw lockedOut(waitMs, 'wrong passwords');
     if (!(await verifyPassword(password, user.passwordHash))) {
       this.throttle.failed(user.username, client.ip, this.deps.now());
       throw new AccessError('BAD_CREDENTIALS', 'the password is wrong');
@@ -265,15 +233,7 @@ export class AccessService implements Startable {
 
   private open(user: UserRecord, client: Client): OpenedSession {
     const { token, session } = this.sessions.open(user.id, this.deps.now(), client);
-    const me = meOf({
-      kind: 'user',
-      userId: user.id,
-      username: user.username,
-      roles: user.roles,
-      sessionId: session.id,
-      stepUpAtMs: session.stepUpAtMs,
-    });
-    return { me, token, sessionId: session.id };
+    return { me: meOf(userPrincipal(user, session)), token, sessionId: session.id };
   }
 
   private userOrThrow(id: string): UserRecord {
@@ -295,6 +255,24 @@ function meOf(p: Extract<Principal, { kind: 'user' }>): Me {
 function viewOf(u: UserRecord): UserView {
   const { passwordHash: _hash, ...view } = u;
   return view;
+}
+
+function userPrincipal(user: UserRecord, session: Session): Extract<Principal, { kind: 'user' }> {
+  return {
+    kind: 'user',
+    userId: user.id,
+    username: user.username,
+    roles: user.roles,
+    sessionId: session.id,
+    stepUpAtMs: session.stepUpAtMs,
+  };
+}
+
+/** The refusal while a sign-in (or key) throttle holds. */
+function lockedOut(waitMs: number, what: string): AccessError {
+  return new AccessError('LOCKED_OUT', `too many ${what}: try again in ${Math.ceil(waitMs / 1000)} s`, {
+    retryAfterMs: waitMs,
+  });
 }
 
 function keyPrincipal(key: ApiKeyView | undefined): Principal {

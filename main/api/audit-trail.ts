@@ -1,19 +1,9 @@
 import type { CallContext } from '../contract';
 import type { SerializedError } from '../common/errors';
+import type { AuditRecord } from '../access/audit-log';
 
-/** One privileged act as the router saw it (the audit log numbers, times and chains it). */
-export interface AuditedCall {
-  actor: string;
-  action: string;
-  resource: string;
-  ip: string;
-  userAgent: string;
-  success: boolean;
-  details: Record<string, unknown>;
-}
-
-/** Where the router sends privileged acts (the access module's audit log). */
-export type AuditSink = (call: AuditedCall) => void;
+/** Where the router sends privileged acts, as the audit log records them (it numbers, times and chains them). */
+export type AuditSink = (call: AuditRecord) => void;
 
 /** Input keys whose values never reach the audit log. */
 const SECRET = /password|passphrase|mnemonic|phrase|privatekey|keystore|secret|token|apikey/i;
@@ -26,7 +16,7 @@ export function auditedCall(
   input: unknown,
   ctx: CallContext,
   outcome: { ok: true } | { ok: false; error: SerializedError },
-): AuditedCall {
+): AuditRecord {
   const fields = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
   const resource = RESOURCE_KEYS.map((k) => fields[k]).find((v) => typeof v === 'string' && v !== '');
   return {
