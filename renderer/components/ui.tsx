@@ -51,6 +51,30 @@ export function PageHeader({ title, children }: { title: ReactNode; children?: R
   );
 }
 
+/** A labelled text input for a name (never spell-checked). */
+export function NameField(props: {
+  label: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+  autoComplete: 'username' | 'off';
+  testId?: string;
+  autoFocus?: boolean;
+}) {
+  return (
+    <label>
+      {props.label}
+      <input
+        spellCheck={false}
+        autoComplete={props.autoComplete}
+        autoFocus={props.autoFocus}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        data-testid={props.testId}
+      />
+    </label>
+  );
+}
+
 /** A labelled secret input (password, passphrase): never spell-checked, autocomplete as the browser should treat it. */
 export function SecretField(props: {
   label: ReactNode;

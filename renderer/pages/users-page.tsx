@@ -4,7 +4,7 @@ import { ROLES, type Role } from '../../main/contract/access';
 import type { UserView } from '../../main/contract/auth';
 import { call, q } from '../api';
 import { useMay } from '../components/access/use-may';
-import { Card, ErrorBox, PageHeader, SecretField } from '../components/ui';
+import { Card, ErrorBox, NameField, PageHeader, SecretField } from '../components/ui';
 import { defineStrings, useT } from '../i18n';
 
 const S = defineStrings({
@@ -158,16 +158,13 @@ function AddUserCard() {
   return (
     <Card title={t('add')} testId="add-user">
       <form onSubmit={submit}>
-        <label>
-          {t('username')}
-          <input
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-            data-testid="add-user-username"
-          />
-        </label>
+        <NameField
+          label={t('username')}
+          value={username}
+          onChange={setUsername}
+          autoComplete="off"
+          testId="add-user-username"
+        />
         <SecretField
           label={t('password')}
           value={password}

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { SCOPES, type Scope } from '../../../main/contract/access';
 import { call, q } from '../../api';
 import { defineStrings, useT } from '../../i18n';
-import { Card, ErrorBox } from '../ui';
+import { Card, ErrorBox, NameField } from '../ui';
 import { useMay } from './use-may';
 
 const S = defineStrings({
@@ -59,10 +59,7 @@ export function ApiKeysCard() {
   return (
     <Card title={t('title')} testId="api-keys">
       <form onSubmit={submit} hidden={!mayChange}>
-        <label>
-          {t('name')}
-          <input value={name} onChange={(e) => setName(e.target.value)} data-testid="key-name" />
-        </label>
+        <NameField label={t('name')} value={name} onChange={setName} autoComplete="off" testId="key-name" />
         <fieldset>
           <legend>{t('scopes')}</legend>
           {SCOPES.map((s) => (

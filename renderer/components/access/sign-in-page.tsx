@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { call, sessionChanged } from '../../api';
 import { defineStrings, useT } from '../../i18n';
-import { ErrorBox, SecretField } from '../ui';
+import { ErrorBox, NameField, SecretField } from '../ui';
 
 const S = defineStrings({
   en: {
@@ -69,17 +69,14 @@ export function SignInPage({ setup }: { setup: boolean }) {
         </div>
         <h2>{setup ? t('setupTitle') : t('signInTitle')}</h2>
         {setup ? <p className="muted">{t('setupHint')}</p> : null}
-        <label>
-          {t('username')}
-          <input
-            autoFocus
-            autoComplete="username"
-            spellCheck={false}
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            data-testid="sign-in-username"
-          />
-        </label>
+        <NameField
+          label={t('username')}
+          value={username}
+          onChange={setUsername}
+          autoComplete="username"
+          autoFocus
+          testId="sign-in-username"
+        />
         <SecretField
           label={t('password')}
           value={password}
