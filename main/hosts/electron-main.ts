@@ -9,8 +9,9 @@ import { createFilesPrivately, makeDataDirPrivate } from '../platform/private-fi
 import { AppError } from '../common/errors';
 import { loadConfig, parseHostPort } from '../config/load';
 import { ElectronHost } from './electron';
+import { UI_SCHEME } from './ui-protocol';
 
-const { app, dialog } = electron;
+const { app, dialog, protocol } = electron;
 
 function flagsFromArgv(argv: string[]): Record<string, [unknown, string]> {
   const { values } = parseArgs({
@@ -38,7 +39,6 @@ async function boot(): Promise<void> {
   const node: App = composeApp({ config, host: 'electron', log });
   const host = new ElectronHost(
     {
-      rendererIndex: join(root, 'dist', 'renderer', 'index.html'),
       rendererDir: join(root, 'dist', 'renderer'),
       preloadPath: join(root, 'dist', 'preload', 'index.cjs'),
       trayIcon: join(root, 'assets', 'tray.png'),
@@ -72,6 +72,13 @@ async function boot(): Promise<void> {
 }
 
 createFilesPrivately();
+// The window loads the UI from hotpot://app/ (ui-protocol.ts); a scheme must be registered before ready.
+protocol.registerSchemesAsPrivileged([
+  {
+    scheme: UI_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false },
+  },
+]);
 if (!app.requestSingleInstanceLock()) {
   // Another instance owns the data dir; it shows its window (second-instance) and this one leaves.
   app.quit();

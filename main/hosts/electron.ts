@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url';
 import { IPC_CALL, IPC_EVENT } from '../contract/bridge';
 import type { Principal } from '../contract/access';
 import { ApiError } from '../api/errors';
@@ -8,19 +7,26 @@ import type { Startable } from '../common/startable';
 import type { Logger } from '../app/logger';
 import { serializeError } from '../common/errors';
 import { CONTENT_SECURITY_POLICY } from './security';
+import { UI_ORIGIN, UI_SCHEME, uiResponse } from './ui-protocol';
 
 /** The part of Electron this host uses, so unit tests can pass a stand-in module. */
 export type ElectronApi = Pick<
   typeof import('electron'),
-  'app' | 'BrowserWindow' | 'ipcMain' | 'Tray' | 'Menu' | 'nativeImage' | 'session' | 'powerMonitor'
+  | 'app'
+  | 'BrowserWindow'
+  | 'ipcMain'
+  | 'Tray'
+  | 'Menu'
+  | 'nativeImage'
+  | 'session'
+  | 'powerMonitor'
+  | 'protocol'
 >;
 type BrowserWindowT = InstanceType<ElectronApi['BrowserWindow']>;
 type TrayT = InstanceType<ElectronApi['Tray']>;
 
 export interface ElectronHostOptions {
-  /** dist/renderer/index.html */
-  rendererIndex: string;
-  /** dist/renderer: IPC is accepted only from frames loaded from here. */
+  /** dist/renderer: served to the window as `hotpot://app/` (IPC is accepted only from frames loaded from there). */
   rendererDir: string;
   /** dist/preload/index.cjs */
   preloadPath: string;
@@ -51,18 +57,17 @@ export class ElectronHost implements Startable {
   private offEvents: (() => void) | undefined;
   /** The window's session: held here in the main process, never in the renderer. */
   private sessionToken: string | undefined;
-  private readonly rendererUrlPrefix: string;
 
   constructor(
     private readonly opts: ElectronHostOptions,
     private readonly deps: ElectronHostDeps,
-  ) {
-    this.rendererUrlPrefix = pathToFileURL(opts.rendererDir).href + '/';
-  }
+  ) {}
 
   async start(): Promise<void> {
     const { electron, log } = this.deps;
-    const { app, session, ipcMain, powerMonitor } = electron;
+    const { app, session, ipcMain, powerMonitor, protocol } = electron;
+    // The UI comes from our own scheme, not file:// (registered as privileged before app ready).
+    protocol.handle(UI_SCHEME, (req) => uiResponse(this.opts.rendererDir, req.url));
 
     app.on('web-contents-created', (_e, contents) => {
       contents.on('will-navigate', (ev, url) => {
@@ -128,7 +133,7 @@ export class ElectronHost implements Startable {
 
   /** Is `url` a page of our own renderer (the only frames allowed to call the node)? */
   isTrustedUrl(url: string): boolean {
-    return url.startsWith(this.rendererUrlPrefix) && !url.includes('..');
+    return url.startsWith(`${UI_ORIGIN}/`) && !url.includes('..');
   }
 
   /** Shows the window, creating it when it was never made or was destroyed. */
@@ -167,7 +172,7 @@ export class ElectronHost implements Startable {
         win.hide();
       }
     });
-    void win.loadFile(this.opts.rendererIndex);
+    void win.loadURL(`${UI_ORIGIN}/index.html`);
     this.window = win;
   }
 
@@ -200,6 +205,7 @@ export class ElectronHost implements Startable {
     this.quitting = true;
     this.offEvents?.();
     this.deps.electron.ipcMain.removeHandler(IPC_CALL);
+    this.deps.electron.protocol.unhandle(UI_SCHEME);
     this.tray?.destroy();
     if (this.window && !this.window.isDestroyed()) this.window.destroy();
   }

@@ -1,18 +1,23 @@
 import { EventEmitter } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
-import { describe, expect, it, vi } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { IPC_CALL, IPC_EVENT } from '../../../main/contract/bridge';
 import { type AllHandlers, Router } from '../../../main/api/router';
 import { EventBus } from '../../../main/app/events';
 import { type ElectronApi, ElectronHost } from '../../../main/hosts/electron';
 import { ANONYMOUS } from '../../../main/contract/access';
+import { uiResponse } from '../../../main/hosts/ui-protocol';
+import { tempDir } from '../../helpers/tmp';
 
 /** A stand-in for the parts of Electron the host uses; it records what the host asked for. */
 function fakeElectron() {
   const windows: FakeWindow[] = [];
   const ipcHandlers = new Map<string, (...a: unknown[]) => unknown>();
   const trays: FakeTray[] = [];
+  const protocols = new Map<string, (req: Request) => Promise<Response>>();
   const session = {
     permissionRequest: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
     permissionCheck: undefined as undefined | (() => boolean),
@@ -41,8 +46,8 @@ function fakeElectron() {
       super();
       windows.push(this);
     }
-    loadFile(f: string) {
-      this.loaded = f;
+    loadURL(u: string) {
+      this.loaded = u;
       return Promise.resolve();
     }
     show() {
@@ -97,6 +102,10 @@ function fakeElectron() {
       },
     },
     powerMonitor: new EventEmitter(),
+    protocol: {
+      handle: (scheme: string, fn: (req: Request) => Promise<Response>) => protocols.set(scheme, fn),
+      unhandle: (scheme: string) => protocols.delete(scheme),
+    },
   };
   return {
     electron: electron as unknown as ElectronApi,
@@ -104,6 +113,7 @@ function fakeElectron() {
     windows,
     ipcHandlers,
     trays,
+    protocols,
     session,
     FakeWebContents,
   };
@@ -129,7 +139,6 @@ async function setup() {
   const locks: string[] = [];
   const host = new ElectronHost(
     {
-      rendererIndex: '/app/dist/renderer/index.html',
       rendererDir: '/app/dist/renderer',
       preloadPath: '/app/dist/preload/index.cjs',
       trayIcon: '/app/assets/tray.png',
@@ -159,7 +168,7 @@ describe('ElectronHost', () => {
       webviewTag: false,
       preload: '/app/dist/preload/index.cjs',
     });
-    expect(windows[0]!.loaded).toBe('/app/dist/renderer/index.html');
+    expect(windows[0]!.loaded).toBe('hotpot://app/index.html');
   });
 
   it('refuses navigation, redirects, webviews and new windows in every web contents', async () => {
@@ -188,12 +197,14 @@ describe('ElectronHost', () => {
   it('answers IPC only from frames of its own renderer', async () => {
     const { ipcHandlers } = await setup();
     const call = ipcHandlers.get(IPC_CALL)!;
-    const own = { senderFrame: { url: pathToFileURL('/app/dist/renderer/index.html').href } };
+    const own = { senderFrame: { url: 'hotpot://app/index.html' } };
     expect(await call(own, 'node.status', {})).toMatchObject({ ok: true, value: { height: 3 } });
     for (const url of [
       'https://evil.example/',
       'file:///etc/passwd',
-      pathToFileURL('/app/dist/renderer/../../x.html').href.replace('/x.html', '/dist/renderer/../x.html'),
+      pathToFileURL('/app/dist/renderer/index.html').href, // the old file:// load is no longer ours
+      'hotpot://evil/index.html',
+      'hotpot://app.evil.example/index.html',
     ]) {
       expect(await call({ senderFrame: { url } }, 'node.status', {})).toMatchObject({
         ok: false,
@@ -252,5 +263,41 @@ describe('ElectronHost', () => {
     expect(ipcHandlers.has(IPC_CALL)).toBe(false);
     expect(trays[0]!.destroyed).toBe(true);
     expect(windows[0]!.destroyed).toBe(true);
+  });
+});
+
+describe("the window's UI protocol (hotpot://app/)", () => {
+  const dir = tempDir();
+  const ui = join(dir.path, 'renderer');
+  mkdirSync(join(ui, 'assets'), { recursive: true });
+  writeFileSync(join(ui, 'index.html'), '<!doctype html><title>ui</title>');
+  writeFileSync(join(ui, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(dir.path, 'secret.txt'), 'nope');
+  afterAll(() => dir.cleanup());
+
+  it('is what the host serves: the renderer with the CSP, the single-page fallback, nothing outside', async () => {
+    const { protocols } = await setup();
+    const serve = protocols.get('hotpot')!;
+    expect(serve).toBeDefined();
+    const index = await uiResponse(ui, 'hotpot://app/index.html');
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await index.text()).toContain('<title>ui</title>');
+    expect((await uiResponse(ui, 'hotpot://app/assets/app.js')).headers.get('content-type')).toContain(
+      'javascript',
+    );
+    expect(await (await uiResponse(ui, 'hotpot://app/network')).text()).toContain('<title>ui</title>');
+    expect((await uiResponse(ui, 'hotpot://app/assets/missing.js')).status).toBe(404);
+    expect((await uiResponse(ui, 'hotpot://other/index.html')).status).toBe(404);
+    for (const bad of [
+      'hotpot://app/..%2fsecret.txt',
+      'hotpot://app/assets/..%2f..%2fsecret.txt',
+      'hotpot://app/%2e%2e/secret.txt',
+    ]) {
+      const r = await uiResponse(ui, bad);
+      expect(await r.text(), bad).not.toContain('nope');
+      expect(r.status, bad).toBeGreaterThanOrEqual(400);
+    }
   });
 });
