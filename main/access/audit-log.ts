@@ -76,14 +76,8 @@ export class AuditLog {
   append(rec: AuditRecord): AuditEntry {
     const db = this.db();
     return db.transaction(() => {
-      const last = db.prepare('SELECT seq, hash FROM access_audit ORDER BY seq DESC LIMIT 1').get() as
-        { seq: number; hash: string } | undefined;
-      const body = {
-        ...rec,
-        seq: (last?.seq ?? 0) + 1,
-        atMs: this.now(),
-        prevHash: last?.hash ?? GENESIS_HASH,
-      };
+      const last = this.head();
+      const body = { ...rec, seq: last.seq + 1, atMs: this.now(), prevHash: last.hash };
       const entry: AuditEntry = { ...body, hash: entryHash(body) };
       db.prepare(
         `INSERT INTO access_audit (seq, at_ms, actor, action, resource, ip, user_agent, success, details_json, prev_hash, hash)
@@ -130,7 +124,7 @@ export class AuditLog {
       yield entryOf(r);
   }
 
-  /** The newest entry's hash: what is anchored on the chain. */
+  /** The newest entry's number and hash (the genesis hash before the first): what the next entry chains to, and what an anchor records. */
   head(): { seq: number; hash: string } {
     const last = this.db().prepare('SELECT seq, hash FROM access_audit ORDER BY seq DESC LIMIT 1').get() as
       { seq: number; hash: string } | undefined;

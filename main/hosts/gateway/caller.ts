@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CallContext } from '../../contract';
-import { ANONYMOUS, type Principal } from '../../contract/access';
+import type { Principal } from '../../contract/access';
 
 /** The session cookie: httpOnly (no script reads it), SameSite=Strict (no other site sends it). */
 export const SESSION_COOKIE = 'hotpot_session';
@@ -38,7 +38,7 @@ export async function installCaller(
     req.principal =
       bearer && bearer !== lanToken
         ? await sessions.principalOfBearer(bearer)
-        : (sessions.principalOf(req.cookies[SESSION_COOKIE]) ?? ANONYMOUS);
+        : sessions.principalOf(req.cookies[SESSION_COOKIE]);
   });
 }
 
