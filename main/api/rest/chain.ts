@@ -20,6 +20,7 @@ export const chainRoutes: RestRoute[] = [
     method: 'GET',
     path: '/api/v1/blocks/:height',
     summary: 'A block by height (or by 0x hash) with its transactions',
+    params: { height: 'A decimal height (1 is the first block after genesis), or a 0x block hash' },
     call: 'chain.block',
     input: ({ params }) => {
       const ref = params['height'] ?? '';
@@ -31,6 +32,7 @@ export const chainRoutes: RestRoute[] = [
     method: 'GET',
     path: '/api/v1/txs/:hash',
     summary: 'A transaction by hash with its receipt',
+    params: { hash: "The transaction's 0x hash" },
     call: 'chain.tx',
     input: ({ params }) => ({ hash: params['hash'] }),
   },
@@ -38,6 +40,11 @@ export const chainRoutes: RestRoute[] = [
     method: 'GET',
     path: '/api/v1/accounts/:address',
     summary: 'An account: balance, nonce, stake and recent transactions',
+    params: { address: "The account's 0x address" },
+    query: {
+      limit: 'How many recent transactions (1 to 200)',
+      before: 'Page back: the `nextCursor` of the previous page ("height:index")',
+    },
     call: 'chain.account',
     input: ({ params, query }) => ({
       address: params['address'],

@@ -19,6 +19,10 @@ export interface RestRoute {
   /** Path with `:name` parameters, e.g. `/api/v1/blocks/:height`. */
   path: string;
   summary: string;
+  /** What each `:name` in the path holds, for the OpenAPI document (every path parameter has one). */
+  params?: Record<string, string>;
+  /** The query parameters the route reads, each with what it holds (their schema is the input's). */
+  query?: Record<string, string>;
   /** The contract method the route calls. */
   call: MethodName;
   /** The method's input, gathered from the request and not yet checked. */

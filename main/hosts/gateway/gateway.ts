@@ -14,7 +14,9 @@ import { installRestRoutes } from './rest-routes';
 import { installRpcRoute } from './rpc-route';
 import { MAX_BODY_BYTES, installBodyParsing, installErrorReplies } from './request-errors';
 import { installUiFiles } from './ui-files';
-import { type OperationsDeps, installOperations } from './operations';
+import { OPERATIONS_PATHS, type OperationsDeps, installOperations } from './operations';
+import { installApiDocs } from './api-docs';
+import { openApiDocument } from '../../api/rest/openapi';
 import { DEFAULT_RATE_LIMITS, type RateLimits, installRateLimits } from './rate-limits';
 
 /** How long connections may linger; a connection past one of these is closed. */
@@ -60,7 +62,8 @@ export interface GatewayDeps {
 
 /**
  * The gateway every HTTP caller goes through (fastify): the built UI at `/`, the contract at
- * `POST /rpc/<method>`, pushed events on `/ws`, and the public REST surface under `/api/v1/`.
+ * `POST /rpc/<method>`, pushed events on `/ws`, the public REST surface under `/api/v1/` and its
+ * OpenAPI document and docs page.
  * Binds 127.0.0.1 by default; on any other address every API call needs the access token. Requests
  * whose Host or Origin is not this node are refused (DNS rebinding, cross-site calls). Hooks run in
  * the order installed: the guard first, then the routes; errors are answered in each surface's shape.
@@ -116,6 +119,13 @@ export class Gateway implements Startable {
     installOperations(app, this.deps.operations);
     installRpcRoute(app, this.deps.router);
     installRestRoutes(app, this.deps.router, this.deps.rest);
+    await installApiDocs(
+      app,
+      openApiDocument(this.deps.rest, {
+        version: this.deps.operations.status().version,
+        extraPaths: OPERATIONS_PATHS,
+      }),
+    );
     await installUiFiles(app, this.opts.rendererDir);
     try {
       await app.listen({ host: this.opts.host, port: this.opts.port });

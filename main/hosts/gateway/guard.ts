@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../../api/errors';
 import { isLoopback } from '../../config/load';
-import { pathOf, refuse, surfaceOf } from './replies';
+import { refuse } from './replies';
+import { pathOf, surfaceOf } from './surfaces';
 
 /** What the guard checks against. */
 export interface GuardOptions {
@@ -35,7 +36,7 @@ const TOKEN_EXCHANGE = '/api/v1/auth/token';
 /**
  * On a LAN address (an access token is set), an API call from nobody in particular needs the
  * access token; a caller that is someone (a session, an API key, a bearer token) does not, and
- * neither does exchanging a credential for a token. The UI's files hold no secrets and need none.
+ * neither does exchanging a credential for a token. The UI's files and the API's docs hold no secrets and need none.
  * Installed after the caller is known.
  */
 export function installLanGate(app: FastifyInstance, opts: GuardOptions): void {
@@ -44,7 +45,13 @@ export function installLanGate(app: FastifyInstance, opts: GuardOptions): void {
   app.addHook('onRequest', async (req, reply) => {
     const path = pathOf(req.url);
     const surface = surfaceOf(path);
-    if (surface === 'ui' || req.principal.kind !== 'anonymous' || path === TOKEN_EXCHANGE) return;
+    if (
+      surface === 'ui' ||
+      surface === 'docs' ||
+      req.principal.kind !== 'anonymous' ||
+      path === TOKEN_EXCHANGE
+    )
+      return;
     if (safeEqual(tokenOf(req, surface === 'ws'), accessToken)) return;
     return refuse(reply, 401, new ApiError('UNAUTHORIZED', 'missing or wrong access token'));
   });

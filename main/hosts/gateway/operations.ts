@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../api/errors';
+import { type JsonObject, type PathItem, rightsText } from '../../api/rest/openapi';
 import { METRICS_RIGHTS, mayCall } from '../../contract/access';
 import type { NodeStatus } from '../../contract/node';
-import { refuse } from './replies';
+import { serializeError } from '../../common/errors';
+import { sendProblem } from './replies';
 
 /** What the operations routes read. */
 export interface OperationsDeps {
@@ -34,17 +36,18 @@ export function installOperations(app: FastifyInstance, deps: OperationsDeps): v
   });
   app.get('/metrics', async (req, reply) => {
     const refusal = mayCall(METRICS_RIGHTS, req.principal, Date.now());
+    // Scrapers are machine clients: refusals are problems, as on the REST surface.
     if (refusal === 'SIGN_IN_REQUIRED')
-      return refuse(
+      return sendProblem(
         reply,
         401,
-        new ApiError('UNAUTHORIZED', 'metrics need a key with metrics:read, or a session'),
+        serializeError(new ApiError('UNAUTHORIZED', 'metrics need a key with metrics:read, or a session')),
       );
     if (refusal)
-      return refuse(
+      return sendProblem(
         reply,
         403,
-        new ApiError('FORBIDDEN', 'metrics need metrics:read, the owner or the auditor'),
+        serializeError(new ApiError('FORBIDDEN', 'metrics need metrics:read, the owner or the auditor')),
       );
     return reply
       .header('Content-Type', deps.metrics.contentType)
@@ -52,3 +55,63 @@ export function installOperations(app: FastifyInstance, deps: OperationsDeps): v
       .send(await deps.metrics.text());
   });
 }
+
+const READINESS = {
+  type: 'object',
+  required: ['ready', 'height', 'peers', 'syncing'],
+  properties: {
+    ready: { type: 'boolean' },
+    height: { type: 'integer', minimum: 0 },
+    peers: { type: 'integer', minimum: 0 },
+    syncing: { type: 'boolean' },
+  },
+};
+
+const json = (description: string, schema: JsonObject) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+/** The operations routes in the OpenAPI document (they answer beside the contract, not through it). */
+export const OPERATIONS_PATHS: Record<string, PathItem> = {
+  '/healthz': {
+    get: {
+      operationId: 'operations.health',
+      summary: 'The process answers',
+      description: 'Public.',
+      tags: ['operations'],
+      security: [{}],
+      responses: {
+        200: json('Alive', { type: 'object', required: ['ok'], properties: { ok: { const: true } } }),
+      },
+    },
+  },
+  '/readyz': {
+    get: {
+      operationId: 'operations.ready',
+      summary: 'The node is in step with the network',
+      description: 'Public. 503 while it is still syncing.',
+      tags: ['operations'],
+      security: [{}],
+      responses: { 200: json('Ready', READINESS), 503: json('Still syncing', READINESS) },
+    },
+  },
+  '/metrics': {
+    get: {
+      operationId: 'operations.metrics',
+      summary: 'Prometheus metrics (text exposition format)',
+      description: rightsText(METRICS_RIGHTS),
+      tags: ['operations'],
+      security: [{ bearer: [] }, { session: [] }],
+      responses: {
+        200: { description: 'The metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
+        401: problem('No valid credential'),
+        403: problem('Neither metrics:read nor the owner or the auditor'),
+      },
+    },
+  },
+};

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { pathOf, surfaceOf } from './replies';
+import { pathOf, surfaceOf } from './surfaces';
 
 /** Requests a minute, by who is asking. */
 export interface RateLimits {
@@ -12,12 +12,15 @@ export interface RateLimits {
   keyPerMin: number;
 }
 
+/** The UI's files and the API's docs: static, public, not counted. */
+const PUBLIC_FILES = new Set(['ui', 'docs']);
+
 export const DEFAULT_RATE_LIMITS: RateLimits = { anonymousPerMin: 1200, personPerMin: 3000, keyPerMin: 6000 };
 
 /**
  * Rate limits (@fastify/rate-limit) on the API surfaces, per principal (a person, a key) and per
  * address for anonymous callers; past the limit, 429 with `Retry-After`. The UI's files are not
- * counted. Installed after the caller is known.
+ * counted, nor are the API's docs. Installed after the caller is known.
  */
 export async function installRateLimits(app: FastifyInstance, limits: RateLimits): Promise<void> {
   await app.register(rateLimit, {
@@ -34,7 +37,7 @@ export async function installRateLimits(app: FastifyInstance, limits: RateLimits
       if (kind === 'key') return limits.keyPerMin;
       return limits.anonymousPerMin;
     },
-    allowList: (req: FastifyRequest) => surfaceOf(pathOf(req.url)) === 'ui',
+    allowList: (req: FastifyRequest) => PUBLIC_FILES.has(surfaceOf(pathOf(req.url))),
     addHeadersOnExceeding: {
       'x-ratelimit-limit': true,
       'x-ratelimit-remaining': true,

@@ -1,22 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { type SerializedError, serializeError } from '../../common/errors';
-
-/** Which answer shape a path speaks: the contract's envelope, RFC 9457 problems, or plain text. */
-export type Surface = 'rpc' | 'rest' | 'ws' | 'ui';
-
-/** The surface of a request path (without its query). */
-export function surfaceOf(path: string): Surface {
-  if (path.startsWith('/rpc/')) return 'rpc';
-  if (path.startsWith('/api/')) return 'rest';
-  if (path === '/ws') return 'ws';
-  return 'ui';
-}
-
-/** The path of a raw URL, without its query string (which may hold a token): what logs and checks see. */
-export function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
-}
+import { pathOf, surfaceOf } from './surfaces';
 
 /** RFC 9457 problem details: the REST surface's error body. */
 export function sendProblem(reply: FastifyReply, status: number, error: SerializedError): FastifyReply {

@@ -3,7 +3,8 @@ import { AppError } from '../../common/errors';
 import { ApiError } from '../../api/errors';
 import { httpStatusOf } from '../../api/rest/call';
 import type { Logger } from '../../app/logger';
-import { pathOf, refuse } from './replies';
+import { refuse } from './replies';
+import { pathOf } from './surfaces';
 
 /** The largest request body the gateway reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -3,16 +3,9 @@ import { extname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../api/errors';
-import { CONTENT_SECURITY_POLICY } from '../security';
-import { pathOf, refuse, surfaceOf } from './replies';
-
-/** The headers every file of the UI carries: the CSP the Electron window has too, and no framing or sniffing. */
-const UI_HEADERS = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'X-Frame-Options': 'DENY',
-};
+import { UI_HEADERS } from '../security';
+import { refuse } from './replies';
+import { pathOf, surfaceOf } from './surfaces';
 
 /**
  * The built renderer at `/` (@fastify/static: no path leaves the folder). It is a single-page app, so

@@ -113,6 +113,32 @@ describe('Gateway', () => {
     );
   });
 
+  it('serves the OpenAPI document and its docs page (Swagger UI from the npm package) with the CSP, without the access token', async () => {
+    for (const port of [p1, p2]) {
+      const get = (path: string) => raw(port, { path, headers: { host: `127.0.0.1:${port}` } });
+      const doc = await get('/api/v1/openapi.json');
+      expect(doc.status).toBe(200);
+      expect(JSON.parse(doc.body)).toMatchObject({ openapi: '3.1.0', info: { version: 't' } });
+      expect(Object.keys(JSON.parse(doc.body).paths)).toEqual(
+        expect.arrayContaining(['/api/v1/status', '/healthz', '/metrics']),
+      );
+      const page = await get('/api/v1/docs');
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('swagger-ui-bundle.js');
+      expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
+      const bundle = await get('/api/v1/docs/static/swagger-ui-bundle.js');
+      expect(bundle.status).toBe(200);
+      expect(bundle.body.length).toBeGreaterThan(100_000);
+      expect(String(bundle.headers['content-security-policy'])).toContain("script-src 'self'");
+      const init = await get('/api/v1/docs/static/swagger-initializer.js');
+      expect(init.body).toContain('validatorUrl');
+    }
+    // The API itself still needs the token on the LAN address.
+    expect((await raw(p2, { path: '/api/v1/status', headers: { host: `127.0.0.1:${p2}` } })).status).toBe(
+      401,
+    );
+  });
+
   it('never serves files outside the renderer folder', async () => {
     const r = await raw(p1, { path: '/../secret.txt', headers: { host: `127.0.0.1:${p1}` } });
     expect(r.body).not.toContain('nope');
@@ -418,6 +444,7 @@ describe('Gateway operations and limits', () => {
     expect(JSON.parse(limited.body)).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     for (let i = 0; i < 10; i++) expect((await get('/')).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await get('/api/v1/openapi.json')).status).toBe(200);
     expect((await get('/api/v1/status', 'read-key')).status).toBe(200);
   });
 });
