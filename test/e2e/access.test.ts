@@ -161,6 +161,23 @@ describe.skipIf(missing)('people and roles in Chromium through the gateway', () 
     cookies.push((await page.context().cookies()).find((x) => x.name === 'hotpot_session')!.value);
   });
 
+  it('the API docs page renders the OpenAPI document under the CSP, with every REST route', async () => {
+    const page = await browser.newPage();
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
+    });
+    await page.goto(new URL('/api/v1/docs', node.url).href);
+    await expect
+      .poll(() => page.locator('.swagger-ui .info .title').textContent())
+      .toContain('Hot Pot Spot Node');
+    const paths = await page.locator('.opblock-summary-path').allTextContents();
+    for (const p of ['/api/v1/status', '/api/v1/blocks/{height}', '/api/v1/auth/token', '/metrics'])
+      expect(paths.map((x) => x.replace(/\u200b/g, ''))).toContain(p);
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+
   it('no log line holds a password or a session token', async () => {
     await node.stop();
     const logs = readdirSync(join(dataDir, 'logs')).map((f) =>
