@@ -4,7 +4,7 @@
  * (the ledger node, the wallet, the cameras, the API), and `start()` starts them in that order and
  * `stop()` stops them in reverse.
  */
-import type { NodeInfo } from '../contract/node';
+import type { HttpsInfo, NodeInfo } from '../contract/node';
 import type { RestRoute } from '../api/rest/types';
 import type { Router } from '../api/router';
 import type { Config } from '../config/schema';
@@ -30,6 +30,8 @@ export interface ComposeOptions {
   host: 'electron' | 'headless';
   log: Logger;
   now?: () => number;
+  /** The certificate the host's gateway serves HTTPS with (Settings shows its fingerprint). */
+  https?: HttpsInfo;
 }
 
 /** The composed node: every service built, not yet started. */
@@ -127,5 +129,6 @@ function nodeInfo(opts: ComposeOptions, startedAtMs: number): NodeInfo {
     nativeKernels: nativeAvailable(),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
+    https: opts.https ?? null,
   };
 }

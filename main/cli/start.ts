@@ -18,7 +18,9 @@ and otherwise runs headless and prints the UI's URL.
   --headless           no window: serve the UI over HTTP (default 127.0.0.1:7420)
   --data-dir DIR       where the node keeps its databases, keys and logs (default ~/.hotpot headless,
                        Electron's userData with a window)
-  --http HOST:PORT     where the headless host listens; a non-loopback address needs HOTPOT_ACCESS_TOKEN
+  --http HOST:PORT     where the headless host listens; a non-loopback address is served over HTTPS
+                       (the node's own certificate, or HOTPOT_HTTPS_CERT + HOTPOT_HTTPS_KEY) and
+                       needs HOTPOT_ACCESS_TOKEN
   --log-level LEVEL    fatal|error|warn|info|debug|trace
 Configuration: defaults ← DIR/config.json ← HOTPOT_* environment ← flags (see README).
 `;

@@ -61,7 +61,20 @@ export function loadConfig(input: LoadConfigInput): Config {
       { key: 'http.host' },
     );
   }
+  if (!cfg.https.certFile !== !cfg.https.keyFile) {
+    const missing = cfg.https.certFile ? 'https.keyFile' : 'https.certFile';
+    throw new ConfigError(
+      'INVALID_CONFIG',
+      `config key "${missing}" is missing: an own HTTPS certificate needs both https.certFile and https.keyFile (PEM files); set both, or neither to let the node make its own`,
+      { key: missing },
+    );
+  }
   return cfg;
+}
+
+/** Does the gateway serve HTTPS with this configuration (always on a LAN address)? */
+export function servesHttps(cfg: Pick<Config, 'http' | 'https'>): boolean {
+  return cfg.https.mode === 'always' || !isLoopback(cfg.http.host);
 }
 
 /** True for addresses only this machine can reach. */

@@ -16,6 +16,18 @@ export const ConfigSchema = z
   .object({
     dataDir: z.string().min(1),
     http: HttpAddress.strict(),
+    /**
+     * HTTPS for the gateway. `lan` (default): HTTPS whenever it serves an address other than
+     * loopback, plain HTTP on loopback; `always`: HTTPS on loopback too. The certificate is the
+     * owner's (`certFile` + `keyFile`, PEM) or, without them, one the node makes at first start.
+     */
+    https: z
+      .object({
+        mode: z.enum(['lan', 'always']),
+        certFile: z.string().min(1).optional(),
+        keyFile: z.string().min(1).optional(),
+      })
+      .strict(),
     /** Required when http.host is not a loopback address: clients send it as a Bearer token. */
     accessToken: z.string().min(32, 'must be at least 32 characters').max(256).optional(),
     /** This store's franchise id on the chain (registered by HQ to this node's key); recordings are anchored under it. */
@@ -67,6 +79,7 @@ export type Config = z.infer<typeof ConfigSchema>;
 /** Defaults of everything but the data dir (which depends on the host: see defaultDataDir). */
 export const DEFAULTS: Omit<Config, 'dataDir'> = {
   http: { host: '127.0.0.1', port: 7420 },
+  https: { mode: 'lan' },
   log: { level: 'info', console: 'pretty' },
   network: { listen: ['/ip4/0.0.0.0/tcp/4510'], staticPeers: [], mdns: true },
   wallet: { autoLockMinutes: 10 },
@@ -81,6 +94,9 @@ export const ENV_KEYS: Record<
   HOTPOT_DATA_DIR: { key: 'dataDir', parse: 'string' },
   HOTPOT_HTTP: { key: 'http', parse: 'hostport' },
   HOTPOT_ACCESS_TOKEN: { key: 'accessToken', parse: 'string' },
+  HOTPOT_HTTPS: { key: 'https.mode', parse: 'string' },
+  HOTPOT_HTTPS_CERT: { key: 'https.certFile', parse: 'string' },
+  HOTPOT_HTTPS_KEY: { key: 'https.keyFile', parse: 'string' },
   HOTPOT_FRANCHISE_ID: { key: 'franchiseId', parse: 'string' },
   HOTPOT_LOG_LEVEL: { key: 'log.level', parse: 'string' },
   HOTPOT_LOG_CONSOLE: { key: 'log.console', parse: 'string' },

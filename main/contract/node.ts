@@ -19,6 +19,20 @@ export const NodeStatus = z.object({
 });
 export type NodeStatus = z.infer<typeof NodeStatus>;
 
+/**
+ * The certificate the gateway serves HTTPS with: the node's own (made at first start) or the
+ * owner's; clients on the LAN check it by its SHA-256 fingerprint.
+ */
+export const HttpsInfo = z.object({
+  source: z.enum(['node', 'owner']),
+  /** SHA-256 of the certificate (DER), as colon-separated hex pairs. */
+  fingerprintSha256: z.string(),
+  /** The names and addresses it is valid for. */
+  names: z.array(z.string()),
+  validToMs: z.number(),
+});
+export type HttpsInfo = z.infer<typeof HttpsInfo>;
+
 /** Facts about this node that change rarely. */
 export const NodeInfo = z.object({
   version: z.string(),
@@ -29,6 +43,8 @@ export const NodeInfo = z.object({
   nativeKernels: z.boolean(),
   node: z.string(),
   platform: z.string(),
+  /** How browsers and terminals reach the gateway over HTTPS; null when it serves plain HTTP (loopback) or there is no gateway. */
+  https: HttpsInfo.nullable(),
 });
 export type NodeInfo = z.infer<typeof NodeInfo>;
 

@@ -6,6 +6,8 @@ import { appRoot } from '../platform/paths';
 import { makeDataDirPrivate } from '../platform/private-files';
 import type { Config } from '../config/schema';
 import { Gateway } from './gateway/gateway';
+import { type HttpsCertificate, httpsCertificate } from './gateway/https-certificate';
+import { servesHttps } from '../config/load';
 import { ANONYMOUS } from '../contract/access';
 
 /** Hard limit for a graceful stop; past it the process exits anyway (the databases are WAL-safe). */
@@ -21,8 +23,16 @@ export async function runHeadless(config: Config, opts: { reason?: string } = {}
   const madePrivate = makeDataDirPrivate(config.dataDir);
   const log = createLogger({ dataDir: config.dataDir, level: config.log.level, console: config.log.console });
   if (madePrivate) log.info({ entries: madePrivate }, 'data dir made private to this user (0700/0600)');
-  const app = composeApp({ config, host: 'headless', log });
-  const host = gatewayOf(app, config, log);
+  let https: HttpsCertificate | undefined;
+  try {
+    https = servesHttps(config) ? await certificateOf(config, log) : undefined;
+  } catch (err) {
+    await flushLogger(log);
+    lock.release();
+    throw err;
+  }
+  const app = composeApp({ config, host: 'headless', log, ...(https ? { https: https.info } : {}) });
+  const host = gatewayOf(app, config, log, https);
   // Signals are handled from here on, also during start: a SIGTERM while services start waits for the
   // start to finish and then stops them in reverse order (never a half-started node left behind).
   let requested: string | undefined;
@@ -48,12 +58,7 @@ export async function runHeadless(config: Config, opts: { reason?: string } = {}
     throw err;
   }
   if (opts.reason) process.stderr.write(`hotpot: ${opts.reason}\n`);
-  process.stdout.write(`Hot Pot Spot Node is running headless. Open the UI at ${host.url}\n`);
-  if (app.access.status(ANONYMOUS).setupNeeded)
-    process.stdout.write(
-      `This node has nobody yet: open the UI to make the owner, or run\n` +
-        `  bin/hotpot users add --data-dir ${config.dataDir} --username NAME --role owner\n`,
-    );
+  printWelcome(host.url, app, config, https);
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -86,13 +91,46 @@ export async function runHeadless(config: Config, opts: { reason?: string } = {}
   });
 }
 
+/** Where to open the UI, the certificate to trust, and how to make the owner when there is nobody yet. */
+function printWelcome(url: string, app: App, config: Config, https: HttpsCertificate | undefined): void {
+  const lines = [`Hot Pot Spot Node is running headless. Open the UI at ${url}`];
+  if (https)
+    lines.push(
+      `HTTPS certificate (${https.info.source === 'node' ? "the node's own" : 'yours'}): SHA-256 ${https.info.fingerprintSha256}`,
+    );
+  if (app.access.status(ANONYMOUS).setupNeeded)
+    lines.push(
+      'This node has nobody yet: open the UI to make the owner, or run',
+      `  bin/hotpot users add --data-dir ${config.dataDir} --username NAME --role owner`,
+    );
+  // One write: whoever waits for the URL line has the rest with it.
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** The certificate the gateway serves: the owner's, or the node's own (made at first start). */
+async function certificateOf(config: Config, log: Logger): Promise<HttpsCertificate> {
+  const { certFile, keyFile } = config.https;
+  const cert = await httpsCertificate({
+    dataDir: config.dataDir,
+    host: config.http.host,
+    ...(certFile && keyFile ? { own: { certFile, keyFile } } : {}),
+  });
+  if (cert.made)
+    log.info(
+      { fingerprintSha256: cert.info.fingerprintSha256, names: cert.info.names },
+      "made the gateway's HTTPS certificate: clients trust it by this fingerprint (Settings shows it)",
+    );
+  return cert;
+}
+
 /** The gateway in front of the composed app, on the configured address. */
-function gatewayOf(app: App, config: Config, log: Logger): Gateway {
+function gatewayOf(app: App, config: Config, log: Logger, https: HttpsCertificate | undefined): Gateway {
   return new Gateway(
     {
       host: config.http.host,
       port: config.http.port,
       rendererDir: join(appRoot(), 'dist', 'renderer'),
+      ...(https ? { https: { cert: https.cert, key: https.key } } : {}),
       ...(config.accessToken ? { accessToken: config.accessToken } : {}),
     },
     {

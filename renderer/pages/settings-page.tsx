@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import type { HttpsInfo } from '../../main/contract/node';
 import { q, transportKind } from '../api';
 import { ApiKeysCard } from '../components/access/api-keys-card';
 import { useMay } from '../components/access/use-may';
@@ -20,6 +21,11 @@ const S = defineStrings({
     logs: 'Recent log',
     noLogs: 'No log lines yet.',
     runtime: 'Runtime',
+    https: 'HTTPS certificate',
+    httpsNode: "the node's own",
+    httpsOwner: "the owner's",
+    httpsValid: 'valid until',
+    httpsOff: 'plain HTTP (this computer only)',
   },
   ru: {
     title: 'Настройки',
@@ -35,8 +41,32 @@ const S = defineStrings({
     logs: 'Последние записи журнала',
     noLogs: 'Журнал пока пуст.',
     runtime: 'Среда',
+    https: 'Сертификат HTTPS',
+    httpsNode: 'собственный сертификат узла',
+    httpsOwner: 'сертификат владельца',
+    httpsValid: 'действует до',
+    httpsOff: 'обычный HTTP (только этот компьютер)',
   },
 });
+
+/** How browsers and tills reach this node: the certificate's fingerprint to check, or plain HTTP on this computer. */
+function HttpsStat({ https }: { https: HttpsInfo | null }) {
+  const t = useT(S);
+  const f = useFormat();
+  const value = https ? (
+    <span data-testid="https-fingerprint">
+      <code>SHA-256 {https.fingerprintSha256}</code>
+      <br />
+      <span className="muted">
+        {https.source === 'node' ? t('httpsNode') : t('httpsOwner')} · {t('httpsValid')}{' '}
+        {f.time(https.validToMs)}
+      </span>
+    </span>
+  ) : (
+    t('httpsOff')
+  );
+  return <Stat label={t('https')} value={value} />;
+}
 
 export function SettingsPage() {
   const t = useT(S);
@@ -74,6 +104,7 @@ export function SettingsPage() {
               <Stat label={t('kernels')} value={info.data.nativeKernels ? t('native') : t('js')} />
               <Stat label={t('runtime')} value={`Node ${info.data.node} · ${info.data.platform}`} />
               <Stat label={t('transport')} value={transportKind.toUpperCase()} />
+              {transportKind === 'http' ? <HttpsStat https={info.data.https} /> : null}
             </>
           ) : null}
         </Card>

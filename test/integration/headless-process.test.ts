@@ -1,10 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, runCli, startNode } from '../helpers/node-process';
+import { OWNER, freePort, runCli, startNode } from '../helpers/node-process';
 import { tempDir } from '../helpers/tmp';
 
 const dirs: Array<() => void> = [];
@@ -23,6 +33,40 @@ function walk(root: string): Array<[string, number]> {
   const here: Array<[string, number]> = [[root, st.mode & 0o777]];
   if (!st.isDirectory()) return here;
   return here.concat(...readdirSync(root).map((n) => walk(join(root, n))));
+}
+
+/** A contract call over HTTPS to a node on 127.0.0.1 whose certificate is `ca` (as a client that pinned it). */
+function rpcOverHttps(
+  port: number,
+  ca: string,
+  method: string,
+  input: unknown,
+  cookie = '',
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/rpc/${method}`,
+        ca,
+        servername: 'localhost',
+        headers: {
+          host: `127.0.0.1:${port}`,
+          'content-type': 'application/json',
+          ...(cookie ? { cookie } : {}),
+        },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(input));
+  });
 }
 
 describe('bin/hotpot start --headless (real process)', () => {
@@ -98,6 +142,42 @@ describe('bin/hotpot start --headless (real process)', () => {
     const r2 = await runCli(['start', '--headless', '--data-dir', d, '--htp', '1']);
     expect(r2.code).not.toBe(0);
     expect(r2.stderr).toMatch(/Unknown option '--htp'.*known flags: --headless, --data-dir, --http/);
+  });
+
+  it('serves HTTPS with its own certificate (made once, shown in node.info), and refuses an unusable own one', async () => {
+    const d = join(dir(), 'data');
+    const env = { HOTPOT_HTTPS: 'always' };
+    const node = await startNode({ dataDir: d, env });
+    const fingerprint =
+      /HTTPS certificate \(the node's own\): SHA-256 ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})/.exec(
+        node.output(),
+      )?.[1];
+    expect(node.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(fingerprint).toBeDefined();
+    const port = Number(new URL(node.url).port);
+    const ca = readFileSync(join(d, 'tls', 'cert.pem'), 'utf8');
+    const setup = await rpcOverHttps(port, ca, 'auth.setupOwner', OWNER);
+    const cookie = String(setup.headers['set-cookie']?.find((c) => c.startsWith('hotpot_session=')));
+    const info = await rpcOverHttps(port, ca, 'node.info', {}, cookie.split(';')[0]!);
+    expect(JSON.parse(info.body).value.https).toMatchObject({
+      source: 'node',
+      fingerprintSha256: fingerprint,
+    });
+    // Over HTTPS the session cookie is Secure.
+    expect(cookie).toMatch(/; Secure/);
+    await node.stop();
+    const again = await startNode({ dataDir: d, env });
+    expect(again.output()).toContain(fingerprint);
+    await again.stop();
+
+    const bad = await runCli(
+      ['start', '--headless', '--data-dir', d, '--http', `127.0.0.1:${await freePort()}`],
+      {
+        env: { ...env, HOTPOT_HTTPS_CERT: join(d, 'tls', 'cert.pem'), HOTPOT_HTTPS_KEY: join(d, 'nope.pem') },
+      },
+    );
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/cannot read the HTTPS private key .*nope\.pem: ENOENT/);
   });
 
   it('exits non-zero when the port is already in use', async () => {

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { createServer as createSecureServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { RestRoute } from '../../api/rest/types';
@@ -45,6 +46,8 @@ export interface GatewayOptions {
   accessToken?: string;
   /** The built renderer (dist/renderer). */
   rendererDir: string;
+  /** Serve HTTPS with this certificate and key (PEM); plain HTTP without. */
+  https?: { cert: string; key: string };
   timeouts?: Partial<ConnectionTimeouts>;
   rateLimits?: Partial<RateLimits>;
 }
@@ -81,24 +84,25 @@ export class Gateway implements Startable {
   /** The UI's URL once started. */
   get url(): string {
     const h = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
-    return `http://${h}:${this.boundPort}/`;
+    return `${this.opts.https ? 'https' : 'http'}://${h}:${this.boundPort}/`;
   }
 
   async start(): Promise<void> {
     const t = { ...DEFAULT_TIMEOUTS, ...this.opts.timeouts };
+    const serverOptions = {
+      headersTimeout: t.headersMs,
+      requestTimeout: t.requestMs,
+      keepAliveTimeout: t.keepAliveMs,
+      connectionsCheckingInterval: t.checkEveryMs,
+    };
+    const tls = this.opts.https;
     const app = Fastify({
       logger: false,
       bodyLimit: MAX_BODY_BYTES,
       serverFactory: (handler) =>
-        createServer(
-          {
-            headersTimeout: t.headersMs,
-            requestTimeout: t.requestMs,
-            keepAliveTimeout: t.keepAliveMs,
-            connectionsCheckingInterval: t.checkEveryMs,
-          },
-          handler,
-        ),
+        tls
+          ? createSecureServer({ ...serverOptions, cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, handler)
+          : createServer(serverOptions, handler),
     });
     await registerWebSocketSupport(app);
     const guardOpts = {

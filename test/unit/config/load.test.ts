@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../main/config/errors';
-import { loadConfig, parseHostPort } from '../../../main/config/load';
+import { loadConfig, parseHostPort, servesHttps } from '../../../main/config/load';
 import { tempDir } from '../../helpers/tmp';
 import { SYSTEM } from '../../../main/contract/access';
 
@@ -85,6 +85,34 @@ describe('loadConfig', () => {
       defaultDataDir: d,
     });
     expect(cfg.accessToken).toHaveLength(40);
+  });
+
+  it('serves HTTPS on a LAN address, on loopback only when asked, and wants both files of an own certificate', () => {
+    const d = dir();
+    const lan = loadConfig({
+      flags: { http: [{ host: '0.0.0.0', port: 7420 }, '--http'] },
+      env: { HOTPOT_ACCESS_TOKEN: 'x'.repeat(40) },
+      defaultDataDir: d,
+    });
+    expect(servesHttps(lan)).toBe(true);
+    const local = loadConfig({ flags: {}, env: {}, defaultDataDir: d });
+    expect(local.https).toEqual({ mode: 'lan' });
+    expect(servesHttps(local)).toBe(false);
+    expect(servesHttps(loadConfig({ flags: {}, env: { HOTPOT_HTTPS: 'always' }, defaultDataDir: d }))).toBe(
+      true,
+    );
+    expect(() => loadConfig({ flags: {}, env: { HOTPOT_HTTPS: 'sometimes' }, defaultDataDir: d })).toThrow(
+      /https.mode/,
+    );
+    expect(() =>
+      loadConfig({ flags: {}, env: { HOTPOT_HTTPS_CERT: '/etc/cert.pem' }, defaultDataDir: d }),
+    ).toThrow(/"https.keyFile" is missing: an own HTTPS certificate needs both/);
+    const own = loadConfig({
+      flags: {},
+      env: { HOTPOT_HTTPS_CERT: '/etc/cert.pem', HOTPOT_HTTPS_KEY: '/etc/key.pem' },
+      defaultDataDir: d,
+    });
+    expect(own.https).toEqual({ mode: 'lan', certFile: '/etc/cert.pem', keyFile: '/etc/key.pem' });
   });
 
   it('refuses a port out of range and a short token', () => {
