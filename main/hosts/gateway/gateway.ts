@@ -101,7 +101,10 @@ export class Gateway implements Startable {
       bodyLimit: MAX_BODY_BYTES,
       serverFactory: (handler) =>
         tls
-          ? createSecureServer({ ...serverOptions, cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, handler)
+          ? createSecureServer(
+              { ...serverOptions, cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' },
+              handler,
+            )
           : createServer(serverOptions, handler),
     });
     await registerWebSocketSupport(app);
