@@ -80,6 +80,7 @@ export function composeApp(opts: ComposeOptions): App {
     mempoolSize: () => node.mempoolSize,
     cameras: () => (config.video.enabled ? video.cameras() : []),
   });
+  bus.on('chain.block', (b) => metrics.observeFinalized(b.timeMs, now()));
   const apiDeps = { status, info, node, wallet, video, access, audit, log, now };
   const { router, rest } = composeApi(config, apiDeps);
   const components: Component[] = [

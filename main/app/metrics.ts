@@ -12,7 +12,7 @@ export interface MetricsSources {
 
 /**
  * The node's Prometheus metrics (prom-client): process figures (RSS, CPU, event-loop lag), the
- * chain, peers and mempool, each camera's fps, drops and fail-closed frames, and HTTP latency by
+ * chain (height, block age, time to finality), peers and mempool, each camera's fps, drops and fail-closed frames, and HTTP latency by
  * route, which the gateway observes. Gauges read their sources when scraped, so nothing runs between
  * scrapes.
  */
@@ -20,6 +20,7 @@ export class NodeMetrics {
   readonly registry = new Registry();
   private readonly http: Histogram<'method' | 'route' | 'status'>;
   private readonly refused: Counter<'reason'>;
+  private readonly finality: Histogram;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -72,6 +73,12 @@ export class NodeMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
+    this.finality = new Histogram({
+      name: 'hotpot_chain_finality_seconds',
+      help: "From a block's proposal (its timestamp) to its finalization on this node",
+      buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60],
+      registers,
+    });
     this.refused = new Counter({
       name: 'hotpot_http_refused_total',
       help: 'Requests refused before a handler: unauthorized, forbidden, rate limited',
@@ -84,6 +91,12 @@ export class NodeMetrics {
   observeHttp(method: string, route: string, status: number, seconds: number): void {
     this.http.observe({ method, route, status: String(status) }, seconds);
     if (status === 401 || status === 403 || status === 429) this.refused.inc({ reason: String(status) });
+  }
+
+  /** A block finalized here at `nowMs` (blocks older than a minute are being synced, not finalized live: not counted). */
+  observeFinalized(blockTimeMs: number, nowMs: number): void {
+    const seconds = (nowMs - blockTimeMs) / 1000;
+    if (seconds >= 0 && seconds <= 60) this.finality.observe(seconds);
   }
 
   /** The Prometheus text exposition. */

@@ -417,6 +417,9 @@ describe('Gateway operations and limits', () => {
     });
 
   it('answers /healthz and /readyz, and /metrics only to those who may read them', async () => {
+    // One block finalized 1.5 s after its proposal, and one being synced an hour late (not counted).
+    operations.metrics.observeFinalized(10_000, 11_500);
+    operations.metrics.observeFinalized(0, 3_600_000);
     expect((await get('/healthz')).status).toBe(200);
     expect(JSON.parse((await get('/readyz')).body)).toMatchObject({ ready: true, height: 7, peers: 2 });
     expect((await get('/metrics')).status).toBe(401);
@@ -428,6 +431,9 @@ describe('Gateway operations and limits', () => {
     expect(m.body).toMatch(/^hotpot_chain_height 7$/m);
     expect(m.body).toMatch(/^hotpot_peers 2$/m);
     expect(m.body).toMatch(/^hotpot_mempool_txs 3$/m);
+    expect(m.body).toMatch(/^hotpot_chain_finality_seconds_bucket\{le="2"\} 1$/m);
+    expect(m.body).toMatch(/^hotpot_chain_finality_seconds_bucket\{le="1"\} 0$/m);
+    expect(m.body).toMatch(/^hotpot_chain_finality_seconds_count 1$/m);
     expect(m.body).toMatch(/^hotpot_process_resident_memory_bytes \d+/m);
     expect(m.body).toMatch(
       /hotpot_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/status",status="200"\} [1-9]/,
