@@ -1,5 +1,9 @@
 import type { AuditProblem, AuditVerdict } from '../contract/audit';
+import type { AuditHead } from './audit-anchoring';
 import { type AuditLog, GENESIS_HASH, entryHash } from './audit-log';
+
+/** A head anchored on the chain, with the block that holds it when known (named in the verdict). */
+export type AnchoredHead = AuditHead & { height?: number };
 
 /**
  * Walks the audit log from its first entry and names the first place it was tampered with:
@@ -7,14 +11,18 @@ import { type AuditLog, GENESIS_HASH, entryHash } from './audit-log';
  * - `deleted`: a sequence number is missing (or the first entries are);
  * - `reordered`: an entry is intact but does not follow the one before it (moved, swapped or
  *   inserted);
- * and, when given, whether the log still reaches the head that was anchored (`truncated` when the
- * newest entries are gone).
+ * and, when given, whether the log still holds the head that was anchored on the chain:
+ * - `truncated`: the log ends below the anchored entry (the newest entries are gone);
+ * - `rewritten`: the anchored entry is there but with another hash: every entry from some point on
+ *   was rewritten and chained again, which the log alone cannot show.
  */
-export function verifyAuditLog(log: AuditLog, anchored?: { seq: number; hash: string }): AuditVerdict {
+export function verifyAuditLog(log: AuditLog, anchored?: AnchoredHead): AuditVerdict {
   let prev = { seq: 0, hash: GENESIS_HASH };
   let entries = 0;
+  let atAnchor: string | undefined;
   for (const e of log.all()) {
     entries++;
+    if (anchored && e.seq === anchored.seq) atAnchor = e.hash;
     const { hash, ...body } = e;
     const problem = (kind: AuditProblem['kind'], message: string): AuditVerdict => ({
       ok: false,
@@ -37,15 +45,31 @@ export function verifyAuditLog(log: AuditLog, anchored?: { seq: number; hash: st
       );
     prev = { seq: e.seq, hash };
   }
-  if (anchored && (prev.seq < anchored.seq || (prev.seq === anchored.seq && prev.hash !== anchored.hash)))
-    return {
-      ok: false,
-      entries,
-      problem: {
-        kind: 'truncated',
-        seq: anchored.seq,
-        message: `the log ends at entry ${prev.seq}, but entry ${anchored.seq} was anchored`,
-      },
-    };
+  if (anchored) {
+    const problem = anchorProblem(prev, atAnchor, anchored);
+    if (problem) return { ok: false, entries, problem };
+  }
   return { ok: true, entries, problem: null };
+}
+
+/** Does an intact log ending at `last` still hold the anchored head (`atAnchor`: its entry's hash)? */
+function anchorProblem(
+  last: { seq: number },
+  atAnchor: string | undefined,
+  anchored: AnchoredHead,
+): AuditProblem | null {
+  const where = anchored.height === undefined ? '' : ` at height ${anchored.height}`;
+  if (last.seq < anchored.seq)
+    return {
+      kind: 'truncated',
+      seq: anchored.seq,
+      message: `the log ends at entry ${last.seq}, but entry ${anchored.seq} was anchored${where}`,
+    };
+  if (atAnchor !== anchored.hash.toLowerCase())
+    return {
+      kind: 'rewritten',
+      seq: anchored.seq,
+      message: `entry ${anchored.seq} does not have the hash anchored${where} (${anchored.hash.slice(0, 16)}…): entries up to it were rewritten and chained again`,
+    };
+  return null;
 }

@@ -56,7 +56,7 @@ export function composeApi(config: Config, deps: ApiCompositionDeps): { router: 
   const { node } = deps;
   const handlers: AllHandlers = {
     ...authHandlers({ access: deps.access }),
-    ...auditHandlers({ audit: deps.audit }),
+    ...auditHandlers({ audit: deps.audit, anchorer: node }),
     ...keysHandlers({ access: deps.access }),
     ...nodeHandlers({ status: deps.status, info: deps.info, dataDir: config.dataDir }),
     ...walletHandlers({ wallet: deps.wallet }),

@@ -2,7 +2,7 @@
  * How the ledger node is composed. `composeLedgerNode` builds the `NodeService` and hands it
  * `assembleLedger`, the start-time factory that builds its parts: the open store, the validator key,
  * the signature workers, the mempool, the network, the consensus driver, the syncer, the queries and
- * media anchoring.
+ * chain anchoring (recordings and the audit log's head).
  *
  * Why a factory called at start rather than parts built here at compose time: every part depends on
  * what the data dir says only at start. `ensureInitialized` may first make a development chain; genesis
@@ -22,7 +22,7 @@ import type { VerifyOptions } from '../chain/tx/signing';
 import type { CommittedBlock } from '../node/commit-block';
 import { ConsensusDriver } from '../node/driver';
 import { LedgerQueries } from '../node/ledger-queries';
-import { MediaAnchoring } from '../node/media-anchoring';
+import { ChainAnchoring } from '../node/chain-anchoring';
 import { Mempool, type MempoolOptions } from '../node/mempool';
 import { type LedgerCallbacks, type LedgerParts, NodeService } from '../node/node-service';
 import { type OpenedLedger, openLedger } from '../node/open-ledger';
@@ -46,7 +46,7 @@ export interface LedgerNodeOptions {
   network?: { listen: readonly string[]; staticPeers: readonly string[]; mdns: boolean };
   mempool?: MempoolOptions;
   sync?: SyncOptions;
-  /** The franchise whose recordings this store anchors (media anchoring needs it). */
+  /** The franchise this store anchors its recordings and audit log under (anchoring needs it). */
   franchiseId?: string;
   /** How long `anchor`/`submitAndWait` wait for a commit, ms (default 120,000). */
   commitWaitMs?: number;
@@ -166,7 +166,7 @@ async function assembleLedger(
       round: () => driver.position().round,
       address,
     });
-    const anchoring = new MediaAnchoring(
+    const anchoring = new ChainAnchoring(
       { franchiseId: opts.franchiseId },
       {
         store,

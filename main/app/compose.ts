@@ -11,6 +11,7 @@ import type { Config } from '../config/schema';
 import { nativeAvailable } from '../../native/index';
 import type { WalletService } from '../wallet/wallet-service';
 import { AccessService } from '../access/access-service';
+import { AuditAnchorScheduler } from '../access/audit-anchoring';
 import { AuditLog } from '../access/audit-log';
 import { eventStoreComponent, nodeDatabase } from './app-components';
 import { composeApi } from './compose-api';
@@ -75,6 +76,10 @@ export function composeApp(opts: ComposeOptions): App {
   const video = composeVideo(config, { db: () => nodeDb.get(), bus, now, log, anchorer: node });
   const access = new AccessService({}, { db: () => nodeDb.get(), now });
   const audit = new AuditLog(() => nodeDb.get(), now);
+  const auditAnchoring = new AuditAnchorScheduler(
+    { everyMs: config.audit.anchorEveryMs },
+    { audit, anchorer: node, log: log.child({ component: 'audit' }) },
+  );
   const metrics = new NodeMetrics({
     status: () => status.status(),
     mempoolSize: () => node.mempoolSize,
@@ -91,6 +96,8 @@ export function composeApp(opts: ComposeOptions): App {
       service: eventStoreComponent(() => nodeDb.get(), { version: VERSION, host: opts.host }, now),
     },
     { name: 'ledger', service: node },
+    // After the ledger, so it stops first: its last anchor at stop still reaches a running node.
+    { name: 'audit-anchoring', service: auditAnchoring },
     { name: 'status', service: status },
     { name: 'wallet', service: wallet },
     ...(config.video.enabled ? [{ name: 'video', service: video }] : []),

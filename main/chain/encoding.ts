@@ -44,6 +44,7 @@ export const KIND = {
   epochSet: 0x18,
   chainMeta: 0x19,
   validatorIndex: 0x1a,
+  auditAnchor: 0x1b,
 } as const;
 
 /** Size limits of decoded values. Genesis parameters may tighten them; decoders take them as input. */

@@ -51,6 +51,8 @@ export type ChainErrorCode =
   | 'DUPLICATE_ORDER'
   /** The media segment hash was anchored before. */
   | 'DUPLICATE_ANCHOR'
+  /** An audit-log head whose sequence number is not above the franchise's last anchored one. */
+  | 'STALE_AUDIT_ANCHOR'
   /** Evidence that does not prove a double vote. */
   | 'BAD_EVIDENCE'
   /** Evidence for that double vote was already applied. */

@@ -45,6 +45,7 @@ export * from './state/store';
 export {
   type Account,
   type AnchorRecord,
+  type AuditAnchorRecord,
   type ChainMeta,
   type KycRecord,
   type ValidatorRecord,
@@ -58,6 +59,7 @@ export {
 export {
   getAccount,
   getAnchor,
+  getAuditAnchor,
   getChainMeta,
   getFranchise,
   getKyc,

@@ -70,6 +70,16 @@ export const ConfigSchema = z
         minFreeBytes: z.number().int().min(0),
       })
       .strict(),
+    audit: z
+      .object({
+        /** How often the audit log's head is anchored on the chain when it moved since the last anchor. */
+        anchorEveryMs: z
+          .number()
+          .int()
+          .min(1_000)
+          .max(24 * 60 * 60_000),
+      })
+      .strict(),
   })
   .strict();
 
@@ -84,6 +94,7 @@ export const DEFAULTS: Omit<Config, 'dataDir'> = {
   network: { listen: ['/ip4/0.0.0.0/tcp/4510'], staticPeers: [], mdns: true },
   wallet: { autoLockMinutes: 10 },
   video: { enabled: true, segmentSeconds: 60, retentionDays: 30, minFreeBytes: 2 * 1024 ** 3 },
+  audit: { anchorEveryMs: 10 * 60_000 },
 };
 
 /** Environment variables read as configuration, with the key each sets and how it is parsed. */
@@ -105,4 +116,5 @@ export const ENV_KEYS: Record<
   HOTPOT_P2P_MDNS: { key: 'network.mdns', parse: 'bool' },
   HOTPOT_WALLET_AUTOLOCK_MINUTES: { key: 'wallet.autoLockMinutes', parse: 'int' },
   HOTPOT_VIDEO_ENABLED: { key: 'video.enabled', parse: 'bool' },
+  HOTPOT_AUDIT_ANCHOR_EVERY_MS: { key: 'audit.anchorEveryMs', parse: 'int' },
 };

@@ -35,7 +35,11 @@ export const AuditFilter = z
 export type AuditFilter = z.output<typeof AuditFilter>;
 
 export const AuditProblem = z.object({
-  kind: z.enum(['changed', 'deleted', 'reordered', 'truncated']),
+  /**
+   * `truncated`: the log ends below the head anchored on the chain; `rewritten`: the entry at the
+   * anchored number no longer has the anchored hash (the log was re-chained from some entry on).
+   */
+  kind: z.enum(['changed', 'deleted', 'reordered', 'truncated', 'rewritten']),
   seq: z.number().int(),
   message: z.string(),
 });

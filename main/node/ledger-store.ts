@@ -161,6 +161,15 @@ export class LedgerStore implements StateReader {
     );
   }
 
+  /** Opens an existing `ledger.db` read-only (no migration, no checkpoint at close): for commands that only look. */
+  static openReadOnly(file: string, opts: LedgerStoreOptions = {}): LedgerStore {
+    return new LedgerStore(
+      openDatabase(file, { synchronous: 'FULL', migrations: LEDGER_MIGRATIONS, readonly: true }),
+      file,
+      opts,
+    );
+  }
+
   private prepare() {
     const db = this.db;
     return {
@@ -455,6 +464,10 @@ export class LedgerStore implements StateReader {
   /** Checkpoints the WAL and closes the database. */
   close(): void {
     if (!this.db.open) return;
+    if (this.db.readonly) {
+      this.db.close();
+      return;
+    }
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {

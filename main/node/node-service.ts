@@ -6,7 +6,8 @@
  * app sees of the ledger:
  * - the chain status for `StatusService` (`chainId`, `head`, `syncing`, `isValidator`, `peerCount`);
  * - `WalletLedger` for the wallet (balances, nonces, history, submit);
- * - `MediaAnchorer` for video (anchor-media batches, resolved when committed: `media-anchoring.ts`);
+ * - `MediaAnchorer` for video and `AuditHeadAnchorer` for the audit log (anchor-media batches and
+ *   anchor-audit heads, resolved when committed: `chain-anchoring.ts`);
  * - the queries behind `chain.*` (`ledger-queries.ts`) and `network.*` of the API contract.
  * Its own behaviour: admitting submitted and gossiped transactions, waiting for commits, and the
  * `chain.block` and `network.peers` events.
@@ -29,8 +30,10 @@ import { decodeTx, txHashOfBytes } from '../chain/tx/codec';
 import type { Address, Hash, Hex } from '../chain/types';
 import type { NodeNetwork, P2pLog, PeerView } from '../p2p/types';
 import type { AnchorReceipt, MediaAnchorItem, MediaAnchorer } from '../video/record/anchor';
+import type { AuditAnchor, AuditHead, AuditHeadAnchorer } from '../access/audit-anchoring';
 import type { LedgerHistoryPage, LedgerParams, WalletLedger } from '../wallet/ledger';
 import { AppError } from '../common/errors';
+import type { ChainAnchoring, TxOutcome } from './chain-anchoring';
 import type { CommittedBlock } from './commit-block';
 import type { ConsensusDriver } from './driver';
 import { NodeError } from './errors';
@@ -41,13 +44,7 @@ import { installNativeKeccak } from './native-keccak';
 import type { Syncer } from './sync';
 import type { TxPreverifier } from './tx-preverifier';
 
-/** What became of a committed transaction. */
-export interface TxOutcome {
-  height: number;
-  timeMs: number;
-  ok: boolean;
-  error: string | null;
-}
+export type { TxOutcome };
 
 /** What a started ledger node is made of (built at start by the composition root's ledger factory). */
 export interface LedgerParts {
@@ -63,7 +60,7 @@ export interface LedgerParts {
   driver: ConsensusDriver;
   syncer: Syncer;
   queries: LedgerQueries;
-  anchoring: MediaAnchorer;
+  anchoring: ChainAnchoring;
 }
 
 /** What the parts call back into the node for: the driver's commits, anchoring's submit and commit wait. */
@@ -102,7 +99,7 @@ interface Waiter {
  * const node = composeLedgerNode({ dataDir, network: config.network }, { log, emit });
  * await node.start(); node.head(); await node.stop();
  */
-export class NodeService implements WalletLedger, MediaAnchorer {
+export class NodeService implements WalletLedger, MediaAnchorer, AuditHeadAnchorer {
   private parts: LedgerParts | undefined;
   private readonly waiters = new Map<Hash, Waiter[]>();
   private peersTimer: NodeJS.Timeout | undefined;
@@ -360,9 +357,21 @@ export class NodeService implements WalletLedger, MediaAnchorer {
 
   // ---------------------------------------------------------------- MediaAnchorer
 
-  /** Anchors a batch of one camera's segment hashes on the chain (`MediaAnchoring`); resolves when committed. */
+  /** Anchors a batch of one camera's segment hashes on the chain (`ChainAnchoring`); resolves when committed. */
   async anchor(cameraId: string, items: MediaAnchorItem[]): Promise<AnchorReceipt> {
-    return this.part('anchoring', 'the node is not started').anchor(cameraId, items);
+    return this.part('anchoring', 'the node is not started').anchorMedia(cameraId, items);
+  }
+
+  // ---------------------------------------------------------------- AuditHeadAnchorer
+
+  /** The newest audit-log head anchored for this store's franchise, or null. */
+  async latestAuditAnchor(): Promise<AuditAnchor | null> {
+    return this.part('anchoring', 'the node is not started').latestAuditAnchor();
+  }
+
+  /** Anchors the audit log's head on the chain (`ChainAnchoring`); resolves when committed. */
+  async anchorAuditHead(head: AuditHead): Promise<AuditAnchor> {
+    return this.part('anchoring', 'the node is not started').anchorAuditHead(head);
   }
 
   // ---------------------------------------------------------------- queries (chain.*: LedgerQueries; network.*)

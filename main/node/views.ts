@@ -48,6 +48,8 @@ export function describeTx(tx: Tx): { to: string | null; amount: string | null; 
         amount: null,
         summary: `double-vote evidence at height ${p.evidence.a.height}`,
       };
+    case 'anchor-audit':
+      return { to: null, amount: null, summary: `audit log of ${p.franchiseId} anchored at entry ${p.seq}` };
   }
 }
 

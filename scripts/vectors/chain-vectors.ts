@@ -131,6 +131,15 @@ export function makeChainVectors(): Record<string, unknown> {
       }),
     ],
     ['evidence', b(alice).submitEvidence(3, makeDoubleVoteEvidence(v1, v2))],
+    // Appended after the vectors the blocks below are made of, so those stay byte-identical.
+    [
+      'anchor-audit',
+      b(store).anchorAudit(2, {
+        franchiseId: 'HP-0001',
+        seq: 42,
+        hash: toHex(sha256(utf8ToBytes('audit entry 42'))),
+      }),
+    ],
   ];
   const txVectors = txs.map(([name, tx]) => {
     const bytes = encodeTx(tx);

@@ -1,6 +1,6 @@
 /**
  * Typed reads and writes of state: accounts, validators and their index, franchises, KYC, anchors,
- * supply, validator sets per epoch, the chain position, and order ids (pure). Every rule reaches
+ * audit anchors, supply, validator sets per epoch, the chain position, and order ids (pure). Every rule reaches
  * state through these, so a key's encoding is written in one place.
  */
 import { keccak256, toHex } from '../bytes';
@@ -13,12 +13,14 @@ import { fail } from './fail';
 import {
   type Account,
   type AnchorRecord,
+  type AuditAnchorRecord,
   type ChainMeta,
   type KycRecord,
   type ValidatorRecord,
   dec,
   decodeAccount,
   decodeAnchor,
+  decodeAuditAnchor,
   decodeKyc,
   decodeMeta,
   decodeValidator,
@@ -26,6 +28,7 @@ import {
   enc,
   encodeAccount,
   encodeAmount,
+  encodeAuditAnchor,
   encodeValidator,
 } from './records';
 import type { StateReader, StateStore } from './store';
@@ -65,6 +68,17 @@ export function getKyc(s: StateReader, address: Address): KycRecord | null {
 export function getAnchor(s: StateReader, sha256: Hash): AnchorRecord | null {
   const raw = s.get(`anc:${sha256}`);
   return raw ? decodeAnchor(raw) : null;
+}
+
+/** The latest audit-log head anchored by franchise `franchiseId`, or null if it never anchored one. */
+export function getAuditAnchor(s: StateReader, franchiseId: string): AuditAnchorRecord | null {
+  const raw = s.get(`aud:${franchiseId}`);
+  return raw ? decodeAuditAnchor(raw) : null;
+}
+
+/** Writes franchise `franchiseId`'s latest audit anchor (replacing the one before). */
+export function putAuditAnchor(s: StateStore, franchiseId: string, a: AuditAnchorRecord): void {
+  s.set(`aud:${franchiseId}`, encodeAuditAnchor(a));
 }
 
 /** Total supply (Σ balances + Σ stakes). */

@@ -161,6 +161,7 @@ function execute(
   const s = new StateOverlay(view);
   const acc: BlockAcc = {
     height: h.height,
+    timeMs: h.timeMs,
     epoch,
     proposer: h.proposer,
     minted: 0n,

@@ -22,6 +22,8 @@ export interface ApplyContext {
  */
 export interface BlockAcc {
   height: number;
+  /** The block's time (at mempool admission: the last block's, an estimate). */
+  timeMs: number;
   epoch: number;
   proposer: Address;
   minted: bigint;

@@ -150,6 +150,7 @@ export function checkTx(
   const height = meta.height + 1;
   const acc: BlockAcc = {
     height,
+    timeMs: meta.lastTimeMs,
     epoch: epochOf(height, ctx.config.params),
     proposer: ctx.config.hqAuthority,
     minted: 0n,

@@ -1,5 +1,5 @@
 /**
- * The records state holds (accounts, validators, KYC attestations, anchors, validator sets, the
+ * The records state holds (accounts, validators, KYC attestations, anchors, audit anchors, validator sets, the
  * chain position) and their canonical encodings (pure). A stored record that does not decode throws
  * `STATE_CORRUPT`.
  */
@@ -41,6 +41,17 @@ export interface AnchorRecord {
   cameraId: string;
   cid: string;
   height: number;
+}
+
+/** A franchise's latest anchored audit-log head, and the block that anchored it. */
+export interface AuditAnchorRecord {
+  /** The audit entry's sequence number. */
+  seq: number;
+  /** The entry's hash (SHA-256), 0x hex. */
+  hash: Hash;
+  height: number;
+  /** The anchoring block's time. */
+  timeMs: number;
 }
 
 /** Chain position, outside the state root. */
@@ -128,6 +139,18 @@ export const decodeAnchor = (b: Uint8Array): AnchorRecord =>
     cameraId: r.string(64),
     cid: r.string(128),
     height: r.uint(),
+  }));
+
+/** Encodes a franchise's latest audit anchor. */
+export const encodeAuditAnchor = (a: AuditAnchorRecord): Uint8Array =>
+  enc(KIND.auditAnchor, (w) => w.uint(a.seq).hex(a.hash, 32).uint(a.height).uint(a.timeMs));
+/** Decodes a franchise's latest audit anchor. */
+export const decodeAuditAnchor = (b: Uint8Array): AuditAnchorRecord =>
+  dec(b, KIND.auditAnchor, 'audit anchor', (r) => ({
+    seq: r.uint(),
+    hash: r.hex(32),
+    height: r.uint(),
+    timeMs: r.uint(),
   }));
 
 /** Encodes a validator set (as stored per epoch). */

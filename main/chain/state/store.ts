@@ -16,6 +16,7 @@ export type StateKey =
   | `fr:${string}`
   | `kyc:${Address}`
   | `anc:${Hash}`
+  | `aud:${string}`
   | `ord:${Hash}`
   | `ev:${Hash}`
   | `vs:${number}`

@@ -70,4 +70,9 @@ export class TxBuilder {
   submitEvidence(nonce: number, evidence: DoubleVoteEvidence): Tx {
     return this.sign(nonce, { type: 'evidence', evidence });
   }
+
+  /** Anchors a store's audit-log head: its sequence number and hash (the owner's key signs). */
+  anchorAudit(nonce: number, p: { franchiseId: string; seq: number; hash: Hash }): Tx {
+    return this.sign(nonce, { type: 'anchor-audit', ...p });
+  }
 }

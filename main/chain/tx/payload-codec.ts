@@ -116,6 +116,9 @@ export function writePayload(w: Writer, p: TxPayload, limits: EncodingLimits): v
     case 'evidence':
       writeEvidence(w, p.evidence);
       return;
+    case 'anchor-audit':
+      w.string(p.franchiseId, TEXT_LIMITS.id, 'franchiseId').uint(p.seq, 'seq').hex(p.hash, 32, 'hash');
+      return;
   }
 }
 
@@ -169,5 +172,12 @@ export function readPayload(r: Reader, limits: EncodingLimits): TxPayload {
       };
     case 'evidence':
       return { type, evidence: readEvidence(r) };
+    case 'anchor-audit':
+      return {
+        type,
+        franchiseId: r.string(TEXT_LIMITS.id, 'franchiseId'),
+        seq: r.uint('seq'),
+        hash: r.hex(32, 'hash'),
+      };
   }
 }

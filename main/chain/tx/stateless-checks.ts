@@ -18,6 +18,7 @@ const RAW_CODEC = 0x55;
 const MAX_SALE_MINOR = (1n << 64n) - 1n;
 const MAX_TOKENS_PER_MINOR_UNIT = (1n << 64n) - 1n;
 const SHA2_256 = 0x12;
+const HASH_RE = /^0x[0-9a-f]{64}$/;
 
 /**
  * Checks everything about a transaction that does not depend on state: chain id, fee, the sender's
@@ -174,5 +175,25 @@ function checkPayloadFields(p: TxPayload, config: ChainConfig, opts: VerifyOptio
     case 'evidence':
       checkDoubleVoteEvidence(config.chainId, p.evidence.a, p.evidence.b, opts);
       return;
+    case 'anchor-audit':
+      checkAuditAnchorFields(p);
+      return;
   }
+}
+
+/** Checks an audit-log head to anchor: franchise id, sequence number 1…2^53 - 1, 32-byte lowercase hash. Throws `MALFORMED`. */
+export function checkAuditAnchorFields(p: { franchiseId: string; seq: number; hash: string }): void {
+  if (!ID_RE.test(p.franchiseId))
+    malformed(`franchiseId ${JSON.stringify(p.franchiseId)} is not a franchise id`);
+  if (!Number.isSafeInteger(p.seq) || p.seq < 1)
+    malformed(`seq must be an integer from 1 to 2^53 - 1 (the audit entry's number), got ${p.seq}`, {
+      field: 'seq',
+    });
+  if (typeof p.hash !== 'string' || !HASH_RE.test(p.hash))
+    malformed(
+      `hash must be 32 bytes of lowercase 0x-prefixed hex (the audit entry's SHA-256), got ${JSON.stringify(p.hash)}`,
+      {
+        field: 'hash',
+      },
+    );
 }

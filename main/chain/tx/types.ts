@@ -8,7 +8,7 @@
 import type { Address, Hash, Hex } from '../types';
 import type { DoubleVoteEvidence } from '../vote';
 
-/** Status of a franchise store. Only an active one may record sales or anchor media. */
+/** Status of a franchise store. Only an active one may record sales or anchor media or its audit log. */
 export type FranchiseStatus = 'active' | 'inactive' | 'suspended';
 
 /** How a franchise's sales mint tokens. */
@@ -73,7 +73,8 @@ export type TxPayload =
       documentHash: Hash;
       expiresAtMs: number;
     }
-  | { type: 'evidence'; evidence: DoubleVoteEvidence };
+  | { type: 'evidence'; evidence: DoubleVoteEvidence }
+  | { type: 'anchor-audit'; franchiseId: string; seq: number; hash: Hash };
 
 /** The payload type names, in their encoding order (the index is the type code). */
 export const TX_TYPES = [
@@ -86,6 +87,8 @@ export const TX_TYPES = [
   'anchor-media',
   'kyc-attest',
   'evidence',
+  // Appended, never inserted: the index is the type code, and earlier codes stay what they were.
+  'anchor-audit',
 ] as const satisfies readonly TxPayload['type'][];
 /** A payload type name. */
 export type TxType = (typeof TX_TYPES)[number];

@@ -89,6 +89,12 @@ const payload: fc.Arbitrary<TxPayload> = fc.oneof(
     expiresAtMs: safe,
   }),
   fc.record({ type: fc.constant('evidence' as const), evidence: fc.record({ a: vote, b: vote }) }),
+  fc.record({
+    type: fc.constant('anchor-audit' as const),
+    franchiseId: text(64),
+    seq: safe,
+    hash: hexOf(32),
+  }),
 );
 const tx: fc.Arbitrary<Tx> = fc.record({
   chainId: text(64),

@@ -8,7 +8,7 @@ import { encodeTx } from '../../../main/chain/tx/codec';
 import { TxBuilder } from '../../../main/chain/tx/builder';
 import type { Hash } from '../../../main/chain/types';
 import { composeLedgerNode } from '../../../main/app/compose-ledger';
-import { DEV_FRANCHISE_ID } from '../../../main/node/media-anchoring';
+import { DEV_FRANCHISE_ID } from '../../../main/node/chain-anchoring';
 import { MemoryHub } from '../../../main/p2p/memory-network';
 import { tempDir } from '../../helpers/tmp';
 import { SILENT_LOG, nodeDir, testGenesis, testKeys } from './helpers';

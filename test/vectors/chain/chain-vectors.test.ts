@@ -46,6 +46,7 @@ describe('chain vectors', () => {
       'anchor-media',
       'kyc-attest',
       'evidence',
+      'anchor-audit',
     ]);
     for (const t of golden.txs) {
       const tx = decodeTx(fromHex(t.encoding));

@@ -1,12 +1,13 @@
 /**
  * Which rule runs a transaction's payload: the dispatcher from tx type to its family's rule (pure).
  * One file per family beside this one: transfer, stake (stake, unstake), franchise (register,
- * update), sales, media, kyc, evidence. A new tx type adds a family file and a case here.
+ * update), sales, media, kyc, evidence, audit. A new tx type adds a family file and a case here.
  */
 import type { Tx } from '../../tx/types';
 import type { ApplyContext, BlockAcc } from '../apply-context';
 import type { ConsensusHooks } from '../consensus-hooks';
 import type { StateStore } from '../store';
+import { anchorAudit } from './audit';
 import { applyEvidence } from './evidence';
 import { registerFranchise, updateFranchise } from './franchise';
 import { attestKyc } from './kyc';
@@ -46,5 +47,7 @@ export function executePayload(
       return attestKyc(s, p, acc.height);
     case 'evidence':
       return applyEvidence(s, p.evidence, acc, ctx, hooks);
+    case 'anchor-audit':
+      return anchorAudit(s, tx.sender, p, acc);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The franchise rules: HQ registers and updates franchise records (its authority is checked before
- * execution), and the check that a sender owns an active franchise, which sales and media need (pure).
+ * execution), and the check that a sender owns an active franchise, which sales, media and audit
+ * anchors need (pure).
  */
 import type { Franchise, PayloadOf } from '../../tx/types';
 import type { Address } from '../../types';
