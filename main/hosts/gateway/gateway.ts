@@ -18,6 +18,7 @@ import { installUiFiles } from './ui-files';
 import { OPERATIONS_PATHS, type OperationsDeps, installOperations } from './operations';
 import { installApiDocs } from './api-docs';
 import { openApiDocument } from '../../api/rest/openapi';
+import { VERSION } from '../../app/version';
 import { DEFAULT_RATE_LIMITS, type RateLimits, installRateLimits } from './rate-limits';
 
 /** How long connections may linger; a connection past one of these is closed. */
@@ -129,7 +130,7 @@ export class Gateway implements Startable {
     await installApiDocs(
       app,
       openApiDocument(this.deps.rest, {
-        version: this.deps.operations.status().version,
+        version: VERSION,
         extraPaths: OPERATIONS_PATHS,
       }),
     );

@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog, type AuditRecord } from '../../../main/access/audit-log';
 import { verifyAuditLog } from '../../../main/access/audit-verify';
 import { nodeDatabase } from '../../../main/app/app-components';
+import { auditHandlers } from '../../../main/api/handlers/audit';
+import { SYSTEM } from '../../../main/contract/access';
 import { runCli } from '../../helpers/node-process';
 import { tempDir } from '../../helpers/tmp';
 
@@ -92,5 +94,27 @@ describe('audit log', () => {
     sql('DELETE FROM access_audit WHERE seq = 10');
     expect(verifyAuditLog(log).ok).toBe(true); // without an anchor, a cut-off tail cannot show
     expect(verifyAuditLog(log, head).problem).toMatchObject({ kind: 'truncated', seq: 10 });
+  });
+
+  it("the Audit page's verify holds the log to the chain's anchor, and to the log alone when the node cannot say", async () => {
+    const head = log.head();
+    const anchored = { ...head, height: 42, timeMs: 1 };
+    const withAnchor = auditHandlers({ audit: log, anchorer: { latestAuditAnchor: async () => anchored } });
+    const starting = auditHandlers({
+      audit: log,
+      anchorer: {
+        latestAuditAnchor: async () => {
+          throw new Error('the ledger is starting');
+        },
+      },
+    });
+    const ctx = { via: 'test', principal: SYSTEM } as const;
+    expect(await withAnchor['audit.verify']({}, ctx)).toMatchObject({ ok: true, entries: 10 });
+    sql('DELETE FROM access_audit WHERE seq >= 9');
+    expect(await withAnchor['audit.verify']({}, ctx)).toMatchObject({
+      ok: false,
+      problem: { kind: 'truncated', seq: 10 },
+    });
+    expect(await starting['audit.verify']({}, ctx)).toMatchObject({ ok: true, entries: 8 });
   });
 });

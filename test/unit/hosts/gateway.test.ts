@@ -9,6 +9,7 @@ import { nodeRoutes } from '../../../main/api/rest/node';
 import { type AllHandlers, Router } from '../../../main/api/router';
 import { EventBus } from '../../../main/app/events';
 import { Gateway } from '../../../main/hosts/gateway/gateway';
+import { VERSION } from '../../../main/app/version';
 import { tempDir } from '../../helpers/tmp';
 import { NodeMetrics } from '../../../main/app/metrics';
 import { ANONYMOUS, type Principal } from '../../../main/contract/access';
@@ -118,7 +119,7 @@ describe('Gateway', () => {
       const get = (path: string) => raw(port, { path, headers: { host: `127.0.0.1:${port}` } });
       const doc = await get('/api/v1/openapi.json');
       expect(doc.status).toBe(200);
-      expect(JSON.parse(doc.body)).toMatchObject({ openapi: '3.1.0', info: { version: 't' } });
+      expect(JSON.parse(doc.body)).toMatchObject({ openapi: '3.1.0', info: { version: VERSION } });
       expect(Object.keys(JSON.parse(doc.body).paths)).toEqual(
         expect.arrayContaining(['/api/v1/status', '/healthz', '/metrics']),
       );
