@@ -8,6 +8,16 @@ export const HttpAddress = z.object({
   port: z.number().int().min(0).max(65535),
 });
 
+/** Requests a minute the gateway allows, by who is asking; each one left out keeps its default (rate-limits.ts). */
+export const HttpRateLimits = z
+  .object({
+    anonymousPerMin: z.number().int().min(1),
+    personPerMin: z.number().int().min(1),
+    keyPerMin: z.number().int().min(1),
+  })
+  .partial()
+  .strict();
+
 /**
  * The node's configuration. Sources, later ones winning: built-in defaults ← `<dataDir>/config.json`
  * ← environment (`HOTPOT_*`, see ENV_KEYS) ← command-line flags.
@@ -15,7 +25,7 @@ export const HttpAddress = z.object({
 export const ConfigSchema = z
   .object({
     dataDir: z.string().min(1),
-    http: HttpAddress.strict(),
+    http: HttpAddress.extend({ rateLimits: HttpRateLimits.optional() }).strict(),
     /** Required when http.host is not a loopback address: clients send it as a Bearer token. */
     accessToken: z.string().min(32, 'must be at least 32 characters').max(256).optional(),
     /** This store's franchise id on the chain (registered by HQ to this node's key); recordings are anchored under it. */

@@ -94,6 +94,7 @@ function gatewayOf(app: App, config: Config, log: Logger): Gateway {
       port: config.http.port,
       rendererDir: join(appRoot(), 'dist', 'renderer'),
       ...(config.accessToken ? { accessToken: config.accessToken } : {}),
+      ...(config.http.rateLimits ? { rateLimits: config.http.rateLimits } : {}),
     },
     {
       router: app.router,
