@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { appRoot } from '../../main/platform/paths';
 import { BASELINE_COMMIT, prepareBaseline } from './gateway/baseline';
-import { cleanUp, cleanUpOnSignals } from './gateway/cleanup';
+import { cleanUp, cleanUpOnSignals, interrupted } from './gateway/cleanup';
 import {
   type BenchHost,
   WIDE_RATE_LIMITS,
@@ -16,7 +16,7 @@ import {
   tokenFor,
   validatorAddress,
 } from './gateway/hosts';
-import { type LoadSpec, type Measurement, measure } from './gateway/load';
+import { type LoadSpec, type Measurement, measure, round } from './gateway/load';
 import { type Pair, TARGET, conclude } from './gateway/report';
 
 const USAGE = `Usage: bin/hotpot bench gateway [--pairs N] [--duration S] [--connections C] [--rate-connections C]
@@ -155,6 +155,23 @@ function commitOf(): string {
   }
 }
 
+/**
+ * Where the new host's time goes: GET /api/v1/status (public) on the new host, back to back without
+ * and with the bearer token, as fast as it answers; the difference is what authenticating costs.
+ */
+async function authCost(opts: Options, host: BenchHost, reads: Reads) {
+  const spec: LoadSpec = { connections: opts.connections, durationS: opts.durationS };
+  const anonymous = await measure(host, '/api/v1/status', {}, spec);
+  const bearer = await measure(host, '/api/v1/status', await reads.headers(), spec);
+  say(`auth cost on the new host: status ${anonymous.rps} req/s anonymous, ${bearer.rps} with the token`);
+  return {
+    what: 'GET /api/v1/status on the new host, once each, as fast as it answers',
+    anonymous: { rps: anonymous.rps, p99_ms: anonymous.p99_ms },
+    bearer_jwt: { rps: bearer.rps, p99_ms: bearer.p99_ms },
+    ratio_rps_bearer_over_anonymous: round(bearer.rps / anonymous.rps, 3),
+  };
+}
+
 async function main(opts: Options): Promise<void> {
   const oldCli = await prepareBaseline(opts.baseline, say);
   say('starting both hosts');
@@ -172,6 +189,7 @@ async function main(opts: Options): Promise<void> {
     });
   const pairs: Pair[] = [];
   for (let i = 0; i < opts.pairs; i++) pairs.push(await pairOf(i, opts, hosts, reads));
+  const auth_cost = await authCost(opts, hosts.new, reads);
   const result = {
     bench: 'gateway',
     route: `GET ${reads.path.new.replace(/0x[0-9a-fA-F]{40}/, ':address')}`,
@@ -188,6 +206,7 @@ async function main(opts: Options): Promise<void> {
     rate_limits_per_min: WIDE_RATE_LIMITS,
     target: TARGET,
     ...conclude(pairs),
+    auth_cost,
     pairs,
     note: NOTE,
   };
@@ -208,6 +227,8 @@ try {
   if (err instanceof UsageError) {
     process.stderr.write(`bench gateway: ${err.message}\n${USAGE}`);
     code = 2;
+  } else if (interrupted()) {
+    code = 130;
   } else {
     say(`failed: ${(err as Error).message}`);
     code = 1;

@@ -6,6 +6,12 @@ import { rmSync } from 'node:fs';
 
 const children = new Set<ChildProcess>();
 const dirs = new Set<string>();
+let stopping = false;
+
+/** True once SIGINT or SIGTERM has started the clean-up (what fails after that is its doing). */
+export function interrupted(): boolean {
+  return stopping;
+}
 
 /** Ends `child` on the way out unless it has exited by then; returns the function that forgets it. */
 export function track(child: ChildProcess): () => void {
@@ -49,7 +55,6 @@ function removeDirs(): void {
  * included) whatever is left is killed at once, since nothing asynchronous runs then.
  */
 export function cleanUpOnSignals(say: (msg: string) => void): void {
-  let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
