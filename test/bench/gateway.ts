@@ -4,6 +4,7 @@
 // from commit f534da7, see gateway/baseline.ts), loads them with autocannon in alternating pairs (as
 // fast as they answer, then 2,000 req/s), and prints one JSON object; progress goes to stderr.
 import { execFileSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { appRoot } from '../../main/platform/paths';
 import { BASELINE_COMMIT, prepareBaseline } from './gateway/baseline';
@@ -12,6 +13,7 @@ import {
   type BenchHost,
   WIDE_RATE_LIMITS,
   makeReadKey,
+  rssMb,
   startHost,
   tokenFor,
   validatorAddress,
@@ -156,24 +158,33 @@ function commitOf(): string {
 }
 
 /**
- * Where the new host's time goes: GET /api/v1/status (public) on the new host, back to back without
- * and with the bearer token, as fast as it answers; the difference is what authenticating costs.
+ * Where the new host's time goes: GET /api/v1/status (public) as fast as each answers, once each and
+ * back to back: the old host, the new one without a token (the same work: fastify against node:http)
+ * and with it (what authenticating every request costs).
  */
-async function authCost(opts: Options, host: BenchHost, reads: Reads) {
+async function authCost(opts: Options, hosts: { old: BenchHost; new: BenchHost }, reads: Reads) {
   const spec: LoadSpec = { connections: opts.connections, durationS: opts.durationS };
-  const anonymous = await measure(host, '/api/v1/status', {}, spec);
-  const bearer = await measure(host, '/api/v1/status', await reads.headers(), spec);
-  say(`auth cost on the new host: status ${anonymous.rps} req/s anonymous, ${bearer.rps} with the token`);
+  const old = await measure(hosts.old, '/api/v1/status', {}, spec);
+  const anonymous = await measure(hosts.new, '/api/v1/status', {}, spec);
+  const bearer = await measure(hosts.new, '/api/v1/status', await reads.headers(), spec);
+  say(
+    `GET /api/v1/status: old ${old.rps} req/s; new ${anonymous.rps} without a token, ${bearer.rps} with it`,
+  );
+  const of = (m: Measurement) => ({ rps: m.rps, p99_ms: m.p99_ms });
   return {
-    what: 'GET /api/v1/status on the new host, once each, as fast as it answers',
-    anonymous: { rps: anonymous.rps, p99_ms: anonymous.p99_ms },
-    bearer_jwt: { rps: bearer.rps, p99_ms: bearer.p99_ms },
-    ratio_rps_bearer_over_anonymous: round(bearer.rps / anonymous.rps, 3),
+    what: 'GET /api/v1/status (public), as fast as each answers, once each',
+    old: of(old),
+    new_anonymous: of(anonymous),
+    new_bearer_jwt: of(bearer),
+    ratio_rps_new_anonymous_over_old: round(anonymous.rps / old.rps, 3),
+    ratio_rps_new_bearer_over_anonymous: round(bearer.rps / anonymous.rps, 3),
   };
 }
 
 async function main(opts: Options): Promise<void> {
   const oldCli = await prepareBaseline(opts.baseline, say);
+  // Others' work on the machine shows here: the figures are only as quiet as the machine was.
+  const loadBefore = round(loadavg()[0]!, 2);
   say('starting both hosts');
   const [oldHost, newHost] = await Promise.all([
     startHost('old', oldCli),
@@ -181,6 +192,10 @@ async function main(opts: Options): Promise<void> {
   ]);
   const hosts = { old: oldHost, new: newHost };
   const reads = await readsOf(opts, hosts);
+  const rss_before_load_mb = {
+    old: round(rssMb(hosts.old.pid) ?? 0, 1),
+    new: round(rssMb(hosts.new.pid) ?? 0, 1),
+  };
   say('warming up each host for 2 s');
   for (const name of ['old', 'new'] as const)
     await measure(hosts[name], reads.path[name], await reads.headers(), {
@@ -189,7 +204,7 @@ async function main(opts: Options): Promise<void> {
     });
   const pairs: Pair[] = [];
   for (let i = 0; i < opts.pairs; i++) pairs.push(await pairOf(i, opts, hosts, reads));
-  const auth_cost = await authCost(opts, hosts.new, reads);
+  const auth_cost = await authCost(opts, hosts, reads);
   const result = {
     bench: 'gateway',
     route: `GET ${reads.path.new.replace(/0x[0-9a-fA-F]{40}/, ':address')}`,
@@ -202,10 +217,12 @@ async function main(opts: Options): Promise<void> {
       max: { connections: opts.connections, duration_s: opts.durationS },
       fixed: { connections: opts.rateConnections, duration_s: opts.durationS, rate_per_s: TARGET.rate_per_s },
     },
+    machine: { cpus: availableParallelism(), load_1m_before: loadBefore },
     rate_limits: 'widened for the bench',
     rate_limits_per_min: WIDE_RATE_LIMITS,
     target: TARGET,
     ...conclude(pairs),
+    rss_before_load_mb,
     auth_cost,
     pairs,
     note: NOTE,
