@@ -2,7 +2,8 @@
 // as the hand-written node:http host it replaced, with p99 within 5 ms at 2,000 req/s while the node
 // produces blocks, and in how much memory? Starts both as real nodes on loopback (the old one built
 // from commit f534da7, see gateway/baseline.ts), loads them with autocannon in alternating pairs (as
-// fast as they answer, then 2,000 req/s), and prints one JSON object; progress goes to stderr.
+// fast as they answer, then 2,000 req/s), then GET /api/v1/status on each without and with the token
+// (what authenticating costs), and prints one JSON object; progress goes to stderr.
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
