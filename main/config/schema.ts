@@ -8,6 +8,16 @@ export const HttpAddress = z.object({
   port: z.number().int().min(0).max(65535),
 });
 
+/** Requests a minute the gateway allows, by who is asking; each one left out keeps its default (rate-limits.ts). */
+export const HttpRateLimits = z
+  .object({
+    anonymousPerMin: z.number().int().min(1),
+    personPerMin: z.number().int().min(1),
+    keyPerMin: z.number().int().min(1),
+  })
+  .partial()
+  .strict();
+
 /**
  * The node's configuration. Sources, later ones winning: built-in defaults ← `<dataDir>/config.json`
  * ← environment (`HOTPOT_*`, see ENV_KEYS) ← command-line flags.
@@ -15,7 +25,7 @@ export const HttpAddress = z.object({
 export const ConfigSchema = z
   .object({
     dataDir: z.string().min(1),
-    http: HttpAddress.strict(),
+    http: HttpAddress.extend({ rateLimits: HttpRateLimits.optional() }).strict(),
     /**
      * HTTPS for the gateway. `lan` (default): HTTPS whenever it serves an address other than
      * loopback, plain HTTP on loopback; `always`: HTTPS on loopback too. The certificate is the

@@ -132,6 +132,7 @@ function gatewayOf(app: App, config: Config, log: Logger, https: HttpsCertificat
       rendererDir: join(appRoot(), 'dist', 'renderer'),
       ...(https ? { https: { cert: https.cert, key: https.key } } : {}),
       ...(config.accessToken ? { accessToken: config.accessToken } : {}),
+      ...(config.http.rateLimits ? { rateLimits: config.http.rateLimits } : {}),
     },
     {
       router: app.router,

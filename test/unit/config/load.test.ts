@@ -129,6 +129,26 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes the gateway rate limits from the config file, under the --http flag too, and checks them', () => {
+    const d = dir();
+    expect(loadConfig({ flags: {}, env: {}, defaultDataDir: d }).http.rateLimits).toBeUndefined();
+    writeFileSync(join(d, 'config.json'), JSON.stringify({ http: { rateLimits: { keyPerMin: 600_000 } } }));
+    const cfg = loadConfig({
+      flags: { http: [{ host: '127.0.0.1', port: 9000 }, '--http'] },
+      env: { HOTPOT_HTTP: '127.0.0.1:8000' },
+      defaultDataDir: d,
+    });
+    expect(cfg.http).toEqual({ host: '127.0.0.1', port: 9000, rateLimits: { keyPerMin: 600_000 } });
+    writeFileSync(join(d, 'config.json'), JSON.stringify({ http: { rateLimits: { keyPerMin: 0 } } }));
+    expect(() => loadConfig({ flags: {}, env: {}, defaultDataDir: d })).toThrow(
+      /"http.rateLimits.keyPerMin" \(config file\)/,
+    );
+    writeFileSync(join(d, 'config.json'), JSON.stringify({ http: { rateLimits: { perKey: 5 } } }));
+    expect(() => loadConfig({ flags: {}, env: {}, defaultDataDir: d })).toThrow(
+      /unknown config key in "http.rateLimits" "perKey" \(config file\)/,
+    );
+  });
+
   it('reports a data dir that cannot be created', () => {
     const d = dir();
     writeFileSync(join(d, 'file'), 'x');
