@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Scope } from '../contract/access';
 import type { ApiKeyView } from '../contract/keys';
-import type { Db } from '../store/db';
+import { type Db, prepared } from '../store/db';
 
 interface Row {
   id: string;
@@ -58,7 +58,7 @@ export class ApiKeyStore {
   }
 
   byId(id: string): ApiKeyView | undefined {
-    const r = this.db().prepare('SELECT * FROM access_api_keys WHERE id = ?').get(id) as Row | undefined;
+    const r = prepared(this.db(), 'SELECT * FROM access_api_keys WHERE id = ?').get(id) as Row | undefined;
     return r && viewOf(r);
   }
 
@@ -72,7 +72,7 @@ export class ApiKeyStore {
   resolve(secret: string, nowMs: number): ApiKeyView | undefined {
     const m = SECRET.exec(secret);
     if (!m) return undefined;
-    const r = this.db().prepare('SELECT * FROM access_api_keys WHERE id = ?').get(m[1]) as Row | undefined;
+    const r = prepared(this.db(), 'SELECT * FROM access_api_keys WHERE id = ?').get(m[1]) as Row | undefined;
     if (!r || r.revoked_at_ms !== null) return undefined;
     if (!timingSafeEqual(sha256(secret), Buffer.from(r.secret_hash, 'hex'))) return undefined;
     if (r.last_used_at_ms === null || nowMs - r.last_used_at_ms > TOUCH_EVERY_MS)

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../store/db';
+import { type Db, prepared } from '../store/db';
 
 /** How long a session lasts without use, and at most. */
 export interface SessionLimits {
@@ -70,7 +70,7 @@ export class SessionStore {
 
   /** The live session with this id (what a bearer token names), touched as used now. */
   resolveId(id: string, nowMs: number): Session | undefined {
-    const r = this.db().prepare('SELECT * FROM access_sessions WHERE token_hash = ?').get(id) as
+    const r = prepared(this.db(), 'SELECT * FROM access_sessions WHERE token_hash = ?').get(id) as
       Row | undefined;
     if (!r || r.revoked_at_ms !== null) return undefined;
     if (nowMs - r.last_seen_at_ms > this.limits.idleMs || nowMs - r.created_at_ms > this.limits.absoluteMs) {

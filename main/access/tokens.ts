@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { type CryptoKey, type JWK, SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose';
+import {
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+  SignJWT,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+} from 'jose';
 import type { Db } from '../store/db';
 
 /** How long a bearer token lives. */
 export const TOKEN_TTL_S = 600;
 const ISSUER = 'hotpot-node';
 const AUDIENCE = 'hotpot-api';
+/** How many verified tokens are kept (the oldest goes first): far more than a store's live clients. */
+const VERIFIED_MAX = 10_000;
 
 /** What a token stands for: a person's session, or an API key. */
 export type TokenSubject = { kind: 'session'; sessionId: string } | { kind: 'key'; keyId: string };
@@ -17,6 +28,8 @@ export type TokenSubject = { kind: 'session'; sessionId: string } | { kind: 'key
  */
 export class TokenIssuer {
   private key: { kid: string; privateKey: CryptoKey; publicKey: CryptoKey } | undefined;
+  /** Tokens verified already, oldest first, with when each expires. */
+  private readonly verified = new Map<string, { subject: TokenSubject; expMs: number }>();
 
   constructor(
     private readonly db: () => Db,
@@ -63,24 +76,47 @@ export class TokenIssuer {
   /** What a token stands for; undefined when it is forged, expired, or not one of ours. */
   async verify(token: string): Promise<TokenSubject | undefined> {
     const key = this.started();
+    const nowMs = this.now();
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expMs > nowMs) return known.subject;
+      this.verified.delete(token);
+    }
     try {
       const { payload } = await jwtVerify(token, key.publicKey, {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ['ES256'],
-        currentDate: new Date(this.now()),
+        currentDate: new Date(nowMs),
       });
-      if (!payload.sub) return undefined;
-      if (payload['kind'] === 'session') return { kind: 'session', sessionId: payload.sub };
-      if (payload['kind'] === 'key') return { kind: 'key', keyId: payload.sub };
-      return undefined;
+      const subject = subjectOf(payload);
+      if (subject && payload.exp !== undefined) this.remember(token, subject, payload.exp * 1000);
+      return subject;
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Keeps a verified token until it expires, so a client that calls many times pays for one ES256
+   * verification, not one per request. Keyed by the whole token: only that exact string, signed by
+   * us, finds it. The caller still looks up the session or key each time (revocation is immediate).
+   */
+  private remember(token: string, subject: TokenSubject, expMs: number): void {
+    if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { subject, expMs });
   }
 
   private started() {
     if (!this.key) throw new Error('TokenIssuer used before start');
     return this.key;
   }
+}
+
+/** What a verified token's claims stand for, or undefined when they name nothing we issue. */
+function subjectOf(payload: JWTPayload): TokenSubject | undefined {
+  if (!payload.sub) return undefined;
+  if (payload['kind'] === 'session') return { kind: 'session', sessionId: payload.sub };
+  if (payload['kind'] === 'key') return { kind: 'key', keyId: payload.sub };
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../contract/access';
 import type { UserView } from '../contract/auth';
-import type { Db } from '../store/db';
+import { type Db, prepared } from '../store/db';
 
 /** A person as stored (the hash never leaves this module's services). */
 export interface UserRecord extends UserView {
@@ -45,7 +45,7 @@ export class UserStore {
   }
 
   byId(id: string): UserRecord | undefined {
-    const r = this.db().prepare('SELECT * FROM access_users WHERE id = ?').get(id) as Row | undefined;
+    const r = prepared(this.db(), 'SELECT * FROM access_users WHERE id = ?').get(id) as Row | undefined;
     return r && fromRow(r);
   }
 

@@ -152,3 +152,20 @@ export function mapSqliteError(err: unknown, file: string): StoreError {
     { cause: err },
   );
 }
+
+/** Each connection's compiled statements, by SQL text (dropped with the connection). */
+const compiled = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * `db.prepare(sql)`, compiled once per connection: for statements a hot path runs on every request
+ * (who a session or a key is), where compiling the SQL again each time costs more than running it.
+ *
+ * @example prepared(db, 'SELECT * FROM access_sessions WHERE token_hash = ?').get(id)
+ */
+export function prepared(db: Db, sql: string): Database.Statement {
+  let statements = compiled.get(db);
+  if (!statements) compiled.set(db, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+  return statement;
+}

@@ -147,8 +147,10 @@ describe('API keys and bearer tokens', () => {
     }
   });
 
-  it('an expired token is 401', async () => {
+  it('an expired token is 401, also one that worked (and so was kept as verified) before it expired', async () => {
     const t = (await token({ apiKey: readKey })).body.access_token;
+    expect((await read(t)).status).toBe(REACHED);
+    expect((await read(t)).status).toBe(REACHED);
     now += 601_000;
     expect((await read(t)).status).toBe(401);
   });
