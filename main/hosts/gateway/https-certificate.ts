@@ -4,13 +4,11 @@
  * again when it nears its end or no longer names the address served. Browsers and terminals on the
  * LAN trust it by its SHA-256 fingerprint, which Settings shows.
  */
-import 'reflect-metadata'; // @peculiar/x509 needs the Reflect metadata API (its own setup step)
 import { X509Certificate, createPrivateKey, webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
 import type { HttpsInfo } from '../../contract/node';
 import { HostError } from '../errors';
 
@@ -121,6 +119,9 @@ function readPem(file: string, what: string): string {
 
 /** A new self-signed certificate for `names` (DNS names and IP addresses), valid from a minute ago. */
 async function makeCertificate(names: string[], nowMs: number): Promise<HttpsCertificate> {
+  // Loaded only to make a certificate (about 0.25 s of start-up otherwise, on every start and command).
+  await import('reflect-metadata'); // @peculiar/x509 needs the Reflect metadata API (its own setup step)
+  const x509 = await import('@peculiar/x509');
   x509.cryptoProvider.set(webcrypto);
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const serial = Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)));
