@@ -36,19 +36,39 @@ import { workerPath } from '../../main/platform/paths';
 import { MemoryHub } from '../../main/p2p/memory-network';
 import { SILENT_LOG } from '../../main/p2p/types';
 
-const { values } = parseArgs({
-  options: {
-    validators: { type: 'string', default: '4' },
-    seconds: { type: 'string', default: '20' },
-    rate: { type: 'string', default: '1200' },
-    senders: { type: 'string', default: '400' },
-    'sales-share': { type: 'string', default: '0.2' },
-    'shared-cache': { type: 'boolean', default: false },
-    'block-txs': { type: 'string', default: '2000' },
-    'verify-workers': { type: 'string', default: '1' },
-    'skip-replay': { type: 'boolean', default: false },
-  },
-});
+const USAGE = `Usage: bin/hotpot bench chain [--validators 4] [--seconds 20] [--rate 1200] [--senders 400]
+                             [--sales-share 0.2] [--block-txs 2000] [--shared-cache] [--verify-workers 1]
+                             [--skip-replay]
+`;
+
+/** The flags, or the usage and exit 2 on a flag it does not know (no stack trace); --help prints the usage. */
+function flags() {
+  try {
+    const { values } = parseArgs({
+      options: {
+        validators: { type: 'string', default: '4' },
+        seconds: { type: 'string', default: '20' },
+        rate: { type: 'string', default: '1200' },
+        senders: { type: 'string', default: '400' },
+        'sales-share': { type: 'string', default: '0.2' },
+        'shared-cache': { type: 'boolean', default: false },
+        'block-txs': { type: 'string', default: '2000' },
+        'verify-workers': { type: 'string', default: '1' },
+        'skip-replay': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(USAGE);
+      process.exit(0);
+    }
+    return values;
+  } catch (err) {
+    process.stderr.write(`bench chain: ${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const values = flags();
 const N = Number(values.validators);
 const SECONDS = Number(values.seconds);
 const RATE = Number(values.rate);
