@@ -82,10 +82,7 @@ export class AccessService implements Startable {
     if (bearer.startsWith('hps_')) return keyPrincipal(this.keys.resolve(bearer, now));
     const subject = await this.tokens.verify(bearer);
     if (!subject) return ANONYMOUS;
-    if (subject.kind === 'key') {
-      const key = this.keys.byId(subject.keyId);
-      return keyPrincipal(key && key.revokedAtMs === null ? key : undefined);
-    }
+    if (subject.kind === 'key') return keyPrincipal(this.keys.liveById(subject.keyId));
     return this.personOf(this.sessions.resolveId(subject.sessionId, now));
   }
 

@@ -40,6 +40,13 @@ function sha256(text: string): Buffer {
  * that is stored (a slow hash buys nothing against a secret nobody chose); it is shown once, when made.
  */
 export class ApiKeyStore {
+  /**
+   * Live keys already looked up, by id: what a bearer token made from a key needs on every request.
+   * Keys change only through this store, in this process (the data dir's lock keeps a second node
+   * out), so `revoke` dropping the entry makes a revocation count from the very next request.
+   */
+  private readonly live = new Map<string, ApiKeyView>();
+
   constructor(private readonly db: () => Db) {}
 
   create(k: { name: string; scopes: readonly Scope[]; createdBy: string; nowMs: number }): {
@@ -62,6 +69,16 @@ export class ApiKeyStore {
     return r && viewOf(r);
   }
 
+  /** The key with this id if it is live (not revoked), else undefined; for checking a token on each request. */
+  liveById(id: string): ApiKeyView | undefined {
+    const known = this.live.get(id);
+    if (known) return known;
+    const key = this.byId(id);
+    if (!key || key.revokedAtMs !== null) return undefined;
+    this.live.set(id, key);
+    return key;
+  }
+
   list(): ApiKeyView[] {
     return (this.db().prepare('SELECT * FROM access_api_keys ORDER BY created_at_ms').all() as Row[]).map(
       viewOf,
@@ -81,6 +98,7 @@ export class ApiKeyStore {
   }
 
   revoke(id: string, nowMs: number): void {
+    this.live.delete(id);
     this.db()
       .prepare('UPDATE access_api_keys SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL')
       .run(nowMs, id);
