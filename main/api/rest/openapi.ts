@@ -119,19 +119,8 @@ function operationOf(route: RestRoute): JsonObject {
       ? { requestBody: { required: true, content: { 'application/json': { schema: input } } } }
       : {}),
     responses: {
-      200: {
-        description: 'The result',
-        content: { 'application/json': { schema: schemaOf(def.output, 'output') } },
-      },
-      ...Object.fromEntries(
-        problems.map((status) => [
-          status,
-          {
-            description: PROBLEM_WHEN[status],
-            content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-          },
-        ]),
-      ),
+      200: jsonResponse('The result', schemaOf(def.output, 'output')),
+      ...Object.fromEntries(problems.map((status) => [status, problemResponse(PROBLEM_WHEN[status]!)])),
     },
     // `{}` first: a public route needs no credential (one, when sent, still says who is calling).
     security: def.rights.public ? [{}, ...SIGNED_IN] : SIGNED_IN,
@@ -173,6 +162,19 @@ function problemStatuses(route: RestRoute, rights: Rights): number[] {
   if (route.path.includes(':')) statuses.push(404);
   if (route.method === 'POST' || route.method === 'PUT') statuses.push(413);
   return [...statuses, 429, 500];
+}
+
+/** A response whose body is JSON of `schema`. */
+export function jsonResponse(description: string, schema: JsonObject): JsonObject {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** A response whose body is an RFC 9457 problem (the document's `Problem` schema). */
+export function problemResponse(description: string): JsonObject {
+  return {
+    description,
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  };
 }
 
 /** Who may call, in words: the part of the rights an integrator reads first. */

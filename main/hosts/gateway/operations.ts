@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../api/errors';
-import { type JsonObject, type PathItem, rightsText } from '../../api/rest/openapi';
+import { type PathItem, jsonResponse, problemResponse, rightsText } from '../../api/rest/openapi';
 import { METRICS_RIGHTS, mayCall } from '../../contract/access';
 import type { NodeStatus } from '../../contract/node';
 import { serializeError } from '../../common/errors';
@@ -67,15 +67,6 @@ const READINESS = {
   },
 };
 
-const json = (description: string, schema: JsonObject) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
-
 /** The operations routes in the OpenAPI document (they answer beside the contract, not through it). */
 export const OPERATIONS_PATHS: Record<string, PathItem> = {
   '/healthz': {
@@ -86,7 +77,7 @@ export const OPERATIONS_PATHS: Record<string, PathItem> = {
       tags: ['operations'],
       security: [{}],
       responses: {
-        200: json('Alive', { type: 'object', required: ['ok'], properties: { ok: { const: true } } }),
+        200: jsonResponse('Alive', { type: 'object', required: ['ok'], properties: { ok: { const: true } } }),
       },
     },
   },
@@ -97,7 +88,7 @@ export const OPERATIONS_PATHS: Record<string, PathItem> = {
       description: 'Public. 503 while it is still syncing.',
       tags: ['operations'],
       security: [{}],
-      responses: { 200: json('Ready', READINESS), 503: json('Still syncing', READINESS) },
+      responses: { 200: jsonResponse('Ready', READINESS), 503: jsonResponse('Still syncing', READINESS) },
     },
   },
   '/metrics': {
@@ -109,8 +100,8 @@ export const OPERATIONS_PATHS: Record<string, PathItem> = {
       security: [{ bearer: [] }, { session: [] }],
       responses: {
         200: { description: 'The metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
-        401: problem('No valid credential'),
-        403: problem('Neither metrics:read nor the owner or the auditor'),
+        401: problemResponse('No valid credential'),
+        403: problemResponse('Neither metrics:read nor the owner or the auditor'),
       },
     },
   },
