@@ -115,9 +115,6 @@ export class Gateway implements Startable {
       port: () => this.boundPort,
     };
     installGuard(app, guardOpts);
-    app.addHook('onRequest', async (_req, reply) => {
-      reply.header('X-Content-Type-Options', 'nosniff');
-    });
     await installCaller(app, this.deps.sessions, this.opts.accessToken);
     installLanGate(app, guardOpts);
     await installRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...this.opts.rateLimits });

@@ -17,12 +17,15 @@ export interface GuardOptions {
 
 /**
  * The gateway's first hook: refuses a request whose Host is not this node (DNS rebinding) or whose
- * Origin is another site's (cross-site calls from a page in the same browser).
+ * Origin is another site's (cross-site calls from a page in the same browser). Every answer says
+ * `X-Content-Type-Options: nosniff`.
  */
 export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
+  const loopback = isLoopback(opts.host);
   app.addHook('onRequest', async (req, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
     const host = req.headers.host ?? '';
-    if (isLoopback(opts.host) && !isOwnHost(host, opts))
+    if (loopback && !isOwnHost(host, opts))
       return refuse(reply, 403, new ApiError('FORBIDDEN', `host "${host}" is not this node`));
     const origin = req.headers.origin;
     if (origin && origin !== `${req.protocol}://${host}`)

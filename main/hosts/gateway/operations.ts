@@ -22,9 +22,11 @@ export interface OperationsDeps {
  * auditor or a key with `metrics:read`). Every answered request is timed by its route's pattern.
  */
 export function installOperations(app: FastifyInstance, deps: OperationsDeps): void {
-  app.addHook('onResponse', async (req, reply) => {
+  // A callback hook, not an async one: it runs for every answer and has nothing to wait for.
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     deps.metrics.observeHttp(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   app.get('/healthz', async (_req, reply) => reply.header('Cache-Control', 'no-store').send({ ok: true }));
   app.get('/readyz', async (_req, reply) => {
