@@ -51,19 +51,23 @@ export function PageHeader({ title, children }: { title: ReactNode; children?: R
   );
 }
 
-/** A labelled text input for a name (never spell-checked). */
-export function NameField(props: {
+/** What a labelled input takes: its label, value and change, and how the browser may fill it. */
+interface FieldProps<A extends string> {
   label: ReactNode;
   value: string;
   onChange: (value: string) => void;
-  autoComplete: 'username' | 'off';
+  autoComplete: A;
   testId?: string;
   autoFocus?: boolean;
-}) {
+}
+
+/** A labelled input that is never spell-checked (names and secrets are not words). */
+function LabelledInput(props: FieldProps<string> & { type: 'text' | 'password' }) {
   return (
     <label>
       {props.label}
       <input
+        type={props.type}
         spellCheck={false}
         autoComplete={props.autoComplete}
         autoFocus={props.autoFocus}
@@ -75,27 +79,12 @@ export function NameField(props: {
   );
 }
 
+/** A labelled text input for a name (never spell-checked). */
+export function NameField(props: FieldProps<'username' | 'off'>) {
+  return <LabelledInput {...props} type="text" />;
+}
+
 /** A labelled secret input (password, passphrase): never spell-checked, autocomplete as the browser should treat it. */
-export function SecretField(props: {
-  label: ReactNode;
-  value: string;
-  onChange: (value: string) => void;
-  autoComplete: 'new-password' | 'current-password' | 'off';
-  testId?: string;
-  autoFocus?: boolean;
-}) {
-  return (
-    <label>
-      {props.label}
-      <input
-        type="password"
-        spellCheck={false}
-        autoComplete={props.autoComplete}
-        autoFocus={props.autoFocus}
-        value={props.value}
-        onChange={(e) => props.onChange(e.target.value)}
-        data-testid={props.testId}
-      />
-    </label>
-  );
+export function SecretField(props: FieldProps<'new-password' | 'current-password' | 'off'>) {
+  return <LabelledInput {...props} type="password" />;
 }
