@@ -41,7 +41,8 @@ export function httpStatusOf(code: string): number {
   if (code.endsWith('NOT_FOUND')) return 404;
   if (code === 'UNAUTHORIZED' || code === 'BAD_CREDENTIALS' || code === 'STEP_UP_REQUIRED') return 401;
   if (code === 'FORBIDDEN') return 403;
-  if (code === 'USER_EXISTS' || code === 'SETUP_DONE' || code === 'LAST_OWNER') return 409;
+  if (code === 'USER_EXISTS' || code === 'SETUP_DONE' || code === 'LAST_OWNER' || code.endsWith('_CONFLICT'))
+    return 409;
   if (code === 'TOO_LARGE') return 413;
   if (code === 'RATE_LIMITED' || code === 'LOCKED_OUT') return 429;
   return 400;

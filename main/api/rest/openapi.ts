@@ -67,6 +67,7 @@ const PROBLEM_WHEN: Record<number, string> = {
   401: 'No valid credential, or the password was wrong',
   403: "The caller's role or key scope does not allow this",
   404: 'Nothing with that id',
+  409: 'It conflicts with what is already stored (e.g. an id used before with other content)',
   413: 'The body is over the limit (1 MiB)',
   429: 'Too many requests (see `Retry-After`), or signing in is locked out for a while',
   500: 'The node failed; the problem says what to try',
@@ -115,11 +116,14 @@ function operationOf(route: RestRoute): JsonObject {
     description: rightsText(def.rights),
     tags: [domainOf(route.call)],
     parameters: parametersOf(route, input),
-    ...(route.method === 'POST' || route.method === 'PUT'
+    ...(hasBody(route)
       ? { requestBody: { required: true, content: { 'application/json': { schema: input } } } }
       : {}),
     responses: {
-      200: jsonResponse('The result', schemaOf(def.output, 'output')),
+      [route.created ? 201 : 200]: jsonResponse(
+        route.created ? 'Made: the result' : 'The result',
+        schemaOf(def.output, 'output'),
+      ),
       ...Object.fromEntries(problems.map((status) => [status, problemResponse(PROBLEM_WHEN[status]!)])),
     },
     // `{}` first: a public route needs no credential (one, when sent, still says who is calling).
@@ -160,8 +164,14 @@ function problemStatuses(route: RestRoute, rights: Rights): number[] {
   if (!rights.public || route.call === 'auth.token') statuses.push(401);
   if (!rights.public) statuses.push(403);
   if (route.path.includes(':')) statuses.push(404);
-  if (route.method === 'POST' || route.method === 'PUT') statuses.push(413);
+  statuses.push(...(route.problems ?? []));
+  if (hasBody(route)) statuses.push(413);
   return [...statuses, 429, 500];
+}
+
+/** Does the route read a JSON body? */
+function hasBody(route: RestRoute): boolean {
+  return route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH';
 }
 
 /** A response whose body is JSON of `schema`. */

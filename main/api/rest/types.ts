@@ -15,7 +15,7 @@ export interface RestRequest {
  * @example { method: 'GET', path: '/api/v1/txs/:hash', summary: 'A transaction', call: 'chain.tx', input: ({ params }) => ({ hash: params['hash'] }) }
  */
 export interface RestRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path with `:name` parameters, e.g. `/api/v1/blocks/:height`. */
   path: string;
   summary: string;
@@ -23,6 +23,10 @@ export interface RestRoute {
   params?: Record<string, string>;
   /** The query parameters the route reads, each with what it holds (their schema is the input's). */
   query?: Record<string, string>;
+  /** The status of a success: 200 unless the route makes something (201). */
+  created?: true;
+  /** Problems the route may answer beyond those its rights and path imply, e.g. 409 for a conflicting replay. */
+  problems?: readonly 409[];
   /** The contract method the route calls. */
   call: MethodName;
   /** The method's input, gathered from the request and not yet checked. */

@@ -7,7 +7,7 @@ import { sendProblem } from './replies';
 
 /**
  * The public REST surface under `/api/v1/`: each route a fastify route that gathers its contract
- * method's input from the path, query and body, and answers the result (200) or an RFC 9457 problem.
+ * method's input from the path, query and body, and answers the result (200, or 201 for a route that makes something) or an RFC 9457 problem.
  */
 export function installRestRoutes(app: FastifyInstance, router: Router, routes: readonly RestRoute[]): void {
   for (const route of routes) {
@@ -27,7 +27,10 @@ export function installRestRoutes(app: FastifyInstance, router: Router, routes: 
           callContextOf(req, reply),
         );
         if (!answer.ok) return sendProblem(reply, answer.status, answer.error);
-        return reply.header('Cache-Control', 'no-store').send(answer.value);
+        return reply
+          .code(route.created ? 201 : 200)
+          .header('Cache-Control', 'no-store')
+          .send(answer.value);
       },
     });
   }
