@@ -109,6 +109,14 @@ export const LAYERS = {
     builtins: true,
     packages: 'dependencies',
   },
+  sales: {
+    path: '^main/sales/',
+    floor: 3,
+    what: "the store's sales: POS intake with per-terminal hash chains, the batcher to the chain, the books",
+    may: ['store', 'chain', 'contract', 'common'],
+    builtins: true,
+    packages: 'dependencies',
+  },
   video: {
     path: '^main/video/',
     floor: 3,

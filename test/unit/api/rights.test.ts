@@ -93,6 +93,7 @@ describe('rights: every method × every caller', () => {
       'video.live',
       'network.addPeer',
       'users.add',
+      'sales.refund',
     ] as const)
       expect(expected(m, cashier), m).not.toBe('allowed');
     const auditor = user(['auditor']);
