@@ -9,6 +9,7 @@ import type { RefundReceipt, SaleInput, SaleReceipt } from '../contract/sales';
 import { type Db, prepared } from '../store/db';
 import { SalesError } from './errors';
 import { FIRST_PREV_HASH, recordHash } from './fiscal-chain';
+import { rollUpRefund, rollUpSale } from './sales-rollup';
 
 /** A sale checked and ready to store: its total, the card's salted hash and the hash of its content. */
 export interface PreparedSale {
@@ -131,6 +132,7 @@ export function writeSale(db: Db, sale: PreparedSale, acceptedAtMs: number): Sal
       l.discountMinor,
     ),
   );
+  rollUpSale(db, { ...s, totalMinor: sale.totalMinor, loyalty: sale.cardHash !== null });
   return {
     orderId: s.orderId,
     terminalId: s.terminalId,
@@ -204,6 +206,7 @@ export function writeRefund(db: Db, r: PreparedRefund, acceptedAtMs: number): Re
     r.amountMinor,
     sale.seq,
   );
+  rollUpRefund(db, r);
   return receipt({
     refund_id: r.refundId,
     amount_minor: r.amountMinor,

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Startable } from '../common/startable';
-import type { RefundReceipt, SaleInput, SaleReceipt, SaleView } from '../contract/sales';
+import type { RefundReceipt, SaleInput, SaleReceipt, SaleView, SalesSummary } from '../contract/sales';
 import { type Db, openDatabase } from '../store/db';
 import { SalesError } from './errors';
 import { SalesBatcher, type SalesBatcherDeps, type SalesQueueStats } from './sales-batcher';
@@ -13,6 +13,7 @@ import { SALES_MIGRATIONS } from './sales-db';
 import { SalesIntake } from './sales-intake';
 import type { SalesLedger } from './sales-ledger';
 import { type SalesFilter, listSales } from './sales-queries';
+import { salesSummary } from './sales-summary';
 
 export interface SalesServiceOptions {
   dataDir: string;
@@ -40,11 +41,13 @@ export class SalesService implements Startable {
   private db: Db | undefined;
   private readonly intake: SalesIntake;
   private readonly batcher: SalesBatcher;
+  private readonly ledger: SalesLedger;
 
   constructor(
     private readonly opts: SalesServiceOptions,
     deps: SalesServiceDeps,
   ) {
+    this.ledger = deps.ledger;
     const db = () => this.openDb();
     this.intake = new SalesIntake({
       db,
@@ -94,6 +97,18 @@ export class SalesService implements Startable {
 
   list(f: SalesFilter): { items: SaleView[]; nextBefore: number | null } {
     return listSales(this.openDb(), f);
+  }
+
+  /** The Sales page's figures for a window (the franchise's currency and royalty rate from the chain). */
+  async summary(w: { from: number; to: number; utcOffsetMinutes: number }): Promise<SalesSummary> {
+    const f = await this.ledger.storeFranchise();
+    const { pending, submitted, oldestWaitingAcceptedMs, lastError } = this.batcher.stats();
+    return salesSummary(
+      this.openDb(),
+      w,
+      { currency: f.tokenomics.currency, royaltyBps: f.tokenomics.royaltyBps },
+      { pending, submitted, oldestWaitingAcceptedMs, lastError },
+    );
   }
 
   /** Where the queue to the chain stands. */

@@ -4,7 +4,7 @@ import type { SalesService } from '../../sales/sales-service';
 
 /** What the sales handlers use. */
 export interface SalesHandlersDeps {
-  sales: Pick<SalesService, 'record' | 'refund' | 'list'>;
+  sales: Pick<SalesService, 'record' | 'refund' | 'list' | 'summary'>;
 }
 
 /** Handlers of `sales.*`. */
@@ -15,5 +15,6 @@ export function salesHandlers({ sales }: SalesHandlersDeps): Handlers<typeof sal
     }),
     'sales.list': async (filter) => sales.list(filter),
     'sales.refund': async (r) => sales.refund(r),
+    'sales.summary': async (w) => sales.summary(w),
   };
 }

@@ -43,6 +43,22 @@ export const salesRoutes: RestRoute[] = [
     }),
   },
   {
+    method: 'GET',
+    path: '/api/v1/sales/summary',
+    summary: 'The store’s figures for a time window (totals, by hour, day, item, payment method)',
+    query: {
+      from: 'Start of the window (ms since the epoch, or an ISO date-time)',
+      to: 'End of the window, exclusive (ms since the epoch, or an ISO date-time)',
+      utcOffsetMinutes: 'The viewer’s offset east of UTC in minutes, for days and hours (default 0)',
+    },
+    call: 'sales.summary',
+    input: ({ query }) => ({
+      from: timeOrText(query.get('from')),
+      to: timeOrText(query.get('to')),
+      utcOffsetMinutes: intOrText(query.get('utcOffsetMinutes')),
+    }),
+  },
+  {
     method: 'POST',
     path: '/api/v1/sales/:orderId/refunds',
     summary: 'Refund part or all of a sale',
@@ -56,4 +72,18 @@ export const salesRoutes: RestRoute[] = [
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A time as ms: a whole decimal, or an ISO date-time parsed (left as text when neither: the schema says so). */
+function timeOrText(value: string | null): number | string | undefined {
+  if (value === null) return undefined;
+  if (/^[0-9]{1,16}$/.test(value)) return Number(value);
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? value : ms;
+}
+
+/** A whole decimal with an optional sign as a number, else the text. */
+function intOrText(value: string | null): number | string | undefined {
+  if (value === null) return undefined;
+  return /^-?[0-9]{1,4}$/.test(value) ? Number(value) : value;
 }

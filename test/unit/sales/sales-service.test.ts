@@ -189,3 +189,76 @@ describe('verifyTerminalChain', () => {
     dir.cleanup();
   });
 });
+
+describe('SalesService: summary', () => {
+  it('adds up sales and refunds by the viewer’s hour and day, with the week before beside them', async () => {
+    const dir = tempDir();
+    const ledger = new FakeSalesLedger();
+    const svc = new SalesService(
+      { dataDir: dir.path, batchEveryMs: 60_000 },
+      { ledger, log: SILENT, now: Date.now },
+    );
+    await svc.start();
+    const at = (iso: string) => Date.parse(iso);
+    const line = (itemId: string, price: number, quantity = 1) => ({
+      itemId,
+      name: itemId,
+      quantity,
+      unitPriceMinor: price,
+      taxMinor: 0,
+      discountMinor: 0,
+    });
+    // Moscow (UTC+3): 09:30Z is 12:30 local; 22:10Z on the 19th is 01:10 local on the 20th.
+    await svc.record([
+      sale('a', {
+        timeMs: at('2026-11-20T09:30:00Z'),
+        lines: [line('lamb', 1000, 2)],
+        paymentMethod: 'cash',
+      }),
+    ]);
+    await svc.record([
+      sale('b', { timeMs: at('2026-11-20T09:45:00Z'), lines: [line('tofu', 300)], loyaltyCard: 'card-1' }),
+    ]);
+    await svc.record([sale('c', { timeMs: at('2026-11-19T22:10:00Z'), lines: [line('tea', 200)] })]);
+    await svc.record([sale('d', { timeMs: at('2026-11-13T10:00:00Z'), lines: [line('lamb', 1000)] })]); // a week before
+    await svc.record([sale('e', { timeMs: at('2026-11-21T10:00:00Z'), lines: [line('lamb', 5000)] })]); // outside
+    await svc.refund({
+      orderId: 'a',
+      refundId: 'r',
+      amountMinor: 500,
+      timeMs: at('2026-11-20T11:00:00Z'),
+      reason: '',
+    });
+    const s = await svc.summary({
+      from: at('2026-11-19T21:00:00Z'),
+      to: at('2026-11-20T21:00:00Z'),
+      utcOffsetMinutes: 180,
+    });
+    expect(s.totals).toEqual({
+      orders: 3,
+      revenueMinor: 2500,
+      averageCheckMinor: 833,
+      refunds: 1,
+      refundedMinor: 500,
+      loyaltyOrders: 1,
+      royaltyOwedMinor: 125, // 5% of 2500
+    });
+    expect(s.previous).toMatchObject({ orders: 1, revenueMinor: 1000 });
+    expect(s.byHour[12]).toEqual({ hour: 12, orders: 2, revenueMinor: 2300 });
+    expect(s.byHour[1]).toEqual({ hour: 1, orders: 1, revenueMinor: 200 });
+    expect(s.byHour.reduce((n, h) => n + h.orders, 0)).toBe(3);
+    expect(s.byDay).toEqual([{ day: '2026-11-20', orders: 3, revenueMinor: 2500, refundedMinor: 500 }]);
+    expect(s.topItems.map((i) => [i.itemId, i.quantity, i.revenueMinor])).toEqual([
+      ['lamb', 2, 2000],
+      ['tofu', 1, 300],
+      ['tea', 1, 200],
+    ]);
+    expect(s.byPaymentMethod).toEqual([
+      { method: 'cash', orders: 1, revenueMinor: 2000 },
+      { method: 'card', orders: 2, revenueMinor: 500 },
+    ]);
+    expect(s.queue.pending + s.queue.submitted).toBe(5);
+    await svc.stop();
+    dir.cleanup();
+  });
+});
