@@ -13,6 +13,7 @@ import { chainHandlers } from '../api/handlers/chain';
 import { networkHandlers } from '../api/handlers/network';
 import { nodeHandlers } from '../api/handlers/node';
 import { salesHandlers } from '../api/handlers/sales';
+import { loyaltyHandlers } from '../api/handlers/loyalty';
 import { videoHandlers } from '../api/handlers/video';
 import { walletHandlers } from '../api/handlers/wallet';
 import { restRoutes } from '../api/rest/index';
@@ -68,6 +69,7 @@ export function composeApi(config: Config, deps: ApiCompositionDeps): { router: 
       : disabledHandlers(videoMethods, 'video', 'video.enabled')),
     ...chainHandlers({ node }),
     ...salesHandlers({ sales: deps.sales }),
+    ...loyaltyHandlers({ sales: deps.sales }),
     ...networkHandlers({
       // The network exists once the ledger node has started (it needs the chain id from genesis).
       network: {

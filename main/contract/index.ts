@@ -14,6 +14,8 @@ import { authEventRights, authEvents, authMethods } from './auth';
 import { auditEventRights, auditEvents, auditMethods } from './audit';
 import { keysEventRights, keysEvents, keysMethods } from './keys';
 import { salesEventRights, salesEvents, salesMethods } from './sales';
+import { loyaltyEventRights, loyaltyEvents, loyaltyMethods } from './loyalty';
+import { royaltiesEventRights, royaltiesEvents, royaltiesMethods } from './royalties';
 
 export {
   method,
@@ -36,6 +38,8 @@ export const methods = {
   ...auditMethods,
   ...keysMethods,
   ...salesMethods,
+  ...loyaltyMethods,
+  ...royaltiesMethods,
 };
 
 export const events = {
@@ -48,6 +52,8 @@ export const events = {
   ...auditEvents,
   ...keysEvents,
   ...salesEvents,
+  ...loyaltyEvents,
+  ...royaltiesEvents,
 };
 
 /** Who receives each event (every event has an entry, or this does not compile). */
@@ -61,6 +67,8 @@ export const eventRights: Record<keyof typeof events, Rights> = {
   ...auditEventRights,
   ...keysEventRights,
   ...salesEventRights,
+  ...loyaltyEventRights,
+  ...royaltiesEventRights,
 };
 
 export type Methods = typeof methods;

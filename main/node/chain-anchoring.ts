@@ -7,15 +7,14 @@
  */
 import type { AuditAnchor, AuditHead, AuditHeadAnchorer } from '../access/audit-anchoring';
 import { getAccount, getAuditAnchor, getFranchise } from '../chain/state/access';
-import { encodeTx } from '../chain/tx/codec';
+import { decodeTx, encodeTx, txHashOfBytes } from '../chain/tx/codec';
 import { TxBuilder } from '../chain/tx/builder';
 import type { Franchise, Sale, Tx } from '../chain/tx/types';
-import { txHashOfBytes } from '../chain/tx/codec';
 import type { ChainConfig } from '../chain/params';
 import type { Address, Hash, Hex } from '../chain/types';
 import type { P2pLog } from '../p2p/types';
 import type { AnchorReceipt, MediaAnchorItem } from '../video/record/anchor';
-import type { CommittedOutcome, SalesLedger, SignedSalesTx } from '../sales/sales-ledger';
+import type { CommittedOutcome, RoyaltyPayment, SalesLedger, SignedSalesTx } from '../sales/sales-ledger';
 import { NodeError } from './errors';
 import type { LedgerStore } from './ledger-store';
 import type { Mempool } from './mempool';
@@ -153,6 +152,17 @@ export class ChainAnchoring implements AuditHeadAnchorer, SalesLedger {
   /** The nonce the committed chain expects next from this node's key. */
   committedNonce(): number {
     return this.deps.address ? getAccount(this.deps.store, this.deps.address).nonce : 0;
+  }
+
+  /** The store key's final transfers to the HQ authority (its royalty payments), oldest first. */
+  paymentsToHq(): RoyaltyPayment[] {
+    const { store, address, config } = this.deps;
+    if (!address) return [];
+    return store.transfers(address, config.hqAuthority).flatMap((s) => {
+      const tx = decodeTx(s.tx, config.params);
+      if (tx.payload.type !== 'transfer') return [];
+      return [{ txHash: s.hash, timeMs: store.blockAt(s.height)?.timeMs ?? 0, amount: tx.payload.amount }];
+    });
   }
 
   /** Runs `fn` after every anchor before it: each takes the key's next nonce, so two at once would collide. */

@@ -197,6 +197,9 @@ export class LedgerStore implements StateReader {
         'SELECT t.* FROM addr_txs a JOIN txs t ON t.hash = a.hash WHERE a.address = ? AND (a.height < ? OR (a.height = ? AND a.idx < ?)) ORDER BY a.height DESC, a.idx DESC LIMIT ?',
       ),
       addrSeen: db.prepare('SELECT 1 FROM addr_txs WHERE address = ? LIMIT 1').pluck(),
+      transfers: db.prepare(
+        "SELECT t.* FROM addr_txs a JOIN txs t ON t.hash = a.hash WHERE a.address = ? AND t.type = 'transfer' AND t.ok = 1 AND t.sender = ? ORDER BY a.height, a.idx",
+      ),
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       putMeta: db.prepare(
         'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
@@ -424,6 +427,11 @@ export class LedgerStore implements StateReader {
     const h = before?.height ?? Number.MAX_SAFE_INTEGER;
     const i = before?.index ?? Number.MAX_SAFE_INTEGER;
     return (this.st.addrTxs.all(address, h, h, i, limit) as TxRow[]).map((r) => rowToTx(r) as StoredTx);
+  }
+
+  /** The successful transfers from `sender` to `recipient`, oldest first (read through the recipient's index). */
+  transfers(sender: Address, recipient: Address): StoredTx[] {
+    return (this.st.transfers.all(recipient, sender) as TxRow[]).map((r) => rowToTx(r) as StoredTx);
   }
 
   /** Did `address` ever appear in a committed transaction? */

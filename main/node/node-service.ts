@@ -31,7 +31,7 @@ import type { Address, Hash, Hex } from '../chain/types';
 import type { NodeNetwork, P2pLog, PeerView } from '../p2p/types';
 import type { AnchorReceipt, MediaAnchorItem, MediaAnchorer } from '../video/record/anchor';
 import type { AuditAnchor, AuditHead, AuditHeadAnchorer } from '../access/audit-anchoring';
-import type { CommittedOutcome, SalesLedger, SignedSalesTx } from '../sales/sales-ledger';
+import type { CommittedOutcome, RoyaltyPayment, SalesLedger, SignedSalesTx } from '../sales/sales-ledger';
 import type { Franchise, Sale } from '../chain/tx/types';
 import type { LedgerHistoryPage, LedgerParams, WalletLedger } from '../wallet/ledger';
 import { AppError } from '../common/errors';
@@ -377,6 +377,10 @@ export class NodeService implements WalletLedger, MediaAnchorer, AuditHeadAnchor
 
   committedNonce(): number {
     return this.part('anchoring', 'the node is not started').committedNonce();
+  }
+
+  paymentsToHq(): RoyaltyPayment[] {
+    return this.part('anchoring', 'the node is not started').paymentsToHq();
   }
 
   // ---------------------------------------------------------------- MediaAnchorer

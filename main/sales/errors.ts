@@ -14,6 +14,10 @@ export type SalesErrorCode =
   | 'BAD_TOTAL'
   /** The store's franchise is inactive or suspended: HQ must reactivate it. */
   | 'FRANCHISE_NOT_ACTIVE'
+  /** A redemption of more points than the card holds. */
+  | 'INSUFFICIENT_POINTS'
+  /** The same redemption id was used before with other content (409). */
+  | 'REDEMPTION_CONFLICT'
   /** This node cannot take sales now (an observer, no franchise, the chain not reachable) (503). */
   | 'SALES_UNAVAILABLE';
 

@@ -181,7 +181,17 @@ export class SalesBatcher implements Startable {
   }
 
   private async recorded(b: OpenBatch, height: number): Promise<void> {
-    await this.deps.writer().write('batchRecorded', { id: b.id, height, atMs: this.deps.now() });
+    const t = (await this.deps.ledger.storeFranchise()).tokenomics;
+    await this.deps.writer().write('batchRecorded', {
+      id: b.id,
+      height,
+      atMs: this.deps.now(),
+      tokenomics: {
+        tokensPerMinorUnit: t.tokensPerMinorUnit.toString(),
+        royaltyBps: t.royaltyBps,
+        validatorRewardBps: t.validatorRewardBps,
+      },
+    });
     this.lastRecordedHeight = height;
     this.lastError = null;
     this.pauseMs = PAUSE_MS.first;

@@ -113,4 +113,24 @@ export const SALES_MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    module: 'sales',
+    version: 3,
+    name: 'loyalty points by card hash',
+    // Points are token base units (text: they may pass 2^63). A sale with a card earns its customer
+    // share once its batch is final; a redemption spends them. Only the card's salted hash is kept.
+    up: `
+      CREATE TABLE loyalty_entries (
+        id INTEGER PRIMARY KEY,
+        card_hash TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('earn', 'redeem')),
+        ref_id TEXT NOT NULL,
+        points TEXT NOT NULL,
+        content_hash TEXT,
+        at_ms INTEGER NOT NULL,
+        UNIQUE (kind, ref_id)
+      ) STRICT;
+      CREATE INDEX loyalty_card ON loyalty_entries (card_hash);
+    `,
+  },
 ];

@@ -38,4 +38,14 @@ export interface SalesLedger {
   outcome(txHash: string): CommittedOutcome | null;
   /** The nonce the chain expects next from the store's key: a transaction with a lower one can never land. */
   committedNonce(): number;
+  /** The store's royalty payments: its final transfers to the HQ authority, oldest first. */
+  paymentsToHq(): RoyaltyPayment[];
+}
+
+/** A transfer of tokens from the store to HQ, in a final block. */
+export interface RoyaltyPayment {
+  txHash: string;
+  timeMs: number;
+  /** Token base units. */
+  amount: bigint;
 }

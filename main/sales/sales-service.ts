@@ -14,6 +14,12 @@ import type { SalesLedger } from './sales-ledger';
 import { InlineSalesWriter, type SalesWriter, ThreadSalesWriter, openSalesDb } from './sales-writer';
 import { type SalesFilter, listSales } from './sales-queries';
 import { salesSummary } from './sales-summary';
+import { customerShare, pointsOf } from './loyalty-points';
+import { royaltyStatement } from './royalty-statement';
+import type { RoyaltyStatement } from '../contract/royalties';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../common/canonical-json';
+import { prepared } from '../store/db';
 
 export interface SalesServiceOptions {
   dataDir: string;
@@ -43,12 +49,14 @@ export class SalesService implements Startable {
   private readonly intake: SalesIntake;
   private readonly batcher: SalesBatcher;
   private readonly ledger: SalesLedger;
+  private readonly now: () => number;
 
   constructor(
     private readonly opts: SalesServiceOptions,
     deps: SalesServiceDeps,
   ) {
     this.ledger = deps.ledger;
+    this.now = deps.now;
     const db = () => this.openDb();
     const writer = () => this.openWriter();
     this.intake = new SalesIntake({
@@ -109,6 +117,59 @@ export class SalesService implements Startable {
       w,
       { currency: f.tokenomics.currency, royaltyBps: f.tokenomics.royaltyBps },
       { pending, submitted, oldestWaitingAcceptedMs, lastError },
+    );
+  }
+
+  /** A loyalty card's points: spendable, and pending on sales not yet final. */
+  async loyaltyBalance(card: string): Promise<{ balance: string; pending: string; earnedOrders: number }> {
+    const cardHash = await this.intake.cardHash(card);
+    const { balance, earnedOrders } = pointsOf(this.openDb(), cardHash);
+    const waiting = prepared(
+      this.openDb(),
+      `SELECT s.total_minor FROM sales s LEFT JOIN sales_batches b ON b.id = s.batch_id
+       WHERE s.card_hash = ? AND (s.batch_id IS NULL OR b.state = 'submitted')`,
+    ).all(cardHash) as Array<{ total_minor: number }>;
+    const t = (await this.ledger.storeFranchise()).tokenomics;
+    const tokenomics = { ...t, tokensPerMinorUnit: t.tokensPerMinorUnit.toString() };
+    const pending = waiting.reduce((n, w) => n + customerShare(w.total_minor, tokenomics), 0n);
+    return { balance: balance.toString(), pending: pending.toString(), earnedOrders };
+  }
+
+  /** Spends a card's points at the till; resolves once durable. */
+  async redeem(r: { card: string; redemptionId: string; points: string }): Promise<{
+    redemptionId: string;
+    points: string;
+    balance: string;
+  }> {
+    const cardHash = await this.intake.cardHash(r.card);
+    const contentHash = createHash('sha256')
+      .update(canonicalJson({ cardHash, points: r.points }))
+      .digest('hex');
+    return this.openWriter().write('redeem', {
+      cardHash,
+      redemptionId: r.redemptionId,
+      points: r.points,
+      contentHash,
+      atMs: this.now(),
+    });
+  }
+
+  /** The royalty statement of a month or year, by day, week or month. */
+  async royaltyStatement(input: {
+    period: string;
+    by: 'day' | 'week' | 'month';
+    utcOffsetMinutes: number;
+  }): Promise<RoyaltyStatement> {
+    const f = await this.ledger.storeFranchise();
+    return royaltyStatement(
+      this.openDb(),
+      input,
+      {
+        currency: f.tokenomics.currency,
+        royaltyBps: f.tokenomics.royaltyBps,
+        tokensPerMinorUnit: f.tokenomics.tokensPerMinorUnit,
+      },
+      this.ledger.paymentsToHq(),
     );
   }
 

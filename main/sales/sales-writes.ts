@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RefundReceipt, SaleReceipt } from '../contract/sales';
 import { type Db, prepared } from '../store/db';
+import { type PointsTokenomics, type Redemption, earnPoints, redeemPoints } from './loyalty-points';
 import { type PreparedRefund, type PreparedSale, writeRefund, writeSale } from './sales-book';
 
 /** A signed batch to keep before it is sent, with the sales it carries. */
@@ -35,6 +36,10 @@ export const SALES_WRITES = {
     prepared(db, "INSERT INTO sales_meta (key, value) VALUES ('card-salt', ?)").run(salt);
     return salt;
   },
+  /** Spends a card's points at the till. */
+  redeem(db: Db, r: Redemption): { redemptionId: string; points: string; balance: string } {
+    return redeemPoints(db, r);
+  },
   /** Keeps a signed batch and ties its sales to it (each must be in no batch). Returns the batch id. */
   keepBatch(db: Db, b: BatchToKeep): number {
     const { lastInsertRowid } = prepared(
@@ -48,8 +53,9 @@ export const SALES_WRITES = {
     }
     return Number(lastInsertRowid);
   },
-  /** A batch found in a final block. */
-  batchRecorded(db: Db, a: { id: number; height: number; atMs: number }): void {
+  /** A batch found in a final block: its card sales earn their points. */
+  batchRecorded(db: Db, a: { id: number; height: number; atMs: number; tokenomics: PointsTokenomics }): void {
+    earnPoints(db, a.id, a.tokenomics, a.atMs);
     prepared(db, "UPDATE sales_batches SET state = 'recorded', height = ?, done_ms = ? WHERE id = ?").run(
       a.height,
       a.atMs,

@@ -68,6 +68,38 @@ export const salesRoutes: RestRoute[] = [
     call: 'sales.refund',
     input: ({ params, body }) => ({ ...(isObject(body) ? body : {}), orderId: params['orderId'] }),
   },
+  {
+    method: 'POST',
+    path: '/api/v1/loyalty/balance',
+    summary: 'A loyalty card’s points (the card in the body, never in the URL)',
+    call: 'loyalty.balance',
+    input: ({ body }) => body,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/loyalty/redeem',
+    summary: 'Spend a loyalty card’s points at the till',
+    created: true,
+    problems: [409],
+    call: 'loyalty.redeem',
+    input: ({ body }) => body,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/royalties/statement',
+    summary: 'The royalty statement of a month or a year: gross, owed, paid, outstanding',
+    query: {
+      period: 'A month (YYYY-MM) or a year (YYYY)',
+      by: 'Rows by day, week or month (default day)',
+      utcOffsetMinutes: 'The store’s offset east of UTC in minutes: where its days begin (default 0)',
+    },
+    call: 'royalty.statement',
+    input: ({ query }) => ({
+      period: query.get('period') ?? undefined,
+      by: query.get('by') ?? undefined,
+      utcOffsetMinutes: intOrText(query.get('utcOffsetMinutes')),
+    }),
+  },
 ];
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -99,7 +99,7 @@ describe('rights: every method × every caller', () => {
     const auditor = user(['auditor']);
     const CHANGES: MethodName[] = names.filter(
       (n) =>
-        !/\.(status|info|logs|peers|addresses|head|blocks|block|tx|account|validators|cameras|snapshot|live|recordings|verifyRecording|consents|accounts|balance|history|historyCsv|list|verify|summary)$/.test(
+        !/\.(status|info|logs|peers|addresses|head|blocks|block|tx|account|validators|cameras|snapshot|live|recordings|verifyRecording|consents|accounts|balance|history|historyCsv|list|verify|summary|statement)$/.test(
           n,
         ) && !n.startsWith('auth.'),
     );

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Franchise, Sale } from '../../../main/chain/tx/types';
 import type { Address } from '../../../main/chain/types';
-import type { CommittedOutcome, SalesLedger, SignedSalesTx } from '../../../main/sales/sales-ledger';
+import type {
+  CommittedOutcome,
+  RoyaltyPayment,
+  SalesLedger,
+  SignedSalesTx,
+} from '../../../main/sales/sales-ledger';
 
 /**
  * A chain in memory with the real chain's two rules that matter to the batcher: a nonce lands once,
@@ -65,6 +70,13 @@ export class FakeSalesLedger implements SalesLedger {
 
   committedNonce(): number {
     return this.nonce;
+  }
+
+  /** Transfers to HQ a test has made. */
+  payments: RoyaltyPayment[] = [];
+
+  paymentsToHq(): RoyaltyPayment[] {
+    return this.payments;
   }
 
   /** A final block: every sent transaction whose nonce is next, in nonce order. */

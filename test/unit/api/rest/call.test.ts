@@ -83,6 +83,9 @@ describe('REST routes: bindings of contract methods', () => {
       'GET /api/v1/sales → sales.list',
       'GET /api/v1/sales/summary → sales.summary',
       'POST /api/v1/sales/:orderId/refunds → sales.refund',
+      'POST /api/v1/loyalty/balance → loyalty.balance',
+      'POST /api/v1/loyalty/redeem → loyalty.redeem',
+      'GET /api/v1/royalties/statement → royalty.statement',
     ]);
   });
 
