@@ -10,6 +10,7 @@ import { auditHandlers } from '../api/handlers/audit';
 import { authHandlers } from '../api/handlers/auth';
 import { keysHandlers } from '../api/handlers/keys';
 import { chainHandlers } from '../api/handlers/chain';
+import { franchiseHandlers } from '../api/handlers/franchise';
 import { networkHandlers } from '../api/handlers/network';
 import { nodeHandlers } from '../api/handlers/node';
 import { videoHandlers } from '../api/handlers/video';
@@ -64,6 +65,8 @@ export function composeApi(config: Config, deps: ApiCompositionDeps): { router: 
       ? videoHandlers({ video: deps.video })
       : disabledHandlers(videoMethods, 'video', 'video.enabled')),
     ...chainHandlers({ node }),
+    // The registry exists once the ledger node has started (it needs the open store and the key).
+    ...franchiseHandlers({ registry: () => node.franchises }),
     ...networkHandlers({
       // The network exists once the ledger node has started (it needs the chain id from genesis).
       network: {

@@ -79,6 +79,10 @@ describe('REST routes: bindings of contract methods', () => {
       'GET /api/v1/blocks/:height → chain.block',
       'GET /api/v1/txs/:hash → chain.tx',
       'GET /api/v1/accounts/:address → chain.account',
+      'GET /api/v1/franchises → franchise.list',
+      'POST /api/v1/franchises → franchise.register',
+      'GET /api/v1/franchises/:id → franchise.get',
+      'PATCH /api/v1/franchises/:id → franchise.update',
     ]);
   });
 
