@@ -8,6 +8,7 @@ import { StepUpDialog } from './components/access/step-up-dialog';
 import { mayByRoles } from './components/access/use-may';
 import { defineStrings, LangProvider, useT } from './i18n';
 import { DashboardPage } from './pages/dashboard-page';
+import { FranchisesPage } from './pages/franchises-page';
 import { NetworkPage } from './pages/network-page';
 import { SalesPage } from './pages/sales-page';
 import { SettingsPage } from './pages/settings-page';
@@ -26,6 +27,7 @@ const S = defineStrings({
     settings: 'Settings',
     users: 'People',
     audit: 'Audit',
+    franchises: 'Franchises',
     brand: 'Hot Pot Spot',
     offline: 'Connection to the node lost; reconnecting…',
     signOut: 'Sign out',
@@ -40,6 +42,7 @@ const S = defineStrings({
     settings: 'Настройки',
     users: 'Люди',
     audit: 'Аудит',
+    franchises: 'Франшизы',
     brand: 'Hot Pot Spot',
     offline: 'Связь с узлом потеряна; переподключаемся…',
     signOut: 'Выйти',
@@ -47,7 +50,8 @@ const S = defineStrings({
   },
 });
 
-type PageId = 'dashboard' | 'sales' | 'tokens' | 'video' | 'network' | 'settings' | 'users' | 'audit';
+type PageId =
+  'dashboard' | 'sales' | 'franchises' | 'tokens' | 'video' | 'network' | 'settings' | 'users' | 'audit';
 /**
  * The navigation, in order. One entry per page under renderer/pages/; `needs` is the method the page
  * cannot work without, so a person sees only the pages their roles may use (the contract's rights).
@@ -55,6 +59,7 @@ type PageId = 'dashboard' | 'sales' | 'tokens' | 'video' | 'network' | 'settings
 const PAGES: Array<{ id: PageId; icon: string; component: ComponentType; needs: MethodName }> = [
   { id: 'dashboard', icon: '◎', component: DashboardPage, needs: 'node.status' },
   { id: 'sales', icon: '¤', component: SalesPage, needs: 'node.status' },
+  { id: 'franchises', icon: '⌂', component: FranchisesPage, needs: 'franchise.list' },
   { id: 'tokens', icon: '◈', component: TokensPage, needs: 'wallet.status' },
   { id: 'video', icon: '▣', component: VideoPage, needs: 'video.cameras' },
   { id: 'network', icon: '⬡', component: NetworkPage, needs: 'network.peers' },

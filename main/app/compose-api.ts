@@ -10,6 +10,7 @@ import { auditHandlers } from '../api/handlers/audit';
 import { authHandlers } from '../api/handlers/auth';
 import { keysHandlers } from '../api/handlers/keys';
 import { chainHandlers } from '../api/handlers/chain';
+import { franchiseHandlers } from '../api/handlers/franchise';
 import { networkHandlers } from '../api/handlers/network';
 import { nodeHandlers } from '../api/handlers/node';
 import { salesHandlers } from '../api/handlers/sales';
@@ -70,6 +71,8 @@ export function composeApi(config: Config, deps: ApiCompositionDeps): { router: 
     ...chainHandlers({ node }),
     ...salesHandlers({ sales: deps.sales }),
     ...loyaltyHandlers({ sales: deps.sales }),
+    // The registry exists once the ledger node has started (it needs the open store and the key).
+    ...franchiseHandlers({ registry: () => node.franchises }),
     ...networkHandlers({
       // The network exists once the ledger node has started (it needs the chain id from genesis).
       network: {

@@ -1,8 +1,8 @@
 /**
  * How the ledger node is composed. `composeLedgerNode` builds the `NodeService` and hands it
  * `assembleLedger`, the start-time factory that builds its parts: the open store, the validator key,
- * the signature workers, the mempool, the network, the consensus driver, the syncer, the queries and
- * chain anchoring (recordings and the audit log's head).
+ * the signature workers, the mempool, the network, the consensus driver, the syncer, the queries,
+ * chain anchoring (recordings and the audit log's head) and the franchise registry.
  *
  * Why a factory called at start rather than parts built here at compose time: every part depends on
  * what the data dir says only at start. `ensureInitialized` may first make a development chain; genesis
@@ -23,6 +23,8 @@ import type { CommittedBlock } from '../node/commit-block';
 import { ConsensusDriver } from '../node/driver';
 import { LedgerQueries } from '../node/ledger-queries';
 import { ChainAnchoring } from '../node/chain-anchoring';
+import { FranchiseRegistry } from '../node/franchise-registry';
+import { OwnTxQueue } from '../node/own-tx-queue';
 import { Mempool, type MempoolOptions } from '../node/mempool';
 import { type LedgerCallbacks, type LedgerParts, NodeService } from '../node/node-service';
 import { type OpenedLedger, openLedger } from '../node/open-ledger';
@@ -166,20 +168,15 @@ async function assembleLedger(
       round: () => driver.position().round,
       address,
     });
+    // Anchors and franchise writes are all signed with the validator key: one queue takes its nonces in turn.
+    const signing = { store, config, mempool, privateKey, address, queue: new OwnTxQueue() };
+    const waits = { submit: node.submit, waitForTx: node.waitForTx };
     const anchoring = new ChainAnchoring(
       { franchiseId: opts.franchiseId },
-      {
-        store,
-        config,
-        mempool,
-        privateKey,
-        address,
-        submit: node.submit,
-        waitForTx: node.waitForTx,
-        log: deps.log,
-      },
+      { ...signing, ...waits, log: deps.log },
     );
-    return { ...ledger, privateKey, address, preverifier, ...running, queries, anchoring };
+    const franchises = new FranchiseRegistry({ ...signing, ...waits });
+    return { ...ledger, privateKey, address, preverifier, ...running, queries, anchoring, franchises };
   } catch (err) {
     ledger.store.close();
     await preverifier?.close();

@@ -16,6 +16,7 @@ import { keysEventRights, keysEvents, keysMethods } from './keys';
 import { salesEventRights, salesEvents, salesMethods } from './sales';
 import { loyaltyEventRights, loyaltyEvents, loyaltyMethods } from './loyalty';
 import { royaltiesEventRights, royaltiesEvents, royaltiesMethods } from './royalties';
+import { franchiseEventRights, franchiseEvents, franchiseMethods } from './franchise';
 
 export {
   method,
@@ -40,6 +41,7 @@ export const methods = {
   ...salesMethods,
   ...loyaltyMethods,
   ...royaltiesMethods,
+  ...franchiseMethods,
 };
 
 export const events = {
@@ -54,6 +56,7 @@ export const events = {
   ...salesEvents,
   ...loyaltyEvents,
   ...royaltiesEvents,
+  ...franchiseEvents,
 };
 
 /** Who receives each event (every event has an entry, or this does not compile). */
@@ -69,6 +72,7 @@ export const eventRights: Record<keyof typeof events, Rights> = {
   ...salesEventRights,
   ...loyaltyEventRights,
   ...royaltiesEventRights,
+  ...franchiseEventRights,
 };
 
 export type Methods = typeof methods;

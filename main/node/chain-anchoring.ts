@@ -18,6 +18,7 @@ import type { CommittedOutcome, RoyaltyPayment, SalesLedger, SignedSalesTx } fro
 import { NodeError } from './errors';
 import type { LedgerStore } from './ledger-store';
 import type { Mempool } from './mempool';
+import { OwnTxQueue } from './own-tx-queue';
 
 /** The chain id of the embedded development chain (`makeDevGenesis`'s default). */
 export const DEV_CHAIN_ID = 'hotpot-dev';
@@ -49,6 +50,8 @@ export interface ChainAnchoringDeps {
   submit: (txBytes: Uint8Array) => Promise<{ txHash: Hex }>;
   waitForTx: (hash: Hash) => Promise<TxOutcome>;
   log: P2pLog;
+  /** The queue of this key's transactions, shared with whatever else signs with it (default: its own). */
+  queue?: OwnTxQueue;
 }
 
 /** A key that may anchor for a franchise: what every anchor transaction is made with. */
@@ -66,12 +69,14 @@ interface Anchorer {
  * const anchor = await anchoring.anchorAuditHead(auditLog.head()); // { seq, hash, height, timeMs }
  */
 export class ChainAnchoring implements AuditHeadAnchorer, SalesLedger {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue: OwnTxQueue;
 
   constructor(
     private readonly opts: ChainAnchoringOptions,
     private readonly deps: ChainAnchoringDeps,
-  ) {}
+  ) {
+    this.queue = deps.queue ?? new OwnTxQueue();
+  }
 
   /** Anchors a batch of one camera's segment hashes (`anchor-media`); resolves when committed. */
   anchorMedia(cameraId: string, items: MediaAnchorItem[]): Promise<AnchorReceipt> {
@@ -165,11 +170,9 @@ export class ChainAnchoring implements AuditHeadAnchorer, SalesLedger {
     });
   }
 
-  /** Runs `fn` after every anchor before it: each takes the key's next nonce, so two at once would collide. */
+  /** Runs `fn` after every transaction of this key before it: each takes the key's next nonce. */
   private oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(fn);
   }
 
   /** The configured franchise, or the dev store on the development chain when this node is its HQ. */

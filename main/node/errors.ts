@@ -38,6 +38,14 @@ export type NodeErrorCode =
   | 'SYNC_FAILED'
   /** Media anchoring cannot work with this configuration (no franchise, not its owner). */
   | 'ANCHOR_UNAVAILABLE'
+  /** No franchise with that id is registered on the chain. */
+  | 'FRANCHISE_NOT_FOUND'
+  /** A franchise with that id is registered already (update it instead). */
+  | 'FRANCHISE_CONFLICT'
+  /** Registering or updating franchises needs the HQ authority's key, and this node does not hold it. */
+  | 'NOT_HQ_AUTHORITY'
+  /** The chain refused a franchise transaction, or committed it as failed (`data.chainCode` says why). */
+  | 'FRANCHISE_TX_FAILED'
   /** Bad command-line usage or arguments. */
   | 'BAD_ARGUMENT';
 

@@ -9,7 +9,8 @@
  * - `addr_txs`: address → the transactions that concern it (sender, receiver, customer, subject);
  * - `state`: the chain's key/value state, tree nodes included — it backs `main/chain`'s `StateStore`;
  * - `meta`: chain id, genesis hash and the genesis document;
- * - `signer`: the last (height, round, step) this node signed, written before a signature leaves.
+ * - `signer`: the last (height, round, step) this node signed, written before a signature leaves;
+ * - `franchise_index`: the franchise registry's read model, kept with each block (`franchise-index.ts`).
  *
  * Each block goes in with its whole write-set and its index rows in ONE transaction: a crash at any
  * point leaves the last committed block and its state intact and nothing of the next one.
@@ -24,6 +25,7 @@ import type { Address, Hash } from '../chain/types';
 import type { SignerRecord } from '../consensus/signer';
 import { type Db, type Migration, openDatabase } from '../store/db';
 import { NodeError } from './errors';
+import { FRANCHISE_INDEX_MIGRATIONS, FranchiseIndex } from './franchise-index';
 
 /** The ledger module's schema steps. */
 export const LEDGER_MIGRATIONS: readonly Migration[] = [
@@ -139,6 +141,8 @@ export class LedgerStore implements StateReader {
   private pending: WriteSet | null = null;
   private readonly cacheEntries: number;
   private readonly st: ReturnType<LedgerStore['prepare']>;
+  /** The franchise registry's read model, updated in each block's transaction. */
+  readonly franchises: FranchiseIndex;
 
   private constructor(
     readonly db: Db,
@@ -150,12 +154,16 @@ export class LedgerStore implements StateReader {
     // (64 MiB instead of SQLite's 2 MiB) so a block's inserts do not each read a page from disk.
     db.pragma('cache_size = -65536');
     this.st = this.prepare();
+    this.franchises = new FranchiseIndex(db);
   }
 
   /** Opens (creating and migrating) `ledger.db` at `file` with synchronous=FULL. */
   static open(file: string, opts: LedgerStoreOptions = {}): LedgerStore {
     return new LedgerStore(
-      openDatabase(file, { synchronous: 'FULL', migrations: LEDGER_MIGRATIONS }),
+      openDatabase(file, {
+        synchronous: 'FULL',
+        migrations: [...LEDGER_MIGRATIONS, ...FRANCHISE_INDEX_MIGRATIONS],
+      }),
       file,
       opts,
     );
@@ -281,6 +289,7 @@ export class LedgerStore implements StateReader {
       this.st.putMeta.run('chain_id', genesis.chainId);
       this.st.putMeta.run('genesis_hash', genesisHash);
       this.st.putMeta.run('genesis', JSON.stringify(genesisToJson(genesis)));
+      this.franchises.startAtGenesis();
     });
     for (const [k, v] of writes) this.remember(k, v);
   }
@@ -326,6 +335,7 @@ export class LedgerStore implements StateReader {
         this.st.putAddr.run(tx.sender, b.height, i, hash);
         for (const a of counterparties(tx)) if (a !== tx.sender) this.st.putAddr.run(a, b.height, i, hash);
       });
+      this.franchises.applyBlock(b.height, b.txs, (i) => b.result.receipts[i]?.ok === true);
       if (!this.pending) this.writeState(b.result.writes);
     });
     const pending = this.pending;

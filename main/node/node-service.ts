@@ -8,7 +8,8 @@
  * - `WalletLedger` for the wallet (balances, nonces, history, submit);
  * - `MediaAnchorer` for video and `AuditHeadAnchorer` for the audit log (anchor-media batches and
  *   anchor-audit heads, resolved when committed: `chain-anchoring.ts`);
- * - the queries behind `chain.*` (`ledger-queries.ts`) and `network.*` of the API contract.
+ * - the queries behind `chain.*` (`ledger-queries.ts`) and `network.*` of the API contract;
+ * - the franchise registry behind `franchise.*` (`franchise-registry.ts`).
  * Its own behaviour: admitting submitted and gossiped transactions, waiting for commits, and the
  * `chain.block` and `network.peers` events.
  */
@@ -39,6 +40,7 @@ import type { ChainAnchoring, TxOutcome } from './chain-anchoring';
 import type { CommittedBlock } from './commit-block';
 import type { ConsensusDriver } from './driver';
 import { NodeError } from './errors';
+import type { FranchiseRegistry } from './franchise-registry';
 import type { LedgerQueries } from './ledger-queries';
 import type { LedgerStore } from './ledger-store';
 import type { Mempool } from './mempool';
@@ -63,6 +65,7 @@ export interface LedgerParts {
   syncer: Syncer;
   queries: LedgerQueries;
   anchoring: ChainAnchoring;
+  franchises: FranchiseRegistry;
 }
 
 /** What the parts call back into the node for: the driver's commits, anchoring's submit and commit wait. */
@@ -138,6 +141,10 @@ export class NodeService implements WalletLedger, MediaAnchorer, AuditHeadAnchor
   /** The chain's ledger configuration (after start). */
   get config(): ChainConfig {
     return this.part('config', 'the node is not started');
+  }
+  /** HQ's franchise registry (after start). */
+  get franchises(): FranchiseRegistry {
+    return this.part('franchises', 'the ledger is not open yet (the node is starting)');
   }
   /** The validator address (null for an observer), known after start. */
   get address(): Address | null {

@@ -60,6 +60,9 @@ export async function openLedger(opts: OpenLedgerOptions, log: P2pLog): Promise<
         { dataDir },
       );
     }
+    // A ledger written before the franchise index existed: build it once from the stored transactions.
+    const applied = store.franchises.catchUp(store.chainMeta().height, config.params);
+    if (applied > 0) log.info({ txs: applied }, 'franchise index caught up with the stored chain');
   } catch (err) {
     store.close();
     throw err;

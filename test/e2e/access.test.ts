@@ -70,6 +70,7 @@ describe.skipIf(missing)('people and roles in Chromium through the gateway', () 
     expect(await nav(page)).toEqual([
       'audit',
       'dashboard',
+      'franchises',
       'network',
       'sales',
       'settings',
@@ -168,11 +169,18 @@ describe.skipIf(missing)('people and roles in Chromium through the gateway', () 
       if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
     });
     await page.goto(new URL('/api/v1/docs', node.url).href);
+    // Swagger UI renders the whole document first: more than a second since the franchise routes.
     await expect
-      .poll(() => page.locator('.swagger-ui .info .title').textContent())
+      .poll(() => page.locator('.swagger-ui .info .title').textContent(), { timeout: 10_000 })
       .toContain('Hot Pot Spot Node');
     const paths = await page.locator('.opblock-summary-path').allTextContents();
-    for (const p of ['/api/v1/status', '/api/v1/blocks/{height}', '/api/v1/auth/token', '/metrics'])
+    for (const p of [
+      '/api/v1/status',
+      '/api/v1/blocks/{height}',
+      '/api/v1/auth/token',
+      '/api/v1/franchises/{id}',
+      '/metrics',
+    ])
       expect(paths.map((x) => x.replace(/\u200b/g, ''))).toContain(p);
     expect(refused).toEqual([]);
     await page.close();

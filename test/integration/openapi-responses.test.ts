@@ -12,7 +12,7 @@ import { tempDir } from '../helpers/tmp';
 /** A request, and the status the node should answer it with. */
 interface Case {
   what: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   /** The path as the document writes it, and the concrete one. */
   template: string;
   path: string;
@@ -124,6 +124,40 @@ const CASES: Case[] = [
     template: '/api/v1/auth/token',
     path: '/api/v1/auth/token',
     body: { ...OWNER, password: 'wrong-password' },
+    signedIn: false,
+    status: 401,
+  },
+  {
+    what: 'the franchises',
+    method: 'GET',
+    template: '/api/v1/franchises',
+    path: '/api/v1/franchises?status=active',
+    signedIn: true,
+    status: 200,
+  },
+  {
+    what: 'an unknown franchise',
+    method: 'GET',
+    template: '/api/v1/franchises/{id}',
+    path: '/api/v1/franchises/nowhere',
+    signedIn: true,
+    status: 404,
+  },
+  {
+    what: 'a franchise registered by the owner (HQ admins only)',
+    method: 'POST',
+    template: '/api/v1/franchises',
+    path: '/api/v1/franchises',
+    body: { id: 'x' },
+    signedIn: true,
+    status: 403,
+  },
+  {
+    what: 'a franchise update unsigned',
+    method: 'PATCH',
+    template: '/api/v1/franchises/{id}',
+    path: '/api/v1/franchises/nowhere',
+    body: { status: 'suspended' },
     signedIn: false,
     status: 401,
   },

@@ -40,7 +40,7 @@ export function httpStatusOf(code: string): number {
   if (code === 'INTERNAL' || code === 'BAD_OUTPUT') return 500;
   if (code.endsWith('NOT_FOUND')) return 404;
   if (code === 'UNAUTHORIZED' || code === 'BAD_CREDENTIALS' || code === 'STEP_UP_REQUIRED') return 401;
-  if (code === 'FORBIDDEN') return 403;
+  if (code === 'FORBIDDEN' || code === 'NOT_HQ_AUTHORITY') return 403;
   if (code === 'USER_EXISTS' || code === 'SETUP_DONE' || code === 'LAST_OWNER' || code.endsWith('_CONFLICT'))
     return 409;
   if (code === 'TOO_LARGE') return 413;

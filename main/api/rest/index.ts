@@ -1,5 +1,6 @@
 import { authRoutes } from './auth';
 import { chainRoutes } from './chain';
+import { franchiseRoutes } from './franchise';
 import { nodeRoutes } from './node';
 import { salesRoutes } from './sales';
 import type { RestRoute } from './types';
@@ -10,4 +11,5 @@ export const restRoutes: readonly RestRoute[] = [
   ...nodeRoutes,
   ...chainRoutes,
   ...salesRoutes,
+  ...franchiseRoutes,
 ];

@@ -95,8 +95,8 @@ export function openApiDocument(
       title: 'Hot Pot Spot Node',
       version: opts.version,
       description:
-        "A store node's public HTTP API: the ledger for integrators, the node's status, and tokens " +
-        'for machine clients. Errors are RFC 9457 problems. Calls need a credential unless marked public.',
+        "A store node's public HTTP API: the ledger for integrators, the node's status, HQ's franchise " +
+        'registry, and tokens for machine clients. Errors are RFC 9457 problems. Calls need a credential unless marked public.',
     },
     jsonSchemaDialect: DIALECT,
     paths,

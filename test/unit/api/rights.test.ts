@@ -99,7 +99,7 @@ describe('rights: every method × every caller', () => {
     const auditor = user(['auditor']);
     const CHANGES: MethodName[] = names.filter(
       (n) =>
-        !/\.(status|info|logs|peers|addresses|head|blocks|block|tx|account|validators|cameras|snapshot|live|recordings|verifyRecording|consents|accounts|balance|history|historyCsv|list|verify|summary|statement)$/.test(
+        !/\.(status|info|logs|peers|addresses|head|blocks|block|tx|account|validators|cameras|snapshot|live|recordings|verifyRecording|consents|accounts|balance|history|historyCsv|list|get|verify|summary|statement)$/.test(
           n,
         ) && !n.startsWith('auth.'),
     );
@@ -120,6 +120,28 @@ describe('rights: every method × every caller', () => {
     ] as const) {
       expect(methods[m].rights.stepUp, m).toBe(true);
       expect(methods[m].rights.scopes, m).toEqual([]);
+    }
+  });
+
+  it("the franchise registry: HQ's admin writes (password again, audited); readers and read keys list", () => {
+    for (const m of ['franchise.register', 'franchise.update'] as const) {
+      expect(methods[m].audited, m).toBe(true);
+      for (const role of ROLES)
+        expect(expected(m, user([role])), `${m} by ${role}`).toBe(
+          role === 'hq-admin' ? 'allowed' : 'FORBIDDEN',
+        );
+      expect(expected(m, user(['hq-admin'], STEP_UP_WINDOW_MS + 1)), m).toBe('STEP_UP_REQUIRED');
+      for (const scope of SCOPES)
+        expect(expected(m, { kind: 'key', keyId: 'k', name: 'k', scopes: [scope] }), m).toBe('FORBIDDEN');
+    }
+    for (const m of ['franchise.list', 'franchise.get'] as const) {
+      expect(methods[m].audited, m).toBe(false);
+      for (const role of ['owner', 'hq-admin', 'hq-analyst', 'auditor', 'manager'] as const)
+        expect(expected(m, user([role])), `${m} by ${role}`).toBe('allowed');
+      expect(expected(m, user(['cashier'])), m).toBe('FORBIDDEN');
+      expect(expected(m, { kind: 'key', keyId: 'k', name: 'k', scopes: ['read'] }), m).toBe('allowed');
+      expect(expected(m, { kind: 'key', keyId: 'k', name: 'k', scopes: ['pos:write'] }), m).toBe('FORBIDDEN');
+      expect(expected(m, ANONYMOUS), m).toBe('UNAUTHORIZED');
     }
   });
 

@@ -86,6 +86,10 @@ describe('REST routes: bindings of contract methods', () => {
       'POST /api/v1/loyalty/balance → loyalty.balance',
       'POST /api/v1/loyalty/redeem → loyalty.redeem',
       'GET /api/v1/royalties/statement → royalty.statement',
+      'GET /api/v1/franchises → franchise.list',
+      'POST /api/v1/franchises → franchise.register',
+      'GET /api/v1/franchises/:id → franchise.get',
+      'PATCH /api/v1/franchises/:id → franchise.update',
     ]);
   });
 
