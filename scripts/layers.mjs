@@ -101,6 +101,20 @@ export const LAYERS = {
       packages: ['@noble/ciphers', '@noble/hashes', '@scure/bip32', '@scure/bip39', 'zod'],
     },
   },
+  sales: {
+    path: '^main/sales/',
+    floor: 3,
+    what: 'store sales: the POS intake and its hash chains; the simulator, a seeded model of a restaurant',
+    may: ['store', 'chain', 'contract', 'common'],
+    builtins: true,
+    packages: 'dependencies',
+    // The simulator's model of a restaurant's orders is pure: a seed in, the same orders out.
+    core: {
+      path: '^main/sales/simulator/',
+      may: ['contract', 'common'],
+      packages: ['zod'],
+    },
+  },
   access: {
     path: '^main/access/',
     floor: 3,
@@ -178,7 +192,7 @@ export const LAYERS = {
   common: {
     path: '^main/common/',
     floor: 1,
-    what: 'PURE: AppError and the error envelope, Startable',
+    what: 'PURE: AppError and the error envelope, Startable, the seeded PRNG',
     may: [],
     builtins: false,
     packages: [],
