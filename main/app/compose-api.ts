@@ -12,6 +12,7 @@ import { keysHandlers } from '../api/handlers/keys';
 import { chainHandlers } from '../api/handlers/chain';
 import { networkHandlers } from '../api/handlers/network';
 import { nodeHandlers } from '../api/handlers/node';
+import { salesHandlers } from '../api/handlers/sales';
 import { videoHandlers } from '../api/handlers/video';
 import { walletHandlers } from '../api/handlers/wallet';
 import { restRoutes } from '../api/rest/index';
@@ -22,6 +23,7 @@ import type { AccessService } from '../access/access-service';
 import type { AuditLog } from '../access/audit-log';
 import type { Logger } from './logger';
 import type { NodeService } from '../node/node-service';
+import type { SalesService } from '../sales/sales-service';
 import type { VideoService } from '../video/service';
 import type { WalletService } from '../wallet/wallet-service';
 import type { StatusService } from './status';
@@ -35,6 +37,7 @@ export interface ApiCompositionDeps {
   video: VideoService;
   access: AccessService;
   audit: AuditLog;
+  sales: SalesService;
   log: Logger;
   now: () => number;
 }
@@ -50,7 +53,7 @@ function disabledHandlers<T extends MethodTable>(table: T, what: string, key: st
 /**
  * The router (IPC, `/rpc`, REST all go through it) and the public REST routes.
  *
- * @example const { router, rest } = composeApi(config, { status, info, node, wallet, video, access, audit, log, now });
+ * @example const { router, rest } = composeApi(config, { status, info, node, wallet, video, access, audit, sales, log, now });
  */
 export function composeApi(config: Config, deps: ApiCompositionDeps): { router: Router; rest: RestRoute[] } {
   const { node } = deps;
@@ -64,6 +67,7 @@ export function composeApi(config: Config, deps: ApiCompositionDeps): { router: 
       ? videoHandlers({ video: deps.video })
       : disabledHandlers(videoMethods, 'video', 'video.enabled')),
     ...chainHandlers({ node }),
+    ...salesHandlers({ sales: deps.sales }),
     ...networkHandlers({
       // The network exists once the ledger node has started (it needs the chain id from genesis).
       network: {

@@ -13,6 +13,7 @@ import type { WalletService } from '../wallet/wallet-service';
 import { AccessService } from '../access/access-service';
 import { AuditAnchorScheduler } from '../access/audit-anchoring';
 import { AuditLog } from '../access/audit-log';
+import { SalesService } from '../sales/sales-service';
 import { eventStoreComponent, nodeDatabase } from './app-components';
 import { composeApi } from './compose-api';
 import { composeConfiguredLedger } from './compose-ledger';
@@ -80,13 +81,22 @@ export function composeApp(opts: ComposeOptions): App {
     { everyMs: config.audit.anchorEveryMs },
     { audit, anchorer: node, log: log.child({ component: 'audit' }) },
   );
+  const sales = new SalesService(
+    { dataDir: config.dataDir, batchEveryMs: config.sales.batchEveryMs },
+    {
+      ledger: node,
+      log: log.child({ component: 'sales' }),
+      now,
+      onAccepted: (count, lastTimeMs) => bus.emit('sales.accepted', { count, lastTimeMs }),
+    },
+  );
   const metrics = new NodeMetrics({
     status: () => status.status(),
     mempoolSize: () => node.mempoolSize,
     cameras: () => (config.video.enabled ? video.cameras() : []),
   });
   bus.on('chain.block', (b) => metrics.observeFinalized(b.timeMs, now()));
-  const apiDeps = { status, info, node, wallet, video, access, audit, log, now };
+  const apiDeps = { status, info, node, wallet, video, access, audit, sales, log, now };
   const { router, rest } = composeApi(config, apiDeps);
   const components: Component[] = [
     { name: 'node.db', service: nodeDb },
@@ -96,8 +106,9 @@ export function composeApp(opts: ComposeOptions): App {
       service: eventStoreComponent(() => nodeDb.get(), { version: VERSION, host: opts.host }, now),
     },
     { name: 'ledger', service: node },
-    // After the ledger, so it stops first: its last anchor at stop still reaches a running node.
+    // After the ledger, so they stop first: their last transactions at stop still reach a running node.
     { name: 'audit-anchoring', service: auditAnchoring },
+    { name: 'sales', service: sales },
     { name: 'status', service: status },
     { name: 'wallet', service: wallet },
     ...(config.video.enabled ? [{ name: 'video', service: video }] : []),

@@ -7,7 +7,7 @@
 import type { SaleInput } from '../contract/sales';
 import type { RefundPost } from '../sales/simulator/refunds';
 import type { TillOrders } from '../sales/simulator/till-orders';
-import { saleTotalMinor } from '../sales/simulator/totals';
+import { saleTotalMinor } from '../sales/sale-totals';
 import { type PostOutcome, type PostTarget, type RetryPolicy, postUntilAnswered } from './pos-post';
 import type { NamedProblem, SimulationStats } from './pos-stats';
 
@@ -147,7 +147,7 @@ export class SimulatedTill {
         stats.accepted += items.length;
         if (outcome.attempts > 1) stats.replays += items.length;
         for (const { sale, refund } of items) {
-          stats.revenueMinor += saleTotalMinor(sale);
+          stats.revenueMinor += saleTotalMinor(sale.lines);
           if (!refund) continue;
           // Refunded now, at the till, rather than the model's minutes later: a live run is short.
           this.queue.push({

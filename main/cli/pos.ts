@@ -19,8 +19,9 @@ const USAGE = `Usage: bin/hotpot pos <command> [options]
       N tills (till-1 … till-N) post realistic hot-pot orders (broths, meats, seafood, vegetables,
       noodles, sauces, drinks; lunch and dinner party sizes; card, cash, phone…; ~30% loyalty cards
       of returning regulars; occasional discounts; ~2% refunds) to POST /api/v1/sales at R sales a
-      second in all, for D (30s, 5m, 1h). Each till posts its orders in the order it closed them, up
-      to B per request (default 1, at most ${MAX_SALES_PER_POST}) when they queue up, and each refund after its sale.
+      second in all, for D (30s, 5m, 1h). Each till posts its orders in the order it closed them,
+      gathering up to B sales per request (default 1, at most ${MAX_SALES_PER_POST}; waiting at most a second for
+      them), and each refund after its sale.
       A network error, timeout, 429 (after its Retry-After) or 5xx is sent again, the same order
       with the same content, with backoff; the node's idempotency makes that safe. After D, what is
       not yet acknowledged is resent for up to --drain (default 30s); whatever is still not

@@ -80,6 +80,16 @@ export const ConfigSchema = z
         minFreeBytes: z.number().int().min(0),
       })
       .strict(),
+    sales: z
+      .object({
+        /** How often the sales batcher makes \`record-sales\` transactions of the waiting sales. */
+        batchEveryMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(10 * 60_000),
+      })
+      .strict(),
     audit: z
       .object({
         /** How often the audit log's head is anchored on the chain when it moved since the last anchor. */
@@ -104,6 +114,7 @@ export const DEFAULTS: Omit<Config, 'dataDir'> = {
   network: { listen: ['/ip4/0.0.0.0/tcp/4510'], staticPeers: [], mdns: true },
   wallet: { autoLockMinutes: 10 },
   video: { enabled: true, segmentSeconds: 60, retentionDays: 30, minFreeBytes: 2 * 1024 ** 3 },
+  sales: { batchEveryMs: 2000 },
   audit: { anchorEveryMs: 10 * 60_000 },
 };
 
@@ -127,4 +138,5 @@ export const ENV_KEYS: Record<
   HOTPOT_WALLET_AUTOLOCK_MINUTES: { key: 'wallet.autoLockMinutes', parse: 'int' },
   HOTPOT_VIDEO_ENABLED: { key: 'video.enabled', parse: 'bool' },
   HOTPOT_AUDIT_ANCHOR_EVERY_MS: { key: 'audit.anchorEveryMs', parse: 'int' },
+  HOTPOT_SALES_BATCH_EVERY_MS: { key: 'sales.batchEveryMs', parse: 'int' },
 };

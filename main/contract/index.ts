@@ -13,6 +13,7 @@ import { videoEventRights, videoEvents, videoMethods } from './video';
 import { authEventRights, authEvents, authMethods } from './auth';
 import { auditEventRights, auditEvents, auditMethods } from './audit';
 import { keysEventRights, keysEvents, keysMethods } from './keys';
+import { salesEventRights, salesEvents, salesMethods } from './sales';
 
 export {
   method,
@@ -34,6 +35,7 @@ export const methods = {
   ...authMethods,
   ...auditMethods,
   ...keysMethods,
+  ...salesMethods,
 };
 
 export const events = {
@@ -45,6 +47,7 @@ export const events = {
   ...authEvents,
   ...auditEvents,
   ...keysEvents,
+  ...salesEvents,
 };
 
 /** Who receives each event (every event has an entry, or this does not compile). */
@@ -57,6 +60,7 @@ export const eventRights: Record<keyof typeof events, Rights> = {
   ...authEventRights,
   ...auditEventRights,
   ...keysEventRights,
+  ...salesEventRights,
 };
 
 export type Methods = typeof methods;

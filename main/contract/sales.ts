@@ -157,6 +157,77 @@ export const RefundReceipt = z.object({
 });
 export type RefundReceipt = z.infer<typeof RefundReceipt>;
 
+/** What the Sales page asks: a time window (`to` exclusive) and the viewer's offset from UTC for its days and hours. */
+export const SalesSummaryInput = z
+  .object({
+    from: z.number().int().min(0),
+    to: z.number().int().min(0),
+    /** Minutes east of UTC (Moscow +180), as `-new Date().getTimezoneOffset()` gives. */
+    utcOffsetMinutes: z.number().int().min(-840).max(840).default(0),
+  })
+  .strict()
+  .refine((w) => w.to > w.from, { message: '`to` must be after `from`', path: ['to'] })
+  .refine((w) => w.to - w.from <= 400 * 86_400_000, {
+    message: 'a window of at most 400 days',
+    path: ['to'],
+  });
+
+/** A window's figures. Royalty owed is revenue × the franchise's royalty rate, in minor units. */
+export const SalesTotals = z.object({
+  orders: z.number().int(),
+  revenueMinor: z.number().int(),
+  /** Revenue per order, rounded (0 when there are none). */
+  averageCheckMinor: z.number().int(),
+  refunds: z.number().int(),
+  refundedMinor: z.number().int(),
+  /** Orders with a loyalty card. */
+  loyaltyOrders: z.number().int(),
+  royaltyOwedMinor: z.number().int(),
+});
+export type SalesTotals = z.infer<typeof SalesTotals>;
+
+/** The Sales page's figures for a window, in the franchise's currency. */
+export const SalesSummary = z.object({
+  currency: z.string(),
+  royaltyBps: z.number().int(),
+  totals: SalesTotals,
+  /** The same window one week earlier ("against the same weekday last week"). */
+  previous: SalesTotals,
+  /** By the viewer's hour of day, 0–23 (every hour present). */
+  byHour: z.array(
+    z.object({ hour: z.number().int(), orders: z.number().int(), revenueMinor: z.number().int() }),
+  ),
+  /** By the viewer's calendar day (`YYYY-MM-DD`), days with sales or refunds only. */
+  byDay: z.array(
+    z.object({
+      day: z.string(),
+      orders: z.number().int(),
+      revenueMinor: z.number().int(),
+      refundedMinor: z.number().int(),
+    }),
+  ),
+  /** The ten items with the most revenue. */
+  topItems: z.array(
+    z.object({
+      itemId: z.string(),
+      name: z.string(),
+      quantity: z.number().int(),
+      revenueMinor: z.number().int(),
+    }),
+  ),
+  byPaymentMethod: z.array(
+    z.object({ method: PaymentMethod, orders: z.number().int(), revenueMinor: z.number().int() }),
+  ),
+  /** The queue to the chain: sales accepted but not yet in a final block. */
+  queue: z.object({
+    pending: z.number().int(),
+    submitted: z.number().int(),
+    oldestWaitingAcceptedMs: z.number().nullable(),
+    lastError: z.string().nullable(),
+  }),
+});
+export type SalesSummary = z.infer<typeof SalesSummary>;
+
 /** Who may post sales: the store's staff at the window, and tills with a `pos:write` key. */
 const TILLS = allow(['owner', 'manager', 'cashier', 'hq-admin'], ['pos:write']);
 
@@ -168,6 +239,7 @@ export const salesMethods = {
     allow(PEOPLE.readers, ['read', 'pos:write']),
   ),
   'sales.refund': method(RefundInput, RefundReceipt, allow(PEOPLE.managers, ['pos:write']), AUDITED),
+  'sales.summary': method(SalesSummaryInput, SalesSummary, allow(PEOPLE.readers, ['read'])),
 } satisfies MethodTable;
 
 export const salesEvents = {

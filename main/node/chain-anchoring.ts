@@ -1,19 +1,21 @@
 /**
  * `ChainAnchoring`: how the node puts what its store must be able to prove later on the chain: a
- * camera's recorded segments (`anchor-media`) and the audit log's head (`anchor-audit`). Both are
- * transactions signed by the validator key, which must own the store's franchise; on the embedded
- * development chain the node registers its own dev store first. One anchor at a time: each takes the
- * key's next nonce.
+ * camera's recorded segments (`anchor-media`), the audit log's head (`anchor-audit`) and the store's
+ * sales (`record-sales`, for the sales batcher). All are transactions signed by the validator key,
+ * which must own the store's franchise; on the embedded development chain the node registers its own
+ * dev store first. One transaction at a time: each takes the key's next nonce.
  */
 import type { AuditAnchor, AuditHead, AuditHeadAnchorer } from '../access/audit-anchoring';
-import { getAuditAnchor, getFranchise } from '../chain/state/access';
+import { getAccount, getAuditAnchor, getFranchise } from '../chain/state/access';
 import { encodeTx } from '../chain/tx/codec';
 import { TxBuilder } from '../chain/tx/builder';
-import type { Tx } from '../chain/tx/types';
+import type { Franchise, Sale, Tx } from '../chain/tx/types';
+import { txHashOfBytes } from '../chain/tx/codec';
 import type { ChainConfig } from '../chain/params';
 import type { Address, Hash, Hex } from '../chain/types';
 import type { P2pLog } from '../p2p/types';
 import type { AnchorReceipt, MediaAnchorItem } from '../video/record/anchor';
+import type { CommittedOutcome, SalesLedger, SignedSalesTx } from '../sales/sales-ledger';
 import { NodeError } from './errors';
 import type { LedgerStore } from './ledger-store';
 import type { Mempool } from './mempool';
@@ -53,6 +55,7 @@ export interface ChainAnchoringDeps {
 /** A key that may anchor for a franchise: what every anchor transaction is made with. */
 interface Anchorer {
   franchiseId: string;
+  franchise: Franchise;
   address: Address;
   builder: TxBuilder;
 }
@@ -63,7 +66,7 @@ interface Anchorer {
  * const receipt = await anchoring.anchorMedia('cam-1', items); // { height, tx, timeMs }
  * const anchor = await anchoring.anchorAuditHead(auditLog.head()); // { seq, hash, height, timeMs }
  */
-export class ChainAnchoring implements AuditHeadAnchorer {
+export class ChainAnchoring implements AuditHeadAnchorer, SalesLedger {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -105,6 +108,51 @@ export class ChainAnchoring implements AuditHeadAnchorer {
     const franchiseId = this.franchiseId();
     const a = franchiseId ? getAuditAnchor(this.deps.store, franchiseId) : null;
     return a ? { ...a, hash: a.hash.slice(2) } : null;
+  }
+
+  /** The store's franchise as the chain has it (`ANCHOR_UNAVAILABLE` when this node cannot record for it). */
+  async storeFranchise(): Promise<Franchise> {
+    // Read straight from the state when it is there (every sale asks); only a first registration waits its turn.
+    const id = this.franchiseId();
+    const known = id ? getFranchise(this.deps.store, id) : null;
+    if (known && known.owner === this.deps.address && this.deps.privateKey) return known;
+    return this.oneAtATime(async () => (await this.anchorer('sales')).franchise);
+  }
+
+  /** Signs `sales` as a `record-sales` transaction, has `persist` keep it, then sends it (see `SalesLedger`). */
+  submitSales(sales: Sale[], persist: (tx: SignedSalesTx) => void): Promise<SignedSalesTx> {
+    return this.oneAtATime(async () => {
+      const a = await this.anchorer('sales');
+      const nonce = this.deps.mempool.nextNonce(a.address);
+      const bytes = encodeTx(
+        a.builder.recordSales(nonce, { franchiseId: a.franchiseId, sales }),
+        this.deps.config.params,
+      );
+      const signed = { nonce, txHash: txHashOfBytes(bytes), bytes };
+      persist(signed);
+      await this.deps.submit(bytes);
+      return signed;
+    });
+  }
+
+  /** Sends a signed transaction again; a refusal (already known, nonce used) is only logged. */
+  async resubmit(bytes: Uint8Array): Promise<void> {
+    try {
+      await this.deps.submit(bytes);
+    } catch (err) {
+      this.deps.log.debug({ err: (err as Error).message }, 'a resent transaction was not taken');
+    }
+  }
+
+  /** The outcome of a transaction in a final block, or null. */
+  outcome(txHash: string): CommittedOutcome | null {
+    const s = this.deps.store.txByHash(txHash);
+    return s ? { ok: s.ok, height: s.height, error: s.errorCode } : null;
+  }
+
+  /** The nonce the committed chain expects next from this node's key. */
+  committedNonce(): number {
+    return this.deps.address ? getAccount(this.deps.store, this.deps.address).nonce : 0;
   }
 
   /** Runs `fn` after every anchor before it: each takes the key's next nonce, so two at once would collide. */
@@ -158,7 +206,7 @@ export class ChainAnchoring implements AuditHeadAnchorer {
         `franchise ${franchiseId} is owned by ${f.owner}, not by this node's key ${address}`,
         { franchiseId },
       );
-    return { franchiseId, address, builder };
+    return { franchiseId, franchise: f, address, builder };
   }
 
   /** Submits `tx` and waits for its block; a committed tx that failed is `ANCHOR_UNAVAILABLE` with the chain's reason. */

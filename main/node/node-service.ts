@@ -31,6 +31,8 @@ import type { Address, Hash, Hex } from '../chain/types';
 import type { NodeNetwork, P2pLog, PeerView } from '../p2p/types';
 import type { AnchorReceipt, MediaAnchorItem, MediaAnchorer } from '../video/record/anchor';
 import type { AuditAnchor, AuditHead, AuditHeadAnchorer } from '../access/audit-anchoring';
+import type { CommittedOutcome, SalesLedger, SignedSalesTx } from '../sales/sales-ledger';
+import type { Franchise, Sale } from '../chain/tx/types';
 import type { LedgerHistoryPage, LedgerParams, WalletLedger } from '../wallet/ledger';
 import { AppError } from '../common/errors';
 import type { ChainAnchoring, TxOutcome } from './chain-anchoring';
@@ -99,7 +101,7 @@ interface Waiter {
  * const node = composeLedgerNode({ dataDir, network: config.network }, { log, emit });
  * await node.start(); node.head(); await node.stop();
  */
-export class NodeService implements WalletLedger, MediaAnchorer, AuditHeadAnchorer {
+export class NodeService implements WalletLedger, MediaAnchorer, AuditHeadAnchorer, SalesLedger {
   private parts: LedgerParts | undefined;
   private readonly waiters = new Map<Hash, Waiter[]>();
   private peersTimer: NodeJS.Timeout | undefined;
@@ -353,6 +355,28 @@ export class NodeService implements WalletLedger, MediaAnchorer, AuditHeadAnchor
 
   async history(address: Address, opts: { limit: number; before?: string }): Promise<LedgerHistoryPage> {
     return this.queries.history(address, opts);
+  }
+
+  // ---------------------------------------------------------------- SalesLedger (ChainAnchoring)
+
+  storeFranchise(): Promise<Franchise> {
+    return this.part('anchoring', 'the node is not started').storeFranchise();
+  }
+
+  submitSales(sales: Sale[], persist: (tx: SignedSalesTx) => void): Promise<SignedSalesTx> {
+    return this.part('anchoring', 'the node is not started').submitSales(sales, persist);
+  }
+
+  resubmit(bytes: Uint8Array): Promise<void> {
+    return this.part('anchoring', 'the node is not started').resubmit(bytes);
+  }
+
+  outcome(txHash: string): CommittedOutcome | null {
+    return this.part('anchoring', 'the node is not started').outcome(txHash);
+  }
+
+  committedNonce(): number {
+    return this.part('anchoring', 'the node is not started').committedNonce();
   }
 
   // ---------------------------------------------------------------- MediaAnchorer

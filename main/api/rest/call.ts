@@ -45,5 +45,6 @@ export function httpStatusOf(code: string): number {
     return 409;
   if (code === 'TOO_LARGE') return 413;
   if (code === 'RATE_LIMITED' || code === 'LOCKED_OUT') return 429;
+  if (code.endsWith('_UNAVAILABLE') || code === 'NOT_RUNNING') return 503;
   return 400;
 }

@@ -1,3 +1,4 @@
+import { numberOrText } from './query-values';
 import type { RestRoute } from './types';
 
 /**
@@ -53,9 +54,3 @@ export const chainRoutes: RestRoute[] = [
     }),
   },
 ];
-
-/** A query value as a number when it is a whole decimal, as text otherwise (the schema says what is wrong). */
-function numberOrText(value: string | null): number | string | undefined {
-  if (value === null) return undefined;
-  return /^[0-9]{1,16}$/.test(value) ? Number(value) : value;
-}

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { Prng } from '../../common/prng';
 import type { RefundInput, SaleInput } from '../../contract/sales';
-import { lineTotalMinor, saleTotalMinor } from './totals';
+import { lineTotalMinor, saleTotalMinor } from '../sale-totals';
 
 /** A refund as `POST /api/v1/sales/{orderId}/refunds` takes it. */
 export type RefundPost = z.output<typeof RefundInput>;
@@ -24,7 +24,7 @@ const WHOLE_REASONS = ['guest complaint', 'charged twice', 'order cancelled'] as
 export function refundFor(rng: Prng, sale: SaleInput): RefundPost | undefined {
   if (!rng.chance(REFUND_SHARE)) return undefined;
   const whole = rng.chance(WHOLE_SHARE);
-  const amountMinor = whole ? saleTotalMinor(sale) : lineTotalMinor(rng.pick(sale.lines));
+  const amountMinor = whole ? saleTotalMinor(sale.lines) : lineTotalMinor(rng.pick(sale.lines));
   return {
     orderId: sale.orderId,
     refundId: `${sale.orderId}-r1`,

@@ -93,12 +93,13 @@ describe('rights: every method × every caller', () => {
       'video.live',
       'network.addPeer',
       'users.add',
+      'sales.refund',
     ] as const)
       expect(expected(m, cashier), m).not.toBe('allowed');
     const auditor = user(['auditor']);
     const CHANGES: MethodName[] = names.filter(
       (n) =>
-        !/\.(status|info|logs|peers|addresses|head|blocks|block|tx|account|validators|cameras|snapshot|live|recordings|verifyRecording|consents|accounts|balance|history|historyCsv|list|verify)$/.test(
+        !/\.(status|info|logs|peers|addresses|head|blocks|block|tx|account|validators|cameras|snapshot|live|recordings|verifyRecording|consents|accounts|balance|history|historyCsv|list|verify|summary)$/.test(
           n,
         ) && !n.startsWith('auth.'),
     );

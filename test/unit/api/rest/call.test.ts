@@ -79,6 +79,10 @@ describe('REST routes: bindings of contract methods', () => {
       'GET /api/v1/blocks/:height → chain.block',
       'GET /api/v1/txs/:hash → chain.tx',
       'GET /api/v1/accounts/:address → chain.account',
+      'POST /api/v1/sales → sales.record',
+      'GET /api/v1/sales → sales.list',
+      'GET /api/v1/sales/summary → sales.summary',
+      'POST /api/v1/sales/:orderId/refunds → sales.refund',
     ]);
   });
 

@@ -54,7 +54,7 @@ describe('the OpenAPI document', () => {
       expect(security.some((s) => Object.keys(s).length === 0)).toBe(rights.public === true);
       expect(security).toContainEqual({ bearer: [] });
       expect(security).toContainEqual({ session: [] });
-      expect(Object.keys(op['responses'] as JsonObject)).toContain('200');
+      expect(Object.keys(op['responses'] as JsonObject)).toContain(route.created ? '201' : '200');
     }
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(['/api/v1/status', '/api/v1/auth/token', '/healthz', '/readyz', '/metrics']),

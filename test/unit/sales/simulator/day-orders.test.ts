@@ -9,7 +9,7 @@ import {
   ordersOfDay,
 } from '../../../../main/sales/simulator/day-orders';
 import type { SimulatedOrder } from '../../../../main/sales/simulator/order-model';
-import { saleTotalMinor } from '../../../../main/sales/simulator/totals';
+import { saleTotalMinor } from '../../../../main/sales/sale-totals';
 
 const STORE: StoreProfile = { seed: 16, currency: 'USD', terminals: 4, ordersPerDay: 300 };
 const HOUR_MS = 3_600_000;
@@ -31,7 +31,7 @@ describe('the POS model: a store’s days of orders', () => {
     let refunds = 0;
     for (const { sale, refund } of orders) {
       expect(SaleInput.parse(sale)).toEqual(sale);
-      const total = saleTotalMinor(sale);
+      const total = saleTotalMinor(sale.lines);
       expect(Number.isSafeInteger(total) && total > 0).toBe(true);
       for (const line of sale.lines)
         for (const v of [line.quantity, line.unitPriceMinor, line.taxMinor, line.discountMinor])
@@ -60,7 +60,7 @@ describe('the POS model: a store’s days of orders', () => {
             '2026-07-04',
           )) {
             expect(SaleInput.safeParse(sale).success).toBe(true);
-            if (refund) expect(refund.amountMinor).toBeLessThanOrEqual(saleTotalMinor(sale));
+            if (refund) expect(refund.amountMinor).toBeLessThanOrEqual(saleTotalMinor(sale.lines));
           }
         },
       ),
@@ -109,7 +109,9 @@ describe('the POS model: a store’s days of orders', () => {
     expect(share((o) => o.sale.loyaltyCard !== undefined)).toBeCloseTo(0.3, 1);
     expect(share((o) => o.refund !== undefined)).toBeGreaterThan(0.01);
     expect(share((o) => o.refund !== undefined)).toBeLessThan(0.03);
-    const whole = orders.filter((o) => o.refund && o.refund.amountMinor === saleTotalMinor(o.sale)).length;
+    const whole = orders.filter(
+      (o) => o.refund && o.refund.amountMinor === saleTotalMinor(o.sale.lines),
+    ).length;
     expect(whole).toBeGreaterThan(0);
     expect(whole).toBeLessThan(orders.filter((o) => o.refund).length); // partial ones too
     const discounted = share((o) => o.sale.lines.some((l) => l.discountMinor > 0));

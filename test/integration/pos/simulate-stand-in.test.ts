@@ -1,9 +1,9 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SimulationSummary } from '../../main/cli/pos-stats';
-import { RefundInput, SaleInput } from '../../main/contract/sales';
-import { runCli } from '../helpers/node-process';
+import type { SimulationSummary } from '../../../main/cli/pos-stats';
+import { RefundInput, SaleInput } from '../../../main/contract/sales';
+import { runCli } from '../../helpers/node-process';
 
 // The built CLI (dist/main/cli.js) against a small stand-in for the node's POS API on loopback that
 // records every request and answers as a test tells it: the real intake's idempotency (the same
@@ -74,7 +74,7 @@ class StandInNode {
       if (known && known.body !== JSON.stringify(s))
         return {
           status: 409,
-          body: problem('SALE_CONFLICT', `order ${s.orderId} was posted with other content`),
+          body: problem('ORDER_CONFLICT', `order ${s.orderId} was posted with other content`),
         };
     }
     const receipts = sales.map((s) => {
@@ -193,7 +193,7 @@ describe('bin/hotpot pos simulate against a stand-in node', () => {
       const [first] = salesOf(req.body);
       if (first?.orderId.endsWith('-1-2')) {
         res.writeHead(409, { 'Content-Type': 'application/problem+json' });
-        res.end(JSON.stringify(problem('SALE_CONFLICT', 'order posted with other content')));
+        res.end(JSON.stringify(problem('ORDER_CONFLICT', 'order posted with other content')));
         return 'handled';
       }
       if (first?.terminalId === 'till-2') {
@@ -209,7 +209,7 @@ describe('bin/hotpot pos simulate against a stand-in node', () => {
     expect(s.sales.rejected).toBe(1);
     expect(s.problems[0]).toMatchObject({
       status: 409,
-      code: 'SALE_CONFLICT',
+      code: 'ORDER_CONFLICT',
       ids: [expect.stringMatching(/-1-2$/)],
     });
     expect(s.sales.unsent).toBe(4); // till-2's orders: never acknowledged, each counted

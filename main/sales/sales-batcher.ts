@@ -1,0 +1,287 @@
+/**
+ * `SalesBatcher`: carries every acknowledged sale to the chain exactly once.
+ *
+ * Every few seconds (or sooner when many sales wait) it takes the sales in no batch, in the order they
+ * were accepted, and makes `record-sales` transactions of them. Each transaction is signed and written
+ * to `sales.db` together with its sales' batch id before it is sent, so a crash at any point leaves
+ * it known. Then, until it is in a final block, the batcher:
+ * - sends it again when the mempool may have lost it (after a restart, every `resendEveryMs`);
+ * - marks it `recorded` when a final block holds it, and its sales with it;
+ * - marks it `failed` when the chain refused it (its sales go back to the queue, after a pause), or
+ *   `superseded` when the key's nonce moved past it without it: that transaction can never land, so
+ *   its sales go back to the queue and travel in a new one.
+ * A transaction's nonce can be used once, and a sale belongs to one open batch at a time: no sale is
+ * recorded twice, and none is dropped.
+ */
+import type { Startable } from '../common/startable';
+import type { Address } from '../chain/types';
+import type { Sale } from '../chain/tx/types';
+import { type Db, prepared } from '../store/db';
+import type { SalesLedger, SignedSalesTx } from './sales-ledger';
+
+export interface SalesBatcherOptions {
+  /** How often the queue is looked at, ms (default 2,000). */
+  everyMs?: number;
+  /** The most sales per transaction (default 400; fewer when the ids are long: a transaction is ≤ 64 KiB). */
+  maxSalesPerTx?: number;
+  /** The most transactions on their way at once (default 4). */
+  maxInFlight?: number;
+  /** How often a transaction not yet in a block is sent again, ms (default 30,000). */
+  resendEveryMs?: number;
+}
+
+export interface SalesBatcherDeps {
+  db: () => Db;
+  ledger: SalesLedger;
+  log: {
+    info(o: object, m: string): void;
+    warn(o: object, m: string): void;
+    error(o: object, m: string): void;
+  };
+  now: () => number;
+  /** Told when a batch is recorded on the chain (the Sales page, metrics). */
+  onRecorded?: (sales: number, height: number) => void;
+}
+
+/** Where the queue stands (the dashboard's "sales queue not draining" alert reads it). */
+export interface SalesQueueStats {
+  /** Sales in no batch yet. */
+  pending: number;
+  /** Sales in a transaction not yet final. */
+  submitted: number;
+  /** When the oldest sale not yet recorded was accepted (null when none waits). */
+  oldestWaitingAcceptedMs: number | null;
+  lastRecordedHeight: number | null;
+  /** The last refusal or failure, until a batch is recorded again. */
+  lastError: string | null;
+}
+
+/** The encoded size of a sale in a transaction beyond its ids, bytes, with room to spare. */
+const SALE_FIXED_BYTES = 64;
+/** What the sales of one transaction may take, bytes (a transaction is at most 64 KiB). */
+const TX_SALES_BUDGET = 60_000;
+/** Pauses after a refused batch, ms: doubling up to 5 minutes. */
+const PAUSE_MS = { first: 5_000, max: 300_000 };
+
+interface WaitingSale {
+  seq: number;
+  order_id: string;
+  terminal_id: string;
+  total_minor: number;
+  currency: string;
+  time_ms: number;
+  card_hash: string | null;
+}
+
+interface OpenBatch {
+  id: number;
+  nonce: number;
+  tx_hash: string;
+  tx_bytes: Buffer;
+  created_ms: number;
+}
+
+export class SalesBatcher implements Startable {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+  private lastResendMs = 0;
+  private pausedUntilMs = 0;
+  private pauseMs = PAUSE_MS.first;
+  private lastError: string | null = null;
+  private lastRecordedHeight: number | null = null;
+  private readonly opts: Required<SalesBatcherOptions>;
+
+  constructor(
+    opts: SalesBatcherOptions,
+    private readonly deps: SalesBatcherDeps,
+  ) {
+    this.opts = { everyMs: 2000, maxSalesPerTx: 400, maxInFlight: 4, resendEveryMs: 30_000, ...opts };
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.lastResendMs = 0; // resend what was open at the last stop, on the first tick
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Runs one pass now (tests, and `flush` at a quiet moment); resolves when it is done. */
+  async tick(): Promise<void> {
+    if (this.running) return this.running;
+    this.running = this.pass().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  stats(): SalesQueueStats {
+    const db = this.deps.db();
+    const row = prepared(
+      db,
+      `SELECT SUM(s.batch_id IS NULL) AS pending, SUM(b.state = 'submitted') AS submitted,
+         MIN(s.accepted_ms) AS oldest FROM sales s LEFT JOIN sales_batches b ON b.id = s.batch_id
+       WHERE s.batch_id IS NULL OR b.state = 'submitted'`,
+    ).get() as { pending: number | null; submitted: number | null; oldest: number | null };
+    return {
+      pending: row.pending ?? 0,
+      submitted: row.submitted ?? 0,
+      oldestWaitingAcceptedMs: row.oldest,
+      lastRecordedHeight: this.lastRecordedHeight,
+      lastError: this.lastError,
+    };
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.tick().finally(() => this.schedule(this.opts.everyMs));
+    }, ms);
+  }
+
+  private async pass(): Promise<void> {
+    try {
+      await this.settleOpen();
+      if (this.deps.now() >= this.pausedUntilMs) await this.sendWaiting();
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      this.deps.log.warn(
+        { err: this.lastError },
+        'sales batcher: this pass failed; the next one tries again',
+      );
+    }
+  }
+
+  /** Looks up every open batch on the chain: recorded, refused, superseded, or to be sent again. */
+  private async settleOpen(): Promise<void> {
+    const db = this.deps.db();
+    const open = prepared(
+      db,
+      "SELECT id, nonce, tx_hash, tx_bytes, created_ms FROM sales_batches WHERE state = 'submitted' ORDER BY id",
+    ).all() as OpenBatch[];
+    const resend = this.deps.now() - this.lastResendMs >= this.opts.resendEveryMs;
+    if (resend) this.lastResendMs = this.deps.now();
+    for (const b of open) {
+      // The nonce first: if it has moved past this batch, the block that moved it is already stored,
+      // so a batch in it is found by `outcome` below and never taken for superseded.
+      const nonce = this.deps.ledger.committedNonce();
+      const outcome = this.deps.ledger.outcome(b.tx_hash);
+      if (outcome?.ok) this.recorded(b, outcome.height);
+      else if (outcome) this.reopen(b, 'failed', outcome.error ?? 'refused');
+      else if (nonce > b.nonce) this.reopen(b, 'superseded', null);
+      else if (resend) await this.deps.ledger.resubmit(new Uint8Array(b.tx_bytes));
+    }
+  }
+
+  private recorded(b: OpenBatch, height: number): void {
+    const db = this.deps.db();
+    prepared(db, "UPDATE sales_batches SET state = 'recorded', height = ?, done_ms = ? WHERE id = ?").run(
+      height,
+      this.deps.now(),
+      b.id,
+    );
+    const n = (prepared(db, 'SELECT sales FROM sales_batches WHERE id = ?').get(b.id) as { sales: number })
+      .sales;
+    this.lastRecordedHeight = height;
+    this.lastError = null;
+    this.pauseMs = PAUSE_MS.first;
+    this.deps.onRecorded?.(n, height);
+  }
+
+  /** A batch that can no longer land: its sales go back to the queue, in one transaction with its new state. */
+  private reopen(b: OpenBatch, state: 'failed' | 'superseded', error: string | null): void {
+    const db = this.deps.db();
+    db.transaction(() => {
+      prepared(db, 'UPDATE sales_batches SET state = ?, error = ?, done_ms = ? WHERE id = ?').run(
+        state,
+        error,
+        this.deps.now(),
+        b.id,
+      );
+      prepared(db, 'UPDATE sales SET batch_id = NULL WHERE batch_id = ?').run(b.id);
+    })();
+    if (state === 'failed') {
+      this.lastError = `the chain refused sales batch ${b.tx_hash}: ${error}`;
+      this.pausedUntilMs = this.deps.now() + this.pauseMs;
+      this.deps.log.error(
+        { txHash: b.tx_hash, error, pauseMs: this.pauseMs },
+        'sales batcher: the chain refused a batch; its sales wait and are sent again after a pause',
+      );
+      this.pauseMs = Math.min(this.pauseMs * 2, PAUSE_MS.max);
+    } else {
+      this.deps.log.info(
+        { txHash: b.tx_hash, nonce: b.nonce },
+        'sales batcher: a batch was superseded; its sales go in a new one',
+      );
+    }
+  }
+
+  /** Makes and sends transactions of the waiting sales while fewer than `maxInFlight` are on their way. */
+  private async sendWaiting(): Promise<void> {
+    const db = this.deps.db();
+    const openCount = () =>
+      (
+        prepared(db, "SELECT COUNT(*) AS n FROM sales_batches WHERE state = 'submitted'").get() as {
+          n: number;
+        }
+      ).n;
+    while (!this.stopped && openCount() < this.opts.maxInFlight) {
+      const waiting = this.nextBatch(db);
+      if (waiting.length === 0) return;
+      const franchise = await this.deps.ledger.storeFranchise();
+      const sales = waiting.map((w) => toChainSale(w, franchise.owner));
+      await this.deps.ledger.submitSales(sales, (tx) => this.persist(db, tx, waiting));
+    }
+  }
+
+  /** The oldest waiting sales that fit one transaction. */
+  private nextBatch(db: Db): WaitingSale[] {
+    const rows = prepared(
+      db,
+      `SELECT seq, order_id, terminal_id, total_minor, currency, time_ms, card_hash FROM sales
+       WHERE batch_id IS NULL ORDER BY seq LIMIT ?`,
+    ).all(this.opts.maxSalesPerTx) as WaitingSale[];
+    let bytes = 0;
+    let n = 0;
+    for (const r of rows) {
+      bytes += SALE_FIXED_BYTES + r.order_id.length + r.terminal_id.length;
+      if (bytes > TX_SALES_BUDGET) break;
+      n++;
+    }
+    return rows.slice(0, n);
+  }
+
+  /** Writes the signed batch and ties its sales to it, in one transaction, before it is sent. */
+  private persist(db: Db, tx: SignedSalesTx, sales: WaitingSale[]): void {
+    db.transaction(() => {
+      const { lastInsertRowid } = prepared(
+        db,
+        `INSERT INTO sales_batches (nonce, tx_hash, tx_bytes, sales, state, created_ms)
+         VALUES (?, ?, ?, ?, 'submitted', ?)`,
+      ).run(tx.nonce, tx.txHash, Buffer.from(tx.bytes), sales.length, this.deps.now());
+      const tie = prepared(db, 'UPDATE sales SET batch_id = ? WHERE seq = ? AND batch_id IS NULL');
+      for (const s of sales) {
+        if (tie.run(lastInsertRowid, s.seq).changes !== 1)
+          throw new Error(`sale ${s.order_id} was taken by another batch`);
+      }
+    })();
+  }
+}
+
+/**
+ * A stored sale as the chain records it. A sale with a loyalty card earns the customer's part of the
+ * minted tokens for the store's own address, which keeps the guests' points (off-chain, by card hash).
+ */
+function toChainSale(w: WaitingSale, storeAddress: Address): Sale {
+  return {
+    terminalId: w.terminal_id,
+    orderId: w.order_id,
+    amountMinor: BigInt(w.total_minor),
+    currency: w.currency,
+    timeMs: w.time_ms,
+    customer: w.card_hash ? storeAddress : null,
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * `SalesIntake`: where a till's sales come in. It checks each sale against the store's franchise
+ * (active, its currency, a total above zero), keeps only a salted hash of a loyalty card, and answers
+ * only once the sale is durable in `sales.db` (group commit: one fsync for every sale of the same
+ * moment). A batch is stored all or none. Refunds go the same way.
+ */
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { canonicalJson } from '../common/canonical-json';
+import { MAX_MINOR, type RefundReceipt, type SaleInput, type SaleReceipt } from '../contract/sales';
+import { type Db, prepared } from '../store/db';
+import type { Franchise } from '../chain/tx/types';
+import { SalesError } from './errors';
+import { GroupCommit } from './group-commit';
+import { type PreparedRefund, type PreparedSale, writeRefund, writeSale } from './sales-book';
+import { saleTotalMinor } from './sale-totals';
+import type { SalesLedger } from './sales-ledger';
+
+/** What the intake uses. */
+export interface SalesIntakeDeps {
+  db: () => Db;
+  ledger: Pick<SalesLedger, 'storeFranchise'>;
+  now: () => number;
+  /** Told after each accepted post (the Sales page's live updates). */
+  onAccepted?: (count: number, lastTimeMs: number) => void;
+  /** Told after each group commit with how many posts it held. */
+  onCommit?: (posts: number) => void;
+}
+
+/** How long the franchise read from the chain is trusted before it is read again, ms. */
+const FRANCHISE_TTL_MS = 1000;
+
+/**
+ * @example
+ * const intake = new SalesIntake({ db: () => salesDb, ledger: node, now: Date.now });
+ * const [receipt] = await intake.record([sale]); // durable now
+ */
+export class SalesIntake {
+  private readonly commits: GroupCommit;
+  private franchise: { value: Franchise; atMs: number } | null = null;
+  private salt: Buffer | null = null;
+
+  constructor(private readonly deps: SalesIntakeDeps) {
+    this.commits = new GroupCommit(deps.db, deps.onCommit);
+  }
+
+  /** Stores `sales` all or none; resolves with one receipt each once they are durable. */
+  async record(sales: readonly SaleInput[]): Promise<SaleReceipt[]> {
+    const f = await this.activeFranchise();
+    const ready = sales.map((s, i) => this.prepareSale(s, f, sales.length > 1 ? `sales[${i}]` : 'sale'));
+    const receipts = await this.commits.run(() => {
+      const at = this.deps.now();
+      return ready.map((s) => writeSale(this.deps.db(), s, at));
+    });
+    const last = Math.max(...sales.map((s) => s.timeMs));
+    this.deps.onAccepted?.(receipts.length, last);
+    return receipts;
+  }
+
+  /** Stores a refund of a stored sale; resolves with its receipt once durable. */
+  async refund(r: Omit<PreparedRefund, 'contentHash'>): Promise<RefundReceipt> {
+    const ready: PreparedRefund = { ...r, contentHash: sha256(canonicalJson(r)) };
+    return this.commits.run(() => writeRefund(this.deps.db(), ready, this.deps.now()));
+  }
+
+  /** The store's franchise, refused when it is not active (`FRANCHISE_NOT_ACTIVE`). */
+  private async activeFranchise(): Promise<Franchise> {
+    const now = this.deps.now();
+    if (!this.franchise || now - this.franchise.atMs > FRANCHISE_TTL_MS)
+      this.franchise = { value: await this.deps.ledger.storeFranchise(), atMs: now };
+    const f = this.franchise.value;
+    if (f.status !== 'active')
+      throw new SalesError(
+        'FRANCHISE_NOT_ACTIVE',
+        `franchise ${f.id} is ${f.status}: it may not record sales until HQ makes it active again`,
+        { franchiseId: f.id, status: f.status },
+      );
+    return f;
+  }
+
+  private prepareSale(s: SaleInput, f: Franchise, where: string): PreparedSale {
+    if (s.currency !== f.tokenomics.currency)
+      throw new SalesError(
+        'WRONG_CURRENCY',
+        `${where} is in ${s.currency}; this store sells in ${f.tokenomics.currency}`,
+        { orderId: s.orderId, currency: f.tokenomics.currency },
+      );
+    const totalMinor = saleTotalMinor(s.lines);
+    if (!(totalMinor > 0) || totalMinor > MAX_MINOR)
+      throw new SalesError(
+        'BAD_TOTAL',
+        `${where} (order ${s.orderId}) comes to ${totalMinor} minor units; a sale must come to more than 0 and at most ${MAX_MINOR}`,
+        { orderId: s.orderId, totalMinor },
+      );
+    const { loyaltyCard, ...input } = s;
+    const cardHash = loyaltyCard === undefined ? null : this.cardHash(loyaltyCard);
+    const contentHash = sha256(canonicalJson({ ...input, cardHash }));
+    return { input, totalMinor, cardHash, contentHash };
+  }
+
+  /** A loyalty card's salted hash (HMAC-SHA256 under this store's secret salt): the number itself is never kept. */
+  cardHash(card: string): string {
+    return createHmac('sha256', this.cardSalt()).update(card.replace(/[\s-]/g, '')).digest('hex');
+  }
+
+  private cardSalt(): Buffer {
+    if (this.salt) return this.salt;
+    const db = this.deps.db();
+    const row = prepared(db, "SELECT value FROM sales_meta WHERE key = 'card-salt'").get() as
+      { value: Buffer } | undefined;
+    if (row) return (this.salt = row.value);
+    const salt = randomBytes(32);
+    db.prepare("INSERT INTO sales_meta (key, value) VALUES ('card-salt', ?)").run(salt);
+    return (this.salt = salt);
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

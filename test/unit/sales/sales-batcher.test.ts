@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import type { SaleInput } from '../../../main/contract/sales';
+import { SalesService } from '../../../main/sales/sales-service';
+import { tempDir } from '../../helpers/tmp';
+import { FakeSalesLedger } from './fake-ledger';
+
+const SILENT = { info() {}, warn() {}, error() {} };
+
+function sale(i: number): SaleInput {
+  return {
+    orderId: `o-${i}`,
+    terminalId: `till-${i % 3}`,
+    timeMs: Date.parse('2026-11-20T12:00:00Z') + i,
+    currency: 'USD',
+    paymentMethod: 'cash',
+    lines: [
+      { itemId: 'tofu', name: 'Tofu', quantity: 1, unitPriceMinor: 300 + i, taxMinor: 0, discountMinor: 0 },
+    ],
+    ...(i % 4 === 0 ? { loyaltyCard: `card-${i % 7}` } : {}),
+  };
+}
+
+/** A seeded PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('SalesBatcher', () => {
+  it('records every sale once, in batches of at most maxSalesPerTx', async () => {
+    const dir = tempDir();
+    const ledger = new FakeSalesLedger();
+    const svc = new SalesService(
+      { dataDir: dir.path, batchEveryMs: 60_000 },
+      { ledger, log: SILENT, now: Date.now },
+    );
+    await svc.start();
+    for (let i = 0; i < 1000; i++) await svc.record([sale(i)]);
+    const q = svc.queue();
+    expect(q.pending + q.submitted).toBe(1000);
+    for (let block = 0; block < 5 && ledger.recorded.size < 1000; block++) {
+      await svc.flush();
+      ledger.commit();
+    }
+    await svc.flush();
+    expect(svc.queue()).toMatchObject({ pending: 0, submitted: 0, oldestWaitingAcceptedMs: null });
+    expect(ledger.recorded.size).toBe(1000);
+    const sizes = ledger.submitted.map(
+      (t) => (JSON.parse(new TextDecoder().decode(t.bytes)) as { sales: unknown[] }).sales.length,
+    );
+    expect(Math.max(...sizes)).toBe(400);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(1000);
+    expect(svc.list({ limit: 1, state: 'recorded' }).items[0]!.chain).toMatchObject({
+      state: 'recorded',
+      height: 1,
+    });
+    // A sale with a card earns the customer's part for the store's own address; one without, for nobody.
+    const sent = [
+      ...ledger.submitted.map(
+        (t) =>
+          JSON.parse(new TextDecoder().decode(t.bytes)) as {
+            sales: Array<{ orderId: string; customer: string | null }>;
+          },
+      ),
+    ].flatMap((t) => t.sales);
+    expect(sent.find((s) => s.orderId === 'o-4')!.customer).toBe(ledger.franchise.owner);
+    expect(sent.find((s) => s.orderId === 'o-5')!.customer).toBeNull();
+    await svc.stop();
+    dir.cleanup();
+  });
+
+  it('sends a kept batch again after a restart, and takes a superseded one apart without recording twice', async () => {
+    const dir = tempDir();
+    const ledger = new FakeSalesLedger();
+    let svc = new SalesService(
+      { dataDir: dir.path, batchEveryMs: 60_000 },
+      { ledger, log: SILENT, now: Date.now },
+    );
+    await svc.start();
+    for (let i = 0; i < 10; i++) await svc.record([sale(i)]);
+    ledger.failSubmit = true; // kept, never sent: a crash between writing and sending
+    await svc.flush();
+    await svc.stop();
+    ledger.failSubmit = false;
+    ledger.lose();
+    ledger.takeNonce(); // after the restart the audit anchor took that nonce
+    svc = new SalesService(
+      { dataDir: dir.path, batchEveryMs: 60_000 },
+      { ledger, log: SILENT, now: Date.now },
+    );
+    await svc.start();
+    await svc.flush(); // superseded → back to the queue → a new batch
+    ledger.commit();
+    await svc.flush();
+    expect(ledger.recorded.size).toBe(10);
+    expect(svc.queue()).toMatchObject({ pending: 0, submitted: 0 });
+    await svc.stop();
+    dir.cleanup();
+  });
+
+  it('under random crashes, lost mempools, stolen nonces and refused sends, every sale lands exactly once (60 seeds)', async () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const rnd = prng(seed);
+      const dir = tempDir();
+      const ledger = new FakeSalesLedger();
+      const make = () =>
+        new SalesService({ dataDir: dir.path, batchEveryMs: 60_000 }, { ledger, log: SILENT, now: Date.now });
+      let svc = make();
+      await svc.start();
+      let next = 0;
+      const total = 60 + Math.floor(rnd() * 60);
+      for (
+        let step = 0;
+        step < 40 || next < total || svc.queue().pending + svc.queue().submitted > 0;
+        step++
+      ) {
+        if (step > 400) throw new Error(`seed ${seed}: the queue did not drain`);
+        const r = rnd();
+        if (next < total && r < 0.4) {
+          const n = 1 + Math.floor(rnd() * 8);
+          const batch = Array.from({ length: Math.min(n, total - next) }, () => sale(next++));
+          await svc.record(batch);
+          if (rnd() < 0.2) await svc.record([batch[0]!]); // a till's retry
+        } else if (r < 0.55) {
+          ledger.failSubmit = rnd() < 0.3;
+          await svc.flush().catch(() => undefined);
+          ledger.failSubmit = false;
+        } else if (r < 0.75) ledger.commit();
+        else if (r < 0.82) {
+          await svc.stop();
+          ledger.lose();
+          if (rnd() < 0.5) ledger.takeNonce();
+          svc = make();
+          await svc.start();
+        } else await svc.flush();
+        if (step > 40) {
+          await svc.flush();
+          ledger.commit();
+        }
+      }
+      expect(ledger.recorded.size, `seed ${seed}`).toBe(total);
+      const failed = [...ledger.outcomes.values()].filter((o) => !o.ok);
+      expect(failed, `seed ${seed}: a batch repeated a recorded order`).toEqual([]);
+      await svc.stop();
+      dir.cleanup();
+    }
+  }, 120_000);
+});
