@@ -14,6 +14,7 @@ import { AccessService } from '../access/access-service';
 import { AuditAnchorScheduler } from '../access/audit-anchoring';
 import { AuditLog } from '../access/audit-log';
 import { SalesService } from '../sales/sales-service';
+import { workerPath } from '../platform/paths';
 import { eventStoreComponent, nodeDatabase } from './app-components';
 import { composeApi } from './compose-api';
 import { composeConfiguredLedger } from './compose-ledger';
@@ -82,7 +83,11 @@ export function composeApp(opts: ComposeOptions): App {
     { audit, anchorer: node, log: log.child({ component: 'audit' }) },
   );
   const sales = new SalesService(
-    { dataDir: config.dataDir, batchEveryMs: config.sales.batchEveryMs },
+    {
+      dataDir: config.dataDir,
+      batchEveryMs: config.sales.batchEveryMs,
+      writerFile: () => workerPath('sales-writer'),
+    },
     {
       ledger: node,
       log: log.child({ component: 'sales' }),

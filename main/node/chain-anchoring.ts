@@ -120,7 +120,7 @@ export class ChainAnchoring implements AuditHeadAnchorer, SalesLedger {
   }
 
   /** Signs `sales` as a `record-sales` transaction, has `persist` keep it, then sends it (see `SalesLedger`). */
-  submitSales(sales: Sale[], persist: (tx: SignedSalesTx) => void): Promise<SignedSalesTx> {
+  submitSales(sales: Sale[], persist: (tx: SignedSalesTx) => Promise<void>): Promise<SignedSalesTx> {
     return this.oneAtATime(async () => {
       const a = await this.anchorer('sales');
       const nonce = this.deps.mempool.nextNonce(a.address);
@@ -129,7 +129,7 @@ export class ChainAnchoring implements AuditHeadAnchorer, SalesLedger {
         this.deps.config.params,
       );
       const signed = { nonce, txHash: txHashOfBytes(bytes), bytes };
-      persist(signed);
+      await persist(signed);
       await this.deps.submit(bytes);
       return signed;
     });

@@ -363,7 +363,7 @@ export class NodeService implements WalletLedger, MediaAnchorer, AuditHeadAnchor
     return this.part('anchoring', 'the node is not started').storeFranchise();
   }
 
-  submitSales(sales: Sale[], persist: (tx: SignedSalesTx) => void): Promise<SignedSalesTx> {
+  submitSales(sales: Sale[], persist: (tx: SignedSalesTx) => Promise<void>): Promise<SignedSalesTx> {
     return this.part('anchoring', 'the node is not started').submitSales(sales, persist);
   }
 

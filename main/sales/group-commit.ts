@@ -21,11 +21,7 @@ export class GroupCommit {
   private jobs: Job<unknown>[] = [];
   private scheduled = false;
 
-  constructor(
-    private readonly db: () => Db,
-    /** Called after each committed group with how many writes it held (for metrics). */
-    private readonly onCommit: (writes: number) => void = () => undefined,
-  ) {}
+  constructor(private readonly db: () => Db) {}
 
   /** Runs `write` inside the next group's transaction; resolves with its result once that commits. */
   run<T>(write: () => T): Promise<T> {
@@ -59,7 +55,6 @@ export class GroupCommit {
       for (const job of jobs) job.reject(err);
       return;
     }
-    this.onCommit(jobs.length);
     jobs.forEach((job, i) => {
       const o = outcomes[i]!;
       if (o.ok) job.resolve(o.value);

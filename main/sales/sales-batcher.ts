@@ -17,7 +17,8 @@ import type { Startable } from '../common/startable';
 import type { Address } from '../chain/types';
 import type { Sale } from '../chain/tx/types';
 import { type Db, prepared } from '../store/db';
-import type { SalesLedger, SignedSalesTx } from './sales-ledger';
+import type { SalesLedger } from './sales-ledger';
+import type { SalesWriter } from './sales-writer';
 
 export interface SalesBatcherOptions {
   /** How often the queue is looked at, ms (default 2,000). */
@@ -31,7 +32,9 @@ export interface SalesBatcherOptions {
 }
 
 export interface SalesBatcherDeps {
+  /** The books, read here; every write goes through `writer`. */
   db: () => Db;
+  writer: () => SalesWriter;
   ledger: SalesLedger;
   log: {
     info(o: object, m: string): void;
@@ -75,6 +78,7 @@ interface WaitingSale {
 
 interface OpenBatch {
   id: number;
+  sales: number;
   nonce: number;
   tx_hash: string;
   tx_bytes: Buffer;
@@ -160,7 +164,7 @@ export class SalesBatcher implements Startable {
     const db = this.deps.db();
     const open = prepared(
       db,
-      "SELECT id, nonce, tx_hash, tx_bytes, created_ms FROM sales_batches WHERE state = 'submitted' ORDER BY id",
+      "SELECT id, nonce, tx_hash, tx_bytes, sales, created_ms FROM sales_batches WHERE state = 'submitted' ORDER BY id",
     ).all() as OpenBatch[];
     const resend = this.deps.now() - this.lastResendMs >= this.opts.resendEveryMs;
     if (resend) this.lastResendMs = this.deps.now();
@@ -169,40 +173,24 @@ export class SalesBatcher implements Startable {
       // so a batch in it is found by `outcome` below and never taken for superseded.
       const nonce = this.deps.ledger.committedNonce();
       const outcome = this.deps.ledger.outcome(b.tx_hash);
-      if (outcome?.ok) this.recorded(b, outcome.height);
-      else if (outcome) this.reopen(b, 'failed', outcome.error ?? 'refused');
-      else if (nonce > b.nonce) this.reopen(b, 'superseded', null);
+      if (outcome?.ok) await this.recorded(b, outcome.height);
+      else if (outcome) await this.reopen(b, 'failed', outcome.error ?? 'refused');
+      else if (nonce > b.nonce) await this.reopen(b, 'superseded', null);
       else if (resend) await this.deps.ledger.resubmit(new Uint8Array(b.tx_bytes));
     }
   }
 
-  private recorded(b: OpenBatch, height: number): void {
-    const db = this.deps.db();
-    prepared(db, "UPDATE sales_batches SET state = 'recorded', height = ?, done_ms = ? WHERE id = ?").run(
-      height,
-      this.deps.now(),
-      b.id,
-    );
-    const n = (prepared(db, 'SELECT sales FROM sales_batches WHERE id = ?').get(b.id) as { sales: number })
-      .sales;
+  private async recorded(b: OpenBatch, height: number): Promise<void> {
+    await this.deps.writer().write('batchRecorded', { id: b.id, height, atMs: this.deps.now() });
     this.lastRecordedHeight = height;
     this.lastError = null;
     this.pauseMs = PAUSE_MS.first;
-    this.deps.onRecorded?.(n, height);
+    this.deps.onRecorded?.(b.sales, height);
   }
 
   /** A batch that can no longer land: its sales go back to the queue, in one transaction with its new state. */
-  private reopen(b: OpenBatch, state: 'failed' | 'superseded', error: string | null): void {
-    const db = this.deps.db();
-    db.transaction(() => {
-      prepared(db, 'UPDATE sales_batches SET state = ?, error = ?, done_ms = ? WHERE id = ?').run(
-        state,
-        error,
-        this.deps.now(),
-        b.id,
-      );
-      prepared(db, 'UPDATE sales SET batch_id = NULL WHERE batch_id = ?').run(b.id);
-    })();
+  private async reopen(b: OpenBatch, state: 'failed' | 'superseded', error: string | null): Promise<void> {
+    await this.deps.writer().write('batchReopened', { id: b.id, state, error, atMs: this.deps.now() });
     if (state === 'failed') {
       this.lastError = `the chain refused sales batch ${b.tx_hash}: ${error}`;
       this.pausedUntilMs = this.deps.now() + this.pauseMs;
@@ -233,7 +221,13 @@ export class SalesBatcher implements Startable {
       if (waiting.length === 0) return;
       const franchise = await this.deps.ledger.storeFranchise();
       const sales = waiting.map((w) => toChainSale(w, franchise.owner));
-      await this.deps.ledger.submitSales(sales, (tx) => this.persist(db, tx, waiting));
+      await this.deps.ledger.submitSales(sales, async (tx) => {
+        await this.deps.writer().write('keepBatch', {
+          ...tx,
+          seqs: waiting.map((w) => w.seq),
+          createdMs: this.deps.now(),
+        });
+      });
     }
   }
 
@@ -252,22 +246,6 @@ export class SalesBatcher implements Startable {
       n++;
     }
     return rows.slice(0, n);
-  }
-
-  /** Writes the signed batch and ties its sales to it, in one transaction, before it is sent. */
-  private persist(db: Db, tx: SignedSalesTx, sales: WaitingSale[]): void {
-    db.transaction(() => {
-      const { lastInsertRowid } = prepared(
-        db,
-        `INSERT INTO sales_batches (nonce, tx_hash, tx_bytes, sales, state, created_ms)
-         VALUES (?, ?, ?, ?, 'submitted', ?)`,
-      ).run(tx.nonce, tx.txHash, Buffer.from(tx.bytes), sales.length, this.deps.now());
-      const tie = prepared(db, 'UPDATE sales SET batch_id = ? WHERE seq = ? AND batch_id IS NULL');
-      for (const s of sales) {
-        if (tie.run(lastInsertRowid, s.seq).changes !== 1)
-          throw new Error(`sale ${s.order_id} was taken by another batch`);
-      }
-    })();
   }
 }
 

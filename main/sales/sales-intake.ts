@@ -4,26 +4,23 @@
  * only once the sale is durable in `sales.db` (group commit: one fsync for every sale of the same
  * moment). A batch is stored all or none. Refunds go the same way.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { canonicalJson } from '../common/canonical-json';
 import { MAX_MINOR, type RefundReceipt, type SaleInput, type SaleReceipt } from '../contract/sales';
-import { type Db, prepared } from '../store/db';
 import type { Franchise } from '../chain/tx/types';
 import { SalesError } from './errors';
-import { GroupCommit } from './group-commit';
-import { type PreparedRefund, type PreparedSale, writeRefund, writeSale } from './sales-book';
+import type { PreparedRefund, PreparedSale } from './sales-book';
 import { saleTotalMinor } from './sale-totals';
 import type { SalesLedger } from './sales-ledger';
+import type { SalesWriter } from './sales-writer';
 
 /** What the intake uses. */
 export interface SalesIntakeDeps {
-  db: () => Db;
+  writer: () => SalesWriter;
   ledger: Pick<SalesLedger, 'storeFranchise'>;
   now: () => number;
   /** Told after each accepted post (the Sales page's live updates). */
   onAccepted?: (count: number, lastTimeMs: number) => void;
-  /** Told after each group commit with how many posts it held. */
-  onCommit?: (posts: number) => void;
 }
 
 /** How long the franchise read from the chain is trusted before it is read again, ms. */
@@ -35,22 +32,19 @@ const FRANCHISE_TTL_MS = 1000;
  * const [receipt] = await intake.record([sale]); // durable now
  */
 export class SalesIntake {
-  private readonly commits: GroupCommit;
   private franchise: { value: Franchise; atMs: number } | null = null;
-  private salt: Buffer | null = null;
+  private salt: Uint8Array | null = null;
 
-  constructor(private readonly deps: SalesIntakeDeps) {
-    this.commits = new GroupCommit(deps.db, deps.onCommit);
-  }
+  constructor(private readonly deps: SalesIntakeDeps) {}
 
   /** Stores `sales` all or none; resolves with one receipt each once they are durable. */
   async record(sales: readonly SaleInput[]): Promise<SaleReceipt[]> {
     const f = await this.activeFranchise();
-    const ready = sales.map((s, i) => this.prepareSale(s, f, sales.length > 1 ? `sales[${i}]` : 'sale'));
-    const receipts = await this.commits.run(() => {
-      const at = this.deps.now();
-      return ready.map((s) => writeSale(this.deps.db(), s, at));
-    });
+    const salt = sales.some((s) => s.loyaltyCard !== undefined) ? await this.cardSalt() : null;
+    const ready = sales.map((s, i) =>
+      this.prepareSale(s, f, salt, sales.length > 1 ? `sales[${i}]` : 'sale'),
+    );
+    const receipts = await this.deps.writer().write('sales', { sales: ready, acceptedAtMs: this.deps.now() });
     const last = Math.max(...sales.map((s) => s.timeMs));
     this.deps.onAccepted?.(receipts.length, last);
     return receipts;
@@ -59,7 +53,7 @@ export class SalesIntake {
   /** Stores a refund of a stored sale; resolves with its receipt once durable. */
   async refund(r: Omit<PreparedRefund, 'contentHash'>): Promise<RefundReceipt> {
     const ready: PreparedRefund = { ...r, contentHash: sha256(canonicalJson(r)) };
-    return this.commits.run(() => writeRefund(this.deps.db(), ready, this.deps.now()));
+    return this.deps.writer().write('refund', { refund: ready, acceptedAtMs: this.deps.now() });
   }
 
   /** The store's franchise, refused when it is not active (`FRANCHISE_NOT_ACTIVE`). */
@@ -77,7 +71,7 @@ export class SalesIntake {
     return f;
   }
 
-  private prepareSale(s: SaleInput, f: Franchise, where: string): PreparedSale {
+  private prepareSale(s: SaleInput, f: Franchise, salt: Uint8Array | null, where: string): PreparedSale {
     if (s.currency !== f.tokenomics.currency)
       throw new SalesError(
         'WRONG_CURRENCY',
@@ -92,26 +86,24 @@ export class SalesIntake {
         { orderId: s.orderId, totalMinor },
       );
     const { loyaltyCard, ...input } = s;
-    const cardHash = loyaltyCard === undefined ? null : this.cardHash(loyaltyCard);
+    const cardHash = loyaltyCard === undefined || !salt ? null : cardHashOf(salt, loyaltyCard);
     const contentHash = sha256(canonicalJson({ ...input, cardHash }));
     return { input, totalMinor, cardHash, contentHash };
   }
 
-  /** A loyalty card's salted hash (HMAC-SHA256 under this store's secret salt): the number itself is never kept. */
-  cardHash(card: string): string {
-    return createHmac('sha256', this.cardSalt()).update(card.replace(/[\s-]/g, '')).digest('hex');
+  /** A loyalty card's salted hash, as the books keep it (the card number itself is never kept). */
+  async cardHash(card: string): Promise<string> {
+    return cardHashOf(await this.cardSalt(), card);
   }
 
-  private cardSalt(): Buffer {
-    if (this.salt) return this.salt;
-    const db = this.deps.db();
-    const row = prepared(db, "SELECT value FROM sales_meta WHERE key = 'card-salt'").get() as
-      { value: Buffer } | undefined;
-    if (row) return (this.salt = row.value);
-    const salt = randomBytes(32);
-    db.prepare("INSERT INTO sales_meta (key, value) VALUES ('card-salt', ?)").run(salt);
-    return (this.salt = salt);
+  private async cardSalt(): Promise<Uint8Array> {
+    return (this.salt ??= await this.deps.writer().write('cardSalt', undefined));
   }
+}
+
+/** HMAC-SHA256 of the card number (spaces and dashes dropped) under the store's secret salt. */
+function cardHashOf(salt: Uint8Array, card: string): string {
+  return createHmac('sha256', salt).update(card.replace(/[\s-]/g, '')).digest('hex');
 }
 
 function sha256(text: string): string {

@@ -29,9 +29,9 @@ export interface SalesLedger {
   storeFranchise(): Promise<Franchise>;
   /**
    * Signs a `record-sales` transaction with the key's next nonce, hands it to `persist` (which must make
-   * it durable, or throw to send nothing), then sends it. One at a time with the key's other transactions.
+   * it durable, or reject to send nothing), then sends it. One at a time with the key's other transactions.
    */
-  submitSales(sales: Sale[], persist: (tx: SignedSalesTx) => void): Promise<SignedSalesTx>;
+  submitSales(sales: Sale[], persist: (tx: SignedSalesTx) => Promise<void>): Promise<SignedSalesTx>;
   /** Sends an already signed transaction again (after a restart the mempool has forgotten it); refusals are ignored. */
   resubmit(bytes: Uint8Array): Promise<void>;
   /** The outcome of a transaction in a final block, or null while it is in none. */

@@ -6,12 +6,12 @@
 import { join } from 'node:path';
 import type { Startable } from '../common/startable';
 import type { RefundReceipt, SaleInput, SaleReceipt, SaleView, SalesSummary } from '../contract/sales';
-import { type Db, openDatabase } from '../store/db';
+import type { Db } from '../store/db';
 import { SalesError } from './errors';
 import { SalesBatcher, type SalesBatcherDeps, type SalesQueueStats } from './sales-batcher';
-import { SALES_MIGRATIONS } from './sales-db';
 import { SalesIntake } from './sales-intake';
 import type { SalesLedger } from './sales-ledger';
+import { InlineSalesWriter, type SalesWriter, ThreadSalesWriter, openSalesDb } from './sales-writer';
 import { type SalesFilter, listSales } from './sales-queries';
 import { salesSummary } from './sales-summary';
 
@@ -19,6 +19,8 @@ export interface SalesServiceOptions {
   dataDir: string;
   /** How often the batcher looks at the queue, ms (`sales.batchEveryMs`). */
   batchEveryMs: number;
+  /** The built writer thread (`workerPath('sales-writer')`); without it the writes run inline (tests). */
+  writerFile?: () => string;
 }
 
 export interface SalesServiceDeps {
@@ -27,8 +29,6 @@ export interface SalesServiceDeps {
   now: () => number;
   /** Told after sales are accepted (the `sales.accepted` event). */
   onAccepted?: (count: number, lastTimeMs: number) => void;
-  /** Told after each group commit with how many posts it held. */
-  onCommit?: (posts: number) => void;
 }
 
 /**
@@ -39,6 +39,7 @@ export interface SalesServiceDeps {
  */
 export class SalesService implements Startable {
   private db: Db | undefined;
+  private writer: SalesWriter | undefined;
   private readonly intake: SalesIntake;
   private readonly batcher: SalesBatcher;
   private readonly ledger: SalesLedger;
@@ -49,33 +50,33 @@ export class SalesService implements Startable {
   ) {
     this.ledger = deps.ledger;
     const db = () => this.openDb();
+    const writer = () => this.openWriter();
     this.intake = new SalesIntake({
-      db,
+      writer,
       ledger: deps.ledger,
       now: deps.now,
       onAccepted: deps.onAccepted,
-      onCommit: deps.onCommit,
     });
     this.batcher = new SalesBatcher(
       { everyMs: opts.batchEveryMs },
-      { db, ledger: deps.ledger, log: deps.log, now: deps.now },
+      { db, writer, ledger: deps.ledger, log: deps.log, now: deps.now },
     );
   }
 
   async start(): Promise<void> {
-    this.db = openDatabase(join(this.opts.dataDir, 'sales.db'), {
-      synchronous: 'FULL',
-      migrations: SALES_MIGRATIONS,
-    });
+    const file = join(this.opts.dataDir, 'sales.db');
+    // This connection (migrations first) only reads; every write goes to the one writer.
+    this.db = openSalesDb(file);
+    const { writerFile } = this.opts;
+    this.writer = writerFile ? new ThreadSalesWriter(writerFile(), file) : new InlineSalesWriter(file);
     await this.batcher.start();
   }
 
   async stop(): Promise<void> {
     await this.batcher.stop();
-    if (this.db?.open) {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-      this.db.close();
-    }
+    await this.writer?.close();
+    this.writer = undefined;
+    if (this.db?.open) this.db.close();
     this.db = undefined;
   }
 
@@ -119,6 +120,15 @@ export class SalesService implements Startable {
   /** Runs one batcher pass now (tests, and the bench's drain). */
   flush(): Promise<void> {
     return this.batcher.tick();
+  }
+
+  private openWriter(): SalesWriter {
+    if (!this.writer)
+      throw new SalesError(
+        'SALES_UNAVAILABLE',
+        'the sales books are not open: the node is starting or stopping',
+      );
+    return this.writer;
   }
 
   private openDb(): Db {

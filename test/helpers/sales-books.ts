@@ -10,6 +10,8 @@ import { verifyTerminalChain, type ChainCheck } from '../../main/sales/fiscal-ch
  */
 export function salesOnDisk(dataDir: string): {
   recorded: Map<string, number>;
+  /** Sales stored in sales.db (each acknowledged, or about to be when the answer was cut off). */
+  stored: number;
   failedSalesTxs: number;
   chains: ChainCheck[];
 } {
@@ -49,7 +51,8 @@ export function salesOnDisk(dataDir: string): {
         ).map((r) => ({ terminalId: t, seq: r.seq, body: r.body, prevHash: r.prev_hash, hash: r.hash })),
       ),
     );
-    return { recorded, failedSalesTxs, chains };
+    const stored = (sales.prepare('SELECT COUNT(*) AS n FROM sales').get() as { n: number }).n;
+    return { recorded, stored, failedSalesTxs, chains };
   } finally {
     sales.close();
   }

@@ -92,6 +92,11 @@ function runToEnd(cli: string, args: string[], env: Record<string, string>): Pro
  * given the password, so the step-up of keys.create is met), then keys.create. Returns the key's secret.
  */
 export async function makeReadKey(host: BenchHost): Promise<string> {
+  return makeKey(host, ['read'], 'bench gateway');
+}
+
+/** An API key with `scopes` on the new host (signed in as its owner, which meets keys.create's step-up). */
+export async function makeKey(host: BenchHost, scopes: string[], name: string): Promise<string> {
   const rpc = (method: string, input: unknown, cookie?: string) =>
     fetch(new URL(`/rpc/${method}`, host.url), {
       method: 'POST',
@@ -104,9 +109,7 @@ export async function makeReadKey(host: BenchHost): Promise<string> {
     .find((c) => c.startsWith('hotpot_session='))
     ?.split(';')[0];
   if (!cookie) throw new Error(`signing in to the new host failed: ${signIn.status} ${await signIn.text()}`);
-  const made = (await (
-    await rpc('keys.create', { name: 'bench gateway', scopes: ['read'] }, cookie)
-  ).json()) as {
+  const made = (await (await rpc('keys.create', { name, scopes }, cookie)).json()) as {
     ok: boolean;
     value?: { secret: string };
     error?: unknown;

@@ -32,13 +32,13 @@ export class FakeSalesLedger implements SalesLedger {
     return this.franchise;
   }
 
-  async submitSales(sales: Sale[], persist: (tx: SignedSalesTx) => void): Promise<SignedSalesTx> {
+  async submitSales(sales: Sale[], persist: (tx: SignedSalesTx) => Promise<void>): Promise<SignedSalesTx> {
     const nonce = Math.max(this.nonce, this.pendingNonce);
     const bytes = new TextEncoder().encode(
       JSON.stringify({ nonce, sales }, (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
     );
     const tx = { nonce, txHash: `0x${createHash('sha256').update(bytes).digest('hex')}`, bytes };
-    persist(tx);
+    await persist(tx);
     this.pendingNonce = nonce + 1;
     this.submitted.push(tx);
     if (this.failSubmit) throw new Error('network down');

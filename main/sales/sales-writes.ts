@@ -1,0 +1,77 @@
+/**
+ * Every write to `sales.db`, by name: what the writer runs (on its own thread in the app, inline in
+ * tests), each inside a group's transaction. Their arguments and results are plain data, so they
+ * cross a thread as they are.
+ */
+import { randomBytes } from 'node:crypto';
+import type { RefundReceipt, SaleReceipt } from '../contract/sales';
+import { type Db, prepared } from '../store/db';
+import { type PreparedRefund, type PreparedSale, writeRefund, writeSale } from './sales-book';
+
+/** A signed batch to keep before it is sent, with the sales it carries. */
+export interface BatchToKeep {
+  nonce: number;
+  txHash: string;
+  bytes: Uint8Array;
+  /** The `seq` of each sale in it. */
+  seqs: number[];
+  createdMs: number;
+}
+
+export const SALES_WRITES = {
+  /** Stores sales all or none (a failure undoes this write's savepoint only). */
+  sales(db: Db, a: { sales: PreparedSale[]; acceptedAtMs: number }): SaleReceipt[] {
+    return a.sales.map((s) => writeSale(db, s, a.acceptedAtMs));
+  },
+  refund(db: Db, a: { refund: PreparedRefund; acceptedAtMs: number }): RefundReceipt {
+    return writeRefund(db, a.refund, a.acceptedAtMs);
+  },
+  /** The store's secret salt for loyalty card hashes, made at first use. */
+  cardSalt(db: Db): Uint8Array {
+    const row = prepared(db, "SELECT value FROM sales_meta WHERE key = 'card-salt'").get() as
+      { value: Uint8Array } | undefined;
+    if (row) return row.value;
+    const salt = randomBytes(32);
+    prepared(db, "INSERT INTO sales_meta (key, value) VALUES ('card-salt', ?)").run(salt);
+    return salt;
+  },
+  /** Keeps a signed batch and ties its sales to it (each must be in no batch). Returns the batch id. */
+  keepBatch(db: Db, b: BatchToKeep): number {
+    const { lastInsertRowid } = prepared(
+      db,
+      `INSERT INTO sales_batches (nonce, tx_hash, tx_bytes, sales, state, created_ms)
+       VALUES (?, ?, ?, ?, 'submitted', ?)`,
+    ).run(b.nonce, b.txHash, b.bytes, b.seqs.length, b.createdMs);
+    const tie = prepared(db, 'UPDATE sales SET batch_id = ? WHERE seq = ? AND batch_id IS NULL');
+    for (const seq of b.seqs) {
+      if (tie.run(lastInsertRowid, seq).changes !== 1) throw new Error(`sale #${seq} is already in a batch`);
+    }
+    return Number(lastInsertRowid);
+  },
+  /** A batch found in a final block. */
+  batchRecorded(db: Db, a: { id: number; height: number; atMs: number }): void {
+    prepared(db, "UPDATE sales_batches SET state = 'recorded', height = ?, done_ms = ? WHERE id = ?").run(
+      a.height,
+      a.atMs,
+      a.id,
+    );
+  },
+  /** A batch that can no longer land: its sales go back to the queue. */
+  batchReopened(
+    db: Db,
+    a: { id: number; state: 'failed' | 'superseded'; error: string | null; atMs: number },
+  ): void {
+    prepared(db, 'UPDATE sales_batches SET state = ?, error = ?, done_ms = ? WHERE id = ?').run(
+      a.state,
+      a.error,
+      a.atMs,
+      a.id,
+    );
+    prepared(db, 'UPDATE sales SET batch_id = NULL WHERE batch_id = ?').run(a.id);
+  },
+};
+
+export type SalesWrites = typeof SALES_WRITES;
+export type SalesWriteName = keyof SalesWrites;
+export type SalesWriteArgs<K extends SalesWriteName> = Parameters<SalesWrites[K]>[1];
+export type SalesWriteResult<K extends SalesWriteName> = ReturnType<SalesWrites[K]>;
