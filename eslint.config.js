@@ -53,6 +53,9 @@ export default tseslint.config(
       'main/common/**/*.ts',
       // the wallet's pure core (scripts/layers.mjs names the same files)
       'main/wallet/{keys,keystore,kdf,web3-keystore,csv,canonical-json,ledger,address,signer,errors}.ts',
+      // the POS simulator's model and a sale's totals (scripts/layers.mjs: the sales layer's core)
+      'main/sales/simulator/**/*.ts',
+      'main/sales/sale-totals.ts',
     ],
     rules: pureRule,
   },

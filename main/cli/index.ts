@@ -18,4 +18,5 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   users: () => import('./users'),
   audit: () => import('./audit'),
   franchise: () => import('./franchise'),
+  pos: () => import('./pos'),
 };

@@ -8,6 +8,7 @@ import { WorkerKdfRunner } from '../wallet/kdf-runner';
 import { type ScryptParams } from '../wallet/kdf';
 import { WalletService } from '../wallet/wallet-service';
 import { parseFlags } from './args';
+import { nodeUrl } from './node-url';
 
 export const summary =
   'the store wallet: wallet create|import|address|balance|send|export-keystore|import-keystore --data-dir D';
@@ -147,7 +148,7 @@ async function walletBalance(argv: string[]): Promise<number> {
     'wallet balance',
   );
   const dataDir = dataDirOf(values['data-dir']);
-  const api = apiOf(values.api);
+  const api = nodeUrl(values.api);
   const address =
     values.address ??
     (await (await unlocked(dataDir)).addressAt(nonNegativeInt(values.index ?? '0', '--index')));
@@ -172,7 +173,7 @@ async function walletSend(argv: string[]): Promise<number> {
   );
   if (!values.to || !values.amount) throw new UsageError('--to and --amount are required');
   const dataDir = dataDirOf(values['data-dir']);
-  const api = apiOf(values.api);
+  const api = nodeUrl(values.api);
   const amount = bigintOf(values.amount, '--amount').toString();
   const fee = values.fee ? bigintOf(values.fee, '--fee').toString() : undefined;
   // The key check happens here first (a wrong password fails without touching the node), then the
@@ -274,17 +275,6 @@ async function walletImportKeystore(argv: string[]): Promise<number> {
   });
   process.stdout.write(`${acct.address}\n`);
   return 0;
-}
-
-function apiOf(flag: string | undefined): string {
-  const fromEnv = process.env['HOTPOT_HTTP'];
-  const base =
-    flag ?? (fromEnv ? (fromEnv.includes('://') ? fromEnv : `http://${fromEnv}`) : 'http://127.0.0.1:7420');
-  try {
-    return new URL(base).toString();
-  } catch {
-    throw new UsageError(`--api must be a URL such as http://127.0.0.1:7420, got ${JSON.stringify(base)}`);
-  }
 }
 
 /** The session cookie of the person the CLI signed in as (HOTPOT_USER), once signed in. */

@@ -3,7 +3,7 @@ import type { Hash } from '../../main/chain/types';
 import { CounterApp } from '../../main/consensus/sim/app';
 import { runMany } from '../../main/consensus/sim/run-many';
 import { runSimulation, Simulation } from '../../main/consensus/sim/simulation';
-import { Prng } from '../../main/consensus/sim/prng';
+import { Prng } from '../../main/common/prng';
 import { run as simCli } from '../../main/cli/sim';
 
 // Seeds are fixed so a failure here replays with `bin/hotpot sim --runs 1 --seed <printed seed>`.

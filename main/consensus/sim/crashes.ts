@@ -3,7 +3,7 @@
  * seed before the run. Half the crashes strike between persisting the signer state and sending the
  * vote; a node's last cycle may leave it down for good.
  */
-import type { Prng } from './prng';
+import type { Prng } from '../../common/prng';
 import type { EventQueue } from './queue';
 
 /** What the crash injector does to a node. */

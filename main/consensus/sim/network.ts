@@ -8,7 +8,7 @@ import type { Proposal, Vote } from '../../chain/types';
 import type { DoubleVoteEvidence } from '../evidence';
 import type { CommitInfo } from '../machine';
 import type { NetworkParams } from './options';
-import type { Prng } from './prng';
+import type { Prng } from '../../common/prng';
 import type { EventQueue } from './queue';
 import type { SimStats } from './report';
 

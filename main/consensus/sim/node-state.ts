@@ -11,7 +11,7 @@ import type { SimApp } from './app';
 import type { InvariantChecks } from './invariants';
 import type { ProposalMessage, SimMessage, SimNetwork } from './network';
 import type { SimConsensusCrypto } from './options';
-import type { Prng } from './prng';
+import type { Prng } from '../../common/prng';
 import type { EventQueue } from './queue';
 import type { SimStats } from './report';
 

@@ -29,7 +29,7 @@ import {
   type SimConsensusCrypto,
   type SimOptions,
 } from './options';
-import { Prng } from './prng';
+import { Prng } from '../../common/prng';
 import { EventQueue } from './queue';
 import { emptyStats, type RunResult, type SimStats } from './report';
 import { SimCrypto } from './signing';

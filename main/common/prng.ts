@@ -1,5 +1,5 @@
 /**
- * A small seeded PRNG for the deterministic simulation: xoshiro128** (Blackman, Vigna 2018) seeded
+ * A small seeded PRNG for the deterministic simulations (consensus, the POS model): xoshiro128** (Blackman, Vigna 2018) seeded
  * through splitmix32. 32-bit integer arithmetic only, so a seed replays identically everywhere.
  */
 
@@ -69,6 +69,27 @@ export class Prng {
     return items[this.int(0, items.length - 1)] as T;
   }
 
+  /**
+   * An element chosen with probability proportional to its weight (weights ≥ 0, not all 0).
+   *
+   * @example rng.weighted([['card', 55], ['cash', 15]]); // 'card' 55 times in 70
+   */
+  weighted<T>(choices: readonly (readonly [T, number])[]): T {
+    let total = 0;
+    for (const [, w] of choices) total += w;
+    let x = this.float() * total;
+    for (const [value, w] of choices) {
+      x -= w;
+      if (x < 0) return value;
+    }
+    return choices[choices.length - 1]![0];
+  }
+
+  /** An exponentially distributed wait with mean `mean` (the gap between arrivals of a Poisson process). */
+  exponential(mean: number): number {
+    return -Math.log(1 - this.float()) * mean;
+  }
+
   /** A shuffled copy (Fisher–Yates). */
   shuffle<T>(items: readonly T[]): T[] {
     const out = [...items];
@@ -95,4 +116,24 @@ export class Prng {
 
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+/**
+ * One 32-bit seed from several numbers (a run's seed and a day, a terminal…), so each sub-stream of
+ * a simulation has its own generator and replays alone: the same parts give the same seed.
+ *
+ * @example new Prng(seedOf(42, dayNumber)); // the same day's stream whatever was generated before
+ */
+export function seedOf(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const part of parts) {
+    // Both 32-bit halves of a safe integer (days since 1970, ms) count, not just the low one.
+    for (const word of [part >>> 0, Math.floor(part / 4294967296) >>> 0]) {
+      h = Math.imul(h ^ word, 0x01000193) >>> 0;
+      h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+      h = Math.imul(h ^ (h >>> 12), 0x297a2d39) >>> 0;
+      h = (h ^ (h >>> 15)) >>> 0;
+    }
+  }
+  return h;
 }
