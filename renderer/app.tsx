@@ -54,7 +54,7 @@ type PageId = 'dashboard' | 'sales' | 'tokens' | 'video' | 'network' | 'settings
  */
 const PAGES: Array<{ id: PageId; icon: string; component: ComponentType; needs: MethodName }> = [
   { id: 'dashboard', icon: '◎', component: DashboardPage, needs: 'node.status' },
-  { id: 'sales', icon: '¤', component: SalesPage, needs: 'node.status' },
+  { id: 'sales', icon: '¤', component: SalesPage, needs: 'sales.summary' },
   { id: 'tokens', icon: '◈', component: TokensPage, needs: 'wallet.status' },
   { id: 'video', icon: '▣', component: VideoPage, needs: 'video.cameras' },
   { id: 'network', icon: '⬡', component: NetworkPage, needs: 'network.peers' },
