@@ -10,6 +10,7 @@ import {
 } from '../main/contract';
 import type { HotpotBridge } from '../main/contract/bridge';
 import { type Envelope, RemoteError } from '../main/common/errors';
+import { throttle } from './throttle';
 
 declare global {
   interface Window {
@@ -198,19 +199,38 @@ export const queryClient = new QueryClient({
 });
 
 /**
+ * Events that come in bursts, and the least time between the refreshes each causes: a rush of
+ * sales refreshes the Sales page and the dashboard at most once a second, however many tills post.
+ */
+const REFRESH_AT_MOST_EVERY_MS: Partial<Record<EventName, number>> = { 'sales.accepted': 1000 };
+
+/**
  * Pushed events keep the UI live: an event named like a method (`node.status`) replaces that query's
- * data; any other event invalidates every query of its domain (`chain.block` → all `chain.*`).
+ * data; any other event invalidates every query of its domain (`chain.block` → all `chain.*`), at
+ * most as often as REFRESH_AT_MOST_EVERY_MS allows.
  */
 function wireEvents(): void {
+  const refreshers = new Map<string, () => void>();
+  const refresherOf = (name: string) => {
+    let r = refreshers.get(name);
+    if (!r) {
+      const domain = name.split('.')[0] + '.';
+      const invalidate = () =>
+        void queryClient.invalidateQueries({
+          predicate: (query) => String(query.queryKey[0]).startsWith(domain),
+        });
+      const everyMs = REFRESH_AT_MOST_EVERY_MS[name as EventName];
+      r = everyMs ? throttle(invalidate, everyMs) : invalidate;
+      refreshers.set(name, r);
+    }
+    return r;
+  };
   transport.subscribe((name, payload) => {
     if (isMethodName(name)) {
       queryClient.setQueryData([name, {}], payload);
       return;
     }
-    const domain = name.split('.')[0] + '.';
-    void queryClient.invalidateQueries({
-      predicate: (query) => String(query.queryKey[0]).startsWith(domain),
-    });
+    refresherOf(name)();
   });
 }
 wireEvents();

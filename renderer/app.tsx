@@ -58,7 +58,7 @@ type PageId =
  */
 const PAGES: Array<{ id: PageId; icon: string; component: ComponentType; needs: MethodName }> = [
   { id: 'dashboard', icon: '◎', component: DashboardPage, needs: 'node.status' },
-  { id: 'sales', icon: '¤', component: SalesPage, needs: 'node.status' },
+  { id: 'sales', icon: '¤', component: SalesPage, needs: 'sales.summary' },
   { id: 'franchises', icon: '⌂', component: FranchisesPage, needs: 'franchise.list' },
   { id: 'tokens', icon: '◈', component: TokensPage, needs: 'wallet.status' },
   { id: 'video', icon: '▣', component: VideoPage, needs: 'video.cameras' },

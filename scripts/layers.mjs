@@ -51,7 +51,7 @@ export const LAYERS = {
     what: 'the React UI; talks to the node only through the contract',
     may: ['contract', 'common', 'chain'],
     builtins: false,
-    packages: ['react', 'react-dom', '@tanstack/react-query', 'qrcode', 'zod'],
+    packages: ['react', 'react-dom', '@tanstack/react-query', 'qrcode', 'recharts', 'zod'],
   },
   preload: {
     path: '^preload/',
