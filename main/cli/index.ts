@@ -19,4 +19,5 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   audit: () => import('./audit'),
   franchise: () => import('./franchise'),
   pos: () => import('./pos'),
+  royalty: () => import('./royalty'),
 };

@@ -1,8 +1,9 @@
 // POS terminals post sales to a real headless node (dev chain) with a real API key; the sales reach
 // the chain exactly once, across SIGKILLs of the node mid-rush, and bad input changes nothing.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NodeProcess, signInAsOwner, startNode } from '../../helpers/node-process';
+import { type NodeProcess, runCli, signInAsOwner, startNode } from '../../helpers/node-process';
 import { salesOnDisk } from '../../helpers/sales-books';
 import { tempDir } from '../../helpers/tmp';
 
@@ -168,6 +169,77 @@ describe('POS intake on a real node', () => {
     );
     expect(over.status).toBe(400);
     expect(((await over.json()) as { code: string }).code).toBe('REFUND_EXCEEDS_SALE');
+  });
+
+  it('a loyalty card earns points once its sales are final and spends them at the till', async () => {
+    const card = { card: '7700 5555 0001' };
+    expect(
+      (await post(node.url, till, sale('l-1', 'till-1', { loyaltyCard: '7700-5555-0001' }))).status,
+    ).toBe(201);
+    const balance = async () => {
+      const r = await post(node.url, till, card, '/api/v1/loyalty/balance');
+      expect(r.status).toBe(200);
+      return (await r.json()) as { balance: string; pending: string; earnedOrders: number };
+    };
+    // 2996 cents at the dev store's tokenomics (1 token a cent, 5% royalty, 1% reward): 2,818 points (2996 − 149 − 29).
+    await until('the card’s sale is final', 30_000, async () => (await balance()).balance === '2818');
+    expect(await balance()).toEqual({ balance: '2818', pending: '0', earnedOrders: 1 });
+    const redeem = { ...card, redemptionId: 'red-1', points: '818' };
+    const r = await post(node.url, till, redeem, '/api/v1/loyalty/redeem');
+    expect(r.status).toBe(201);
+    expect(await r.json()).toEqual({ redemptionId: 'red-1', points: '818', balance: '2000' });
+    const over = await post(
+      node.url,
+      till,
+      { ...redeem, redemptionId: 'red-2', points: '2001' },
+      '/api/v1/loyalty/redeem',
+    );
+    expect(over.status).toBe(400);
+    expect(((await over.json()) as { code: string }).code).toBe('INSUFFICIENT_POINTS');
+    expect((await balance()).balance).toBe('2000');
+  });
+
+  it('bin/hotpot royalty statement writes the month’s CSV: gross, owed at 5%, outstanding', async () => {
+    const month = new Date().toISOString().slice(0, 7);
+    const out = join(dir.path, 'statement.csv');
+    const res = await runCli(
+      ['royalty', 'statement', '--period', month, '--utc-offset', '+00:00', '--out', out, '--api', node.url],
+      {
+        env: { HOTPOT_API_KEY: reader },
+      },
+    );
+    expect(res.code, res.stderr).toBe(0);
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(','));
+    expect(rows[0]).toEqual([
+      'period',
+      'from',
+      'to',
+      'currency',
+      'orders',
+      'gross_minor',
+      'refunded_minor',
+      'royalty_bps',
+      'royalty_owed_minor',
+      'paid_minor',
+      'outstanding_minor',
+    ]);
+    const days = rows.slice(1);
+    const gross = days.reduce((n, r) => n + Number(r[5]), 0);
+    const orders = days.reduce((n, r) => n + Number(r[4]), 0);
+    const listed = await listAll(node.url, reader);
+    expect(orders).toBe(listed.length);
+    expect(gross).toBe(
+      (listed as unknown as Array<{ totalMinor: number }>).reduce((n, s) => n + s.totalMinor, 0),
+    );
+    for (const d of days) expect(Number(d[8])).toBe(Math.floor((Number(d[5]) * 500) / 10_000));
+    const bad = await runCli(['royalty', 'statement', '--period', '2026-13', '--api', node.url], {
+      env: { HOTPOT_API_KEY: reader },
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--period');
   });
 
   it('carries every acknowledged sale to the chain exactly once across SIGKILLs mid-rush', async () => {
