@@ -20,11 +20,14 @@ export interface PosMeasurement {
   blocks: number;
 }
 
-/** Loads `POST /api/v1/sales` on `host` for `durationS`, at `rate` orders a second (none: as fast as it answers). */
+/**
+ * Loads `POST /api/v1/sales` on `host` for `durationS`, at `rate` orders a second (none: as fast as it
+ * answers). With `nextOrder` null it loads `GET /api/v1/status` instead: the same node's baseline.
+ */
 export async function measurePos(
   host: BenchHost,
   key: string,
-  nextOrder: () => string,
+  nextOrder: (() => string) | null,
   spec: { rate?: number; durationS: number; connections: number },
 ): Promise<PosMeasurement> {
   const h0 = await heightOf(host);
@@ -38,12 +41,14 @@ export async function measurePos(
       duration: spec.durationS,
       ...(spec.rate ? { overallRate: spec.rate } : {}),
       requests: [
-        {
-          method: 'POST',
-          path: '/api/v1/sales',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },
-          setupRequest: (req) => ({ ...req, body: nextOrder() }),
-        },
+        nextOrder
+          ? {
+              method: 'POST',
+              path: '/api/v1/sales',
+              headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },
+              setupRequest: (req) => ({ ...req, body: nextOrder() }),
+            }
+          : { method: 'GET', path: '/api/v1/status', headers: { Authorization: `Bearer ${key}` } },
       ],
     });
   } finally {
