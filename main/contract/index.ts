@@ -14,6 +14,7 @@ import { authEventRights, authEvents, authMethods } from './auth';
 import { auditEventRights, auditEvents, auditMethods } from './audit';
 import { keysEventRights, keysEvents, keysMethods } from './keys';
 import { salesEventRights, salesEvents, salesMethods } from './sales';
+import { salesImportMethods } from './sales-import';
 
 export {
   method,
@@ -36,6 +37,7 @@ export const methods = {
   ...auditMethods,
   ...keysMethods,
   ...salesMethods,
+  ...salesImportMethods,
 };
 
 export const events = {

@@ -2,6 +2,7 @@ import { authRoutes } from './auth';
 import { chainRoutes } from './chain';
 import { nodeRoutes } from './node';
 import { salesRoutes } from './sales';
+import { salesImportRoutes } from './sales-import';
 import type { RestRoute } from './types';
 
 /** Every route of the public REST surface, each a binding of a contract method (./types.ts). */
@@ -10,4 +11,5 @@ export const restRoutes: readonly RestRoute[] = [
   ...nodeRoutes,
   ...chainRoutes,
   ...salesRoutes,
+  ...salesImportRoutes,
 ];

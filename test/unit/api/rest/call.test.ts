@@ -83,6 +83,8 @@ describe('REST routes: bindings of contract methods', () => {
       'GET /api/v1/sales → sales.list',
       'GET /api/v1/sales/summary → sales.summary',
       'POST /api/v1/sales/:orderId/refunds → sales.refund',
+      'POST /api/v1/sales/imports/preview → sales.importPreview',
+      'POST /api/v1/sales/imports → sales.importCommit',
     ]);
   });
 
