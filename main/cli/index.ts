@@ -17,4 +17,5 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   sim: () => import('./sim'),
   users: () => import('./users'),
   audit: () => import('./audit'),
+  sales: () => import('./sales'),
 };
