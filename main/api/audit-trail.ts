@@ -7,6 +7,8 @@ export type AuditSink = (call: AuditRecord) => void;
 
 /** Input keys whose values never reach the audit log. */
 const SECRET = /password|passphrase|mnemonic|phrase|privatekey|keystore|secret|token|apikey/i;
+/** Input keys holding files: only their size is recorded (a sales CSV holds loyalty card numbers). */
+const FILES = /^csv$/;
 /** Input keys that name what an act was about, in order of preference. */
 const RESOURCE_KEYS = ['id', 'cameraId', 'username', 'to', 'address', 'multiaddr', 'previewId', 'name'];
 
@@ -55,6 +57,13 @@ function withoutSecrets(value: unknown, depth = 0): unknown {
   if (typeof value !== 'object' || value === null || depth > 3) return value;
   if (Array.isArray(value)) return value.slice(0, 20).map((v) => withoutSecrets(v, depth + 1));
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, SECRET.test(k) ? '[secret]' : withoutSecrets(v, depth + 1)]),
+    Object.entries(value).map(([k, v]) => [
+      k,
+      SECRET.test(k)
+        ? '[secret]'
+        : FILES.test(k) && typeof v === 'string'
+          ? `[${v.length} characters]`
+          : withoutSecrets(v, depth + 1),
+    ]),
   );
 }

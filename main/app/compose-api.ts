@@ -15,6 +15,7 @@ import { networkHandlers } from '../api/handlers/network';
 import { nodeHandlers } from '../api/handlers/node';
 import { salesHandlers } from '../api/handlers/sales';
 import { loyaltyHandlers } from '../api/handlers/loyalty';
+import { salesImportHandlers } from '../api/handlers/sales-import';
 import { videoHandlers } from '../api/handlers/video';
 import { walletHandlers } from '../api/handlers/wallet';
 import { restRoutes } from '../api/rest/index';
@@ -26,6 +27,7 @@ import type { AuditLog } from '../access/audit-log';
 import type { Logger } from './logger';
 import type { NodeService } from '../node/node-service';
 import type { SalesService } from '../sales/sales-service';
+import type { SalesImportService } from '../sales/import/import-service';
 import type { VideoService } from '../video/service';
 import type { WalletService } from '../wallet/wallet-service';
 import type { StatusService } from './status';
@@ -40,6 +42,7 @@ export interface ApiCompositionDeps {
   access: AccessService;
   audit: AuditLog;
   sales: SalesService;
+  salesImport: SalesImportService;
   log: Logger;
   now: () => number;
 }
@@ -55,7 +58,7 @@ function disabledHandlers<T extends MethodTable>(table: T, what: string, key: st
 /**
  * The router (IPC, `/rpc`, REST all go through it) and the public REST routes.
  *
- * @example const { router, rest } = composeApi(config, { status, info, node, wallet, video, access, audit, sales, log, now });
+ * @example const { router, rest } = composeApi(config, { status, info, node, wallet, video, access, audit, sales, salesImport, log, now });
  */
 export function composeApi(config: Config, deps: ApiCompositionDeps): { router: Router; rest: RestRoute[] } {
   const { node } = deps;
@@ -73,6 +76,7 @@ export function composeApi(config: Config, deps: ApiCompositionDeps): { router: 
     ...loyaltyHandlers({ sales: deps.sales }),
     // The registry exists once the ledger node has started (it needs the open store and the key).
     ...franchiseHandlers({ registry: () => node.franchises }),
+    ...salesImportHandlers({ imports: deps.salesImport }),
     ...networkHandlers({
       // The network exists once the ledger node has started (it needs the chain id from genesis).
       network: {

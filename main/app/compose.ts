@@ -14,6 +14,7 @@ import { AccessService } from '../access/access-service';
 import { AuditAnchorScheduler } from '../access/audit-anchoring';
 import { AuditLog } from '../access/audit-log';
 import { SalesService } from '../sales/sales-service';
+import { SalesImportService } from '../sales/import/import-service';
 import { workerPath } from '../platform/paths';
 import { eventStoreComponent, nodeDatabase } from './app-components';
 import { composeApi } from './compose-api';
@@ -95,13 +96,14 @@ export function composeApp(opts: ComposeOptions): App {
       onAccepted: (count, lastTimeMs) => bus.emit('sales.accepted', { count, lastTimeMs }),
     },
   );
+  const salesImport = new SalesImportService({ dataDir: config.dataDir }, { sales, ledger: node });
   const metrics = new NodeMetrics({
     status: () => status.status(),
     mempoolSize: () => node.mempoolSize,
     cameras: () => (config.video.enabled ? video.cameras() : []),
   });
   bus.on('chain.block', (b) => metrics.observeFinalized(b.timeMs, now()));
-  const apiDeps = { status, info, node, wallet, video, access, audit, sales, log, now };
+  const apiDeps = { status, info, node, wallet, video, access, audit, sales, salesImport, log, now };
   const { router, rest } = composeApi(config, apiDeps);
   const components: Component[] = [
     { name: 'node.db', service: nodeDb },

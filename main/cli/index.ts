@@ -20,4 +20,5 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   franchise: () => import('./franchise'),
   pos: () => import('./pos'),
   royalty: () => import('./royalty'),
+  sales: () => import('./sales'),
 };

@@ -17,6 +17,7 @@ import { salesEventRights, salesEvents, salesMethods } from './sales';
 import { loyaltyEventRights, loyaltyEvents, loyaltyMethods } from './loyalty';
 import { royaltiesEventRights, royaltiesEvents, royaltiesMethods } from './royalties';
 import { franchiseEventRights, franchiseEvents, franchiseMethods } from './franchise';
+import { salesImportMethods } from './sales-import';
 
 export {
   method,
@@ -42,6 +43,7 @@ export const methods = {
   ...loyaltyMethods,
   ...royaltiesMethods,
   ...franchiseMethods,
+  ...salesImportMethods,
 };
 
 export const events = {

@@ -87,8 +87,7 @@ export class SalesIntake {
       );
     const { loyaltyCard, ...input } = s;
     const cardHash = loyaltyCard === undefined || !salt ? null : cardHashOf(salt, loyaltyCard);
-    const contentHash = sha256(canonicalJson({ ...input, cardHash }));
-    return { input, totalMinor, cardHash, contentHash };
+    return { input, totalMinor, cardHash, contentHash: saleContentHash(input, cardHash) };
   }
 
   /** A loyalty card's salted hash, as the books keep it (the card number itself is never kept). */
@@ -101,8 +100,16 @@ export class SalesIntake {
   }
 }
 
+/**
+ * What the books compare an order id's replays by: SHA-256 of the sale without its card, with the
+ * card's salted hash (an import's preview uses it to tell a replay from a conflict).
+ */
+export function saleContentHash(input: Omit<SaleInput, 'loyaltyCard'>, cardHash: string | null): string {
+  return sha256(canonicalJson({ ...input, cardHash }));
+}
+
 /** HMAC-SHA256 of the card number (spaces and dashes dropped) under the store's secret salt. */
-function cardHashOf(salt: Uint8Array, card: string): string {
+export function cardHashOf(salt: Uint8Array, card: string): string {
   return createHmac('sha256', salt).update(card.replace(/[\s-]/g, '')).digest('hex');
 }
 

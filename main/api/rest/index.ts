@@ -3,6 +3,7 @@ import { chainRoutes } from './chain';
 import { franchiseRoutes } from './franchise';
 import { nodeRoutes } from './node';
 import { salesRoutes } from './sales';
+import { salesImportRoutes } from './sales-import';
 import type { RestRoute } from './types';
 
 /** Every route of the public REST surface, each a binding of a contract method (./types.ts). */
@@ -12,4 +13,5 @@ export const restRoutes: readonly RestRoute[] = [
   ...chainRoutes,
   ...salesRoutes,
   ...franchiseRoutes,
+  ...salesImportRoutes,
 ];

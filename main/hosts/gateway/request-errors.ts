@@ -47,9 +47,13 @@ function classify(err: FastifyError): { status: number; error: unknown } {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return {
         status: 413,
-        error: new ApiError('TOO_LARGE', `request body is larger than ${MAX_BODY_BYTES} bytes`, {
-          limitBytes: MAX_BODY_BYTES,
-        }),
+        error: new ApiError(
+          'TOO_LARGE',
+          `request body is larger than ${MAX_BODY_BYTES} bytes: split it into smaller requests (a CSV import into files of whole orders)`,
+          {
+            limitBytes: MAX_BODY_BYTES,
+          },
+        ),
       };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, error: new ApiError('BAD_REQUEST', 'Content-Type must be application/json') };
