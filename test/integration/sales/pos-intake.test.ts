@@ -4,24 +4,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NodeProcess, runCli, signInAsOwner, startNode } from '../../helpers/node-process';
+import { drained, rushSale, rushWithKills } from '../../helpers/pos-rush';
 import { salesOnDisk } from '../../helpers/sales-books';
 import { tempDir } from '../../helpers/tmp';
 
 const ENV = { HOTPOT_SALES_BATCH_EVERY_MS: '300' };
 
 function sale(orderId: string, terminalId = 'till-1', over: Record<string, unknown> = {}) {
-  return {
-    orderId,
-    terminalId,
-    timeMs: Date.now(),
-    currency: 'USD',
-    paymentMethod: 'card',
-    lines: [
-      { itemId: 'broth-mala', name: 'Mala broth', quantity: 1, unitPriceMinor: 1200, taxMinor: 96 },
-      { itemId: 'lamb', name: 'Sliced lamb', quantity: 2, unitPriceMinor: 850 },
-    ],
-    ...over,
-  };
+  return { ...rushSale(orderId, terminalId), ...over };
 }
 
 async function makeKey(
@@ -243,34 +233,19 @@ describe('POS intake on a real node', () => {
   });
 
   it('carries every acknowledged sale to the chain exactly once across SIGKILLs mid-rush', async () => {
-    const acknowledged = new Set(['o-1', 'o-2', 'o-3']);
-    let n = 0;
-    for (let kill = 0; kill < 3; kill++) {
-      // Four tills post while the node is killed under them.
-      let stop = false;
-      const tills = Array.from({ length: 4 }, async (_, t) => {
-        while (!stop) {
-          const id = `k${kill}-t${t}-${n++}`;
-          try {
-            const r = await post(node.url, till, sale(id, `till-${t}`));
-            if (r.status === 201) acknowledged.add(id);
-          } catch {
-            return; // the node is gone: an order without an answer is not acknowledged
-          }
-        }
-      });
-      await new Promise((r) => setTimeout(r, 700 + kill * 400));
-      await node.stop('SIGKILL');
-      stop = true;
-      await Promise.all(tills);
-      node = await startNode({ dataDir, env: ENV, timeoutMs: 30_000 });
-    }
-    expect(acknowledged.size).toBeGreaterThan(50);
-    await until('every sale recorded', 60_000, async () => {
-      const pending = await listAll(node.url, reader, '&state=pending');
-      const submitted = await listAll(node.url, reader, '&state=submitted');
-      return pending.length === 0 && submitted.length === 0;
+    const rush = await rushWithKills({
+      node,
+      dataDir,
+      env: ENV,
+      key: till,
+      tills: 4,
+      kills: 3,
+      gapMs: (k) => 700 + k * 400,
     });
+    node = rush.node;
+    const acknowledged = new Set(['o-1', 'o-2', 'o-3', 'l-1', ...rush.acknowledged]);
+    expect(acknowledged.size).toBeGreaterThan(50);
+    await drained(node.url, reader, 60_000);
     await node.stop();
     const disk = salesOnDisk(dataDir);
     for (const id of acknowledged) expect(disk.recorded.get(id), id).toBe(1);
