@@ -103,7 +103,11 @@ export interface BlockCommitInput {
 
 /** Options of the store. */
 export interface LedgerStoreOptions {
-  /** Most state entries kept in memory (read cache; the database is the truth). Default 2,000,000. */
+  /**
+   * Most state entries kept in memory (read cache; the database is the truth). Default 300,000 (about
+   * 75 MB): past it the entries written or read longest ago go first, so the hot top of the state tree
+   * (rewritten every block) stays while a store's ever-growing order keys do not grow the node's memory.
+   */
   cacheEntries?: number;
 }
 
@@ -149,7 +153,7 @@ export class LedgerStore implements StateReader {
     readonly file: string,
     opts: LedgerStoreOptions,
   ) {
-    this.cacheEntries = opts.cacheEntries ?? 2_000_000;
+    this.cacheEntries = opts.cacheEntries ?? 300_000;
     // The tx-hash and address indexes take inserts at random places: keep their pages in memory
     // (64 MiB instead of SQLite's 2 MiB) so a block's inserts do not each read a page from disk.
     db.pragma('cache_size = -65536');
@@ -239,9 +243,16 @@ export class LedgerStore implements StateReader {
     return value ?? undefined;
   }
 
+  /** Caches `key` as the newest entry; past the limit the oldest 1% go (a Map iterates oldest first). */
   private remember(key: string, value: Uint8Array | null): void {
-    if (this.cache.size >= this.cacheEntries) this.cache.clear();
+    this.cache.delete(key);
     this.cache.set(key, value);
+    if (this.cache.size <= this.cacheEntries) return;
+    let drop = Math.max(1, Math.floor(this.cacheEntries / 100));
+    for (const k of this.cache.keys()) {
+      this.cache.delete(k);
+      if (--drop === 0) break;
+    }
   }
 
   private writeState(writes: WriteSet): void {

@@ -35,11 +35,11 @@ afterEach(() => {
   dirs = [];
 });
 
-function openFresh(): { store: LedgerStore; file: string } {
+function openFresh(opts: { cacheEntries?: number } = {}): { store: LedgerStore; file: string } {
   const d = tempDir('hotpot-ledger-');
   dirs.push(d);
   const file = join(d.path, 'ledger.db');
-  const store = LedgerStore.open(file);
+  const store = LedgerStore.open(file, opts);
   const r = applyGenesis(store, g);
   store.initGenesis(g, r.genesisHash, r.writes);
   return { store, file };
@@ -83,6 +83,31 @@ function commitNext(
 }
 
 describe('LedgerStore', () => {
+  it('keeps its state cache within its limit, dropping the oldest entries, and reads the same state as a large cache', () => {
+    const small = openFresh({ cacheEntries: 40 }).store;
+    const large = openFresh().store;
+    let lastSmall: ReturnType<typeof makeCommit> | null = null;
+    let lastLarge: ReturnType<typeof makeCommit> | null = null;
+    const receivers = Array.from(
+      { length: 60 },
+      (_, i) => `0x${(i + 1).toString(16).padStart(40, '0')}` as typeof other,
+    );
+    for (let b = 0; b < 6; b++) {
+      const txs = receivers
+        .slice(b * 10, b * 10 + 10)
+        .map((to, i) => builder.transfer(b * 10 + i, { to, amount: 1n + BigInt(b) }));
+      const s = commitNext(small, txs, lastSmall);
+      const l = commitNext(large, txs, lastLarge);
+      expect(s.result.stateRoot).toBe(l.result.stateRoot);
+      lastSmall = s.commit;
+      lastLarge = l.commit;
+      const size = (small as unknown as { cache: Map<string, unknown> }).cache.size;
+      expect(size).toBeLessThanOrEqual(40);
+    }
+    expect((large as unknown as { cache: Map<string, unknown> }).cache.size).toBeGreaterThan(100);
+    for (const to of receivers) expect(getAccount(small, to)).toEqual(getAccount(large, to));
+  });
+
   it('stores blocks with their state, and finds them by height, hash, tx hash and address', () => {
     const { store } = openFresh();
     const b1 = commitNext(
