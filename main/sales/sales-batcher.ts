@@ -124,16 +124,24 @@ export class SalesBatcher implements Startable {
 
   stats(): SalesQueueStats {
     const db = this.deps.db();
-    const row = prepared(
+    // Each through its own index: the sales in no batch, and those of open batches.
+    const pending = prepared(db, 'SELECT COUNT(*) AS n FROM sales WHERE batch_id IS NULL').get() as {
+      n: number;
+    };
+    const oldestPending = prepared(
       db,
-      `SELECT SUM(s.batch_id IS NULL) AS pending, SUM(b.state = 'submitted') AS submitted,
-         MIN(s.accepted_ms) AS oldest FROM sales s LEFT JOIN sales_batches b ON b.id = s.batch_id
-       WHERE s.batch_id IS NULL OR b.state = 'submitted'`,
-    ).get() as { pending: number | null; submitted: number | null; oldest: number | null };
+      'SELECT accepted_ms AS at FROM sales WHERE batch_id IS NULL ORDER BY seq LIMIT 1',
+    ).get() as { at: number } | undefined;
+    const open = prepared(
+      db,
+      `SELECT COALESCE(SUM(b.sales), 0) AS n, (SELECT MIN(s.accepted_ms) FROM sales s WHERE s.batch_id = MIN(b.id)) AS at
+       FROM sales_batches b WHERE b.state = 'submitted'`,
+    ).get() as { n: number; at: number | null };
+    const oldest = [oldestPending?.at, open.at ?? undefined].filter((x): x is number => x !== undefined);
     return {
-      pending: row.pending ?? 0,
-      submitted: row.submitted ?? 0,
-      oldestWaitingAcceptedMs: row.oldest,
+      pending: pending.n,
+      submitted: open.n,
+      oldestWaitingAcceptedMs: oldest.length ? Math.min(...oldest) : null,
       lastRecordedHeight: this.lastRecordedHeight,
       lastError: this.lastError,
     };

@@ -69,16 +69,25 @@ export function salesSummary(
        FROM sales_hour WHERE hour >= ? AND hour < ? GROUP BY day ORDER BY day`,
     ).all(offsetSeconds, h0, h1) as Array<{ day: string; orders: number; revenue: number; refunded: number }>
   ).map((r) => ({ day: r.day, orders: r.orders, revenueMinor: r.revenue, refundedMinor: r.refunded }));
+  // Whole UTC days inside the window from the daily rollups, the partial days at its edges by hour.
+  const [d0, d1] = [Math.ceil(h0 / 24), Math.floor(h1 / 24)];
+  const split = d0 < d1 ? [h0, d0 * 24, d0, d1, d1 * 24, h1] : [h0, h1, 0, 0, h1, h1];
   const topItems = prepared(
     db,
-    `SELECT item_id AS itemId, MAX(name) AS name, SUM(quantity) AS quantity, SUM(revenue_minor) AS revenueMinor
-     FROM sales_hour_item WHERE hour >= ? AND hour < ? GROUP BY item_id ORDER BY revenueMinor DESC LIMIT 10`,
-  ).all(h0, h1) as SalesSummary['topItems'];
+    `SELECT item_id AS itemId, MAX(name) AS name, SUM(quantity) AS quantity, SUM(revenue_minor) AS revenueMinor FROM (
+       SELECT item_id, name, quantity, revenue_minor FROM sales_hour_item WHERE hour >= ? AND hour < ?
+       UNION ALL SELECT item_id, name, quantity, revenue_minor FROM sales_day_item WHERE day >= ? AND day < ?
+       UNION ALL SELECT item_id, name, quantity, revenue_minor FROM sales_hour_item WHERE hour >= ? AND hour < ?)
+     GROUP BY item_id ORDER BY revenueMinor DESC LIMIT 10`,
+  ).all(...split) as SalesSummary['topItems'];
   const byPaymentMethod = prepared(
     db,
-    `SELECT method, SUM(orders) AS orders, SUM(revenue_minor) AS revenueMinor
-     FROM sales_hour_payment WHERE hour >= ? AND hour < ? GROUP BY method ORDER BY revenueMinor DESC`,
-  ).all(h0, h1) as Array<{ method: PaymentMethod; orders: number; revenueMinor: number }>;
+    `SELECT method, SUM(orders) AS orders, SUM(revenue_minor) AS revenueMinor FROM (
+       SELECT method, orders, revenue_minor FROM sales_hour_payment WHERE hour >= ? AND hour < ?
+       UNION ALL SELECT method, orders, revenue_minor FROM sales_day_payment WHERE day >= ? AND day < ?
+       UNION ALL SELECT method, orders, revenue_minor FROM sales_hour_payment WHERE hour >= ? AND hour < ?)
+     GROUP BY method ORDER BY revenueMinor DESC`,
+  ).all(...split) as Array<{ method: PaymentMethod; orders: number; revenueMinor: number }>;
   return {
     currency: franchise.currency,
     royaltyBps: franchise.royaltyBps,

@@ -262,3 +262,58 @@ describe('SalesService: summary', () => {
     dir.cleanup();
   });
 });
+
+describe('SalesService: summary over whole days and edges', () => {
+  it('top items and payment methods equal a count of the raw sales, for random windows and offsets', async () => {
+    const dir = tempDir();
+    const svc = new SalesService(
+      { dataDir: dir.path, batchEveryMs: 60_000 },
+      { ledger: new FakeSalesLedger(), log: SILENT, now: Date.now },
+    );
+    await svc.start();
+    let seed = 11;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const start = Date.parse('2026-11-01T00:00:00Z');
+    const items = ['lamb', 'beef', 'tofu', 'tea', 'noodles'];
+    const methods = ['cash', 'card', 'mobile'] as const;
+    const posted: SaleInput[] = [];
+    for (let i = 0; i < 400; i++) {
+      const s = sale(`p-${i}`, {
+        timeMs: start + Math.floor(rnd() * 12 * 86_400_000),
+        paymentMethod: methods[i % 3]!,
+        lines: [
+          {
+            itemId: items[i % 5]!,
+            name: items[i % 5]!,
+            quantity: 1 + (i % 3),
+            unitPriceMinor: 100 + i,
+            taxMinor: 0,
+            discountMinor: 0,
+          },
+        ],
+      });
+      posted.push(s);
+      await svc.record([s]);
+    }
+    for (let k = 0; k < 20; k++) {
+      const from = start + Math.floor(rnd() * 6 * 86_400_000);
+      const to = from + Math.floor(rnd() * 6 * 86_400_000) + 3_600_000;
+      const s = await svc.summary({ from, to, utcOffsetMinutes: [0, 180, -300][k % 3]! });
+      const h0 = Math.floor(from / 3_600_000) * 3_600_000;
+      const h1 = Math.ceil(to / 3_600_000) * 3_600_000;
+      const inside = posted.filter((p) => p.timeMs >= h0 && p.timeMs < h1);
+      const byItem = new Map<string, number>();
+      const byMethod = new Map<string, number>();
+      for (const p of inside) {
+        const l = p.lines[0]!;
+        byItem.set(l.itemId, (byItem.get(l.itemId) ?? 0) + l.quantity * l.unitPriceMinor);
+        byMethod.set(p.paymentMethod, (byMethod.get(p.paymentMethod) ?? 0) + l.quantity * l.unitPriceMinor);
+      }
+      expect(new Map(s.topItems.map((i) => [i.itemId, i.revenueMinor]))).toEqual(byItem);
+      expect(new Map(s.byPaymentMethod.map((m) => [m.method, m.revenueMinor]))).toEqual(byMethod);
+      expect(s.totals.orders).toBe(inside.length);
+    }
+    await svc.stop();
+    dir.cleanup();
+  });
+});
