@@ -62,9 +62,7 @@ async function fill(svc: SalesService, ordersPerDay: number, from: string, to: s
   let lines = 0;
   let refunds = 0;
   let batch: Parameters<SalesService['record']>[0][number][] = [];
-  const pendingRefunds: Array<
-    NonNullable<ReturnType<typeof ordersBetween> extends Generator<infer O> ? O : never>['refund']
-  > = [];
+  const pendingRefunds: Array<Parameters<SalesService['refund']>[0]> = [];
   const t0 = Date.now();
   for (const o of ordersBetween({ seed: 7, currency: 'USD', terminals: 6, ordersPerDay }, from, to)) {
     batch.push(o.sale);
@@ -74,13 +72,19 @@ async function fill(svc: SalesService, ordersPerDay: number, from: string, to: s
     if (batch.length === 500) {
       await svc.record(batch);
       batch = [];
-      for (const r of pendingRefunds.splice(0)) if (r) (await svc.refund(r), refunds++);
+      for (const r of pendingRefunds.splice(0)) {
+        await svc.refund(r);
+        refunds++;
+      }
       if (sales % 20_000 < 500)
         say(`${sales} sales, ${lines} lines stored (${Math.round((Date.now() - t0) / 1000)} s)`);
     }
   }
   if (batch.length) await svc.record(batch);
-  for (const r of pendingRefunds) if (r) (await svc.refund(r), refunds++);
+  for (const r of pendingRefunds) {
+    await svc.refund(r);
+    refunds++;
+  }
   return { sales, lines, refunds, fill_s: Math.round((Date.now() - t0) / 100) / 10 };
 }
 
