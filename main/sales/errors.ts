@@ -25,3 +25,12 @@ export type SalesErrorCode =
 export class SalesError extends AppError<SalesErrorCode> {
   override readonly name = 'SalesError';
 }
+
+/** `FRANCHISE_NOT_ACTIVE`: the store's franchise is inactive or suspended, so it may not record new sales. */
+export function franchiseNotActive(franchiseId: string, status: string): SalesError {
+  return new SalesError(
+    'FRANCHISE_NOT_ACTIVE',
+    `franchise ${franchiseId} is ${status}: it may not record sales until HQ makes it active again`,
+    { franchiseId, status },
+  );
+}

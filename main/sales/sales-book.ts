@@ -81,6 +81,11 @@ function saleRow(db: Db, orderId: string): SaleRow | undefined {
   return prepared(db, 'SELECT * FROM sales WHERE order_id = ?').get(orderId) as SaleRow | undefined;
 }
 
+/** Whether `sale` is an identical resend of a stored sale (same order id and content). */
+export function isStoredReplay(db: Db, sale: PreparedSale): boolean {
+  return saleRow(db, sale.input.orderId)?.content_hash === sale.contentHash;
+}
+
 /**
  * Stores `sale` as its terminal's next record, or answers the first receipt of an identical replay
  * (`ORDER_CONFLICT` when the order id was used with other content). Run inside a transaction.

@@ -8,7 +8,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { canonicalJson } from '../common/canonical-json';
 import { MAX_MINOR, type RefundReceipt, type SaleInput, type SaleReceipt } from '../contract/sales';
 import type { Franchise } from '../chain/tx/types';
-import { SalesError } from './errors';
+import { SalesError, franchiseNotActive } from './errors';
 import type { PreparedRefund, PreparedSale } from './sales-book';
 import { saleTotalMinor } from './sale-totals';
 import type { SalesLedger } from './sales-ledger';
@@ -37,14 +37,27 @@ export class SalesIntake {
 
   constructor(private readonly deps: SalesIntakeDeps) {}
 
-  /** Stores `sales` all or none; resolves with one receipt each once they are durable. */
+  /**
+   * Stores `sales` all or none; resolves with one receipt each once they are durable. A store whose
+   * franchise is not active records nothing new (`FRANCHISE_NOT_ACTIVE`), but still answers a resend
+   * of sales it acknowledged before with their first receipts: they are kept and go to the chain.
+   */
   async record(sales: readonly SaleInput[]): Promise<SaleReceipt[]> {
-    const f = await this.activeFranchise();
+    const f = await this.storeFranchise();
+    const active = f.status === 'active';
     const salt = sales.some((s) => s.loyaltyCard !== undefined) ? await this.cardSalt() : null;
-    const ready = sales.map((s, i) =>
-      this.prepareSale(s, f, salt, sales.length > 1 ? `sales[${i}]` : 'sale'),
-    );
-    const receipts = await this.deps.writer().write('sales', { sales: ready, acceptedAtMs: this.deps.now() });
+    const ready = sales.map((s, i) => {
+      try {
+        return this.prepareSale(s, f, salt, sales.length > 1 ? `sales[${i}]` : 'sale');
+      } catch (err) {
+        throw active ? err : franchiseNotActive(f.id, f.status);
+      }
+    });
+    const receipts = await this.deps.writer().write('sales', {
+      sales: ready,
+      acceptedAtMs: this.deps.now(),
+      ...(active ? {} : { onlyReplays: { franchiseId: f.id, status: f.status } }),
+    });
     const last = Math.max(...sales.map((s) => s.timeMs));
     this.deps.onAccepted?.(receipts.length, last);
     return receipts;
@@ -56,19 +69,12 @@ export class SalesIntake {
     return this.deps.writer().write('refund', { refund: ready, acceptedAtMs: this.deps.now() });
   }
 
-  /** The store's franchise, refused when it is not active (`FRANCHISE_NOT_ACTIVE`). */
-  private async activeFranchise(): Promise<Franchise> {
+  /** The store's franchise, as the chain had it at most `FRANCHISE_TTL_MS` ago. */
+  private async storeFranchise(): Promise<Franchise> {
     const now = this.deps.now();
     if (!this.franchise || now - this.franchise.atMs > FRANCHISE_TTL_MS)
       this.franchise = { value: await this.deps.ledger.storeFranchise(), atMs: now };
-    const f = this.franchise.value;
-    if (f.status !== 'active')
-      throw new SalesError(
-        'FRANCHISE_NOT_ACTIVE',
-        `franchise ${f.id} is ${f.status}: it may not record sales until HQ makes it active again`,
-        { franchiseId: f.id, status: f.status },
-      );
-    return f;
+    return this.franchise.value;
   }
 
   private prepareSale(s: SaleInput, f: Franchise, salt: Uint8Array | null, where: string): PreparedSale {

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { RefundReceipt, SaleReceipt } from '../contract/sales';
 import { type Db, prepared } from '../store/db';
 import { type PointsTokenomics, type Redemption, earnPoints, redeemPoints } from './loyalty-points';
-import { type PreparedRefund, type PreparedSale, writeRefund, writeSale } from './sales-book';
+import { franchiseNotActive } from './errors';
+import { type PreparedRefund, type PreparedSale, isStoredReplay, writeRefund, writeSale } from './sales-book';
 
 /** A signed batch to keep before it is sent, with the sales it carries. */
 export interface BatchToKeep {
@@ -20,8 +21,17 @@ export interface BatchToKeep {
 }
 
 export const SALES_WRITES = {
-  /** Stores sales all or none (a failure undoes this write's savepoint only). */
-  sales(db: Db, a: { sales: PreparedSale[]; acceptedAtMs: number }): SaleReceipt[] {
+  /**
+   * Stores sales all or none (a failure undoes this write's savepoint only). With `onlyReplays` (the
+   * franchise is not active) it stores nothing: it answers only identical resends of stored sales,
+   * and refuses the lot with `FRANCHISE_NOT_ACTIVE` if any is new or differs.
+   */
+  sales(
+    db: Db,
+    a: { sales: PreparedSale[]; acceptedAtMs: number; onlyReplays?: { franchiseId: string; status: string } },
+  ): SaleReceipt[] {
+    if (a.onlyReplays && !a.sales.every((s) => isStoredReplay(db, s)))
+      throw franchiseNotActive(a.onlyReplays.franchiseId, a.onlyReplays.status);
     return a.sales.map((s) => writeSale(db, s, a.acceptedAtMs));
   },
   refund(db: Db, a: { refund: PreparedRefund; acceptedAtMs: number }): RefundReceipt {

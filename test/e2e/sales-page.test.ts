@@ -3,9 +3,9 @@
 // export holds every sale of the range (more than one page), and the Russian page formats money.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium, ownerPage } from '../helpers/browser';
+import { chromiumMissing, launchChromium, ownerPage, watchProblems } from '../helpers/browser';
 import { type NodeProcess, signInAsOwner, startNode } from '../helpers/node-process';
 import { tempDir } from '../helpers/tmp';
 
@@ -65,21 +65,6 @@ async function post(url: string, key: string, sales: unknown[]): Promise<number>
   return total;
 }
 
-/** Collects what would make the page wrong without showing: errors, and CSP violations. */
-async function watch(page: Page): Promise<string[]> {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(m.text());
-  });
-  // Runs in the page (a string: this file is compiled without the DOM's types).
-  await page.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (e) =>
-      console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));`,
-  });
-  return problems;
-}
-
 /** Polls for up to 10 s: the first page load after a node starts can take a few seconds on this machine. */
 const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 10_000 });
 
@@ -106,7 +91,7 @@ describe.skipIf(missing)('Sales page and dashboard in Chromium', () => {
   it('shows sales as they arrive, against last week, in charts, a table and a complete CSV', async () => {
     // Moscow time: the page's days, hours and CSV times are the viewer's, not the machine's.
     const page = await ownerPage(browser, node.url, { timezoneId: 'Europe/Moscow', locale: 'en-GB' });
-    const problems = await watch(page);
+    const problems = await watchProblems(page);
     // Last week, same weekday: 3 sales earlier in the day than now, so they count against "so far today".
     const lastWeek = Date.now() - 7 * 86_400_000 - 60_000;
     const before = await post(
@@ -189,7 +174,7 @@ describe.skipIf(missing)('Sales page and dashboard in Chromium', () => {
 
   it('formats money and dates in Russian and keeps updating', async () => {
     const page = await ownerPage(browser, node.url, { timezoneId: 'Europe/Moscow' });
-    const problems = await watch(page);
+    const problems = await watchProblems(page);
     await page.goto(`${node.url}#/settings`);
     await page.getByTestId('lang-select').selectOption('ru');
     await page.getByTestId('nav-sales').click();

@@ -45,3 +45,21 @@ export async function ownerPage(
   await context.addCookies([{ name, value, url: nodeUrl, httpOnly: true, sameSite: 'Strict' }]);
   return context.newPage();
 }
+
+/**
+ * Collects what would make a page wrong without showing: uncaught errors, console errors and CSP
+ * violations. Call before the first `goto`; expect the list empty at the end.
+ */
+export async function watchProblems(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(m.text());
+  });
+  // Runs in the page (a string: this file is compiled without the DOM's types).
+  await page.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (e) =>
+      console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));`,
+  });
+  return problems;
+}

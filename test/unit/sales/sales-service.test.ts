@@ -120,6 +120,22 @@ describe('SalesService: intake', () => {
     expect(records(dir.path, 'till-1')).toEqual([]);
   });
 
+  it('a suspended franchise still answers a resend of an acknowledged sale with its first receipt, and stores nothing new', async () => {
+    const card = { loyaltyCard: '4000 1234 5678 9010' };
+    const [first] = await sales.record([sale('o-1', card)]);
+    ledger.franchise = { ...ledger.franchise, status: 'suspended' };
+    t += 5_000; // past the intake's franchise cache
+    expect(await sales.record([sale('o-1', card)])).toEqual([first]);
+    for (const batch of [
+      [sale('o-1', card), sale('o-2')],
+      [sale('o-1', { ...card, paymentMethod: 'cash' })],
+      [sale('o-3', { currency: 'RUB' })],
+    ])
+      await expect(sales.record(batch)).rejects.toMatchObject({ code: 'FRANCHISE_NOT_ACTIVE' });
+    expect(sales.list({ limit: 10 }).items.map((s) => s.orderId)).toEqual(['o-1']);
+    expect(records(dir.path, 'till-1')).toHaveLength(1);
+  });
+
   it('keeps only a salted hash of a loyalty card', async () => {
     await sales.record([sale('o-1', { loyaltyCard: '4000 1234 5678 9010' })]);
     const db = new Database(join(dir.path, 'sales.db'), { readonly: true });
