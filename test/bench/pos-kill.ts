@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { drained, rushWithKills } from '../helpers/pos-rush';
-import { runCli, startNode } from '../helpers/node-process';
+import { type NodeProcess, runCli, startNode } from '../helpers/node-process';
 import { salesOnDisk } from '../helpers/sales-books';
 
 const say = (msg: string) => process.stderr.write(`bench pos-kill: ${msg}\n`);
@@ -36,15 +36,16 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hotpot-bench-pos-kill-'));
   const dataDir = join(dir, 'data');
   const env = { HOTPOT_SALES_BATCH_EVERY_MS: '500', HOTPOT_USER_PASSWORD: 'bench-owner-password' };
+  let node: NodeProcess | undefined;
   try {
-    let node = await startNode({ dataDir, env, timeoutMs: 60_000 });
+    node = await startNode({ dataDir, env, timeoutMs: 60_000 });
     const made = await runCli(['pos', 'key', '--data-dir', dataDir, '--name', 'bench pos-kill'], { env });
     const key = made.stdout.trim();
     if (made.code !== 0 || !key)
       throw new Error(`pos key failed (${made.code}): ${made.stdout}${made.stderr}`);
     const t0 = Date.now();
     const rush = await rushWithKills({
-      node,
+      node: node,
       dataDir,
       env,
       key,
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
       )}\n`,
     );
   } finally {
+    await node?.stop(); // a failed run leaves no node behind
     rmSync(dir, { recursive: true, force: true });
   }
 }
