@@ -3,10 +3,10 @@
  * API (`/api/v1/franchises`). Writes are chain transactions the node signs with its key, which must
  * be the chain's HQ authority, so they go to HQ's node; the data dir's ledger is that process's.
  */
-import { AppError } from '../common/errors';
 import type { FranchiseChange, FranchisePage, FranchiseView } from '../contract/franchise';
 import { parseFlags } from './args';
-import { CREDENTIALS_HELP, NodeUnreachableError, RestClient, apiBase } from './rest-client';
+import { CREDENTIALS_HELP } from './rest-client';
+import { UsageError, restClientFor, runSubcommand } from './subcommands';
 
 export const summary = "HQ's franchise stores: franchise register|update|list [--api URL]";
 
@@ -43,49 +43,18 @@ const FIELDS = {
   'tokens-per-minor-unit': { type: 'string' },
 } as const;
 
-class UsageError extends AppError<'BAD_FLAG'> {
-  constructor(message: string) {
-    super('BAD_FLAG', message);
-  }
-}
-
 /** `bin/hotpot franchise …`. Returns the exit code. */
-export async function run(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (!sub || sub === '--help' || sub === 'help' || rest.includes('--help')) {
-    process.stdout.write(USAGE);
-    return sub ? 0 : 2;
-  }
-  try {
-    if (sub === 'list') return await list(rest);
-    if (sub === 'register') return await write('register', rest);
-    if (sub === 'update') return await write('update', rest);
-    throw new UsageError(`unknown command "${sub}" (known: list, register, update; see --help)`);
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err;
-    if (err.code === 'BAD_FLAG') {
-      process.stderr.write(`hotpot franchise ${sub}: ${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof NodeUnreachableError) {
-      process.stderr.write(`hotpot franchise ${sub}: ${err.message}\n`);
-      return 3;
-    }
-    process.stderr.write(`hotpot franchise ${sub}: ${err.message} [${err.code}]\n`);
-    return 1;
-  }
-}
-
-function client(api: string | undefined): RestClient {
-  const base = apiBase(api, process.env);
-  if (!base)
-    throw new UsageError(`--api must be a URL such as http://127.0.0.1:7420, got ${JSON.stringify(api)}`);
-  return new RestClient(base, process.env);
+export function run(argv: string[]): Promise<number> {
+  return runSubcommand('franchise', USAGE, argv, {
+    list,
+    register: (rest) => write('register', rest),
+    update: (rest) => write('update', rest),
+  });
 }
 
 async function list(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, { ...COMMON, status: FIELDS.status }, 'franchise list');
-  const rest = client(values.api);
+  const rest = restClientFor(values.api);
   const items: FranchiseView[] = [];
   let after: string | null = null;
   do {
@@ -114,7 +83,7 @@ async function write(what: 'register' | 'update', argv: string[]): Promise<numbe
     tokensPerMinorUnit: values['tokens-per-minor-unit'],
   };
   const fields = { status: values.status, city: values.city, region: values.region, owner: values.owner };
-  const rest = client(values.api);
+  const rest = restClientFor(values.api);
   let change: FranchiseChange;
   if (what === 'register') {
     for (const flag of ['owner', 'city', 'region', 'currency', 'royalty-bps'] as const)

@@ -3,11 +3,11 @@
  * week or month, as CSV (RFC 4180) on stdout or in a file, or as JSON.
  */
 import { renameSync, writeFileSync } from 'node:fs';
-import { AppError } from '../common/errors';
 import type { RoyaltyStatement } from '../contract/royalties';
 import { statementCsv } from '../sales/royalty-statement';
 import { parseFlags } from './args';
-import { CREDENTIALS_HELP, NodeUnreachableError, RestClient, apiBase } from './rest-client';
+import { CREDENTIALS_HELP } from './rest-client';
+import { UsageError, restClientFor, runSubcommand } from './subcommands';
 
 export const summary =
   'royalty statements: royalty statement --period 2026-11 [--by day|week|month] [--out FILE]';
@@ -37,29 +37,9 @@ const FLAGS = {
   api: { type: 'string' },
 } as const;
 
-class UsageError extends AppError<'BAD_FLAG'> {
-  constructor(message: string) {
-    super('BAD_FLAG', message);
-  }
-}
-
 /** `bin/hotpot royalty …`. Returns the exit code. */
-export async function run(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (!sub || sub === '--help' || sub === 'help' || rest.includes('--help')) {
-    process.stdout.write(USAGE);
-    return sub ? 0 : 2;
-  }
-  try {
-    if (sub !== 'statement') throw new UsageError(`unknown command "${sub}" (known: statement; see --help)`);
-    return await statement(rest);
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err;
-    process.stderr.write(
-      `hotpot royalty ${sub}: ${err.message}${err.code === 'BAD_FLAG' || err instanceof NodeUnreachableError ? '' : ` [${err.code}]`}\n`,
-    );
-    return err.code === 'BAD_FLAG' ? 2 : err instanceof NodeUnreachableError ? 3 : 1;
-  }
+export function run(argv: string[]): Promise<number> {
+  return runSubcommand('royalty', USAGE, argv, { statement });
 }
 
 async function statement(argv: string[]): Promise<number> {
@@ -71,13 +51,8 @@ async function statement(argv: string[]): Promise<number> {
   if (!['day', 'week', 'month'].includes(by))
     throw new UsageError(`--by must be day, week or month, got "${by}"`);
   const offset = values['utc-offset'] === undefined ? localOffset(period) : parseOffset(values['utc-offset']);
-  const base = apiBase(values.api, process.env);
-  if (!base)
-    throw new UsageError(
-      `--api must be a URL such as http://127.0.0.1:7420, got ${JSON.stringify(values.api)}`,
-    );
   const q = new URLSearchParams({ period, by, utcOffsetMinutes: String(offset) });
-  const s = await new RestClient(base, process.env).request<RoyaltyStatement>(
+  const s = await restClientFor(values.api).request<RoyaltyStatement>(
     'GET',
     `/api/v1/royalties/statement?${q}`,
   );

@@ -4,7 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { AppError } from '../common/errors';
 import {
   ImportMapping,
   MAX_IMPORT_CSV_BYTES,
@@ -14,7 +13,8 @@ import {
 import { parseUtcOffset } from '../sales/import/datetime';
 import { currencyDigits } from '../sales/import/money';
 import { parseFlags } from './args';
-import { CREDENTIALS_HELP, NodeUnreachableError, RestClient, apiBase } from './rest-client';
+import { CREDENTIALS_HELP } from './rest-client';
+import { UsageError, restClientFor, runSubcommand } from './subcommands';
 
 export const summary =
   'import POS sales from CSV: sales import FILE [--preview] [--mapping M.json] [--tz +03:00] [--skip-bad]';
@@ -50,32 +50,11 @@ const FLAGS = {
   help: { type: 'boolean' },
 } as const;
 
-class UsageError extends AppError<'BAD_FLAG'> {
-  constructor(message: string) {
-    super('BAD_FLAG', message);
-  }
-}
-
 /** `bin/hotpot sales …`. Returns the exit code. */
-export async function run(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (!sub || sub === '--help' || sub === 'help' || rest.includes('--help')) {
-    process.stdout.write(USAGE);
-    return sub ? 0 : 2;
-  }
-  try {
-    if (sub !== 'import') throw new UsageError(`unknown command "${sub}" (known: import; see --help)`);
-    return await importFile(rest);
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err;
-    process.stderr.write(
-      `hotpot sales ${sub}: ${err.message}${err.code === 'BAD_FLAG' || err instanceof NodeUnreachableError ? '' : ` [${err.code}]`}\n`,
-    );
-    if (err.code === 'BAD_FLAG') return 2;
-    if (err instanceof NodeUnreachableError) return 3;
-    printErrors(err.data['errors']);
-    return 1;
-  }
+export function run(argv: string[]): Promise<number> {
+  return runSubcommand('sales', USAGE, argv, { import: importFile }, (err) =>
+    printErrors(err.data['errors']),
+  );
 }
 
 async function importFile(argv: string[]): Promise<number> {
@@ -93,13 +72,8 @@ async function importFile(argv: string[]): Promise<number> {
     throw new UsageError(
       `${file} is ${Buffer.byteLength(body.csv)} bytes; one import takes at most ${MAX_IMPORT_CSV_BYTES}: split it into files of whole orders (every row of an order in the same file) and import each`,
     );
-  const base = apiBase(values.api, process.env);
-  if (!base)
-    throw new UsageError(
-      `--api must be a URL such as http://127.0.0.1:7420, got ${JSON.stringify(values.api)}`,
-    );
-  const client = new RestClient(
-    base,
+  const client = restClientFor(
+    values.api,
     values.key ? { ...process.env, HOTPOT_API_KEY: values.key } : process.env,
   );
   const preview = await client.request<SalesImportPreview>('POST', '/api/v1/sales/imports/preview', body);

@@ -2,6 +2,8 @@
 // a few tills: a broth, meats and vegetables for the party, drinks, sometimes a loyalty card. A small
 // seeded model, so every run posts the same orders.
 
+import { Prng } from '../../../main/common/prng';
+
 const BROTHS = [
   ['broth-mala', 'Mala broth', 1290],
   ['broth-tomato', 'Tomato broth', 990],
@@ -24,14 +26,10 @@ const DRINKS = [
 ] as const;
 const PAYMENTS = ['card', 'card', 'card', 'mobile', 'mobile', 'cash'] as const;
 
-/** A seeded PRNG (mulberry32): the same orders on every run. */
+/** Uniform numbers in [0, 1) from the seeded generator the simulations share: the same orders on every run. */
 function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const p = new Prng(seed);
+  return () => p.float();
 }
 
 /** Makes the JSON body of order `n` of this run (`run` keeps ids unique across runs on one node). */

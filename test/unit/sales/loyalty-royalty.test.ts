@@ -5,6 +5,7 @@ import { periodBuckets, royaltyOf, statementCsv } from '../../../main/sales/roya
 import { SalesService } from '../../../main/sales/sales-service';
 import { tempDir } from '../../helpers/tmp';
 import { FakeSalesLedger } from './fake-ledger';
+import { Prng } from '../../../main/common/prng';
 
 const SILENT = { info() {}, warn() {}, error() {} };
 
@@ -29,14 +30,10 @@ function sale(orderId: string, timeMs: number, priceMinor: number, card?: string
   };
 }
 
-/** A seeded PRNG (mulberry32). */
+/** Uniform numbers in [0, 1) from the seeded generator the simulations share. */
 function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const p = new Prng(seed);
+  return () => p.float();
 }
 
 async function withService<T>(fn: (svc: SalesService, ledger: FakeSalesLedger) => Promise<T>): Promise<T> {

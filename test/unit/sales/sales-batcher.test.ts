@@ -3,6 +3,7 @@ import type { SaleInput } from '../../../main/contract/sales';
 import { SalesService } from '../../../main/sales/sales-service';
 import { tempDir } from '../../helpers/tmp';
 import { FakeSalesLedger } from './fake-ledger';
+import { Prng } from '../../../main/common/prng';
 
 const SILENT = { info() {}, warn() {}, error() {} };
 
@@ -20,14 +21,10 @@ function sale(i: number): SaleInput {
   };
 }
 
-/** A seeded PRNG (mulberry32). */
+/** Uniform numbers in [0, 1) from the seeded generator the simulations share. */
 function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const p = new Prng(seed);
+  return () => p.float();
 }
 
 describe('SalesBatcher', () => {
