@@ -3,8 +3,10 @@
  * the franchise's tokenomics mints for it, computed as the chain's sales rule does; the store's own
  * address receives those tokens on chain and keeps each card's points here, by the card's salted hash.
  */
-import type { Db } from '../store/db';
-import { prepared } from '../store/db';
+import { createHash } from 'node:crypto';
+import type { Tokenomics } from '../chain/tx/types';
+import { canonicalJson } from '../common/canonical-json';
+import { type Db, prepared } from '../store/db';
 import { SalesError } from './errors';
 
 /** The parts of a franchise's tokenomics the points need (amounts as decimal text, to cross threads). */
@@ -12,6 +14,15 @@ export interface PointsTokenomics {
   tokensPerMinorUnit: string;
   royaltyBps: number;
   validatorRewardBps: number;
+}
+
+/** A franchise's tokenomics as the points need them. */
+export function pointsTokenomics(t: Tokenomics): PointsTokenomics {
+  return {
+    tokensPerMinorUnit: t.tokensPerMinorUnit.toString(),
+    royaltyBps: t.royaltyBps,
+    validatorRewardBps: t.validatorRewardBps,
+  };
 }
 
 /** The customer share of a sale of `amountMinor`: minted − royalty − validators' reward (as `rules/sales.ts`). */
@@ -40,6 +51,16 @@ export function pointsOf(db: Db, cardHash: string): { balance: bigint; earnedOrd
   return { balance, earnedOrders };
 }
 
+/** The points a card's sales not yet final will earn. */
+export function pendingPoints(db: Db, cardHash: string, t: PointsTokenomics): bigint {
+  const waiting = prepared(
+    db,
+    `SELECT s.total_minor FROM sales s LEFT JOIN sales_batches b ON b.id = s.batch_id
+     WHERE s.card_hash = ? AND (s.batch_id IS NULL OR b.state = 'submitted')`,
+  ).all(cardHash) as Array<{ total_minor: number }>;
+  return waiting.reduce((n, w) => n + customerShare(w.total_minor, t), 0n);
+}
+
 /** Credits the card sales of a batch now final with their customer share (once per order). */
 export function earnPoints(db: Db, batchId: number, t: PointsTokenomics, atMs: number): void {
   const rows = prepared(
@@ -60,6 +81,17 @@ export interface Redemption {
   points: string;
   contentHash: string;
   atMs: number;
+}
+
+/** A redemption to store: what makes a replay the same one is the card and the points. */
+export function redemptionOf(
+  cardHash: string,
+  redemptionId: string,
+  points: string,
+  atMs: number,
+): Redemption {
+  const contentHash = createHash('sha256').update(canonicalJson({ cardHash, points })).digest('hex');
+  return { cardHash, redemptionId, points, contentHash, atMs };
 }
 
 /**

@@ -19,6 +19,7 @@ import type { Sale } from '../chain/tx/types';
 import { type Db, prepared } from '../store/db';
 import type { SalesLedger } from './sales-ledger';
 import type { SalesWriter } from './sales-writer';
+import { pointsTokenomics } from './loyalty-points';
 
 export interface SalesBatcherOptions {
   /** How often the queue is looked at, ms (default 2,000). */
@@ -189,17 +190,8 @@ export class SalesBatcher implements Startable {
   }
 
   private async recorded(b: OpenBatch, height: number): Promise<void> {
-    const t = (await this.deps.ledger.storeFranchise()).tokenomics;
-    await this.deps.writer().write('batchRecorded', {
-      id: b.id,
-      height,
-      atMs: this.deps.now(),
-      tokenomics: {
-        tokensPerMinorUnit: t.tokensPerMinorUnit.toString(),
-        royaltyBps: t.royaltyBps,
-        validatorRewardBps: t.validatorRewardBps,
-      },
-    });
+    const tokenomics = pointsTokenomics((await this.deps.ledger.storeFranchise()).tokenomics);
+    await this.deps.writer().write('batchRecorded', { id: b.id, height, atMs: this.deps.now(), tokenomics });
     this.lastRecordedHeight = height;
     this.lastError = null;
     this.pauseMs = PAUSE_MS.first;

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Startable } from '../common/startable';
+import type { RoyaltyStatement } from '../contract/royalties';
 import type { RefundReceipt, SaleInput, SaleReceipt, SaleView, SalesSummary } from '../contract/sales';
 import type { Db } from '../store/db';
 import { SalesError } from './errors';
@@ -14,12 +15,8 @@ import type { SalesLedger } from './sales-ledger';
 import { InlineSalesWriter, type SalesWriter, ThreadSalesWriter, openSalesDb } from './sales-writer';
 import { type SalesFilter, listSales } from './sales-queries';
 import { salesSummary } from './sales-summary';
-import { customerShare, pointsOf } from './loyalty-points';
+import { pendingPoints, pointsOf, pointsTokenomics, redemptionOf } from './loyalty-points';
 import { royaltyStatement } from './royalty-statement';
-import type { RoyaltyStatement } from '../contract/royalties';
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../common/canonical-json';
-import { prepared } from '../store/db';
 
 export interface SalesServiceOptions {
   dataDir: string;
@@ -124,34 +121,19 @@ export class SalesService implements Startable {
   async loyaltyBalance(card: string): Promise<{ balance: string; pending: string; earnedOrders: number }> {
     const cardHash = await this.intake.cardHash(card);
     const { balance, earnedOrders } = pointsOf(this.openDb(), cardHash);
-    const waiting = prepared(
-      this.openDb(),
-      `SELECT s.total_minor FROM sales s LEFT JOIN sales_batches b ON b.id = s.batch_id
-       WHERE s.card_hash = ? AND (s.batch_id IS NULL OR b.state = 'submitted')`,
-    ).all(cardHash) as Array<{ total_minor: number }>;
-    const t = (await this.ledger.storeFranchise()).tokenomics;
-    const tokenomics = { ...t, tokensPerMinorUnit: t.tokensPerMinorUnit.toString() };
-    const pending = waiting.reduce((n, w) => n + customerShare(w.total_minor, tokenomics), 0n);
+    const t = pointsTokenomics((await this.ledger.storeFranchise()).tokenomics);
+    const pending = pendingPoints(this.openDb(), cardHash, t);
     return { balance: balance.toString(), pending: pending.toString(), earnedOrders };
   }
 
   /** Spends a card's points at the till; resolves once durable. */
-  async redeem(r: { card: string; redemptionId: string; points: string }): Promise<{
+  async redeem(r: {
+    card: string;
     redemptionId: string;
     points: string;
-    balance: string;
-  }> {
+  }): Promise<{ redemptionId: string; points: string; balance: string }> {
     const cardHash = await this.intake.cardHash(r.card);
-    const contentHash = createHash('sha256')
-      .update(canonicalJson({ cardHash, points: r.points }))
-      .digest('hex');
-    return this.openWriter().write('redeem', {
-      cardHash,
-      redemptionId: r.redemptionId,
-      points: r.points,
-      contentHash,
-      atMs: this.now(),
-    });
+    return this.openWriter().write('redeem', redemptionOf(cardHash, r.redemptionId, r.points, this.now()));
   }
 
   /** The royalty statement of a month or year, by day, week or month. */
