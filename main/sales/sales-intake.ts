@@ -28,7 +28,7 @@ const FRANCHISE_TTL_MS = 1000;
 
 /**
  * @example
- * const intake = new SalesIntake({ db: () => salesDb, ledger: node, now: Date.now });
+ * const intake = new SalesIntake({ writer: () => salesWriter, ledger: node, now: Date.now });
  * const [receipt] = await intake.record([sale]); // durable now
  */
 export class SalesIntake {
