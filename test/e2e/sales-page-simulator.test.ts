@@ -17,6 +17,7 @@ import {
   startNode,
 } from '../helpers/node-process';
 import { tempDir } from '../helpers/tmp';
+import { restCall } from '../helpers/rest-calls';
 
 const missing = chromiumMissing();
 if (missing) console.warn(`skipping e2e sales page simulator test: ${missing}`);
@@ -68,18 +69,8 @@ describe.skipIf(missing)('Sales page in Russian with the POS simulator running',
   let browser: Browser;
   let simulator: ReturnType<typeof startSimulator> | undefined;
 
-  /** A REST call with a bearer token: status and parsed body. */
-  async function rest(method: string, path: string, bearer: string, body?: unknown) {
-    const res = await fetch(new URL(path, node.url), {
-      method,
-      headers: {
-        Authorization: `Bearer ${bearer}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  }
+  const rest = (method: string, path: string, bearer: string, body?: unknown) =>
+    restCall(node.url, method, path, bearer, body);
 
   beforeAll(async () => {
     // The owner (who views the page) and HQ's admin (who sets the store's currency), made before the first start.

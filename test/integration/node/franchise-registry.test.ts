@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NodeProcess, runCli, signInAsOwner, startNode } from '../../helpers/node-process';
 import { tempDir } from '../../helpers/tmp';
+import { restCall, rpcCall } from '../../helpers/rest-calls';
 
 const OWNER_KEY = `0x${'5a'.repeat(20)}`;
 const TOKENOMICS = { currency: 'RUB', tokensPerMinorUnit: '1', royaltyBps: 500, validatorRewardBps: 100 };
@@ -22,32 +23,10 @@ describe('the franchise registry over REST on a real development node', () => {
   let readKey: string;
 
   /** A REST call with a bearer credential; answers the status, the content type and the parsed body. */
-  async function rest(method: string, path: string, bearer: string, body?: unknown) {
-    const res = await fetch(new URL(path, url), {
-      method,
-      headers: {
-        Authorization: `Bearer ${bearer}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return {
-      status: res.status,
-      type: res.headers.get('content-type') ?? '',
-      body: (await res.json()) as Record<string, unknown>,
-    };
-  }
+  const rest = (method: string, path: string, bearer: string, body?: unknown) =>
+    restCall(url, method, path, bearer, body);
 
-  async function rpc(cookie: string, name: string, input: unknown): Promise<Record<string, unknown>> {
-    const res = await fetch(new URL(`/rpc/${name}`, url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Cookie: cookie },
-      body: JSON.stringify(input),
-    });
-    const env = (await res.json()) as { ok: boolean; value: Record<string, unknown>; error?: unknown };
-    if (!env.ok) throw new Error(`${name}: ${JSON.stringify(env.error)}`);
-    return env.value;
-  }
+  const rpc = (cookie: string, name: string, input: unknown) => rpcCall(url, cookie, name, input);
 
   async function token(person: { username: string; password: string }): Promise<string> {
     const res = await fetch(new URL('/api/v1/auth/token', url), {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NodeProcess, signInAsOwner, startNode } from '../../helpers/node-process';
 import { rushSale } from '../../helpers/pos-rush';
 import { tempDir } from '../../helpers/tmp';
+import { restCall, rpcCall } from '../../helpers/rest-calls';
 
 const ADMIN = { username: 'hq-admin', password: 'hq-admin-password-1' };
 /** The intake trusts the franchise it read for 1 s (`FRANCHISE_TTL_MS`): wait a little longer after a change. */
@@ -25,32 +26,10 @@ describe('a suspended franchise at the POS API on a real node', () => {
   let reader = '';
   let admin = '';
 
-  async function rest(method: string, path: string, bearer: string, body?: unknown) {
-    const res = await fetch(new URL(path, node.url), {
-      method,
-      headers: {
-        Authorization: `Bearer ${bearer}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return {
-      status: res.status,
-      type: res.headers.get('content-type') ?? '',
-      body: (await res.json()) as Record<string, unknown>,
-    };
-  }
+  const rest = (method: string, path: string, bearer: string, body?: unknown) =>
+    restCall(node.url, method, path, bearer, body);
 
-  async function rpc(cookie: string, name: string, input: unknown): Promise<Record<string, unknown>> {
-    const res = await fetch(new URL(`/rpc/${name}`, node.url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Cookie: cookie },
-      body: JSON.stringify(input),
-    });
-    const env = (await res.json()) as { ok: boolean; value: Record<string, unknown>; error?: unknown };
-    if (!env.ok) throw new Error(`${name}: ${JSON.stringify(env.error)}`);
-    return env.value;
-  }
+  const rpc = (cookie: string, name: string, input: unknown) => rpcCall(node.url, cookie, name, input);
 
   async function listAll(): Promise<Listed[]> {
     const r = await rest('GET', '/api/v1/sales?limit=500', reader);
