@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Franchise, Sale } from '../../../main/chain/tx/types';
 import type { Address } from '../../../main/chain/types';
+import { SalesService } from '../../../main/sales/sales-service';
 import type {
   CommittedOutcome,
   RoyaltyPayment,
@@ -108,4 +109,16 @@ export class FakeSalesLedger implements SalesLedger {
     this.mempool.clear();
     this.pendingNonce = this.nonce;
   }
+}
+
+/** A sales service for a test: in `dataDir`, on `ledger`, batching only when the test flushes, logging nothing. */
+export function testSalesService(
+  dataDir: string,
+  ledger: SalesLedger = new FakeSalesLedger(),
+  opts: { now?: () => number; writerFile?: () => string } = {},
+): SalesService {
+  return new SalesService(
+    { dataDir, batchEveryMs: 60_000, ...(opts.writerFile ? { writerFile: opts.writerFile } : {}) },
+    { ledger, log: { info() {}, warn() {}, error() {} }, now: opts.now ?? Date.now },
+  );
 }

@@ -4,10 +4,8 @@ import { customerShare } from '../../../main/sales/loyalty-points';
 import { periodBuckets, royaltyOf, statementCsv } from '../../../main/sales/royalty-statement';
 import { SalesService } from '../../../main/sales/sales-service';
 import { tempDir } from '../../helpers/tmp';
-import { FakeSalesLedger } from './fake-ledger';
+import { FakeSalesLedger, testSalesService } from './fake-ledger';
 import { Prng } from '../../../main/common/prng';
-
-const SILENT = { info() {}, warn() {}, error() {} };
 
 function sale(orderId: string, timeMs: number, priceMinor: number, card?: string): SaleInput {
   return {
@@ -39,10 +37,7 @@ function prng(seed: number): () => number {
 async function withService<T>(fn: (svc: SalesService, ledger: FakeSalesLedger) => Promise<T>): Promise<T> {
   const dir = tempDir();
   const ledger = new FakeSalesLedger();
-  const svc = new SalesService(
-    { dataDir: dir.path, batchEveryMs: 60_000 },
-    { ledger, log: SILENT, now: Date.now },
-  );
+  const svc = testSalesService(dir.path, ledger);
   await svc.start();
   try {
     return await fn(svc, ledger);

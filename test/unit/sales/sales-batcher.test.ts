@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SaleInput } from '../../../main/contract/sales';
-import { SalesService } from '../../../main/sales/sales-service';
 import { tempDir } from '../../helpers/tmp';
-import { FakeSalesLedger } from './fake-ledger';
+import { FakeSalesLedger, testSalesService } from './fake-ledger';
 import { Prng } from '../../../main/common/prng';
-
-const SILENT = { info() {}, warn() {}, error() {} };
 
 function sale(i: number): SaleInput {
   return {
@@ -31,10 +28,7 @@ describe('SalesBatcher', () => {
   it('records every sale once, in batches of at most maxSalesPerTx', async () => {
     const dir = tempDir();
     const ledger = new FakeSalesLedger();
-    const svc = new SalesService(
-      { dataDir: dir.path, batchEveryMs: 60_000 },
-      { ledger, log: SILENT, now: Date.now },
-    );
+    const svc = testSalesService(dir.path, ledger);
     await svc.start();
     for (let i = 0; i < 1000; i++) await svc.record([sale(i)]);
     const q = svc.queue();
@@ -73,10 +67,7 @@ describe('SalesBatcher', () => {
   it('sends a kept batch again after a restart, and takes a superseded one apart without recording twice', async () => {
     const dir = tempDir();
     const ledger = new FakeSalesLedger();
-    let svc = new SalesService(
-      { dataDir: dir.path, batchEveryMs: 60_000 },
-      { ledger, log: SILENT, now: Date.now },
-    );
+    let svc = testSalesService(dir.path, ledger);
     await svc.start();
     for (let i = 0; i < 10; i++) await svc.record([sale(i)]);
     ledger.failSubmit = true; // kept, never sent: a crash between writing and sending
@@ -85,10 +76,7 @@ describe('SalesBatcher', () => {
     ledger.failSubmit = false;
     ledger.lose();
     ledger.takeNonce(); // after the restart the audit anchor took that nonce
-    svc = new SalesService(
-      { dataDir: dir.path, batchEveryMs: 60_000 },
-      { ledger, log: SILENT, now: Date.now },
-    );
+    svc = testSalesService(dir.path, ledger);
     await svc.start();
     // The first tick may have sent a batch before the failing one: it was lost with the mempool.
     for (let block = 0; block < 4 && ledger.recorded.size < 10; block++) {
@@ -108,8 +96,7 @@ describe('SalesBatcher', () => {
       const rnd = prng(seed);
       const dir = tempDir();
       const ledger = new FakeSalesLedger();
-      const make = () =>
-        new SalesService({ dataDir: dir.path, batchEveryMs: 60_000 }, { ledger, log: SILENT, now: Date.now });
+      const make = () => testSalesService(dir.path, ledger);
       let svc = make();
       await svc.start();
       let next = 0;

@@ -5,9 +5,7 @@ import type { SaleInput } from '../../../main/contract/sales';
 import { SalesService } from '../../../main/sales/sales-service';
 import { verifyTerminalChain, type FiscalRecord } from '../../../main/sales/fiscal-chain';
 import { tempDir } from '../../helpers/tmp';
-import { FakeSalesLedger } from './fake-ledger';
-
-const SILENT = { info() {}, warn() {}, error() {} };
+import { FakeSalesLedger, testSalesService } from './fake-ledger';
 
 function sale(orderId: string, over: Partial<SaleInput> = {}): SaleInput {
   return {
@@ -66,10 +64,7 @@ describe('SalesService: intake', () => {
   beforeEach(async () => {
     dir = tempDir();
     ledger = new FakeSalesLedger();
-    sales = new SalesService(
-      { dataDir: dir.path, batchEveryMs: 60_000 },
-      { ledger, log: SILENT, now: () => t++ },
-    );
+    sales = testSalesService(dir.path, ledger, { now: () => t++ });
     await sales.start();
   });
   afterEach(async () => {
@@ -183,10 +178,7 @@ describe('SalesService: intake', () => {
 describe('verifyTerminalChain', () => {
   it('finds an edited, a removed and a reordered record', async () => {
     const dir = tempDir();
-    const sales = new SalesService(
-      { dataDir: dir.path, batchEveryMs: 60_000 },
-      { ledger: new FakeSalesLedger(), log: SILENT, now: Date.now },
-    );
+    const sales = testSalesService(dir.path);
     await sales.start();
     for (let i = 0; i < 5; i++) await sales.record([sale(`o-${i}`)]);
     await sales.stop();
@@ -210,10 +202,7 @@ describe('SalesService: summary', () => {
   it('adds up sales and refunds by the viewer’s hour and day, with the week before beside them', async () => {
     const dir = tempDir();
     const ledger = new FakeSalesLedger();
-    const svc = new SalesService(
-      { dataDir: dir.path, batchEveryMs: 60_000 },
-      { ledger, log: SILENT, now: Date.now },
-    );
+    const svc = testSalesService(dir.path, ledger);
     await svc.start();
     const at = (iso: string) => Date.parse(iso);
     const line = (itemId: string, price: number, quantity = 1) => ({
@@ -282,10 +271,7 @@ describe('SalesService: summary', () => {
 describe('SalesService: summary over whole days and edges', () => {
   it('top items and payment methods equal a count of the raw sales, for random windows and offsets', async () => {
     const dir = tempDir();
-    const svc = new SalesService(
-      { dataDir: dir.path, batchEveryMs: 60_000 },
-      { ledger: new FakeSalesLedger(), log: SILENT, now: Date.now },
-    );
+    const svc = testSalesService(dir.path);
     await svc.start();
     let seed = 11;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;

@@ -1,23 +1,16 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appRoot } from '../../../main/platform/paths';
-import { SalesService } from '../../../main/sales/sales-service';
 import { bundleScript } from '../../helpers/bundle';
 import { tempDir } from '../../helpers/tmp';
-import { FakeSalesLedger } from './fake-ledger';
-
-const SILENT = { info() {}, warn() {}, error() {} };
+import { FakeSalesLedger, testSalesService } from './fake-ledger';
 
 describe('the sales writer on its own thread', () => {
   it('stores, answers replays and refuses conflicts with typed errors, as inline; closes cleanly', async () => {
     const worker = await bundleScript(join(appRoot(), 'main', 'sales', 'sales-writer.worker.ts'));
     const dir = tempDir();
     const ledger = new FakeSalesLedger();
-    const make = () =>
-      new SalesService(
-        { dataDir: dir.path, batchEveryMs: 60_000, writerFile: () => worker },
-        { ledger, log: SILENT, now: Date.now },
-      );
+    const make = () => testSalesService(dir.path, ledger, { writerFile: () => worker });
     let svc = make();
     await svc.start();
     const sale = (orderId: string, paymentMethod: 'card' | 'cash' = 'card') => ({
