@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   cleanUpOnSignals(say);
   const host = await startHost('new', join(appRoot(), 'dist', 'main', 'cli.js'));
-  const key = await makeKey(host, ['pos:write', 'read'], 'bench pos');
+  const key = await makeKey(host, ['pos:write', 'read', 'metrics:read'], 'bench pos');
   const next = (() => {
     const make = orderMaker(`b${Date.now().toString(36)}`, opts.tills);
     let n = 0;
@@ -153,7 +153,8 @@ async function main(): Promise<void> {
     const m = await measurePos(host, key, next, spec);
     say(
       `offered ${rate}/s: sales accepted ${m.accepted_per_s}/s, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms (status route p99 ${b.p99_ms} ms), ` +
-        `non-2xx ${m.non_2xx}, errors ${m.errors}, ${m.blocks} blocks, RSS ${m.rss_max_mb} MB`,
+        `non-2xx ${m.non_2xx}, errors ${m.errors}, ${m.blocks} blocks, RSS ${m.rss_max_mb} MB, ` +
+        `node event-loop delay p99 ${m.node_event_loop_delay_ms?.p99} ms, max ${m.node_event_loop_delay_ms?.max} ms`,
     );
     sweep.push(m);
     baseline.push(b);
