@@ -38,7 +38,8 @@ export const KIND = {
   franchise: 0x12,
   kyc: 0x13,
   anchor: 0x14,
-  order: 0x15,
+  /** 0x15 was the per-order record, retired when sales became one sequence per franchise. */
+  salesMark: 0x15,
   supply: 0x16,
   evidenceSeen: 0x17,
   epochSet: 0x18,

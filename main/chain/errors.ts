@@ -47,8 +47,10 @@ export type ChainErrorCode =
   | 'FRANCHISE_INACTIVE'
   /** The sale's currency is not the franchise's currency. */
   | 'CURRENCY_MISMATCH'
-  /** The order (franchise, terminal, order id) was recorded before. */
+  /** A sales batch repeats sale numbers the franchise already recorded. */
   | 'DUPLICATE_ORDER'
+  /** A sales batch does not start right after the franchise's last recorded sale. */
+  | 'SALES_GAP'
   /** The media segment hash was anchored before. */
   | 'DUPLICATE_ANCHOR'
   /** An audit-log head whose sequence number is not above the franchise's last anchored one. */

@@ -66,8 +66,8 @@ export {
   getSupply,
   getValidator,
   getValidatorSet,
+  getSalesMark,
   listValidators,
-  orderKey,
 } from './state/access';
 export { type ConsensusHooks, DEFAULT_HOOKS, type ReputationEvent, checkSet } from './state/consensus-hooks';
 export type { ApplyContext } from './state/apply-context';

@@ -6,7 +6,7 @@
  * dev store first. One transaction at a time: each takes the key's next nonce.
  */
 import type { AuditAnchor, AuditHead, AuditHeadAnchorer } from '../access/audit-anchoring';
-import { getAccount, getAuditAnchor, getFranchise } from '../chain/state/access';
+import { getAccount, getAuditAnchor, getFranchise, getSalesMark } from '../chain/state/access';
 import { decodeTx, encodeTx, txHashOfBytes } from '../chain/tx/codec';
 import { TxBuilder } from '../chain/tx/builder';
 import type { Franchise, Sale, Tx } from '../chain/tx/types';
@@ -124,12 +124,15 @@ export class ChainAnchoring implements AuditHeadAnchorer, SalesLedger {
   }
 
   /** Signs `sales` as a `record-sales` transaction, has `persist` keep it, then sends it (see `SalesLedger`). */
-  submitSales(sales: Sale[], persist: (tx: SignedSalesTx) => Promise<void>): Promise<SignedSalesTx> {
+  submitSales(
+    batch: { firstSeq: number; sales: Sale[] },
+    persist: (tx: SignedSalesTx) => Promise<void>,
+  ): Promise<SignedSalesTx> {
     return this.oneAtATime(async () => {
       const a = await this.anchorer('sales');
       const nonce = this.deps.mempool.nextNonce(a.address);
       const bytes = encodeTx(
-        a.builder.recordSales(nonce, { franchiseId: a.franchiseId, sales }),
+        a.builder.recordSales(nonce, { franchiseId: a.franchiseId, ...batch }),
         this.deps.config.params,
       );
       const signed = { nonce, txHash: txHashOfBytes(bytes), bytes };
@@ -146,6 +149,12 @@ export class ChainAnchoring implements AuditHeadAnchorer, SalesLedger {
     } catch (err) {
       this.deps.log.debug({ err: (err as Error).message }, 'a resent transaction was not taken');
     }
+  }
+
+  /** The number of the store franchise's last sale on the committed chain (0 when none). */
+  recordedThrough(): number {
+    const franchiseId = this.franchiseId();
+    return franchiseId ? (getSalesMark(this.deps.store, franchiseId)?.through ?? 0) : 0;
   }
 
   /** The outcome of a transaction in a final block, or null. */

@@ -370,8 +370,15 @@ export class NodeService implements WalletLedger, MediaAnchorer, AuditHeadAnchor
     return this.part('anchoring', 'the node is not started').storeFranchise();
   }
 
-  submitSales(sales: Sale[], persist: (tx: SignedSalesTx) => Promise<void>): Promise<SignedSalesTx> {
-    return this.part('anchoring', 'the node is not started').submitSales(sales, persist);
+  submitSales(
+    batch: { firstSeq: number; sales: Sale[] },
+    persist: (tx: SignedSalesTx) => Promise<void>,
+  ): Promise<SignedSalesTx> {
+    return this.part('anchoring', 'the node is not started').submitSales(batch, persist);
+  }
+
+  recordedThrough(): number {
+    return this.part('anchoring', 'the node is not started').recordedThrough();
   }
 
   resubmit(bytes: Uint8Array): Promise<void> {

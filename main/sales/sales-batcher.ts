@@ -12,6 +12,12 @@
  *   its sales go back to the queue and travel in a new one.
  * A transaction's nonce can be used once, and a sale belongs to one open batch at a time: no sale is
  * recorded twice, and none is dropped.
+ *
+ * The chain numbers a franchise's sales in one unbroken sequence (`main/chain/state/rules/sales.ts`):
+ * sale `seq` of this book is number `base + seq` there, where `base` is the chain's mark when this
+ * book sent its first batch (0 for a new store; kept in `sales_meta`). A batch is a run of consecutive
+ * numbers. When one is lost (superseded), the batches sent after it are refused with `SALES_GAP`;
+ * their sales go back to the queue at once, with no pause, and follow the lost ones in order.
  */
 import type { Startable } from '../common/startable';
 import type { Address } from '../chain/types';
@@ -64,7 +70,7 @@ export interface SalesQueueStats {
 const SALE_FIXED_BYTES = 64;
 /** What the sales of one transaction may take, bytes (a transaction is at most 64 KiB). */
 const TX_SALES_BUDGET = 60_000;
-/** Pauses after a refused batch, ms: doubling up to 5 minutes. */
+/** Pauses after a refused batch, ms: doubling up to 5 minutes (not after `SALES_GAP`: see above). */
 const PAUSE_MS = { first: 5_000, max: 300_000 };
 
 interface WaitingSale {
@@ -95,6 +101,8 @@ export class SalesBatcher implements Startable {
   private pauseMs = PAUSE_MS.first;
   private lastError: string | null = null;
   private lastRecordedHeight: number | null = null;
+  /** The chain's number of this book's sale 0 (see the module comment); read once, then kept. */
+  private chainSeqBase: number | null = null;
   private readonly opts: Required<SalesBatcherOptions>;
 
   constructor(
@@ -183,6 +191,8 @@ export class SalesBatcher implements Startable {
       const nonce = this.deps.ledger.committedNonce();
       const outcome = this.deps.ledger.outcome(b.tx_hash);
       if (outcome?.ok) await this.recorded(b, outcome.height);
+      else if (outcome?.error === 'SALES_GAP')
+        await this.reopen(b, 'failed', outcome.error, { pause: false });
       else if (outcome) await this.reopen(b, 'failed', outcome.error ?? 'refused');
       else if (nonce > b.nonce) await this.reopen(b, 'superseded', null);
       else if (resend) await this.deps.ledger.resubmit(new Uint8Array(b.tx_bytes));
@@ -199,9 +209,14 @@ export class SalesBatcher implements Startable {
   }
 
   /** A batch that can no longer land: its sales go back to the queue, in one transaction with its new state. */
-  private async reopen(b: OpenBatch, state: 'failed' | 'superseded', error: string | null): Promise<void> {
+  private async reopen(
+    b: OpenBatch,
+    state: 'failed' | 'superseded',
+    error: string | null,
+    opts = { pause: state === 'failed' },
+  ): Promise<void> {
     await this.deps.writer().write('batchReopened', { id: b.id, state, error, atMs: this.deps.now() });
-    if (state === 'failed') {
+    if (opts.pause) {
       this.lastError = `the chain refused sales batch ${b.tx_hash}: ${error}`;
       this.pausedUntilMs = this.deps.now() + this.pauseMs;
       this.deps.log.error(
@@ -211,8 +226,10 @@ export class SalesBatcher implements Startable {
       this.pauseMs = Math.min(this.pauseMs * 2, PAUSE_MS.max);
     } else {
       this.deps.log.info(
-        { txHash: b.tx_hash, nonce: b.nonce },
-        'sales batcher: a batch was superseded; its sales go in a new one',
+        { txHash: b.tx_hash, nonce: b.nonce, error },
+        error
+          ? 'sales batcher: a batch came after one that did not land; its sales follow those in a new one'
+          : 'sales batcher: a batch was superseded; its sales go in a new one',
       );
     }
   }
@@ -230,8 +247,10 @@ export class SalesBatcher implements Startable {
       const waiting = this.nextBatch(db);
       if (waiting.length === 0) return;
       const franchise = await this.deps.ledger.storeFranchise();
+      const base = await this.seqBase();
       const sales = waiting.map((w) => toChainSale(w, franchise.owner));
-      await this.deps.ledger.submitSales(sales, async (tx) => {
+      const firstSeq = base + (waiting[0] as WaitingSale).seq;
+      await this.deps.ledger.submitSales({ firstSeq, sales }, async (tx) => {
         await this.deps.writer().write('keepBatch', {
           ...tx,
           seqs: waiting.map((w) => w.seq),
@@ -241,7 +260,19 @@ export class SalesBatcher implements Startable {
     }
   }
 
-  /** The oldest waiting sales that fit one transaction. */
+  /**
+   * The chain's number of this book's sale 0: kept in `sales_meta` from the first batch on; a book
+   * that has none yet takes the chain's mark then (0 for a new store, the last recorded number for a
+   * store whose book was started again), so its first sale follows the chain's last.
+   */
+  private async seqBase(): Promise<number> {
+    this.chainSeqBase ??= await this.deps
+      .writer()
+      .write('chainSeqBase', { ifUnset: this.deps.ledger.recordedThrough() });
+    return this.chainSeqBase;
+  }
+
+  /** The oldest waiting sales that fit one transaction, with consecutive numbers. */
   private nextBatch(db: Db): WaitingSale[] {
     const rows = prepared(
       db,
@@ -253,6 +284,8 @@ export class SalesBatcher implements Startable {
     for (const r of rows) {
       bytes += SALE_FIXED_BYTES + r.order_id.length + r.terminal_id.length;
       if (bytes > TX_SALES_BUDGET) break;
+      // The sales after a batch still open wait for it: a batch is one run of the sequence.
+      if (n > 0 && r.seq !== (rows[n - 1] as WaitingSale).seq + 1) break;
       n++;
     }
     return rows.slice(0, n);

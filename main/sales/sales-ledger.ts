@@ -17,7 +17,7 @@ export interface SignedSalesTx {
 export interface CommittedOutcome {
   ok: boolean;
   height: number;
-  /** The chain's error code when it failed (e.g. `CURRENCY_MISMATCH`). */
+  /** The chain's error code when it failed (e.g. `CURRENCY_MISMATCH`, `SALES_GAP`). */
   error: string | null;
 }
 
@@ -28,10 +28,16 @@ export interface SalesLedger {
    */
   storeFranchise(): Promise<Franchise>;
   /**
-   * Signs a `record-sales` transaction with the key's next nonce, hands it to `persist` (which must make
-   * it durable, or reject to send nothing), then sends it. One at a time with the key's other transactions.
+   * Signs a `record-sales` transaction of `batch` (its sales numbered from `firstSeq` in the
+   * franchise's sequence) with the key's next nonce, hands it to `persist` (which must make it
+   * durable, or reject to send nothing), then sends it. One at a time with the key's other transactions.
    */
-  submitSales(sales: Sale[], persist: (tx: SignedSalesTx) => Promise<void>): Promise<SignedSalesTx>;
+  submitSales(
+    batch: { firstSeq: number; sales: Sale[] },
+    persist: (tx: SignedSalesTx) => Promise<void>,
+  ): Promise<SignedSalesTx>;
+  /** The number of the franchise's last sale a final block recorded (0 when none, or no franchise yet). */
+  recordedThrough(): number;
   /** Sends an already signed transaction again (after a restart the mempool has forgotten it); refusals are ignored. */
   resubmit(bytes: Uint8Array): Promise<void>;
   /** The outcome of a transaction in a final block, or null while it is in none. */

@@ -63,6 +63,20 @@ export const SALES_WRITES = {
     }
     return Number(lastInsertRowid);
   },
+  /**
+   * The chain's number of this book's sale 0 (see `SalesBatcher`): the stored one, or `ifUnset`
+   * stored now when there is none.
+   */
+  chainSeqBase(db: Db, a: { ifUnset: number }): number {
+    // Kept as its decimal text (the table's values are blobs).
+    prepared(db, "INSERT OR IGNORE INTO sales_meta (key, value) VALUES ('chain-seq-base', ?)").run(
+      Buffer.from(String(a.ifUnset)),
+    );
+    const row = prepared(db, "SELECT value FROM sales_meta WHERE key = 'chain-seq-base'").get() as {
+      value: Buffer;
+    };
+    return Number(row.value.toString());
+  },
   /** A batch found in a final block: its card sales earn their points. */
   batchRecorded(db: Db, a: { id: number; height: number; atMs: number; tokenomics: PointsTokenomics }): void {
     earnPoints(db, a.id, a.tokenomics, a.atMs);

@@ -100,6 +100,7 @@ export function makeChainVectors(): Record<string, unknown> {
       'record-sales',
       b(store).recordSales(0, {
         franchiseId: 'HP-0001',
+        firstSeq: 1,
         sales: [
           {
             terminalId: 'pos-1',

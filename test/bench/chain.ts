@@ -150,6 +150,7 @@ async function main(): Promise<void> {
   const nonces = new Array<number>(SENDERS).fill(0);
   const store = new TxBuilder({ chainId: g.chainId, privateKey: storeKey, fee });
   let storeNonce = 0;
+  let salesSeq = 1;
   const hq = new TxBuilder({ chainId: g.chainId, privateKey: vkeys[0] as Uint8Array, fee });
   const franchise = {
     id: 'bench-store',
@@ -172,8 +173,10 @@ async function main(): Promise<void> {
         timeMs: Date.now(),
         customer: j === 0 ? customer : null,
       }));
+      const firstSeq = salesSeq;
+      salesSeq += sales.length;
       load.push({
-        bytes: encodeTx(store.recordSales(storeNonce++, { franchiseId: 'bench-store', sales })),
+        bytes: encodeTx(store.recordSales(storeNonce++, { franchiseId: 'bench-store', firstSeq, sales })),
         node: 0,
       });
     } else {

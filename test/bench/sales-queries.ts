@@ -35,6 +35,7 @@ const OFFLINE: SalesLedger = {
   resubmit: async () => undefined,
   outcome: () => null,
   committedNonce: () => 0,
+  recordedThrough: () => 0,
   paymentsToHq: () => [],
 };
 

@@ -3,8 +3,7 @@
  * audit anchors, supply, validator sets per epoch, the chain position, and order ids (pure). Every rule reaches
  * state through these, so a key's encoding is written in one place.
  */
-import { keccak256, toHex } from '../bytes';
-import { KIND, Writer } from '../encoding';
+import { KIND } from '../encoding';
 import { ChainError } from '../errors';
 import { readFranchise, writeFranchise } from '../tx/payload-codec';
 import type { Franchise } from '../tx/types';
@@ -14,6 +13,7 @@ import {
   type Account,
   type AnchorRecord,
   type AuditAnchorRecord,
+  type SalesMarkRecord,
   type ChainMeta,
   type KycRecord,
   type ValidatorRecord,
@@ -21,6 +21,7 @@ import {
   decodeAccount,
   decodeAnchor,
   decodeAuditAnchor,
+  decodeSalesMark,
   decodeKyc,
   decodeMeta,
   decodeValidator,
@@ -29,6 +30,7 @@ import {
   encodeAccount,
   encodeAmount,
   encodeAuditAnchor,
+  encodeSalesMark,
   encodeValidator,
 } from './records';
 import type { StateReader, StateStore } from './store';
@@ -81,6 +83,17 @@ export function putAuditAnchor(s: StateStore, franchiseId: string, a: AuditAncho
   s.set(`aud:${franchiseId}`, encodeAuditAnchor(a));
 }
 
+/** How far franchise `franchiseId`'s sales are recorded, or null if none is. */
+export function getSalesMark(s: StateReader, franchiseId: string): SalesMarkRecord | null {
+  const raw = s.get(`sls:${franchiseId}`);
+  return raw ? decodeSalesMark(raw) : null;
+}
+
+/** Writes how far franchise `franchiseId`'s sales are recorded (replacing the mark before). */
+export function putSalesMark(s: StateStore, franchiseId: string, m: SalesMarkRecord): void {
+  s.set(`sls:${franchiseId}`, encodeSalesMark(m));
+}
+
 /** Total supply (Σ balances + Σ stakes). */
 export function getSupply(s: StateReader): bigint {
   const raw = s.get('supply');
@@ -98,13 +111,6 @@ export function getChainMeta(s: StateReader): ChainMeta {
   const raw = s.get('meta');
   if (!raw) throw new ChainError('STATE_CORRUPT', 'the state has no chain position: apply the genesis first');
   return decodeMeta(raw);
-}
-
-/** The id under which an order is remembered (keccak of franchise, terminal and order id). */
-export function orderKey(franchiseId: string, terminalId: string, orderId: string): Hash {
-  return toHex(
-    keccak256(new Writer().string(franchiseId, 64).string(terminalId, 64).string(orderId, 128).finish()),
-  );
 }
 
 /** Writes the account of `address`. */

@@ -54,6 +54,14 @@ export interface AuditAnchorRecord {
   timeMs: number;
 }
 
+/** How far a franchise's sales are recorded: every sale numbered 1 to `through`, once. */
+export interface SalesMarkRecord {
+  /** The sequence number of the franchise's last recorded sale. */
+  through: number;
+  /** The block that recorded it. */
+  height: number;
+}
+
 /** Chain position, outside the state root. */
 export interface ChainMeta {
   height: number;
@@ -144,6 +152,13 @@ export const decodeAnchor = (b: Uint8Array): AnchorRecord =>
 /** Encodes a franchise's latest audit anchor. */
 export const encodeAuditAnchor = (a: AuditAnchorRecord): Uint8Array =>
   enc(KIND.auditAnchor, (w) => w.uint(a.seq).hex(a.hash, 32).uint(a.height).uint(a.timeMs));
+/** Encodes how far a franchise's sales are recorded. */
+export const encodeSalesMark = (m: SalesMarkRecord): Uint8Array =>
+  enc(KIND.salesMark, (w) => w.uint(m.through).uint(m.height));
+/** Decodes how far a franchise's sales are recorded. */
+export const decodeSalesMark = (b: Uint8Array): SalesMarkRecord =>
+  dec(b, KIND.salesMark, 'sales mark', (r) => ({ through: r.uint(), height: r.uint() }));
+
 /** Decodes a franchise's latest audit anchor. */
 export const decodeAuditAnchor = (b: Uint8Array): AuditAnchorRecord =>
   dec(b, KIND.auditAnchor, 'audit anchor', (r) => ({

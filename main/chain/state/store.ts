@@ -17,7 +17,7 @@ export type StateKey =
   | `kyc:${Address}`
   | `anc:${Hash}`
   | `aud:${string}`
-  | `ord:${Hash}`
+  | `sls:${string}`
   | `ev:${Hash}`
   | `vs:${number}`
   | 'supply'

@@ -52,7 +52,7 @@ export class TxBuilder {
     return this.sign(nonce, { type: 'franchise-update', franchise });
   }
 
-  recordSales(nonce: number, p: { franchiseId: string; sales: Sale[] }): Tx {
+  recordSales(nonce: number, p: { franchiseId: string; firstSeq: number; sales: Sale[] }): Tx {
     return this.sign(nonce, { type: 'record-sales', ...p });
   }
 

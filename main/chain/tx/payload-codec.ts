@@ -82,7 +82,7 @@ export function writePayload(w: Writer, p: TxPayload, limits: EncodingLimits): v
       writeFranchise(w, p.franchise);
       return;
     case 'record-sales':
-      w.string(p.franchiseId, TEXT_LIMITS.id, 'franchiseId');
+      w.string(p.franchiseId, TEXT_LIMITS.id, 'franchiseId').uint(p.firstSeq, 'firstSeq');
       w.list(
         p.sales,
         limits.maxItems,
@@ -137,6 +137,7 @@ export function readPayload(r: Reader, limits: EncodingLimits): TxPayload {
       return { type, franchise: readFranchise(r) };
     case 'record-sales': {
       const franchiseId = r.string(TEXT_LIMITS.id, 'franchiseId');
+      const firstSeq = r.uint('firstSeq');
       const sales = r.list(
         limits.maxItems,
         (rr) => ({
@@ -149,7 +150,7 @@ export function readPayload(r: Reader, limits: EncodingLimits): TxPayload {
         }),
         'sales',
       );
-      return { type, franchiseId, sales };
+      return { type, franchiseId, firstSeq, sales };
     }
     case 'anchor-media': {
       const franchiseId = r.string(TEXT_LIMITS.id, 'franchiseId');

@@ -16,6 +16,8 @@ const ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 const CURRENCY_RE = /^[A-Z]{3}$/;
 const RAW_CODEC = 0x55;
 const MAX_SALE_MINOR = (1n << 64n) - 1n;
+/** The highest sale sequence number (a safe integer). */
+const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 const MAX_TOKENS_PER_MINOR_UNIT = (1n << 64n) - 1n;
 const SHA2_256 = 0x12;
 const HASH_RE = /^0x[0-9a-f]{64}$/;
@@ -141,6 +143,8 @@ function checkPayloadFields(p: TxPayload, config: ChainConfig, opts: VerifyOptio
       if (!ID_RE.test(p.franchiseId))
         malformed(`franchiseId ${JSON.stringify(p.franchiseId)} is not a franchise id`);
       if (p.sales.length === 0) malformed('a sales batch needs at least one sale');
+      if (!Number.isSafeInteger(p.firstSeq) || p.firstSeq < 1 || p.firstSeq + p.sales.length - 1 > MAX_SEQ)
+        malformed(`firstSeq must be a whole number from 1 with room for the batch, got ${p.firstSeq}`);
       const seen = new Set<string>();
       p.sales.forEach((s, i) => {
         checkText(s.terminalId, `sales[${i}].terminalId`, TEXT_LIMITS.id);

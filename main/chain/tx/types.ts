@@ -63,7 +63,16 @@ export type TxPayload =
   | { type: 'unstake'; amount: bigint }
   | { type: 'franchise-register'; franchise: Franchise }
   | { type: 'franchise-update'; franchise: Franchise }
-  | { type: 'record-sales'; franchiseId: string; sales: Sale[] }
+  | {
+      type: 'record-sales';
+      franchiseId: string;
+      /**
+       * The store's sequence number of `sales[0]`; `sales[i]` is number `firstSeq + i`. A franchise's
+       * sales are recorded in one unbroken sequence from 1: each batch starts right after the last.
+       */
+      firstSeq: number;
+      sales: Sale[];
+    }
   | { type: 'anchor-media'; franchiseId: string; cameraId: string; segments: MediaSegment[] }
   | {
       type: 'kyc-attest';

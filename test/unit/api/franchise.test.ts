@@ -153,7 +153,9 @@ describe('franchise.* over a real ledger node', () => {
       customer: null,
     }));
     const { txHash } = await node.submit(
-      encodeTx(till.recordSales(await node.nonce(storeOwner), { franchiseId: 'moscow-1', sales })),
+      encodeTx(
+        till.recordSales(await node.nonce(storeOwner), { franchiseId: 'moscow-1', firstSeq: 1, sales }),
+      ),
     );
     const outcome = await node.waitForTx(txHash as Hash, 20_000);
     expect(outcome.ok).toBe(true);

@@ -72,6 +72,7 @@ const payload: fc.Arbitrary<TxPayload> = fc.oneof(
   fc.record({
     type: fc.constant('record-sales' as const),
     franchiseId: text(64),
+    firstSeq: safe,
     sales: fc.array(sale, { maxLength: 5 }),
   }),
   fc.record({
@@ -271,7 +272,7 @@ describe('non-canonical and oversized input', () => {
     );
   });
   it('refuses a list longer than the limit from its count alone', () => {
-    const sales = { type: 'record-sales' as const, franchiseId: 'f', sales: [] as Sale[] };
+    const sales = { type: 'record-sales' as const, franchiseId: 'f', firstSeq: 1, sales: [] as Sale[] };
     const b = encodeTx({ ...t, payload: sales });
     const countAt = b.length - 64 - 1;
     expect(b[countAt]).toBe(0);

@@ -12,6 +12,7 @@ import {
   getAnchor,
   getFranchise,
   getKyc,
+  getSalesMark,
   getSupply,
   getValidator,
   getValidatorSet,
@@ -114,7 +115,9 @@ describe('applying every transaction type', () => {
         customer: null,
       },
     ];
-    const { block, result } = c.make([builder(STORE).recordSales(0, { franchiseId: 'HP-0001', sales })]);
+    const { block, result } = c.make([
+      builder(STORE).recordSales(0, { franchiseId: 'HP-0001', firstSeq: 1, sales }),
+    ]);
     c.commit(block);
     // sale 1: 100,000 minted → 5,000 royalty, 2,000 reward, 93,000 customer; sale 2: 20,000 → 1,000 royalty, 400 reward, no customer part.
     expect(result.receipts[0]).toMatchObject({ ok: true, minted: 101_400n });
@@ -123,13 +126,32 @@ describe('applying every transaction type', () => {
     expect(getAccount(c.store, addr(HQ)).balance).toBe(hq0 + 6_000n);
     expect(getAccount(c.store, block.header.proposer).balance).toBe(2_400n + 1000n);
     expect(getSupply(c.store)).toBe(supply0 + 101_400n);
-    // The same order again fails with DUPLICATE_ORDER: fee and nonce taken, nothing minted.
+    expect(getSalesMark(c.store, 'HP-0001')).toEqual({ through: 2, height: block.header.height });
+    // Recorded numbers again fail with DUPLICATE_ORDER, a batch past the next number with SALES_GAP:
+    // fee and nonce taken, nothing minted, the mark where it was.
     const again = c.step([
-      builder(STORE).recordSales(1, { franchiseId: 'HP-0001', sales: sales.slice(0, 1) }),
+      builder(STORE).recordSales(1, { franchiseId: 'HP-0001', firstSeq: 2, sales: sales.slice(0, 1) }),
+      builder(STORE).recordSales(2, { franchiseId: 'HP-0001', firstSeq: 4, sales: sales.slice(0, 1) }),
     ]);
-    expect(again.receipts[0]).toMatchObject({ ok: false, error: { code: 'DUPLICATE_ORDER' }, minted: 0n });
+    expect(again.receipts[0]).toMatchObject({
+      ok: false,
+      error: { code: 'DUPLICATE_ORDER', message: expect.stringContaining('this batch repeats 2–2') },
+      minted: 0n,
+    });
+    expect(again.receipts[1]).toMatchObject({
+      ok: false,
+      error: { code: 'SALES_GAP', message: expect.stringContaining('leaving 3–3 out') },
+      minted: 0n,
+    });
     expect(getSupply(c.store)).toBe(supply0 + 101_400n);
-    expect(getAccount(c.store, addr(STORE)).nonce).toBe(2);
+    expect(getAccount(c.store, addr(STORE)).nonce).toBe(3);
+    expect(getSalesMark(c.store, 'HP-0001')?.through).toBe(2);
+    // The next number goes on: the mark is one state entry whatever the batch's size.
+    const next = c.step([
+      builder(STORE).recordSales(3, { franchiseId: 'HP-0001', firstSeq: 3, sales: sales.slice(1) }),
+    ]);
+    expect(next.receipts[0]).toMatchObject({ ok: true });
+    expect(getSalesMark(c.store, 'HP-0001')?.through).toBe(3);
   });
 
   it('anchor-media stores each segment once', () => {
@@ -306,11 +328,12 @@ describe('rejections change nothing', () => {
       timeMs: 1,
       customer: null,
     }));
-    expect(() => builder(STORE).recordSales(0, { franchiseId: 'HP-0001', sales })).not.toThrow();
+    expect(() => builder(STORE).recordSales(0, { franchiseId: 'HP-0001', firstSeq: 1, sales })).not.toThrow();
     expectRejected(
       c,
       new TxBuilder({ chainId: 'hotpot-test', privateKey: STORE, fee: 1000n }).recordSales(0, {
         franchiseId: 'HP-0001',
+        firstSeq: 1,
         sales,
       }),
       'TX_TOO_LARGE',
@@ -327,18 +350,30 @@ describe('rejections change nothing', () => {
       customer: null,
     };
     expect(() =>
-      checkTx(c.store, builder(ALICE).recordSales(0, { franchiseId: 'HP-0001', sales: [sale] }), c.ctx),
+      checkTx(
+        c.store,
+        builder(ALICE).recordSales(0, { franchiseId: 'HP-0001', firstSeq: 1, sales: [sale] }),
+        c.ctx,
+      ),
     ).toThrow(expect.objectContaining({ code: 'UNAUTHORIZED' }));
     expect(() =>
       checkTx(
         c.store,
-        builder(STORE).recordSales(0, { franchiseId: 'HP-0001', sales: [{ ...sale, currency: 'USD' }] }),
+        builder(STORE).recordSales(0, {
+          franchiseId: 'HP-0001',
+          firstSeq: 1,
+          sales: [{ ...sale, currency: 'USD' }],
+        }),
         c.ctx,
       ),
     ).toThrow(expect.objectContaining({ code: 'CURRENCY_MISMATCH' }));
     c.step([builder(HQ).updateFranchise(1, { ...franchise, status: 'inactive' })]);
     expect(() =>
-      checkTx(c.store, builder(STORE).recordSales(0, { franchiseId: 'HP-0001', sales: [sale] }), c.ctx),
+      checkTx(
+        c.store,
+        builder(STORE).recordSales(0, { franchiseId: 'HP-0001', firstSeq: 1, sales: [sale] }),
+        c.ctx,
+      ),
     ).toThrow(expect.objectContaining({ code: 'FRANCHISE_INACTIVE' }));
   });
   it('a block with a wrong state root or a forged lastCommit is refused', () => {

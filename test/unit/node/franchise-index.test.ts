@@ -45,17 +45,23 @@ function story(): Array<[number, Tx[], boolean[]]> {
     ],
     [
       2,
-      [till.recordSales(0, { franchiseId: 'a-store', sales: [sale('1', 1_001n), sale('2', 2_000n)] })],
+      [
+        till.recordSales(0, {
+          franchiseId: 'a-store',
+          firstSeq: 1,
+          sales: [sale('1', 1_001n), sale('2', 2_000n)],
+        }),
+      ],
       [true],
     ],
     // A failed transaction (the chain refused its payload) changes nothing.
-    [3, [till.recordSales(1, { franchiseId: 'a-store', sales: [sale('3', 99_999n)] })], [false]],
+    [3, [till.recordSales(1, { franchiseId: 'a-store', firstSeq: 3, sales: [sale('3', 99_999n)] })], [false]],
     // The royalty rate changes: later sales mint by the new one, earlier ones keep theirs.
     [
       4,
       [
         hq.updateFranchise(2, { ...store('a-store', 2000), status: 'suspended', city: 'Казань' }),
-        till.recordSales(2, { franchiseId: 'a-store', sales: [sale('4', 10n)] }),
+        till.recordSales(2, { franchiseId: 'a-store', firstSeq: 3, sales: [sale('4', 10n)] }),
       ],
       [true, true],
     ],
@@ -127,7 +133,7 @@ describe('the franchise index (read model of the registry)', () => {
     expect(rebuilt.franchises.list({ limit: 10 })).toEqual(followed.franchises.list({ limit: 10 }));
     // Current: nothing more to do, and the next block is followed again.
     expect(rebuilt.franchises.catchUp(4, DEFAULT_PARAMS)).toBe(0);
-    const next = till.recordSales(3, { franchiseId: 'b-store', sales: [sale('5', 100n)] });
+    const next = till.recordSales(3, { franchiseId: 'b-store', firstSeq: 1, sales: [sale('5', 100n)] });
     expect(rebuilt.franchises.applyBlock(5, [next], () => true)).toBe(true);
     expect(rebuilt.franchises.get('b-store')!.sales).toMatchObject({ orders: 1, amountMinor: 100n });
   });

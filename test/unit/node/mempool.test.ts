@@ -149,6 +149,7 @@ describe('Mempool admission', () => {
       encodeTx(
         A.recordSales(1, {
           franchiseId: 'nowhere',
+          firstSeq: 1,
           sales: [
             {
               terminalId: 't1',

@@ -10,8 +10,9 @@ import type {
 } from '../../../main/sales/sales-ledger';
 
 /**
- * A chain in memory with the real chain's two rules that matter to the batcher: a nonce lands once,
- * in order, and an order already recorded is refused (`DUPLICATE_ORDER`, failing the whole batch).
+ * A chain in memory with the real chain's rules that matter to the batcher: a nonce lands once, in
+ * order, and a franchise's sales are recorded in one unbroken sequence (a batch that repeats recorded
+ * numbers fails with `DUPLICATE_ORDER`, one that leaves a hole with `SALES_GAP`, each failing whole).
  * `commit()` plays a final block of what was sent; `lose()` forgets the mempool (a restart).
  */
 export class FakeSalesLedger implements SalesLedger {
@@ -25,9 +26,11 @@ export class FakeSalesLedger implements SalesLedger {
   };
   nonce = 0;
   height = 0;
-  mempool = new Map<string, { nonce: number; sales: Sale[] }>();
+  mempool = new Map<string, { nonce: number; firstSeq: number; sales: Sale[] }>();
   outcomes = new Map<string, CommittedOutcome>();
   recorded = new Map<string, number>();
+  /** The number of the last recorded sale (the chain's sales mark). */
+  through = 0;
   /** Refuse to send (the network is down); the transaction is still persisted. */
   failSubmit = false;
   /** Throw inside `submitSales` after `persist` (a crash between keeping and sending). */
@@ -38,29 +41,38 @@ export class FakeSalesLedger implements SalesLedger {
     return this.franchise;
   }
 
-  async submitSales(sales: Sale[], persist: (tx: SignedSalesTx) => Promise<void>): Promise<SignedSalesTx> {
+  async submitSales(
+    { firstSeq, sales }: { firstSeq: number; sales: Sale[] },
+    persist: (tx: SignedSalesTx) => Promise<void>,
+  ): Promise<SignedSalesTx> {
     const nonce = Math.max(this.nonce, this.pendingNonce);
     const bytes = new TextEncoder().encode(
-      JSON.stringify({ nonce, sales }, (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
+      JSON.stringify({ nonce, firstSeq, sales }, (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
     );
     const tx = { nonce, txHash: `0x${createHash('sha256').update(bytes).digest('hex')}`, bytes };
     await persist(tx);
     this.pendingNonce = nonce + 1;
     this.submitted.push(tx);
     if (this.failSubmit) throw new Error('network down');
-    this.mempool.set(tx.txHash, { nonce, sales });
+    this.mempool.set(tx.txHash, { nonce, firstSeq, sales });
     return tx;
+  }
+
+  recordedThrough(): number {
+    return this.through;
   }
 
   async resubmit(bytes: Uint8Array): Promise<void> {
     const parsed = JSON.parse(new TextDecoder().decode(bytes)) as {
       nonce: number;
+      firstSeq: number;
       sales: Array<Record<string, string>>;
     };
     const hash = `0x${createHash('sha256').update(bytes).digest('hex')}`;
     if (parsed.nonce < this.nonce || this.mempool.has(hash)) return;
     this.mempool.set(hash, {
       nonce: parsed.nonce,
+      firstSeq: parsed.firstSeq,
       sales: parsed.sales.map((s) => ({ ...s, amountMinor: BigInt(s['amountMinor']!) }) as unknown as Sale),
     });
   }
@@ -88,12 +100,18 @@ export class FakeSalesLedger implements SalesLedger {
       if (tx.nonce !== this.nonce) continue;
       this.mempool.delete(hash);
       this.nonce++;
-      const dup = tx.sales.find((s) => this.recorded.has(`${s.terminalId}/${s.orderId}`));
-      if (dup) {
-        this.outcomes.set(hash, { ok: false, height: this.height, error: 'DUPLICATE_ORDER' });
+      const error =
+        tx.firstSeq <= this.through ? 'DUPLICATE_ORDER' : tx.firstSeq > this.through + 1 ? 'SALES_GAP' : null;
+      if (error) {
+        this.outcomes.set(hash, { ok: false, height: this.height, error });
         continue;
       }
-      for (const s of tx.sales) this.recorded.set(`${s.terminalId}/${s.orderId}`, this.height);
+      for (const s of tx.sales) {
+        const key = `${s.terminalId}/${s.orderId}`;
+        // The sequence rule alone must keep every order once: a second recording is the test's to find.
+        this.recorded.set(key, this.recorded.has(key) ? -1 : this.height);
+      }
+      this.through = tx.firstSeq + tx.sales.length - 1;
       this.outcomes.set(hash, { ok: true, height: this.height, error: null });
     }
   }

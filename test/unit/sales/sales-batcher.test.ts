@@ -85,8 +85,72 @@ describe('SalesBatcher', () => {
     }
     await svc.flush();
     expect(ledger.recorded.size).toBe(10);
-    expect([...ledger.outcomes.values()].every((o) => o.ok)).toBe(true);
+    expect(ledger.through).toBe(10);
+    expect(
+      [...ledger.recorded.values()].every((h) => h > 0),
+      'an order recorded twice',
+    ).toBe(true);
+    // Only a batch sent after a lost one may fail (SALES_GAP); none repeats a recorded number.
+    expect([...ledger.outcomes.values()].filter((o) => !o.ok && o.error !== 'SALES_GAP')).toEqual([]);
     expect(svc.queue()).toMatchObject({ pending: 0, submitted: 0 });
+    await svc.stop();
+    dir.cleanup();
+  });
+
+  it('when a batch is lost, those sent after it are refused for the gap and follow it at once, in order', async () => {
+    const dir = tempDir();
+    const ledger = new FakeSalesLedger();
+    const svc = testSalesService(dir.path, ledger);
+    await svc.start();
+    for (let i = 0; i < 1000; i++) await svc.record([sale(i)]);
+    await svc.flush(); // batches on their way, each a run of numbers following the one before
+    const firstSeqs = () =>
+      ledger.submitted.map(
+        (t) => (JSON.parse(new TextDecoder().decode(t.bytes)) as { firstSeq: number }).firstSeq,
+      );
+    const sent = firstSeqs();
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    expect(sent[0]).toBe(1);
+    expect(sent).toEqual([...sent].sort((a, b) => a - b));
+    // The first is lost with the mempool and its nonce goes to another transaction of the key.
+    ledger.mempool.delete(ledger.submitted[0]!.txHash);
+    ledger.takeNonce();
+    ledger.commit();
+    const refused = [...ledger.outcomes.values()].map((o) => o.error);
+    expect(refused).toEqual(sent.slice(1).map(() => 'SALES_GAP'));
+    expect(ledger.through).toBe(0);
+    // They are taken apart and sent again from number 1 with no pause (a pause would outlast this test).
+    const resentFrom = ledger.submitted.length;
+    for (let round = 0; round < 4 && ledger.through < 1000; round++) {
+      await svc.flush();
+      ledger.commit();
+    }
+    await svc.flush();
+    expect(firstSeqs()[resentFrom]).toBe(1);
+    expect(svc.queue()).toMatchObject({ pending: 0, submitted: 0, lastError: null });
+    expect(ledger.through).toBe(1000);
+    expect(ledger.recorded.size).toBe(1000);
+    expect([...ledger.recorded.values()].every((h) => h > 0)).toBe(true);
+    await svc.stop();
+    dir.cleanup();
+  });
+
+  it("a new book's first sale follows the chain's last recorded number (a store set up again)", async () => {
+    const dir = tempDir();
+    const ledger = new FakeSalesLedger();
+    ledger.through = 5_000;
+    const svc = testSalesService(dir.path, ledger);
+    await svc.start();
+    for (let i = 0; i < 3; i++) await svc.record([sale(i)]);
+    await svc.flush();
+    ledger.commit();
+    await svc.flush();
+    expect(ledger.through).toBe(5_003);
+    expect(svc.queue()).toMatchObject({ pending: 0, submitted: 0 });
+    // The number is kept: a later sale goes on from it, whatever the chain says by then.
+    await svc.record([sale(3)]);
+    await svc.flush();
+    expect(JSON.parse(new TextDecoder().decode(ledger.submitted.at(-1)!.bytes)).firstSeq).toBe(5_004);
     await svc.stop();
     dir.cleanup();
   });
@@ -131,8 +195,13 @@ describe('SalesBatcher', () => {
         }
       }
       expect(ledger.recorded.size, `seed ${seed}`).toBe(total);
-      const failed = [...ledger.outcomes.values()].filter((o) => !o.ok);
-      expect(failed, `seed ${seed}: a batch repeated a recorded order`).toEqual([]);
+      expect(ledger.through, `seed ${seed}`).toBe(total);
+      expect(
+        [...ledger.recorded.values()].every((h) => h > 0),
+        `seed ${seed}: an order recorded twice`,
+      ).toBe(true);
+      const failed = [...ledger.outcomes.values()].filter((o) => !o.ok && o.error !== 'SALES_GAP');
+      expect(failed, `seed ${seed}: a batch repeated recorded numbers`).toEqual([]);
       await svc.stop();
       dir.cleanup();
     }
