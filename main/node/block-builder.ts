@@ -2,7 +2,7 @@
  * Which block this node proposes at a height and round: transactions from the mempool and pending
  * evidence within the block limits (`buildBlock`), dropping what the chain refuses at build time.
  */
-import { type Commit, encodeBlock } from '../chain/block';
+import { type Commit, encodeBlockWithTxBytes } from '../chain/block';
 import { ChainError } from '../chain/errors';
 import type { ChainConfig, ChainParams } from '../chain/params';
 import type { ApplyContext } from '../chain/state/apply-context';
@@ -85,7 +85,11 @@ export function buildProposalBlock(req: ProposalRequest, deps: BlockBuilderDeps)
       );
       return {
         block,
-        bytes: encodeBlock(block, params),
+        bytes: encodeBlockWithTxBytes(
+          block,
+          txs.map((e) => e.bytes),
+          params,
+        ),
         hash: result.blockHash,
         txBytes: txs.map((e) => e.bytes),
         txHashes: txs.map((e) => e.hash),

@@ -81,6 +81,8 @@ function positive(amount: bigint, field: string): void {
 }
 
 function checkText(value: string, field: string, maxBytes: number): void {
+  // A UTF-16 unit is 1–3 bytes of UTF-8 (a surrogate pair, 2 units, is 4): most texts need no encoding.
+  if (value.length >= 1 && value.length * 3 <= maxBytes) return;
   const n = utf8ToBytes(value).length;
   if (n < 1 || n > maxBytes) malformed(`${field} must be 1–${maxBytes} bytes, got ${n}`, { field });
 }

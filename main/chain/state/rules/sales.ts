@@ -47,6 +47,12 @@ export function recordSales(
       `franchise ${f.id}'s sales are recorded through number ${through}; this batch starts at ${p.firstSeq}, leaving ${through + 1}–${p.firstSeq - 1} out`,
       data,
     );
+  const royaltyBps = BigInt(t.royaltyBps);
+  const rewardBps = BigInt(t.validatorRewardBps);
+  // Each sale's parts are rounded down on their own; each recipient is credited their sum once.
+  let royalties = 0n;
+  let rewards = 0n;
+  const customers = new Map<Address, bigint>();
   for (const sale of p.sales) {
     if (sale.currency !== t.currency)
       fail(
@@ -54,13 +60,20 @@ export function recordSales(
         `sale ${sale.orderId} is in ${sale.currency}; franchise ${f.id} sells in ${t.currency}`,
       );
     const minted = sale.amountMinor * t.tokensPerMinorUnit;
-    const royalty = (minted * BigInt(t.royaltyBps)) / 10_000n;
-    const reward = (minted * BigInt(t.validatorRewardBps)) / 10_000n;
-    const customerPart = sale.customer ? minted - royalty - reward : 0n;
-    credit(s, config.hqAuthority, royalty);
-    if (sale.customer) credit(s, sale.customer, customerPart);
-    acc.reward += reward;
-    acc.minted += royalty + reward + customerPart;
+    const royalty = (minted * royaltyBps) / 10_000n;
+    const reward = (minted * rewardBps) / 10_000n;
+    royalties += royalty;
+    rewards += reward;
+    if (sale.customer)
+      customers.set(sale.customer, (customers.get(sale.customer) ?? 0n) + minted - royalty - reward);
   }
+  credit(s, config.hqAuthority, royalties);
+  let customerParts = 0n;
+  for (const [customer, part] of customers) {
+    credit(s, customer, part);
+    customerParts += part;
+  }
+  acc.reward += rewards;
+  acc.minted += royalties + rewards + customerParts;
   putSalesMark(s, f.id, { through: last, height: acc.height });
 }
