@@ -15,7 +15,7 @@
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { concatBytes, keccak256, toHex, utf8ToBytes } from './bytes';
+import { bytesEqual, concatBytes, keccak256, toHex, utf8ToBytes } from './bytes';
 import { ChainError } from './errors';
 import type { VerifiedCache } from './cache';
 import type { Address } from './types';
@@ -49,10 +49,31 @@ export function assertPrivateKey(privateKey: Uint8Array): void {
   }
 }
 
+/**
+ * The public keys already worked out, by private-key object, with a copy of the key they came from
+ * (a key array filled with other bytes later is worked out again). A validator signs two votes and
+ * maybe a proposal each block, and a store a transaction every few seconds, each with the same key:
+ * each derivation is a constant-time scalar multiplication, about as costly as the signature itself.
+ */
+const derived = new WeakMap<Uint8Array, { key: Uint8Array; uncompressed: Uint8Array }>();
+
+/** The 65-byte uncompressed public key (0x04 ‖ x ‖ y) of a private key; callers copy what they return. */
+function uncompressedPublicKey(privateKey: Uint8Array): Uint8Array {
+  const known = derived.get(privateKey);
+  if (known && bytesEqual(known.key, privateKey)) return known.uncompressed;
+  assertPrivateKey(privateKey);
+  const uncompressed = secp256k1.getPublicKey(privateKey, false);
+  derived.set(privateKey, { key: privateKey.slice(), uncompressed });
+  return uncompressed;
+}
+
 /** The compressed (33-byte) public key of a private key. */
 export function getPublicKey(privateKey: Uint8Array): Uint8Array {
-  assertPrivateKey(privateKey);
-  return secp256k1.getPublicKey(privateKey, true);
+  const u = uncompressedPublicKey(privateKey);
+  const out = new Uint8Array(33);
+  out[0] = (u[64] as number) & 1 ? 3 : 2;
+  out.set(u.subarray(1, 33), 1);
+  return out;
 }
 
 /**
@@ -85,8 +106,7 @@ export function publicKeyToAddress(publicKey: Uint8Array): Address {
  * address directly, with no point decompression (which costs more than an OpenSSL verify).
  */
 export function getRawPublicKey(privateKey: Uint8Array): Uint8Array {
-  assertPrivateKey(privateKey);
-  return secp256k1.getPublicKey(privateKey, false).subarray(1);
+  return uncompressedPublicKey(privateKey).slice(1);
 }
 
 /** The address of a raw 64-byte public key: the last 20 bytes of its keccak-256. Does not check the point. */
@@ -117,7 +137,7 @@ export function compressRawPublicKey(rawPublicKey: Uint8Array): Uint8Array {
 
 /** The address of a private key. */
 export function privateKeyToAddress(privateKey: Uint8Array): Address {
-  return publicKeyToAddress(getPublicKey(privateKey));
+  return toHex(keccak256(uncompressedPublicKey(privateKey).subarray(1)).subarray(12));
 }
 
 /**

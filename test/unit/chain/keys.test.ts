@@ -35,6 +35,19 @@ describe('addresses', () => {
     k[31] = 1;
     expect(toChecksumAddress(privateKeyToAddress(k))).toBe('0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf');
   });
+  it('a key array filled with another key later gives the other key its own public key and address', () => {
+    const k = new Uint8Array(32);
+    k[31] = 1;
+    const first = getPublicKey(k);
+    expect(toChecksumAddress(privateKeyToAddress(k))).toBe('0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf');
+    k.set(fromHex('0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318'));
+    expect(getPublicKey(k)).toEqual(secp256k1.getPublicKey(k, true));
+    expect(getPublicKey(k)).not.toEqual(first);
+    expect(privateKeyToAddress(k)).toBe(publicKeyToAddress(secp256k1.getPublicKey(k, false)));
+    // What a caller does to a returned key does not reach the next caller.
+    getRawPublicKey(k).fill(0);
+    expect(rawPublicKeyToAddress(getRawPublicKey(k))).toBe(privateKeyToAddress(k));
+  });
   it('matches the EIP-55 examples, and parses them back', () => {
     expect(vectors.checksummed.length).toBeGreaterThanOrEqual(8);
     for (const a of vectors.checksummed) {
