@@ -57,10 +57,17 @@ export const SALES_WRITES = {
       `INSERT INTO sales_batches (nonce, tx_hash, tx_bytes, sales, state, created_ms)
        VALUES (?, ?, ?, ?, 'submitted', ?)`,
     ).run(b.nonce, b.txHash, b.bytes, b.seqs.length, b.createdMs);
-    const tie = prepared(db, 'UPDATE sales SET batch_id = ? WHERE seq = ? AND batch_id IS NULL');
-    for (const seq of b.seqs) {
-      if (tie.run(lastInsertRowid, seq).changes !== 1) throw new Error(`sale #${seq} is already in a batch`);
-    }
+    // A batch is a run of consecutive sales (see SalesBatcher): one statement ties them all.
+    const first = b.seqs[0] ?? 0;
+    const last = first + b.seqs.length - 1;
+    if (b.seqs.some((seq, i) => seq !== first + i))
+      throw new Error('a batch must be a run of consecutive sales');
+    const tied = prepared(
+      db,
+      'UPDATE sales SET batch_id = ? WHERE seq BETWEEN ? AND ? AND batch_id IS NULL',
+    ).run(lastInsertRowid, first, last).changes;
+    if (tied !== b.seqs.length)
+      throw new Error(`sales #${first}–${last} are already in a batch, some of them`);
     return Number(lastInsertRowid);
   },
   /**
