@@ -17,7 +17,8 @@
  * sale `seq` of this book is number `base + seq` there, where `base` is the chain's mark when this
  * book sent its first batch (0 for a new store; kept in `sales_meta`). A batch is a run of consecutive
  * numbers. When one is lost (superseded), the batches sent after it are refused with `SALES_GAP`;
- * their sales go back to the queue at once, with no pause, and follow the lost ones in order.
+ * their sales go back to the queue at once, with no pause, and follow the lost ones in order (a gap
+ * that no waiting sale explains pauses, as any refusal does).
  */
 import type { Startable } from '../common/startable';
 import type { Address } from '../chain/types';
@@ -192,11 +193,27 @@ export class SalesBatcher implements Startable {
       const outcome = this.deps.ledger.outcome(b.tx_hash);
       if (outcome?.ok) await this.recorded(b, outcome.height);
       else if (outcome?.error === 'SALES_GAP')
-        await this.reopen(b, 'failed', outcome.error, { pause: false });
+        await this.reopen(b, 'failed', outcome.error, { pause: !this.followsWaitingSales(db, b.id) });
       else if (outcome) await this.reopen(b, 'failed', outcome.error ?? 'refused');
       else if (nonce > b.nonce) await this.reopen(b, 'superseded', null);
       else if (resend) await this.deps.ledger.resubmit(new Uint8Array(b.tx_bytes));
     }
+  }
+
+  /**
+   * True when sales numbered below batch `id`'s wait in no batch: a batch before it was lost and
+   * they go first, which explains the chain's `SALES_GAP`. A gap nothing here explains (a book that
+   * lost sales) pauses like any refusal, so the batcher does not burn a fee every pass.
+   */
+  private followsWaitingSales(db: Db, id: number): boolean {
+    const first = prepared(db, 'SELECT MIN(seq) AS seq FROM sales WHERE batch_id = ?').get(id) as {
+      seq: number | null;
+    };
+    if (first.seq === null) return false;
+    return (
+      prepared(db, 'SELECT 1 FROM sales WHERE batch_id IS NULL AND seq < ? LIMIT 1').get(first.seq) !==
+      undefined
+    );
   }
 
   private async recorded(b: OpenBatch, height: number): Promise<void> {

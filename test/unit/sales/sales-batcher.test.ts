@@ -135,6 +135,30 @@ describe('SalesBatcher', () => {
     dir.cleanup();
   });
 
+  it('a gap that no waiting sale explains (the chain is behind the book) pauses the batcher', async () => {
+    const dir = tempDir();
+    const ledger = new FakeSalesLedger();
+    const svc = testSalesService(dir.path, ledger);
+    await svc.start();
+    await svc.record([sale(0)]);
+    await svc.flush();
+    ledger.commit();
+    await svc.flush();
+    expect(ledger.through).toBe(1);
+    ledger.through = 0; // as if the chain had never recorded sale 1
+    await svc.record([sale(1)]);
+    await svc.flush();
+    ledger.commit(); // sale 2 leaves sale 1 out: SALES_GAP
+    await svc.flush();
+    const sent = ledger.submitted.length;
+    await svc.flush();
+    await svc.flush();
+    expect(ledger.submitted.length, 'sent again within the pause').toBe(sent);
+    expect(svc.queue()).toMatchObject({ pending: 1, lastError: expect.stringContaining('SALES_GAP') });
+    await svc.stop();
+    dir.cleanup();
+  });
+
   it("a new book's first sale follows the chain's last recorded number (a store set up again)", async () => {
     const dir = tempDir();
     const ledger = new FakeSalesLedger();
