@@ -278,14 +278,22 @@ export class SalesBatcher implements Startable {
   }
 
   /**
-   * The chain's number of this book's sale 0: kept in `sales_meta` from the first batch on; a book
-   * that has none yet takes the chain's mark then (0 for a new store, the last recorded number for a
-   * store whose book was started again), so its first sale follows the chain's last.
+   * The chain's number of this book's sale 0: kept in `sales_meta` from the first batch on. A book
+   * that has none yet sets it so that its first sale the chain has not recorded follows the chain's
+   * mark: a new store's first sale is number 1, a store whose book was started again goes on from its
+   * chain's last number, and a book whose sales were recorded before the chain numbered them (one
+   * per-order entry each) starts the chain's sequence with its first sale not yet recorded.
    */
   private async seqBase(): Promise<number> {
-    this.chainSeqBase ??= await this.deps
-      .writer()
-      .write('chainSeqBase', { ifUnset: this.deps.ledger.recordedThrough() });
+    if (this.chainSeqBase === null) {
+      const recorded = prepared(
+        this.deps.db(),
+        `SELECT COALESCE(MAX(seq), 0) AS seq FROM sales
+         WHERE batch_id IN (SELECT id FROM sales_batches WHERE state = 'recorded')`,
+      ).get() as { seq: number };
+      const ifUnset = this.deps.ledger.recordedThrough() - recorded.seq;
+      this.chainSeqBase = await this.deps.writer().write('chainSeqBase', { ifUnset });
+    }
     return this.chainSeqBase;
   }
 

@@ -3,6 +3,8 @@ import type { SaleInput } from '../../../main/contract/sales';
 import { tempDir } from '../../helpers/tmp';
 import { FakeSalesLedger, testSalesService } from './fake-ledger';
 import { Prng } from '../../../main/common/prng';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 
 function sale(i: number): SaleInput {
   return {
@@ -175,6 +177,35 @@ describe('SalesBatcher', () => {
     await svc.record([sale(3)]);
     await svc.flush();
     expect(JSON.parse(new TextDecoder().decode(ledger.submitted.at(-1)!.bytes)).firstSeq).toBe(5_004);
+    await svc.stop();
+    dir.cleanup();
+  });
+
+  it("a book whose sales were recorded before the chain numbered them starts the chain's sequence with its next", async () => {
+    const dir = tempDir();
+    const ledger = new FakeSalesLedger();
+    let svc = testSalesService(dir.path, ledger);
+    await svc.start();
+    for (let i = 0; i < 5; i++) await svc.record([sale(i)]);
+    await svc.flush();
+    ledger.commit();
+    await svc.flush();
+    await svc.stop();
+    expect(ledger.through).toBe(5);
+    // As a book kept before the numbering: no base, and a chain that has no mark for the store.
+    const db = new Database(join(dir.path, 'sales.db'));
+    db.prepare("DELETE FROM sales_meta WHERE key = 'chain-seq-base'").run();
+    db.close();
+    ledger.through = 0;
+    svc = testSalesService(dir.path, ledger);
+    await svc.start();
+    await svc.record([sale(5), sale(6)]);
+    await svc.flush();
+    ledger.commit();
+    await svc.flush();
+    expect(JSON.parse(new TextDecoder().decode(ledger.submitted.at(-1)!.bytes)).firstSeq).toBe(1);
+    expect(ledger.through).toBe(2);
+    expect(svc.queue()).toMatchObject({ pending: 0, submitted: 0, lastError: null });
     await svc.stop();
     dir.cleanup();
   });
