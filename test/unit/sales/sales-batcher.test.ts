@@ -99,6 +99,21 @@ describe('SalesBatcher', () => {
     dir.cleanup();
   });
 
+  it('while a full transaction of sales waits, the next pass comes in a quarter second, not at the interval', async () => {
+    const dir = tempDir();
+    const ledger = new FakeSalesLedger();
+    const svc = testSalesService(dir.path, ledger); // the interval is a minute
+    await svc.start();
+    for (let i = 0; i < 2400; i++) await svc.record([sale(i)]);
+    await svc.flush(); // four batches on their way, at least 800 sales waiting
+    const sent = ledger.submitted.length;
+    ledger.commit();
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(ledger.submitted.length).toBeGreaterThan(sent);
+    await svc.stop();
+    dir.cleanup();
+  });
+
   it('when a batch is lost, those sent after it are refused for the gap and follow it at once, in order', async () => {
     const dir = tempDir();
     const ledger = new FakeSalesLedger();
