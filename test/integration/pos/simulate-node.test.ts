@@ -66,7 +66,7 @@ describe('bin/hotpot pos simulate against a real node', () => {
         '--batch',
         '5',
         '--seed',
-        '3',
+        '5', // refunds at every local hour (till-orders.test.ts checks it)
         '--json',
       ],
       { env: { HOTPOT_API_KEY: key }, timeoutMs: 60_000 },
