@@ -71,6 +71,8 @@ export function buildProposalBlock(req: ProposalRequest, deps: BlockBuilderDeps)
   let evidence = deps.evidence.toPropose(params.maxItems);
   const timeMs = Math.max(deps.now(), store.chainMeta().lastTimeMs);
   for (let attempt = 0; attempt < 50; attempt++) {
+    const txBytes = txs.map((e) => e.bytes);
+    const txHashes = txs.map((e) => e.hash);
     try {
       const { block, result } = buildBlock(
         store,
@@ -81,18 +83,14 @@ export function buildProposalBlock(req: ProposalRequest, deps: BlockBuilderDeps)
           evidence,
         },
         deps.ctx,
-        { txBytes: txs.map((e) => e.bytes), txHashes: txs.map((e) => e.hash) },
+        { txBytes, txHashes },
       );
       return {
         block,
-        bytes: encodeBlockWithTxBytes(
-          block,
-          txs.map((e) => e.bytes),
-          params,
-        ),
+        bytes: encodeBlockWithTxBytes(block, txBytes, params),
         hash: result.blockHash,
-        txBytes: txs.map((e) => e.bytes),
-        txHashes: txs.map((e) => e.hash),
+        txBytes,
+        txHashes,
         valid: true,
         result,
       };
