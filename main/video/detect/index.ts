@@ -26,3 +26,4 @@ export { DetectError, type DetectErrorCode } from './errors';
 export { DEFAULT_TRACKER_OPTIONS, FaceTracker, iou, type Track, type TrackerOptions } from './tracker';
 export { coverage, scoreDetections, sumRecall, type RecallResult } from './recall';
 export { faceApiModelDir, readModelFiles } from './models';
+export { MIN_FACE_AT_INPUT_PX, protectedFacePx } from './coverage';
