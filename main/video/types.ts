@@ -60,4 +60,15 @@ export interface FaceDetectorOptions {
   /** Detections below this score are not returned at all (the anonymizer's threshold filters further). */
   minScore: number;
   backend: DetectorBackend;
+  /**
+   * The full-resolution pass for faces too small for the whole-frame one (`main/video/detect/search`):
+   * 'off' looks at the downscaled frame only; 'motion' also shows the tiny detector, at twice their
+   * size, the windows of the full frame where something moved, where small faces were, and one more
+   * window of a slow sweep per detection (every window on the first frame and on a new scene);
+   * 'sweep' looks at every window on every detection (stills, and the upper bound for benchmarks).
+   */
+  smallFaces: SmallFaceSearch;
 }
+
+/** How the full-resolution small-face pass runs: see {@link FaceDetectorOptions.smallFaces}. */
+export type SmallFaceSearch = 'off' | 'motion' | 'sweep';

@@ -19,7 +19,6 @@ const post = (m: FromCaptureWorker, transfer: ArrayBuffer[] = []): void => port.
 const kernels = frameKernels();
 const detector = await createFaceDetector(cfg.detector.options, {
   workerFile: cfg.detector.workerFile,
-  kernels,
 }).catch((err: unknown) => {
   post({ type: 'fatal', error: serializeError(err) });
   new CaptureStatusReporter(cfg.record !== null, post).setState(

@@ -19,5 +19,12 @@ export const MIN_FACE_AT_INPUT_PX: Readonly<Record<FaceDetectorOptions['model'],
 export function protectedFacePx(options: FaceDetectorOptions, width: number, height: number): number {
   const longest = Math.max(width, height);
   const scale = Math.min(1, options.inputSizePx / longest);
-  return Math.ceil(MIN_FACE_AT_INPUT_PX[options.model] / scale);
+  const whole = Math.ceil(MIN_FACE_AT_INPUT_PX[options.model] / scale);
+  return options.smallFaces === 'off' ? whole : Math.min(whole, SMALL_FACE_PASS_MIN_PX);
 }
+
+/**
+ * The smallest face the full-resolution small-face pass finds (the tiny detector at 2×: 32 / 2), in
+ * frame pixels, wherever it looks (`search/finder.ts`).
+ */
+export const SMALL_FACE_PASS_MIN_PX = Math.ceil(MIN_FACE_AT_INPUT_PX.tiny_face_detector / 2);

@@ -1,32 +1,33 @@
-// The face detector's thread: TensorFlow.js and the model live here, off the main event loop.
-// It receives detector inputs (already downscaled rgb24 copies) and answers boxes in their pixels.
+// The face detector's thread: the models live here, off the capture thread's loop. It receives
+// copies of full frames and answers face boxes in their pixels (FaceFinder: whole-frame pass, and
+// the full-resolution small-face pass unless it is off).
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../../common/errors';
-import { DetectorEngine } from './engine';
 import type { DetectorWorkerData, DetectorWorkerMessage, ToDetectorWorker } from './protocol';
+import { FaceFinder } from './search/finder';
 
 const port = parentPort;
 if (!port) throw new Error('detector.worker must run as a worker thread');
 const post = (m: DetectorWorkerMessage): void => port.postMessage(m);
 
 const { options } = workerData as DetectorWorkerData;
-DetectorEngine.create(options).then(
-  (engine) => {
-    // Requests are handled one at a time, in order: tfjs is single-threaded here anyway.
+FaceFinder.create(options).then(
+  (finder) => {
+    // Requests are handled one at a time, in order: the finder keeps state between frames.
     let chain: Promise<void> = Promise.resolve();
     port.on('message', (req: ToDetectorWorker) => {
       if (req.type === 'close') {
-        // after the detection in flight: release the model, then let the thread end on its own
+        // after the detection in flight: release the models, then let the thread end on its own
         chain = chain.then(async () => {
-          await engine.dispose();
+          await finder.dispose();
           port.close();
         });
         return;
       }
       chain = chain.then(async () => {
         try {
-          const boxes = await engine.detectInput({
-            format: 'rgb24',
+          const boxes = await finder.find({
+            format: req.format,
             width: req.width,
             height: req.height,
             data: req.data,
@@ -37,7 +38,7 @@ DetectorEngine.create(options).then(
         }
       });
     });
-    post({ type: 'ready', description: engine.description });
+    post({ type: 'ready', description: finder.description });
   },
   (err: unknown) => post({ type: 'init-failed', error: serializeError(err) }),
 );

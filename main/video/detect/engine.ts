@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import type * as FaceApi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import { frameKernels, type FrameKernels } from '../../../native';
-import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame } from '../types';
+import type { FaceBox, FaceDetectorOptions, Frame } from '../types';
 import { DetectError } from './errors';
 import { readModelFiles } from './models';
 import { loadOnnxRuntime, OnnxFaceModel } from './onnx/runtime';
@@ -21,6 +21,7 @@ export const DEFAULT_DETECTOR_OPTIONS: Readonly<FaceDetectorOptions> = Object.fr
   inputSizePx: 416,
   minScore: 0.2,
   backend: 'auto',
+  smallFaces: 'off',
 });
 
 /** The detection size when none is given: tiny's default, and 512 for ssd (the scale it was trained at). */
@@ -60,6 +61,11 @@ export function parseDetectorOptions(input: Partial<FaceDetectorOptions> = {}): 
       `backend must be auto, onnx, tfjs-node, wasm or cpu, got ${String(o.backend)}`,
     );
   }
+  if (!['off', 'motion', 'sweep'].includes(o.smallFaces))
+    throw new DetectError(
+      'BAD_OPTIONS',
+      `smallFaces must be off, motion or sweep, got ${String(o.smallFaces)}`,
+    );
   return o;
 }
 
@@ -229,8 +235,12 @@ export class DetectorEngine {
     return `${this.options.model}@${this.options.inputSizePx} (${this.backend})`;
   }
 
-  /** Boxes on an rgb24 detector input, in its pixels. */
-  async detectInput(input: Frame): Promise<FaceBox[]> {
+  /**
+   * Boxes on an rgb24 detector input, in its pixels. `sizePx` (a multiple of 32, tiny only) runs the
+   * network at another size than the options' for this call: the small-face pass shows the tiny
+   * detector each full-resolution window at twice its size.
+   */
+  async detectInput(input: Frame, sizePx = this.options.inputSizePx): Promise<FaceBox[]> {
     if (this.disposed) throw new DetectError('DISPOSED', 'the face detector was disposed; create a new one');
     if (input.format !== 'rgb24' || input.data.length !== input.width * input.height * 3) {
       throw new DetectError(
@@ -238,11 +248,19 @@ export class DetectorEngine {
         `detector input must be a packed rgb24 frame, got ${input.format} ${input.width}x${input.height} with ${input.data.length} bytes`,
       );
     }
+    if (
+      sizePx !== this.options.inputSizePx &&
+      (this.options.model !== 'tiny_face_detector' || sizePx % 32 !== 0)
+    )
+      throw new DetectError(
+        'BAD_OPTIONS',
+        `a per-call size needs the tiny detector and a multiple of 32, got ${sizePx}`,
+      );
     if (this.onnx) {
-      if (this.options.model === 'tiny_face_detector') this.checkTinyInput(input);
-      return this.onnx.detect(input);
+      if (this.options.model === 'tiny_face_detector') this.checkTinyInput(input, sizePx);
+      return this.onnx.detect(input, sizePx);
     }
-    if (this.options.model === 'tiny_face_detector') return this.detectTiny(input);
+    if (this.options.model === 'tiny_face_detector') return this.detectTiny(input, sizePx);
     const opts = new faceapi.SsdMobilenetv1Options({ minConfidence: this.options.minScore, maxResults: 100 });
     const t = tf.tensor3d(input.data, [input.height, input.width, 3], 'int32');
     try {
@@ -269,10 +287,9 @@ export class DetectorEngine {
    * when the frame is smaller: a 640×360 frame at 832 shows the model faces 1.3× larger), then
    * padded bottom/right to a square. Boxes come back in the pixels of `input`.
    */
-  private async detectTiny(input: Frame): Promise<FaceBox[]> {
-    const size = this.options.inputSizePx;
+  private async detectTiny(input: Frame, size: number): Promise<FaceBox[]> {
     const { width: w, height: h } = input;
-    this.checkTinyInput(input);
+    this.checkTinyInput(input, size);
     const net = faceapi.nets.tinyFaceDetector as unknown as TinyNetInternals;
     const f = tinyInputTensorData(input, size, net.config.meanRgb);
     const x = tf.tensor4d(f.data, [1, size, size, 3], 'float32');
@@ -308,8 +325,7 @@ export class DetectorEngine {
     }
   }
 
-  private checkTinyInput(input: Frame): void {
-    const size = this.options.inputSizePx;
+  private checkTinyInput(input: Frame, size: number): void {
     if (input.width > size || input.height > size)
       throw new DetectError(
         'BAD_FRAME',
@@ -323,25 +339,4 @@ export class DetectorEngine {
     this.disposed = true;
     await this.onnx?.dispose();
   }
-}
-
-/**
- * A `FaceDetector` running in the calling thread: for use inside a worker that already owns the
- * frames (e.g. the capture worker), or in tests. Elsewhere use `createFaceDetector`, which runs in a worker.
- */
-export async function createInProcessDetector(
-  input: Partial<FaceDetectorOptions> = {},
-  kernels: FrameKernels = frameKernels(),
-): Promise<FaceDetector> {
-  const engine = await DetectorEngine.create(input);
-  return {
-    description: engine.description,
-    async detect(frame: Frame): Promise<FaceBox[]> {
-      const prep = prepareDetectorInput(frame, engine.options.inputSizePx, kernels);
-      return mapBoxesToFrame(await engine.detectInput(prep.input), prep, frame.width, frame.height);
-    },
-    async dispose(): Promise<void> {
-      await engine.dispose();
-    },
-  };
 }

@@ -11,7 +11,6 @@
 export {
   DEFAULT_DETECTOR_OPTIONS,
   DetectorEngine,
-  createInProcessDetector,
   initTfBackend,
   mapBoxesToFrame,
   parseDetectorOptions,
@@ -20,10 +19,12 @@ export {
   type DetectorInput,
 } from './engine';
 export { tinyInputTensorData } from './tiny-input';
+export { createInProcessDetector } from './in-process';
+export { FaceFinder, type FindReport } from './search/finder';
 export { loadOnnxRuntime } from './onnx/runtime';
 export { createFaceDetector, type WorkerDetectorDeps, type WorkerFaceDetector } from './worker-detector';
 export { DetectError, type DetectErrorCode } from './errors';
 export { DEFAULT_TRACKER_OPTIONS, FaceTracker, iou, type Track, type TrackerOptions } from './tracker';
 export { coverage, scoreDetections, sumRecall, type RecallResult } from './recall';
 export { faceApiModelDir, readModelFiles } from './models';
-export { MIN_FACE_AT_INPUT_PX, protectedFacePx } from './coverage';
+export { MIN_FACE_AT_INPUT_PX, SMALL_FACE_PASS_MIN_PX, protectedFacePx } from './coverage';

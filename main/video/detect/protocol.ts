@@ -1,15 +1,19 @@
 import type { SerializedError } from '../../common/errors';
-import type { FaceBox, FaceDetectorOptions } from '../types';
+import type { FaceBox, FaceDetectorOptions, PixelFormat } from '../types';
 
 /** workerData of detector.worker.ts. */
 export interface DetectorWorkerData {
   options: FaceDetectorOptions;
 }
 
-/** Main thread → worker: one downscaled rgb24 input (its buffer is transferred). */
+/**
+ * Main thread → worker: one full frame (a copy; its buffer is transferred). The worker downscales it
+ * for the whole-frame pass and crops its full-resolution windows for the small-face pass.
+ */
 export interface DetectRequest {
   type: 'detect';
   id: number;
+  format: PixelFormat;
   width: number;
   height: number;
   data: Uint8Array;

@@ -1,13 +1,13 @@
 /**
  * A face detector whose model runs in its own worker thread: {@link createFaceDetector} starts the
  * thread (its file is always handed in) and waits for the model; {@link ThreadFaceDetector} sends it
- * downscaled frames and closes it.
+ * copies of full frames and closes it.
  */
 import { Worker } from 'node:worker_threads';
 import { RemoteError } from '../../common/errors';
-import { frameKernels, type FrameKernels } from '../../../native';
+import { frameBytes } from '../../../native';
 import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame } from '../types';
-import { mapBoxesToFrame, parseDetectorOptions, prepareDetectorInput, type DetectorInput } from './engine';
+import { parseDetectorOptions } from './engine';
 import { DetectError } from './errors';
 import type { CloseRequest, DetectRequest, DetectorWorkerData, DetectorWorkerMessage } from './protocol';
 
@@ -18,7 +18,6 @@ const CLOSE_TIMEOUT_MS = 10_000;
 export interface WorkerDetectorDeps {
   /** The bundled detector.worker.js (the node passes `workerPath('detector')`; tests a bundle of their own). */
   workerFile: string;
-  kernels?: FrameKernels;
 }
 
 /** A `FaceDetector` whose model runs in a worker thread; it also says how many requests are in flight. */
@@ -29,8 +28,9 @@ export interface WorkerFaceDetector extends FaceDetector {
 
 /**
  * Starts a detector in a worker thread and waits until its model is loaded.
- * The frame is downscaled here (native kernel, a few ms at 1080p) and only the small copy crosses
- * to the worker, so the caller keeps its frame untouched.
+ * A copy of the frame crosses to the worker (about 1 ms for a 1080p yuv420p frame), so the caller may
+ * change its frame as soon as `detect` returns its promise; the worker downscales it for the
+ * whole-frame pass and crops the full-resolution windows of the small-face pass (`search/finder.ts`).
  *
  * @example
  * const detector = await createFaceDetector({ model: 'tiny_face_detector', inputSizePx: 416 }, { workerFile: workerPath('detector') });
@@ -42,13 +42,12 @@ export async function createFaceDetector(
   deps: WorkerDetectorDeps,
 ): Promise<WorkerFaceDetector> {
   const opts = parseDetectorOptions(options);
-  const kernels = deps.kernels ?? frameKernels();
   const data: DetectorWorkerData = { options: opts };
   const worker = new Worker(deps.workerFile, { workerData: data });
   const life = { exited: false };
   worker.once('exit', () => (life.exited = true));
   const description = await modelLoaded(worker);
-  return new ThreadFaceDetector(worker, life, description, opts.inputSizePx, kernels);
+  return new ThreadFaceDetector(worker, life, description);
 }
 
 /** Waits for the worker's 'ready' (its model's description); terminates it when it fails to start. */
@@ -94,7 +93,7 @@ async function modelLoaded(worker: Worker): Promise<string> {
 class ThreadFaceDetector implements WorkerFaceDetector {
   private readonly waiting = new Map<
     number,
-    { resolve: (b: FaceBox[]) => void; reject: (e: Error) => void; prep: DetectorInput; w: number; h: number }
+    { resolve: (b: FaceBox[]) => void; reject: (e: Error) => void }
   >();
   private nextId = 1;
   private failure: DetectError | null = null;
@@ -104,15 +103,13 @@ class ThreadFaceDetector implements WorkerFaceDetector {
     private readonly worker: Worker,
     private readonly life: { exited: boolean },
     readonly description: string,
-    private readonly inputSizePx: number,
-    private readonly kernels: FrameKernels,
   ) {
     worker.on('message', (m: DetectorWorkerMessage) => {
       if (m.type !== 'result') return;
       const p = this.waiting.get(m.id);
       if (!p) return;
       this.waiting.delete(m.id);
-      if (m.ok) p.resolve(mapBoxesToFrame(m.boxes, p.prep, p.w, p.h));
+      if (m.ok) p.resolve(m.boxes);
       else p.reject(new RemoteError(m.error));
     });
     worker.on('error', (err) =>
@@ -136,32 +133,31 @@ class ThreadFaceDetector implements WorkerFaceDetector {
     if (this.disposed)
       return Promise.reject(new DetectError('DISPOSED', 'the face detector was disposed; create a new one'));
     if (this.failure) return Promise.reject(this.failure);
-    let prep: DetectorInput;
-    try {
-      prep = prepareDetectorInput(frame, this.inputSizePx, this.kernels);
-    } catch (err) {
+    const known = frame.format === 'rgb24' || frame.format === 'yuv420p';
+    if (
+      !known ||
+      !(frame.width > 0 && frame.height > 0) ||
+      frame.data.length !== frameBytes(frame.format, frame.width, frame.height)
+    )
       return Promise.reject(
         new DetectError(
           'BAD_FRAME',
-          `cannot detect on this frame: ${err instanceof Error ? err.message : String(err)}`,
-          {},
-          { cause: err },
+          `cannot detect on a ${frame.format} frame of ${frame.width}x${frame.height} with ${frame.data.length} bytes`,
         ),
       );
-    }
-    // The input may be the caller's own buffer (frame already small): copy it before transferring.
-    const small = prep.input.data === frame.data ? frame.data.slice() : prep.input.data;
+    const copy = frame.data.slice();
     const id = this.nextId++;
     return new Promise<FaceBox[]>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject, prep, w: frame.width, h: frame.height });
+      this.waiting.set(id, { resolve, reject });
       const req: DetectRequest = {
         type: 'detect',
         id,
-        width: prep.input.width,
-        height: prep.input.height,
-        data: small,
+        format: frame.format,
+        width: frame.width,
+        height: frame.height,
+        data: copy,
       };
-      this.worker.postMessage(req, [small.buffer as ArrayBuffer]);
+      this.worker.postMessage(req, [copy.buffer as ArrayBuffer]);
     });
   }
 

@@ -95,12 +95,14 @@ export class OnnxFaceModel {
     }
   }
 
-  async detect(input: Frame): Promise<FaceBox[]> {
-    return this.options.model === 'tiny_face_detector' ? this.detectTiny(input) : this.detectSsd(input);
+  /** Boxes in pixels of `input`; `sizePx` is the tiny network's size for this call (ssd: the options'). */
+  async detect(input: Frame, sizePx = this.options.inputSizePx): Promise<FaceBox[]> {
+    return this.options.model === 'tiny_face_detector'
+      ? this.detectTiny(input, sizePx)
+      : this.detectSsd(input);
   }
 
-  private async detectTiny(input: Frame): Promise<FaceBox[]> {
-    const size = this.options.inputSizePx;
+  private async detectTiny(input: Frame, size: number): Promise<FaceBox[]> {
     const { width: w, height: h } = input;
     const f = tinyInputTensorData(input, size, TINY_MEAN_RGB, 'fit');
     const out = await this.session.run({

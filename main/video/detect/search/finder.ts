@@ -1,0 +1,230 @@
+import { frameKernels, type FrameKernels } from '../../../../native';
+import type { FaceBox, FaceDetectorOptions, Frame, Rect } from '../../types';
+import { MIN_FACE_AT_INPUT_PX } from '../coverage';
+import { DetectorEngine, mapBoxesToFrame, prepareDetectorInput } from '../engine';
+import { cropToRgb24 } from './crop';
+import { MotionMap } from './motion';
+import { evenRect, mergeWindows, tileRect } from './windows';
+
+/**
+ * The small-face pass shows the tiny detector each full-resolution window at twice its size (faces
+ * from 16 px) and at its own (faces of 48–145 px that the whole-frame pass misses: on the
+ * multi-scale set, 2× alone found 43 of 46 faces of 48–64 px, both scales all 46, for 23% more time).
+ */
+export const FINE_SCALES = [2, 1] as const;
+const FINE_UPSCALE = FINE_SCALES[0];
+/** Largest window side in frame pixels (the network then runs at 960 px). */
+export const WINDOW_MAX_PX = 480;
+/**
+ * The tiny detector's score threshold in the small-face pass. Its scores are not the whole-frame
+ * model's: they are mapped so that this threshold lands on the anonymizer's default (0.2), and a
+ * higher `--thresh` still drops the weaker ones (see {@link fineScore}).
+ */
+export const FINE_MIN_SCORE = 0.15;
+const DEFAULT_THRESHOLD = 0.2;
+
+/** A small-face-pass score on the scale the anonymizer's threshold reads: [FINE_MIN_SCORE, 1] → [0.2, 1]. */
+export function fineScore(s: number): number {
+  return DEFAULT_THRESHOLD + ((s - FINE_MIN_SCORE) * (1 - DEFAULT_THRESHOLD)) / (1 - FINE_MIN_SCORE);
+}
+/** A detection whose moved cells exceed this share of the frame is a new scene: every window is looked at. */
+const NEW_SCENE_SHARE = 0.35;
+/** Windows of the slow sweep added to each 'motion' detection (faces that neither moved nor were seen). */
+const SWEEP_PER_DETECTION = 1;
+/** A small face found is looked for again at its place for this many detections after it was last seen. */
+const KNOWN_HOLD_DETECTIONS = 10;
+/** Network pixels the 'motion' pass may spend on one detection; windows beyond are returned as regions to blur whole. */
+const MOTION_BUDGET_NET_PX = 6_000_000;
+
+/** What one `find` looked at (for stats and benchmarks). */
+export interface FindReport {
+  exhaustive: boolean;
+  windows: number;
+  /** Network pixels the small-face pass ran (the sum over windows and scales): its cost. */
+  netPx: number;
+  /** Windows the budget left unexamined and returned whole, to be blurred. */
+  unexamined: number;
+}
+
+interface KnownFace {
+  box: Rect;
+  lastSeen: number;
+}
+
+/**
+ * Finds faces on full frames at two scales: the configured model on the whole frame downscaled
+ * (`inputSizePx`: large faces), and, unless `smallFaces` is 'off', the tiny detector on
+ * full-resolution windows shown at {@link FINE_UPSCALE}× (faces down to `SMALL_FACE_PASS_MIN_PX`).
+ * Which windows: see `FaceDetectorOptions.smallFaces`. Keeps state between calls (the motion map,
+ * the small faces found, the sweep position): one finder per camera or file.
+ */
+export class FaceFinder {
+  private readonly motion = new MotionMap();
+  private known: KnownFace[] = [];
+  private detections = 0;
+  private sweepAt = 0;
+  /** What the last `find` did. */
+  lastReport: FindReport = { exhaustive: false, windows: 0, netPx: 0, unexamined: 0 };
+
+  private constructor(
+    readonly options: FaceDetectorOptions,
+    private readonly coarse: DetectorEngine,
+    private readonly fine: DetectorEngine | undefined,
+    private readonly kernels: FrameKernels,
+  ) {}
+
+  static async create(
+    options: FaceDetectorOptions,
+    kernels: FrameKernels = frameKernels(),
+  ): Promise<FaceFinder> {
+    const coarse = await DetectorEngine.create(options);
+    const fine =
+      options.smallFaces === 'off'
+        ? undefined
+        : await DetectorEngine.create({
+            model: 'tiny_face_detector',
+            inputSizePx: WINDOW_MAX_PX * FINE_UPSCALE,
+            minScore: FINE_MIN_SCORE,
+            backend: options.backend,
+          }).catch(async (err: unknown) => {
+            await coarse.dispose();
+            throw err;
+          });
+    return new FaceFinder(options, coarse, fine, kernels);
+  }
+
+  /** e.g. 'ssd_mobilenetv1@512 + tiny_face_detector 2× windows (motion) (onnx)' */
+  get description(): string {
+    const base = `${this.options.model}@${this.options.inputSizePx}`;
+    const fine = this.fine
+      ? ` + tiny_face_detector ${FINE_UPSCALE}× windows (${this.options.smallFaces})`
+      : '';
+    return `${base}${fine} (${this.coarse.backend})`;
+  }
+
+  /** The smallest face the whole-frame pass finds on this frame, in frame pixels. */
+  private coarseMinFacePx(frame: Frame): number {
+    const scale = Math.min(1, this.options.inputSizePx / Math.max(frame.width, frame.height));
+    return Math.ceil(MIN_FACE_AT_INPUT_PX[this.options.model] / scale);
+  }
+
+  /** Faces on `frame` (rgb24 or yuv420p, not modified), in its pixels. */
+  async find(frame: Frame): Promise<FaceBox[]> {
+    const prep = prepareDetectorInput(frame, this.options.inputSizePx, this.kernels);
+    const coarse = mapBoxesToFrame(
+      await this.coarse.detectInput(prep.input),
+      prep,
+      frame.width,
+      frame.height,
+    );
+    if (!this.fine) {
+      this.lastReport = { exhaustive: false, windows: 0, netPx: 0, unexamined: 0 };
+      return coarse;
+    }
+    this.detections++;
+    // Any face the whole-frame pass could miss fits wholly in one window: windows overlap by more than it.
+    const overlap = this.coarseMinFacePx(frame) + 16;
+    const moved = this.motion.observe(frame);
+    const exhaustive =
+      this.options.smallFaces === 'sweep' || moved.first || moved.movedShare > NEW_SCENE_SHARE;
+    const whole = { x: 0, y: 0, width: frame.width, height: frame.height };
+    const sweep = tileRect(whole, WINDOW_MAX_PX, overlap, frame.width, frame.height);
+    const windows = exhaustive ? sweep : this.motionWindows(moved.regions, sweep, overlap, frame);
+    const fine: FaceBox[] = [];
+    const unexamined: FaceBox[] = [];
+    let spent = 0;
+    for (const w of windows) {
+      const cost = FINE_SCALES.reduce((sum, s) => sum + netSize(w, s) ** 2, 0);
+      if (!exhaustive && spent + cost > MOTION_BUDGET_NET_PX) {
+        unexamined.push({ ...w, score: 1 });
+        continue;
+      }
+      spent += cost;
+      const crop = cropToRgb24(frame, w, this.kernels);
+      for (const scale of FINE_SCALES)
+        for (const b of await this.fine.detectInput(crop, netSize(w, scale)))
+          fine.push({ ...b, x: b.x + w.x, y: b.y + w.y, score: fineScore(b.score) });
+    }
+    this.remember(fine, coarse, overlap);
+    this.lastReport = { exhaustive, windows: windows.length, netPx: spent, unexamined: unexamined.length };
+    return [...suppress([...coarse, ...fine]), ...unexamined];
+  }
+
+  /** Windows for a 'motion' detection: where something moved, where small faces were, and the sweep's next. */
+  private motionWindows(
+    regions: readonly Rect[],
+    sweep: readonly Rect[],
+    overlap: number,
+    frame: Frame,
+  ): Rect[] {
+    const pad = overlap / 2;
+    const around = (r: Rect, p: number): Rect => ({
+      x: r.x - p,
+      y: r.y - p,
+      width: r.width + 2 * p,
+      height: r.height + 2 * p,
+    });
+    const want: Rect[] = [
+      ...regions.map((r) => around(r, pad)),
+      ...this.known.map((k) => around(k.box, Math.max(2 * k.box.width, 48))),
+    ].flatMap((r) =>
+      tileRect(evenRect(r, frame.width, frame.height), WINDOW_MAX_PX, overlap, frame.width, frame.height),
+    );
+    for (let i = 0; i < SWEEP_PER_DETECTION && sweep.length > 0; i++)
+      want.push(sweep[this.sweepAt++ % sweep.length]!);
+    return mergeWindows(want, WINDOW_MAX_PX);
+  }
+
+  /** Keeps the small faces found (the whole-frame pass's near its limit too) to look at again next time. */
+  private remember(fine: readonly FaceBox[], coarse: readonly FaceBox[], overlap: number): void {
+    const now = this.detections;
+    const small = [...fine, ...coarse.filter((b) => b.width < overlap * 1.5)];
+    this.known = [
+      ...this.known.filter(
+        (k) => now - k.lastSeen < KNOWN_HOLD_DETECTIONS && !small.some((b) => overlapsMost(k.box, b)),
+      ),
+      ...small.map((box) => ({
+        box: { x: box.x, y: box.y, width: box.width, height: box.height },
+        lastSeen: now,
+      })),
+    ].slice(-64);
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([this.coarse.dispose(), this.fine?.dispose()]);
+  }
+}
+
+/** The tiny network's side for a window at `scale`: its longest side scaled, rounded up to a multiple of 32. */
+function netSize(w: Rect, scale: number = FINE_UPSCALE): number {
+  return Math.ceil((Math.max(w.width, w.height) * scale) / 32) * 32;
+}
+
+function overlapsMost(a: Rect, b: Rect): boolean {
+  const ix = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
+  const iy = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+  return ix * iy >= 0.5 * Math.min(a.width * a.height, b.width * b.height);
+}
+
+/**
+ * One box per face: where two boxes cover most of the smaller one (the same face seen by both passes,
+ * or by two overlapping windows), the higher-scored one is kept, grown to hold both.
+ */
+export function suppress(boxes: readonly FaceBox[]): FaceBox[] {
+  const sorted = [...boxes].sort((a, b) => b.score - a.score);
+  const kept: FaceBox[] = [];
+  for (const b of sorted) {
+    const k = kept.find((o) => overlapsMost(o, b));
+    if (!k) {
+      kept.push({ ...b });
+      continue;
+    }
+    const x1 = Math.max(k.x + k.width, b.x + b.width);
+    const y1 = Math.max(k.y + k.height, b.y + b.height);
+    k.x = Math.min(k.x, b.x);
+    k.y = Math.min(k.y, b.y);
+    k.width = x1 - k.x;
+    k.height = y1 - k.y;
+  }
+  return kept;
+}
