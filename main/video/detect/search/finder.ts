@@ -4,7 +4,7 @@ import { MIN_FACE_AT_INPUT_PX } from '../coverage';
 import { DetectorEngine, mapBoxesToFrame, prepareDetectorInput } from '../engine';
 import { cropToRgb24 } from './crop';
 import { MotionMap } from './motion';
-import { evenRect, mergeWindows, tileRect } from './windows';
+import { contains, evenRect, mergeWindows, tileRect } from './windows';
 
 /**
  * The small-face pass shows the tiny detector each full-resolution window at twice its size (faces
@@ -29,12 +29,21 @@ export function fineScore(s: number): number {
 }
 /** A detection whose moved cells exceed this share of the frame is a new scene: every window is looked at. */
 const NEW_SCENE_SHARE = 0.35;
-/** Windows of the slow sweep added to each 'motion' detection (faces that neither moved nor were seen). */
-const SWEEP_PER_DETECTION = 1;
-/** A small face found is looked for again at its place for this many detections after it was last seen. */
-const KNOWN_HOLD_DETECTIONS = 10;
-/** Network pixels the 'motion' pass may spend on one detection; windows beyond are returned as regions to blur whole. */
-const MOTION_BUDGET_NET_PX = 6_000_000;
+/**
+ * One window of the slow sweep is added to every this many 'motion' detections, when the budget
+ * has room (a safety net for a face the first look missed and that has not moved since: every
+ * face that comes, goes or turns moves the picture).
+ */
+const SWEEP_EVERY_DETECTIONS = 5;
+/** A small face found is looked for again at its place until this many looks in a row did not find it. */
+const KNOWN_MISSES = 3;
+/**
+ * Network pixels the 'motion' pass may spend on one detection: 1.4 M, about 70 ms of the tiny
+ * detector on this machine, so that with the whole-frame pass a camera's detections at 5 a second
+ * fit in half a core. Windows where faces were or something moved that do not fit are returned
+ * whole, to be blurred (the smallest are looked at first); the sweep's window is skipped.
+ */
+const MOTION_BUDGET_NET_PX = 1_400_000;
 
 /** What one `find` looked at (for stats and benchmarks). */
 export interface FindReport {
@@ -48,7 +57,8 @@ export interface FindReport {
 
 interface KnownFace {
   box: Rect;
-  lastSeen: number;
+  /** Looks at its place in a row that did not find it. */
+  misses: number;
 }
 
 /**
@@ -129,34 +139,40 @@ export class FaceFinder {
       this.options.smallFaces === 'sweep' || moved.first || moved.movedShare > NEW_SCENE_SHARE;
     const whole = { x: 0, y: 0, width: frame.width, height: frame.height };
     const sweep = tileRect(whole, WINDOW_MAX_PX, overlap, frame.width, frame.height);
-    const windows = exhaustive ? sweep : this.motionWindows(moved.regions, sweep, overlap, frame);
+    const must = exhaustive ? sweep : this.motionWindows(moved.regions, overlap, frame);
+    const optional =
+      !exhaustive && this.detections % SWEEP_EVERY_DETECTIONS === 0
+        ? [sweep[this.sweepAt++ % sweep.length]!]
+        : [];
     const fine: FaceBox[] = [];
     const unexamined: FaceBox[] = [];
+    const examined: Rect[] = [];
     let spent = 0;
-    for (const w of windows) {
+    for (const w of [...must, ...optional]) {
       const cost = FINE_SCALES.reduce((sum, s) => sum + netSize(w, s) ** 2, 0);
       if (!exhaustive && spent + cost > MOTION_BUDGET_NET_PX) {
-        unexamined.push({ ...w, score: 1 });
+        if (must.includes(w)) unexamined.push({ ...w, score: 1 });
         continue;
       }
       spent += cost;
+      examined.push(w);
       const crop = cropToRgb24(frame, w, this.kernels);
       for (const scale of FINE_SCALES)
         for (const b of await this.fine.detectInput(crop, netSize(w, scale)))
           fine.push({ ...b, x: b.x + w.x, y: b.y + w.y, score: fineScore(b.score) });
     }
-    this.remember(fine, coarse, overlap);
-    this.lastReport = { exhaustive, windows: windows.length, netPx: spent, unexamined: unexamined.length };
+    this.remember(fine, coarse, overlap, examined);
+    this.lastReport = {
+      exhaustive,
+      windows: examined.length + unexamined.length,
+      netPx: spent,
+      unexamined: unexamined.length,
+    };
     return [...suppress([...coarse, ...fine]), ...unexamined];
   }
 
-  /** Windows for a 'motion' detection: where something moved, where small faces were, and the sweep's next. */
-  private motionWindows(
-    regions: readonly Rect[],
-    sweep: readonly Rect[],
-    overlap: number,
-    frame: Frame,
-  ): Rect[] {
+  /** Windows a 'motion' detection must look at: where small faces were (first), and where something moved. */
+  private motionWindows(regions: readonly Rect[], overlap: number, frame: Frame): Rect[] {
     const pad = overlap / 2;
     const around = (r: Rect, p: number): Rect => ({
       x: r.x - p,
@@ -164,30 +180,43 @@ export class FaceFinder {
       width: r.width + 2 * p,
       height: r.height + 2 * p,
     });
-    const want: Rect[] = [
-      ...regions.map((r) => around(r, pad)),
-      ...this.known.map((k) => around(k.box, Math.max(2 * k.box.width, 48))),
-    ].flatMap((r) =>
-      tileRect(evenRect(r, frame.width, frame.height), WINDOW_MAX_PX, overlap, frame.width, frame.height),
+    const tiles = (r: Rect): Rect[] =>
+      tileRect(evenRect(r, frame.width, frame.height), WINDOW_MAX_PX, overlap, frame.width, frame.height);
+    const known = mergeWindows(
+      this.known.flatMap((k) => tiles(around(k.box, Math.max(k.box.width / 2, 24)))),
+      WINDOW_MAX_PX,
     );
-    for (let i = 0; i < SWEEP_PER_DETECTION && sweep.length > 0; i++)
-      want.push(sweep[this.sweepAt++ % sweep.length]!);
-    return mergeWindows(want, WINDOW_MAX_PX);
+    const moving = mergeWindows(
+      regions.flatMap((r) => tiles(around(r, pad))),
+      WINDOW_MAX_PX,
+    )
+      .filter((m) => !known.some((k) => contains(k, m)))
+      .sort((a, b) => a.width * a.height - b.width * b.height);
+    return [...known, ...moving];
   }
 
-  /** Keeps the small faces found (the whole-frame pass's near its limit too) to look at again next time. */
-  private remember(fine: readonly FaceBox[], coarse: readonly FaceBox[], overlap: number): void {
-    const now = this.detections;
-    const small = [...fine, ...coarse.filter((b) => b.width < overlap * 1.5)];
-    this.known = [
-      ...this.known.filter(
-        (k) => now - k.lastSeen < KNOWN_HOLD_DETECTIONS && !small.some((b) => overlapsMost(k.box, b)),
-      ),
-      ...small.map((box) => ({
-        box: { x: box.x, y: box.y, width: box.width, height: box.height },
-        lastSeen: now,
-      })),
-    ].slice(-64);
+  /**
+   * Keeps the small faces found (those the whole-frame pass may miss) to look at again next time,
+   * in a window twice their size. One not found again is kept while its place was not looked at, and for {@link KNOWN_MISSES}
+   * looks that missed it (a face that turned away for a moment); a face that walked on is found
+   * where it went, through the motion there.
+   */
+  private remember(
+    fine: readonly FaceBox[],
+    coarse: readonly FaceBox[],
+    overlap: number,
+    examined: readonly Rect[],
+  ): void {
+    const small = [...fine, ...coarse].filter((b) => b.width < overlap);
+    const kept = this.known
+      .filter((k) => !small.some((b) => overlapsMost(k.box, b)))
+      .map((k) => ({ ...k, misses: k.misses + (examined.some((w) => contains(w, k.box)) ? 1 : 0) }))
+      .filter((k) => k.misses < KNOWN_MISSES);
+    const found = small.map((b) => ({
+      box: { x: b.x, y: b.y, width: b.width, height: b.height },
+      misses: 0,
+    }));
+    this.known = [...kept, ...found].slice(-64);
   }
 
   async dispose(): Promise<void> {
