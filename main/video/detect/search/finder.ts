@@ -159,7 +159,9 @@ export class FaceFinder {
       const crop = cropToRgb24(frame, w, this.kernels);
       for (const scale of FINE_SCALES)
         for (const b of await this.fine.detectInput(crop, netSize(w, scale)))
-          fine.push({ ...b, x: b.x + w.x, y: b.y + w.y, score: fineScore(b.score) });
+          // faces the whole-frame pass sees are its own: the tiny detector's large boxes on a
+          // full-resolution window were mostly skin and hands (the demo photos at 1080p)
+          if (b.width < overlap) fine.push({ ...b, x: b.x + w.x, y: b.y + w.y, score: fineScore(b.score) });
     }
     this.remember(fine, coarse, overlap, examined);
     this.lastReport = {
