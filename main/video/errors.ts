@@ -10,6 +10,7 @@ export type VideoErrorCode =
   | 'CAMERA_EXISTS'
   | 'NO_STREAM'
   | 'PROFILE_NOT_FOUND'
+  | 'BAD_SETTINGS'
   | 'CAPTURE_FAILED'
   | 'DISK_FULL'
   | 'RECORDING_NOT_FOUND'
