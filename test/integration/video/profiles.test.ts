@@ -57,7 +57,6 @@ describe('a 1080p camera with a sub-stream is recorded at 1080p (the node defaul
     if (r.code !== 0 || !last.startsWith('{'))
       throw new Error(`scenario failed (${r.code}): ${r.stderr.slice(-3000)}`);
     report = JSON.parse(last) as Report;
-    require("node:fs").writeFileSync("/tmp/profiles-report.json", last);
     if (report.error)
       throw new Error(
         `scenario: ${report.error}\nstatus: ${JSON.stringify(report.cameraStatus)}\n${r.stderr.slice(-2000)}`,
