@@ -1,6 +1,6 @@
 /**
  * How the cameras are composed: capture and detector workers with on-device anonymization, recording
- * with the segment length and retention from `config.video`, and anchoring of closed segments through
+ * with the segment length, retention and the caps on size and rate from `config.video`, and anchoring of closed segments through
  * the ledger node (under `config.franchiseId`; until it is set they stay 'pending' and the anchoring
  * error says why).
  */
@@ -42,6 +42,7 @@ export function composeVideo(config: Config, deps: VideoCompositionDeps): VideoS
       maxAgeMs: config.video.retentionDays * 86_400_000,
       minFreeBytes: config.video.minFreeBytes,
     },
+    capture: { ...videoDefaults.capture, maxWidth: config.video.maxWidth, maxFps: config.video.maxFps },
   };
   return new VideoService(videoOptions, {
     db: deps.db,

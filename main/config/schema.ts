@@ -78,6 +78,16 @@ export const ConfigSchema = z
         retentionDays: z.number().int().min(1).max(3650),
         /** Oldest recordings are deleted when free space falls below this. */
         minFreeBytes: z.number().int().min(0),
+        /** The widest any camera is recorded, in pixels (null: each camera's main stream at its own size). */
+        maxWidth: z
+          .number()
+          .int()
+          .min(160)
+          .max(7680)
+          .refine((w) => w % 2 === 0, 'video.maxWidth must be even')
+          .nullable(),
+        /** The highest rate any camera is recorded at: each at its main stream's own rate up to this. */
+        maxFps: z.number().int().min(1).max(60),
       })
       .strict(),
     sales: z
@@ -113,7 +123,14 @@ export const DEFAULTS: Omit<Config, 'dataDir'> = {
   log: { level: 'info', console: 'pretty' },
   network: { listen: ['/ip4/0.0.0.0/tcp/4510'], staticPeers: [], mdns: true },
   wallet: { autoLockMinutes: 10 },
-  video: { enabled: true, segmentSeconds: 60, retentionDays: 30, minFreeBytes: 2 * 1024 ** 3 },
+  video: {
+    enabled: true,
+    segmentSeconds: 60,
+    retentionDays: 30,
+    minFreeBytes: 2 * 1024 ** 3,
+    maxWidth: null,
+    maxFps: 30,
+  },
   sales: { batchEveryMs: 2000 },
   audit: { anchorEveryMs: 10 * 60_000 },
 };

@@ -31,14 +31,62 @@ const Stats = z.object({
   rawDropped: z.number(),
 });
 
+/**
+ * The range of the owner's per-camera caps on what it records: a width in pixels (even, since
+ * H.264 in 4:2:0 needs even sides) and a frame rate. A cap above the camera's own changes nothing.
+ */
+export const CAMERA_LIMITS = Object.freeze({
+  maxWidth: { min: 160, max: 7680 },
+  maxFps: { min: 1, max: 60 },
+});
+
+/** The owner's caps on one camera (null: none, the camera's own size or rate). */
+const CaptureLimitsInput = {
+  maxWidth: z
+    .number()
+    .int()
+    .min(CAMERA_LIMITS.maxWidth.min, `maxWidth is at least ${CAMERA_LIMITS.maxWidth.min} px`)
+    .max(CAMERA_LIMITS.maxWidth.max, `maxWidth is at most ${CAMERA_LIMITS.maxWidth.max} px`)
+    .refine((w) => w % 2 === 0, 'maxWidth must be even (H.264 frames have even sides)')
+    .nullable()
+    .optional(),
+  maxFps: z
+    .number()
+    .int()
+    .min(CAMERA_LIMITS.maxFps.min, `maxFps is at least ${CAMERA_LIMITS.maxFps.min}`)
+    .max(CAMERA_LIMITS.maxFps.max, `maxFps is at most ${CAMERA_LIMITS.maxFps.max}`)
+    .nullable()
+    .optional(),
+};
+
+/** One of a camera's ONVIF media profiles: its token and name, its own size and rate (0: not said). */
+export const StreamView = z.object({
+  profileToken: z.string(),
+  profileName: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  fps: z.number(),
+});
+export type StreamView = z.infer<typeof StreamView>;
+
 export const CameraView = z.object({
   id: z.string(),
   name: z.string(),
   xaddr: z.string(),
   username: z.string(),
+  /** What the camera records (and the live view and stream show): its main stream at its own size and rate, lowered only by the node's and the owner's caps. */
   width: z.number().int(),
   height: z.number().int(),
   fps: z.number(),
+  /** The main stream's profile, the one recorded, at its own size and rate. */
+  source: StreamView,
+  /** The camera's smallest other profile, remembered for a live view or a first detection pass (null: it has one stream). */
+  subStream: StreamView.nullable(),
+  /** The owner's caps on this camera (null: none). */
+  maxWidth: z.number().int().nullable(),
+  maxFps: z.number().int().nullable(),
+  /** The smallest face (width in pixels of the recording) the face detector protects at this size and the node's detector settings. */
+  protectsFacesFromPx: z.number().int(),
   info: z.record(z.string(), z.string()),
   masks: z.array(PrivacyMaskSchema),
   anonymize: AnonymizeSchema,
@@ -100,7 +148,9 @@ export const videoMethods = {
         name: z.string().trim().max(80).optional(),
         username: z.string().max(128),
         password: z.string().max(256),
+        /** The profile to record; without it the largest one (the main stream). */
         profileToken: z.string().max(64).optional(),
+        ...CaptureLimitsInput,
       })
       .strict(),
     CameraView,
@@ -120,6 +170,7 @@ export const videoMethods = {
         masks: z.array(PrivacyMaskSchema).max(32).optional(),
         anonymize: AnonymizeSchema.partial().optional(),
         recording: z.boolean().optional(),
+        ...CaptureLimitsInput,
       })
       .strict(),
     CameraView,

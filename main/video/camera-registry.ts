@@ -8,13 +8,18 @@ import { DEFAULT_ANONYMIZE_OPTIONS, checkPrivacyMask, parseAnonymizeOptions } fr
 import { VideoError } from './errors';
 import { probeCamera, xaddrFromAddress } from './onvif/client';
 import { discoverCameras, type DiscoveredDevice } from './onvif/discovery';
+import { chooseStreams } from './onvif/profiles';
 import type { CameraRow, VideoDb } from './record/video-db';
+import { checkCaptureLimits, type CaptureLimits } from './recording-format';
 import type { SecretBox } from './secrets';
 import type { VideoLog, VideoServiceOptions } from './service-options';
 import type { AnonymizeOptions, PrivacyMask } from './types';
 
-/** How a camera is added: its address (or a discovered xaddr), credentials, optionally a name and a profile. */
-export interface AddCameraInput {
+/**
+ * How a camera is added: its address (or a discovered xaddr), credentials, optionally a name, the
+ * profile to record (else its largest, the main stream) and the owner's caps on what it records.
+ */
+export interface AddCameraInput extends Partial<CaptureLimits> {
   address: string;
   name?: string;
   username: string;
@@ -22,8 +27,8 @@ export interface AddCameraInput {
   profileToken?: string;
 }
 
-/** A change to a camera's settings (what is absent stays). */
-export interface CameraSettings {
+/** A change to a camera's settings (what is absent stays; a cap set to null is removed). */
+export interface CameraSettings extends Partial<CaptureLimits> {
   masks?: PrivacyMask[];
   anonymize?: Partial<AnonymizeOptions>;
   recording?: boolean;
@@ -40,7 +45,7 @@ export interface CameraRegistryDeps {
 /** The stored cameras. */
 export class CameraRegistry {
   constructor(
-    private readonly opts: Pick<VideoServiceOptions, 'capture' | 'discovery'>,
+    private readonly opts: Pick<VideoServiceOptions, 'discovery'>,
     private readonly deps: CameraRegistryDeps,
   ) {}
 
@@ -81,27 +86,23 @@ export class CameraRegistry {
    * stores it with the password sealed; returns the stored row.
    */
   async add(input: AddCameraInput): Promise<CameraRow> {
+    checkCaptureLimits(input);
     const box = this.deps.box();
     const vdb = this.deps.vdb();
     const xaddr = xaddrFromAddress(input.address);
     if (vdb.cameras().some((c) => c.xaddr === xaddr))
       throw new VideoError('CAMERA_EXISTS', `a camera at ${xaddr} is already added`, { xaddr });
     const probe = await probeCamera({ xaddr, user: input.username, pass: input.password });
-    const profiles = probe.profiles.filter((p) => p.rtspUri.startsWith('rtsp://'));
-    const profile =
-      (input.profileToken ? profiles.find((p) => p.token === input.profileToken) : undefined) ?? profiles[0]!;
-    const size = this.captureSize(profile.width, profile.height);
+    const streams = chooseStreams(probe.profiles, input.profileToken);
     const row: CameraRow = {
       id: randomUUID(),
       name: input.name?.trim() || `${probe.info.manufacturer} ${probe.info.model}`.trim() || xaddr,
       xaddr,
       username: input.username,
       passwordSealed: box.seal(input.password),
-      rtspUri: profile.rtspUri,
-      profileToken: profile.token,
-      width: size.width,
-      height: size.height,
-      fps: Math.min(this.opts.capture.fps, profile.fps || this.opts.capture.fps),
+      stream: streams.main,
+      subStream: streams.sub,
+      limits: { maxWidth: input.maxWidth ?? null, maxFps: input.maxFps ?? null },
       info: { ...probe.info },
       masks: [],
       anonymize: { ...DEFAULT_ANONYMIZE_OPTIONS },
@@ -109,14 +110,18 @@ export class CameraRegistry {
       createdAtMs: this.deps.nowMs(),
     };
     this.deps.vdb().putCamera(row);
-    this.deps.log.info({ cameraId: row.id, xaddr }, 'camera added');
+    this.deps.log.info(
+      { cameraId: row.id, xaddr, profile: streams.main.token, subStream: streams.sub?.token ?? null },
+      'camera added',
+    );
     return row;
   }
 
-  /** Checks and stores new settings of camera `id`; returns the stored row. */
+  /** Checks and stores new settings of camera `id`; returns the stored row (nothing is stored when a setting is refused). */
   configure(id: string, input: CameraSettings): CameraRow {
     const c = this.need(id);
     if (input.masks) input.masks.forEach((m, i) => checkPrivacyMask(m, i));
+    checkCaptureLimits(input);
     const next: CameraRow = {
       ...c,
       masks: input.masks ?? c.masks,
@@ -124,6 +129,10 @@ export class CameraRegistry {
         ? parseAnonymizeOptions({ ...c.anonymize, ...input.anonymize })
         : c.anonymize,
       recording: input.recording ?? c.recording,
+      limits: {
+        maxWidth: input.maxWidth === undefined ? c.limits.maxWidth : input.maxWidth,
+        maxFps: input.maxFps === undefined ? c.limits.maxFps : input.maxFps,
+      },
     };
     this.deps.vdb().putCamera(next);
     return next;
@@ -132,16 +141,5 @@ export class CameraRegistry {
   /** Forgets a camera (its recordings stay until retention removes them). */
   remove(id: string): void {
     this.deps.vdb().removeCamera(id);
-  }
-
-  /** The decode size for a profile of w×h: at most `capture.maxWidth` wide, even sides, aspect kept. */
-  private captureSize(w: number, h: number): { width: number; height: number } {
-    const srcW = w > 0 ? w : 1280;
-    const srcH = h > 0 ? h : 720;
-    const scale = Math.min(1, this.opts.capture.maxWidth / srcW);
-    return {
-      width: Math.max(2, Math.round((srcW * scale) / 2) * 2),
-      height: Math.max(2, Math.round((srcH * scale) / 2) * 2),
-    };
   }
 }

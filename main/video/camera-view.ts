@@ -2,9 +2,13 @@
  * What the UI sees of a camera and of a recording: the contract's `CameraView` and `RecordingView`
  * (main/contract/video.ts) built from the stored rows and the capture worker's last status.
  */
-import type { CameraView, RecordingView } from '../contract/video';
+import type { CameraView, RecordingView, StreamView } from '../contract/video';
 import type { CaptureStatus } from './capture/protocol';
+import { protectedFacePx } from './detect';
+import type { StreamProfile } from './onvif/profiles';
 import type { CameraRow, RecordingRow } from './record/video-db';
+import { recordingFormat, type NodeCaptureLimits } from './recording-format';
+import type { FaceDetectorOptions } from './types';
 
 /** What the view of a camera reads from its running capture (absent when none runs). */
 export interface CameraRunView {
@@ -14,20 +18,41 @@ export interface CameraRunView {
   streaming: boolean;
 }
 
-/** One camera with its live status (never its password). `started`: is the video service running? */
-export function cameraView(c: CameraRow, run: CameraRunView | undefined, started: boolean): CameraView {
+/** What every camera's view is worked out with: the node's caps and the detector the cameras run. */
+export interface CameraViewContext {
+  capture: NodeCaptureLimits;
+  /** The detector options the capture workers run (parsed: defaults filled). */
+  detector: FaceDetectorOptions;
+  /** Is the video service running? */
+  started: boolean;
+}
+
+function streamView(p: StreamProfile): StreamView {
+  return { profileToken: p.token, profileName: p.name, width: p.width, height: p.height, fps: p.fps };
+}
+
+/**
+ * One camera with its live status (never its password, nor its stream URIs): what it records (its
+ * main stream at its own size and rate, within the caps), that stream's profile, its sub-stream, and
+ * the smallest face it protects at that size.
+ */
+export function cameraView(c: CameraRow, run: CameraRunView | undefined, ctx: CameraViewContext): CameraView {
   const s = run?.status;
   const st = run?.launchError
     ? { state: 'error' as const, message: run.launchError }
-    : cameraState(s, started);
+    : cameraState(s, ctx.started);
+  const format = recordingFormat(c.stream, ctx.capture, c.limits);
   return {
     id: c.id,
     name: c.name,
     xaddr: c.xaddr,
     username: c.username,
-    width: c.width,
-    height: c.height,
-    fps: c.fps,
+    ...format,
+    source: streamView(c.stream),
+    subStream: c.subStream ? streamView(c.subStream) : null,
+    maxWidth: c.limits.maxWidth,
+    maxFps: c.limits.maxFps,
+    protectsFacesFromPx: protectedFacePx(ctx.detector, format.width, format.height),
     info: c.info,
     masks: c.masks,
     anonymize: c.anonymize,

@@ -9,6 +9,8 @@ export type VideoErrorCode =
   | 'CAMERA_NOT_FOUND'
   | 'CAMERA_EXISTS'
   | 'NO_STREAM'
+  | 'PROFILE_NOT_FOUND'
+  | 'BAD_SETTINGS'
   | 'CAPTURE_FAILED'
   | 'DISK_FULL'
   | 'RECORDING_NOT_FOUND'

@@ -10,6 +10,7 @@ import { backoffDelayMs } from './onvif/backoff';
 import { rtspWithCredentials } from './onvif/client';
 import type { ClosedSegment } from './record/segment-recorder';
 import type { CameraRow } from './record/video-db';
+import { recordingFormat } from './recording-format';
 import {
   detectEveryFramesFor,
   type VideoEvent,
@@ -185,19 +186,20 @@ export class RunningCameras {
   /** What the decoder reads: the camera's RTSP URL with its credentials, or a test rig's file. */
   private inputFor(c: CameraRow): string {
     const file = this.opts.fileInputs?.[c.id];
-    return file ? file.path : rtspWithCredentials(c.rtspUri, c.username, this.deps.unseal(c.passwordSealed));
+    return file
+      ? file.path
+      : rtspWithCredentials(c.stream.rtspUri, c.username, this.deps.unseal(c.passwordSealed));
   }
 
   /** The capture worker's config for camera `c`. */
   private configFor(c: CameraRow, input: string, detectorFile: string): CaptureWorkerConfig {
     const o = this.opts;
     const file = o.fileInputs?.[c.id];
+    const format = recordingFormat(c.stream, o.capture, c.limits);
     return {
       cameraId: c.id,
       input,
-      width: c.width,
-      height: c.height,
-      fps: c.fps,
+      ...format,
       pixelFormat: o.capture.pixelFormat,
       ioTimeoutMs: o.capture.ioTimeoutMs,
       stallMs: o.capture.stallMs,
@@ -206,7 +208,7 @@ export class RunningCameras {
       loopFile: file?.loop,
       realtime: file !== undefined,
       pipeline: {
-        detectEveryFrames: detectEveryFramesFor(c.fps, o.pipeline.detectFps),
+        detectEveryFrames: detectEveryFramesFor(format.fps, o.pipeline.detectFps),
         sceneChange: o.pipeline.sceneChange,
         deadlineMs: o.pipeline.deadlineMs,
         whenBehind: o.pipeline.whenBehind,

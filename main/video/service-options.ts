@@ -7,6 +7,7 @@ import type { Db } from '../store/db';
 import type { DiscoveryOptions } from './onvif/discovery';
 import { DEFAULT_SCENE_CHANGE, type SceneChangeOptions } from './pipeline/scene-change';
 import type { MediaAnchorer } from './record/anchor';
+import { DEFAULT_MAX_FPS } from './recording-format';
 import type { FaceDetectorOptions, PixelFormat } from './types';
 
 /** Options of the video service. */
@@ -18,8 +19,13 @@ export interface VideoServiceOptions {
   retention: { maxAgeMs: number; minFreeBytes: number; everyMs: number };
   anchor: { everyMs: number; maxBatch: number };
   capture: {
-    maxWidth: number;
-    fps: number;
+    /**
+     * The node's cap on the width every camera records at, in pixels (null: none, each camera's main
+     * stream at its own size). The owner's cap on a camera (`maxWidth` of its settings) may lower it further.
+     */
+    maxWidth: number | null;
+    /** The node's cap on the rate every camera records at: its main stream's own rate up to this. */
+    maxFps: number;
     pixelFormat: PixelFormat;
     ioTimeoutMs: number;
     stallMs: number;
@@ -90,20 +96,22 @@ export function defaultVideoOptions(
     segmentMs: 60_000,
     retention: { maxAgeMs: 30 * 86_400_000, minFreeBytes: 2 * 1024 ** 3, everyMs: 60_000 },
     anchor: { everyMs: 5 * 60_000, maxBatch: 64 },
+    // Each camera is recorded at its main stream's own size and rate (a 1080p camera at 1080p), the
+    // rate up to 30 fps; the owner may lower either per camera.
     capture: {
-      maxWidth: 1280,
-      fps: 10,
+      maxWidth: null,
+      maxFps: DEFAULT_MAX_FPS,
       pixelFormat: 'yuv420p',
       ioTimeoutMs: 10_000,
       stallMs: 8_000,
       restartInitialMs: 1_000,
       restartMaxMs: 60_000,
     },
-    // At least 5 detections a second (every 2nd frame at the default 10 fps) with the tracker between,
-    // and at once on a frame that looks like a new scene: a tracker knows only the faces it has seen,
-    // so after a hard cut it let faces through until the next detection (bench video --parts
-    // pipeline; test/unit/video/detect/scene-cut.test.ts). Frames the detector cannot reach in time
-    // are blurred whole, never passed.
+    // At least 5 detections a second (every 2nd frame of a 10 fps camera, every 3rd at 15 fps, every
+    // 6th at 30) with the tracker between, and at once on a frame that looks like a new scene: a
+    // tracker knows only the faces it has seen, so after a hard cut it let faces through until the
+    // next detection (bench video --parts pipeline; test/unit/video/detect/scene-cut.test.ts).
+    // Frames the detector cannot reach in time are blurred whole, never passed.
     pipeline: {
       detectFps: 5,
       sceneChange: { ...DEFAULT_SCENE_CHANGE },

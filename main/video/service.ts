@@ -11,6 +11,7 @@ import type { Startable } from '../common/startable';
 import { CameraRegistry, type AddCameraInput, type CameraSettings } from './camera-registry';
 import { cameraView } from './camera-view';
 import type { CaptureStatus } from './capture/protocol';
+import { parseDetectorOptions } from './detect';
 import { VideoError } from './errors';
 import type { DiscoveredDevice } from './onvif/discovery';
 import { Recordings } from './recordings';
@@ -18,6 +19,7 @@ import { VideoDb, type CameraRow, type ConsentRow } from './record/video-db';
 import { RunningCameras } from './running-cameras';
 import { SecretBox } from './secrets';
 import type { VideoServiceDeps, VideoServiceOptions } from './service-options';
+import type { FaceDetectorOptions } from './types';
 import { rtmpUrlProblem } from './stream/rtmp';
 
 /**
@@ -34,12 +36,15 @@ export class VideoService implements Startable {
   private readonly registry: CameraRegistry;
   private readonly runs: RunningCameras;
   private readonly recs: Recordings;
+  /** The detector options every capture worker runs, defaults filled (what each camera's "faces ≥ N px" is worked out for). */
+  private readonly detector: FaceDetectorOptions;
 
   constructor(
     private readonly opts: VideoServiceOptions,
     private readonly deps: VideoServiceDeps,
   ) {
     const vdb = (): VideoDb => this.vdb;
+    this.detector = parseDetectorOptions(opts.detector);
     const recordingsDir = opts.recordingsDir ?? join(opts.dataDir, 'recordings');
     this.registry = new CameraRegistry(opts, {
       vdb,
@@ -120,11 +125,16 @@ export class VideoService implements Startable {
     return this.registry.all().map((c) => this.view(c));
   }
 
-  /** Replaces a camera's privacy masks (normalized polygons) and its anonymization settings. */
+  /**
+   * Changes a camera's privacy masks (normalized polygons), anonymization settings, recording switch
+   * and the owner's caps on its size and rate (BAD_SETTINGS, nothing stored, for a bad value); a
+   * change other than the masks restarts its capture.
+   */
   configureCamera(id: string, input: CameraSettings): CameraView {
     const next = this.registry.configure(id, input);
-    if (input.anonymize !== undefined || input.recording !== undefined) {
-      // Detector and recorder settings live in the worker's config: restart it.
+    const restart = ['anonymize', 'recording', 'maxWidth', 'maxFps'] as const;
+    if (restart.some((k) => input[k] !== undefined)) {
+      // Detector, recorder and capture settings live in the worker's config: restart it.
       void this.runs.halt(id).then(() => this.runs.launch(next));
     } else this.runs.setMasks(id, next.masks);
     this.emitStatus();
@@ -252,7 +262,11 @@ export class VideoService implements Startable {
   }
 
   private view(c: CameraRow): CameraView {
-    return cameraView(c, this.runs.view(c.id), this.runs.started);
+    return cameraView(c, this.runs.view(c.id), {
+      capture: this.opts.capture,
+      detector: this.detector,
+      started: this.runs.started,
+    });
   }
 
   private emitStatus(): void {

@@ -1,8 +1,9 @@
 // The Video page in Chromium against a real headless node: a camera (the ONVIF simulator + an RTSP
 // server streaming the face clip, both on 127.0.0.1) is added by address from the page, its tile
 // goes live, the live picture and a snapshot carry no detectable face, a privacy mask drawn on the
-// page is saved and burned into later pictures, and a bad address and a wrong password are refused
-// with clear messages. Nothing leaves loopback: the node runs with mDNS off and libp2p on 127.0.0.1,
+// page is saved and burned into later pictures, a bad address and a wrong password are refused
+// with clear messages, and the tile says what the camera records (its main stream's size and rate,
+// its sub-stream, the smallest face protected) and takes a lower rate. Nothing leaves loopback: the node runs with mDNS off and libp2p on 127.0.0.1,
 // the simulator has no WS-Discovery responder, and nobody presses "Find cameras".
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workerPath } from '../../main/platform/paths';
-import type { WorkerFaceDetector } from '../../main/video/detect';
+import { parseDetectorOptions, protectedFacePx, type WorkerFaceDetector } from '../../main/video/detect';
+import { defaultVideoOptions } from '../../main/video/service-options';
 import type { Frame } from '../../main/video/types';
 import { chromiumMissing, launchChromium, ownerPage } from '../helpers/browser';
 import { freePort, type NodeProcess, signInAsOwner, startNode } from '../helpers/node-process';
@@ -30,6 +32,10 @@ if (missing) console.warn(`skipping e2e Video page tests: ${missing}`);
 
 const W = 640;
 const H = 360;
+/** The detector the node's cameras run (its defaults): what the tile's "faces ≥ N px" is worked out for. */
+const CAMERA_DETECTOR_OPTIONS = parseDetectorOptions(
+  defaultVideoOptions('/nonexistent', { capture: () => '', detector: () => '' }).detector,
+);
 const PASS = 'cam-pass-7';
 // The mask drawn on the page (normalized): over the middle of the group, clear of the faces.
 const MASK = [
@@ -147,9 +153,11 @@ describe.skipIf(missing)(
         rtspUri: rtsp.url,
         name: 'Kitchen Door',
         discovery: false,
-        width: W,
-        height: H,
-        fps: 10,
+        // A main stream and a sub-stream (the sub-stream is remembered, not recorded).
+        profiles: [
+          { token: 'main', name: 'mainStream', width: W, height: H, fps: 10 },
+          { token: 'sub', name: 'subStream', width: W / 2, height: H / 2, fps: 10 },
+        ],
       });
       await sim.start();
       [node, browser, checker] = await Promise.all([
@@ -221,6 +229,13 @@ describe.skipIf(missing)(
         .poll(() => tile.getByTestId('camera-state').textContent(), { timeout: 30_000 })
         .toBe('live');
       expect(await addForm().getByRole('alert').count()).toBe(0);
+      // What it records: the main stream at its own size and rate, and the smallest face it protects.
+      expect(await tile.getByTestId('camera-format').textContent()).toBe(
+        'Records 640×360 at 10 fps from profile “mainStream” (640×360, 10 fps); sub-stream “subStream” 320×180, 10 fps',
+      );
+      expect(await tile.getByTestId('camera-faces').textContent()).toBe(
+        `Faces ≥ ${protectedFacePx(CAMERA_DETECTOR_OPTIONS, W, H)} px wide are protected`,
+      );
 
       // Pull three successive live pictures from the page itself and look for faces in each.
       let src: string | null = null;
@@ -282,6 +297,46 @@ describe.skipIf(missing)(
       const after = decodeJpeg(src!, 480, 270);
       expect(meanIn(after, 0.6, 0.1, 0.8, 0.9)).toBeGreaterThan(20); // the rest of the picture is still there
       await expectNoFace(after, 'masked-live');
+      expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+    });
+
+    it("lowers the camera's rate from its tile, refuses a bad width with the node's message, and the tile says what it records", async () => {
+      const tile = page.locator('section.card[data-testid^="camera-"]');
+      await tile.getByRole('button', { name: 'Size and rate' }).click();
+      const panel = tile.getByTestId('capture-limits');
+      await panel.getByLabel('Largest rate, fps').fill('5');
+      await panel.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(() => panel.count()).toBe(0);
+      await expect
+        .poll(() => tile.getByTestId('camera-format').textContent())
+        .toBe(
+          'Records 640×360 at 5 fps from profile “mainStream” (640×360, 10 fps) — lowered by this camera’s settings; sub-stream “subStream” 320×180, 10 fps',
+        );
+      const [cam] = await rpc<
+        Array<{ id: string; fps: number; maxFps: number | null; maxWidth: number | null }>
+      >('video.cameras', {});
+      expect(cam).toMatchObject({ fps: 5, maxFps: 5, maxWidth: null });
+      // The capture restarted with the new rate and the tile goes live again.
+      await expect
+        .poll(() => tile.getByTestId('camera-state').textContent(), { timeout: 30_000 })
+        .toBe('live');
+
+      // An odd width is refused by the node (the page's field would not submit it); nothing changes.
+      const r = (await (
+        await fetch(new URL('/rpc/video.configureCamera', node.url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie },
+          body: JSON.stringify({ id: cam!.id, maxWidth: 641 }),
+        })
+      ).json()) as { ok: boolean; error: { code: string; message: string } };
+      expect(r.ok).toBe(false);
+      expect(r.error.message).toMatch(/maxWidth must be even/);
+      expect(
+        (await rpc<Array<{ maxWidth: number | null; fps: number }>>('video.cameras', {}))[0],
+      ).toMatchObject({
+        maxWidth: null,
+        fps: 5,
+      });
       expect(pageErrors, pageErrors.join('\n')).toEqual([]);
     });
   },

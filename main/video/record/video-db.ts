@@ -1,4 +1,6 @@
 import type { Db, Migration } from '../../store/db';
+import type { StreamProfile } from '../onvif/profiles';
+import type { CaptureLimits } from '../recording-format';
 import type { AnonymizeOptions, PrivacyMask } from '../types';
 
 /** The video module's tables in node.db (camera registry, recordings index, streaming consents). */
@@ -57,6 +59,24 @@ export const VIDEO_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX video_consents_camera ON video_consents (camera_id, starts_ms);
     `,
   },
+  {
+    module: 'video',
+    version: 2,
+    name: "cameras: the recorded profile's own size and rate, the sub-stream, the owner's caps",
+    // width, height and fps held the size the camera was captured at (its profile's, capped at
+    // 1280 px wide and 10 fps); the recording size is now worked out at each start from the
+    // profile's own (source_*) and the caps. A camera added before keeps its capped size as its
+    // source until it is added again: its profile's own size was not stored.
+    up: `
+      ALTER TABLE video_cameras RENAME COLUMN width TO source_width;
+      ALTER TABLE video_cameras RENAME COLUMN height TO source_height;
+      ALTER TABLE video_cameras RENAME COLUMN fps TO source_fps;
+      ALTER TABLE video_cameras ADD COLUMN profile_name TEXT NOT NULL DEFAULT '';
+      ALTER TABLE video_cameras ADD COLUMN sub_stream_json TEXT;
+      ALTER TABLE video_cameras ADD COLUMN max_width INTEGER;
+      ALTER TABLE video_cameras ADD COLUMN max_fps INTEGER;
+    `,
+  },
 ];
 
 /** A camera as stored (the password only sealed). */
@@ -66,11 +86,12 @@ export interface CameraRow {
   xaddr: string;
   username: string;
   passwordSealed: string;
-  rtspUri: string;
-  profileToken: string;
-  width: number;
-  height: number;
-  fps: number;
+  /** The main stream: the profile recorded, with its own size and rate. */
+  stream: StreamProfile;
+  /** The camera's smallest other profile (for a live view or a first detection pass); null when it has one. */
+  subStream: StreamProfile | null;
+  /** The owner's caps on what this camera records. */
+  limits: CaptureLimits;
   info: Record<string, string>;
   masks: PrivacyMask[];
   anonymize: AnonymizeOptions;
@@ -129,6 +150,33 @@ function toRecording(r: Raw): RecordingRow {
   };
 }
 
+const nullableInt = (v: unknown): number | null => (v === null || v === undefined ? null : n(v));
+
+function toCamera(r: Raw): CameraRow {
+  return {
+    id: s(r['id']),
+    name: s(r['name']),
+    xaddr: s(r['xaddr']),
+    username: s(r['username']),
+    passwordSealed: s(r['password_sealed']),
+    stream: {
+      token: s(r['profile_token']),
+      name: s(r['profile_name']),
+      width: n(r['source_width']),
+      height: n(r['source_height']),
+      fps: n(r['source_fps']),
+      rtspUri: s(r['rtsp_uri']),
+    },
+    subStream: r['sub_stream_json'] === null ? null : (JSON.parse(s(r['sub_stream_json'])) as StreamProfile),
+    limits: { maxWidth: nullableInt(r['max_width']), maxFps: nullableInt(r['max_fps']) },
+    info: JSON.parse(s(r['info_json'])) as Record<string, string>,
+    masks: JSON.parse(s(r['masks_json'])) as PrivacyMask[],
+    anonymize: JSON.parse(s(r['anonymize_json'])) as AnonymizeOptions,
+    recording: n(r['recording']) === 1,
+    createdAtMs: n(r['created_at_ms']),
+  };
+}
+
 function toConsent(r: Raw): ConsentRow {
   return {
     id: n(r['id']),
@@ -155,40 +203,41 @@ export class VideoDb {
   putCamera(c: CameraRow): void {
     this.db
       .prepare(
-        `INSERT INTO video_cameras (id, name, xaddr, username, password_sealed, rtsp_uri, profile_token, width, height, fps, info_json, masks_json, anonymize_json, recording, created_at_ms)
-         VALUES (@id, @name, @xaddr, @username, @passwordSealed, @rtspUri, @profileToken, @width, @height, @fps, @info, @masks, @anonymize, @recording, @createdAtMs)
-         ON CONFLICT(id) DO UPDATE SET name=excluded.name, xaddr=excluded.xaddr, username=excluded.username, password_sealed=excluded.password_sealed, rtsp_uri=excluded.rtsp_uri,
-           profile_token=excluded.profile_token, width=excluded.width, height=excluded.height, fps=excluded.fps, info_json=excluded.info_json, masks_json=excluded.masks_json,
-           anonymize_json=excluded.anonymize_json, recording=excluded.recording`,
+        `INSERT INTO video_cameras (id, name, xaddr, username, password_sealed, rtsp_uri, profile_token, profile_name, source_width, source_height, source_fps,
+           sub_stream_json, max_width, max_fps, info_json, masks_json, anonymize_json, recording, created_at_ms)
+         VALUES (@id, @name, @xaddr, @username, @passwordSealed, @rtspUri, @profileToken, @profileName, @width, @height, @fps,
+           @subStream, @maxWidth, @maxFps, @info, @masks, @anonymize, @recording, @createdAtMs)
+         ON CONFLICT(id) DO UPDATE SET name=excluded.name, xaddr=excluded.xaddr, username=excluded.username, password_sealed=excluded.password_sealed,
+           rtsp_uri=excluded.rtsp_uri, profile_token=excluded.profile_token, profile_name=excluded.profile_name, source_width=excluded.source_width,
+           source_height=excluded.source_height, source_fps=excluded.source_fps, sub_stream_json=excluded.sub_stream_json, max_width=excluded.max_width,
+           max_fps=excluded.max_fps, info_json=excluded.info_json, masks_json=excluded.masks_json, anonymize_json=excluded.anonymize_json, recording=excluded.recording`,
       )
       .run({
-        ...c,
+        id: c.id,
+        name: c.name,
+        xaddr: c.xaddr,
+        username: c.username,
+        passwordSealed: c.passwordSealed,
+        rtspUri: c.stream.rtspUri,
+        profileToken: c.stream.token,
+        profileName: c.stream.name,
+        width: c.stream.width,
+        height: c.stream.height,
+        fps: c.stream.fps,
+        subStream: c.subStream ? JSON.stringify(c.subStream) : null,
+        maxWidth: c.limits.maxWidth,
+        maxFps: c.limits.maxFps,
         info: JSON.stringify(c.info),
         masks: JSON.stringify(c.masks),
         anonymize: JSON.stringify(c.anonymize),
         recording: c.recording ? 1 : 0,
+        createdAtMs: c.createdAtMs,
       });
   }
 
   cameras(): CameraRow[] {
     return (this.db.prepare('SELECT * FROM video_cameras ORDER BY created_at_ms').all() as Raw[]).map(
-      (r) => ({
-        id: s(r['id']),
-        name: s(r['name']),
-        xaddr: s(r['xaddr']),
-        username: s(r['username']),
-        passwordSealed: s(r['password_sealed']),
-        rtspUri: s(r['rtsp_uri']),
-        profileToken: s(r['profile_token']),
-        width: n(r['width']),
-        height: n(r['height']),
-        fps: n(r['fps']),
-        info: JSON.parse(s(r['info_json'])) as Record<string, string>,
-        masks: JSON.parse(s(r['masks_json'])) as PrivacyMask[],
-        anonymize: JSON.parse(s(r['anonymize_json'])) as AnonymizeOptions,
-        recording: n(r['recording']) === 1,
-        createdAtMs: n(r['created_at_ms']),
-      }),
+      toCamera,
     );
   }
 

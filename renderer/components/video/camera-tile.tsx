@@ -5,7 +5,9 @@ import type { CameraView } from '../../../main/contract/video';
 import { call } from '../../api';
 import { defineStrings, useT } from '../../i18n';
 import { ErrorBox } from '../ui';
+import { CameraFormat } from './camera-format';
 import { CameraMasks } from './camera-masks';
+import { CaptureLimits } from './capture-limits';
 import { StreamPanel } from './stream-panel';
 
 const S = defineStrings({
@@ -22,6 +24,7 @@ const S = defineStrings({
     rec_failed: 'recording failed',
     noPicture: 'No picture yet',
     masks: 'Privacy masks',
+    limits: 'Size and rate',
     snapshot: 'Snapshot',
     remove: 'Remove',
     confirmRemove: 'Remove this camera? Its recordings stay until retention deletes them.',
@@ -42,6 +45,7 @@ const S = defineStrings({
     rec_failed: 'ошибка записи',
     noPicture: 'Изображения пока нет',
     masks: 'Маски',
+    limits: 'Размер и частота',
     snapshot: 'Снимок',
     remove: 'Удалить',
     confirmRemove: 'Удалить камеру? Записи останутся до очистки по сроку хранения.',
@@ -57,6 +61,7 @@ export function CameraTile({ cam, jpeg }: { cam: CameraView; jpeg: string | null
   const qc = useQueryClient();
   const [editing, setEditing] = useState(false);
   const [streamOpen, setStreamOpen] = useState(false);
+  const [limitsOpen, setLimitsOpen] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const refresh = (): void => void qc.invalidateQueries({ queryKey: ['video.cameras'] });
   const pill = cam.state === 'streaming' ? 'ok' : cam.state === 'online' ? 'warn' : 'err';
@@ -92,16 +97,25 @@ export function CameraTile({ cam, jpeg }: { cam: CameraView; jpeg: string | null
       <CameraActions
         cam={cam}
         onMasks={() => setEditing(true)}
+        onLimits={() => setLimitsOpen((o) => !o)}
         onStream={() => setStreamOpen((o) => !o)}
         onRemoved={refresh}
         onError={setError}
       />
+      {limitsOpen ? (
+        <CaptureLimits
+          cam={cam}
+          onCancel={() => setLimitsOpen(false)}
+          onSaved={() => (setLimitsOpen(false), setError(null), refresh())}
+          onError={setError}
+        />
+      ) : null}
       {streamOpen ? <StreamPanel cam={cam} /> : null}
     </section>
   );
 }
 
-/** The camera's message, recording state, and how many frames were blurred whole. */
+/** The camera's message, what it records and the faces it protects, its recording state, and how many frames were blurred whole. */
 function CameraStatus({ cam }: { cam: CameraView }) {
   const t = useT(S);
   return (
@@ -109,6 +123,7 @@ function CameraStatus({ cam }: { cam: CameraView }) {
       <div className="muted" data-testid="camera-message">
         {cam.message}
       </div>
+      <CameraFormat cam={cam} />
       <div className="muted">
         {t(`rec_${cam.recording}` as never)}
         {cam.recordingMessage ? ` — ${cam.recordingMessage}` : ''}
@@ -120,10 +135,11 @@ function CameraStatus({ cam }: { cam: CameraView }) {
   );
 }
 
-/** The tile's buttons: masks, snapshot (downloads an anonymized JPEG), stream, remove (after a confirm). */
+/** The tile's buttons: masks, size and rate, snapshot (downloads an anonymized JPEG), stream, remove (after a confirm). */
 function CameraActions(props: {
   cam: CameraView;
   onMasks: () => void;
+  onLimits: () => void;
   onStream: () => void;
   onRemoved: () => void;
   onError: (error: unknown) => void;
@@ -144,6 +160,7 @@ function CameraActions(props: {
   return (
     <div className="page-actions" style={{ marginTop: 8 }}>
       <button onClick={props.onMasks}>{t('masks')}</button>
+      <button onClick={props.onLimits}>{t('limits')}</button>
       <button onClick={() => void snapshot()}>{t('snapshot')}</button>
       <button onClick={props.onStream}>{t('stream')}</button>
       <button

@@ -18,6 +18,21 @@ export interface OnvifSimOptions {
   width?: number;
   height?: number;
   fps?: number;
+  /**
+   * The media profiles GetProfiles lists, in this order (default: one, token "main", of
+   * width×height at fps, streaming `rtspUri`). A profile without its own `rtspUri` streams `rtspUri`.
+   */
+  profiles?: SimProfile[];
+}
+
+/** One media profile of the simulated camera. */
+export interface SimProfile {
+  token: string;
+  name: string;
+  width: number;
+  height: number;
+  fps: number;
+  rtspUri?: string;
 }
 
 /** Counts of what the simulator received, for assertions. */
@@ -179,11 +194,23 @@ export class OnvifSim {
     return user === this.opts.user && want === digest;
   }
 
-  private answer(op: string, _body: string): string | undefined {
+  /** The media profiles this camera lists. */
+  get profiles(): SimProfile[] {
+    return (
+      this.opts.profiles ?? [
+        {
+          token: 'main',
+          name: 'mainStream',
+          width: this.opts.width ?? 640,
+          height: this.opts.height ?? 360,
+          fps: this.opts.fps ?? 10,
+        },
+      ]
+    );
+  }
+
+  private answer(op: string, body: string): string | undefined {
     const base = `http://${this.host}:${this.port}`;
-    const w = this.opts.width ?? 640;
-    const h = this.opts.height ?? 360;
-    const fps = this.opts.fps ?? 10;
     switch (op) {
       case 'GetSystemDateAndTime': {
         const d = new Date();
@@ -194,15 +221,22 @@ export class OnvifSim {
       case 'GetDeviceInformation':
         return '<tds:GetDeviceInformationResponse><tds:Manufacturer>HotPot Test</tds:Manufacturer><tds:Model>SIM-1</tds:Model><tds:FirmwareVersion>1.0.0</tds:FirmwareVersion><tds:SerialNumber>SIM0001</tds:SerialNumber><tds:HardwareId>HPS-SIM1</tds:HardwareId></tds:GetDeviceInformationResponse>';
       case 'GetProfiles':
-        return `<trt:GetProfilesResponse><trt:Profiles token="main" fixed="true"><tt:Name>mainStream</tt:Name><tt:VideoSourceConfiguration token="vsc"><tt:Name>vs</tt:Name><tt:SourceToken>vs0</tt:SourceToken><tt:Bounds x="0" y="0" width="${w}" height="${h}"/></tt:VideoSourceConfiguration><tt:VideoEncoderConfiguration token="vec"><tt:Name>h264</tt:Name><tt:Encoding>H264</tt:Encoding><tt:Resolution><tt:Width>${w}</tt:Width><tt:Height>${h}</tt:Height></tt:Resolution><tt:Quality>5</tt:Quality><tt:RateControl><tt:FrameRateLimit>${fps}</tt:FrameRateLimit><tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>1024</tt:BitrateLimit></tt:RateControl></tt:VideoEncoderConfiguration></trt:Profiles></trt:GetProfilesResponse>`;
-      case 'GetStreamUri':
-        return `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>${this.opts.rtspUri}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
+        return `<trt:GetProfilesResponse>${this.profiles.map(profileXml).join('')}</trt:GetProfilesResponse>`;
+      case 'GetStreamUri': {
+        const token = /<(?:\w+:)?ProfileToken>([^<]*)</.exec(body)?.[1];
+        const profile = this.profiles.find((p) => p.token === token) ?? this.profiles[0]!;
+        return `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>${profile.rtspUri ?? this.opts.rtspUri}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
+      }
       case 'GetSnapshotUri':
         return `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>${base}/snapshot.jpg</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`;
       default:
         return undefined;
     }
   }
+}
+
+function profileXml(p: SimProfile): string {
+  return `<trt:Profiles token="${p.token}" fixed="true"><tt:Name>${p.name}</tt:Name><tt:VideoSourceConfiguration token="vsc"><tt:Name>vs</tt:Name><tt:SourceToken>vs0</tt:SourceToken><tt:Bounds x="0" y="0" width="${p.width}" height="${p.height}"/></tt:VideoSourceConfiguration><tt:VideoEncoderConfiguration token="vec-${p.token}"><tt:Name>h264</tt:Name><tt:Encoding>H264</tt:Encoding><tt:Resolution><tt:Width>${p.width}</tt:Width><tt:Height>${p.height}</tt:Height></tt:Resolution><tt:Quality>5</tt:Quality><tt:RateControl><tt:FrameRateLimit>${p.fps}</tt:FrameRateLimit><tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>1024</tt:BitrateLimit></tt:RateControl></tt:VideoEncoderConfiguration></trt:Profiles>`;
 }
 
 function envelope(body: string): string {

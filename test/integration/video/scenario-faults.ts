@@ -38,7 +38,7 @@ const { service, events } = makeService({
     capture: {
       ...o.capture,
       maxWidth: 640,
-      fps: 5,
+      maxFps: 5,
       stallMs: 3000,
       ioTimeoutMs: 3000,
       restartInitialMs: 400,

@@ -45,7 +45,7 @@ const { service, ledger, events } = makeService({
   overrides: (o) => ({
     ...o,
     segmentMs: 4000,
-    capture: { ...o.capture, maxWidth: 640, fps: 5, stallMs: 6000 },
+    capture: { ...o.capture, maxWidth: 640, maxFps: 5, stallMs: 6000 },
     pipeline: { ...o.pipeline, detectFps: 5, deadlineMs: 3000 },
     live: { fps: 2, outWidthPx: 320 },
     anchor: { everyMs: 3_600_000, maxBatch: 16 },
