@@ -2,11 +2,12 @@
 // detector that stalls or dies — blurs the frame whole (or drops it with its pixels wiped), and the
 // counters say so. Real components throughout: the detector worker as built
 // (dist/main/workers/detector.worker.js) through createFaceDetector, the real PrivacyPipeline and the
-// native kernels. Faults are injected around the real worker (test/helpers/video/faulty-detector-worker.ts).
+// native kernels. Faults are injected around the real worker (test/helpers/video/faulty-detector-worker.ts)
+// or into a copy of the install whose model files are damaged (broken-install.ts).
 // Every fail-closed frame is compared byte for byte with what `failClosed` makes of the raw frame, so a
 // frame passed through (or treated some other way) fails the test.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workerPath } from '../../../../main/platform/paths';
@@ -22,6 +23,7 @@ import { CAMERA_DETECTOR, faceChecker } from '../../../helpers/rtsp/face-check';
 import { decodeRgbFrames, meanAbsDiff } from '../../../helpers/rtsp/frames';
 import { FACE_PHOTOS_DIR } from '../../../helpers/rtsp/rtsp-server';
 import { tempDir } from '../../../helpers/tmp';
+import { brokenModelInstall } from '../../../helpers/video/broken-install';
 import { detectorFaults } from '../../../helpers/video/detector-faults';
 import {
   blurredWhole,
@@ -237,6 +239,107 @@ describe('a corrupt frame', () => {
       await expectFacesCovered(await p.process(raw, 0), `${w}x${h} ${format}`);
     }
     expect(p.stats).toMatchObject({ frames: 3, detections: 3, failClosed: 0, badFrames: 0 });
+  });
+});
+
+describe('a model that fails to load', () => {
+  const flipEvery64 = (file: string, end?: number): void => {
+    const b = readFileSync(file);
+    for (let i = 0; i < (end ?? b.length); i += 64) b[i] = b[i]! ^ 0x5a;
+    writeFileSync(file, b);
+  };
+  // ssd_mobilenetv1's last 81 888 bytes are its anchors, which the ONNX path checks; the damage
+  // below leaves them intact, as a bad disk sector in the middle of the file would.
+  const SSD_ANCHORS_AT = 5_535_069;
+  const damage: Array<[string, 'ssd_mobilenetv1' | 'tiny_face_detector', (model: string) => void]> = [
+    [
+      'manifest is missing',
+      'ssd_mobilenetv1',
+      (m) => rmSync(join(m, 'ssd_mobilenetv1_model-weights_manifest.json')),
+    ],
+    ['weights file is missing', 'ssd_mobilenetv1', (m) => rmSync(join(m, 'ssd_mobilenetv1_model.bin'))],
+    [
+      'manifest is not JSON',
+      'ssd_mobilenetv1',
+      (m) => writeFileSync(join(m, 'ssd_mobilenetv1_model-weights_manifest.json'), '{not json'),
+    ],
+    [
+      'weights are cut short',
+      'ssd_mobilenetv1',
+      (m) =>
+        writeFileSync(
+          join(m, 'ssd_mobilenetv1_model.bin'),
+          readFileSync(join(m, 'ssd_mobilenetv1_model.bin')).subarray(0, 4096),
+        ),
+    ],
+    [
+      'weights have one byte in 64 changed (same size, anchors intact)',
+      'ssd_mobilenetv1',
+      (m) => flipEvery64(join(m, 'ssd_mobilenetv1_model.bin'), SSD_ANCHORS_AT),
+    ],
+    [
+      'weights are all zero (same size)',
+      'tiny_face_detector',
+      (m) =>
+        writeFileSync(
+          join(m, 'tiny_face_detector_model.bin'),
+          new Uint8Array(readFileSync(join(m, 'tiny_face_detector_model.bin')).length),
+        ),
+    ],
+    [
+      'weights have one byte in 64 changed (same size)',
+      'tiny_face_detector',
+      (m) => flipEvery64(join(m, 'tiny_face_detector_model.bin')),
+    ],
+  ];
+
+  it('an intact copy of the install loads and finds the faces (the harness itself works)', async () => {
+    const workerFile = brokenModelInstall(join(dir.path, 'intact'), () => undefined);
+    const d = await createFaceDetector(CAMERA_DETECTOR, { workerFile });
+    try {
+      expect((await d.detect(copyFrame(photo))).length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await d.dispose();
+    }
+  });
+
+  it.each(damage)(
+    'a model whose %s (%s) is refused: the detector does not start, and says which model and what to do',
+    async (what, model, breakModel) => {
+      const workerFile = brokenModelInstall(
+        join(dir.path, `${model}-${what.replace(/\W+/g, '-')}`),
+        breakModel,
+      );
+      const options = model === 'ssd_mobilenetv1' ? CAMERA_DETECTOR : { model, inputSizePx: 416 };
+      const started = createFaceDetector(options, { workerFile });
+      // (what a damaged model that loaded would do: find fewer faces, or none)
+      const found = await started.then(
+        async (d) => {
+          const n = (await d.detect(copyFrame(photo))).filter((b) => b.score >= 0.2).length;
+          await d.dispose();
+          return n;
+        },
+        () => null,
+      );
+      expect(found, `the damaged model loaded and found ${found} faces`).toBeNull();
+      await expect(started).rejects.toThrow(new RegExp(`${model}.*reinstall|reinstall.*${model}`));
+    },
+  );
+
+  it('a detector worker file that is missing, throws on start, or exits before its model loads is refused (WORKER_FAILED)', async () => {
+    const throws = join(dir.path, 'throws.worker.mjs');
+    writeFileSync(throws, "throw new Error('no model here');\n");
+    const exits = join(dir.path, 'exits.worker.mjs');
+    writeFileSync(exits, 'process.exit(4);\n');
+    for (const [workerFile, message] of [
+      [join(dir.path, 'missing.worker.mjs'), /failed to start: Cannot find module/],
+      [throws, /failed to start: no model here/],
+      [exits, /exited \(code 4\) before its model loaded/],
+    ] as const)
+      await expect(createFaceDetector(CAMERA_DETECTOR, { workerFile })).rejects.toMatchObject({
+        code: 'WORKER_FAILED',
+        message: expect.stringMatching(message),
+      });
   });
 });
 
