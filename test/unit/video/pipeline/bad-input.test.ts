@@ -341,6 +341,35 @@ describe('a model that fails to load', () => {
         message: expect.stringMatching(message),
       });
   });
+
+  it('a detector worker that never finishes loading its model is given up on after loadTimeoutMs, and closed when it does finish', async () => {
+    const slow = join(dir.path, 'slow.worker.mjs');
+    const closed = join(dir.path, 'slow.closed');
+    writeFileSync(
+      slow,
+      [
+        "import { parentPort } from 'node:worker_threads';",
+        "import { writeFileSync } from 'node:fs';",
+        "setTimeout(() => parentPort.postMessage({ type: 'ready', description: 'slow' }), 1500);",
+        `parentPort.on('message', (m) => { if (m.type === 'close') { writeFileSync(${JSON.stringify(closed)}, ''); process.exit(0); } });`,
+      ].join('\n'),
+    );
+    const t0 = performance.now();
+    await expect(
+      createFaceDetector(CAMERA_DETECTOR, { workerFile: slow, loadTimeoutMs: 300 }),
+    ).rejects.toMatchObject({
+      code: 'WORKER_FAILED',
+      message: expect.stringMatching(/did not load its model within 0\.3 s/),
+    });
+    expect(performance.now() - t0).toBeLessThan(1400);
+    await until(() => {
+      try {
+        return readFileSync(closed) !== undefined;
+      } catch {
+        return false;
+      }
+    });
+  });
 });
 
 describe('a detector that stalls', () => {
