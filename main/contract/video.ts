@@ -28,6 +28,7 @@ const Stats = z.object({
   lastDetectMs: z.number(),
   detectorErrors: z.number(),
   sceneChanges: z.number(),
+  badFrames: z.number(),
   rawDropped: z.number(),
 });
 

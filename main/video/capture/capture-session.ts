@@ -62,6 +62,9 @@ export class CaptureSession {
   private watchdog: NodeJS.Timeout | undefined;
   private pending: { data: Uint8Array; atMs: number } | undefined;
   private processing = false;
+  /** Since when (wall clock) frames have come out without their faces looked for; null while they are. */
+  private untreatedSinceMs: number | null = null;
+  private detectionsSeen = 0;
   private readonly snapshotWaiters: number[] = [];
 
   constructor(
@@ -190,6 +193,7 @@ export class CaptureSession {
           atMs,
         );
         this.status.stats = { ...this.pipeline.stats, rawDropped: this.status.stats.rawDropped };
+        this.noteTreatment(out);
         // A frame that finished after stop began goes nowhere (the exits are closing).
         if (out && !this.stopping) this.exits(out);
       }
@@ -203,15 +207,45 @@ export class CaptureSession {
     }
   }
 
+  /**
+   * Says in the status when no frame has had its faces looked for in `stallMs` (a detector that
+   * hangs or died, frames that cannot be treated): they are blurred whole or dropped meanwhile, and
+   * the message says why until the detector answers again. Frames covered by tracked boxes alone
+   * neither count as looked for nor start the wait.
+   */
+  private noteTreatment(out: AnonymizedFrame | null): void {
+    const answered = this.pipeline.stats.detections !== this.detectionsSeen;
+    this.detectionsSeen = this.pipeline.stats.detections;
+    if (out?.treatment === 'faces') {
+      if (!answered) return;
+      this.untreatedSinceMs = null;
+      if (this.status.state === 'streaming' && this.status.message !== this.receiving())
+        this.reporter.setState('streaming', this.receiving());
+      return;
+    }
+    const now = this.deps.clock.wallMs();
+    this.untreatedSinceMs ??= now;
+    if (now - this.untreatedSinceMs < this.cfg.stallMs || this.status.state !== 'streaming') return;
+    if (this.status.message !== this.receiving()) return; // said already
+    const treatment = out === null ? 'dropped' : 'blurred whole';
+    const why = this.pipeline.lastError || 'the face detector is behind';
+    this.reporter.setState(
+      'streaming',
+      `${this.receiving()}, but no frame's faces were looked for in ${Math.round(this.cfg.stallMs / 1000)} s (${why}): every frame is ${treatment}`,
+    );
+  }
+
+  private receiving(): string {
+    return `receiving ${this.cfg.width}x${this.cfg.height} at ${this.cfg.fps} fps`;
+  }
+
   private onRawFrame(data: Uint8Array): void {
     const now = this.deps.clock.wallMs();
     if (this.status.state !== 'streaming') {
       this.attempt = 0;
+      this.untreatedSinceMs = null;
       this.status.decoderPid = this.decoder?.pid() ?? null;
-      this.reporter.setState(
-        'streaming',
-        `receiving ${this.cfg.width}x${this.cfg.height} at ${this.cfg.fps} fps`,
-      );
+      this.reporter.setState('streaming', this.receiving());
     }
     this.status.lastFrameAtMs = now;
     if (this.pending) {

@@ -33,6 +33,7 @@ export class CaptureStatusReporter {
         lastDetectMs: 0,
         detectorErrors: 0,
         sceneChanges: 0,
+        badFrames: 0,
         rawDropped: 0,
       },
     };

@@ -14,7 +14,10 @@ export interface CaptureWorkerConfig {
   pixelFormat: PixelFormat;
   /** ffmpeg's RTSP socket timeout. */
   ioTimeoutMs: number;
-  /** No frame for this long while streaming = stalled: ffmpeg is killed and restarted. */
+  /**
+   * No frame for this long while streaming = stalled: ffmpeg is killed and restarted. No frame's
+   * faces looked for in this long (the detector hangs or died): the status message says so.
+   */
   stallMs: number;
   restartInitialMs: number;
   restartMaxMs: number;

@@ -14,10 +14,18 @@ import type { CloseRequest, DetectRequest, DetectorWorkerData, DetectorWorkerMes
 /** How long `dispose()` waits for the worker to finish its detection in flight and end by itself. */
 const CLOSE_TIMEOUT_MS = 10_000;
 
+/**
+ * How long `createFaceDetector` waits for the model by default: ONNX Runtime loads ssd in about a
+ * second, TensorFlow.js WASM in a few; a worker still loading after this is taken for hung.
+ */
+const LOAD_TIMEOUT_MS = 120_000;
+
 /** What a worker-backed detector needs from its environment. */
 export interface WorkerDetectorDeps {
   /** The bundled detector.worker.js (the node passes `workerPath('detector')`; tests a bundle of their own). */
   workerFile: string;
+  /** Give up on a worker whose model has not loaded after this long (default 120 s). */
+  loadTimeoutMs?: number;
 }
 
 /** A `FaceDetector` whose model runs in a worker thread; it also says how many requests are in flight. */
@@ -46,17 +54,27 @@ export async function createFaceDetector(
   const worker = new Worker(deps.workerFile, { workerData: data });
   const life = { exited: false };
   worker.once('exit', () => (life.exited = true));
-  const description = await modelLoaded(worker);
+  const description = await modelLoaded(worker, deps.loadTimeoutMs ?? LOAD_TIMEOUT_MS);
   return new ThreadFaceDetector(worker, life, description);
 }
 
-/** Waits for the worker's 'ready' (its model's description); terminates it when it fails to start. */
-async function modelLoaded(worker: Worker): Promise<string> {
+/**
+ * Waits for the worker's 'ready' (its model's description); terminates it when it fails to start.
+ * One still loading after `timeoutMs` is given up on but not cut off (a thread ended in the middle
+ * of ONNX Runtime's work aborts the process): it is closed if it ever gets ready.
+ */
+async function modelLoaded(worker: Worker, timeoutMs: number): Promise<string> {
   // Only our own listeners are removed afterwards: Worker keeps internal ones (removeAllListeners breaks message delivery).
   let onMessage: (m: DetectorWorkerMessage) => void = () => {};
   let onError: (err: Error) => void = () => {};
   let onExit: (code: number) => void = () => {};
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new DetectError(
+    'WORKER_FAILED',
+    `the detector worker did not load its model within ${timeoutMs / 1000} s`,
+  );
   return new Promise<string>((resolve, reject) => {
+    timer = setTimeout(() => reject(hung), timeoutMs);
     onMessage = (m) => {
       if (m.type === 'ready') resolve(m.description);
       else if (m.type === 'init-failed') reject(new RemoteError(m.error));
@@ -79,14 +97,25 @@ async function modelLoaded(worker: Worker): Promise<string> {
     worker.on('exit', onExit);
   })
     .catch(async (err: unknown) => {
-      await worker.terminate();
+      if (err === hung) closeWhenReady(worker);
+      else await worker.terminate();
       throw err;
     })
     .finally(() => {
+      clearTimeout(timer);
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
     });
+}
+
+/** A worker given up on while loading: closed as soon as it is ready; it keeps nothing alive meanwhile. */
+function closeWhenReady(worker: Worker): void {
+  worker.unref();
+  worker.on('error', () => undefined); // already reported as not loading; an unheard 'error' would throw
+  worker.on('message', (m: DetectorWorkerMessage) => {
+    if (m.type === 'ready') worker.postMessage({ type: 'close' } satisfies CloseRequest);
+  });
 }
 
 /** The main thread's side of a detector worker whose model is loaded. */

@@ -1,7 +1,7 @@
 import { anonymizeFrame, failClosed } from '../anonymize';
 import { VideoError } from '../errors';
 import type { AnonymizeOptions, FaceBox, FaceDetector, Frame, PrivacyMask } from '../types';
-import type { FrameKernels } from '../../../native/index';
+import { frameBytes, type FrameKernels } from '../../../native/index';
 import type { AnonymizedFrame, Treatment } from './anonymized-frame';
 import { SceneWatch, type SceneChangeOptions } from './scene-change';
 
@@ -54,13 +54,36 @@ export interface PipelineStats {
   detectorErrors: number;
   /** Detections run out of schedule because the picture changed too much for the tracker. */
   sceneChanges: number;
+  /**
+   * Frames that could not be treated at all (their bytes do not match their size, a size of 0 or
+   * beyond the kernels' limit, an unknown pixel format): dropped with their pixels wiped (also in `dropped`).
+   */
+  badFrames: number;
+}
+
+/** The kernels' largest frame side (native/index.ts refuses larger frames). */
+const MAX_FRAME_SIDE_PX = 16_384;
+
+/** Why the kernels could not treat `frame` (so it can be neither blurred nor looked at), or null. */
+function untreatable(frame: Frame): string | null {
+  const { format, width, height, data } = frame;
+  if (format !== 'rgb24' && format !== 'yuv420p')
+    return `pixel format ${String(format)} is neither rgb24 nor yuv420p`;
+  const side = (n: number): boolean => Number.isInteger(n) && n > 0 && n <= MAX_FRAME_SIDE_PX;
+  if (!side(width) || !side(height))
+    return `frame size ${width}x${height} is not a whole size from 1x1 to ${MAX_FRAME_SIDE_PX}x${MAX_FRAME_SIDE_PX}`;
+  const want = frameBytes(format, width, height);
+  if (!(data instanceof Uint8Array) || data.length !== want)
+    return `a ${width}x${height} ${format} frame needs ${want} bytes, got ${(data as Uint8Array | undefined)?.length ?? 0}`;
+  return null;
 }
 
 /**
  * The only place raw frames become exit-able: frame → detector (on a downscaled copy, every k-th
  * frame, tracker in between) → anonymizer → {@link AnonymizedFrame}. Fails closed: a frame whose
  * detection did not arrive within `deadlineMs`, or whose tracked boxes are too old, is blurred
- * whole (or dropped); a frame whose faces were not looked for never comes out untreated.
+ * whole (or dropped); a frame whose faces were not looked for never comes out untreated. A frame
+ * that cannot be treated at all (its bytes do not match its size) is dropped with its pixels wiped.
  * Frames are processed one at a time, in order; the frame's buffer is modified in place.
  *
  * @example const out = await pipeline.process(frame, Date.now()); if (out) recorder.write(out);
@@ -75,8 +98,9 @@ export class PrivacyPipeline {
     lastDetectMs: 0,
     detectorErrors: 0,
     sceneChanges: 0,
+    badFrames: 0,
   };
-  /** The last detector failure (for the status message). */
+  /** Why the last frame that was not treated normally was blurred whole or dropped (for the status message). */
   lastError = '';
   private frameIndex = 0;
   private lastGoodDetectionFrame = -Infinity;
@@ -113,18 +137,22 @@ export class PrivacyPipeline {
 
   /**
    * Anonymizes `frame` in place and returns it branded, or null when it was dropped (fail closed
-   * with `whenBehind: 'drop'`). The caller must not keep any other reference to the raw frame.
+   * with `whenBehind: 'drop'`, or a frame the kernels cannot treat: `badFrames`); a dropped frame's
+   * pixels are wiped. The caller must not keep any other reference to the raw frame.
    */
   async process(frame: Frame, capturedAtMs: number): Promise<AnonymizedFrame | null> {
-    const expected =
-      frame.format === 'rgb24' ? frame.width * frame.height * 3 : frame.width * frame.height * 1.5;
-    if (frame.data.length !== expected)
-      throw new VideoError(
-        'BAD_FRAME',
-        `frame ${frame.width}x${frame.height} ${frame.format} needs ${expected} bytes, got ${frame.data.length}`,
-      );
-    const index = this.frameIndex++;
     this.stats.frames++;
+    // A frame the kernels cannot treat can be neither looked at nor blurred: it is dropped, and its
+    // pixels are wiped first so nothing can leak them later.
+    const bad = untreatable(frame);
+    if (bad !== null) {
+      this.stats.badFrames++;
+      this.stats.dropped++;
+      this.lastError = `a frame was dropped: ${bad}`;
+      if (frame.data instanceof Uint8Array) frame.data.fill(0);
+      return null;
+    }
+    const index = this.frameIndex++;
     let faces: FaceBox[] | undefined;
     // the raw frame is observed before anonymization changes it in place
     const newScene = this.scene?.observe(frame) === true;
@@ -141,6 +169,18 @@ export class PrivacyPipeline {
     } else if (this.deps.tracker && index - this.lastGoodDetectionFrame <= this.opts.maxTrackedFrames) {
       faces = this.deps.tracker.predict(index);
     }
+    try {
+      return this.treat(frame, faces, capturedAtMs);
+    } catch (err) {
+      // The anonymizer refused (bad options or masks): the frame goes nowhere, its pixels wiped.
+      frame.data.fill(0);
+      this.stats.dropped++;
+      throw err;
+    }
+  }
+
+  /** Anonymizes `frame` in place: its `faces` covered, or blurred whole (or dropped) when they were not looked for. */
+  private treat(frame: Frame, faces: FaceBox[] | undefined, capturedAtMs: number): AnonymizedFrame | null {
     if (faces === undefined) {
       this.stats.failClosed++;
       if (this.opts.whenBehind === 'drop') {
@@ -162,6 +202,7 @@ export class PrivacyPipeline {
     if (this.detecting) {
       // The detector is still busy with an earlier frame: this one cannot be looked at in time.
       this.stats.detectionsLate++;
+      this.lastError = 'the face detector is still busy with an earlier frame';
       return undefined;
     }
     const t0 = this.deps.nowMs();
@@ -185,6 +226,7 @@ export class PrivacyPipeline {
       const r = await Promise.race([job, late]);
       if (r === undefined) {
         this.stats.detectionsLate++;
+        this.lastError = `the face detector did not answer within ${this.opts.deadlineMs} ms`;
         return undefined;
       }
       this.lastGoodDetectionFrame = index;
