@@ -92,9 +92,15 @@ export function lowLight(img: RgbImage, dim: number, gamma: number): void {
 
 /** Adds Gaussian noise of `sigma` to every value (each channel its own draw), in place. */
 export function addNoise(img: RgbImage, sigma: number, rng: Rng): void {
-  // a table of normal draws, indexed by the generator: 10× faster than Box–Muller per value
+  // a table of normal draws indexed by an inline xorshift seeded from `rng`: 10× faster than a draw a value
   const table = new Float32Array(1 << 16);
   for (let i = 0; i < table.length; i++) table[i] = rng.gauss() * sigma;
+  let x = (rng.next() * 0xffffffff) >>> 0 || 1;
   const d = img.data;
-  for (let i = 0; i < d.length; i++) d[i] = d[i]! + table[(rng.next() * 65536) | 0]!;
+  for (let i = 0; i < d.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    d[i] = d[i]! + table[(x >>> 16) & 0xffff]!;
+  }
 }
