@@ -4,7 +4,16 @@
  * to read back. A change to any generator file makes a new key, so a stale set is never read.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appRoot } from '../../../../main/platform/paths';
@@ -22,7 +31,17 @@ export function cacheKey(options: unknown): string | null {
   return h.digest('hex').slice(0, 16);
 }
 
-const cacheDir = (key: string): string => join(tmpdir(), 'hotpot-face-set', key);
+const CACHE_ROOT = join(tmpdir(), 'hotpot-face-set');
+const cacheDir = (key: string): string => join(CACHE_ROOT, key);
+
+/** Keeps the newest `keep` built sets (another checkout may use another), removes older ones (~170 MB each). */
+function prune(keep: number): void {
+  const dirs = readdirSync(CACHE_ROOT)
+    .filter((d) => /^[0-9a-f]{16}$/.test(d))
+    .map((d) => ({ d, at: statSync(join(CACHE_ROOT, d)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const { d } of dirs.slice(keep)) rmSync(join(CACHE_ROOT, d), { recursive: true, force: true });
+}
 
 type StillMeta = Omit<Still, 'frame'> & { width: number; height: number };
 
@@ -66,4 +85,5 @@ export function writeCachedStills(key: string, stills: readonly Still[]): void {
     // another process wrote the same set first
     rmSync(tmp, { recursive: true, force: true });
   }
+  prune(2);
 }
