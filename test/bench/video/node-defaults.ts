@@ -12,9 +12,12 @@ export const CAMERA_DEFAULT: Partial<FaceDetectorOptions> = NODE_VIDEO.detector;
 export const nodeDetectEvery = (fps: number): number =>
   detectEveryFramesFor(fps, NODE_VIDEO.pipeline.detectFps);
 
-/** A detector configuration as the rows name it, e.g. 'ssd_mobilenetv1@512 ≥0.2'. */
-export const describeOpts = (o: Partial<FaceDetectorOptions>): string =>
-  `${o.model}@${o.inputSizePx} ≥${o.minScore ?? 0.2}`;
+/** A detector configuration as the rows name it, e.g. 'ssd_mobilenetv1@512 ≥0.2' (other options appended as key=value). */
+export const describeOpts = (o: Partial<FaceDetectorOptions>): string => {
+  const { model, inputSizePx, minScore, ...rest } = o;
+  const extra = Object.entries(rest).map(([k, v]) => ` ${k}=${String(v)}`);
+  return `${model}@${inputSizePx} ≥${minScore ?? 0.2}${extra.join('')}`;
+};
 
 /** The tiny face detector at `inputSizePx`, score ≥ 0.2. */
 export const tiny = (inputSizePx: number): Partial<FaceDetectorOptions> => ({
