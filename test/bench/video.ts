@@ -2,13 +2,15 @@
  * Video benchmark: `bin/hotpot bench video [--seconds 20] [--runs 5] [--noise 10] [--parts …]
  * [--camera-rows 0,1] [--clean no]`
  * prints one JSON object. Parts (all by default; `--parts privacy,cameras` picks some):
- *  - privacy: each candidate detector configuration on the SAME camera-sized frames the pipeline and
- *    integration tests use (the demo face photos letterboxed into 640×360, 640×426, 1280×720,
- *    1920×1080, and frames of the panned 640×360 RTSP test clip), on the full photos, and on a
- *    held-out set no setting was tuned on (960×540, 800×600, 1024×576, 640×360 with sensor noise):
- *    faces found and covered (vs test/fixtures/video/faces.json), false positives, faces still
- *    detectable after anonymizing (the tests' privacy checker: ssd_mobilenetv1 ≥ 0.5 on a 640 px
- *    copy), and ms per frame at each size;
+ *  - privacy: each detector configuration of PRIVACY_ROWS (test/bench/video/privacy.ts; the first is
+ *    the cameras' default, the baseline) on the multi-scale face set of issue #17
+ *    (test/helpers/video/face-set: 475 faces 12–400 px wide at 1080p in 720p, 1080p and 4K stills,
+ *    mirrored, turned, squeezed, motion-blurred, in low light and noise, a crowd, the symptom-1
+ *    still), detector → anonymizeFrame, scored by a checker that needs no detector against ground
+ *    truth from construction: recall and visible face area by size bucket and variation, false
+ *    blur, ms per frame at each frame size, the targets (`met`); and the set's moving clip through
+ *    the node's privacy pipeline (longest run of frames a face is leaked). `--privacy-rows 0,2`
+ *    picks rows, `--clip-sizes camera,full` the clip's decode sizes;
  *  - pipeline: the same question on what a camera actually records: the node's capture worker at a
  *    camera's rate (frames dropped when it falls behind, tracker between detections) on a moving
  *    640×360 clip and on the integration clip (hard cuts between photos); recorded frames checked;
@@ -43,19 +45,19 @@ import type { CaptureStatus, CaptureWorkerConfig } from '../../main/video/captur
 import {
   FaceTracker,
   createFaceDetector,
-  iou,
   scoreDetections,
   sumRecall,
   wasmFeatures,
   type RecallResult,
 } from '../../main/video/detect';
 import { defaultVideoOptions } from '../../main/video/service-options';
-import { detectEveryFramesFor } from '../../main/video/service-options';
-import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame, Rect } from '../../main/video/types';
+import type { FaceDetectorOptions, Frame, Rect } from '../../main/video/types';
 import { frameKernels, nativeAvailable } from '../../native';
 import { decodeRgbFrames } from '../helpers/rtsp/frames';
 import { makeFaceClip } from '../helpers/rtsp/rtsp-server';
 import { makeCctvClip } from './video/cctv-clip';
+import { CAMERA_DEFAULT, describeOpts, nodeDetectEvery, tiny } from './video/node-defaults';
+import { privacyBench } from './video/privacy';
 
 const { values } = parseArgs({
   options: {
@@ -65,6 +67,10 @@ const { values } = parseArgs({
     parts: { type: 'string', default: 'privacy,pipeline,detector,anonymize,file,cameras' },
     /** cameras part: which rows to run (0-based indexes, comma-separated; all by default) */
     'camera-rows': { type: 'string' },
+    /** privacy part: which rows of PRIVACY_ROWS to run (0-based indexes; all by default) */
+    'privacy-rows': { type: 'string' },
+    /** privacy part: decode the moving clip as a camera of the node does (capture.maxWidth) and/or whole */
+    'clip-sizes': { type: 'string', default: 'camera,full' },
     /** cameras part: also measure the clip without noise (yes by default) */
     clean: { type: 'string', default: 'yes' },
     'camera-run': { type: 'string' },
@@ -77,102 +83,9 @@ const round = (n: number, d = 1): number => Number(n.toFixed(d));
 const median = (a: readonly number[]): number =>
   [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
 
-/** What cameras run (VideoService's default detector), read from the service itself. */
-const NODE_VIDEO = defaultVideoOptions('/nonexistent', { capture: () => '', detector: () => '' });
-const CAMERA_DEFAULT: Partial<FaceDetectorOptions> = NODE_VIDEO.detector;
-/** The node's detection cadence at `fps`: the detector runs on every k-th frame (and on scene changes). */
-const nodeDetectEvery = (fps: number): number => detectEveryFramesFor(fps, NODE_VIDEO.pipeline.detectFps);
 /** A cadence as the rows name it. */
 const cadenceName = (every: number, sceneChange: boolean): string =>
   `${every === 1 ? 'detect every frame' : `detect every ${every === 2 ? '2nd' : every === 3 ? '3rd' : `${every}th`} frame`}${every > 1 ? (sceneChange ? ' + scene changes' : ', no scene-change check') : ''}`;
-const describeOpts = (o: Partial<FaceDetectorOptions>): string =>
-  `${o.model}@${o.inputSizePx} ≥${o.minScore ?? 0.2}${o.smallFaces && o.smallFaces !== 'off' ? ` + small faces (${o.smallFaces})` : ''}`;
-
-/**
- * A candidate configuration: one detector pass, or several (at different input sizes) whose boxes
- * are merged; `boxScale` enlarges the boxes around their centre (tiny's boxes are tighter than
- * ssd's, forehead-to-chin, convention). Multi-pass candidates exist only in this benchmark.
- */
-interface Candidate {
-  name: string;
-  passes: Array<Partial<FaceDetectorOptions>>;
-  boxScale: number;
-  cameraDefault: boolean;
-}
-const tiny = (inputSizePx: number): Partial<FaceDetectorOptions> => ({
-  model: 'tiny_face_detector',
-  inputSizePx,
-  minScore: 0.2,
-});
-const CANDIDATES: Candidate[] = [
-  {
-    name: `camera default: ${describeOpts(CAMERA_DEFAULT)}`,
-    passes: [CAMERA_DEFAULT],
-    boxScale: 1,
-    cameraDefault: true,
-  },
-  { name: 'tiny_face_detector@416', passes: [tiny(416)], boxScale: 1, cameraDefault: false },
-  { name: 'tiny_face_detector@512', passes: [tiny(512)], boxScale: 1, cameraDefault: false },
-  { name: 'tiny_face_detector@608', passes: [tiny(608)], boxScale: 1, cameraDefault: false },
-  { name: 'tiny_face_detector@608, boxes ×1.15', passes: [tiny(608)], boxScale: 1.15, cameraDefault: false },
-  {
-    name: 'tiny_face_detector@416+608 two-scale, boxes ×1.15',
-    passes: [tiny(416), tiny(608)],
-    boxScale: 1.15,
-    cameraDefault: false,
-  },
-  ...(CAMERA_DEFAULT.model === 'ssd_mobilenetv1' && CAMERA_DEFAULT.inputSizePx !== 512
-    ? [
-        {
-          name: 'ssd_mobilenetv1@512',
-          passes: [{ model: 'ssd_mobilenetv1' as const, inputSizePx: 512, minScore: 0.2 }],
-          boxScale: 1,
-          cameraDefault: false,
-        },
-      ]
-    : []),
-];
-
-/** A FaceDetector running a candidate's passes (each in its own worker) and merging their boxes. */
-async function candidateDetector(c: Candidate): Promise<FaceDetector> {
-  const dets = await Promise.all(
-    c.passes.map((p) =>
-      createFaceDetector({ backend: 'wasm', ...p }, { workerFile: workerPath('detector') }),
-    ),
-  );
-  return {
-    description: c.name,
-    async detect(frame: Frame): Promise<FaceBox[]> {
-      const all = (await Promise.all(dets.map((d) => d.detect(frame)))).flat();
-      const merged: FaceBox[] = [];
-      // overlapping boxes of the passes become their union (for privacy the larger cover wins)
-      for (const b of all.sort((p, q) => q.score - p.score)) {
-        const m = merged.find((o) => iou(o, b) >= 0.3);
-        if (!m) {
-          merged.push({ ...b });
-          continue;
-        }
-        const x1 = Math.max(m.x + m.width, b.x + b.width);
-        const y1 = Math.max(m.y + m.height, b.y + b.height);
-        m.x = Math.min(m.x, b.x);
-        m.y = Math.min(m.y, b.y);
-        m.width = x1 - m.x;
-        m.height = y1 - m.y;
-      }
-      const k = c.boxScale;
-      return merged.map((b) => ({
-        x: b.x - (b.width * (k - 1)) / 2,
-        y: b.y - (b.height * (k - 1)) / 2,
-        width: b.width * k,
-        height: b.height * k,
-        score: b.score,
-      }));
-    },
-    async dispose(): Promise<void> {
-      await Promise.all(dets.map((d) => d.dispose()));
-    },
-  };
-}
 
 interface Truth {
   dir: string;
@@ -203,186 +116,6 @@ function timed(
       });
     });
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// privacy: recall, false positives and leaks on camera-sized frames
-
-/** `file` letterboxed into width×height by ffmpeg, as the tests' decodeRgbFrames does; `extra` appends filters. */
-function letterbox(file: string, width: number, height: number, extra = ''): Frame {
-  const r = spawnSync(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-i',
-      file,
-      '-vf',
-      `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2${extra}`,
-      '-frames:v',
-      '1',
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      '-',
-    ],
-    { maxBuffer: 1 << 30 },
-  );
-  if (r.status !== 0 || r.stdout.length !== width * height * 3)
-    throw new Error(`ffmpeg could not letterbox ${file}: ${r.stderr.toString()}`);
-  return { format: 'rgb24', width, height, data: new Uint8Array(r.stdout) };
-}
-function letterboxTruth(
-  faces: readonly Rect[],
-  pw: number,
-  ph: number,
-  width: number,
-  height: number,
-): Rect[] {
-  const s = Math.min(width / pw, height / ph);
-  const ox = (width - Math.round(pw * s)) / 2;
-  const oy = (height - Math.round(ph * s)) / 2;
-  return faces.map((f) => ({ x: ox + f.x * s, y: oy + f.y * s, width: f.width * s, height: f.height * s }));
-}
-interface Sample {
-  set: string;
-  heldOut: boolean;
-  frame: Frame;
-  truth: Rect[] | null;
-}
-async function privacySamples(): Promise<Sample[]> {
-  const out: Sample[] = [];
-  const sizes: Array<[number, number, boolean, string]> = [
-    [640, 360, false, ''],
-    [640, 426, false, ''],
-    [1280, 720, false, ''],
-    [1920, 1080, false, ''],
-    [960, 540, true, ''],
-    [800, 600, true, ''],
-    [1024, 576, true, ''],
-    [640, 360, true, ',noise=alls=20:allf=t'],
-  ];
-  for (const img of truth.images) {
-    const p = join(root, truth.dir, img.file);
-    out.push({ set: 'photo', heldOut: false, frame: await decodeImage(p), truth: img.faces });
-    for (const [w, h, heldOut, extra] of sizes) {
-      out.push({
-        set: `${w}x${h}${extra ? '+noise' : ''}`,
-        heldOut,
-        frame: letterbox(p, w, h, extra),
-        truth: letterboxTruth(img.faces, img.width, img.height, w, h),
-      });
-    }
-  }
-  // The integration test's RTSP clip (photos panned in 640×360): every 5th frame; no per-frame truth.
-  const clip = makeFaceClip(join(root, 'test', '.tmp', 'face-clip-640'), {
-    width: 640,
-    height: 360,
-    fps: 10,
-    framesPerPhoto: 20,
-  });
-  for (const [i, f] of clip.entries())
-    if (i % 5 === 2)
-      out.push({ set: 'clip640x360', heldOut: false, frame: letterbox(f, 640, 360), truth: null });
-  return out;
-}
-
-interface SetResult extends RecallResult {
-  frames: number;
-  /** faces the checker finds before anonymizing */
-  detectableBefore: number;
-  /** faces the checker still finds after anonymizing with this configuration's boxes */
-  detectableAfter: number;
-  ms_median: number;
-}
-
-async function privacy(): Promise<Record<string, unknown>> {
-  const samples = await privacySamples();
-  const checker = await createFaceDetector(
-    { model: 'ssd_mobilenetv1', inputSizePx: 640, minScore: 0.5, backend: 'wasm' },
-    { workerFile: workerPath('detector') },
-  );
-  const before = new Map<Sample, number>();
-  for (const s of samples) before.set(s, (await checker.detect(s.frame)).length);
-  const out: Record<string, unknown> = {
-    checker: 'ssd_mobilenetv1 ≥ 0.5 on a 640 px copy (test/helpers/rtsp/face-check.ts)',
-    anonymize: DEFAULT_ANONYMIZE_OPTIONS,
-    ground_truth:
-      'test/fixtures/video/faces.json (22 faces counted by eye), letterboxed like the frames; covered = ≥ 90% of the face inside a 1.3× box',
-  };
-  const configs: Record<string, unknown> = {};
-  try {
-    for (const c of CANDIDATES) {
-      const det = await candidateDetector(c);
-      try {
-        await det.detect(samples[1]!.frame); // warm-up
-        const per = new Map<string, { r: SetResult; ms: number[]; heldOut: boolean }>();
-        for (const s of samples) {
-          const e = per.get(s.set) ?? {
-            r: {
-              faces: 0,
-              found: 0,
-              covered: 0,
-              falsePositives: 0,
-              frames: 0,
-              detectableBefore: 0,
-              detectableAfter: 0,
-              ms_median: 0,
-            },
-            ms: [],
-            heldOut: s.heldOut,
-          };
-          per.set(s.set, e);
-          const t0 = performance.now();
-          const boxes = (await det.detect(s.frame)).filter(
-            (b) => b.score >= DEFAULT_ANONYMIZE_OPTIONS.threshold,
-          );
-          e.ms.push(performance.now() - t0);
-          const f = { ...s.frame, data: s.frame.data.slice() };
-          anonymizeFrame(f, boxes, [], DEFAULT_ANONYMIZE_OPTIONS);
-          e.r.frames++;
-          e.r.detectableBefore += before.get(s)!;
-          e.r.detectableAfter += (await checker.detect(f)).length;
-          if (s.truth) Object.assign(e.r, sumRecall([e.r, scoreDetections(s.truth, boxes)]));
-        }
-        const sets = Object.fromEntries(
-          [...per].map(([k, v]) => [k, { ...v.r, ms_median: round(median(v.ms)), held_out: v.heldOut }]),
-        );
-        const all = [...per.values()];
-        const tuned = all.filter((v) => !v.heldOut);
-        const missed = (vs: typeof all): number => vs.reduce((a, v) => a + v.r.faces - v.r.covered, 0);
-        const leaks = (vs: typeof all): number => vs.reduce((a, v) => a + v.r.detectableAfter, 0);
-        configs[c.name] = {
-          passes: c.passes.map(describeOpts),
-          box_scale: c.boxScale,
-          camera_default: c.cameraDefault,
-          // privacy: no face the checker can find after anonymizing, and every face counted by eye covered
-          test_frames: {
-            detectable_after: leaks(tuned),
-            faces_not_covered: missed(tuned),
-            passes: leaks(tuned) === 0 && missed(tuned) === 0,
-          },
-          held_out_frames: {
-            detectable_after: leaks(all) - leaks(tuned),
-            faces_not_covered: missed(all) - missed(tuned),
-            passes: leaks(all) === 0 && missed(all) === 0,
-          },
-          ms_median_camera_frames: round(
-            median([...per].filter(([k]) => k !== 'photo').flatMap(([, v]) => v.ms)),
-          ),
-          sets,
-        };
-        log(`privacy ${c.name}: ${JSON.stringify(configs[c.name])}`);
-      } finally {
-        await det.dispose();
-      }
-    }
-  } finally {
-    await checker.dispose();
-  }
-  out.configs = configs;
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1243,8 +976,12 @@ async function main(): Promise<void> {
   };
   try {
     if (parts.has('privacy')) {
-      log('privacy: candidates on camera-sized frames');
-      result.privacy = await privacy();
+      log('privacy: detector configurations on the multi-scale face set');
+      result.privacy = await privacyBench({
+        rows: values['privacy-rows']?.split(',').map(Number),
+        clipSizes: values['clip-sizes'].split(',') as Array<'camera' | 'full'>,
+        log,
+      });
     }
     if (parts.has('detector')) {
       log('detector timings and recall');
