@@ -307,60 +307,50 @@ function roleOf(pid: number, root: number): CpuRole {
 }
 
 /**
- * CPU seconds used so far by `pid` and all its descendants (reaped children included), in all and
- * by role (the node process with its threads, and each kind of ffmpeg it runs).
+ * `pid` and its descendants as /proc shows them now: for each, the fields of /proc/PID/stat after
+ * the command name (state is [0], ppid [1], utime [11], stime [12], cutime [13], cstime [14], rss [21]).
  */
-function treeCpu(pid: number): { total: number; byRole: Record<CpuRole, number> } {
+function procTree(pid: number): Map<number, string[]> {
   const parent = new Map<number, number>();
-  const ticks = new Map<number, number>();
+  const fields = new Map<number, string[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields after the comm: state(3) ppid(4) … utime(14) stime(15) cutime(16) cstime(17)
       parent.set(Number(name), Number(f[1]));
-      ticks.set(Number(name), Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]));
+      fields.set(Number(name), f);
     } catch {
       // the process exited while we looked
     }
   }
+  const inTree = (p: number): boolean => {
+    for (let q: number | undefined = p; q !== undefined && q > 1; q = parent.get(q))
+      if (q === pid) return true;
+    return false;
+  };
+  return new Map([...fields].filter(([p]) => inTree(p)));
+}
+
+/**
+ * CPU seconds used so far by `pid` and all its descendants (reaped children included), in all and
+ * by role (the node process with its threads, and each kind of ffmpeg it runs).
+ */
+function treeCpu(pid: number): { total: number; byRole: Record<CpuRole, number> } {
   const byRole: Record<CpuRole, number> = { node: 0, decoder: 0, recorder: 0, live: 0, other: 0 };
   let total = 0;
-  for (const [p, t] of ticks) {
-    for (let q: number | undefined = p; q !== undefined && q > 1; q = parent.get(q)) {
-      if (q === pid) {
-        total += t / CLK_TCK;
-        byRole[roleOf(p, pid)] += t / CLK_TCK;
-        break;
-      }
-    }
+  for (const [p, f] of procTree(pid)) {
+    const t = (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLK_TCK;
+    total += t;
+    byRole[roleOf(p, pid)] += t;
   }
   return { total, byRole };
 }
 
 /** Resident memory of `pid` and its descendants (threads included), in bytes. */
 function treeRss(pid: number): number {
-  const parent = new Map<number, number>();
-  const rss = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(name), Number(f[1]));
-      rss.set(Number(name), Number(f[21]) * 4096);
-    } catch {
-      // the process exited while we looked
-    }
-  }
   let total = 0;
-  for (const [p, bytes] of rss)
-    for (let q: number | undefined = p; q !== undefined && q > 1; q = parent.get(q))
-      if (q === pid) {
-        total += bytes;
-        break;
-      }
+  for (const f of procTree(pid).values()) total += Number(f[21]) * 4096;
   return total;
 }
 
