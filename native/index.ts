@@ -80,35 +80,29 @@ export function frameBytes(format: PixelFormat, width: number, height: number): 
     : width * height + 2 * ((width + 1) >> 1) * ((height + 1) >> 1);
 }
 
-function checkFrame(frame: Frame): number {
+/** Why the kernels cannot treat `frame` (format, a side outside 1..16384, bytes that do not match its size), or null. */
+export function frameProblem(frame: Frame): string | null {
   const { format, width, height, data } = frame;
   if (format !== 'rgb24' && format !== 'yuv420p')
-    throw new NativeError(
-      'BAD_FRAME',
-      `unsupported pixel format ${String(format)} (expected rgb24 or yuv420p)`,
-    );
-  if (
-    !Number.isInteger(width) ||
-    !Number.isInteger(height) ||
-    width <= 0 ||
-    height <= 0 ||
-    width > 16384 ||
-    height > 16384
-  ) {
-    throw new NativeError(
-      'BAD_FRAME',
-      `frame size ${width}x${height} is not a positive integer size up to 16384x16384`,
-    );
-  }
+    return `unsupported pixel format ${String(format)} (expected rgb24 or yuv420p)`;
+  const side = (n: number): boolean => Number.isInteger(n) && n > 0 && n <= 16384;
+  if (!side(width) || !side(height))
+    return `frame size ${width}x${height} is not a positive integer size up to 16384x16384`;
   const want = frameBytes(format, width, height);
-  if (!(data instanceof Uint8Array) || data.length !== want) {
-    throw new NativeError(
-      'BAD_FRAME',
-      `a ${width}x${height} ${format} frame needs ${want} bytes, got ${data?.length ?? 0}`,
-      { width, height, format },
-    );
-  }
-  return format === 'rgb24' ? FORMAT_RGB24 : FORMAT_YUV420P;
+  if (!(data instanceof Uint8Array) || data.length !== want)
+    return `a ${width}x${height} ${format} frame needs ${want} bytes, got ${(data as Uint8Array | undefined)?.length ?? 0}`;
+  return null;
+}
+
+function checkFrame(frame: Frame): number {
+  const problem = frameProblem(frame);
+  if (problem !== null)
+    throw new NativeError('BAD_FRAME', problem, {
+      width: frame.width,
+      height: frame.height,
+      format: frame.format,
+    });
+  return frame.format === 'rgb24' ? FORMAT_RGB24 : FORMAT_YUV420P;
 }
 
 function checkColour(rgb: Rgb): void {

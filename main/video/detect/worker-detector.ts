@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { RemoteError } from '../../common/errors';
-import { frameBytes } from '../../../native';
+import { frameProblem } from '../../../native';
 import type { FaceBox, FaceDetector, FaceDetectorOptions, Frame } from '../types';
 import { parseDetectorOptions } from './engine';
 import { DetectError } from './errors';
@@ -162,18 +162,9 @@ class ThreadFaceDetector implements WorkerFaceDetector {
     if (this.disposed)
       return Promise.reject(new DetectError('DISPOSED', 'the face detector was disposed; create a new one'));
     if (this.failure) return Promise.reject(this.failure);
-    const known = frame.format === 'rgb24' || frame.format === 'yuv420p';
-    if (
-      !known ||
-      !(frame.width > 0 && frame.height > 0) ||
-      frame.data.length !== frameBytes(frame.format, frame.width, frame.height)
-    )
-      return Promise.reject(
-        new DetectError(
-          'BAD_FRAME',
-          `cannot detect on a ${frame.format} frame of ${frame.width}x${frame.height} with ${frame.data.length} bytes`,
-        ),
-      );
+    const problem = frameProblem(frame);
+    if (problem !== null)
+      return Promise.reject(new DetectError('BAD_FRAME', `cannot detect on this frame: ${problem}`));
     const copy = frame.data.slice();
     const id = this.nextId++;
     return new Promise<FaceBox[]>((resolve, reject) => {

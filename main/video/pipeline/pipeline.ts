@@ -1,7 +1,7 @@
 import { anonymizeFrame, failClosed } from '../anonymize';
 import { VideoError } from '../errors';
 import type { AnonymizeOptions, FaceBox, FaceDetector, Frame, PrivacyMask } from '../types';
-import { frameBytes, type FrameKernels } from '../../../native/index';
+import { frameProblem, type FrameKernels } from '../../../native/index';
 import type { AnonymizedFrame, Treatment } from './anonymized-frame';
 import { SceneWatch, type SceneChangeOptions } from './scene-change';
 
@@ -59,23 +59,6 @@ export interface PipelineStats {
    * beyond the kernels' limit, an unknown pixel format): dropped with their pixels wiped (also in `dropped`).
    */
   badFrames: number;
-}
-
-/** The kernels' largest frame side (native/index.ts refuses larger frames). */
-const MAX_FRAME_SIDE_PX = 16_384;
-
-/** Why the kernels could not treat `frame` (so it can be neither blurred nor looked at), or null. */
-function untreatable(frame: Frame): string | null {
-  const { format, width, height, data } = frame;
-  if (format !== 'rgb24' && format !== 'yuv420p')
-    return `pixel format ${String(format)} is neither rgb24 nor yuv420p`;
-  const side = (n: number): boolean => Number.isInteger(n) && n > 0 && n <= MAX_FRAME_SIDE_PX;
-  if (!side(width) || !side(height))
-    return `frame size ${width}x${height} is not a whole size from 1x1 to ${MAX_FRAME_SIDE_PX}x${MAX_FRAME_SIDE_PX}`;
-  const want = frameBytes(format, width, height);
-  if (!(data instanceof Uint8Array) || data.length !== want)
-    return `a ${width}x${height} ${format} frame needs ${want} bytes, got ${(data as Uint8Array | undefined)?.length ?? 0}`;
-  return null;
 }
 
 /**
@@ -144,7 +127,7 @@ export class PrivacyPipeline {
     this.stats.frames++;
     // A frame the kernels cannot treat can be neither looked at nor blurred: it is dropped, and its
     // pixels are wiped first so nothing can leak them later.
-    const bad = untreatable(frame);
+    const bad = frameProblem(frame);
     if (bad !== null) {
       this.stats.badFrames++;
       this.stats.dropped++;
