@@ -23,9 +23,16 @@ import { CAMERA_DEFAULT, describeOpts, nodeCaptureSize, tiny } from './node-defa
 import { privacyOnClip } from './privacy-clip';
 import { privacyOnStills, type PrivacyRow } from './privacy-stills';
 
-/** The configurations compared; the first is the cameras' default (the baseline). Add rows here. */
+/**
+ * The configurations compared: the cameras' default first, then the baseline it is held against in
+ * the same run (the default before the small-face search of issue #17). Add rows here.
+ */
 export const PRIVACY_ROWS: readonly PrivacyRow[] = [
   { name: `camera default: ${describeOpts(CAMERA_DEFAULT)}`, options: CAMERA_DEFAULT },
+  {
+    name: 'baseline, the camera default before the small-face search',
+    options: { ...CAMERA_DEFAULT, smallFaces: 'off' },
+  },
   { name: 'tiny_face_detector@416', options: tiny(416) },
   { name: 'ssd_mobilenetv1@1024', options: { model: 'ssd_mobilenetv1', inputSizePx: 1024, minScore: 0.2 } },
   { name: 'ssd_mobilenetv1@1920', options: { model: 'ssd_mobilenetv1', inputSizePx: 1920, minScore: 0.2 } },

@@ -22,6 +22,14 @@ export const WINDOW_MAX_PX = 480;
  */
 export const FINE_MIN_SCORE = 0.15;
 const DEFAULT_THRESHOLD = 0.2;
+/**
+ * With the small-face pass on, the tiny detector also sees the whole frame at this size: a second
+ * opinion on large faces. ssd_mobilenetv1 missed whole faces of 300–360 px under motion blur and in
+ * low light (scores 0.03–0.15) that the tiny detector found at 0.25–0.71 (the face set, 1080p);
+ * those two faces were nearly all the visible face area left. About 7 ms here (416×256 at 1080p).
+ * Only its boxes where the whole-frame model found nothing are kept (see `find`).
+ */
+export const WHOLE_TINY_PX = 416;
 
 /** A small-face-pass score on the scale the anonymizer's threshold reads: [FINE_MIN_SCORE, 1] → [0.2, 1]. */
 export function fineScore(s: number): number {
@@ -62,9 +70,10 @@ interface KnownFace {
 }
 
 /**
- * Finds faces on full frames at two scales: the configured model on the whole frame downscaled
- * (`inputSizePx`: large faces), and, unless `smallFaces` is 'off', the tiny detector on
- * full-resolution windows shown at {@link FINE_UPSCALE}× (faces down to `SMALL_FACE_PASS_MIN_PX`).
+ * Finds faces on full frames at several scales: the configured model on the whole frame downscaled
+ * (`inputSizePx`: large faces), and, unless `smallFaces` is 'off', the tiny detector on the whole
+ * frame at {@link WHOLE_TINY_PX} (large faces the first misses) and on full-resolution windows shown
+ * at {@link FINE_UPSCALE}× (faces down to `SMALL_FACE_PASS_MIN_PX`).
  * Which windows: see `FaceDetectorOptions.smallFaces`. Keeps state between calls (the motion map,
  * the small faces found, the sweep position): one finder per camera or file.
  */
@@ -103,11 +112,11 @@ export class FaceFinder {
     return new FaceFinder(options, coarse, fine, kernels);
   }
 
-  /** e.g. 'ssd_mobilenetv1@512 + tiny_face_detector 2× windows (motion) (onnx)' */
+  /** e.g. 'ssd_mobilenetv1@512 + tiny_face_detector@416 and 2× windows (motion) (onnx)' */
   get description(): string {
     const base = `${this.options.model}@${this.options.inputSizePx}`;
     const fine = this.fine
-      ? ` + tiny_face_detector ${FINE_UPSCALE}× windows (${this.options.smallFaces})`
+      ? ` + tiny_face_detector@${WHOLE_TINY_PX} and ${FINE_UPSCALE}× windows (${this.options.smallFaces})`
       : '';
     return `${base}${fine} (${this.coarse.backend})`;
   }
@@ -120,25 +129,30 @@ export class FaceFinder {
 
   /** Faces on `frame` (rgb24 or yuv420p, not modified), in its pixels. */
   async find(frame: Frame): Promise<FaceBox[]> {
-    const prep = prepareDetectorInput(frame, this.options.inputSizePx, this.kernels);
-    const coarse = mapBoxesToFrame(
-      await this.coarse.detectInput(prep.input),
-      prep,
-      frame.width,
-      frame.height,
-    );
+    const whole = (engine: DetectorEngine, sizePx: number): Promise<FaceBox[]> => {
+      const prep = prepareDetectorInput(frame, sizePx, this.kernels);
+      return engine
+        .detectInput(prep.input, sizePx)
+        .then((boxes) => mapBoxesToFrame(boxes, prep, frame.width, frame.height));
+    };
+    const coarse = await whole(this.coarse, this.options.inputSizePx);
     if (!this.fine) {
       this.lastReport = { exhaustive: false, windows: 0, netPx: 0, unexamined: 0 };
       return coarse;
     }
+    // The tiny detector's whole-frame boxes are 1.4–2× the face (the set: median 1.6): one the
+    // whole-frame model also found is left to it, so that merging does not grow its blur.
+    const large = (await whole(this.fine, WHOLE_TINY_PX))
+      .filter((b) => !coarse.some((c) => overlapsMost(c, b)))
+      .map((b) => ({ ...b, score: fineScore(b.score) }));
     this.detections++;
     // Any face the whole-frame pass could miss fits wholly in one window: windows overlap by more than it.
     const overlap = this.coarseMinFacePx(frame) + 16;
     const moved = this.motion.observe(frame);
     const exhaustive =
       this.options.smallFaces === 'sweep' || moved.first || moved.movedShare > NEW_SCENE_SHARE;
-    const whole = { x: 0, y: 0, width: frame.width, height: frame.height };
-    const sweep = tileRect(whole, WINDOW_MAX_PX, overlap, frame.width, frame.height);
+    const all = { x: 0, y: 0, width: frame.width, height: frame.height };
+    const sweep = tileRect(all, WINDOW_MAX_PX, overlap, frame.width, frame.height);
     const must = exhaustive ? sweep : this.motionWindows(moved.regions, overlap, frame);
     const optional =
       !exhaustive && this.detections % SWEEP_EVERY_DETECTIONS === 0
@@ -170,7 +184,7 @@ export class FaceFinder {
       netPx: spent,
       unexamined: unexamined.length,
     };
-    return [...suppress([...coarse, ...fine]), ...unexamined];
+    return [...suppress([...coarse, ...large, ...fine]), ...unexamined];
   }
 
   /** Windows a 'motion' detection must look at: where small faces were (first), and where something moved. */

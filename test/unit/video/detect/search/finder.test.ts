@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createInProcessDetector, protectedFacePx } from '../../../../../main/video/detect';
 import { parseDetectorOptions } from '../../../../../main/video/detect/engine';
 import type { FaceBox, Frame, Rect } from '../../../../../main/video/types';
+import { FACE_SET_SEED, buildStill } from '../../../../helpers/video/face-set';
 import { background, found, paste, sourceFaces, type SourceFace } from './pasted-faces';
 
 const W = 1920;
@@ -102,6 +103,29 @@ describe('small faces at full resolution (FaceFinder, real models)', () => {
       await det.dispose();
     }
   }, 120_000);
+
+  it('a large motion-blurred face the whole-frame ssd misses is found by the tiny look at the whole frame, without growing the boxes ssd gives', async () => {
+    // the face set's motion-blur/1 still: a face of 363 px that ssd@512 scores 0.15
+    const blurred = await buildStill('motion-blur', 1, FACE_SET_SEED);
+    const plain = await buildStill('plain', 0, FACE_SET_SEED);
+    const large = (faces: typeof blurred.faces): Rect[] =>
+      faces.filter((f) => f.box.width >= 200).map((f) => f.box);
+    expect(large(blurred.faces)).toHaveLength(1);
+    const off = await createInProcessDetector({ ...CAMERA, smallFaces: 'off' });
+    const motion = await createInProcessDetector({ ...CAMERA, smallFaces: 'motion' });
+    try {
+      expect(found(await off.detect(blurred.frame), large(blurred.faces)[0]!)).toBe(false);
+      expect(found(await motion.detect(blurred.frame), large(blurred.faces)[0]!)).toBe(true);
+      // on faces ssd finds, its box stands (the tiny detector's whole-frame boxes are 1.4–2× the face)
+      const widest = (boxes: readonly FaceBox[], face: Rect): number =>
+        Math.max(...boxes.filter((b) => found([b], face)).map((b) => b.width));
+      const before = await off.detect(plain.frame);
+      const after = await motion.detect(plain.frame);
+      for (const face of large(plain.faces)) expect(widest(after, face)).toBe(widest(before, face));
+    } finally {
+      await Promise.all([off.dispose(), motion.dispose()]);
+    }
+  }, 60_000);
 
   it('each configuration says the smallest face it protects', () => {
     const o = (smallFaces: 'off' | 'motion') => parseDetectorOptions({ ...CAMERA, smallFaces });
