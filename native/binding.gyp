@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "hotpot_native",
-      "sources": ["src/addon.cc", "src/kernels.cc", "src/keccak.cc"],
+      "sources": ["src/addon.cc", "src/kernels.cc", "src/keccak.cc", "src/tiny_input.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],

@@ -58,6 +58,24 @@ export interface RawKernels {
   ): void;
   yuv420pToRgb24(src: Uint8Array, width: number, height: number, dst: Uint8Array): void;
   rgb24ToYuv420p(src: Uint8Array, width: number, height: number, dst: Uint8Array): void;
+  /**
+   * The tiny face detector's input: packed rgb24 `src` (w×h) scaled to tw×th (bilinear, half-pixel
+   * centres; copied when the sizes match) into the top-left of `dst` (float32 [netH, netW, 3]), the
+   * rest black; every value (v − mean) / 255. Absent from an addon built before it.
+   */
+  tinyInputRgb24?(
+    src: Uint8Array,
+    w: number,
+    h: number,
+    dst: Float32Array,
+    netW: number,
+    netH: number,
+    tw: number,
+    th: number,
+    meanR: number,
+    meanG: number,
+    meanB: number,
+  ): void;
 }
 
 interface Region {
@@ -352,6 +370,16 @@ export const jsKernels: RawKernels = {
       }
     }
   },
+  tinyInputRgb24(src, w, h, dst, netW, netH, tw, th, mr, mg, mb) {
+    tinyInput(src, w, h, dst, netW, tw, th, [mr, mg, mb]);
+    for (let y = 0; y < netH; y++)
+      for (let x = y < th ? tw : 0; x < netW; x++) {
+        const o = (y * netW + x) * 3;
+        dst[o] = -mr / 255;
+        dst[o + 1] = -mg / 255;
+        dst[o + 2] = -mb / 255;
+      }
+  },
 };
 
 /** Area average of a plane with `ch` interleaved channels (see DownscalePlane in kernels.cc). */
@@ -400,4 +428,64 @@ function downscalePlane(
 
 function clamp255(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+/** The scaled, normalized part of the tiny detector's input (see `tinyInputRgb24`); the padding is the caller's. */
+function tinyInput(
+  d: Uint8Array,
+  w: number,
+  h: number,
+  f: Float32Array,
+  netW: number,
+  tw: number,
+  th: number,
+  [mr, mg, mb]: readonly [number, number, number],
+): void {
+  if (tw === w && th === h) {
+    for (let y = 0; y < h; y++) {
+      let o = y * netW * 3;
+      let s = y * w * 3;
+      for (let x = 0; x < w; x++, o += 3, s += 3) {
+        f[o] = (d[s]! - mr) / 255;
+        f[o + 1] = (d[s + 1]! - mg) / 255;
+        f[o + 2] = (d[s + 2]! - mb) / 255;
+      }
+    }
+    return;
+  }
+  // per output column, the two source columns and the weight of the right one
+  const kx = w / tw;
+  const ky = h / th;
+  const x0s = new Int32Array(tw);
+  const x1s = new Int32Array(tw);
+  const wxs = new Float32Array(tw);
+  for (let x = 0; x < tw; x++) {
+    const sx = Math.min(w - 1, Math.max(0, (x + 0.5) * kx - 0.5));
+    const x0 = Math.floor(sx);
+    x0s[x] = x0 * 3;
+    x1s[x] = Math.min(w - 1, x0 + 1) * 3;
+    wxs[x] = sx - x0;
+  }
+  for (let y = 0; y < th; y++) {
+    const sy = Math.min(h - 1, Math.max(0, (y + 0.5) * ky - 0.5));
+    const y0 = Math.floor(sy);
+    const wy = sy - y0;
+    const r0 = y0 * w * 3;
+    const r1 = Math.min(h - 1, y0 + 1) * w * 3;
+    let o = y * netW * 3;
+    for (let x = 0; x < tw; x++, o += 3) {
+      const a = r0 + x0s[x]!;
+      const b = r0 + x1s[x]!;
+      const c = r1 + x0s[x]!;
+      const e = r1 + x1s[x]!;
+      const wx = wxs[x]!;
+      const w00 = (1 - wx) * (1 - wy);
+      const w01 = wx * (1 - wy);
+      const w10 = (1 - wx) * wy;
+      const w11 = wx * wy;
+      f[o] = (d[a]! * w00 + d[b]! * w01 + d[c]! * w10 + d[e]! * w11 - mr) / 255;
+      f[o + 1] = (d[a + 1]! * w00 + d[b + 1]! * w01 + d[c + 1]! * w10 + d[e + 1]! * w11 - mg) / 255;
+      f[o + 2] = (d[a + 2]! * w00 + d[b + 2]! * w01 + d[c + 2]! * w10 + d[e + 2]! * w11 - mb) / 255;
+    }
+  }
 }

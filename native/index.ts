@@ -250,6 +250,42 @@ export class FrameKernels {
     return { format: 'rgb24', width: frame.width, height: frame.height, data: dst };
   }
 
+  /**
+   * The tiny face detector's input tensor data ([netH, netW, 3] float32): the rgb24 `frame` scaled up
+   * to tw×th (bilinear, half-pixel centres; copied when the sizes match) at the top-left, the rest
+   * black, every value (v − mean) / 255; the same bits natively and in JavaScript. Written into
+   * the start of `out` when it is large enough (a view of it is returned), else into a new array.
+   */
+  tinyInput(
+    frame: Frame,
+    size: { tw: number; th: number; netW: number; netH: number },
+    mean: readonly [number, number, number],
+    out?: Float32Array,
+  ): Float32Array {
+    checkFrame(frame);
+    const { tw, th, netW, netH } = size;
+    const ok = (n: number): boolean => Number.isInteger(n) && n > 0 && n <= 16384;
+    if (
+      frame.format !== 'rgb24' ||
+      ![tw, th, netW, netH].every(ok) ||
+      tw < frame.width ||
+      th < frame.height ||
+      netW < tw ||
+      netH < th
+    )
+      throw new NativeError(
+        'BAD_ARGUMENT',
+        `the tiny input takes an rgb24 frame no larger than tw×th inside netW×netH, got ${frame.format} ${frame.width}x${frame.height} → ${tw}x${th} in ${netW}x${netH}`,
+      );
+    if (!mean.every(Number.isFinite))
+      throw new NativeError('BAD_ARGUMENT', `mean must be three finite numbers, got [${mean.join(', ')}]`);
+    const n = netW * netH * 3;
+    const dst = out && out.length >= n ? out.subarray(0, n) : new Float32Array(n);
+    const raw = this.raw.tinyInputRgb24 ? this.raw : jsKernels;
+    raw.tinyInputRgb24!(frame.data, frame.width, frame.height, dst, netW, netH, tw, th, ...mean);
+    return dst;
+  }
+
   /** The frame as yuv420p (BT.601 limited range, chroma from 2×2 means; the same object when it already is yuv420p). */
   toYuv420p(frame: Frame): Frame {
     checkFrame(frame);

@@ -143,6 +143,35 @@ Napi::Value DownscaleYuv420pToRgb24(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// tinyInputRgb24(src, w, h, dst: Float32Array, netW, netH, tw, th, meanR, meanG, meanB)
+Napi::Value TinyInputRgb24(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array src;
+  int w, h, netW, netH, tw, th;
+  if (!GetBytes(info, 0, &src) || !GetInt(info, 1, &w) || !GetInt(info, 2, &h) || !GetInt(info, 4, &netW) ||
+      !GetInt(info, 5, &netH) || !GetInt(info, 6, &tw) || !GetInt(info, 7, &th))
+    return info.Env().Undefined();
+  if (!info[3].IsTypedArray() || info[3].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    Fail(info.Env(), "hotpot_native: expected a Float32Array for the tiny input");
+    return info.Env().Undefined();
+  }
+  double mean[3];
+  for (int k = 0; k < 3; k++) {
+    if (!info[8 + k].IsNumber()) {
+      Fail(info.Env(), "hotpot_native: expected a number argument");
+      return info.Env().Undefined();
+    }
+    mean[k] = info[8 + k].As<Napi::Number>().DoubleValue();
+  }
+  Napi::Float32Array dst = info[3].As<Napi::Float32Array>();
+  if (w <= 0 || h <= 0 || tw < w || th < h || netW < tw || netH < th || netW > 16384 || netH > 16384 ||
+      src.ByteLength() != static_cast<size_t>(w) * h * 3 || dst.ElementLength() != static_cast<size_t>(netW) * netH * 3) {
+    Fail(info.Env(), "hotpot_native: bad tiny input sizes");
+    return info.Env().Undefined();
+  }
+  hotpot::TinyInputRgb24(src.Data(), w, h, dst.Data(), netW, netH, tw, th, mean);
+  return info.Env().Undefined();
+}
+
 template <bool kToRgb>
 Napi::Value Convert(const Napi::CallbackInfo& info) {
   Napi::Uint8Array src, dst;
@@ -182,6 +211,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("downscaleYuv420pToRgb24", Napi::Function::New(env, DownscaleYuv420pToRgb24));
   exports.Set("yuv420pToRgb24", Napi::Function::New(env, Convert<true>));
   exports.Set("rgb24ToYuv420p", Napi::Function::New(env, Convert<false>));
+  exports.Set("tinyInputRgb24", Napi::Function::New(env, TinyInputRgb24));
   exports.Set("abiVersion", Napi::Number::New(env, 1));
   return exports;
 }

@@ -1,5 +1,6 @@
-// Pixel kernels of the frame pipeline. Integer arithmetic only (polygon edges in IEEE doubles with
-// no contraction), so native/fallback.ts reproduces every output byte exactly.
+// Pixel kernels of the frame pipeline. Integer arithmetic only (polygon edges and the tiny detector's
+// float input in IEEE doubles with no contraction), so native/fallback.ts reproduces every output
+// byte exactly.
 // Formats: 0 = rgb24 (packed, 3 bytes per pixel), 1 = yuv420p (Y plane, then U and V at
 // ceil(w/2) x ceil(h/2)). Rects are int32 quadruples (x, y, w, h) in luma pixels, already clipped.
 #pragma once
@@ -34,6 +35,14 @@ void DownscaleRgb24(const uint8_t* src, int sw, int sh, uint8_t* dst, int dw, in
 
 /** Area-average downscale of a yuv420p frame straight to a small rgb24 image (the detector's input). */
 void DownscaleYuv420pToRgb24(const uint8_t* src, int sw, int sh, uint8_t* dst, int dw, int dh);
+
+/**
+ * The tiny face detector's input (tiny_input.cc): packed rgb24 `src` (w x h) scaled to tw x th
+ * (bilinear, half-pixel centres; copied when the sizes match) into the top-left of `dst`
+ * (float32, netH x netW x 3), the rest black; every value (v - mean) / 255.
+ */
+void TinyInputRgb24(const uint8_t* src, int w, int h, float* dst, int netW, int netH, int tw, int th,
+                    const double mean[3]);
 
 /** BT.601 limited-range conversions. */
 void Yuv420pToRgb24(const uint8_t* src, int width, int height, uint8_t* dst);

@@ -863,7 +863,6 @@ async function pipelinePrivacy(dir: string): Promise<Record<string, unknown>> {
 const noiseLevel = Math.max(0, Number(values.noise));
 const clipSeconds = Math.max(4, Number(values.seconds));
 
-/** `bin/hotpot video anonymize` (its default detector, and the tiny one) against a plain x264 veryfast transcode of a 720p 15 fps clip. */
 /**
  * `bin/hotpot video anonymize` on CCTV-like clips of our own (test/bench/video/cctv-clip.ts, 10 fps:
  * 768×576 like the issue's clip, and 1080p), against a plain `ffmpeg -c:v libx264 -preset veryfast`
@@ -1001,7 +1000,7 @@ async function main(): Promise<void> {
       result.pipeline = await pipelinePrivacy(dir);
     }
     if (parts.has('cameras')) {
-      log('camera capacity (1080p 15 fps, the node capture worker in real time)');
+      log('camera capacity (1080p 10 fps CCTV-like clip, the node capture worker in real time)');
       result.cameras = await cameras(dir);
     }
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');

@@ -1,3 +1,4 @@
+import { frameKernels, type FrameKernels } from '../../../native';
 import type { FaceBox, Frame } from '../types';
 
 /** The tiny detector's cells are 32 network pixels wide (five stride-2 max-pools). */
@@ -17,78 +18,26 @@ export type TinyLayout = 'square' | 'fit';
  * a plain copy when it already is), padded bottom/right with black, then mean-subtracted and
  * divided by 255 as face-api does; `width`×`height` is the scaled input's size inside the padded
  * `netW`×`netH` (size×size for `square`, each side rounded up to a multiple of 32 for `fit`).
+ * `data` is a view of `scratch` when that is large enough (a caller that runs one network at a time
+ * keeps one, and the 11 MB of a 960 px input are not allocated and zeroed again for every window).
  */
 export function tinyInputTensorData(
   input: Frame,
   size: number,
   meanRgb: readonly [number, number, number],
   layout: TinyLayout = 'square',
+  kernels: FrameKernels = frameKernels(),
+  scratch?: Float32Array,
 ): { data: Float32Array; width: number; height: number; netW: number; netH: number } {
-  const { width: w, height: h, data: d } = input;
+  const { width: w, height: h } = input;
   const scale = size / Math.max(w, h);
   const tw = Math.max(w, Math.min(size, Math.round(w * scale)));
   const th = Math.max(h, Math.min(size, Math.round(h * scale)));
   const up = (n: number): number => Math.min(size, Math.ceil(n / TINY_CELL_PX) * TINY_CELL_PX);
   const netW = layout === 'square' ? size : up(tw);
   const netH = layout === 'square' ? size : up(th);
-  const [mr, mg, mb] = meanRgb;
-  const f = new Float32Array(netW * netH * 3);
-  const pr = -mr / 255;
-  const pg = -mg / 255;
-  const pb = -mb / 255;
-  for (let i = 0; i < netW * netH * 3; i += 3) {
-    f[i] = pr;
-    f[i + 1] = pg;
-    f[i + 2] = pb;
-  }
-  if (tw === w && th === h) {
-    for (let y = 0; y < h; y++) {
-      let o = y * netW * 3;
-      let s = y * w * 3;
-      for (let x = 0; x < w; x++, o += 3, s += 3) {
-        f[o] = (d[s]! - mr) / 255;
-        f[o + 1] = (d[s + 1]! - mg) / 255;
-        f[o + 2] = (d[s + 2]! - mb) / 255;
-      }
-    }
-    return { data: f, width: w, height: h, netW, netH };
-  }
-  // Bilinear upscale: per output column, the two source columns and the weight of the right one.
-  const kx = w / tw;
-  const ky = h / th;
-  const x0s = new Int32Array(tw);
-  const x1s = new Int32Array(tw);
-  const wxs = new Float32Array(tw);
-  for (let x = 0; x < tw; x++) {
-    const sx = Math.min(w - 1, Math.max(0, (x + 0.5) * kx - 0.5));
-    const x0 = Math.floor(sx);
-    x0s[x] = x0 * 3;
-    x1s[x] = Math.min(w - 1, x0 + 1) * 3;
-    wxs[x] = sx - x0;
-  }
-  for (let y = 0; y < th; y++) {
-    const sy = Math.min(h - 1, Math.max(0, (y + 0.5) * ky - 0.5));
-    const y0 = Math.floor(sy);
-    const wy = sy - y0;
-    const r0 = y0 * w * 3;
-    const r1 = Math.min(h - 1, y0 + 1) * w * 3;
-    let o = y * netW * 3;
-    for (let x = 0; x < tw; x++, o += 3) {
-      const a = r0 + x0s[x]!;
-      const b = r0 + x1s[x]!;
-      const c = r1 + x0s[x]!;
-      const e = r1 + x1s[x]!;
-      const wx = wxs[x]!;
-      const w00 = (1 - wx) * (1 - wy);
-      const w01 = wx * (1 - wy);
-      const w10 = (1 - wx) * wy;
-      const w11 = wx * wy;
-      f[o] = (d[a]! * w00 + d[b]! * w01 + d[c]! * w10 + d[e]! * w11 - mr) / 255;
-      f[o + 1] = (d[a + 1]! * w00 + d[b + 1]! * w01 + d[c + 1]! * w10 + d[e + 1]! * w11 - mg) / 255;
-      f[o + 2] = (d[a + 2]! * w00 + d[b + 2]! * w01 + d[c + 2]! * w10 + d[e + 2]! * w11 - mb) / 255;
-    }
-  }
-  return { data: f, width: tw, height: th, netW, netH };
+  const data = kernels.tinyInput(input, { tw, th, netW, netH }, meanRgb, scratch);
+  return { data, width: tw, height: th, netW, netH };
 }
 
 /**

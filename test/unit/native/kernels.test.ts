@@ -152,6 +152,35 @@ describe.skipIf(!native)('native and JavaScript kernels give identical bytes', (
   });
 });
 
+describe.skipIf(!native)('the tiny detector input: native and JavaScript give identical bits', () => {
+  const n = native as FrameKernels;
+  const MEAN = [122.782, 117.001, 104.298] as const;
+  it('copied, scaled up by any factor, padded to any network size', () => {
+    fc.assert(
+      fc.property(
+        arbFrame,
+        fc.integer({ min: 0, max: 80 }),
+        fc.integer({ min: 0, max: 80 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 40 }),
+        (p, gw, gh, pw, ph) => {
+          const f = randomFrame('rgb24', p.width, p.height, p.seed);
+          const size = {
+            tw: p.width + gw,
+            th: p.height + gh,
+            netW: p.width + gw + pw,
+            netH: p.height + gh + ph,
+          };
+          const a = n.tinyInput(f, size, MEAN);
+          const b = jsFrameKernels.tinyInput(f, size, MEAN);
+          expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('kernel semantics (JavaScript kernels)', () => {
   const k = jsFrameKernels;
   it('blur touches only the clipped rect, and flattens noise inside it', () => {

@@ -10,6 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as Ort from 'onnxruntime-node';
+import { frameKernels } from '../../../../native';
 import type { FaceBox, FaceDetectorOptions, Frame } from '../../types';
 import { DetectError } from '../errors';
 import { readModelFiles } from '../models';
@@ -102,12 +103,26 @@ export class OnnxFaceModel {
       : this.detectSsd(input);
   }
 
+  /**
+   * The tiny network's input, reused from run to run (a 480 px window at 2× is 11 MB). Taken by one
+   * run at a time: a run that starts while another is in flight gets its own array.
+   */
+  private scratch: Float32Array | undefined = new Float32Array(0);
+
   private async detectTiny(input: Frame, size: number): Promise<FaceBox[]> {
     const { width: w, height: h } = input;
-    const f = tinyInputTensorData(input, size, TINY_MEAN_RGB, 'fit');
-    const out = await this.session.run({
-      input: new this.rt.Tensor('float32', f.data, [1, f.netH, f.netW, 3]),
-    });
+    const scratch = this.scratch;
+    this.scratch = undefined;
+    const mine = scratch && scratch.length >= size * size * 3 ? scratch : new Float32Array(size * size * 3);
+    const f = tinyInputTensorData(input, size, TINY_MEAN_RGB, 'fit', frameKernels(), mine);
+    let out: Ort.InferenceSession.ReturnType;
+    try {
+      out = await this.session.run({
+        input: new this.rt.Tensor('float32', f.data, [1, f.netH, f.netW, 3]),
+      });
+    } finally {
+      this.scratch = mine;
+    }
     const t = out.boxes!;
     try {
       return decodeTiny(t.data as Float32Array, t.dims[1]!, t.dims[2]!, this.options.minScore).map((b) =>
