@@ -84,6 +84,10 @@ export class OnnxFaceModel {
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
+        // The tiny network runs on windows of many shapes: ONNX Runtime would plan and keep a memory
+        // pattern for each (measured: 147 MB more RSS after 90 detections of a 1080p CCTV clip, 56 MB
+        // without, and no slower).
+        enableMemPattern: options.model !== 'tiny_face_detector',
       });
       return new OnnxFaceModel(options, session, loaded.ort, anchors);
     } catch (err) {
