@@ -20,11 +20,23 @@ export function protectedFacePx(options: FaceDetectorOptions, width: number, hei
   const longest = Math.max(width, height);
   const scale = Math.min(1, options.inputSizePx / longest);
   const whole = Math.ceil(MIN_FACE_AT_INPUT_PX[options.model] / scale);
-  return options.smallFaces === 'off' ? whole : Math.min(whole, SMALL_FACE_PASS_MIN_PX);
+  return options.smallFaces === 'off' ? whole : Math.min(whole, smallFacePassMinPx(width, height));
 }
 
+/** The tiny network's largest side in the small-face pass: a window of 480 px at 2× (`search/finder.ts`). */
+export const SMALL_FACE_NET_MAX_PX = 960;
+
 /**
- * The smallest face the full-resolution small-face pass finds (the tiny detector at 2×: 32 / 2), in
- * frame pixels, wherever it looks (`search/finder.ts`).
+ * How much the small-face pass enlarges its windows for the tiny detector on a width×height frame:
+ * 2× on frames 1080 px or more on their short side (faces from 16 px), more on smaller frames so that
+ * a face the same share of the picture is still found, up to 3× (720p and smaller: faces from 11 px;
+ * on the face set's 720p stills, 2× missed faces of 11–12 px that 3× finds).
  */
-export const SMALL_FACE_PASS_MIN_PX = Math.ceil(MIN_FACE_AT_INPUT_PX.tiny_face_detector / 2);
+export function smallFaceUpscale(width: number, height: number): number {
+  return Math.min(3, Math.max(2, 2160 / Math.max(1, Math.min(width, height))));
+}
+
+/** The smallest face (frame pixels) the small-face pass finds on a width×height frame, wherever it looks. */
+export function smallFacePassMinPx(width: number, height: number): number {
+  return Math.ceil(MIN_FACE_AT_INPUT_PX.tiny_face_detector / smallFaceUpscale(width, height));
+}

@@ -27,4 +27,4 @@ export { DetectError, type DetectErrorCode } from './errors';
 export { DEFAULT_TRACKER_OPTIONS, FaceTracker, iou, type Track, type TrackerOptions } from './tracker';
 export { coverage, scoreDetections, sumRecall, type RecallResult } from './recall';
 export { faceApiModelDir, readModelFiles } from './models';
-export { MIN_FACE_AT_INPUT_PX, SMALL_FACE_PASS_MIN_PX, protectedFacePx } from './coverage';
+export { MIN_FACE_AT_INPUT_PX, protectedFacePx, smallFacePassMinPx, smallFaceUpscale } from './coverage';

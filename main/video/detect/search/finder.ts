@@ -1,20 +1,25 @@
 import { frameKernels, type FrameKernels } from '../../../../native';
 import type { FaceBox, FaceDetectorOptions, Frame, Rect } from '../../types';
-import { MIN_FACE_AT_INPUT_PX } from '../coverage';
+import { MIN_FACE_AT_INPUT_PX, SMALL_FACE_NET_MAX_PX, smallFaceUpscale } from '../coverage';
 import { DetectorEngine, mapBoxesToFrame, prepareDetectorInput } from '../engine';
 import { cropToRgb24 } from './crop';
 import { MotionMap } from './motion';
 import { contains, evenRect, mergeWindows, tileRect } from './windows';
 
 /**
- * The small-face pass shows the tiny detector each full-resolution window at twice its size (faces
- * from 16 px) and at its own (faces of 48–145 px that the whole-frame pass misses: on the
- * multi-scale set, 2× alone found 43 of 46 faces of 48–64 px, both scales all 46, for 23% more time).
+ * The small-face pass shows the tiny detector each full-resolution window enlarged (2× at 1080p:
+ * faces from 16 px; see `smallFaceUpscale`) and at its own size (faces of 48–145 px that the
+ * whole-frame pass misses: on the multi-scale set, 2× alone found 43 of 46 faces of 48–64 px, both
+ * scales all 46, for 23% more time).
  */
-export const FINE_SCALES = [2, 1] as const;
-const FINE_UPSCALE = FINE_SCALES[0];
-/** Largest window side in frame pixels (the network then runs at 960 px). */
-export const WINDOW_MAX_PX = 480;
+function fineScales(frame: Frame): [number, number] {
+  return [smallFaceUpscale(frame.width, frame.height), 1];
+}
+
+/** Largest window side in frame pixels at upscale `up` (at 2×: 480, the network then runs at 960 px). */
+export function windowMaxPx(up: number): number {
+  return 2 * Math.floor(SMALL_FACE_NET_MAX_PX / up / 2);
+}
 /**
  * The tiny detector's score threshold in the small-face pass. Its scores are not the whole-frame
  * model's: they are mapped so that this threshold lands on the anonymizer's default (0.2), and a
@@ -73,7 +78,7 @@ interface KnownFace {
  * Finds faces on full frames at several scales: the configured model on the whole frame downscaled
  * (`inputSizePx`: large faces), and, unless `smallFaces` is 'off', the tiny detector on the whole
  * frame at {@link WHOLE_TINY_PX} (large faces the first misses) and on full-resolution windows shown
- * at {@link FINE_UPSCALE}× (faces down to `SMALL_FACE_PASS_MIN_PX`).
+ * enlarged (faces down to `smallFacePassMinPx`).
  * Which windows: see `FaceDetectorOptions.smallFaces`. Keeps state between calls (the motion map,
  * the small faces found, the sweep position): one finder per camera or file.
  */
@@ -102,7 +107,7 @@ export class FaceFinder {
         ? undefined
         : await DetectorEngine.create({
             model: 'tiny_face_detector',
-            inputSizePx: WINDOW_MAX_PX * FINE_UPSCALE,
+            inputSizePx: SMALL_FACE_NET_MAX_PX,
             minScore: FINE_MIN_SCORE,
             backend: options.backend,
           }).catch(async (err: unknown) => {
@@ -112,11 +117,11 @@ export class FaceFinder {
     return new FaceFinder(options, coarse, fine, kernels);
   }
 
-  /** e.g. 'ssd_mobilenetv1@512 + tiny_face_detector@416 and 2× windows (motion) (onnx)' */
+  /** e.g. 'ssd_mobilenetv1@512 + tiny_face_detector@416 and 2–3× windows (motion) (onnx)' */
   get description(): string {
     const base = `${this.options.model}@${this.options.inputSizePx}`;
     const fine = this.fine
-      ? ` + tiny_face_detector@${WHOLE_TINY_PX} and ${FINE_UPSCALE}× windows (${this.options.smallFaces})`
+      ? ` + tiny_face_detector@${WHOLE_TINY_PX} and 2–3× windows (${this.options.smallFaces})`
       : '';
     return `${base}${fine} (${this.coarse.backend})`;
   }
@@ -151,9 +156,11 @@ export class FaceFinder {
     const moved = this.motion.observe(frame);
     const exhaustive =
       this.options.smallFaces === 'sweep' || moved.first || moved.movedShare > NEW_SCENE_SHARE;
+    const scales = fineScales(frame);
+    const side = windowMaxPx(scales[0]);
     const all = { x: 0, y: 0, width: frame.width, height: frame.height };
-    const sweep = tileRect(all, WINDOW_MAX_PX, overlap, frame.width, frame.height);
-    const must = exhaustive ? sweep : this.motionWindows(moved.regions, overlap, frame);
+    const sweep = tileRect(all, side, overlap, frame.width, frame.height);
+    const must = exhaustive ? sweep : this.motionWindows(moved.regions, overlap, frame, side);
     const optional =
       !exhaustive && this.detections % SWEEP_EVERY_DETECTIONS === 0
         ? [sweep[this.sweepAt++ % sweep.length]!]
@@ -163,7 +170,7 @@ export class FaceFinder {
     const examined: Rect[] = [];
     let spent = 0;
     for (const w of [...must, ...optional]) {
-      const cost = FINE_SCALES.reduce((sum, s) => sum + netSize(w, s) ** 2, 0);
+      const cost = scales.reduce((sum, s) => sum + netSize(w, s) ** 2, 0);
       if (!exhaustive && spent + cost > MOTION_BUDGET_NET_PX) {
         if (must.includes(w)) unexamined.push({ ...w, score: 1 });
         continue;
@@ -171,7 +178,7 @@ export class FaceFinder {
       spent += cost;
       examined.push(w);
       const crop = cropToRgb24(frame, w, this.kernels);
-      for (const scale of FINE_SCALES)
+      for (const scale of scales)
         for (const b of await this.fine.detectInput(crop, netSize(w, scale)))
           // faces the whole-frame pass sees are its own: the tiny detector's large boxes on a
           // full-resolution window were mostly skin and hands (the demo photos at 1080p)
@@ -188,7 +195,7 @@ export class FaceFinder {
   }
 
   /** Windows a 'motion' detection must look at: where small faces were (first), and where something moved. */
-  private motionWindows(regions: readonly Rect[], overlap: number, frame: Frame): Rect[] {
+  private motionWindows(regions: readonly Rect[], overlap: number, frame: Frame, side: number): Rect[] {
     const pad = overlap / 2;
     const around = (r: Rect, p: number): Rect => ({
       x: r.x - p,
@@ -197,14 +204,14 @@ export class FaceFinder {
       height: r.height + 2 * p,
     });
     const tiles = (r: Rect): Rect[] =>
-      tileRect(evenRect(r, frame.width, frame.height), WINDOW_MAX_PX, overlap, frame.width, frame.height);
+      tileRect(evenRect(r, frame.width, frame.height), side, overlap, frame.width, frame.height);
     const known = mergeWindows(
       this.known.flatMap((k) => tiles(around(k.box, Math.max(k.box.width / 2, 24)))),
-      WINDOW_MAX_PX,
+      side,
     );
     const moving = mergeWindows(
       regions.flatMap((r) => tiles(around(r, pad))),
-      WINDOW_MAX_PX,
+      side,
     )
       .filter((m) => !known.some((k) => contains(k, m)))
       .sort((a, b) => a.width * a.height - b.width * b.height);
@@ -241,7 +248,7 @@ export class FaceFinder {
 }
 
 /** The tiny network's side for a window at `scale`: its longest side scaled, rounded up to a multiple of 32. */
-function netSize(w: Rect, scale: number = FINE_UPSCALE): number {
+function netSize(w: Rect, scale: number): number {
   return Math.ceil((Math.max(w.width, w.height) * scale) / 32) * 32;
 }
 

@@ -133,5 +133,23 @@ describe('small faces at full resolution (FaceFinder, real models)', () => {
     expect(protectedFacePx(o('off'), 640, 360)).toBe(30);
     expect(protectedFacePx(o('motion'), 1920, 1080)).toBe(16);
     expect(protectedFacePx(o('motion'), 3840, 2160)).toBe(16);
+    // smaller frames are enlarged more, so that a face the same share of the picture is found
+    expect(protectedFacePx(o('motion'), 1280, 720)).toBe(11);
+    expect(protectedFacePx(o('motion'), 768, 576)).toBe(11);
+    expect(protectedFacePx(o('motion'), 640, 360)).toBe(11);
   });
+
+  it('on a 720p frame, the sweep finds faces of 10 px: its windows are enlarged 3× (at 2×, 3 of these 8 were found)', async () => {
+    const frame = background(faces[2]!.photo, 1280, 720);
+    const placed = Array.from({ length: 8 }, (_, i) =>
+      paste(frame, faces[(i * 3) % faces.length]!, 10, 100 + (i % 4) * 300, 150 + Math.floor(i / 4) * 350),
+    );
+    const sweep = await createInProcessDetector({ ...CAMERA, smallFaces: 'sweep' });
+    try {
+      const boxes = await sweep.detect(frame);
+      expect(placed.filter((p) => found(boxes, p)).length).toBeGreaterThanOrEqual(7);
+    } finally {
+      await sweep.dispose();
+    }
+  }, 60_000);
 });
