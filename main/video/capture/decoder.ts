@@ -49,7 +49,10 @@ export function startDecoder(opts: DecoderOptions): Decoder {
   const isRtsp = /^rtsps?:\/\//i.test(opts.input);
   const cmd = ffmpeg(opts.input);
   if (opts.ffmpegPath) cmd.setFfmpegPath(opts.ffmpegPath);
-  const inputOptions = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
+  // One decoding thread: ffmpeg's default frame threads each hold frames of their own (a 1080p
+  // camera's decoder: 121 MB → 89 MB; 4K: 289 MB → 191 MB), and one thread decodes H.264 4K at
+  // 70 fps here, more than a camera sends.
+  const inputOptions = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-threads', '1'];
   if (isRtsp)
     inputOptions.push(
       '-rtsp_transport',
