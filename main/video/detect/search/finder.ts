@@ -51,9 +51,10 @@ const SWEEP_EVERY_DETECTIONS = 5;
 /** A small face found is looked for again at its place until this many looks in a row did not find it. */
 const KNOWN_MISSES = 3;
 /**
- * Network pixels the 'motion' pass may spend on one detection: 1.4 M, about 70 ms of the tiny
- * detector on this machine, so that with the whole-frame pass a camera's detections at 5 a second
- * fit in half a core. Windows where faces were or something moved that do not fit are returned
+ * Network pixels the 'motion' pass may spend on one detection: 1.4 M, about 50 ms of the tiny
+ * detector on this machine (a 960 px square, 0.92 M, takes 32 ms), so that with the whole-frame
+ * passes a camera's detections at 5 a second fit in about half a core (85 ms a detection on the
+ * bench's 1080p CCTV clip). Windows where faces were or something moved that do not fit are returned
  * whole, to be blurred (the smallest are looked at first); the sweep's window is skipped.
  */
 const MOTION_BUDGET_NET_PX = 1_400_000;
@@ -170,7 +171,7 @@ export class FaceFinder {
     const examined: Rect[] = [];
     let spent = 0;
     for (const w of [...must, ...optional]) {
-      const cost = scales.reduce((sum, s) => sum + netSize(w, s) ** 2, 0);
+      const cost = scales.reduce((sum, s) => sum + netPixels(w, s), 0);
       if (!exhaustive && spent + cost > MOTION_BUDGET_NET_PX) {
         if (must.includes(w)) unexamined.push({ ...w, score: 1 });
         continue;
@@ -250,6 +251,16 @@ export class FaceFinder {
 /** The tiny network's side for a window at `scale`: its longest side scaled, rounded up to a multiple of 32. */
 function netSize(w: Rect, scale: number): number {
   return Math.ceil((Math.max(w.width, w.height) * scale) / 32) * 32;
+}
+
+/**
+ * Pixels the tiny network runs on for a window at `scale`: its longest side at `netSize`, the other
+ * scaled alike and padded to a multiple of 32 (the `fit` layout, `tinyInputTensorData`), not a square.
+ */
+function netPixels(w: Rect, scale: number): number {
+  const size = netSize(w, scale);
+  const short = Math.round((Math.min(w.width, w.height) * size) / Math.max(w.width, w.height));
+  return size * Math.min(size, Math.ceil(short / 32) * 32);
 }
 
 function overlapsMost(a: Rect, b: Rect): boolean {

@@ -15,13 +15,19 @@ export function evenRect(r: Rect, width: number, height: number): Rect {
   return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0) };
 }
 
-/** Starts of windows of `size` along a side of `length` so that consecutive windows overlap by at least `overlap`. */
-function starts(offset: number, length: number, size: number, overlap: number): number[] {
-  if (length <= size) return [offset];
+/**
+ * Windows along a side of `length` from `offset`, as [start, length]: as few as cover it with
+ * windows of at most `size` that overlap by at least `overlap`, each no longer than that needs (a
+ * side a little longer than `size` gets two windows of about half, not two of `size`).
+ */
+function spans(offset: number, length: number, size: number, overlap: number): Array<[number, number]> {
+  if (length <= size) return [[offset, length]];
   const stride = Math.max(2, size - overlap);
   const n = Math.ceil((length - size) / stride) + 1;
-  const step = (length - size) / (n - 1);
-  return Array.from({ length: n }, (_, i) => offset + Math.round(i * step));
+  // n windows of len overlapping by `overlap` span n·len − (n−1)·overlap; 2 px spare for even rounding
+  const len = Math.min(size, 2 * Math.ceil((length + (n - 1) * overlap) / n / 2) + 2);
+  const step = (length - len) / (n - 1);
+  return Array.from({ length: n }, (_, i) => [offset + Math.round(i * step), len]);
 }
 
 /**
@@ -37,11 +43,9 @@ export function tileRect(
 ): Rect[] {
   const a = evenRect(area, width, height);
   if (a.width === 0 || a.height === 0) return [];
-  const w = Math.min(maxPx, a.width);
-  const h = Math.min(maxPx, a.height);
   const out: Rect[] = [];
-  for (const y of starts(a.y, a.height, h, overlapPx))
-    for (const x of starts(a.x, a.width, w, overlapPx))
+  for (const [y, h] of spans(a.y, a.height, maxPx, overlapPx))
+    for (const [x, w] of spans(a.x, a.width, maxPx, overlapPx))
       out.push(evenRect({ x, y, width: w, height: h }, width, height));
   return out;
 }

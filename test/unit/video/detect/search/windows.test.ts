@@ -29,6 +29,37 @@ describe('small-face windows', () => {
     }
   });
 
+  it('windows are no larger than covering needs: a region a little larger than one window gets halves, every face still inside one', () => {
+    const W = 1920;
+    const H = 1080;
+    for (const [x, y, w, h, overlap] of [
+      [58, 586, 284, 494, 106],
+      [1000, 100, 500, 300, 106],
+      [0, 0, 961, 481, 76],
+      [300, 200, 700, 650, 106],
+    ] as const) {
+      const tiles = tileRect({ x, y, width: w, height: h }, 480, overlap, W, H);
+      let area = 0;
+      for (const t of tiles) {
+        expect(t.width).toBeLessThanOrEqual(480);
+        expect(t.height).toBeLessThanOrEqual(480);
+        area += t.width * t.height;
+      }
+      // windows of the full 480 would have cost this many pixels
+      const full = tiles.length * Math.min(480, w + (w % 2)) * Math.min(480, h + (h % 2));
+      if (w > 480 || h > 480) expect(area).toBeLessThan(0.8 * full);
+      const face = overlap - 2;
+      for (let fy = y; fy + face <= y + h; fy += 7)
+        for (let fx = x; fx + face <= x + w; fx += 11) {
+          const f: Rect = { x: fx, y: fy, width: face, height: face };
+          expect(
+            tiles.some((t) => contains(t, f)),
+            `${x},${y} ${w}x${h} face at ${fx},${fy}`,
+          ).toBe(true);
+        }
+    }
+  });
+
   it('even rects grow outwards and stay inside the frame', () => {
     expect(evenRect({ x: 3, y: 5, width: 10, height: 9 }, 100, 100)).toEqual({
       x: 2,
