@@ -30,11 +30,14 @@
  *    CPU-bound count, and a configuration whose one camera cannot keep up (frames dropped, detection
  *    below 5 fps, frames blurred whole) anonymizes 0 cameras in real time. Both a clean clip and one
  *    with sensor-like temporal noise are measured.
+ *  - soak (only when named: `--parts soak [--soak-minutes 30]`): one 1080p camera of the node's
+ *    defaults on a looped one-minute clip for that long; the resident memory of its process tree by
+ *    role, sampled every 30 s: warm (after a minute), end, peak and slope (test/bench/video/soak.ts).
  * The machine is shared: CPU times (user + system, children included) are the robust figures; wall
  * times are kept for reference.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -58,6 +61,8 @@ import { makeFaceClip } from '../helpers/rtsp/rtsp-server';
 import { makeCctvClip } from './video/cctv-clip';
 import { CAMERA_DEFAULT, describeOpts, nodeDetectEvery, tiny } from './video/node-defaults';
 import { privacyBench } from './video/privacy';
+import { treeCpu, treeRss, type CpuRole } from './video/proc-tree';
+import { soak } from './video/soak';
 
 const { values } = parseArgs({
   options: {
@@ -74,6 +79,8 @@ const { values } = parseArgs({
     /** cameras part: also measure the clip without noise (yes by default) */
     clean: { type: 'string', default: 'yes' },
     'camera-run': { type: 'string' },
+    /** soak part: how long one camera runs */
+    'soak-minutes': { type: 'string', default: '30' },
   },
 });
 const root = appRoot();
@@ -289,71 +296,6 @@ async function anonymizeFps(
 // ---------------------------------------------------------------------------------------------
 // cameras: the node's capture worker at a camera's rate; CPU of its process tree from /proc
 
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** What a process of a camera run does, from its command line. */
-type CpuRole = 'node' | 'decoder' | 'recorder' | 'live' | 'other';
-function roleOf(pid: number, root: number): CpuRole {
-  if (pid === root) return 'node';
-  let cmd = '';
-  try {
-    cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    return 'other';
-  }
-  if (!/ffmpeg/.test(cmd)) return 'other';
-  if (/ -i - /.test(cmd)) return /libx264/.test(cmd) ? 'recorder' : /mjpeg/.test(cmd) ? 'live' : 'other';
-  return 'decoder';
-}
-
-/**
- * `pid` and its descendants as /proc shows them now: for each, the fields of /proc/PID/stat after
- * the command name (state is [0], ppid [1], utime [11], stime [12], cutime [13], cstime [14], rss [21]).
- */
-function procTree(pid: number): Map<number, string[]> {
-  const parent = new Map<number, number>();
-  const fields = new Map<number, string[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(name), Number(f[1]));
-      fields.set(Number(name), f);
-    } catch {
-      // the process exited while we looked
-    }
-  }
-  const inTree = (p: number): boolean => {
-    for (let q: number | undefined = p; q !== undefined && q > 1; q = parent.get(q))
-      if (q === pid) return true;
-    return false;
-  };
-  return new Map([...fields].filter(([p]) => inTree(p)));
-}
-
-/**
- * CPU seconds used so far by `pid` and all its descendants (reaped children included), in all and
- * by role (the node process with its threads, and each kind of ffmpeg it runs).
- */
-function treeCpu(pid: number): { total: number; byRole: Record<CpuRole, number> } {
-  const byRole: Record<CpuRole, number> = { node: 0, decoder: 0, recorder: 0, live: 0, other: 0 };
-  let total = 0;
-  for (const [p, f] of procTree(pid)) {
-    const t = (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLK_TCK;
-    total += t;
-    byRole[roleOf(p, pid)] += t;
-  }
-  return { total, byRole };
-}
-
-/** Resident memory of `pid` and its descendants (threads included), in bytes. */
-function treeRss(pid: number): number {
-  let total = 0;
-  for (const f of procTree(pid).values()) total += Number(f[21]) * 4096;
-  return total;
-}
-
 /** One configuration a camera run measures. */
 interface CameraRunRow {
   name: string;
@@ -374,6 +316,8 @@ interface CameraRunConfig {
   /** look at frames that look like a new scene out of schedule (the node's default) */
   sceneChange: boolean;
   detector: Partial<FaceDetectorOptions>;
+  /** play the clip again and again until killed (the soak part) */
+  loop?: boolean;
 }
 
 /** Child mode: one camera (the node's capture worker) on the clip at its native rate; prints status lines. */
@@ -393,7 +337,7 @@ async function cameraRunChild(cfg: CameraRunConfig): Promise<void> {
     stallMs: d.capture.stallMs,
     restartInitialMs: 60_000,
     restartMaxMs: 60_000,
-    loopFile: false,
+    loopFile: cfg.loop === true,
     realtime: true,
     pipeline: {
       detectEveryFrames: cfg.detectEveryFrames,
@@ -860,6 +804,36 @@ async function pipelinePrivacy(dir: string): Promise<Record<string, unknown>> {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The soak part: one camera of the node's defaults on a looped one-minute clip (test/bench/video/soak.ts). */
+function soakOneCamera(dir: string, minutes: number): Promise<Record<string, unknown>> {
+  const fps = 10;
+  const clip = join(dir, 'soak-1080p.mp4');
+  makeCctvClip(clip, 60, fps, 1920, 1080, 4);
+  const outDir = join(dir, 'soak-rec');
+  mkdirSync(outDir, { recursive: true });
+  const cfg: CameraRunConfig = {
+    clip,
+    totalFrames: 0,
+    outDir,
+    width: 1920,
+    height: 1080,
+    fps,
+    detectEveryFrames: nodeDetectEvery(fps),
+    sceneChange: true,
+    detector: { ...CAMERA_DEFAULT, backend: 'onnx' },
+    loop: true,
+  };
+  return soak({
+    minutes,
+    sampleS: 30,
+    log,
+    start: () =>
+      spawn(process.execPath, [process.argv[1]!, '--camera-run', JSON.stringify(cfg)], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+  });
+}
+
 const noiseLevel = Math.max(0, Number(values.noise));
 const clipSeconds = Math.max(4, Number(values.seconds));
 
@@ -1002,6 +976,11 @@ async function main(): Promise<void> {
     if (parts.has('cameras')) {
       log('camera capacity (1080p 10 fps CCTV-like clip, the node capture worker in real time)');
       result.cameras = await cameras(dir);
+    }
+    if (parts.has('soak')) {
+      const minutes = Math.max(2, Number(values['soak-minutes']));
+      log(`soak: one 1080p camera for ${minutes} minutes, memory of its process tree`);
+      result.soak = await soakOneCamera(dir, minutes);
     }
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   } finally {
