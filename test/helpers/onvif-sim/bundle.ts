@@ -22,6 +22,20 @@ export interface NetnsRun {
   stderr: string;
 }
 
+/**
+ * The report a scenario prints as its last stdout line (JSON). Throws with the scenario's stderr when
+ * it exited badly or printed no report, and with `context(report)` when the report holds an error.
+ */
+export function scenarioReport<R extends { error?: string }>(r: NetnsRun, context: (report: R) => string): R {
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.code !== 0 || !last.startsWith('{'))
+    throw new Error(`scenario failed (${r.code}): ${r.stderr.slice(-3000)}`);
+  const report = JSON.parse(last) as R;
+  if (report.error)
+    throw new Error(`scenario: ${report.error}\n${context(report)}\n${r.stderr.slice(-2000)}`);
+  return report;
+}
+
 /** The commands that make a fresh namespace's loopback carry multicast (and nothing else). */
 export const NETNS_SETUP =
   'ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo';

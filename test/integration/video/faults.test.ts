@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerFaceDetector } from '../../../main/video/detect/index';
-import { bundleEntry, REPO_ROOT, runWithTinyDisk } from '../../helpers/onvif-sim/bundle';
+import { bundleEntry, REPO_ROOT, runWithTinyDisk, scenarioReport } from '../../helpers/onvif-sim/bundle';
 import { faceChecker } from '../../helpers/rtsp/face-check';
 import { decodeRgbFrames } from '../../helpers/rtsp/frames';
 import { makeFaceClip } from '../../helpers/rtsp/rtsp-server';
@@ -45,14 +45,10 @@ describe('faults leave the node running with a clear status and never write an u
       [work, recDir, clipDir, capture, detector],
       290_000,
     );
-    const last = r.stdout.trim().split('\n').pop() ?? '';
-    if (r.code !== 0 || !last.startsWith('{'))
-      throw new Error(`scenario failed (${r.code}): ${r.stderr.slice(-3000)}`);
-    report = JSON.parse(last) as Report;
-    if (report.error)
-      throw new Error(
-        `scenario: ${report.error}\ncamera: ${JSON.stringify(report.camera)}\ntransitions: ${report.transitions.join('\n')}\n${r.stderr.slice(-2000)}`,
-      );
+    report = scenarioReport<Report>(
+      r,
+      (rep) => `camera: ${JSON.stringify(rep.camera)}\ntransitions: ${rep.transitions.join('\n')}`,
+    );
     checker = await faceChecker(detector);
   }, 300_000);
   afterAll(async () => {

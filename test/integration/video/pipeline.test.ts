@@ -6,7 +6,7 @@ import { enlargeBox } from '../../../main/video/anonymize/index';
 import { createFaceDetector } from '../../../main/video/detect/index';
 import { run as verifyCli } from '../../../main/cli/video-verify';
 import type { FaceDetector, Frame } from '../../../main/video/types';
-import { bundleEntry, REPO_ROOT, runInNetns } from '../../helpers/onvif-sim/bundle';
+import { bundleEntry, REPO_ROOT, runInNetns, scenarioReport } from '../../helpers/onvif-sim/bundle';
 import { CAMERA_DETECTOR, faceChecker, saveFailureFrame } from '../../helpers/rtsp/face-check';
 import { decodeRgbFrames, inAny, meanAbsDiff } from '../../helpers/rtsp/frames';
 import { makeFaceClip } from '../../helpers/rtsp/rtsp-server';
@@ -60,14 +60,7 @@ describe('cameras end to end: discover → capture → anonymize → record → 
     const capture = await bundleWorker('video/capture/capture.worker.ts');
     const detector = await bundleWorker('video/detect/detector.worker.ts');
     const r = await runInNetns(scenario, [work, clipDir, capture, detector], 280_000, { mount: true });
-    const last = r.stdout.trim().split('\n').pop() ?? '';
-    if (r.code !== 0 || !last.startsWith('{'))
-      throw new Error(`scenario failed (${r.code}): ${r.stderr.slice(-3000)}`);
-    report = JSON.parse(last) as Report;
-    if (report.error)
-      throw new Error(
-        `scenario: ${report.error}\nstatus: ${JSON.stringify(report.cameraStatus)}\n${r.stderr.slice(-2000)}`,
-      );
+    report = scenarioReport<Report>(r, (rep) => `status: ${JSON.stringify(rep.cameraStatus)}`);
     checker = await faceChecker(detector);
   }, 300_000);
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CameraView } from '../../../main/contract/video';
 import type { StreamProfile } from '../../../main/video/onvif/profiles';
-import { bundleEntry, REPO_ROOT, runInNetns } from '../../helpers/onvif-sim/bundle';
+import { bundleEntry, REPO_ROOT, runInNetns, scenarioReport } from '../../helpers/onvif-sim/bundle';
 import { makeFaceClip } from '../../helpers/rtsp/rtsp-server';
 import { bundleWorker } from '../../helpers/bundle';
 
@@ -53,14 +53,7 @@ describe('a 1080p camera with a sub-stream is recorded at 1080p (the node defaul
     const capture = await bundleWorker('video/capture/capture.worker.ts');
     const detector = await bundleWorker('video/detect/detector.worker.ts');
     const r = await runInNetns(scenario, [work, clipDir, capture, detector], 200_000);
-    const last = r.stdout.trim().split('\n').pop() ?? '';
-    if (r.code !== 0 || !last.startsWith('{'))
-      throw new Error(`scenario failed (${r.code}): ${r.stderr.slice(-3000)}`);
-    report = JSON.parse(last) as Report;
-    if (report.error)
-      throw new Error(
-        `scenario: ${report.error}\nstatus: ${JSON.stringify(report.cameraStatus)}\n${r.stderr.slice(-2000)}`,
-      );
+    report = scenarioReport<Report>(r, (rep) => `status: ${JSON.stringify(rep.cameraStatus)}`);
   }, 240_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
