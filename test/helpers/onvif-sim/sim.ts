@@ -50,6 +50,29 @@ const MEDIA_PATH = '/onvif/media_service';
  * authentication (SHA-1(nonce ‖ created ‖ password), base64; ONVIF Core §5.12), and a WS-Discovery
  * responder on 239.255.255.250:3702 that answers NetworkVideoTransmitter and Device probes.
  */
+/**
+ * A camera as many are sold: a 1080p main stream and a 640×360 sub-stream, the sub-stream listed
+ * first (the node must not take profiles[0]); RTSP on 127.0.0.1:8554 (nothing listens there).
+ */
+export function mainAndSubStreamCamera(): OnvifSimOptions {
+  return {
+    user: 'admin',
+    pass: 'pw',
+    rtspUri: 'rtsp://127.0.0.1:8554/main',
+    profiles: [
+      {
+        token: 'sub',
+        name: 'subStream',
+        width: 640,
+        height: 360,
+        fps: 15,
+        rtspUri: 'rtsp://127.0.0.1:8554/sub',
+      },
+      { token: 'main', name: 'mainStream', width: 1920, height: 1080, fps: 25 },
+    ],
+  };
+}
+
 export class OnvifSim {
   readonly urn = `urn:uuid:${randomUUID()}`;
   readonly stats: OnvifSimStats = { probesByType: {}, soapCalls: {}, authFailures: 0 };

@@ -9,7 +9,7 @@ import { VideoError } from '../../../main/video/errors';
 import { VIDEO_MIGRATIONS, VideoDb } from '../../../main/video/record/video-db';
 import { VideoService } from '../../../main/video/service';
 import { defaultVideoOptions, type VideoServiceOptions } from '../../../main/video/service-options';
-import { OnvifSim } from '../../helpers/onvif-sim/sim';
+import { mainAndSubStreamCamera, OnvifSim } from '../../helpers/onvif-sim/sim';
 import { tempDir } from '../../helpers/tmp';
 
 const dir = tempDir('hotpot-cameras-');
@@ -50,22 +50,7 @@ const codeOf = async (p: Promise<unknown> | (() => unknown)): Promise<string> =>
 };
 
 describe('cameras with a main stream and a sub-stream', () => {
-  const sim = new OnvifSim({
-    user: 'admin',
-    pass: 'pw',
-    rtspUri: 'rtsp://127.0.0.1:8554/main',
-    profiles: [
-      {
-        token: 'sub',
-        name: 'subStream',
-        width: 640,
-        height: 360,
-        fps: 15,
-        rtspUri: 'rtsp://127.0.0.1:8554/sub',
-      },
-      { token: 'main', name: 'mainStream', width: 1920, height: 1080, fps: 25 },
-    ],
-  });
+  const sim = new OnvifSim(mainAndSubStreamCamera());
   let v: VideoService;
   let db: Db;
   beforeAll(async () => {

@@ -3,7 +3,7 @@ import { VideoError } from '../../../../main/video/errors';
 import type { CameraProfile } from '../../../../main/video/onvif/client';
 import { probeCamera } from '../../../../main/video/onvif/client';
 import { chooseStreams } from '../../../../main/video/onvif/profiles';
-import { OnvifSim } from '../../../helpers/onvif-sim/sim';
+import { mainAndSubStreamCamera, OnvifSim } from '../../../helpers/onvif-sim/sim';
 
 const profile = (token: string, width: number, height: number, fps = 15, rtsp = true): CameraProfile => ({
   token,
@@ -87,22 +87,7 @@ describe('which ONVIF profile a camera records (chooseStreams)', () => {
   });
 
   describe('against the simulator with a main stream and a sub-stream', () => {
-    const sim = new OnvifSim({
-      user: 'admin',
-      pass: 'pw',
-      rtspUri: 'rtsp://127.0.0.1:8554/main',
-      profiles: [
-        {
-          token: 'sub',
-          name: 'subStream',
-          width: 640,
-          height: 360,
-          fps: 15,
-          rtspUri: 'rtsp://127.0.0.1:8554/sub',
-        },
-        { token: 'main', name: 'mainStream', width: 1920, height: 1080, fps: 25 },
-      ],
-    });
+    const sim = new OnvifSim(mainAndSubStreamCamera());
     beforeAll(() => sim.start());
     afterAll(() => sim.stop());
 

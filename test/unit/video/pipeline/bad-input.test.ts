@@ -14,6 +14,7 @@ import { workerPath } from '../../../../main/platform/paths';
 import { createFaceDetector, type WorkerFaceDetector } from '../../../../main/video/detect/index';
 import type { AnonymizedFrame } from '../../../../main/video/pipeline/anonymized-frame';
 import { PrivacyPipeline, type PrivacyPipelineOptions } from '../../../../main/video/pipeline/pipeline';
+import { TEST_PIPELINE_OPTIONS } from './test-options';
 import { DEFAULT_SCENE_CHANGE } from '../../../../main/video/pipeline/scene-change';
 import { FaceTracker } from '../../../../main/video/detect/index';
 import type { FaceDetector, Frame } from '../../../../main/video/types';
@@ -37,14 +38,7 @@ const W = 640;
 const H = 426;
 const PHOTO = join(FACE_PHOTOS_DIR, 'sample1.jpg'); // three faces in the upper half
 const kernels = frameKernels();
-const OPTS: PrivacyPipelineOptions = {
-  detectEveryFrames: 1,
-  deadlineMs: 20_000,
-  whenBehind: 'blur',
-  maxTrackedFrames: 4,
-  anonymize: { replaceWith: 'blur', maskScale: 1.3, threshold: 0.2 },
-  masks: [],
-};
+const OPTS = TEST_PIPELINE_OPTIONS;
 const dir = tempDir('hotpot-bad-input-');
 afterAll(() => dir.cleanup());
 

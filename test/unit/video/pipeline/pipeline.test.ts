@@ -7,7 +7,8 @@ import {
   type WorkerFaceDetector,
 } from '../../../../main/video/detect/index';
 import type { FfmpegSink } from '../../../../main/video/capture/ffmpeg-sink';
-import { PrivacyPipeline, type PrivacyPipelineOptions } from '../../../../main/video/pipeline/pipeline';
+import { PrivacyPipeline } from '../../../../main/video/pipeline/pipeline';
+import { TEST_PIPELINE_OPTIONS } from './test-options';
 import type { Frame } from '../../../../main/video/types';
 import { frameKernels } from '../../../../native/index';
 import { CAMERA_DETECTOR, faceChecker } from '../../../helpers/rtsp/face-check';
@@ -17,14 +18,7 @@ import { bundleWorker } from '../../../helpers/bundle';
 
 const W = 640;
 const H = 426;
-const OPTS: PrivacyPipelineOptions = {
-  detectEveryFrames: 1,
-  deadlineMs: 20_000,
-  whenBehind: 'blur',
-  maxTrackedFrames: 4,
-  anonymize: { replaceWith: 'blur', maskScale: 1.3, threshold: 0.2 },
-  masks: [],
-};
+const OPTS = TEST_PIPELINE_OPTIONS;
 
 describe('privacy pipeline with the real detector on face photos', () => {
   let detector: WorkerFaceDetector;
