@@ -292,12 +292,18 @@ export class CaptureSession {
     void d.done.then((reason) => {
       reader.reset();
       if (this.stopping || this.decoder !== d) return;
-      this.reconnect(reason);
+      this.reconnect(
+        reason === null
+          ? this.cleanEnd(d)
+          : reason === 'killed'
+            ? this.status.message
+            : `ffmpeg stopped: ${reason}`,
+      );
     });
   }
 
-  /** The decoder ended (`reason`: null when the stream ended cleanly): start a new one after a backoff. */
-  private reconnect(reason: string | null): void {
+  /** The decoder ended (`why`, for the status): start a new one after a backoff. */
+  private reconnect(why: string): void {
     this.decoder = undefined;
     this.status.decoderPid = null;
     const delay = backoffDelayMs(
@@ -306,14 +312,21 @@ export class CaptureSession {
       this.deps.random,
     );
     this.status.restarts++;
-    const why =
-      reason === null
-        ? 'the stream ended'
-        : reason === 'killed'
-          ? this.status.message
-          : `ffmpeg stopped: ${reason}`;
     this.reporter.setState('reconnecting', `${why}; reconnecting in ${Math.round(delay / 100) / 10} s`);
     this.restartTimer = setTimeout(() => this.startCapture(), delay);
+  }
+
+  /**
+   * Why decoder `d` ended cleanly. ffmpeg also ends cleanly when its socket timeout (`ioTimeoutMs`)
+   * gives up on a camera that went silent — it says "Connection timed out" — and that can happen
+   * before the watchdog's `stallMs` does (a loaded machine delivers the last frames late): the cause
+   * is then the same stall the watchdog reports.
+   */
+  private cleanEnd(d: Decoder): string {
+    if (!/timed out/i.test(d.stderrTail())) return 'the stream ended';
+    const last = this.status.lastFrameAtMs;
+    const silentMs = Math.max(this.cfg.ioTimeoutMs, last === null ? 0 : this.deps.clock.wallMs() - last);
+    return `no frame for ${Math.round(silentMs / 1000)} s (stream stalled)`;
   }
 
   /** The watchdog's beat: report, and kill a decoder that has sent nothing for `stallMs`. */

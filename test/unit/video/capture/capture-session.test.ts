@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { frameKernels } from '../../../../native/index';
 import { DEFAULT_ANONYMIZE_OPTIONS } from '../../../../main/video/anonymize';
 import { CaptureSession } from '../../../../main/video/capture/capture-session';
 import { ffmpegCaptureSinks, type CaptureSinks } from '../../../../main/video/capture/capture-sinks';
-import { startDecoder } from '../../../../main/video/capture/decoder';
+import { startDecoder, type Decoder } from '../../../../main/video/capture/decoder';
 import type { CaptureWorkerConfig, FromCaptureWorker } from '../../../../main/video/capture/protocol';
 import type { AnonymizedFrame } from '../../../../main/video/pipeline/anonymized-frame';
 import type { FaceBox, FaceDetector } from '../../../../main/video/types';
@@ -81,13 +82,16 @@ function config(): CaptureWorkerConfig {
 }
 
 /** Runs a session over the whole clip with `detector`; returns what reached the exit and the port. */
-async function runSession(detector: FaceDetector): Promise<{
+async function runSession(
+  detector: FaceDetector,
+  decoder: typeof startDecoder = startDecoder,
+  cfg: CaptureWorkerConfig = config(),
+): Promise<{
   exited: AnonymizedFrame[];
   messages: FromCaptureWorker[];
   session: CaptureSession;
   closed: boolean;
 }> {
-  const cfg = config();
   const exited: AnonymizedFrame[] = [];
   const messages: FromCaptureWorker[] = [];
   let closed = false;
@@ -99,7 +103,7 @@ async function runSession(detector: FaceDetector): Promise<{
     port: { post: (m) => void messages.push(m), close: () => (closed = true) },
     detector,
     kernels: frameKernels(),
-    startDecoder,
+    startDecoder: decoder,
     sinks,
     clock: { wallMs: Date.now, monoMs: () => performance.now() },
     random: () => 0.5,
@@ -158,5 +162,37 @@ describe('CaptureSession (no worker thread, real ffmpeg and anonymizer)', () => 
     const states = messages.flatMap((m) => (m.type === 'status' ? [m.status.state] : []));
     expect(states).toContain('streaming');
     expect(states.at(-1)).toBe('stopped');
+    // the clip's end came right after its last frame
+    const reconnecting = messages.flatMap((m) =>
+      m.type === 'status' && m.status.state === 'reconnecting' ? [m.status.message] : [],
+    );
+    expect(reconnecting[0]).toMatch(/^the stream ended; reconnecting in/);
+  }, 30_000);
+
+  it("a decoder that ffmpeg's socket timeout ends is reported as a stalled stream, not an ended one", async () => {
+    // Two frames, then nothing: ffmpeg's I/O timeout (1 s here) gives up, says so on stderr and
+    // exits 0 (as Debian's ffmpeg 7 does against a frozen RTSP server).
+    const silentCamera = (): Decoder => {
+      const stdout = new PassThrough();
+      stdout.write(RAW);
+      stdout.write(RAW);
+      return {
+        stdout,
+        kill: () => undefined,
+        done: new Promise((r) => setTimeout(() => r(null), 1200)),
+        stderrTail: () => 'rtsp://127.0.0.1:8554/cam: Connection timed out',
+        pid: () => null,
+      };
+    };
+    const finds: FaceDetector = {
+      description: 'no faces',
+      detect: async () => [],
+      dispose: async () => undefined,
+    };
+    const { messages } = await runSession(finds, silentCamera, { ...config(), ioTimeoutMs: 1000 });
+    const reconnecting = messages.flatMap((m) =>
+      m.type === 'status' && m.status.state === 'reconnecting' ? [m.status.message] : [],
+    );
+    expect(reconnecting[0]).toMatch(/^no frame for 1 s \(stream stalled\); reconnecting in/);
   }, 30_000);
 });
