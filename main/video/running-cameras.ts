@@ -18,6 +18,7 @@ import {
   type VideoServiceOptions,
 } from './service-options';
 import type { CameraRunView } from './camera-view';
+import { redactCredentials } from './redact';
 import type { PrivacyMask } from './types';
 
 /** One camera's running capture. */
@@ -30,6 +31,10 @@ interface RunningCamera {
   lastLive: Uint8Array | undefined;
   /** Why the worker could not be started at all (not built, bad input). */
   launchError?: string;
+  /** What no text from the worker may show: the camera's password, a stream's key. */
+  secrets: string[];
+  /** Since when, and why, the camera has sent no frames (logged when it starts and when it ends). */
+  outage: { sinceMs: number; reason: string } | undefined;
 }
 
 /** The video service's options a capture worker is configured from. */
@@ -118,16 +123,22 @@ export class RunningCameras {
       restartTimer: undefined,
       stream: undefined,
       lastLive: undefined,
+      secrets: [],
+      outage: undefined,
     };
     this.running.set(c.id, r);
     const input = this.inputFor(c);
+    r.secrets = this.opts.fileInputs?.[c.id] ? [] : [this.deps.unseal(c.passwordSealed)];
     let captureFile: string;
     let detectorFile: string;
     try {
       captureFile = this.opts.workers.capture();
       detectorFile = this.opts.workers.detector();
     } catch (err) {
-      r.launchError = `cannot start the capture worker: ${err instanceof Error ? err.message : String(err)}`;
+      r.launchError = redactCredentials(
+        `cannot start the capture worker: ${err instanceof Error ? err.message : String(err)}`,
+        r.secrets,
+      );
       this.deps.log.error({ cameraId: c.id, err }, 'capture worker not started');
       return;
     }
@@ -165,6 +176,7 @@ export class RunningCameras {
       Math.max(0, consent.endsMs - nowMs),
     );
     r.stream = { consentId: consent.id, endTimer, url: target.url };
+    r.secrets = [...r.secrets, ...streamKeysOf(target.url)];
   }
 
   /** Stops a camera's stream (no-op when none runs). */
@@ -229,11 +241,17 @@ export class RunningCameras {
     };
   }
 
+  /**
+   * What the worker tells, for the status, events, the API and logs: every text in it (ffmpeg's and
+   * the camera's words among them) without credentials.
+   */
   private workerEvents(cameraId: string, r: RunningCamera): CameraWorkerEvents {
+    const clean = (text: string): string => redactCredentials(text, r.secrets);
     return {
       onStatus: (s) => {
-        r.status = s;
+        r.status = { ...s, message: clean(s.message), recordingMessage: clean(s.recordingMessage) };
         if (s.state === 'streaming') r.attempt = 0;
+        this.noteOutage(cameraId, r, r.status);
         this.deps.emitStatus();
       },
       onLive: (jpeg, atMs) => {
@@ -248,18 +266,36 @@ export class RunningCameras {
         if (r.stream) {
           clearTimeout(r.stream.endTimer);
           r.stream = undefined;
-          this.deps.log.warn({ cameraId, reason }, 'stream ended');
+          this.deps.log.warn({ cameraId, reason: reason && clean(reason) }, 'stream ended');
           this.deps.emitStatus();
         }
       },
-      onExit: (reason) => this.restartLater(cameraId, r, reason),
+      onExit: (reason) => this.restartLater(cameraId, r, clean(reason)),
     };
+  }
+
+  /** Logs when a camera stops sending frames (once, with why) and when it sends again (with how long it was out). */
+  private noteOutage(cameraId: string, r: RunningCamera, s: CaptureStatus): void {
+    const down = s.state === 'stalled' || s.state === 'reconnecting' || s.state === 'error';
+    if (down && !r.outage) {
+      r.outage = { sinceMs: Date.now(), reason: s.message };
+      this.deps.log.warn({ cameraId, reason: s.message }, 'camera outage started');
+    } else if (s.state === 'streaming' && r.outage) {
+      const { sinceMs, reason } = r.outage;
+      r.outage = undefined;
+      const endedMs = Date.now();
+      this.deps.log.info(
+        { cameraId, reason, startedAt: new Date(sinceMs).toISOString(), seconds: (endedMs - sinceMs) / 1000 },
+        'camera outage ended',
+      );
+    }
   }
 
   /** The worker died (not a normal stop): restart it with backoff, the status says why. */
   private restartLater(cameraId: string, r: RunningCamera, reason: string): void {
     r.worker = undefined;
     r.status = r.status ? { ...r.status, state: 'error', message: `${reason}; restarting` } : undefined;
+    if (r.status) this.noteOutage(cameraId, r, r.status);
     this.deps.emitStatus();
     if (!this.accepting) return;
     const delay = backoffDelayMs(
@@ -271,5 +307,21 @@ export class RunningCameras {
       const cur = this.deps.camera(cameraId);
       if (cur && this.accepting) this.launch(cur);
     }, delay);
+  }
+}
+
+/**
+ * The parts of a stream target that are its key: an RTMP URL's last path segment
+ * (`rtmp://live.example/app/KEY`), its query values and its password.
+ */
+function streamKeysOf(url: string): string[] {
+  try {
+    const u = new URL(url);
+    const last = u.pathname.split('/').filter(Boolean).at(-1);
+    return [last, u.password, ...u.searchParams.values()]
+      .filter((v): v is string => !!v)
+      .map((v) => decodeURIComponent(v));
+  } catch {
+    return [url];
   }
 }
