@@ -1,5 +1,5 @@
 import ffmpeg from 'fluent-ffmpeg';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { PixelFormat } from '../types';
 
 /** Options of {@link startDecoder}. */
@@ -32,6 +32,39 @@ export interface Decoder {
   pid(): number | null;
 }
 
+/**
+ * How ffmpeg reads a camera's URL from stdin: as the one entry of a concat script (`-f concat -i
+ * pipe:0`), with the RTSP options as the entry's own options. The protocols are the ones an RTSP
+ * camera needs (rtsps: tls), so the script can reach nothing else.
+ */
+const RTSP_ON_STDIN_OPTIONS = [
+  '-f',
+  'concat',
+  '-safe',
+  '0',
+  '-protocol_whitelist',
+  'pipe,rtsp,rtsps,tcp,udp,rtp,srtp,tls,crypto',
+];
+
+/**
+ * The concat script that opens `opts.input` (an RTSP URL with credentials) over TCP with a socket
+ * I/O timeout and corrupt packets dropped. ffmpeg's concat demuxer retries a timed-out read a few
+ * times, so a silent camera ends it after a few `ioTimeoutMs`: the capture watchdog (`stallMs`)
+ * notices a stall before that.
+ */
+export function rtspConcatScript(opts: Pick<DecoderOptions, 'input' | 'ioTimeoutMs'>): string {
+  if (/[\r\n]/.test(opts.input)) throw new Error('a camera URL cannot hold a line break');
+  const quoted = `'${opts.input.replace(/'/g, "'\\''")}'`;
+  return [
+    'ffconcat version 1.0',
+    `file ${quoted}`,
+    'option rtsp_transport tcp',
+    `option timeout ${opts.ioTimeoutMs * 1000}`,
+    'option fflags +discardcorrupt',
+    '',
+  ].join('\n');
+}
+
 /** Bytes of one tightly packed frame. */
 export function frameBytesOf(format: PixelFormat, width: number, height: number): number {
   return format === 'rgb24' ? width * height * 3 : width * height + 2 * ((width >> 1) * (height >> 1));
@@ -47,22 +80,17 @@ export function startDecoder(opts: DecoderOptions): Decoder {
   if (opts.width % 2 !== 0 || opts.height % 2 !== 0)
     throw new Error(`decode size must be even, got ${opts.width}x${opts.height}`);
   const isRtsp = /^rtsps?:\/\//i.test(opts.input);
-  const cmd = ffmpeg(opts.input);
+  // A camera's URL holds its credentials: it reaches ffmpeg on stdin (see rtspConcatScript), never on
+  // the command line, where every user of the machine can read it (`ps -ef`, /proc/*/cmdline).
+  const cmd = isRtsp ? ffmpeg(Readable.from([rtspConcatScript(opts)])) : ffmpeg(opts.input);
   if (opts.ffmpegPath) cmd.setFfmpegPath(opts.ffmpegPath);
   // One decoding thread: ffmpeg's default frame threads each hold frames of their own (a 1080p
   // camera's decoder: 121 MB → 89 MB; 4K: 289 MB → 191 MB), and one thread decodes H.264 4K at
   // 70 fps here, more than a camera sends.
-  const inputOptions = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-threads', '1'];
-  if (isRtsp)
-    inputOptions.push(
-      '-rtsp_transport',
-      'tcp',
-      '-timeout',
-      String(opts.ioTimeoutMs * 1000),
-      '-fflags',
-      '+discardcorrupt',
-    );
+  const inputOptions = ['-hide_banner', '-loglevel', 'error', '-threads', '1'];
+  if (isRtsp) inputOptions.push(...RTSP_ON_STDIN_OPTIONS);
   else {
+    inputOptions.push('-nostdin');
     if (opts.loopFile) inputOptions.push('-stream_loop', '-1');
     if (opts.realtime) inputOptions.push('-re');
   }

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appRoot } from '../../../main/platform/paths';
 
@@ -78,12 +79,31 @@ export function makeFaceClip(dir: string, opts: FaceClipOptions): string[] {
 /** A running RTSP server (gst-rtsp-server) serving the face clip. */
 export class RtspServer {
   private child: ChildProcess | undefined;
+  private authDir: string | undefined;
   port = 0;
 
-  constructor(private readonly opts: { dir: string; fps: number; path?: string; port?: number }) {}
+  constructor(
+    private readonly opts: {
+      dir: string;
+      fps: number;
+      path?: string;
+      port?: number;
+      /** Serve only to this user and password (RTSP digest authentication), as a camera does. */
+      auth?: { user: string; password: string };
+    },
+  ) {}
 
+  /** The stream's URL, without credentials (as a camera's ONVIF GetStreamUri gives it). */
   get url(): string {
     return `rtsp://127.0.0.1:${this.port}${this.opts.path ?? '/cam'}`;
+  }
+
+  /** A private file holding the auth password (serve.py reads it). */
+  private passwordFile(): string {
+    const dir = (this.authDir ??= mkdtempSync(join(tmpdir(), 'hotpot-rtsp-auth-')));
+    const file = join(dir, 'password');
+    writeFileSync(file, this.opts.auth!.password, { mode: 0o600 });
+    return file;
   }
 
   /** Starts serve.py and waits for READY. */
@@ -100,6 +120,8 @@ export class RtspServer {
         this.opts.path ?? '/cam',
         '--port',
         String(this.opts.port ?? this.port ?? 0),
+        // The password goes in a file: the node's process-list tests look for it in every command line.
+        ...(this.opts.auth ? ['--user', this.opts.auth.user, '--password-file', this.passwordFile()] : []),
       ],
       {
         // stdin stays open while we live: serve.py exits when it closes, so no server outlives a crashed test.
@@ -139,6 +161,8 @@ export class RtspServer {
 
   /** Stops the server (the camera disappears). */
   async stop(): Promise<void> {
+    if (this.authDir) rmSync(this.authDir, { recursive: true, force: true });
+    this.authDir = undefined;
     const c = this.child;
     if (!c || c.exitCode !== null) return;
     c.kill('SIGCONT');

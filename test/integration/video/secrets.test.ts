@@ -1,0 +1,216 @@
+// Camera credentials stay inside the node: a real headless node (bin/hotpot start --headless) with one
+// camera that streams (its RTSP server checks digest credentials, as a camera does) and one whose
+// RTSP port is closed, so ffmpeg fails on it again and again and says why. The passwords must not
+// stand in any process's command line or environment, the API's answer, a WebSocket event or a log.
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { OnvifSim } from '../../helpers/onvif-sim/sim';
+import { freePort, signInAsOwner, startNode, type NodeProcess } from '../../helpers/node-process';
+import { rpcCall } from '../../helpers/rest-calls';
+import { makeFaceClip, RtspServer } from '../../helpers/rtsp/rtsp-server';
+import { tempDir } from '../../helpers/tmp';
+import { REPO_ROOT } from '../../helpers/onvif-sim/bundle';
+
+// Distinctive, with characters a URL must escape: found in any form they could take.
+const GOOD_PASS = 'Fz9:q/k@Lm-unique-1';
+const DEAD_PASS = 'Wp4#t%Rv-unique-2';
+const FORMS = [GOOD_PASS, DEAD_PASS].flatMap((p) => [p, encodeURIComponent(p)]);
+
+/** Every process's command line and environment on this machine (those this user can read). */
+function processTexts(): Array<{ pid: number; cmdline: string; environ: string }> {
+  const out: Array<{ pid: number; cmdline: string; environ: string }> = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      out.push({
+        pid: Number(pid),
+        cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '),
+        environ: readFileSync(`/proc/${pid}/environ`, 'utf8').replace(/\0/g, '\n'),
+      });
+    } catch {
+      // gone, or another user's
+    }
+  }
+  return out;
+}
+
+/** The pids under `root` (itself included). */
+function processTree(root: number): Set<number> {
+  const parent = new Map<number, number>();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parent.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone
+    }
+  }
+  const tree = new Set([root]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, ppid] of parent)
+      if (tree.has(ppid) && !tree.has(pid)) {
+        tree.add(pid);
+        grew = true;
+      }
+  }
+  return tree;
+}
+
+/** Every file under `dir`, read whole (logs, databases, config). */
+function filesUnder(dir: string): Array<{ path: string; text: string }> {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((p) => statSync(p).isFile())
+    .map((path) => ({ path, text: readFileSync(path, 'latin1') }));
+}
+
+const leaks = (text: string): string[] => FORMS.filter((f) => text.includes(f));
+
+async function until<T>(what: string, f: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+interface CameraAnswer {
+  id: string;
+  name: string;
+  state: string;
+  message: string;
+}
+
+describe('camera credentials never leave the node (real process, real ffmpeg, real RTSP auth)', () => {
+  const dir = tempDir('hotpot-video-secrets-');
+  const dataDir = join(dir.path, 'data');
+  const rtsp = new RtspServer({
+    dir: join(REPO_ROOT, 'test', '.tmp', 'face-clip-640'),
+    fps: 10,
+    auth: { user: 'admin', password: GOOD_PASS },
+  });
+  let good: OnvifSim;
+  let dead: OnvifSim;
+  let node: NodeProcess;
+  const wsMessages: string[] = [];
+  let ws: WebSocket;
+  let cameras: CameraAnswer[] = [];
+  let duringStreaming: ReturnType<typeof processTexts> = [];
+  let nodeTree = new Set<number>();
+
+  beforeAll(async () => {
+    makeFaceClip(join(REPO_ROOT, 'test', '.tmp', 'face-clip-640'), {
+      width: 640,
+      height: 360,
+      fps: 10,
+      framesPerPhoto: 20,
+    });
+    await rtsp.start();
+    good = new OnvifSim({
+      user: 'admin',
+      pass: GOOD_PASS,
+      rtspUri: rtsp.url,
+      width: 640,
+      height: 360,
+      fps: 10,
+    });
+    await good.start();
+    // ONVIF answers, but nothing listens on its stream's port: ffmpeg fails with the URL in its error.
+    dead = new OnvifSim({
+      user: 'admin',
+      pass: DEAD_PASS,
+      rtspUri: `rtsp://127.0.0.1:${await freePort()}/cam`,
+      width: 640,
+      height: 360,
+      fps: 10,
+    });
+    await dead.start();
+    mkdirSync(dataDir, { recursive: true });
+    // the test cameras are on loopback
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ video: { segmentSeconds: 5 } }));
+    node = await startNode({ dataDir, timeoutMs: 30_000 });
+    const cookie = await signInAsOwner(node.url);
+    ws = new WebSocket(new URL('/ws', node.url.replace(/^http/, 'ws')), { headers: { cookie } });
+    ws.on('message', (m) => wsMessages.push(m.toString()));
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    const call = (name: string, input: unknown) => rpcCall(node.url, cookie, name, input);
+    await call('video.addCamera', {
+      address: good.address,
+      username: 'admin',
+      password: GOOD_PASS,
+      name: 'Good',
+    });
+    await call('video.addCamera', {
+      address: dead.address,
+      username: 'admin',
+      password: DEAD_PASS,
+      name: 'Dead',
+    });
+    const list = async () => (await call('video.cameras', {})) as unknown as CameraAnswer[];
+    await until(
+      'the good camera streaming',
+      async () => ((await list()).find((c) => c.name === 'Good')?.state === 'streaming' ? true : undefined),
+      90_000,
+    );
+    nodeTree = processTree(node.proc.pid!);
+    duringStreaming = processTexts();
+    // The dead camera has failed and said why several times (every status is an event too).
+    await until(
+      'three failures of the dead camera',
+      async () => (wsMessages.filter((m) => /Connection refused/.test(m)).length >= 3 ? true : undefined),
+      60_000,
+    );
+    cameras = await list();
+  }, 240_000);
+
+  afterAll(async () => {
+    ws?.close();
+    await node?.stop();
+    await good?.stop();
+    await dead?.stop();
+    await rtsp.stop();
+    dir.cleanup();
+  });
+
+  it('no process holds a password in its command line or environment, while ffmpeg decodes the camera', () => {
+    const decoders = duringStreaming.filter(
+      (p) => nodeTree.has(p.pid) && /^\S*ffmpeg /.test(p.cmdline) && / rawvideo /.test(p.cmdline),
+    );
+    // the check looks at the node's own decoders: the good camera's is running
+    expect(decoders.length).toBeGreaterThanOrEqual(1);
+    for (const p of duringStreaming) {
+      expect(leaks(p.cmdline), `pid ${p.pid} command line: ${p.cmdline}`).toEqual([]);
+      expect(leaks(p.environ), `pid ${p.pid} environment`).toEqual([]);
+    }
+    // not even the camera's address with the credentials cut out: the URL goes to ffmpeg on stdin
+    for (const d of decoders) expect(d.cmdline).not.toContain('rtsp://');
+  });
+
+  it("the API's answer says why the dead camera fails, without its credentials", () => {
+    const deadCam = cameras.find((c) => c.name === 'Dead')!;
+    expect(deadCam.message).toMatch(/Connection refused/);
+    expect(leaks(JSON.stringify(cameras))).toEqual([]);
+    expect(JSON.stringify(cameras)).not.toMatch(/rtsp:\/\/[^/\s]*admin[^/\s]*@/);
+  });
+
+  it('no WebSocket event holds a password', () => {
+    expect(wsMessages.length).toBeGreaterThanOrEqual(3);
+    expect(wsMessages.flatMap(leaks)).toEqual([]);
+  });
+
+  it('no file the node wrote (logs, databases, config) holds a password in the clear', () => {
+    const files = filesUnder(dataDir);
+    // the log holds the dead camera's outage and ffmpeg's reason, so the check has text to look at
+    const log = files
+      .filter((f) => /logs/.test(f.path))
+      .map((f) => f.text)
+      .join('');
+    const outages = log.split('\n').filter((l) => l.includes('camera outage started'));
+    expect(outages.some((l) => l.includes('Connection refused'))).toBe(true);
+    for (const f of files) expect(leaks(f.text), f.path).toEqual([]);
+  });
+});
