@@ -9,6 +9,13 @@ import { mp4LooksComplete } from './mp4-check';
 /** Seconds between the recorder's keyframes (see the ffmpeg arguments below). */
 export const KEYFRAME_INTERVAL_S = 10;
 
+/**
+ * A pause between two frames longer than this (and than 5 frame intervals) is an outage: the
+ * segment ends at the frame before it and a new one starts with the frame after, so no segment
+ * plays shorter than the time it says it spans, and the gap shows between two segments.
+ */
+export const OUTAGE_GAP_MS = 2000;
+
 /** A segment that was closed, renamed into place and hashed. */
 export interface ClosedSegment extends FileHash {
   cameraId: string;
@@ -68,6 +75,7 @@ export class SegmentRecorder {
     if (this.closed) return;
     const t = frame.capturedAtMs;
     if (this.current && t - this.current.startMs >= this.opts.segmentMs) this.rotate();
+    if (this.current && this.current.frames > 0 && t - this.current.lastMs > this.maxGapMs()) this.rotate();
     if (this.sink && !this.sink.alive) this.rotate();
     if (!this.sink) {
       if (this.deps.nowMs() < this.pausedUntilMs) return;
@@ -84,6 +92,10 @@ export class SegmentRecorder {
     this.closed = true;
     this.rotate();
     await Promise.all(this.closing);
+  }
+
+  private maxGapMs(): number {
+    return Math.max(OUTAGE_GAP_MS, (5 * 1000) / this.opts.fps);
   }
 
   private open(startMs: number): boolean {

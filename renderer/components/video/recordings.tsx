@@ -5,6 +5,7 @@ import type { CameraView, RecordingView } from '../../../main/contract/video';
 import { call, q } from '../../api';
 import { defineStrings, useFormat, useT } from '../../i18n';
 import { Card, ErrorBox } from '../ui';
+import { gapsBefore } from './recording-gaps';
 
 const S = defineStrings({
   en: {
@@ -20,6 +21,7 @@ const S = defineStrings({
     verify: 'Verify',
     verified: 'file unchanged',
     tampered: 'file changed or missing!',
+    gap: 'no recording for {s} s (the camera sent nothing)',
   },
   ru: {
     recordings: 'Записи',
@@ -34,16 +36,18 @@ const S = defineStrings({
     verify: 'Проверить',
     verified: 'файл не изменён',
     tampered: 'файл изменён или отсутствует!',
+    gap: 'нет записи {s} с (камера ничего не присылала)',
   },
 });
 
-/** The latest 50 recordings (refreshed every 15 s) with their anchoring, and "Verify" per file. */
+/** The latest 50 recordings (refreshed every 15 s) with their anchoring, and "Verify" per file; a gap in a camera's recording shows as a row of its own. */
 export function Recordings({ cameras }: { cameras: CameraView[] }) {
   const t = useT(S);
   const f = useFormat();
   const recs = useQuery({ ...q('video.recordings', { limit: 50 }), refetchInterval: 15_000 });
   const [checked, setChecked] = useState<Record<number, boolean | unknown>>({});
   const names = new Map(cameras.map((c) => [c.id, c.name]));
+  const gaps = gapsBefore(recs.data ?? []);
   const verify = async (r: RecordingView): Promise<void> => {
     try {
       const v = await call('video.verifyRecording', { id: r.id });
@@ -71,7 +75,8 @@ export function Recordings({ cameras }: { cameras: CameraView[] }) {
           <tbody>
             {recs.data.map((r) => {
               const c = checked[r.id];
-              return (
+              const gap = gaps.get(r.id);
+              return [
                 <tr key={r.id} data-testid="recording-row">
                   <td>{names.get(r.cameraId) ?? r.cameraId.slice(0, 8)}</td>
                   <td>{f.time(r.startMs)}</td>
@@ -90,8 +95,14 @@ export function Recordings({ cameras }: { cameras: CameraView[] }) {
                     ) : null}{' '}
                     <button onClick={() => void verify(r)}>{t('verify')}</button>
                   </td>
-                </tr>
-              );
+                </tr>,
+                gap === undefined ? null : (
+                  <tr key={`gap-${r.id}`} data-testid="recording-gap" className="muted">
+                    <td>{names.get(r.cameraId) ?? r.cameraId.slice(0, 8)}</td>
+                    <td colSpan={5}>{t('gap', { s: Math.round(gap / 1000) })}</td>
+                  </tr>
+                ),
+              ];
             })}
           </tbody>
         </table>

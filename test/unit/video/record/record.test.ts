@@ -14,6 +14,7 @@ import { mp4LooksComplete } from '../../../../main/video/record/mp4-check';
 import { applyRetention } from '../../../../main/video/record/retention';
 import {
   KEYFRAME_INTERVAL_S,
+  OUTAGE_GAP_MS,
   SegmentRecorder,
   type ClosedSegment,
 } from '../../../../main/video/record/segment-recorder';
@@ -239,3 +240,52 @@ it('ffmpeg is Debian’s and has libx264 (recording needs it)', () => {
   const r = spawnSync('ffmpeg', ['-hide_banner', '-encoders'], { encoding: 'utf8' });
   expect(r.stdout).toMatch(/libx264/);
 });
+
+it(`ends a segment at an outage (no frame for more than ${OUTAGE_GAP_MS} ms) and starts the next after it (real ffmpeg)`, async () => {
+  const W = 160;
+  const H = 120;
+  const fps = 10;
+  const pipeline = facelessPipeline('no face in grey');
+  const segments: ClosedSegment[] = [];
+  const rec = new SegmentRecorder(
+    {
+      cameraId: 'outage',
+      dir: join(tmp, 'outage'),
+      segmentMs: 60_000,
+      width: W,
+      height: H,
+      fps,
+      pixelFormat: 'yuv420p',
+      minFreeBytes: 0,
+      retryMs: 0,
+    },
+    { nowMs: () => Date.now(), onSegment: (s) => segments.push(s), onError: () => undefined },
+  );
+  // 3 s of frames, 20 s without any (the camera was out), 2 s of frames: capture times as a camera's.
+  const t0 = Date.UTC(2026, 11, 4, 12, 0, 0);
+  const times = [
+    ...Array.from({ length: 30 }, (_, i) => t0 + i * 100),
+    ...Array.from({ length: 20 }, (_, i) => t0 + 23_000 + i * 100),
+  ];
+  for (const t of times) {
+    const data = new Uint8Array(W * H * 1.5).fill(128);
+    const out = await pipeline.process({ format: 'yuv420p', width: W, height: H, data }, t);
+    rec.write(out!);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await rec.close();
+  expect(segments).toHaveLength(2);
+  const [before, after] = segments.sort((a, b) => a.startMs - b.startMs) as [ClosedSegment, ClosedSegment];
+  expect(before.startMs).toBe(t0);
+  expect(before.endMs).toBe(t0 + 3_000);
+  expect(after.startMs).toBe(t0 + 23_000);
+  // each segment plays as long as it says it spans (within a frame: the recorder skips one while ffmpeg is busy)
+  for (const s of [before, after]) {
+    const probe = spawnSync(
+      'ffprobe',
+      ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', s.path],
+      { encoding: 'utf8' },
+    );
+    expect(Math.abs(Number(probe.stdout) * 1000 - (s.endMs - s.startMs))).toBeLessThanOrEqual(1000 / fps + 1);
+  }
+}, 60_000);
