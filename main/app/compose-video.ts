@@ -1,8 +1,8 @@
 /**
  * How the cameras are composed: capture and detector workers with on-device anonymization, recording
- * with the segment length, retention and the caps on size and rate from `config.video`, and anchoring of closed segments through
- * the ledger node (under `config.franchiseId`; until it is set they stay 'pending' and the anchoring
- * error says why).
+ * with the segment length, retention, the caps on size and rate and the networks cameras may be on
+ * from `config.video`, and anchoring of closed segments through the ledger node (under
+ * `config.franchiseId`; until it is set they stay 'pending' and the anchoring error says why).
  */
 import type { Config } from '../config/schema';
 import type { Db } from '../store/db';
@@ -43,6 +43,7 @@ export function composeVideo(config: Config, deps: VideoCompositionDeps): VideoS
       minFreeBytes: config.video.minFreeBytes,
     },
     capture: { ...videoDefaults.capture, maxWidth: config.video.maxWidth, maxFps: config.video.maxFps },
+    cameraNetworks: config.video.cameraNetworks,
   };
   return new VideoService(videoOptions, {
     db: deps.db,

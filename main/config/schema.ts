@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -17,6 +18,25 @@ export const HttpRateLimits = z
   })
   .partial()
   .strict();
+
+/** Whether `s` is a network as an address and a prefix length ("192.168.0.0/16", "fc00::/7"). */
+function isCidr(s: string): boolean {
+  const m = /^([^/\s]+)\/(\d{1,3})$/.exec(s);
+  const family = m ? isIP(m[1]!) : 0;
+  return family !== 0 && Number(m![2]) <= (family === 4 ? 32 : 128);
+}
+
+/** A network cameras may be on, as a CIDR. */
+const CameraNetwork = z
+  .string()
+  .max(64)
+  .superRefine((s, ctx) => {
+    if (!isCidr(s))
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${s}" is not a network; write an address and a prefix length, e.g. 192.168.0.0/16 or fc00::/7`,
+      });
+  });
 
 /**
  * The node's configuration. Sources, later ones winning: built-in defaults ← `<dataDir>/config.json`
@@ -88,6 +108,11 @@ export const ConfigSchema = z
           .nullable(),
         /** The highest rate any camera is recorded at: each at its main stream's own rate up to this. */
         maxFps: z.number().int().min(1).max(60),
+        /**
+         * The networks cameras may be on, as CIDRs: the node contacts no camera address, and opens no
+         * camera stream, outside them. Default: the LAN ranges (no loopback, nothing public).
+         */
+        cameraNetworks: z.array(CameraNetwork).max(64),
       })
       .strict(),
     sales: z
@@ -130,6 +155,16 @@ export const DEFAULTS: Omit<Config, 'dataDir'> = {
     minFreeBytes: 2 * 1024 ** 3,
     maxWidth: null,
     maxFps: 30,
+    // DEFAULT_CAMERA_NETWORKS of main/video/onvif/camera-network.ts (config may not import video).
+    cameraNetworks: [
+      '10.0.0.0/8',
+      '172.16.0.0/12',
+      '192.168.0.0/16',
+      '169.254.0.0/16',
+      '100.64.0.0/10',
+      'fc00::/7',
+      'fe80::/10',
+    ],
   },
   sales: { batchEveryMs: 2000 },
   audit: { anchorEveryMs: 10 * 60_000 },
@@ -154,6 +189,7 @@ export const ENV_KEYS: Record<
   HOTPOT_P2P_MDNS: { key: 'network.mdns', parse: 'bool' },
   HOTPOT_WALLET_AUTOLOCK_MINUTES: { key: 'wallet.autoLockMinutes', parse: 'int' },
   HOTPOT_VIDEO_ENABLED: { key: 'video.enabled', parse: 'bool' },
+  HOTPOT_VIDEO_CAMERA_NETWORKS: { key: 'video.cameraNetworks', parse: 'list' },
   HOTPOT_AUDIT_ANCHOR_EVERY_MS: { key: 'audit.anchorEveryMs', parse: 'int' },
   HOTPOT_SALES_BATCH_EVERY_MS: { key: 'sales.batchEveryMs', parse: 'int' },
 };

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_ANONYMIZE_OPTIONS, checkPrivacyMask, parseAnonymizeOptions } from './anonymize/index';
 import { VideoError } from './errors';
+import { CameraNetworks } from './onvif/camera-network';
 import { probeCamera, xaddrFromAddress } from './onvif/client';
 import { discoverCameras, type DiscoveredDevice } from './onvif/discovery';
 import { chooseStreams } from './onvif/profiles';
@@ -44,10 +45,16 @@ export interface CameraRegistryDeps {
 
 /** The stored cameras. */
 export class CameraRegistry {
+  /** Where cameras may be: their addresses and their streams' (`cameraNetworks`, checked when built). */
+  private readonly networks: CameraNetworks;
+
+  /** Throws BAD_OPTIONS when an entry of `cameraNetworks` is not a CIDR. */
   constructor(
-    private readonly opts: Pick<VideoServiceOptions, 'discovery'>,
+    private readonly opts: Pick<VideoServiceOptions, 'discovery' | 'cameraNetworks'>,
     private readonly deps: CameraRegistryDeps,
-  ) {}
+  ) {
+    this.networks = new CameraNetworks(opts.cameraNetworks);
+  }
 
   /** Every stored camera. */
   all(): CameraRow[] {
@@ -83,7 +90,9 @@ export class CameraRegistry {
 
   /**
    * Reads the camera's device information and profiles over ONVIF with the given credentials and
-   * stores it with the password sealed; returns the stored row.
+   * stores it with the password sealed; returns the stored row. The camera's address must be on the
+   * allowed networks before any request is sent (CAMERA_NOT_ON_LAN), and so must the hosts of the
+   * streams it returns, which the node's ffmpeg would open.
    */
   async add(input: AddCameraInput): Promise<CameraRow> {
     checkCaptureLimits(input);
@@ -92,8 +101,16 @@ export class CameraRegistry {
     const xaddr = xaddrFromAddress(input.address);
     if (vdb.cameras().some((c) => c.xaddr === xaddr))
       throw new VideoError('CAMERA_EXISTS', `a camera at ${xaddr} is already added`, { xaddr });
-    const probe = await probeCamera({ xaddr, user: input.username, pass: input.password });
+    const probe = await probeCamera({
+      xaddr,
+      user: input.username,
+      pass: input.password,
+      networks: this.networks,
+    });
     const streams = chooseStreams(probe.profiles, input.profileToken);
+    for (const s of [streams.main, streams.sub]) {
+      if (s) await this.networks.checkStream(s.rtspUri);
+    }
     const row: CameraRow = {
       id: randomUUID(),
       name: input.name?.trim() || `${probe.info.manufacturer} ${probe.info.model}`.trim() || xaddr,

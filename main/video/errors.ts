@@ -3,6 +3,7 @@ import { AppError } from '../common/errors';
 /** What went wrong in the camera side of the node (ONVIF, capture, recording, streaming). */
 export type VideoErrorCode =
   | 'BAD_ADDRESS'
+  | 'CAMERA_NOT_ON_LAN'
   | 'CAMERA_UNREACHABLE'
   | 'CAMERA_AUTH_FAILED'
   | 'CAMERA_PROTOCOL'
@@ -32,3 +33,18 @@ export type VideoErrorCode =
 export class VideoError extends AppError<VideoErrorCode> {
   override readonly name = 'VideoError';
 }
+
+/**
+ * Why a camera could not be reached or added, in `data.reason` of its VideoError: fixed words chosen
+ * by the node, never text the camera (or whatever answered at its address) sent.
+ */
+export type CameraFailureReason =
+  | 'not-on-lan'
+  | 'stream-not-on-lan'
+  | 'stream-host-not-found'
+  | 'host-not-found'
+  | 'refused'
+  | 'no-answer'
+  | 'auth-failed'
+  | 'not-onvif'
+  | 'unusable-answer';

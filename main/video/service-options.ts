@@ -4,6 +4,7 @@
  */
 import type { CameraView } from '../contract/video';
 import type { Db } from '../store/db';
+import { DEFAULT_CAMERA_NETWORKS } from './onvif/camera-network';
 import type { DiscoveryOptions } from './onvif/discovery';
 import { DEFAULT_SCENE_CHANGE, type SceneChangeOptions } from './pipeline/scene-change';
 import type { MediaAnchorer } from './record/anchor';
@@ -48,6 +49,11 @@ export interface VideoServiceOptions {
   /** Test rigs: play a file instead of RTSP for a camera id (never set in production). */
   fileInputs?: Record<string, { path: string; loop: boolean }>;
   discovery?: DiscoveryOptions;
+  /**
+   * The networks cameras may be on, as CIDRs (`video.cameraNetworks`): a camera's address and its
+   * streams' hosts must be inside, or it is not contacted (default: the LAN ranges, no loopback).
+   */
+  cameraNetworks: string[];
 }
 
 /** The events the video service pushes to the UI (`video.status`, `video.live` of the contract). */
@@ -126,5 +132,6 @@ export function defaultVideoOptions(
     detector: { model: 'ssd_mobilenetv1', inputSizePx: 512, minScore: 0.2, smallFaces: 'motion' },
     live: { fps: 2, outWidthPx: 480 },
     workers,
+    cameraNetworks: [...DEFAULT_CAMERA_NETWORKS],
   };
 }

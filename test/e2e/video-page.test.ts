@@ -161,7 +161,12 @@ describe.skipIf(missing)(
       });
       await sim.start();
       [node, browser, checker] = await Promise.all([
-        startNode({ dataDir: join(dir.path, 'data'), timeoutMs: 30_000 }),
+        // The test camera is on loopback, which video.cameraNetworks leaves out by default.
+        startNode({
+          dataDir: join(dir.path, 'data'),
+          env: { HOTPOT_VIDEO_CAMERA_NETWORKS: '127.0.0.0/8' },
+          timeoutMs: 30_000,
+        }),
         launchChromium(),
         faceChecker(workerPath('detector')),
       ]);

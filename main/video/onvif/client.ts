@@ -1,5 +1,6 @@
 import OnvifDevice from 'node-onvif/lib/modules/device.js';
-import { VideoError } from '../errors';
+import { VideoError, type CameraFailureReason, type VideoErrorCode } from '../errors';
+import type { CameraNetworks } from './camera-network';
 
 /** What GetDeviceInformation says about a camera. */
 export interface CameraInfo {
@@ -54,46 +55,123 @@ export function xaddrFromAddress(address: string): string {
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** Classifies a node-onvif failure into our codes so the status and the UI can say what to do. */
+/** The reasons an ONVIF request fails for. */
+type OnvifFailure = Extract<
+  CameraFailureReason,
+  'auth-failed' | 'refused' | 'host-not-found' | 'no-answer' | 'not-onvif' | 'unusable-answer'
+>;
+
+/** The failures node-onvif reports as text (it keeps no error codes), each with its reason. */
+const FAILURES: Array<[RegExp, OnvifFailure]> = [
+  [/not ?authori[sz]ed|\b401\b|unauthori[sz]ed|authentication|FailedAuthentication/i, 'auth-failed'],
+  [/ECONNREFUSED/, 'refused'],
+  [/ENOTFOUND|EAI_AGAIN/, 'host-not-found'],
+  // Something answered at that port, but not in HTTP (llhttp's "Parse Error: Expected HTTP/").
+  [/Parse Error|HPE_/, 'not-onvif'],
+  [/Network Error|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|socket hang up|timeout/i, 'no-answer'],
+  // An HTTP status without a SOAP fault (soap.js: "405 Method Not Allowed"; with a fault it adds
+  // " - <reason>"), or a body that is not XML (xml2js's parse errors): not an ONVIF service.
+  [/(?:^|: )[1-5]\d\d [A-Za-z']+(?:[ -][A-Za-z']+)*$/, 'not-onvif'],
+  [
+    /Non-whitespace before first tag|Unexpected close tag|Unclosed root tag|Text data outside of root node|Invalid character/i,
+    'not-onvif',
+  ],
+];
+
+/** What the owner reads for each reason (`at` is the address they gave): what went wrong and what to do. */
+function failureMessage(reason: OnvifFailure, at: string): [VideoErrorCode, string] {
+  switch (reason) {
+    case 'auth-failed':
+      return [
+        'CAMERA_AUTH_FAILED',
+        `camera at ${at} refused the user name or password; check them and save again`,
+      ];
+    case 'refused':
+      return [
+        'CAMERA_UNREACHABLE',
+        `camera at ${at} does not answer: the connection was refused (nothing listens at that port); ` +
+          'check that it is powered and that the address and port are right',
+      ];
+    case 'host-not-found':
+      return [
+        'CAMERA_UNREACHABLE',
+        `camera at ${at} does not answer: its host is not found; check the address`,
+      ];
+    case 'no-answer':
+      return [
+        'CAMERA_UNREACHABLE',
+        `camera at ${at} does not answer (no reply in time); check that it is powered and on this network`,
+      ];
+    case 'not-onvif':
+      return [
+        'CAMERA_PROTOCOL',
+        `the device at ${at} answers, but not as an ONVIF camera; check the address and port (the ` +
+          "camera's ONVIF port, often 80, 8000 or 8080) and that ONVIF is enabled on it",
+      ];
+    case 'unusable-answer':
+      return [
+        'CAMERA_PROTOCOL',
+        `camera at ${at} gave an ONVIF answer the node cannot use; check that ONVIF is enabled on it ` +
+          'and its firmware is current',
+      ];
+  }
+}
+
+/**
+ * Classifies a node-onvif failure into our codes so the status and the UI can say what to do. The
+ * message and `data.reason` are the node's own words: what answered at the address may be anything,
+ * so none of its text (status line, fault, body) is passed on; `cause` keeps it for the log.
+ */
 export function classifyOnvifError(err: unknown, xaddr: string): VideoError {
   const msg = err instanceof Error ? err.message : String(err);
-  if (/not ?authori[sz]ed|401|unauthori[sz]ed|authentication|FailedAuthentication/i.test(msg)) {
-    return new VideoError(
-      'CAMERA_AUTH_FAILED',
-      `camera at ${xaddr} refused the user name or password; check them and save again`,
-      { xaddr, detail: msg },
-      { cause: err },
-    );
+  const reason = FAILURES.find(([re]) => re.test(msg))?.[1] ?? 'unusable-answer';
+  const [code, message] = failureMessage(reason, xaddr);
+  return new VideoError(code, message, { xaddr, reason }, { cause: err });
+}
+
+/**
+ * Where node-onvif sends a service's requests, given the XAddr the camera named for it
+ * (GetCapabilities): that XAddr when its host is an address inside `networks`, else the same port and
+ * path on the device's own checked address (node-onvif's `keepAddr`). So a camera cannot send the
+ * owner's credentials, or the node's requests, off the store's network.
+ *
+ * @example serviceXaddr('http://8.8.8.8:8000/onvif/media', 'http://192.168.1.20/onvif/device_service', nets); // 'http://192.168.1.20:8000/onvif/media'
+ */
+export function serviceXaddr(given: unknown, deviceXaddr: string, networks: CameraNetworks): string {
+  if (typeof given !== 'string') return deviceXaddr;
+  let u: URL;
+  try {
+    u = new URL(given);
+  } catch {
+    return deviceXaddr;
   }
-  if (/Network Error|ECONNREFUSED|EHOSTUNREACH|ETIMEDOUT|socket hang up|timeout/i.test(msg)) {
-    return new VideoError(
-      'CAMERA_UNREACHABLE',
-      `camera at ${xaddr} does not answer (${msg}); check that it is powered and on this network`,
-      { xaddr, detail: msg },
-      { cause: err },
-    );
-  }
-  return new VideoError(
-    'CAMERA_PROTOCOL',
-    `camera at ${xaddr} gave an ONVIF answer the node cannot use (${msg})`,
-    { xaddr, detail: msg },
-    { cause: err },
-  );
+  if (u.protocol !== 'http:') return deviceXaddr;
+  u.username = '';
+  u.password = '';
+  if (!networks.allows(u.hostname)) u.hostname = new URL(deviceXaddr).hostname;
+  // The WHATWG form, so that node-onvif's legacy url.parse reads the host this check read.
+  return u.toString();
 }
 
 /**
  * Connects to a camera's ONVIF device service with WS-UsernameToken digest credentials and reads
  * GetDeviceInformation, GetProfiles, GetStreamUri (RTSP) and GetSnapshotUri for every profile
- * (node-onvif's `init` sequence). Throws a {@link VideoError} (UNREACHABLE, AUTH_FAILED or PROTOCOL).
+ * (node-onvif's `init` sequence). The device's host must be inside `networks` (a name is resolved
+ * once and its address used, before any request); the services the camera names are held there too
+ * ({@link serviceXaddr}). Throws a {@link VideoError}: NOT_ON_LAN, UNREACHABLE, AUTH_FAILED or
+ * PROTOCOL, the reason in `data.reason`.
  *
- * @example const probe = await probeCamera({ xaddr: 'http://192.168.1.20/onvif/device_service', user: 'admin', pass: 'pw' });
+ * @example const probe = await probeCamera({ xaddr: 'http://192.168.1.20/onvif/device_service', user: 'admin', pass: 'pw', networks });
  */
 export async function probeCamera(opts: {
   xaddr: string;
   user?: string;
   pass?: string;
+  networks: CameraNetworks;
 }): Promise<CameraProbe> {
-  const dev = new OnvifDevice({ xaddr: opts.xaddr, user: opts.user ?? '', pass: opts.pass ?? '' });
+  const target = await opts.networks.pinUrl(opts.xaddr, 'address');
+  const dev = new OnvifDevice({ xaddr: target, user: opts.user ?? '', pass: opts.pass ?? '' });
+  dev._getXaddr = (given) => serviceXaddr(given, target, opts.networks);
   try {
     await dev.init();
   } catch (err) {

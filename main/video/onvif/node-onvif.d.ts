@@ -32,6 +32,8 @@ declare module 'node-onvif/lib/modules/device.js' {
   class OnvifDevice {
     constructor(params: { xaddr: string; user?: string; pass?: string });
     init(): Promise<unknown>;
+    /** The URL a service's requests go to, from the XAddr the camera named for it (GetCapabilities). */
+    _getXaddr(directXaddr: unknown): string;
     information: Record<string, unknown> | null;
     profile_list: OnvifProfile[];
     services: { device: { soap?: unknown } };

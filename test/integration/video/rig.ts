@@ -64,7 +64,12 @@ export function makeService(opts: RigOptions): {
     capture: () => opts.captureWorker,
     detector: () => opts.detectorWorker,
   });
-  const o: VideoServiceOptions = { ...base, recordingsDir: opts.recordingsDir };
+  // The test cameras (the ONVIF simulator, the RTSP server) are on loopback, which the defaults refuse.
+  const o: VideoServiceOptions = {
+    ...base,
+    recordingsDir: opts.recordingsDir,
+    cameraNetworks: [...base.cameraNetworks, '127.0.0.0/8', '::1/128'],
+  };
   const events: Array<{ name: string; payload: unknown }> = [];
   const service = new VideoService(opts.overrides ? opts.overrides(o) : o, {
     db: () => db,

@@ -130,8 +130,11 @@ describe('camera credentials never leave the node (real process, real ffmpeg, re
     });
     await dead.start();
     mkdirSync(dataDir, { recursive: true });
-    // the test cameras are on loopback
-    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ video: { segmentSeconds: 5 } }));
+    // the test cameras are on loopback, which video.cameraNetworks leaves out by default
+    writeFileSync(
+      join(dataDir, 'config.json'),
+      JSON.stringify({ video: { segmentSeconds: 5, cameraNetworks: ['127.0.0.0/8'] } }),
+    );
     node = await startNode({ dataDir, timeoutMs: 30_000 });
     const cookie = await signInAsOwner(node.url);
     ws = new WebSocket(new URL('/ws', node.url.replace(/^http/, 'ws')), { headers: { cookie } });

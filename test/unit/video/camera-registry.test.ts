@@ -1,11 +1,15 @@
 // The camera registry through the video service's facade, on a real node.db and the ONVIF simulator:
 // which profile is recorded and at what size and rate, the owner's caps (checked, nothing stored when
-// refused), what the camera view says, and the migration of cameras stored before.
+// refused), what the camera view says, the networks cameras may be on (nothing is sent outside them,
+// and what answers is never quoted), and the migration of cameras stored before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../../main/store/db';
 import { parseDetectorOptions, protectedFacePx } from '../../../main/video/detect';
 import { VideoError } from '../../../main/video/errors';
+import { DEFAULT_CAMERA_NETWORKS } from '../../../main/video/onvif/camera-network';
 import { VIDEO_MIGRATIONS, VideoDb } from '../../../main/video/record/video-db';
 import { VideoService } from '../../../main/video/service';
 import { defaultVideoOptions, type VideoServiceOptions } from '../../../main/video/service-options';
@@ -31,7 +35,10 @@ function service(name: string, tweak: (o: VideoServiceOptions) => VideoServiceOp
     migrations: VIDEO_MIGRATIONS,
   });
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const v = new VideoService(tweak(defaultVideoOptions(dataDir, noWorkers)), {
+  const defaults = defaultVideoOptions(dataDir, noWorkers);
+  // The test cameras (the ONVIF simulator) are on loopback, which the default networks leave out.
+  const onLoopback = { ...defaults, cameraNetworks: [...defaults.cameraNetworks, '127.0.0.0/8', '::1/128'] };
+  const v = new VideoService(tweak(onLoopback), {
     db: () => db,
     emit: () => undefined,
     nowMs: Date.now,
@@ -187,6 +194,101 @@ describe("the node's caps", () => {
       fps: 5,
     });
     await capped.v.stop();
+  });
+});
+
+describe("the store's network (video.cameraNetworks)", () => {
+  // Not a camera: an HTTP server that answers every request "405 Method Not Allowed", as the node's
+  // own gateway does to a SOAP POST.
+  let requests = 0;
+  let port = 0;
+  const notACamera: Server = createServer((req, res) => {
+    requests++;
+    req.resume();
+    res.writeHead(405, 'Method Not Allowed', { 'content-type': 'text/plain' }).end('Method Not Allowed');
+  });
+  beforeAll(async () => {
+    await new Promise<void>((r) => notACamera.listen(0, '127.0.0.1', r));
+    port = (notACamera.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((r) => notACamera.close(() => r())));
+  const asDefault = (o: VideoServiceOptions): VideoServiceOptions => ({
+    ...o,
+    cameraNetworks: [...DEFAULT_CAMERA_NETWORKS],
+  });
+  const failure = async (p: Promise<unknown>): Promise<VideoError> => {
+    const e = await p.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(VideoError);
+    return e as VideoError;
+  };
+
+  it('under the defaults, refuses a loopback address (typed, naming the setting) and sends it nothing', async () => {
+    const { v } = service('lan-only', asDefault);
+    await v.start();
+    requests = 0;
+    for (const address of [`127.0.0.1:${port}`, `localhost:${port}`, `http://[::ffff:127.0.0.1]:${port}/`]) {
+      const e = await failure(v.addCamera({ address, username: 'admin', password: 'pw' }));
+      expect([e.code, e.data['reason']], address).toEqual(['CAMERA_NOT_ON_LAN', 'not-on-lan']);
+      expect(e.message).toMatch(/not on the store's network.*video\.cameraNetworks/);
+      expect(e.message).not.toMatch(/405|Method Not Allowed/);
+    }
+    expect(requests).toBe(0);
+    expect(v.cameras()).toEqual([]);
+    await v.stop();
+  });
+
+  it('with loopback allowed, says the same server is not an ONVIF camera, without quoting its answer', async () => {
+    const { v } = service('not-onvif');
+    await v.start();
+    requests = 0;
+    const e = await failure(v.addCamera({ address: `127.0.0.1:${port}`, username: 'admin', password: 'pw' }));
+    expect(requests).toBeGreaterThan(0);
+    expect([e.code, e.data['reason']]).toEqual(['CAMERA_PROTOCOL', 'not-onvif']);
+    expect(e.message).toMatch(/answers, but not as an ONVIF camera; check the address and port/);
+    expect(e.message).not.toMatch(/405|Method Not Allowed/);
+    expect(JSON.stringify(e.data)).not.toMatch(/405|Method Not Allowed/);
+    expect(v.cameras()).toEqual([]);
+    await v.stop();
+  });
+
+  it('refuses a camera whose stream is off the networks (nothing is sent there: the check comes before any stream)', async () => {
+    const sims = [
+      new OnvifSim({ user: 'admin', pass: 'pw', rtspUri: 'rtsp://8.8.8.8/cam' }),
+      // The recorded main stream on loopback, the remembered sub-stream outside.
+      new OnvifSim({
+        ...mainAndSubStreamCamera(),
+        profiles: mainAndSubStreamCamera().profiles!.map((p) =>
+          p.token === 'sub' ? { ...p, rtspUri: 'rtsp://203.0.113.7:554/sub' } : p,
+        ),
+      }),
+    ];
+    const { v } = service('far-stream');
+    await v.start();
+    for (const sim of sims) {
+      await sim.start();
+      const e = await failure(v.addCamera({ address: sim.address, username: 'admin', password: 'pw' }));
+      expect([e.code, e.data['reason']]).toEqual(['CAMERA_NOT_ON_LAN', 'stream-not-on-lan']);
+      expect(e.message).not.toMatch(/8\.8\.8\.8|203\.0\.113\.7/);
+      expect(sim.stats.soapCalls['GetStreamUri']).toBeGreaterThan(0);
+      await sim.stop();
+    }
+    expect(v.cameras()).toEqual([]);
+    await v.stop();
+  });
+
+  it('a setting that is not a list of networks stops the service from being built (BAD_OPTIONS)', () => {
+    let err: unknown;
+    try {
+      service('bad-networks', (o) => ({ ...o, cameraNetworks: ['192.168.0.0/16', '192.168.1.300/24'] }));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(VideoError);
+    expect((err as VideoError).code).toBe('BAD_OPTIONS');
+    expect((err as VideoError).message).toMatch(/"192\.168\.1\.300\/24" is not a network/);
   });
 });
 

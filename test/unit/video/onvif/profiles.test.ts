@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VideoError } from '../../../../main/video/errors';
+import { CameraNetworks } from '../../../../main/video/onvif/camera-network';
 import type { CameraProfile } from '../../../../main/video/onvif/client';
 import { probeCamera } from '../../../../main/video/onvif/client';
 import { chooseStreams } from '../../../../main/video/onvif/profiles';
@@ -92,7 +93,9 @@ describe('which ONVIF profile a camera records (chooseStreams)', () => {
     afterAll(() => sim.stop());
 
     it('reads both profiles over ONVIF (each with its own stream URI) and records the 1080p one', async () => {
-      const probe = await probeCamera({ xaddr: sim.xaddr, user: 'admin', pass: 'pw' });
+      // The simulator is on loopback, which the default networks leave out.
+      const networks = new CameraNetworks(['127.0.0.0/8']);
+      const probe = await probeCamera({ xaddr: sim.xaddr, user: 'admin', pass: 'pw', networks });
       expect(probe.profiles.map((p) => [p.token, p.width, p.height, p.fps, p.rtspUri])).toEqual([
         ['sub', 640, 360, 15, 'rtsp://127.0.0.1:8554/sub'],
         ['main', 1920, 1080, 25, 'rtsp://127.0.0.1:8554/main'],
