@@ -34,6 +34,8 @@ export function makeService(opts: RigOptions): {
   db: Db;
   ledger: MiniLedger;
   events: Array<{ name: string; payload: unknown }>;
+  /** What the service logged (warnings and errors also go to stderr). */
+  logs: Array<{ level: 'info' | 'warn' | 'error'; msg: string; fields: object }>;
 } {
   const db = openDatabase(join(opts.dataDir, 'node.db'), {
     synchronous: 'NORMAL',
@@ -71,18 +73,25 @@ export function makeService(opts: RigOptions): {
     cameraNetworks: [...base.cameraNetworks, '127.0.0.0/8', '::1/128'],
   };
   const events: Array<{ name: string; payload: unknown }> = [];
+  const logs: Array<{ level: 'info' | 'warn' | 'error'; msg: string; fields: object }> = [];
   const service = new VideoService(opts.overrides ? opts.overrides(o) : o, {
     db: () => db,
     emit: (e) => events.push(e),
     anchorer,
     nowMs: Date.now,
     log: {
-      info: () => undefined,
-      warn: (o, m) => process.stderr.write(`warn ${m} ${JSON.stringify(o)}\n`),
-      error: (o, m) => process.stderr.write(`error ${m} ${JSON.stringify(o)}\n`),
+      info: (o, m) => void logs.push({ level: 'info', msg: m, fields: o }),
+      warn: (o, m) => {
+        logs.push({ level: 'warn', msg: m, fields: o });
+        process.stderr.write(`warn ${m} ${JSON.stringify(o)}\n`);
+      },
+      error: (o, m) => {
+        logs.push({ level: 'error', msg: m, fields: o });
+        process.stderr.write(`error ${m} ${JSON.stringify(o)}\n`);
+      },
     },
   });
-  return { service, db, ledger, events };
+  return { service, db, ledger, events, logs };
 }
 
 /** Polls `pred` every 200 ms until it holds; throws with `what` after `timeoutMs`. */
