@@ -10,6 +10,7 @@ import { CameraNetworks } from './onvif/camera-network';
 import { probeCamera, xaddrFromAddress } from './onvif/client';
 import { discoverCameras, type DiscoveredDevice } from './onvif/discovery';
 import { chooseStreams } from './onvif/profiles';
+import { findMovedCamera, type NotFoundReason } from './onvif/relocate';
 import type { CameraRow, VideoDb } from './record/video-db';
 import { checkCaptureLimits, type CaptureLimits } from './recording-format';
 import type { SecretBox } from './secrets';
@@ -130,6 +131,32 @@ export class CameraRegistry {
     this.deps.log.info(
       { cameraId: row.id, xaddr, profile: streams.main.token, subStream: streams.sub?.token ?? null },
       'camera added',
+    );
+    return row;
+  }
+
+  /**
+   * Looks for camera `id` at a new address when its own no longer answers (see onvif/relocate.ts).
+   * When found, stores its new address and stream URIs (its profile by token, the streams' hosts
+   * checked like at add) and returns the row; else why it was not found.
+   */
+  async relocate(id: string): Promise<CameraRow | NotFoundReason> {
+    const c = this.need(id);
+    const pass = this.deps.box().unseal(c.passwordSealed);
+    const found = await findMovedCamera(c, new Set(this.all().map((x) => x.xaddr)), {
+      discover: () => discoverCameras(this.opts.discovery),
+      probe: (xaddr) => probeCamera({ xaddr, user: c.username, pass, networks: this.networks }),
+    });
+    if (typeof found === 'string') return found;
+    const streams = chooseStreams(found.probe.profiles, c.stream.token);
+    for (const s of [streams.main, streams.sub]) {
+      if (s) await this.networks.checkStream(s.rtspUri);
+    }
+    const row: CameraRow = { ...c, xaddr: found.xaddr, stream: streams.main, subStream: streams.sub };
+    this.deps.vdb().putCamera(row);
+    this.deps.log.warn(
+      { cameraId: c.id, from: c.xaddr, to: found.xaddr, serialNumber: c.info.serialNumber },
+      'camera found at a new address',
     );
     return row;
   }

@@ -88,6 +88,11 @@ export class RunningCameras {
     return r && { status: r.status, launchError: r.launchError, streaming: r.stream !== undefined };
   }
 
+  /** Since when camera `id` has sent no frames (undefined while it streams or before it first failed). */
+  outageSince(id: string): number | undefined {
+    return this.running.get(id)?.outage?.sinceMs;
+  }
+
   /** The capture worker's last status report for a camera. */
   status(id: string): CaptureStatus | undefined {
     return this.running.get(id)?.status;

@@ -50,6 +50,11 @@ export interface VideoServiceOptions {
   fileInputs?: Record<string, { path: string; loop: boolean }>;
   discovery?: DiscoveryOptions;
   /**
+   * A camera out for `afterMs` is looked for at a new address (WS-Discovery, matched by serial
+   * number; main/video/onvif/relocate.ts), checked every `everyMs`, at most once per `retryMs` each.
+   */
+  relocate: { afterMs: number; everyMs: number; retryMs: number };
+  /**
    * The networks cameras may be on, as CIDRs (`video.cameraNetworks`): a camera's address and its
    * streams' hosts must be inside, or it is not contacted (default: the LAN ranges, no loopback).
    */
@@ -133,6 +138,7 @@ export function defaultVideoOptions(
     // runs the frame's own shape, 512×288 for 16:9).
     // plus the full-resolution small-face pass where something moved (main/video/detect/search): at
     // 512 px alone a 1080p camera protected only faces of 90 px and more.
+    relocate: { afterMs: 20_000, everyMs: 5_000, retryMs: 60_000 },
     detector: { model: 'ssd_mobilenetv1', inputSizePx: 512, minScore: 0.2, smallFaces: 'motion' },
     live: { fps: 2, outWidthPx: 480 },
     workers,

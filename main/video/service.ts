@@ -38,6 +38,9 @@ export class VideoService implements Startable {
   private readonly recs: Recordings;
   /** The detector options every capture worker runs, defaults filled (what each camera's "faces ≥ N px" is worked out for). */
   private readonly detector: FaceDetectorOptions;
+  /** When each camera was last looked for at a new address (see findMovedCameras). */
+  private readonly lookedForMs = new Map<string, number>();
+  private lookingForMoved = false;
 
   constructor(
     private readonly opts: VideoServiceOptions,
@@ -86,6 +89,7 @@ export class VideoService implements Startable {
     for (const c of this.registry.all()) this.runs.launch(c);
     this.timers.push(setInterval(() => this.retention(), this.opts.retention.everyMs));
     this.timers.push(setInterval(() => void this.anchorNow(), this.opts.anchor.everyMs));
+    this.timers.push(setInterval(() => void this.findMovedCameras(), this.opts.relocate.everyMs));
   }
 
   async stop(): Promise<void> {
@@ -110,6 +114,39 @@ export class VideoService implements Startable {
     const row = await this.registry.add(input);
     this.runs.launch(row);
     return this.view(row);
+  }
+
+  /**
+   * Looks for the cameras out for longer than `relocate.afterMs` at a new address, each at most once
+   * per `relocate.retryMs`; a camera found is restarted there. One search at a time.
+   */
+  private async findMovedCameras(): Promise<void> {
+    if (this.lookingForMoved) return;
+    this.lookingForMoved = true;
+    try {
+      const now = this.deps.nowMs();
+      const { afterMs, retryMs } = this.opts.relocate;
+      for (const c of this.registry.all()) {
+        const since = this.runs.outageSince(c.id);
+        if (since === undefined || now - since < afterMs) continue;
+        if (now - (this.lookedForMs.get(c.id) ?? -Infinity) < retryMs) continue;
+        this.lookedForMs.set(c.id, now);
+        const moved = await this.registry.relocate(c.id).catch((err: unknown) => {
+          this.deps.log.warn({ cameraId: c.id, err }, 'looking for a moved camera failed');
+          return undefined;
+        });
+        if (moved === undefined) continue;
+        if (typeof moved === 'string') {
+          this.deps.log.info({ cameraId: c.id, reason: moved }, 'camera not found at another address');
+          continue;
+        }
+        await this.runs.halt(c.id);
+        this.runs.launch(moved);
+        this.emitStatus();
+      }
+    } finally {
+      this.lookingForMoved = false;
+    }
   }
 
   /** Stops and forgets a camera (its recordings stay until retention removes them). */

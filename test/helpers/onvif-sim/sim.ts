@@ -15,6 +15,8 @@ export interface OnvifSimOptions {
   name?: string;
   /** Answer WS-Discovery probes on UDP 3702 (only inside a network namespace). */
   discovery?: boolean;
+  /** What GetDeviceInformation says (default SIM0001): cameras of one model differ by it. */
+  serialNumber?: string;
   width?: number;
   height?: number;
   fps?: number;
@@ -79,6 +81,7 @@ export class OnvifSim {
   private http: Server | undefined;
   private udp: Socket | undefined;
   private port = 0;
+  private movedRtspUri: string | undefined;
 
   constructor(private readonly opts: OnvifSimOptions) {}
 
@@ -108,6 +111,16 @@ export class OnvifSim {
     this.http = undefined;
     await new Promise<void>((r) => (this.udp ? this.udp.close(() => r()) : r()));
     this.udp = undefined;
+  }
+
+  /**
+   * Brings a stopped camera back at another address (a new port, as if DHCP gave it another): the same
+   * device (its endpoint reference and serial number stay), its stream now at `rtspUri`.
+   */
+  async moveTo(rtspUri: string): Promise<void> {
+    this.movedRtspUri = rtspUri;
+    await this.startHttp(0);
+    if (this.opts.discovery) await this.startDiscovery();
   }
 
   /** Brings a stopped camera back on the same port. */
@@ -242,13 +255,13 @@ export class OnvifSim {
       case 'GetCapabilities':
         return `<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Device><tt:XAddr>${base}${DEVICE_PATH}</tt:XAddr></tt:Device><tt:Media><tt:XAddr>${base}${MEDIA_PATH}</tt:XAddr><tt:StreamingCapabilities><tt:RTP_TCP>true</tt:RTP_TCP></tt:StreamingCapabilities></tt:Media></tds:Capabilities></tds:GetCapabilitiesResponse>`;
       case 'GetDeviceInformation':
-        return '<tds:GetDeviceInformationResponse><tds:Manufacturer>HotPot Test</tds:Manufacturer><tds:Model>SIM-1</tds:Model><tds:FirmwareVersion>1.0.0</tds:FirmwareVersion><tds:SerialNumber>SIM0001</tds:SerialNumber><tds:HardwareId>HPS-SIM1</tds:HardwareId></tds:GetDeviceInformationResponse>';
+        return `<tds:GetDeviceInformationResponse><tds:Manufacturer>HotPot Test</tds:Manufacturer><tds:Model>SIM-1</tds:Model><tds:FirmwareVersion>1.0.0</tds:FirmwareVersion><tds:SerialNumber>${this.opts.serialNumber ?? 'SIM0001'}</tds:SerialNumber><tds:HardwareId>HPS-SIM1</tds:HardwareId></tds:GetDeviceInformationResponse>`;
       case 'GetProfiles':
         return `<trt:GetProfilesResponse>${this.profiles.map(profileXml).join('')}</trt:GetProfilesResponse>`;
       case 'GetStreamUri': {
         const token = /<(?:\w+:)?ProfileToken>([^<]*)</.exec(body)?.[1];
         const profile = this.profiles.find((p) => p.token === token) ?? this.profiles[0]!;
-        return `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>${profile.rtspUri ?? this.opts.rtspUri}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
+        return `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>${profile.rtspUri ?? this.movedRtspUri ?? this.opts.rtspUri}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
       }
       case 'GetSnapshotUri':
         return `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>${base}/snapshot.jpg</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`;
