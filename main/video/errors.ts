@@ -8,6 +8,7 @@ export type VideoErrorCode =
   | 'CAMERA_AUTH_FAILED'
   | 'CAMERA_PROTOCOL'
   | 'CAMERA_NOT_FOUND'
+  | 'DISCOVERY_FAILED'
   | 'CAMERA_EXISTS'
   | 'NO_STREAM'
   | 'PROFILE_NOT_FOUND'

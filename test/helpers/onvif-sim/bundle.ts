@@ -40,10 +40,20 @@ export function scenarioReport<R extends { error?: string }>(r: NetnsRun, contex
 export const NETNS_SETUP =
   'ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo';
 
+/**
+ * The command that makes the namespace's loopback carry IPv6 link-local multicast (`ff02::c%lo`).
+ * The kernel turns an ordinary route via `lo` into a reject route (ENETUNREACH), so the route is of
+ * type `local`: what is sent to `ff02::/16` comes back in on `lo` and reaches the sockets that joined
+ * the group there (a socket that did not join gets nothing). No sysctl is needed.
+ */
+export const NETNS_IPV6_MULTICAST_SETUP = 'ip -6 route add local ff02::/16 dev lo';
+
 /** Extra isolation for {@link runInNetns}. */
 export interface NetnsOptions {
   /** Also a private mount namespace, with a tmpfs over /var/log/nginx (nginx as namespace-root opens its compiled-in log there). */
   mount?: boolean;
+  /** Also IPv6 link-local multicast on loopback ({@link NETNS_IPV6_MULTICAST_SETUP}). */
+  ipv6Multicast?: boolean;
 }
 
 /**
@@ -57,7 +67,11 @@ export function runInNetns(
   opts: NetnsOptions = {},
 ): Promise<NetnsRun> {
   return new Promise((resolve, reject) => {
-    const setup = opts.mount ? `${NETNS_SETUP} && mount -t tmpfs tmpfs /var/log/nginx` : NETNS_SETUP;
+    const setup = [
+      NETNS_SETUP,
+      ...(opts.ipv6Multicast ? [NETNS_IPV6_MULTICAST_SETUP] : []),
+      ...(opts.mount ? ['mount -t tmpfs tmpfs /var/log/nginx'] : []),
+    ].join(' && ');
     const child = spawn(
       'unshare',
       [

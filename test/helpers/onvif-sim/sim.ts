@@ -13,8 +13,15 @@ export interface OnvifSimOptions {
   /** What GetStreamUri answers (the RTSP server of test/helpers/rtsp). */
   rtspUri: string;
   name?: string;
-  /** Answer WS-Discovery probes on UDP 3702 (only inside a network namespace). */
-  discovery?: boolean;
+  /**
+   * Answer WS-Discovery probes on UDP 3702 (only inside a network namespace): `true` or `'ipv4'` on
+   * 239.255.255.250; `'ipv6'` only on `ff02::c` joined on loopback (`ipv6Interface`), with its
+   * services on `[::1]`; `'both'` on both groups, each answer naming the services on its own family
+   * (HTTP listens on `[::1]` too, at the same port).
+   */
+  discovery?: boolean | 'ipv4' | 'ipv6' | 'both';
+  /** The interface `ff02::c` is joined on (default `lo`). */
+  ipv6Interface?: string;
   /** What GetDeviceInformation says (default SIM0001): cameras of one model differ by it. */
   serialNumber?: string;
   width?: number;
@@ -80,23 +87,38 @@ export class OnvifSim {
   readonly stats: OnvifSimStats = { probesByType: {}, soapCalls: {}, authFailures: 0 };
   private http: Server | undefined;
   private udp: Socket | undefined;
+  private http6: Server | undefined;
+  private udp6: Socket | undefined;
   private port = 0;
   private movedRtspUri: string | undefined;
 
   constructor(private readonly opts: OnvifSimOptions) {}
 
   get host(): string {
-    return this.opts.host ?? '127.0.0.1';
+    return this.opts.host ?? (this.opts.discovery === 'ipv6' ? '::1' : '127.0.0.1');
   }
 
   /** The device service URL. */
   get xaddr(): string {
-    return `http://${this.host}:${this.port}${DEVICE_PATH}`;
+    return `http://${this.address}${DEVICE_PATH}`;
   }
 
-  /** host:port, as a user would type it into "add by address". */
+  /** The device service URL its answers on `ff02::c` name (on `[::1]`). */
+  get xaddrIpv6(): string {
+    return `http://[::1]:${this.port}${DEVICE_PATH}`;
+  }
+
+  /** host:port, as a user would type it into "add by address" (`[::1]:80` for an IPv6 host). */
   get address(): string {
-    return `${this.host}:${this.port}`;
+    return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+  }
+
+  /** The families it answers WS-Discovery on. */
+  private get discoveryFamilies(): Array<'IPv4' | 'IPv6'> {
+    const d = this.opts.discovery;
+    if (d === 'both') return ['IPv4', 'IPv6'];
+    if (d === 'ipv6') return ['IPv6'];
+    return d ? ['IPv4'] : [];
   }
 
   async start(): Promise<void> {
@@ -106,11 +128,16 @@ export class OnvifSim {
 
   /** Makes the camera vanish from the network (HTTP and discovery stop answering). */
   async stop(): Promise<void> {
-    await new Promise<void>((r) => (this.http ? this.http.close(() => r()) : r()));
-    this.http?.closeAllConnections();
+    for (const server of [this.http, this.http6]) {
+      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      server?.closeAllConnections();
+    }
     this.http = undefined;
-    await new Promise<void>((r) => (this.udp ? this.udp.close(() => r()) : r()));
+    this.http6 = undefined;
+    for (const socket of [this.udp, this.udp6])
+      await new Promise<void>((r) => (socket ? socket.close(() => r()) : r()));
     this.udp = undefined;
+    this.udp6 = undefined;
   }
 
   /**
@@ -129,20 +156,32 @@ export class OnvifSim {
     if (this.opts.discovery) await this.startDiscovery();
   }
 
-  private startHttp(port: number): Promise<void> {
-    this.http = createServer((req, res) => void this.handle(req, res));
-    return new Promise((resolve, reject) => {
-      this.http!.once('error', reject);
-      this.http!.listen(port, this.host, () => {
-        this.port = (this.http!.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+  private async startHttp(port: number): Promise<void> {
+    const serve = () => createServer((req, res) => void this.handle(req, res));
+    this.http = await listen(serve(), port, this.host);
+    this.port = (this.http.address() as AddressInfo).port;
+    if (this.discoveryFamilies.includes('IPv6') && this.host !== '::1')
+      this.http6 = await listen(serve(), this.port, '::1');
   }
 
-  private startDiscovery(): Promise<void> {
-    const s = createSocket({ type: 'udp4', reuseAddr: true });
-    this.udp = s;
+  private async startDiscovery(): Promise<void> {
+    for (const family of this.discoveryFamilies) {
+      const s = createSocket({ type: family === 'IPv4' ? 'udp4' : 'udp6', reuseAddr: true });
+      if (family === 'IPv4') this.udp = s;
+      else this.udp6 = s;
+      this.answerProbes(s, family === 'IPv4' ? this.xaddr : this.xaddrIpv6);
+      await new Promise<void>((resolve) =>
+        s.bind(3702, () => {
+          if (family === 'IPv4') s.addMembership('239.255.255.250', this.host);
+          else s.addMembership('ff02::c', `::%${this.opts.ipv6Interface ?? 'lo'}`);
+          resolve();
+        }),
+      );
+    }
+  }
+
+  /** Answers the probes `s` receives with a ProbeMatch naming `xaddr`. */
+  private answerProbes(s: Socket, xaddr: string): void {
     s.on('message', (buf, rinfo) => {
       const xml = buf.toString('utf8');
       if (!/<(\w+:)?Probe[\s>]/.test(xml)) return;
@@ -155,18 +194,12 @@ export class OnvifSim {
       this.stats.probesByType[kind || 'other'] = (this.stats.probesByType[kind || 'other'] ?? 0) + 1;
       if (!kind && types.trim() !== '') return;
       const messageId = /<(?:\w+:)?MessageID[^>]*>([^<]*)</.exec(xml)?.[1] ?? '';
-      const reply = Buffer.from(this.probeMatch(messageId), 'utf8');
+      const reply = Buffer.from(this.probeMatch(messageId, xaddr), 'utf8');
       s.send(reply, rinfo.port, rinfo.address);
-    });
-    return new Promise((resolve) => {
-      s.bind(3702, () => {
-        s.addMembership('239.255.255.250', this.host);
-        resolve();
-      });
     });
   }
 
-  private probeMatch(relatesTo: string): string {
+  private probeMatch(relatesTo: string, xaddr: string): string {
     const name = encodeURIComponent((this.opts.name ?? 'Sim Camera').replace(/ /g, '_'));
     return (
       '<?xml version="1.0" encoding="UTF-8"?>' +
@@ -180,7 +213,7 @@ export class OnvifSim {
       `<a:EndpointReference><a:Address>${this.urn}</a:Address></a:EndpointReference>` +
       '<d:Types>dn:NetworkVideoTransmitter tds:Device</d:Types>' +
       `<d:Scopes>onvif://www.onvif.org/type/video_encoder onvif://www.onvif.org/name/${name} onvif://www.onvif.org/hardware/HPS-SIM1 onvif://www.onvif.org/location/kitchen</d:Scopes>` +
-      `<d:XAddrs>${this.xaddr}</d:XAddrs><d:MetadataVersion>1</d:MetadataVersion>` +
+      `<d:XAddrs>${xaddr}</d:XAddrs><d:MetadataVersion>1</d:MetadataVersion>` +
       '</d:ProbeMatch></d:ProbeMatches></s:Body></s:Envelope>'
     );
   }
@@ -246,7 +279,7 @@ export class OnvifSim {
   }
 
   private answer(op: string, body: string): string | undefined {
-    const base = `http://${this.host}:${this.port}`;
+    const base = `http://${this.address}`;
     switch (op) {
       case 'GetSystemDateAndTime': {
         const d = new Date();
@@ -273,6 +306,13 @@ export class OnvifSim {
 
 function profileXml(p: SimProfile): string {
   return `<trt:Profiles token="${p.token}" fixed="true"><tt:Name>${p.name}</tt:Name><tt:VideoSourceConfiguration token="vsc"><tt:Name>vs</tt:Name><tt:SourceToken>vs0</tt:SourceToken><tt:Bounds x="0" y="0" width="${p.width}" height="${p.height}"/></tt:VideoSourceConfiguration><tt:VideoEncoderConfiguration token="vec-${p.token}"><tt:Name>h264</tt:Name><tt:Encoding>H264</tt:Encoding><tt:Resolution><tt:Width>${p.width}</tt:Width><tt:Height>${p.height}</tt:Height></tt:Resolution><tt:Quality>5</tt:Quality><tt:RateControl><tt:FrameRateLimit>${p.fps}</tt:FrameRateLimit><tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>1024</tt:BitrateLimit></tt:RateControl></tt:VideoEncoderConfiguration></trt:Profiles>`;
+}
+
+function listen(server: Server, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
 }
 
 function envelope(body: string): string {
