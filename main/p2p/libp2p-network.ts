@@ -231,6 +231,14 @@ export class LibP2pNetwork implements NodeNetwork {
     return started(this.node).peerId.toString();
   }
 
+  /**
+   * The libp2p node itself, for a service that runs its own protocol on the node's connections
+   * (Helia's bitswap: main/video/publish); undefined before start and after stop.
+   */
+  get libp2p(): Libp2p | undefined {
+    return this.node;
+  }
+
   /** The interfaces mDNS answers on (empty when mDNS is off). */
   mdnsInterfaces(): MdnsInterface[] {
     return this.discovery.mdnsInterfaces();

@@ -77,7 +77,33 @@ export const VIDEO_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE video_cameras ADD COLUMN max_fps INTEGER;
     `,
   },
+  {
+    module: 'video',
+    version: 3,
+    name: 'recordings: the encrypted copy published to HQ (main/video/publish)',
+    // published_cid is the CID of the envelope sealed to HQ's key (off-chain: the chain anchors the
+    // plaintext's sha256/cid); unpinned_at_ms says retention's deletion reached the IPFS blockstore.
+    up: `
+      ALTER TABLE video_recordings ADD COLUMN published_cid TEXT;
+      ALTER TABLE video_recordings ADD COLUMN published_at_ms INTEGER;
+      ALTER TABLE video_recordings ADD COLUMN publish_attempts INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE video_recordings ADD COLUMN publish_error TEXT;
+      ALTER TABLE video_recordings ADD COLUMN unpinned_at_ms INTEGER;
+      CREATE INDEX video_recordings_unpublished ON video_recordings (id) WHERE published_cid IS NULL AND deleted_at_ms IS NULL;
+      CREATE INDEX video_recordings_to_unpin ON video_recordings (id) WHERE published_cid IS NOT NULL AND unpinned_at_ms IS NULL;
+    `,
+  },
 ];
+
+/** A recording's encrypted copy for HQ (main/video/publish), as the index holds it. */
+export interface PublishedRow {
+  recordingId: number;
+  /** CID of the envelope sealed to HQ's key (a UnixFS file), what HQ fetches. */
+  cid: string;
+  publishedAtMs: number;
+  /** When retention's deletion unpinned it from this store's blockstore; null while pinned. */
+  unpinnedAtMs: number | null;
+}
 
 /** A camera as stored (the password only sealed). */
 export interface CameraRow {
@@ -147,6 +173,15 @@ function toRecording(r: Raw): RecordingRow {
         ? null
         : { height: n(r['anchor_height']), tx: s(r['anchor_tx']), timeMs: n(r['anchor_time_ms']) },
     deletedAtMs: r['deleted_at_ms'] === null ? null : n(r['deleted_at_ms']),
+  };
+}
+
+function toPublished(r: Raw): PublishedRow {
+  return {
+    recordingId: n(r['id']),
+    cid: s(r['published_cid']),
+    publishedAtMs: n(r['published_at_ms']),
+    unpinnedAtMs: r['unpinned_at_ms'] === null ? null : n(r['unpinned_at_ms']),
   };
 }
 
@@ -313,6 +348,62 @@ export class VideoDb {
         .prepare('SELECT * FROM video_recordings WHERE deleted_at_ms IS NULL ORDER BY start_ms LIMIT ?')
         .all(limit) as Raw[]
     ).map(toRecording);
+  }
+
+  // ---- publishing to HQ (main/video/publish)
+  /** Live segments not published yet, oldest first, with how often publishing each has failed. */
+  unpublished(limit: number): Array<RecordingRow & { publishAttempts: number }> {
+    return (
+      this.db
+        .prepare(
+          'SELECT * FROM video_recordings WHERE published_cid IS NULL AND deleted_at_ms IS NULL ORDER BY id LIMIT ?',
+        )
+        .all(limit) as Raw[]
+    ).map((r) => ({ ...toRecording(r), publishAttempts: n(r['publish_attempts']) }));
+  }
+
+  /** Records the CID a segment's envelope was published under. */
+  markPublished(id: number, cid: string, atMs: number): void {
+    this.db
+      .prepare(
+        'UPDATE video_recordings SET published_cid = ?, published_at_ms = ?, publish_error = NULL WHERE id = ?',
+      )
+      .run(cid, atMs, id);
+  }
+
+  /** Counts a failed attempt to publish a segment, and why. */
+  markPublishFailed(id: number, error: string): void {
+    this.db
+      .prepare(
+        'UPDATE video_recordings SET publish_attempts = publish_attempts + 1, publish_error = ? WHERE id = ?',
+      )
+      .run(error, id);
+  }
+
+  /** Where a recording's encrypted copy was published, if it was. */
+  published(id: number): PublishedRow | undefined {
+    const r = this.db
+      .prepare(
+        'SELECT id, published_cid, published_at_ms, unpinned_at_ms FROM video_recordings WHERE id = ? AND published_cid IS NOT NULL',
+      )
+      .get(id) as Raw | undefined;
+    return r ? toPublished(r) : undefined;
+  }
+
+  /** Published copies of segments retention deleted, still pinned: to unpin. */
+  deletedStillPinned(limit: number): PublishedRow[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT id, published_cid, published_at_ms, unpinned_at_ms FROM video_recordings WHERE published_cid IS NOT NULL AND unpinned_at_ms IS NULL AND deleted_at_ms IS NOT NULL ORDER BY id LIMIT ?',
+        )
+        .all(limit) as Raw[]
+    ).map(toPublished);
+  }
+
+  /** Records that a deleted segment's copy left the blockstore's pins. */
+  markUnpinned(id: number, atMs: number): void {
+    this.db.prepare('UPDATE video_recordings SET unpinned_at_ms = ? WHERE id = ?').run(atMs, id);
   }
 
   /** Marks a segment deleted (its index row and anchor stay, so a copy can still be verified). */
