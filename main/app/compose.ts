@@ -19,7 +19,7 @@ import { workerPath } from '../platform/paths';
 import { eventStoreComponent, nodeDatabase } from './app-components';
 import { composeApi } from './compose-api';
 import { composeConfiguredLedger } from './compose-ledger';
-import { composeVideo } from './compose-video';
+import { composeSegmentPublisher, composeVideo } from './compose-video';
 import { composeWallet } from './compose-wallet';
 import { EventBus } from './events';
 import { type Component, Lifecycle } from './lifecycle';
@@ -77,6 +77,7 @@ export function composeApp(opts: ComposeOptions): App {
   );
   const wallet = composeWallet(config, { bus, now, ledger: node });
   const video = composeVideo(config, { db: () => nodeDb.get(), bus, now, log, anchorer: node });
+  const publisher = composeSegmentPublisher(config, { db: () => nodeDb.get(), node, now, log });
   const access = new AccessService({}, { db: () => nodeDb.get(), now });
   const audit = new AuditLog(() => nodeDb.get(), now);
   const auditAnchoring = new AuditAnchorScheduler(
@@ -119,6 +120,8 @@ export function composeApp(opts: ComposeOptions): App {
     { name: 'status', service: status },
     { name: 'wallet', service: wallet },
     ...(config.video.enabled ? [{ name: 'video', service: video }] : []),
+    // After the ledger (Helia runs on its libp2p); reads segments from node.db, whether or not cameras run.
+    ...(publisher ? [{ name: 'video-publish', service: publisher }] : []),
   ];
   let lifecycle: Lifecycle | undefined;
   return {

