@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { LAN_NETWORKS } from '../common/lan-networks';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
@@ -167,16 +168,7 @@ export const DEFAULTS: Omit<Config, 'dataDir'> = {
     minFreeBytes: 2 * 1024 ** 3,
     maxWidth: null,
     maxFps: 30,
-    // DEFAULT_CAMERA_NETWORKS of main/video/onvif/camera-network.ts (config may not import video).
-    cameraNetworks: [
-      '10.0.0.0/8',
-      '172.16.0.0/12',
-      '192.168.0.0/16',
-      '169.254.0.0/16',
-      '100.64.0.0/10',
-      'fc00::/7',
-      'fe80::/10',
-    ],
+    cameraNetworks: [...LAN_NETWORKS],
     hqPublicKey: null,
   },
   sales: { batchEveryMs: 2000 },

@@ -9,22 +9,11 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import { LAN_NETWORKS } from '../../common/lan-networks';
 import { VideoError, type CameraFailureReason } from '../errors';
 
-/**
- * The networks cameras may be on unless `video.cameraNetworks` says otherwise: the private IPv4
- * ranges, link-local, CGNAT (100.64.0.0/10, behind some stores' routers), unique-local and
- * link-local IPv6. Loopback and public addresses are not among them.
- */
-export const DEFAULT_CAMERA_NETWORKS: readonly string[] = [
-  '10.0.0.0/8',
-  '172.16.0.0/12',
-  '192.168.0.0/16',
-  '169.254.0.0/16',
-  '100.64.0.0/10',
-  'fc00::/7',
-  'fe80::/10',
-];
+/** The networks cameras may be on unless `video.cameraNetworks` says otherwise: the store's LAN. */
+export const DEFAULT_CAMERA_NETWORKS: readonly string[] = LAN_NETWORKS;
 
 /** Which part of a camera named an address: the one the owner typed, or a stream URI the camera returned. */
 export type CameraAddressRole = 'address' | 'stream';
