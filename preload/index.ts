@@ -2,7 +2,8 @@
 // Sandboxed preloads are CommonJS; scripts/build.mjs bundles this file with the contract inlined.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { methods } from '../main/contract';
-import { type HotpotBridge, IPC_CALL, IPC_EVENT } from '../main/contract/bridge';
+import { type HotpotBridge, IPC_CALL, IPC_EVENT, IPC_WATCH_LIVE } from '../main/contract/bridge';
+import type { LiveWatchRequest } from '../main/contract/video';
 import type { Envelope } from '../main/common/errors';
 
 const invoke = (method: string, input: unknown) =>
@@ -25,6 +26,10 @@ const bridge: HotpotBridge = {
     return () => {
       ipcRenderer.removeListener(IPC_EVENT, handler);
     };
+  },
+  watchLive(cameraIds) {
+    const request: LiveWatchRequest = { type: 'watch', cameraIds };
+    return ipcRenderer.invoke(IPC_WATCH_LIVE, request) as Promise<Envelope<{ watching: string[] }>>;
   },
 };
 

@@ -9,6 +9,8 @@ import {
   isMethodName,
 } from '../main/contract';
 import type { HotpotBridge } from '../main/contract/bridge';
+import { type LiveFrame, decodeLiveFrame } from '../main/contract/live-frame';
+import type { LiveWatchRequest } from '../main/contract/video';
 import { type Envelope, RemoteError } from '../main/common/errors';
 import { throttle } from './throttle';
 
@@ -23,6 +25,10 @@ interface Transport {
   kind: 'ipc' | 'http';
   call(name: string, input: unknown): Promise<Envelope<unknown>>;
   subscribe(listener: (name: string, payload: unknown) => void): () => void;
+  /** Says which cameras' live frames to send (replacing the last list; `[]`: none). */
+  watchLive(cameraIds: string[]): void;
+  /** Listens to the live frames of the cameras watched. */
+  subscribeLive(listener: (frame: LiveFrame) => void): () => void;
   /** Opens the event channel again, as the person now signed in (or out). */
   reconnect(): void;
 }
@@ -59,18 +65,38 @@ function accessToken(): string | null {
 function httpTransport(): Transport {
   const token = accessToken();
   const listeners = new Set<(name: string, payload: unknown) => void>();
+  const liveListeners = new Set<(frame: LiveFrame) => void>();
+  let watching: string[] = [];
   let retryMs = 500;
   let current: WebSocket | undefined;
+  const sendWatch = (ws: WebSocket | undefined) => {
+    const request: LiveWatchRequest = { type: 'watch', cameraIds: watching };
+    if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(request));
+  };
   const connect = () => {
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
     const ws = (current = new WebSocket(
       `${proto}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`,
     ));
+    ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
       retryMs = 500;
       setConnection('online');
+      // A new socket watches nothing until told (after a reconnect, or signing in).
+      if (watching.length > 0) sendWatch(ws);
     };
     ws.onmessage = (m) => {
+      // Binary messages are live frames (main/contract/live-frame.ts); text ones are events.
+      if (m.data instanceof ArrayBuffer) {
+        let frame: LiveFrame;
+        try {
+          frame = decodeLiveFrame(new Uint8Array(m.data));
+        } catch {
+          return;
+        }
+        for (const l of liveListeners) l(frame);
+        return;
+      }
       const msg = JSON.parse(String(m.data)) as { type: string; name?: string; payload?: unknown };
       if (msg.type === 'event' && msg.name) for (const l of listeners) l(msg.name, msg.payload);
     };
@@ -99,6 +125,14 @@ function httpTransport(): Transport {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    watchLive(cameraIds) {
+      watching = cameraIds;
+      sendWatch(current);
+    },
+    subscribeLive(listener) {
+      liveListeners.add(listener);
+      return () => liveListeners.delete(listener);
+    },
     reconnect() {
       const old = current;
       connect();
@@ -109,11 +143,23 @@ function httpTransport(): Transport {
 
 function ipcTransport(bridge: HotpotBridge): Transport {
   setConnection('online');
+  let watching: string[] = [];
+  const sendWatch = () => void bridge.watchLive(watching).catch(() => undefined);
   return {
     kind: 'ipc',
     call: (name, input) => bridge.call(name, input),
-    subscribe: (l) => bridge.onEvent(l),
-    reconnect: () => undefined, // the main process filters the window's events by its session
+    // Live frames have their own listeners: they refresh no query.
+    subscribe: (l) => bridge.onEvent((name, payload) => name !== 'video.live' && l(name, payload)),
+    watchLive(cameraIds) {
+      watching = cameraIds;
+      sendWatch();
+    },
+    subscribeLive: (l) =>
+      bridge.onEvent((name, payload) => name === 'video.live' && l(payload as EventPayload<'video.live'>)),
+    // The main process filters the window's events by its session; what it watches is asked again as the new person.
+    reconnect: () => {
+      if (watching.length > 0) sendWatch();
+    },
   };
 }
 
@@ -181,6 +227,33 @@ async function callOnce<M extends MethodName>(name: M, input: MethodInput<M>): P
  */
 export function q<M extends MethodName>(name: M, input: MethodInput<M>) {
   return { queryKey: [name, input] as QueryKey, queryFn: () => call(name, input) };
+}
+
+/** How many mounted views show each camera's live picture (the transport is told the cameras with any). */
+const liveViews = new Map<string, number>();
+
+/**
+ * Watches a camera's live picture while a view shows it: the node encodes and sends a camera's live
+ * frames only while someone watches. Call the returned function when the view goes (unmount, close).
+ *
+ * @example useEffect(() => watchLive(cam.id, (f) => show(f.jpeg)), [cam.id]);
+ */
+export function watchLive(cameraId: string, onFrame: (frame: LiveFrame) => void): () => void {
+  liveViews.set(cameraId, (liveViews.get(cameraId) ?? 0) + 1);
+  if (liveViews.get(cameraId) === 1) transport.watchLive([...liveViews.keys()]);
+  const off = transport.subscribeLive((f) => {
+    if (f.cameraId === cameraId) onFrame(f);
+  });
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    off();
+    const n = (liveViews.get(cameraId) ?? 1) - 1;
+    if (n > 0) return void liveViews.set(cameraId, n);
+    liveViews.delete(cameraId);
+    transport.watchLive([...liveViews.keys()]);
+  };
 }
 
 /** Listens to one pushed event. */

@@ -19,6 +19,7 @@ import { workerPath } from '../platform/paths';
 import { eventStoreComponent, nodeDatabase } from './app-components';
 import { composeApi } from './compose-api';
 import { composeConfiguredLedger } from './compose-ledger';
+import type { LiveWatchers } from '../video/live/watchers';
 import { composeSegmentPublisher, composeVideo } from './compose-video';
 import { composeWallet } from './compose-wallet';
 import { EventBus } from './events';
@@ -54,6 +55,8 @@ export interface App {
   metrics: NodeMetrics;
   /** The store's wallet: the Electron host calls `wallet.onLockRequest('suspend' | 'lock-screen')` from powerMonitor. */
   wallet: WalletService;
+  /** Who watches which camera live: the hosts count each window and `/ws` client here. */
+  liveWatchers: LiveWatchers;
   /** Starts every service in order (hosts add themselves last, so they stop first). */
   start(extra?: Component[]): Promise<void>;
   /** Stops everything in reverse order; safe to call more than once. */
@@ -64,6 +67,7 @@ export interface App {
  * Builds every service in dependency order; `start()` starts them in that order and `stop()` stops
  * them in reverse.
  */
+// eslint-disable-next-line max-lines-per-function -- the root lists what it builds and hands out, a line each
 export function composeApp(opts: ComposeOptions): App {
   const { config, log } = opts;
   const now = opts.now ?? Date.now;
@@ -135,6 +139,7 @@ export function composeApp(opts: ComposeOptions): App {
     status,
     metrics,
     wallet,
+    liveWatchers: video.liveWatchers,
     async start(extra = []) {
       lifecycle = new Lifecycle([...components, ...extra], {
         info: (o, m) => log.info(o, m),

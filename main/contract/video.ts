@@ -30,6 +30,8 @@ const Stats = z.object({
   sceneChanges: z.number(),
   badFrames: z.number(),
   rawDropped: z.number(),
+  /** Live JPEGs the camera's worker encoded (it encodes none while nobody watches). */
+  liveJpegs: z.number(),
 });
 
 /**
@@ -98,6 +100,8 @@ export const CameraView = z.object({
   streaming: z.boolean(),
   stats: Stats.nullable(),
   lastFrameAtMs: z.number().nullable(),
+  /** Windows and browsers watching its live view now (with none, no live JPEG is made). */
+  liveWatchers: z.number().int(),
 });
 export type CameraView = z.infer<typeof CameraView>;
 
@@ -184,7 +188,7 @@ export const videoMethods = {
     z.object({ jpegBase64: z.string() }),
     allow(PEOPLE.viewers),
   ),
-  /** The latest anonymized live JPEG (base64), or null before the first one. */
+  /** The latest anonymized live JPEG (base64), or null before the first one (none is made while nobody watches). */
   'video.live': method(
     z.object({ id: Id }).strict(),
     z.object({ jpegBase64: z.string().nullable() }),
@@ -254,9 +258,35 @@ export const videoMethods = {
 
 export const videoEvents = {
   'video.status': z.object({ cameras: z.array(CameraView) }),
-  /** An anonymized live JPEG of one camera (low rate, small size). */
-  'video.live': z.object({ cameraId: z.string(), atMs: z.number(), jpegBase64: z.string() }),
+  /**
+   * An anonymized live JPEG of one camera (low rate, small size), pushed only to those watching it
+   * ({@link LiveWatchRequest}): over IPC as is (the bytes structured-cloned), on `/ws` as a binary
+   * message (main/contract/live-frame.ts), never as JSON.
+   */
+  'video.live': z.object({
+    cameraId: z.string(),
+    atMs: z.number(),
+    jpeg: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected the JPEG as bytes (a Uint8Array)'),
+  }),
 } satisfies EventTable;
+
+/** The most cameras one window or browser may watch at once. */
+export const MAX_WATCHED_CAMERAS = 64;
+
+/**
+ * What a window or browser says to watch live: the cameras whose live view it shows now (it
+ * replaces what it said before; an empty list stops). A browser sends it as JSON on `/ws`, the
+ * window through `window.hotpot.watchLive`. Cameras nobody watches make no live JPEG.
+ *
+ * @example ws.send(JSON.stringify({ type: 'watch', cameraIds: ['cam-1'] }))
+ */
+export const LiveWatchRequest = z
+  .object({
+    type: z.literal('watch'),
+    cameraIds: z.array(Id).max(MAX_WATCHED_CAMERAS, `watch at most ${MAX_WATCHED_CAMERAS} cameras at once`),
+  })
+  .strict();
+export type LiveWatchRequest = z.infer<typeof LiveWatchRequest>;
 
 /** Who receives each of the video events. */
 export const videoEventRights = {

@@ -48,6 +48,7 @@ async function boot(): Promise<void> {
       router: node.router,
       sessions: node.access,
       bus: node.bus,
+      liveWatchers: node.liveWatchers,
       log,
       onLockRequest: (reason) => node.wallet.onLockRequest(reason),
     },

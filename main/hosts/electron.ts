@@ -1,11 +1,15 @@
-import { IPC_CALL, IPC_EVENT } from '../contract/bridge';
+import { IPC_CALL, IPC_EVENT, IPC_WATCH_LIVE } from '../contract/bridge';
+import type { EventPayload } from '../contract';
+import { LiveWatchRequest } from '../contract/video';
+import type { LiveWatchers } from '../video/live/watchers';
 import type { Principal } from '../contract/access';
+import type { IpcMainInvokeEvent } from 'electron';
 import { ApiError } from '../api/errors';
-import type { Router } from '../api/router';
+import { type Router, describeIssues } from '../api/router';
 import type { EventBus } from '../app/events';
 import type { Startable } from '../common/startable';
 import type { Logger } from '../app/logger';
-import { serializeError } from '../common/errors';
+import { type Envelope, serializeError } from '../common/errors';
 import { CONTENT_SECURITY_POLICY } from './security';
 import { UI_ORIGIN, UI_SCHEME, uiResponse } from './ui-protocol';
 
@@ -40,6 +44,8 @@ export interface ElectronHostDeps {
   /** Who the window's session token signs in. */
   sessions: { principalOf(token: string | undefined): Principal };
   bus: EventBus;
+  /** Who watches which camera live (the video service's count); the window adds to it. */
+  liveWatchers?: LiveWatchers;
   log: Logger;
   /** Called on system suspend and screen lock (the wallet locks itself). */
   onLockRequest?: (reason: 'suspend' | 'lock-screen') => void;
@@ -48,7 +54,8 @@ export interface ElectronHostDeps {
 /**
  * The Electron host: one hardened window (context isolation, sandbox, no Node, strict CSP, no
  * navigation, no new windows, no permissions), IPC accepted only from our own renderer frames, and a
- * tray: closing the window keeps the node running; Quit in the tray stops it.
+ * tray: closing the window keeps the node running; Quit in the tray stops it. The window's live
+ * frames (`video.live`) come only for the cameras it watches (`window.hotpot.watchLive`), as bytes.
  */
 export class ElectronHost implements Startable {
   private window: BrowserWindowT | undefined;
@@ -57,6 +64,10 @@ export class ElectronHost implements Startable {
   private offEvents: (() => void) | undefined;
   /** The window's session: held here in the main process, never in the renderer. */
   private sessionToken: string | undefined;
+  /** Web contents whose watching ends with them (a 'destroyed' listener is on each). */
+  private readonly watchedContents = new WeakSet<object>();
+  /** The cameras the window last asked to watch: it stops watching while hidden in the tray, and resumes. */
+  private liveRequest: string[] = [];
 
   constructor(
     private readonly opts: ElectronHostOptions,
@@ -117,11 +128,21 @@ export class ElectronHost implements Startable {
       });
     });
 
+    ipcMain.handle(IPC_WATCH_LIVE, (event, request: unknown) => this.watchLive(event, request));
+
     this.offEvents = this.deps.bus.onAny((name, payload) => {
       const wc = this.window?.webContents;
       if (!wc || wc.isDestroyed()) return;
-      if (this.deps.router.mayReceive(name, this.deps.sessions.principalOf(this.sessionToken)))
-        wc.send(IPC_EVENT, name, payload);
+      if (!this.deps.router.mayReceive(name, this.deps.sessions.principalOf(this.sessionToken))) {
+        if (name === 'video.live') this.deps.liveWatchers?.leave(wc);
+        return;
+      }
+      // A live frame goes only to a window that watches its camera; its bytes are structured-cloned.
+      if (name === 'video.live') {
+        const { cameraId } = payload as EventPayload<'video.live'>;
+        if (!this.deps.liveWatchers?.isWatching(wc, cameraId)) return;
+      }
+      wc.send(IPC_EVENT, name, payload);
     });
 
     powerMonitor.on('suspend', () => this.deps.onLockRequest?.('suspend'));
@@ -129,6 +150,44 @@ export class ElectronHost implements Startable {
 
     this.createTray();
     this.show();
+  }
+
+  /**
+   * The window says which cameras it watches live (a {@link LiveWatchRequest}); it counts only while
+   * its session may receive `video.live`, and stops counting when its contents go away.
+   */
+  private watchLive(event: IpcMainInvokeEvent, request: unknown): Envelope<{ watching: string[] }> {
+    const url = event.senderFrame?.url ?? '';
+    if (!this.isTrustedUrl(url)) {
+      this.deps.log.warn({ url }, 'live watch from an untrusted frame refused');
+      return {
+        ok: false,
+        error: serializeError(
+          new ApiError('FORBIDDEN', 'calls are accepted only from the node’s own window'),
+        ),
+      };
+    }
+    const parsed = LiveWatchRequest.safeParse(request);
+    if (!parsed.success)
+      return {
+        ok: false,
+        error: serializeError(
+          new ApiError('BAD_INPUT', `bad live watch request: ${describeIssues(parsed.error)}`),
+        ),
+      };
+    const watchers = this.deps.liveWatchers;
+    const sender = event.sender;
+    this.liveRequest = parsed.data.cameraIds;
+    if (!watchers) return { ok: true, value: { watching: [] } };
+    if (!this.deps.router.mayReceive('video.live', this.deps.sessions.principalOf(this.sessionToken))) {
+      watchers.leave(sender);
+      return { ok: true, value: { watching: [] } };
+    }
+    if (!this.watchedContents.has(sender)) {
+      this.watchedContents.add(sender);
+      sender.once('destroyed', () => watchers.leave(sender));
+    }
+    return { ok: true, value: { watching: watchers.watch(sender, parsed.data.cameraIds) } };
   }
 
   /** Is `url` a page of our own renderer (the only frames allowed to call the node)? */
@@ -165,6 +224,16 @@ export class ElectronHost implements Startable {
       },
     });
     win.once('ready-to-show', () => win.show());
+    // Hidden in the tray, the window shows no live picture: its cameras make none for it.
+    win.on('hide', () => this.deps.liveWatchers?.leave(win.webContents));
+    win.on('show', () => {
+      const may = this.deps.router.mayReceive(
+        'video.live',
+        this.deps.sessions.principalOf(this.sessionToken),
+      );
+      if (may && this.watchedContents.has(win.webContents))
+        this.deps.liveWatchers?.watch(win.webContents, this.liveRequest);
+    });
     // Closing the window leaves the node running in the tray; Quit (tray) stops it.
     win.on('close', (e) => {
       if (!this.quitting) {
@@ -205,6 +274,9 @@ export class ElectronHost implements Startable {
     this.quitting = true;
     this.offEvents?.();
     this.deps.electron.ipcMain.removeHandler(IPC_CALL);
+    this.deps.electron.ipcMain.removeHandler(IPC_WATCH_LIVE);
+    const wc = this.window?.webContents;
+    if (wc) this.deps.liveWatchers?.leave(wc);
     this.deps.electron.protocol.unhandle(UI_SCHEME);
     this.tray?.destroy();
     if (this.window && !this.window.isDestroyed()) this.window.destroy();

@@ -139,6 +139,7 @@ function gatewayOf(app: App, config: Config, log: Logger, https: HttpsCertificat
       sessions: app.access,
       rest: app.rest,
       bus: app.bus,
+      liveWatchers: app.liveWatchers,
       log,
       operations: { status: () => app.status.status(), metrics: app.metrics },
     },

@@ -34,9 +34,14 @@ function streamView(p: StreamProfile): StreamView {
 /**
  * One camera with its live status (never its password, nor its stream URIs): what it records (its
  * main stream at its own size and rate, within the caps), that stream's profile, its sub-stream, and
- * the smallest face it protects at that size.
+ * the smallest face it protects at that size, and how many watch its live view (`liveWatchers`).
  */
-export function cameraView(c: CameraRow, run: CameraRunView | undefined, ctx: CameraViewContext): CameraView {
+export function cameraView(
+  c: CameraRow,
+  run: CameraRunView | undefined,
+  ctx: CameraViewContext,
+  liveWatchers = 0,
+): CameraView {
   const s = run?.status;
   const st = run?.launchError
     ? { state: 'error' as const, message: run.launchError }
@@ -62,6 +67,7 @@ export function cameraView(c: CameraRow, run: CameraRunView | undefined, ctx: Ca
     streaming: run?.streaming ?? false,
     stats: s?.stats ?? null,
     lastFrameAtMs: s?.lastFrameAtMs ?? null,
+    liveWatchers,
   };
 }
 

@@ -60,6 +60,8 @@ export interface RunningCamerasDeps {
 export class RunningCameras {
   private readonly running = new Map<string, RunningCamera>();
   private accepting = false;
+  /** The cameras someone watches live: only their workers encode live JPEGs (kept across restarts). */
+  private readonly liveWatched = new Set<string>();
 
   constructor(
     private readonly opts: RunningCamerasOptions,
@@ -113,6 +115,13 @@ export class RunningCameras {
     return w;
   }
 
+  /** Turns a camera's live JPEGs on (someone watches) or off (nobody does), now and for its next workers. */
+  setLiveWatched(id: string, watched: boolean): void {
+    if (watched) this.liveWatched.add(id);
+    else this.liveWatched.delete(id);
+    this.running.get(id)?.worker?.setLive(watched);
+  }
+
   /** Hands new privacy masks to the running worker (no restart). */
   setMasks(id: string, masks: PrivacyMask[]): void {
     this.running.get(id)?.worker?.setMasks(masks);
@@ -150,6 +159,8 @@ export class RunningCameras {
     r.launchError = undefined;
     const cfg = this.configFor(c, input, detectorFile);
     r.worker = new CameraWorker(captureFile, cfg, this.workerEvents(c.id, r));
+    // A new worker makes no live JPEG until told someone watches.
+    if (this.liveWatched.has(c.id)) r.worker.setLive(true);
   }
 
   /** Stops a camera's worker and forgets it. */
@@ -261,10 +272,8 @@ export class RunningCameras {
       },
       onLive: (jpeg, atMs) => {
         r.lastLive = jpeg;
-        this.deps.emit({
-          name: 'video.live',
-          payload: { cameraId, atMs, jpegBase64: Buffer.from(jpeg).toString('base64') },
-        });
+        // The bytes themselves: the hosts send them only to those watching (binary on /ws, cloned over IPC).
+        this.deps.emit({ name: 'video.live', payload: { cameraId, atMs, jpeg } });
       },
       onSegment: (s) => this.deps.onSegment(s),
       onStreamEnded: (reason) => {

@@ -64,7 +64,7 @@ export interface VideoServiceOptions {
 /** The events the video service pushes to the UI (`video.status`, `video.live` of the contract). */
 export type VideoEvent =
   | { name: 'video.status'; payload: { cameras: CameraView[] } }
-  | { name: 'video.live'; payload: { cameraId: string; atMs: number; jpegBase64: string } };
+  | { name: 'video.live'; payload: { cameraId: string; atMs: number; jpeg: Uint8Array } };
 
 /** How the video service logs. */
 export interface VideoLog {

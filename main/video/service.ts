@@ -16,6 +16,7 @@ import { VideoError } from './errors';
 import type { DiscoveredDevice } from './onvif/discovery';
 import { Recordings } from './recordings';
 import { VideoDb, type CameraRow, type ConsentRow } from './record/video-db';
+import { LiveWatchers } from './live/watchers';
 import { RunningCameras } from './running-cameras';
 import { SecretBox } from './secrets';
 import type { VideoServiceDeps, VideoServiceOptions } from './service-options';
@@ -36,6 +37,11 @@ export class VideoService implements Startable {
   private readonly registry: CameraRegistry;
   private readonly runs: RunningCameras;
   private readonly recs: Recordings;
+  /**
+   * Who watches which camera's live view (the hosts say, per socket and window): a camera nobody
+   * watches encodes no live JPEG.
+   */
+  readonly liveWatchers: LiveWatchers;
   /** The detector options every capture worker runs, defaults filled (what each camera's "faces ≥ N px" is worked out for). */
   private readonly detector: FaceDetectorOptions;
   /** When each camera was last looked for at a new address (see findMovedCameras). */
@@ -70,6 +76,10 @@ export class VideoService implements Startable {
         log: deps.log,
       },
     );
+    this.liveWatchers = new LiveWatchers((cameraId, watchers) => {
+      this.runs.setLiveWatched(cameraId, watchers > 0);
+      if (this.runs.started) this.emitStatus();
+    });
   }
 
   private get vdb(): VideoDb {
@@ -299,11 +309,12 @@ export class VideoService implements Startable {
   }
 
   private view(c: CameraRow): CameraView {
-    return cameraView(c, this.runs.view(c.id), {
-      capture: this.opts.capture,
-      detector: this.detector,
-      started: this.runs.started,
-    });
+    return cameraView(
+      c,
+      this.runs.view(c.id),
+      { capture: this.opts.capture, detector: this.detector, started: this.runs.started },
+      this.liveWatchers.count(c.id),
+    );
   }
 
   private emitStatus(): void {

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { onEvent, q } from '../api';
 import { Card, ErrorBox, PageHeader } from '../components/ui';
 import { AddCamera } from '../components/video/add-camera';
@@ -24,25 +24,16 @@ const S = defineStrings({
 });
 
 /**
- * The Video page: camera tiles with the anonymized live view (pushed by `video.live`), discovery and
- * add-by-address, masks, recordings, consent-gated streaming; the cards live in `components/video/`.
+ * The Video page: camera tiles with the anonymized live view (each tile watches its camera while it
+ * is on the page; frames come as bytes, not base64), discovery and add-by-address, masks,
+ * recordings, consent-gated streaming; the cards live in `components/video/`.
  */
 export function VideoPage() {
   const t = useT(S);
   const qc = useQueryClient();
   const cams = useQuery(q('video.cameras', {}));
-  const [live, setLive] = useState<Record<string, string>>({});
 
-  useEffect(() => {
-    const offLive = onEvent('video.live', (p) =>
-      setLive((m) => ({ ...m, [p.cameraId]: `data:image/jpeg;base64,${p.jpegBase64}` })),
-    );
-    const offStatus = onEvent('video.status', (p) => qc.setQueryData(['video.cameras', {}], p.cameras));
-    return () => {
-      offLive();
-      offStatus();
-    };
-  }, [qc]);
+  useEffect(() => onEvent('video.status', (p) => qc.setQueryData(['video.cameras', {}], p.cameras)), [qc]);
 
   return (
     <div data-testid="video-page">
@@ -53,7 +44,7 @@ export function VideoPage() {
         {cams.data && cams.data.length === 0 ? <div className="empty">{t('none')}</div> : null}
         <div className="grid">
           {(cams.data ?? []).map((c) => (
-            <CameraTile key={c.id} cam={c} jpeg={live[c.id] ?? null} />
+            <CameraTile key={c.id} cam={c} />
           ))}
         </div>
       </Card>

@@ -23,6 +23,18 @@ import { FACE_PHOTOS_DIR, RtspServer } from '../helpers/rtsp/rtsp-server';
 import { tempDir } from '../helpers/tmp';
 import { REPO_ROOT } from '../helpers/onvif-sim/bundle';
 
+/** Run in the page: the live picture's URL and its pixels as a PNG data URL (drawn on a canvas). */
+const READ_LIVE_PICTURE = `(async () => {
+  const el = document.querySelector('[data-testid="live-view"]');
+  const src = el.src;
+  await el.decode();
+  const c = document.createElement('canvas');
+  c.width = el.naturalWidth;
+  c.height = el.naturalHeight;
+  c.getContext('2d').drawImage(el, 0, 0);
+  return { src, png: c.toDataURL('image/png') };
+})()`;
+
 const missing =
   chromiumMissing() ??
   (spawnSync('ffmpeg', ['-version']).status === 0
@@ -107,22 +119,35 @@ describe.skipIf(missing)(
     let page: Page;
     const pageErrors: string[] = [];
 
-    /** Decodes a data:image/jpeg URL or a JPEG file into an rgb24 frame of its own size. */
-    const decodeJpeg = (src: string, w: number, h: number): Frame => {
-      const file = join(dir.path, `f-${Date.now()}-${Math.random().toString(36).slice(2)}.jpg`);
-      writeFileSync(file, Buffer.from(src.replace(/^data:image\/jpeg;base64,/, ''), 'base64'));
+    /** Decodes a data:image/png URL (a live picture read back from the page) into an rgb24 frame of its own size. */
+    const decodePicture = (png: string, w: number, h: number): Frame => {
+      const file = join(dir.path, `f-${Date.now()}-${Math.random().toString(36).slice(2)}.png`);
+      writeFileSync(file, Buffer.from(png.replace(/^data:image\/png;base64,/, ''), 'base64'));
       return decodeRgbFrames(file, w, h)[0]!;
     };
-    /** The tile's current live picture (a data URL), once it differs from `previous`. */
-    const nextLive = async (previous: string | null): Promise<string> => {
+    /**
+     * The tile's current live picture, once its URL differs from `previous`: its URL (an object URL
+     * of a frame pushed as bytes) and its pixels as the page decoded them (read back as a lossless PNG).
+     */
+    const nextLive = async (previous: string | null): Promise<{ src: string; png: string }> => {
       const img = page.getByTestId('live-view');
       await expect
         .poll(async () => ((await img.count()) > 0 ? await img.getAttribute('src') : null), {
           timeout: 20_000,
         })
         .not.toBe(previous);
-      return (await img.getAttribute('src'))!;
+      // A newer frame may replace the picture while it is read: read the one shown then.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return (await page.evaluate(READ_LIVE_PICTURE)) as { src: string; png: string };
+        } catch (err) {
+          if (attempt >= 5) throw err;
+        }
+      }
     };
+    /** How many watch the camera live, as the node counts them. */
+    const liveWatchers = async (): Promise<number> =>
+      (await rpc<Array<{ liveWatchers: number }>>('video.cameras', {}))[0]?.liveWatchers ?? -1;
     /** Asserts the checker finds no face in `f`; a failing frame is kept as PNG under test/.tmp/failures for a human. */
     const expectNoFace = async (f: Frame, what: string): Promise<void> => {
       const found = await checker.detect(f);
@@ -243,10 +268,14 @@ describe.skipIf(missing)(
       );
 
       // Pull three successive live pictures from the page itself and look for faces in each.
+      // The tile on the page is the camera's one watcher; its frames come as bytes (object URLs, no base64).
+      expect(await liveWatchers()).toBe(1);
       let src: string | null = null;
       for (let i = 0; i < 3; i++) {
-        src = await nextLive(src);
-        const live = decodeJpeg(src, 480, 270);
+        const shot = await nextLive(src);
+        src = shot.src;
+        expect(src).toMatch(/^blob:/);
+        const live = decodePicture(shot.png, 480, 270);
         expect(meanIn(live, 0.2, 0.1, 0.8, 0.9)).toBeGreaterThan(20); // a picture, not a black frame
         await expectNoFace(live, `live-${i}`);
       }
@@ -265,7 +294,7 @@ describe.skipIf(missing)(
 
     it('draws a privacy mask on the live picture, saves it, and later pictures carry it burned in', async () => {
       const tile = page.locator('section.card[data-testid^="camera-"]');
-      const before = decodeJpeg(await nextLive(null), 480, 270);
+      const before = decodePicture((await nextLive(null)).png, 480, 270);
       const inner = [0.34, 0.2, 0.51, 0.4] as const; // inside MASK, clear of its anti-aliased edges
       expect(meanIn(before, ...inner)).toBeGreaterThan(30);
 
@@ -290,16 +319,17 @@ describe.skipIf(missing)(
 
       // Within a few live pictures the masked area turns solid black (JPEG leaves a few levels).
       let src: string | null = null;
+      let png = '';
       await expect
         .poll(
           async () => {
-            src = await nextLive(src);
-            return meanIn(decodeJpeg(src, 480, 270), ...inner);
+            ({ src, png } = await nextLive(src));
+            return meanIn(decodePicture(png, 480, 270), ...inner);
           },
           { timeout: 20_000, interval: 100 },
         )
         .toBeLessThan(8);
-      const after = decodeJpeg(src!, 480, 270);
+      const after = decodePicture(png, 480, 270);
       expect(meanIn(after, 0.6, 0.1, 0.8, 0.9)).toBeGreaterThan(20); // the rest of the picture is still there
       await expectNoFace(after, 'masked-live');
       expect(pageErrors, pageErrors.join('\n')).toEqual([]);
@@ -342,6 +372,26 @@ describe.skipIf(missing)(
         maxWidth: null,
         fps: 5,
       });
+      // The restarted worker knows the tile still watches: live pictures come again.
+      expect((await nextLive(null)).src).toMatch(/^blob:/);
+      expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+    });
+
+    it('watches the camera only while its tile is on screen: leaving the page stops its live JPEGs', async () => {
+      expect(await liveWatchers()).toBe(1);
+      await page.goto(`${node.url}#/`);
+      await expect.poll(liveWatchers, { timeout: 10_000 }).toBe(0);
+      // the worker's counter stops once its last JPEGs are out (it reports about once a second)
+      const liveJpegs = async () =>
+        (await rpc<Array<{ stats: { liveJpegs: number } | null }>>('video.cameras', {}))[0]!.stats!.liveJpegs;
+      await new Promise((r) => setTimeout(r, 2500));
+      const stopped = await liveJpegs();
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await liveJpegs()).toBe(stopped);
+      await page.goto(`${node.url}#/video`);
+      await expect.poll(liveWatchers, { timeout: 10_000 }).toBe(1);
+      expect((await nextLive(null)).src).toMatch(/^blob:/);
+      await expect.poll(liveJpegs, { timeout: 10_000 }).toBeGreaterThan(stopped);
       expect(pageErrors, pageErrors.join('\n')).toEqual([]);
     });
   },

@@ -8,6 +8,7 @@ import type { EventBus } from '../../app/events';
 import type { Logger } from '../../app/logger';
 import type { Startable } from '../../common/startable';
 import { type SessionResolver, installCaller } from './caller';
+import type { LiveWatchers } from '../../video/live/watchers';
 import { installEventsSocket, registerWebSocketSupport } from './events-socket';
 import { installGuard, installLanGate } from './guard';
 import { listenError } from './listen-error';
@@ -62,6 +63,8 @@ export interface GatewayDeps {
   log: Logger;
   /** `/readyz` and `/metrics`. */
   operations: OperationsDeps;
+  /** Who watches which camera live (the video service's count); `/ws` clients add to it. */
+  liveWatchers?: LiveWatchers;
 }
 
 /**

@@ -90,6 +90,11 @@ export class CameraWorker {
     this.send({ type: 'set-masks', masks });
   }
 
+  /** Encode live JPEGs (someone watches) or not (nobody does). */
+  setLive(on: boolean): void {
+    this.send({ type: on ? 'live-on' : 'live-off' });
+  }
+
   /** An anonymized JPEG of the next frame through the pipeline. */
   snapshot(timeoutMs = 10_000): Promise<Uint8Array> {
     const id = this.nextSnapshot++;

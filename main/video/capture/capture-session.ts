@@ -3,6 +3,7 @@
  * This is where raw camera frames live (ARCHITECTURE §6): they come from the decoder, the newest
  * one waits for the pipeline (an older one is zeroed, never passed on), and only what the pipeline
  * returns — an {@link AnonymizedFrame} — reaches the recorder, live view, snapshots and stream.
+ * The live view encodes only while someone watches (between 'live-on' and 'live-off').
  * Messages out never carry raw pixels. The capture worker runs one session; tests drive one directly.
  */
 import type { FrameKernels } from '../../../native/index';
@@ -54,6 +55,8 @@ export class CaptureSession {
   private readonly pipeline: PrivacyPipeline;
   private readonly recorder: FrameExit | undefined;
   private readonly live: FrameExit | undefined;
+  /** Does anyone watch the live view ('live-on')? Until then the live exit encodes nothing. */
+  private liveOn = false;
   private stream: StreamExit | undefined;
   private stopping = false;
   private decoder: Decoder | undefined;
@@ -98,6 +101,9 @@ export class CaptureSession {
       : undefined;
     this.live = cfg.live
       ? deps.sinks.live((jpeg, atMs) => {
+          // A JPEG still coming out of the encoder after 'live-off' goes nowhere.
+          if (!this.liveOn) return;
+          this.status.stats.liveJpegs++;
           const copy = new Uint8Array(jpeg);
           this.deps.port.post({ type: 'live', jpeg: copy, atMs }, [copy.buffer]);
         })
@@ -124,6 +130,14 @@ export class CaptureSession {
         break;
       case 'snapshot':
         this.snapshotWaiters.push(m.id);
+        break;
+      case 'live-on':
+        this.liveOn = true;
+        break;
+      case 'live-off':
+        // The encoder (an ffmpeg) ends; the next 'live-on' starts another.
+        this.liveOn = false;
+        void this.live?.close();
         break;
       case 'stream-start':
         this.startStream(m.url, m.bitrateKbps);
@@ -161,7 +175,7 @@ export class CaptureSession {
 
   private exits(f: AnonymizedFrame): void {
     this.recorder?.write(f);
-    this.live?.write(f);
+    if (this.liveOn) this.live?.write(f);
     this.stream?.write(f);
     while (this.snapshotWaiters.length > 0) {
       const id = this.snapshotWaiters.shift()!;
@@ -192,7 +206,8 @@ export class CaptureSession {
           { format: cfg.pixelFormat, width: cfg.width, height: cfg.height, data },
           atMs,
         );
-        this.status.stats = { ...this.pipeline.stats, rawDropped: this.status.stats.rawDropped };
+        const { rawDropped, liveJpegs } = this.status.stats;
+        this.status.stats = { ...this.pipeline.stats, rawDropped, liveJpegs };
         this.noteTreatment(out);
         // A frame that finished after stop began goes nowhere (the exits are closing).
         if (out && !this.stopping) this.exits(out);

@@ -35,6 +35,7 @@ export class CaptureStatusReporter {
         sceneChanges: 0,
         badFrames: 0,
         rawDropped: 0,
+        liveJpegs: 0,
       },
     };
   }

@@ -45,13 +45,18 @@ export interface CaptureStatus {
   recordingMessage: string;
   streaming: boolean;
   detector: string;
-  stats: PipelineStats & { rawDropped: number };
+  /** The pipeline's counters, raw frames dropped while it was busy, and live JPEGs encoded. */
+  stats: PipelineStats & { rawDropped: number; liveJpegs: number };
 }
 
 /** Messages to the capture worker. */
 export type ToCaptureWorker =
   | { type: 'set-masks'; masks: PrivacyMask[] }
   | { type: 'snapshot'; id: number }
+  /** Someone watches the live view: encode live JPEGs (none are made until this comes). */
+  | { type: 'live-on' }
+  /** Nobody watches any more: stop encoding them (snapshots still work). */
+  | { type: 'live-off' }
   | { type: 'stream-start'; url: string; bitrateKbps?: number }
   | { type: 'stream-stop' }
   | { type: 'stop' };
@@ -59,6 +64,7 @@ export type ToCaptureWorker =
 /** Messages from the capture worker. Every picture in them is anonymized. */
 export type FromCaptureWorker =
   | { type: 'status'; status: CaptureStatus }
+  /** A live JPEG, only between 'live-on' and 'live-off'. */
   | { type: 'live'; jpeg: Uint8Array; atMs: number }
   | { type: 'segment'; segment: ClosedSegment }
   | { type: 'snapshot'; id: number; jpeg?: Uint8Array; error?: SerializedError }

@@ -53,14 +53,11 @@ export interface LiveJpegOptions {
 export class LiveJpegEncoder {
   private sink: FfmpegSink | undefined;
   private lastMs = -Infinity;
-  private readonly splitter: JpegSplitter;
 
   constructor(
     private readonly opts: LiveJpegOptions,
     private readonly onJpeg: (jpeg: Buffer, frameAtMs: number) => void,
-  ) {
-    this.splitter = new JpegSplitter((j) => this.onJpeg(j, this.lastMs));
-  }
+  ) {}
 
   /** Offers a frame; encodes it when the live rate allows. */
   offer(frame: AnonymizedFrame): void {
@@ -69,13 +66,17 @@ export class LiveJpegEncoder {
     if (this.sink.write(frame)) this.lastMs = frame.capturedAtMs;
   }
 
+  /** Ends the encoder (its last JPEGs still come out); a later {@link offer} starts a new one. */
   async close(): Promise<void> {
-    await this.sink?.finish();
+    const sink = this.sink;
     this.sink = undefined;
+    await sink?.finish();
   }
 
   private spawn(): FfmpegSink {
     const w = Math.min(this.opts.outWidthPx, this.opts.width) & ~1;
+    // Its own splitter: one still finishing after close() must not mix its bytes with the new one's.
+    const splitter = new JpegSplitter((j) => this.onJpeg(j, this.lastMs));
     return new FfmpegSink({
       width: this.opts.width,
       height: this.opts.height,
@@ -93,7 +94,7 @@ export class LiveJpegEncoder {
         'image2pipe',
         '-',
       ],
-      onStdout: (c) => this.splitter.push(c),
+      onStdout: (c) => splitter.push(c),
     });
   }
 }

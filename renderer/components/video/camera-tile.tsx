@@ -9,6 +9,7 @@ import { CameraFormat } from './camera-format';
 import { CameraMasks } from './camera-masks';
 import { CaptureLimits } from './capture-limits';
 import { StreamPanel } from './stream-panel';
+import { useLiveView } from './use-live-view';
 
 const S = defineStrings({
   en: {
@@ -55,9 +56,13 @@ const S = defineStrings({
   },
 });
 
-/** A camera's tile: its live picture (or the mask editor over it), status lines, actions, stream panel. */
-export function CameraTile({ cam, jpeg }: { cam: CameraView; jpeg: string | null }) {
+/**
+ * A camera's tile: its live picture (or the mask editor over it), status lines, actions, stream
+ * panel. The camera is watched live while the tile is on the page.
+ */
+export function CameraTile({ cam }: { cam: CameraView }) {
   const t = useT(S);
+  const jpeg = useLiveView(cam.id);
   const qc = useQueryClient();
   const [editing, setEditing] = useState(false);
   const [streamOpen, setStreamOpen] = useState(false);

@@ -67,6 +67,8 @@ try {
     password: 'pw',
     name: 'Back door',
   });
+  // someone watches it live (a camera nobody watches makes no live JPEG)
+  service.liveWatchers.watch({}, [added.id]);
   await waitFor('streaming', () => cam().state === 'streaming', 60_000);
 
   // 1. ffmpeg crashes.

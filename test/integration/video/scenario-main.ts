@@ -68,7 +68,8 @@ try {
   report.camera = { id: cam.id, name: cam.name, width: cam.width, height: cam.height, info: cam.info };
   await waitFor('the camera to stream', () => service.cameras()[0]?.state === 'streaming', 60_000);
 
-  // Live view: JPEGs pushed as events.
+  // Live view: JPEGs pushed as events while someone watches.
+  service.liveWatchers.watch({}, [cam.id]);
   const live = await waitFor(
     '3 live JPEGs',
     () => {
@@ -79,7 +80,7 @@ try {
   );
   report.liveFiles = live.slice(-3).map((e, i) => {
     const f = join(out, `live-${i}.jpg`);
-    writeFileSync(f, Buffer.from((e.payload as { jpegBase64: string }).jpegBase64, 'base64'));
+    writeFileSync(f, (e.payload as { jpeg: Uint8Array }).jpeg);
     return f;
   });
   const snap = await service.snapshot(cam.id);

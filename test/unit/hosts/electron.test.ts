@@ -4,13 +4,19 @@ import pino from 'pino';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { IPC_CALL, IPC_EVENT } from '../../../main/contract/bridge';
+import { IPC_CALL, IPC_EVENT, IPC_WATCH_LIVE } from '../../../main/contract/bridge';
 import { type AllHandlers, Router } from '../../../main/api/router';
 import { EventBus } from '../../../main/app/events';
 import { type ElectronApi, ElectronHost } from '../../../main/hosts/electron';
-import { ANONYMOUS } from '../../../main/contract/access';
+import { ANONYMOUS, type Principal } from '../../../main/contract/access';
+import { LiveWatchers } from '../../../main/video/live/watchers';
 import { uiResponse } from '../../../main/hosts/ui-protocol';
 import { tempDir } from '../../helpers/tmp';
+import WebSocket from 'ws';
+import { type LiveFrame, decodeLiveFrame } from '../../../main/contract/live-frame';
+import { Gateway } from '../../../main/hosts/gateway/gateway';
+import { SESSION_COOKIE } from '../../../main/hosts/gateway/caller';
+import { NodeMetrics } from '../../../main/app/metrics';
 
 /** A stand-in for the parts of Electron the host uses; it records what the host asked for. */
 function fakeElectron() {
@@ -133,9 +139,9 @@ const handlers = {
   }),
 } as unknown as AllHandlers;
 
-async function setup() {
+async function setup(opts: { bus?: EventBus; liveWatchers?: LiveWatchers; principal?: Principal } = {}) {
   const f = fakeElectron();
-  const bus = new EventBus();
+  const bus = opts.bus ?? new EventBus();
   const locks: string[] = [];
   const host = new ElectronHost(
     {
@@ -146,8 +152,9 @@ async function setup() {
     {
       electron: f.electron,
       router: new Router(handlers),
-      sessions: { principalOf: () => ANONYMOUS },
+      sessions: { principalOf: () => opts.principal ?? ANONYMOUS },
       bus,
+      liveWatchers: opts.liveWatchers,
       log: pino({ level: 'silent' }),
       onLockRequest: (r) => locks.push(r),
     },
@@ -299,5 +306,180 @@ describe("the window's UI protocol (hotpot://app/)", () => {
       expect(await r.text(), bad).not.toContain('nope');
       expect(r.status, bad).toBeGreaterThanOrEqual(400);
     }
+  });
+});
+
+describe('ElectronHost: the live view', () => {
+  const manager: Principal = {
+    kind: 'user',
+    userId: 'u',
+    username: 'm',
+    roles: ['manager'],
+    sessionId: 's',
+    stepUpAtMs: Date.now(),
+  };
+  const own = (sender: unknown) => ({ sender, senderFrame: { url: 'hotpot://app/index.html' } });
+  const frame = (cameraId: string) => ({
+    cameraId,
+    atMs: 1,
+    jpeg: Uint8Array.from([0xff, 0xd8, 0xff, 0xd9]),
+  });
+
+  it("sends a camera's frames, as bytes, only while the window watches it; counts it; checks the request", async () => {
+    const watchers = new LiveWatchers(() => undefined);
+    const { windows, ipcHandlers, bus, host } = await setup({ liveWatchers: watchers, principal: manager });
+    const wc = windows[0]!.webContents;
+    const watch = ipcHandlers.get(IPC_WATCH_LIVE)!;
+    const live = () => wc.sent.filter((s) => s[1] === 'video.live');
+    bus.emit('video.live', frame('cam-1'));
+    expect(live()).toEqual([]);
+    expect(await watch(own(wc), { type: 'watch', cameraIds: ['cam-1', 'cam-1'] })).toEqual({
+      ok: true,
+      value: { watching: ['cam-1'] },
+    });
+    expect(watchers.count('cam-1')).toBe(1);
+    bus.emit('video.live', frame('cam-1'));
+    bus.emit('video.live', frame('cam-2'));
+    expect(live()).toEqual([[IPC_EVENT, 'video.live', frame('cam-1')]]);
+    expect(live()[0]![2]).toMatchObject({ jpeg: expect.any(Uint8Array) });
+    // garbage and strangers are refused, and change nothing
+    expect(await watch(own(wc), { type: 'watch', cameraIds: 'cam-1' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
+    });
+    expect(
+      await watch(
+        { sender: wc, senderFrame: { url: 'https://evil.example/' } },
+        { type: 'watch', cameraIds: [] },
+      ),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(watchers.count('cam-1')).toBe(1);
+    // hidden in the tray it does not count; shown again it does
+    windows[0]!.emit('hide');
+    expect(watchers.count('cam-1')).toBe(0);
+    windows[0]!.emit('show');
+    expect(watchers.count('cam-1')).toBe(1);
+    // the contents going away ends its watch
+    wc.emit('destroyed');
+    expect(watchers.count('cam-1')).toBe(0);
+    await host.stop();
+  });
+
+  it('does not count a window whose session may not see live pictures', async () => {
+    const watchers = new LiveWatchers(() => undefined);
+    const { windows, ipcHandlers } = await setup({ liveWatchers: watchers, principal: ANONYMOUS });
+    const wc = windows[0]!.webContents;
+    expect(await ipcHandlers.get(IPC_WATCH_LIVE)!(own(wc), { type: 'watch', cameraIds: ['cam-1'] })).toEqual({
+      ok: true,
+      value: { watching: [] },
+    });
+    expect(watchers.count('cam-1')).toBe(0);
+  });
+
+  it('counts the window and two /ws clients together: one leaving, one closing without a word', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir.path, 'index.html'), '<!doctype html><title>ui</title>');
+    const changes: Array<[string, number]> = [];
+    const watchers = new LiveWatchers((id, n) => changes.push([id, n]));
+    const bus = new EventBus();
+    const sessions = {
+      principalOf: (t: string | undefined) =>
+        t === 'mgr' ? manager : t === 'cashier' ? { ...manager, roles: ['cashier' as const] } : ANONYMOUS,
+      principalOfBearer: async () => ANONYMOUS,
+    };
+    const gw = new Gateway(
+      { host: '127.0.0.1', port: 0, rendererDir: dir.path },
+      {
+        router: new Router(handlers),
+        sessions,
+        operations: {
+          status: () => ({}) as never,
+          metrics: new NodeMetrics({ status: () => ({}) as never, mempoolSize: () => 0, cameras: () => [] }),
+        },
+        rest: [],
+        bus,
+        liveWatchers: watchers,
+        log: pino({ level: 'silent' }),
+      },
+    );
+    await gw.start();
+    const { windows, ipcHandlers, host } = await setup({ bus, liveWatchers: watchers, principal: manager });
+    const client = async (token: string) => {
+      const ws = new WebSocket(gw.url.replace(/^http/, 'ws') + 'ws', {
+        headers: { cookie: `${SESSION_COOKIE}=${token}` },
+      });
+      const frames: LiveFrame[] = [];
+      const texts: string[] = [];
+      ws.on('message', (m, isBinary) =>
+        isBinary ? frames.push(decodeLiveFrame(new Uint8Array(m as Buffer))) : texts.push(String(m)),
+      );
+      await new Promise((r, j) => ws.once('open', r).once('error', j));
+      const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+      return { ws, frames, texts, closed };
+    };
+    const until = async (what: string, ok: () => boolean) => {
+      for (const end = Date.now() + 5000; !ok(); await new Promise((r) => setTimeout(r, 10)))
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    };
+    try {
+      const a = await client('mgr');
+      const b = await client('mgr');
+      const cashier = await client('cashier');
+      a.ws.send(JSON.stringify({ type: 'watch', cameraIds: ['cam-1'] }));
+      b.ws.send(JSON.stringify({ type: 'watch', cameraIds: ['cam-1', 'cam-2'] }));
+      cashier.ws.send(JSON.stringify({ type: 'watch', cameraIds: ['cam-1'] }));
+      await ipcHandlers.get(IPC_WATCH_LIVE)!(own(windows[0]!.webContents), {
+        type: 'watch',
+        cameraIds: ['cam-1'],
+      });
+      await until(
+        'three watchers of cam-1',
+        () => watchers.count('cam-1') === 3 && watchers.count('cam-2') === 1,
+      );
+
+      bus.emit('video.live', frame('cam-1'));
+      bus.emit('video.live', frame('cam-2'));
+      await until('the frames', () => a.frames.length === 1 && b.frames.length === 2);
+      expect(a.frames.map((f) => f.cameraId)).toEqual(['cam-1']);
+      expect(b.frames.map((f) => f.cameraId)).toEqual(['cam-1', 'cam-2']);
+      expect([...b.frames[0]!.jpeg]).toEqual([0xff, 0xd8, 0xff, 0xd9]);
+      expect(cashier.frames).toEqual([]);
+      // no live frame ever goes out as JSON
+      expect([...a.texts, ...b.texts, ...cashier.texts].filter((t) => t.includes('video.live'))).toEqual([]);
+      expect(windows[0]!.webContents.sent.filter((s) => s[1] === 'video.live')).toHaveLength(1);
+
+      a.ws.send(JSON.stringify({ type: 'watch', cameraIds: [] }));
+      await until('a leaving', () => watchers.count('cam-1') === 2);
+      b.ws.terminate(); // closed without unsubscribing
+      await until('b gone', () => watchers.count('cam-1') === 1 && watchers.count('cam-2') === 0);
+      expect(changes.filter(([id]) => id === 'cam-2')).toEqual([
+        ['cam-2', 1],
+        ['cam-2', 0],
+      ]);
+
+      // garbage closes the socket: not JSON, the wrong shape, binary, too big
+      for (const [msg, code] of [
+        ['watch cam-1', 1008],
+        [JSON.stringify({ type: 'watch', cameraIds: [1] }), 1008],
+        [JSON.stringify({ type: 'watch', cameraIds: Array.from({ length: 65 }, (_, i) => `c${i}`) }), 1008],
+        [Buffer.from([1, 2, 3]), 1003],
+        [JSON.stringify({ type: 'watch', cameraIds: ['x'.repeat(5000)] }), 1009],
+      ] as const) {
+        const c = await client('mgr');
+        c.ws.send(msg);
+        expect(await c.closed).toBe(code);
+      }
+      expect(watchers.count('cam-1')).toBe(1);
+      a.ws.close();
+      cashier.ws.close();
+    } finally {
+      await host.stop();
+      await gw.stop();
+      dir.cleanup();
+    }
+    expect(watchers.count('cam-1')).toBe(0);
   });
 });

@@ -116,6 +116,8 @@ async function runSession(
     random: () => 0.5,
   });
   session.start();
+  // the live exit is where this test sees frames: someone watches
+  session.handle({ type: 'live-on' });
   const deadline = Date.now() + 30_000;
   const ended = (): boolean => session.status.state === 'reconnecting' || session.status.state === 'error';
   while (!ended() && Date.now() < deadline) {
@@ -346,6 +348,8 @@ describe('the capture worker (dist/main/workers/capture.worker.js) when its dete
       onStreamEnded: () => undefined,
       onExit: (reason) => void r.statuses.push({ ...r.statuses.at(-1)!, state: 'error', message: reason }),
     });
+    // someone watches: live pictures are made (none would be otherwise, healthy or not)
+    worker.setLive(true);
     const t0 = Date.now();
     while (!enough(r) && r.ms < 30_000) {
       await new Promise((res) => setTimeout(res, 100));

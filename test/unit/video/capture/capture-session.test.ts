@@ -7,7 +7,11 @@ import { DEFAULT_ANONYMIZE_OPTIONS } from '../../../../main/video/anonymize';
 import { CaptureSession } from '../../../../main/video/capture/capture-session';
 import { ffmpegCaptureSinks, type CaptureSinks } from '../../../../main/video/capture/capture-sinks';
 import { startDecoder, type Decoder } from '../../../../main/video/capture/decoder';
-import type { CaptureWorkerConfig, FromCaptureWorker } from '../../../../main/video/capture/protocol';
+import type {
+  CaptureWorkerConfig,
+  FromCaptureWorker,
+  ToCaptureWorker,
+} from '../../../../main/video/capture/protocol';
 import type { AnonymizedFrame } from '../../../../main/video/pipeline/anonymized-frame';
 import type { FaceBox, FaceDetector } from '../../../../main/video/types';
 import { tempDir } from '../../../helpers/tmp';
@@ -81,11 +85,15 @@ function config(): CaptureWorkerConfig {
   };
 }
 
-/** Runs a session over the whole clip with `detector`; returns what reached the exit and the port. */
+/**
+ * Runs a session over the whole clip with `detector`; returns what reached the live exit and the
+ * port. The owner's `messages` go in as it starts (default: someone watches the live view).
+ */
 async function runSession(
   detector: FaceDetector,
   decoder: typeof startDecoder = startDecoder,
   cfg: CaptureWorkerConfig = config(),
+  toSession: ToCaptureWorker[] = [{ type: 'live-on' }],
 ): Promise<{
   exited: AnonymizedFrame[];
   messages: FromCaptureWorker[];
@@ -97,7 +105,14 @@ async function runSession(
   let closed = false;
   const sinks: CaptureSinks = {
     ...ffmpegCaptureSinks(cfg, Date.now),
-    live: () => ({ write: (f) => void exited.push(f), close: async () => undefined }),
+    // Each frame the live exit takes comes out as a (stand-in) JPEG at once.
+    live: (onJpeg) => ({
+      write: (f) => {
+        exited.push(f);
+        onJpeg(new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), f.capturedAtMs);
+      },
+      close: async () => undefined,
+    }),
   };
   const session = new CaptureSession(cfg, {
     port: { post: (m) => void messages.push(m), close: () => (closed = true) },
@@ -109,6 +124,7 @@ async function runSession(
     random: () => 0.5,
   });
   session.start();
+  for (const m of toSession) session.handle(m);
   const deadline = Date.now() + 15_000;
   while (session.status.state !== 'reconnecting' && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 50));
@@ -167,6 +183,42 @@ describe('CaptureSession (no worker thread, real ffmpeg and anonymizer)', () => 
       m.type === 'status' && m.status.state === 'reconnecting' ? [m.status.message] : [],
     );
     expect(reconnecting[0]).toMatch(/^the stream ended; reconnecting in/);
+  }, 30_000);
+
+  it('encodes no live JPEG while nobody watches, yet frames flow and a snapshot is taken', async () => {
+    const finds: FaceDetector = {
+      description: 'no faces',
+      detect: async () => [],
+      dispose: async () => undefined,
+    };
+    const { exited, messages, session } = await runSession(finds, startDecoder, config(), [
+      { type: 'snapshot', id: 1 },
+    ]);
+    expect(session.status.stats.frames).toBeGreaterThanOrEqual(3);
+    expect(exited).toEqual([]);
+    expect(session.status.stats.liveJpegs).toBe(0);
+    expect(messages.filter((m) => m.type === 'live')).toEqual([]);
+    const snap = messages.find((m) => m.type === 'snapshot');
+    expect(snap?.type === 'snapshot' && [...(snap.jpeg ?? new Uint8Array()).subarray(0, 2)]).toEqual([
+      0xff, 0xd8,
+    ]);
+  }, 30_000);
+
+  it('encodes live JPEGs between live-on and live-off, and counts them', async () => {
+    const finds: FaceDetector = {
+      description: 'no faces',
+      detect: async () => [],
+      dispose: async () => undefined,
+    };
+    const { exited, messages, session } = await runSession(finds);
+    const live = messages.filter((m) => m.type === 'live');
+    expect(live.length).toBeGreaterThanOrEqual(3);
+    expect(session.status.stats.liveJpegs).toBe(live.length);
+    expect(exited.length).toBe(live.length);
+    // 'live-off' stops it: after it, no frame reaches the live exit
+    const off = await runSession(finds, startDecoder, config(), [{ type: 'live-on' }, { type: 'live-off' }]);
+    expect(off.exited).toEqual([]);
+    expect(off.session.status.stats.liveJpegs).toBe(0);
   }, 30_000);
 
   it("a decoder that ffmpeg's socket timeout ends is reported as a stalled stream, not an ended one", async () => {
