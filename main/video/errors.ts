@@ -49,3 +49,13 @@ export type CameraFailureReason =
   | 'auth-failed'
   | 'not-onvif'
   | 'unusable-answer';
+
+/**
+ * Why a stream to a platform failed, in `data.reason` of its STREAM_FAILED VideoError: `unreachable`
+ * (no connection), `tls` (the certificate or TLS failed), `timeout` (no answer in time), `refused`
+ * (the server answered the connect or publish with an error), `bad-name` (it refused the stream key:
+ * NetStream.Publish.BadName), `closed` (it hung up), `protocol` (it sent what RTMP does not allow),
+ * `encoder` (ffmpeg failed). Messages name the server, never the stream key.
+ */
+export type StreamFailureReason =
+  'unreachable' | 'tls' | 'timeout' | 'refused' | 'bad-name' | 'closed' | 'protocol' | 'encoder';

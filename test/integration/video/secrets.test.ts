@@ -10,6 +10,7 @@ import { OnvifSim } from '../../helpers/onvif-sim/sim';
 import { freePort, signInAsOwner, startNode, type NodeProcess } from '../../helpers/node-process';
 import { rpcCall } from '../../helpers/rest-calls';
 import { makeFaceClip, RtspServer } from '../../helpers/rtsp/rtsp-server';
+import { processTexts, processTree } from '../../helpers/process-texts';
 import { tempDir } from '../../helpers/tmp';
 import { REPO_ROOT } from '../../helpers/onvif-sim/bundle';
 
@@ -17,46 +18,6 @@ import { REPO_ROOT } from '../../helpers/onvif-sim/bundle';
 const GOOD_PASS = 'Fz9:q/k@Lm-unique-1';
 const DEAD_PASS = 'Wp4#t%Rv-unique-2';
 const FORMS = [GOOD_PASS, DEAD_PASS].flatMap((p) => [p, encodeURIComponent(p)]);
-
-/** Every process's command line and environment on this machine (those this user can read). */
-function processTexts(): Array<{ pid: number; cmdline: string; environ: string }> {
-  const out: Array<{ pid: number; cmdline: string; environ: string }> = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      out.push({
-        pid: Number(pid),
-        cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '),
-        environ: readFileSync(`/proc/${pid}/environ`, 'utf8').replace(/\0/g, '\n'),
-      });
-    } catch {
-      // gone, or another user's
-    }
-  }
-  return out;
-}
-
-/** The pids under `root` (itself included). */
-function processTree(root: number): Set<number> {
-  const parent = new Map<number, number>();
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      parent.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone
-    }
-  }
-  const tree = new Set([root]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [pid, ppid] of parent)
-      if (tree.has(ppid) && !tree.has(pid)) {
-        tree.add(pid);
-        grew = true;
-      }
-  }
-  return tree;
-}
 
 /** Every file under `dir`, read whole (logs, databases, config). */
 function filesUnder(dir: string): Array<{ path: string; text: string }> {
