@@ -6,7 +6,9 @@ import type { AuditRecord } from '../access/audit-log';
 export type AuditSink = (call: AuditRecord) => void;
 
 /** Input keys whose values never reach the audit log. */
-const SECRET = /password|passphrase|mnemonic|phrase|privatekey|keystore|secret|token|apikey/i;
+const SECRET = /password|passphrase|mnemonic|phrase|privatekey|keystore|secret|token|apikey|streamkey/i;
+/** Input keys holding a URL: only its scheme and host are recorded (an RTMP ingest URL ends with its stream key). */
+const URLS = /^url$/i;
 /** Input keys holding files: only their size is recorded (a sales CSV holds loyalty card numbers). */
 const FILES = /^csv$/;
 /** Input keys that name what an act was about, in order of preference. */
@@ -63,7 +65,15 @@ function withoutSecrets(value: unknown, depth = 0): unknown {
         ? '[secret]'
         : FILES.test(k) && typeof v === 'string'
           ? `[${v.length} characters]`
-          : withoutSecrets(v, depth + 1),
+          : URLS.test(k) && typeof v === 'string'
+            ? originOf(v)
+            : withoutSecrets(v, depth + 1),
     ]),
   );
+}
+
+/** `scheme://host/…` of a URL (its path, query and credentials left out), or a placeholder. */
+function originOf(url: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)(?:[^/?#@]*@)?([^/?#]*)/i.exec(url);
+  return m ? `${m[1]}${m[2]}/…` : '[not a URL]';
 }

@@ -62,6 +62,23 @@ const CaptureLimitsInput = {
     .optional(),
 };
 
+/** The platforms a stream target can be preset for (main/video/stream/presets.ts); 'custom' takes a server URL. */
+export const StreamPreset = z.enum(['twitch', 'youtube', 'custom']);
+export type StreamPreset = z.infer<typeof StreamPreset>;
+
+/** A saved stream target as the API shows it: never its key, only the key's last 4 characters behind dots. */
+export const StreamTargetView = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  preset: StreamPreset,
+  /** The ingest URL without the key. */
+  serverUrl: z.string(),
+  /** `••••abcd`: the key's last 4 characters (only dots for a short key). */
+  keyHint: z.string(),
+  createdAtMs: z.number(),
+});
+export type StreamTargetView = z.infer<typeof StreamTargetView>;
+
 /** One of a camera's ONVIF media profiles: its token and name, its own size and rate (0: not said). */
 export const StreamView = z.object({
   profileToken: z.string(),
@@ -236,14 +253,42 @@ export const videoMethods = {
     allow(PEOPLE.managers),
     AUDITED,
   ),
+  /** The saved stream targets; a key is shown only as its hint (`••••abcd`). */
+  'video.streamTargets': method(z.object({}).strict(), z.array(StreamTargetView), allow(PEOPLE.managers)),
+  /** Saves a stream target: a preset (or a custom server URL) and its stream key, stored sealed. */
+  'video.saveStreamTarget': method(
+    z
+      .object({
+        name: z.string().trim().min(1, 'name the target, e.g. "Twitch"').max(100),
+        preset: StreamPreset,
+        /** RTMPS (TLS) unless false; for a preset. */
+        secure: z.boolean().optional(),
+        /** The server URL without the key (rtmp://host/app), for 'custom'. */
+        serverUrl: z.string().max(1024).optional(),
+        streamKey: z.string().min(1, 'paste the stream key from the platform').max(512),
+      })
+      .strict(),
+    StreamTargetView,
+    allowWithStepUp(PEOPLE.managers),
+    AUDITED,
+  ),
+  'video.deleteStreamTarget': method(
+    z.object({ id: z.number().int().min(1) }).strict(),
+    z.object({ ok: z.literal(true) }),
+    allow(PEOPLE.managers),
+    AUDITED,
+  ),
+  /** Streams a camera to a saved target (`targetId`) or to an ingest URL with its key (`url`). */
   'video.startStream': method(
     z
       .object({
         cameraId: Id,
-        url: z.string().min(1).max(2048),
+        url: z.string().min(1).max(2048).optional(),
+        targetId: z.number().int().min(1).optional(),
         bitrateKbps: z.number().int().min(200).max(20000).optional(),
       })
-      .strict(),
+      .strict()
+      .refine((i) => (i.url === undefined) !== (i.targetId === undefined), 'give either targetId or url'),
     z.object({ consentId: z.number().int(), endsMs: z.number() }),
     allowWithStepUp(PEOPLE.managers),
     AUDITED,

@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CameraView, RecordingView } from '../contract/video';
+import type { CameraView, RecordingView, StreamTargetView } from '../contract/video';
 import type { Startable } from '../common/startable';
 import { CameraRegistry, type AddCameraInput, type CameraSettings } from './camera-registry';
 import { cameraView } from './camera-view';
@@ -22,6 +22,7 @@ import { SecretBox } from './secrets';
 import type { VideoServiceDeps, VideoServiceOptions } from './service-options';
 import type { FaceDetectorOptions } from './types';
 import { rtmpUrlProblem } from './stream/rtmp';
+import { StreamTargets, type StreamTargetInput } from './stream-targets';
 
 /**
  * The cameras of the store: registry (credentials sealed), one capture worker per camera (raw
@@ -37,6 +38,7 @@ export class VideoService implements Startable {
   private readonly registry: CameraRegistry;
   private readonly runs: RunningCameras;
   private readonly recs: Recordings;
+  private readonly targets: StreamTargets;
   /**
    * Who watches which camera's live view (the hosts say, per socket and window): a camera nobody
    * watches encodes no live JPEG.
@@ -62,6 +64,7 @@ export class VideoService implements Startable {
       log: deps.log,
     });
     this.recs = new Recordings({ ...opts, recordingsDir }, { vdb, ...deps });
+    this.targets = new StreamTargets({ vdb, box: () => this.needBox(), nowMs: deps.nowMs });
     this.runs = new RunningCameras(
       { ...opts, recordingsDir },
       {
@@ -270,12 +273,33 @@ export class VideoService implements Startable {
     for (const cameraId of this.runs.streamingUnder(id)) this.stopStream(cameraId, 'consent revoked');
   }
 
+  /** The saved stream targets, each key shown only as its hint. */
+  streamTargets(): StreamTargetView[] {
+    return this.targets.list();
+  }
+
+  /** Saves a stream target (a preset or server URL, and its key sealed). */
+  saveStreamTarget(input: StreamTargetInput): StreamTargetView {
+    return this.targets.save(input);
+  }
+
+  deleteStreamTarget(id: number): void {
+    this.targets.delete(id);
+  }
+
   /**
-   * Pushes a camera's anonymized feed to an RTMP URL, only while a recorded consent covers this
-   * camera now; stops by itself when the consent window ends. Throws NO_CONSENT otherwise.
+   * Pushes a camera's anonymized feed to a saved stream target (`{ targetId }`) or an ingest URL
+   * with its key (a string), only while a recorded consent covers this camera now; stops by itself
+   * when the consent window ends. Throws NO_CONSENT otherwise. Either way the node's own RTMP client
+   * publishes (main/video/stream/rtmp-client.ts): the key is on no command line.
    */
-  startStream(cameraId: string, url: string, bitrateKbps?: number): { consentId: number; endsMs: number } {
+  startStream(
+    cameraId: string,
+    to: string | { targetId: number },
+    bitrateKbps?: number,
+  ): { consentId: number; endsMs: number } {
     this.registry.need(cameraId);
+    const url = typeof to === 'string' ? to : this.targets.ingestUrlOf(to.targetId);
     const problem = rtmpUrlProblem(url);
     if (problem) throw new VideoError('STREAM_FAILED', problem);
     const now = this.deps.nowMs();
@@ -289,7 +313,12 @@ export class VideoService implements Startable {
     }
     this.runs.startStream(cameraId, { url, bitrateKbps }, consent, now);
     this.deps.log.info(
-      { cameraId, consentId: consent.id, endsMs: consent.endsMs },
+      {
+        cameraId,
+        consentId: consent.id,
+        endsMs: consent.endsMs,
+        ...(typeof to === 'string' ? {} : { targetId: to.targetId }),
+      },
       'streaming started under consent',
     );
     this.emitStatus();

@@ -42,7 +42,14 @@ export function videoHandlers(deps: VideoHandlersDeps): Handlers<typeof videoMet
       v.revokeConsent(id);
       return { ok: true as const };
     },
-    'video.startStream': async ({ cameraId, url, bitrateKbps }) => v.startStream(cameraId, url, bitrateKbps),
+    'video.streamTargets': async () => v.streamTargets(),
+    'video.saveStreamTarget': async (input) => v.saveStreamTarget(input),
+    'video.deleteStreamTarget': async ({ id }) => {
+      v.deleteStreamTarget(id);
+      return { ok: true as const };
+    },
+    'video.startStream': async ({ cameraId, url, targetId, bitrateKbps }) =>
+      v.startStream(cameraId, targetId !== undefined ? { targetId } : url!, bitrateKbps),
     'video.stopStream': async ({ cameraId }) => {
       v.stopStream(cameraId);
       return { ok: true as const };

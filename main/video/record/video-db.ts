@@ -3,7 +3,7 @@ import type { StreamProfile } from '../onvif/profiles';
 import type { CaptureLimits } from '../recording-format';
 import type { AnonymizeOptions, PrivacyMask } from '../types';
 
-/** The video module's tables in node.db (camera registry, recordings index, streaming consents). */
+/** The video module's tables in node.db (camera registry, recordings index, streaming consents, stream targets). */
 export const VIDEO_MIGRATIONS: readonly Migration[] = [
   {
     module: 'video',
@@ -93,6 +93,23 @@ export const VIDEO_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX video_recordings_to_unpin ON video_recordings (id) WHERE published_cid IS NOT NULL AND unpinned_at_ms IS NULL;
     `,
   },
+  {
+    module: 'video',
+    version: 4,
+    name: 'stream targets: a platform preset or server URL and its stream key, sealed',
+    // key_sealed is SecretBox's sealing of the stream key (as cameras' password_sealed); the
+    // server URL holds no key (the key is the ingest URL's last segment, added only when streaming).
+    up: `
+      CREATE TABLE video_stream_targets (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        preset TEXT NOT NULL,
+        server_url TEXT NOT NULL,
+        key_sealed TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** A recording's encrypted copy for HQ (main/video/publish), as the index holds it. */
@@ -151,6 +168,19 @@ export interface ConsentRow {
   note: string;
   createdAtMs: number;
   revokedAtMs: number | null;
+}
+
+/** A saved place to stream to: a platform preset's (or the owner's own) server and the sealed stream key. */
+export interface StreamTargetRow {
+  id: number;
+  name: string;
+  /** A preset of main/video/stream/presets.ts ('twitch', 'youtube', 'custom'). */
+  preset: string;
+  /** The ingest URL without the key (`rtmps://live.twitch.tv:443/app`). */
+  serverUrl: string;
+  /** The stream key, sealed by the node's SecretBox. */
+  keySealed: string;
+  createdAtMs: number;
 }
 
 type Raw = Record<string, unknown>;
@@ -223,6 +253,17 @@ function toConsent(r: Raw): ConsentRow {
     note: s(r['note']),
     createdAtMs: n(r['created_at_ms']),
     revokedAtMs: r['revoked_at_ms'] === null ? null : n(r['revoked_at_ms']),
+  };
+}
+
+function toStreamTarget(r: Raw): StreamTargetRow {
+  return {
+    id: n(r['id']),
+    name: s(r['name']),
+    preset: s(r['preset']),
+    serverUrl: s(r['server_url']),
+    keySealed: s(r['key_sealed']),
+    createdAtMs: n(r['created_at_ms']),
   };
 }
 
@@ -452,5 +493,32 @@ export class VideoDb {
   consent(id: number): ConsentRow | undefined {
     const r = this.db.prepare('SELECT * FROM video_consents WHERE id = ?').get(id) as Raw | undefined;
     return r ? toConsent(r) : undefined;
+  }
+
+  // ---- stream targets
+  addStreamTarget(t: Omit<StreamTargetRow, 'id'>): number {
+    return Number(
+      this.db
+        .prepare(
+          'INSERT INTO video_stream_targets (name, preset, server_url, key_sealed, created_at_ms) VALUES (?, ?, ?, ?, ?)',
+        )
+        .run(t.name, t.preset, t.serverUrl, t.keySealed, t.createdAtMs).lastInsertRowid,
+    );
+  }
+
+  streamTargets(): StreamTargetRow[] {
+    return (this.db.prepare('SELECT * FROM video_stream_targets ORDER BY id').all() as Raw[]).map(
+      toStreamTarget,
+    );
+  }
+
+  streamTarget(id: number): StreamTargetRow | undefined {
+    const r = this.db.prepare('SELECT * FROM video_stream_targets WHERE id = ?').get(id) as Raw | undefined;
+    return r ? toStreamTarget(r) : undefined;
+  }
+
+  /** Deletes a stream target; false when there was none. */
+  deleteStreamTarget(id: number): boolean {
+    return this.db.prepare('DELETE FROM video_stream_targets WHERE id = ?').run(id).changes > 0;
   }
 }

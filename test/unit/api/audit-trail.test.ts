@@ -18,4 +18,25 @@ describe('auditedCall', () => {
     });
     expect(JSON.stringify(rec)).not.toContain('4000');
   });
+
+  it('records a stream key as secret and an ingest URL by its server only (its last segment is the key)', () => {
+    const key = { via: 'test', principal: { kind: 'key', keyId: 'k1', name: 'ops', scopes: [] } } as const;
+    const saved = auditedCall(
+      'video.saveStreamTarget',
+      { name: 'Twitch', preset: 'twitch', streamKey: 'live_1_abc' },
+      key,
+      {
+        ok: true,
+      },
+    );
+    expect(saved.details['input']).toEqual({ name: 'Twitch', preset: 'twitch', streamKey: '[secret]' });
+    const started = auditedCall(
+      'video.startStream',
+      { cameraId: 'door', url: 'rtmp://user:pw@live.twitch.tv/app/live_1_abc' },
+      key,
+      { ok: true },
+    );
+    expect(started.details['input']).toEqual({ cameraId: 'door', url: 'rtmp://live.twitch.tv/…' });
+    expect(JSON.stringify([saved, started])).not.toMatch(/live_1_abc|pw@/);
+  });
 });
