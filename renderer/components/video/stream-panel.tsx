@@ -5,6 +5,7 @@ import type { CameraView } from '../../../main/contract/video';
 import { call, q } from '../../api';
 import { defineStrings, useFormat, useT } from '../../i18n';
 import { ErrorBox } from '../ui';
+import { StreamTargetPicker } from './stream-target-picker';
 
 const S = defineStrings({
   en: {
@@ -13,7 +14,6 @@ const S = defineStrings({
     scope: 'What for',
     minutes: 'Minutes from now',
     recordConsent: 'Record consent',
-    rtmpUrl: 'RTMP URL (e.g. rtmp://live.twitch.tv/app/KEY)',
     startStream: 'Start stream',
     stopStream: 'Stop stream',
   },
@@ -23,19 +23,18 @@ const S = defineStrings({
     scope: 'На что',
     minutes: 'Минут от текущего момента',
     recordConsent: 'Записать согласие',
-    rtmpUrl: 'RTMP-адрес (например rtmp://live.twitch.tv/app/KEY)',
     startStream: 'Начать трансляцию',
     stopStream: 'Остановить',
   },
 });
 
-/** Records a viewer consent for `cam` (who, what for, how long) and starts or stops its RTMP stream. */
+/** Records a viewer consent for `cam` (who, what for, how long) and starts or stops its stream to a saved target. */
 export function StreamPanel({ cam }: { cam: CameraView }) {
   const t = useT(S);
   const [grantedBy, setGrantedBy] = useState('');
   const [scope, setScope] = useState('');
   const [minutes, setMinutes] = useState(60);
-  const [url, setUrl] = useState('');
+  const [targetId, setTargetId] = useState<number | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const consents = useQuery(q('video.consents', { cameraId: cam.id }));
   const f = useFormat();
@@ -81,15 +80,14 @@ export function StreamPanel({ cam }: { cam: CameraView }) {
         </label>
         <button type="submit">{t('recordConsent')}</button>
       </form>
-      <label>
-        {t('rtmpUrl')} <input value={url} onChange={(e) => setUrl(e.target.value)} />
-      </label>
+      <StreamTargetPicker value={targetId} onChange={setTargetId} />
       <div className="page-actions">
         <button
           onClick={() =>
-            call('video.startStream', { cameraId: cam.id, url }).then(() => setError(null), setError)
+            targetId !== undefined &&
+            call('video.startStream', { cameraId: cam.id, targetId }).then(() => setError(null), setError)
           }
-          disabled={!url}
+          disabled={targetId === undefined}
         >
           {t('startStream')}
         </button>
