@@ -7,7 +7,7 @@
  * rtmps:// is the same over TLS (node:tls, the host's name checked against the system's CAs).
  */
 import { randomBytes } from 'node:crypto';
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, getCACertificates } from 'node:tls';
 import { VideoError, type StreamFailureReason } from '../errors';
 import { redactCredentials } from '../redact';
@@ -24,6 +24,8 @@ export interface RtmpClientOptions {
   maxQueuedBytes?: number;
   /** Added to every tag's timestamp (tests start past 0xFFFFFF to cross into extended timestamps). */
   timestampBaseMs?: number;
+  /** CAs (PEM) trusted for rtmps:// besides node's and the system's (a test's own CA). */
+  extraCas?: string[];
 }
 
 const HANDSHAKE_BYTES = 1536;
@@ -84,7 +86,13 @@ export class RtmpClient {
     private readonly target: IngestTarget,
     opts: RtmpClientOptions = {},
   ) {
-    this.opts = { connectTimeoutMs: 15_000, maxQueuedBytes: 1024 * 1024, timestampBaseMs: 0, ...opts };
+    this.opts = {
+      connectTimeoutMs: 15_000,
+      maxQueuedBytes: 1024 * 1024,
+      timestampBaseMs: 0,
+      extraCas: [],
+      ...opts,
+    };
     this.ready = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -101,7 +109,13 @@ export class RtmpClient {
       this.opts.connectTimeoutMs,
     );
     this.socket = target.secure
-      ? tlsConnect({ host: target.host, port: target.port, servername: target.host, ca: systemCas() })
+      ? tlsConnect({
+          host: target.host,
+          port: target.port,
+          // SNI takes a name, not an address (the certificate is still checked against the address).
+          servername: isIP(target.host) ? undefined : target.host,
+          ca: [...systemCas(), ...this.opts.extraCas],
+        })
       : netConnect({ host: target.host, port: target.port });
     this.socket.setNoDelay(true);
     this.socket.once(target.secure ? 'secureConnect' : 'connect', () => this.sendC0C1());

@@ -6,7 +6,9 @@
 // answer and WebSocket event looked through for the key.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { VideoError } from '../../../main/video/errors';
@@ -190,6 +192,50 @@ describe('RtmpPublisher: ffmpeg encodes, the node publishes (nginx-rtmp on loopb
     expect((err as Error).message).toMatch(/BadName/);
     await first.close();
     expect(await first.ended).toBeNull();
+  });
+
+  it('rtmps:// checks the server certificate: publishes to a trusted one, a typed TLS error otherwise', async () => {
+    // A TLS front for nginx with a certificate for "localhost", signed by itself.
+    const key = join(dir.path, 'tls.key');
+    const cert = join(dir.path, 'tls.crt');
+    const made = spawnSync('openssl', [
+      ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost'],
+      ...['-addext', 'subjectAltName=DNS:localhost', '-keyout', key, '-out', cert],
+    ]);
+    expect(made.status, made.stderr.toString()).toBe(0);
+    const front = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (s) => {
+      const back = connect(nginx.port, '127.0.0.1');
+      s.pipe(back).pipe(s);
+      s.on('error', () => back.destroy());
+      back.on('error', () => s.destroy());
+    });
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+    const port = (front.address() as { port: number }).port;
+    try {
+      const name = 'over-tls';
+      const pub = new RtmpPublisher({
+        url: `rtmps://localhost:${port}/live/${name}`,
+        width: 320,
+        height: 240,
+        fps: 10,
+        pixelFormat: 'rgb24',
+        client: { extraCas: [readFileSync(cert, 'utf8')] },
+      });
+      await publishFrames(pub, 30, 10);
+      await pub.stop();
+      expect(await pub.done).toBeNull();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(probe(nginx.recordingOf(name))).toMatchObject({ codec: 'h264', decodes: true });
+      // Not trusted, or not the name the certificate is for: refused before any RTMP byte.
+      const untrusted = new RtmpClient(parseIngestUrl(`rtmps://localhost:${port}/live/${KEY}`));
+      await expect(untrusted.ready).rejects.toMatchObject({ code: 'STREAM_FAILED', data: { reason: 'tls' } });
+      const wrongName = new RtmpClient(parseIngestUrl(`rtmps://127.0.0.1:${port}/live/${KEY}`), {
+        extraCas: [readFileSync(cert, 'utf8')],
+      });
+      await expect(wrongName.ready).rejects.toMatchObject({ code: 'STREAM_FAILED', data: { reason: 'tls' } });
+    } finally {
+      await new Promise((r) => front.close(r));
+    }
   });
 
   it('nothing listening is a typed error, and so is a publisher whose server refuses it', async () => {
