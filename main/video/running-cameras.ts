@@ -27,7 +27,7 @@ interface RunningCamera {
   status: CaptureStatus | undefined;
   attempt: number;
   restartTimer: NodeJS.Timeout | undefined;
-  stream: { consentId: number; endTimer: NodeJS.Timeout; url: string } | undefined;
+  stream: { id: number; consentId: number; endTimer: NodeJS.Timeout; url: string } | undefined;
   lastLive: Uint8Array | undefined;
   /** Why the worker could not be started at all (not built, bad input). */
   launchError?: string;
@@ -59,6 +59,8 @@ export interface RunningCamerasDeps {
 /** Every camera's capture worker, keyed by camera id. */
 export class RunningCameras {
   private readonly running = new Map<string, RunningCamera>();
+  /** Streams started so far: each one's id. */
+  private streamsStarted = 0;
   private accepting = false;
   /** The cameras someone watches live: only their workers encode live JPEGs (kept across restarts). */
   private readonly liveWatched = new Set<string>();
@@ -186,12 +188,13 @@ export class RunningCameras {
     const worker = this.worker(cameraId);
     const r = this.running.get(cameraId)!;
     if (r.stream) this.stopStream(cameraId, 'replaced');
-    worker.startStream(target.url, target.bitrateKbps);
+    const id = ++this.streamsStarted;
+    worker.startStream(id, target.url, target.bitrateKbps);
     const endTimer = setTimeout(
       () => this.stopStream(cameraId, 'consent window ended'),
       Math.max(0, consent.endsMs - nowMs),
     );
-    r.stream = { consentId: consent.id, endTimer, url: target.url };
+    r.stream = { id, consentId: consent.id, endTimer, url: target.url };
     r.secrets = [...r.secrets, ...streamKeysOf(target.url)];
   }
 
@@ -276,8 +279,9 @@ export class RunningCameras {
         this.deps.emit({ name: 'video.live', payload: { cameraId, atMs, jpeg } });
       },
       onSegment: (s) => this.deps.onSegment(s),
-      onStreamEnded: (reason) => {
-        if (r.stream) {
+      onStreamEnded: (id, reason) => {
+        // Only the stream running now: a replaced or stopped one's end may arrive after the next began.
+        if (r.stream?.id === id) {
           clearTimeout(r.stream.endTimer);
           r.stream = undefined;
           this.deps.log.warn({ cameraId, reason: reason && clean(reason) }, 'stream ended');

@@ -10,7 +10,7 @@ export interface CameraWorkerEvents {
   onStatus: (s: CaptureStatus) => void;
   onLive: (jpeg: Uint8Array, atMs: number) => void;
   onSegment: (s: ClosedSegment) => void;
-  onStreamEnded: (reason: string | null) => void;
+  onStreamEnded: (id: number, reason: string | null) => void;
   /** The worker itself died (a bug, out of memory): the owner restarts it. */
   onExit: (reason: string) => void;
 }
@@ -74,7 +74,7 @@ export class CameraWorker {
         break;
       }
       case 'stream-ended':
-        this.events.onStreamEnded(m.reason);
+        this.events.onStreamEnded(m.id, m.reason);
         break;
       case 'fatal':
       case 'stopped':
@@ -113,8 +113,8 @@ export class CameraWorker {
     });
   }
 
-  startStream(url: string, bitrateKbps?: number): void {
-    this.send({ type: 'stream-start', url, bitrateKbps });
+  startStream(id: number, url: string, bitrateKbps?: number): void {
+    this.send({ type: 'stream-start', id, url, bitrateKbps });
   }
 
   stopStream(): void {

@@ -140,7 +140,7 @@ export class CaptureSession {
         void this.live?.close();
         break;
       case 'stream-start':
-        this.startStream(m.url, m.bitrateKbps);
+        this.startStream(m.id, m.url, m.bitrateKbps);
         break;
       case 'stream-stop': {
         const s = this.stream;
@@ -358,7 +358,7 @@ export class CaptureSession {
     }
   }
 
-  private startStream(url: string, bitrateKbps: number | undefined): void {
+  private startStream(id: number, url: string, bitrateKbps: number | undefined): void {
     void this.stream?.stop();
     const s = this.deps.sinks.stream({ url, bitrateKbps });
     this.stream = s;
@@ -370,7 +370,7 @@ export class CaptureSession {
         this.status.streaming = false;
         this.reporter.report();
       }
-      this.deps.port.post({ type: 'stream-ended', reason });
+      this.deps.port.post({ type: 'stream-ended', id, reason });
     });
   }
 }

@@ -57,7 +57,8 @@ export type ToCaptureWorker =
   | { type: 'live-on' }
   /** Nobody watches any more: stop encoding them (snapshots still work). */
   | { type: 'live-off' }
-  | { type: 'stream-start'; url: string; bitrateKbps?: number }
+  /** `id` names this stream in its `stream-ended` (a replaced stream's end may arrive after the next began). */
+  | { type: 'stream-start'; id: number; url: string; bitrateKbps?: number }
   | { type: 'stream-stop' }
   | { type: 'stop' };
 
@@ -68,6 +69,6 @@ export type FromCaptureWorker =
   | { type: 'live'; jpeg: Uint8Array; atMs: number }
   | { type: 'segment'; segment: ClosedSegment }
   | { type: 'snapshot'; id: number; jpeg?: Uint8Array; error?: SerializedError }
-  | { type: 'stream-ended'; reason: string | null }
+  | { type: 'stream-ended'; id: number; reason: string | null }
   | { type: 'fatal'; error: SerializedError }
   | { type: 'stopped' };
