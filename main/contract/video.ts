@@ -145,6 +145,8 @@ export const RecordingView = z.object({
   anchor: Anchor,
   anchorState: z.enum(['anchored', 'pending']),
   deletedAtMs: z.number().nullable(),
+  /** The CID of the copy sealed to HQ's key (`bin/hotpot video fetch CID` at HQ); null until published. */
+  publishedCid: z.string().nullable(),
 });
 export type RecordingView = z.infer<typeof RecordingView>;
 

@@ -155,6 +155,8 @@ export interface RecordingRow {
   cid: string;
   anchor: { height: number; tx: string; timeMs: number } | null;
   deletedAtMs: number | null;
+  /** The CID of its copy sealed to HQ's key, once published (main/video/publish); null before. */
+  publishedCid: string | null;
 }
 
 /** A recorded consent to stream a camera during a window. */
@@ -203,6 +205,7 @@ function toRecording(r: Raw): RecordingRow {
         ? null
         : { height: n(r['anchor_height']), tx: s(r['anchor_tx']), timeMs: n(r['anchor_time_ms']) },
     deletedAtMs: r['deleted_at_ms'] === null ? null : n(r['deleted_at_ms']),
+    publishedCid: r['published_cid'] == null ? null : s(r['published_cid']),
   };
 }
 
@@ -331,7 +334,7 @@ export class VideoDb {
 
   // ---- recordings
   /** Adds a closed segment to the index. */
-  addRecording(r: Omit<RecordingRow, 'id' | 'anchor' | 'deletedAtMs'>): number {
+  addRecording(r: Omit<RecordingRow, 'id' | 'anchor' | 'deletedAtMs' | 'publishedCid'>): number {
     const info = this.db
       .prepare(
         'INSERT INTO video_recordings (camera_id, path, start_ms, end_ms, bytes, frames, sha256, cid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

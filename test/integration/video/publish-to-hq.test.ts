@@ -100,6 +100,8 @@ describe('recordings to HQ over IPFS (three nodes, loopback libp2p)', () => {
     expect(published?.cid).toMatch(/^bafy/);
     const cid = published!.cid;
     expect(cid).not.toBe(h.cid); // the envelope's CID, not the plaintext's anchored one
+    // the recordings list (video.recordings) tells HQ where the sealed copy is
+    expect(vdb.recording(id)?.publishedCid).toBe(cid);
 
     const hqIpfs = await startIpfsNode(join(root, 'hq', 'ipfs'), hqNet.libp2p!);
     const thirdIpfs = await startIpfsNode(join(root, 'third', 'ipfs'), third.libp2p!);
