@@ -4,17 +4,18 @@
 // frames (main/contract/live-frame.ts) holding JPEGs of the anonymized picture, and the count grows;
 // once it stops watching, or its socket closes without a word, the count stops.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { decodeLiveFrame, type LiveFrame } from '../../../main/contract/live-frame';
 import { REPO_ROOT } from '../../helpers/onvif-sim/bundle';
 import { OnvifSim } from '../../helpers/onvif-sim/sim';
-import { signInAsOwner, startNode, type NodeProcess } from '../../helpers/node-process';
+import type { NodeProcess } from '../../helpers/node-process';
 import { rpcCall } from '../../helpers/rest-calls';
 import { makeFaceClip, RtspServer } from '../../helpers/rtsp/rtsp-server';
 import { tempDir } from '../../helpers/tmp';
+import { eventsClient, startCameraNode } from '../../helpers/video/camera-node';
+import { waitFor } from './rig';
 
 interface CameraAnswer {
   id: string;
@@ -24,31 +25,6 @@ interface CameraAnswer {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(
-  what: string,
-  f: () => Promise<T | undefined> | T | undefined,
-  ms: number,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(250);
-  }
-}
-
-/** A `/ws` client of the node that keeps every message, binary or not. */
-async function eventsClient(url: string, cookie: string) {
-  const ws = new WebSocket(new URL('/ws', url.replace(/^http/, 'ws')), { headers: { cookie } });
-  const binary: Buffer[] = [];
-  const text: string[] = [];
-  ws.on('message', (m, isBinary) => (isBinary ? binary.push(m as Buffer) : text.push(String(m))));
-  await new Promise((r, j) => ws.once('open', r).once('error', j));
-  const watch = (cameraIds: string[]) => ws.send(JSON.stringify({ type: 'watch', cameraIds }));
-  return { ws, binary, text, watch };
-}
 
 describe('live view only while someone watches (real node, real ffmpeg, WebSocket)', () => {
   const dir = tempDir('hotpot-live-watch-');
@@ -74,13 +50,7 @@ describe('live view only while someone watches (real node, real ffmpeg, WebSocke
     await rtsp.start();
     sim = new OnvifSim({ user: 'admin', pass: 'pw', rtspUri: rtsp.url, width: 640, height: 360, fps: 10 });
     await sim.start();
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(
-      join(dataDir, 'config.json'),
-      JSON.stringify({ video: { cameraNetworks: ['127.0.0.0/8'] } }),
-    );
-    node = await startNode({ dataDir, timeoutMs: 30_000 });
-    cookie = await signInAsOwner(node.url);
+    ({ node, cookie } = await startCameraNode(dataDir));
     const added = await rpcCall(node.url, cookie, 'video.addCamera', {
       address: sim.address,
       username: 'admin',
@@ -88,7 +58,7 @@ describe('live view only while someone watches (real node, real ffmpeg, WebSocke
       name: 'Counter',
     });
     camId = String(added.id);
-    await until(
+    await waitFor(
       'the camera streaming',
       async () => ((await camera()).state === 'streaming' ? true : undefined),
       90_000,
@@ -123,7 +93,7 @@ describe('live view only while someone watches (real node, real ffmpeg, WebSocke
     const viewer = await eventsClient(node.url, cookie);
     const other = await eventsClient(node.url, cookie);
     viewer.watch([camId]);
-    const frames = await until(
+    const frames = await waitFor(
       'three live frames',
       () =>
         viewer.binary.length >= 3 ? viewer.binary.map((b) => decodeLiveFrame(new Uint8Array(b))) : undefined,
@@ -159,10 +129,10 @@ describe('live view only while someone watches (real node, real ffmpeg, WebSocke
   it('a socket that closes without unsubscribing stops counting', async () => {
     const c = await eventsClient(node.url, cookie);
     c.watch([camId]);
-    await until('a frame', () => (c.binary.length > 0 ? true : undefined), 30_000);
+    await waitFor('a frame', () => (c.binary.length > 0 ? true : undefined), 30_000);
     expect((await camera()).liveWatchers).toBe(1);
     c.ws.terminate();
-    await until('no watcher', async () => ((await camera()).liveWatchers === 0 ? true : undefined), 10_000);
+    await waitFor('no watcher', async () => ((await camera()).liveWatchers === 0 ? true : undefined), 10_000);
     await sleep(1500);
     const stopped = await settled();
     await sleep(3000);

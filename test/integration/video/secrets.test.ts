@@ -2,42 +2,25 @@
 // camera that streams (its RTSP server checks digest credentials, as a camera does) and one whose
 // RTSP port is closed, so ffmpeg fails on it again and again and says why. The passwords must not
 // stand in any process's command line or environment, the API's answer, a WebSocket event or a log.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { OnvifSim } from '../../helpers/onvif-sim/sim';
-import { freePort, signInAsOwner, startNode, type NodeProcess } from '../../helpers/node-process';
+import { freePort, type NodeProcess } from '../../helpers/node-process';
 import { rpcCall } from '../../helpers/rest-calls';
 import { makeFaceClip, RtspServer } from '../../helpers/rtsp/rtsp-server';
 import { processTexts, processTree } from '../../helpers/process-texts';
 import { tempDir } from '../../helpers/tmp';
 import { REPO_ROOT } from '../../helpers/onvif-sim/bundle';
+import { eventsClient, filesUnder, startCameraNode } from '../../helpers/video/camera-node';
+import { waitFor } from './rig';
 
 // Distinctive, with characters a URL must escape: found in any form they could take.
 const GOOD_PASS = 'Fz9:q/k@Lm-unique-1';
 const DEAD_PASS = 'Wp4#t%Rv-unique-2';
 const FORMS = [GOOD_PASS, DEAD_PASS].flatMap((p) => [p, encodeURIComponent(p)]);
 
-/** Every file under `dir`, read whole (logs, databases, config). */
-function filesUnder(dir: string): Array<{ path: string; text: string }> {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((f) => join(dir, f))
-    .filter((p) => statSync(p).isFile())
-    .map((path) => ({ path, text: readFileSync(path, 'latin1') }));
-}
-
 const leaks = (text: string): string[] => FORMS.filter((f) => text.includes(f));
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 interface CameraAnswer {
   id: string;
@@ -57,7 +40,7 @@ describe('camera credentials never leave the node (real process, real ffmpeg, re
   let good: OnvifSim;
   let dead: OnvifSim;
   let node: NodeProcess;
-  const wsMessages: string[] = [];
+  let wsMessages: string[] = [];
   let ws: WebSocket;
   let cameras: CameraAnswer[] = [];
   let duringStreaming: ReturnType<typeof processTexts> = [];
@@ -90,17 +73,11 @@ describe('camera credentials never leave the node (real process, real ffmpeg, re
       fps: 10,
     });
     await dead.start();
-    mkdirSync(dataDir, { recursive: true });
-    // the test cameras are on loopback, which video.cameraNetworks leaves out by default
-    writeFileSync(
-      join(dataDir, 'config.json'),
-      JSON.stringify({ video: { segmentSeconds: 5, cameraNetworks: ['127.0.0.0/8'] } }),
-    );
-    node = await startNode({ dataDir, timeoutMs: 30_000 });
-    const cookie = await signInAsOwner(node.url);
-    ws = new WebSocket(new URL('/ws', node.url.replace(/^http/, 'ws')), { headers: { cookie } });
-    ws.on('message', (m) => wsMessages.push(m.toString()));
-    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    let cookie: string;
+    ({ node, cookie } = await startCameraNode(dataDir, { segmentSeconds: 5 }));
+    const events = await eventsClient(node.url, cookie);
+    ws = events.ws;
+    wsMessages = events.text;
     const call = (name: string, input: unknown) => rpcCall(node.url, cookie, name, input);
     await call('video.addCamera', {
       address: good.address,
@@ -115,7 +92,7 @@ describe('camera credentials never leave the node (real process, real ffmpeg, re
       name: 'Dead',
     });
     const list = async () => (await call('video.cameras', {})) as unknown as CameraAnswer[];
-    await until(
+    await waitFor(
       'the good camera streaming',
       async () => ((await list()).find((c) => c.name === 'Good')?.state === 'streaming' ? true : undefined),
       90_000,
@@ -123,7 +100,7 @@ describe('camera credentials never leave the node (real process, real ffmpeg, re
     nodeTree = processTree(node.proc.pid!);
     duringStreaming = processTexts();
     // The dead camera has failed and said why several times (every status is an event too).
-    await until(
+    await waitFor(
       'three failures of the dead camera',
       async () => (wsMessages.filter((m) => /Connection refused/.test(m)).length >= 3 ? true : undefined),
       60_000,

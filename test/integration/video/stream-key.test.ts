@@ -5,7 +5,7 @@
 // through the API (its key sealed), a stream started by its id, and every file, log line, API
 // answer and WebSocket event looked through for the key.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
@@ -18,13 +18,15 @@ import { RtmpPublisher } from '../../../main/video/stream/rtmp';
 import { RtmpClient } from '../../../main/video/stream/rtmp-client';
 import { OnvifSim } from '../../helpers/onvif-sim/sim';
 import { REPO_ROOT } from '../../helpers/onvif-sim/bundle';
-import { freePort, signInAsOwner, startNode, type NodeProcess } from '../../helpers/node-process';
+import { freePort, type NodeProcess } from '../../helpers/node-process';
 import { processTexts, processTree } from '../../helpers/process-texts';
 import { rpcCall } from '../../helpers/rest-calls';
 import { NginxRtmp } from '../../helpers/rtsp/nginx-rtmp';
 import { makeFaceClip, RtspServer } from '../../helpers/rtsp/rtsp-server';
 import { tempDir } from '../../helpers/tmp';
+import { eventsClient, filesUnder, startCameraNode } from '../../helpers/video/camera-node';
 import { facelessPipeline } from '../../helpers/video/faceless-pipeline';
+import { waitFor } from './rig';
 
 // Distinctive (a URL escapes none of its characters, so it stands in a URL as is).
 const KEY = 'live_8127_Qx7fTz9kLmN2-unique-key';
@@ -263,31 +265,13 @@ interface CameraAnswer {
   streaming: boolean;
 }
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** Every file under `dir`, read whole (logs, databases, config). */
-function filesUnder(root: string): Array<{ path: string; text: string }> {
-  return readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .map((f) => join(root, f))
-    .filter((p) => statSync(p).isFile())
-    .map((path) => ({ path, text: readFileSync(path, 'latin1') }));
-}
-
 describe('a stream target saved through the API (real node, real ffmpeg, nginx-rtmp)', () => {
   const dataDir = join(dir.path, 'data');
   const rtsp = new RtspServer({ dir: join(REPO_ROOT, 'test', '.tmp', 'face-clip-640'), fps: 10 });
   let sim: OnvifSim;
   let node: NodeProcess;
   let ws: WebSocket;
-  const wsMessages: string[] = [];
+  let wsMessages: string[] = [];
   const answers: string[] = [];
   let during: ReturnType<typeof processTexts> = [];
   let nodeTree = new Set<number>();
@@ -315,16 +299,11 @@ describe('a stream target saved through the API (real node, real ffmpeg, nginx-r
       fps: 10,
     });
     await sim.start();
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(
-      join(dataDir, 'config.json'),
-      JSON.stringify({ video: { segmentSeconds: 5, cameraNetworks: ['127.0.0.0/8'] } }),
-    );
-    node = await startNode({ dataDir, timeoutMs: 30_000 });
-    const cookie = await signInAsOwner(node.url);
-    ws = new WebSocket(new URL('/ws', node.url.replace(/^http/, 'ws')), { headers: { cookie } });
-    ws.on('message', (m) => wsMessages.push(m.toString()));
-    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    let cookie: string;
+    ({ node, cookie } = await startCameraNode(dataDir, { segmentSeconds: 5 }));
+    const events = await eventsClient(node.url, cookie);
+    ws = events.ws;
+    wsMessages = events.text;
     const call = async (name: string, input: unknown) => {
       const v = await rpcCall(node.url, cookie, name, input);
       answers.push(JSON.stringify(v));
@@ -337,7 +316,7 @@ describe('a stream target saved through the API (real node, real ffmpeg, nginx-r
       name: 'Door',
     })) as unknown as CameraAnswer;
     const camera = async () => ((await call('video.cameras', {})) as unknown as CameraAnswer[])[0]!;
-    await until(
+    await waitFor(
       'the camera streaming',
       async () => ((await camera()).state === 'streaming' ? true : undefined),
       90_000,
@@ -365,8 +344,8 @@ describe('a stream target saved through the API (real node, real ffmpeg, nginx-r
     });
     targets = (await call('video.streamTargets', {})) as unknown as typeof targets;
     await call('video.startStream', { cameraId: cam.id, targetId: saved['id'] });
-    await until('the stream on', async () => ((await camera()).streaming ? true : undefined), 10_000);
-    await until(
+    await waitFor('the stream on', async () => ((await camera()).streaming ? true : undefined), 10_000);
+    await waitFor(
       "nginx's recording growing",
       async () =>
         existsSync(nginx.recordingOf(NODE_KEY)) && statSync(nginx.recordingOf(NODE_KEY)).size > 50_000
@@ -384,12 +363,12 @@ describe('a stream target saved through the API (real node, real ffmpeg, nginx-r
       cameraId: cam.id,
       targetId: targets.find((t) => t.name === 'Wrong app')!.id,
     });
-    await until(
+    await waitFor(
       'the refused stream to end',
       async () => ((await camera()).streaming ? undefined : true),
       20_000,
     );
-    await until(
+    await waitFor(
       'the refusal in the log',
       async () => (logText().includes('"stream ended"') ? true : undefined),
       10_000,
