@@ -53,7 +53,17 @@ export interface RunningCamerasDeps {
   emit: (e: VideoEvent) => void;
   /** Something a camera's view shows changed. */
   emitStatus: () => void;
+  /** A camera's outage started or ended (to keep, beside the log lines). */
+  onOutage: (e: CameraOutage) => void;
   log: VideoLog;
+}
+
+/** A camera's outage: when it started and why; when it ended, once it has. */
+export interface CameraOutage {
+  cameraId: string;
+  startedAtMs: number;
+  reason: string;
+  endedAtMs: number | null;
 }
 
 /** Every camera's capture worker, keyed by camera id. */
@@ -292,12 +302,16 @@ export class RunningCameras {
     };
   }
 
-  /** Logs when a camera stops sending frames (once, with why) and when it sends again (with how long it was out). */
+  /**
+   * Logs and reports when a camera stops sending frames (once, with why) and when it sends again
+   * (with how long it was out).
+   */
   private noteOutage(cameraId: string, r: RunningCamera, s: CaptureStatus): void {
     const down = s.state === 'stalled' || s.state === 'reconnecting' || s.state === 'error';
     if (down && !r.outage) {
       r.outage = { sinceMs: Date.now(), reason: s.message };
       this.deps.log.warn({ cameraId, reason: s.message }, 'camera outage started');
+      this.deps.onOutage({ cameraId, startedAtMs: r.outage.sinceMs, reason: s.message, endedAtMs: null });
     } else if (s.state === 'streaming' && r.outage) {
       const { sinceMs, reason } = r.outage;
       r.outage = undefined;
@@ -306,6 +320,7 @@ export class RunningCameras {
         { cameraId, reason, startedAt: new Date(sinceMs).toISOString(), seconds: (endedMs - sinceMs) / 1000 },
         'camera outage ended',
       );
+      this.deps.onOutage({ cameraId, startedAtMs: sinceMs, reason, endedAtMs: endedMs });
     }
   }
 

@@ -17,7 +17,8 @@ import type { DiscoveredDevice } from './onvif/discovery';
 import { Recordings } from './recordings';
 import { VideoDb, type CameraRow, type ConsentRow } from './record/video-db';
 import { LiveWatchers } from './live/watchers';
-import { RunningCameras } from './running-cameras';
+import { EventStore } from '../store/event-store';
+import { RunningCameras, type CameraOutage } from './running-cameras';
 import { SecretBox } from './secrets';
 import type { VideoServiceDeps, VideoServiceOptions } from './service-options';
 import type { FaceDetectorOptions } from './types';
@@ -34,6 +35,8 @@ import { StreamTargets, type StreamTargetInput } from './stream-targets';
 export class VideoService implements Startable {
   private vdbOrUndefined: VideoDb | undefined;
   private box: SecretBox | undefined;
+  /** node.db's event store, where camera outages are kept (once started). */
+  private events: EventStore | undefined;
   private timers: NodeJS.Timeout[] = [];
   private readonly registry: CameraRegistry;
   private readonly runs: RunningCameras;
@@ -76,6 +79,7 @@ export class VideoService implements Startable {
         },
         emit: deps.emit,
         emitStatus: () => this.emitStatus(),
+        onOutage: (e) => this.keepOutage(e),
         log: deps.log,
       },
     );
@@ -98,6 +102,7 @@ export class VideoService implements Startable {
     this.vdbOrUndefined = new VideoDb(this.deps.db());
     mkdirSync(this.recordingsDir, { recursive: true });
     this.box = await SecretBox.open({ dataDir: this.opts.dataDir });
+    this.events = new EventStore(this.deps.db(), this.deps.nowMs);
     this.runs.open();
     for (const c of this.registry.all()) this.runs.launch(c);
     this.timers.push(setInterval(() => this.retention(), this.opts.retention.everyMs));
@@ -159,6 +164,18 @@ export class VideoService implements Startable {
       }
     } finally {
       this.lookingForMoved = false;
+    }
+  }
+
+  /**
+   * Keeps a camera's outage in node.db's event store (stream `video`): `camera-outage-started`, then
+   * `camera-outage-ended` with both times. A failing store costs the record, never the camera.
+   */
+  private keepOutage(e: CameraOutage): void {
+    try {
+      this.events?.append('video', e.endedAtMs === null ? 'camera-outage-started' : 'camera-outage-ended', e);
+    } catch (err) {
+      this.deps.log.error({ cameraId: e.cameraId, err }, 'could not keep a camera outage event');
     }
   }
 

@@ -13,6 +13,7 @@ interface Report {
   returnedAt: number;
   recordings: Array<{ startMs: number; endMs: number; file: string; frames: number }>;
   logs: Array<{ level: string; msg: string; fields: Record<string, unknown> }>;
+  stored: Array<{ type: string; data: { startedAtMs: number; endedAtMs: number | null; reason: string } }>;
 }
 
 describe("a camera's stream out for 20 s (the node's own defaults)", () => {
@@ -41,6 +42,14 @@ describe("a camera's stream out for 20 s (the node's own defaults)", () => {
     expect(String(started[0]!.fields['reason'])).toMatch(/stalled|ended|refused|timed out/);
     expect(ended).toHaveLength(1);
     expect(Number(ended[0]!.fields['seconds'])).toBeGreaterThanOrEqual(20);
+  });
+
+  it("is kept in node.db's event store: its start, then its end with both times", () => {
+    expect(report.stored.map((e) => e.type)).toEqual(['camera-outage-started', 'camera-outage-ended']);
+    const ended = report.stored[1]!.data;
+    expect(ended.startedAtMs).toBeGreaterThanOrEqual(report.outageAt);
+    expect(ended.endedAtMs! - ended.startedAtMs).toBeGreaterThanOrEqual(20_000);
+    expect(ended.reason).toBe(report.stored[0]!.data.reason);
   });
 
   it('ends the segment at the outage and starts a new one after it: the gap is explicit', () => {

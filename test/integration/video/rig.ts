@@ -8,6 +8,7 @@ import { verifyTxSignature } from '../../../main/chain/tx/signing';
 import { checkSegmentCid } from '../../../main/chain/tx/stateless-checks';
 import { TxBuilder } from '../../../main/chain/tx/builder';
 import { openDatabase, type Db } from '../../../main/store/db';
+import { EVENT_STORE_MIGRATIONS } from '../../../main/store/event-store';
 import { ChainMediaAnchorer } from '../../../main/video/record/anchor';
 import { VIDEO_MIGRATIONS } from '../../../main/video/record/video-db';
 import { VideoService } from '../../../main/video/service';
@@ -39,7 +40,7 @@ export function makeService(opts: RigOptions): {
 } {
   const db = openDatabase(join(opts.dataDir, 'node.db'), {
     synchronous: 'NORMAL',
-    migrations: VIDEO_MIGRATIONS,
+    migrations: [...EVENT_STORE_MIGRATIONS, ...VIDEO_MIGRATIONS],
   });
   const ledger: MiniLedger = { blocks: [] };
   const builder = new TxBuilder({

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { OnvifSim } from '../../helpers/onvif-sim/sim';
 import { RtspServer } from '../../helpers/rtsp/rtsp-server';
+import { EventStore } from '../../../main/store/event-store';
 import { makeService, waitFor } from './rig';
 
 const OUTAGE_MS = 20_000;
@@ -20,7 +21,7 @@ await rtsp.start();
 const sim = new OnvifSim({ user: 'admin', pass: 'pw', rtspUri: rtsp.url, width: 640, height: 360, fps: 10 });
 await sim.start();
 // The node's defaults (stall watchdog, socket timeout, reconnect backoff, 60 s segments); small frames.
-const { service, logs } = makeService({
+const { service, logs, db } = makeService({
   dataDir: join(work, 'data'),
   recordingsDir: join(work, 'rec'),
   captureWorker,
@@ -64,5 +65,6 @@ try {
   await rtsp.stop().catch(() => undefined);
 }
 report.logs = logs;
+report.stored = new EventStore(db).read('video').map((e) => ({ type: e.type, data: e.data }));
 process.stdout.write(JSON.stringify(report) + '\n');
 process.exit(0);

@@ -15,6 +15,7 @@ import { VideoService } from '../../../main/video/service';
 import { defaultVideoOptions, type VideoServiceOptions } from '../../../main/video/service-options';
 import { mainAndSubStreamCamera, OnvifSim } from '../../helpers/onvif-sim/sim';
 import { tempDir } from '../../helpers/tmp';
+import { EVENT_STORE_MIGRATIONS } from '../../../main/store/event-store';
 
 const dir = tempDir('hotpot-cameras-');
 afterAll(() => dir.cleanup());
@@ -32,7 +33,7 @@ function service(name: string, tweak: (o: VideoServiceOptions) => VideoServiceOp
   const dataDir = join(dir.path, name);
   const db = openDatabase(join(dir.path, `${name}.db`), {
     synchronous: 'NORMAL',
-    migrations: VIDEO_MIGRATIONS,
+    migrations: [...EVENT_STORE_MIGRATIONS, ...VIDEO_MIGRATIONS],
   });
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const defaults = defaultVideoOptions(dataDir, noWorkers);
