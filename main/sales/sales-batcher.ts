@@ -225,9 +225,10 @@ export class SalesBatcher implements Startable {
   }
 
   /**
-   * True when sales numbered below batch `id`'s wait in no batch: a batch before it was lost and
-   * they go first, which explains the chain's `SALES_GAP`. A gap nothing here explains (a book that
-   * lost sales) pauses like any refusal, so the batcher does not burn a fee every pass.
+   * True when sales numbered below batch `id`'s are not recorded yet — in no batch, or in an open one
+   * (a lost batch's sales sent again, after a restart under the nonce this one held): they go first,
+   * which explains the chain's `SALES_GAP`. A gap nothing here explains (a book that lost sales)
+   * pauses like any refusal, so the batcher does not burn a fee every pass.
    */
   private followsWaitingSales(db: Db, id: number): boolean {
     const first = prepared(db, 'SELECT MIN(seq) AS seq FROM sales WHERE batch_id = ?').get(id) as {
@@ -235,8 +236,11 @@ export class SalesBatcher implements Startable {
     };
     if (first.seq === null) return false;
     return (
-      prepared(db, 'SELECT 1 FROM sales WHERE batch_id IS NULL AND seq < ? LIMIT 1').get(first.seq) !==
-      undefined
+      prepared(
+        db,
+        `SELECT 1 FROM sales s LEFT JOIN sales_batches b ON b.id = s.batch_id
+         WHERE s.seq < ? AND (s.batch_id IS NULL OR (b.state = 'submitted' AND b.id <> ?)) LIMIT 1`,
+      ).get(first.seq, id) !== undefined
     );
   }
 
