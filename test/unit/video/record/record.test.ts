@@ -143,28 +143,34 @@ describe('recorder on a full disk (2 MB tmpfs in a private mount namespace)', ()
   });
 });
 
-it(`puts a keyframe every ${KEYFRAME_INTERVAL_S} s into a segment (real ffmpeg)`, async () => {
-  const W = 160;
-  const H = 120;
-  const fps = 10;
-  // A ramp drifting a pixel per frame: smooth motion, so x264 adds no scene-cut keyframes of its own.
-  const pipeline = facelessPipeline('no face in a ramp');
+/** A recorder of 160×120 yuv420p frames at 10 fps into `tmp/<cameraId>`, with what it closed and reported. */
+function smallRecorder(cameraId: string, segmentMs: number) {
   const segments: ClosedSegment[] = [];
   const errors: string[] = [];
   const rec = new SegmentRecorder(
     {
-      cameraId: 'gop',
-      dir: join(tmp, 'gop'),
-      segmentMs: 3_600_000,
-      width: W,
-      height: H,
-      fps,
+      cameraId,
+      dir: join(tmp, cameraId),
+      segmentMs,
+      width: 160,
+      height: 120,
+      fps: 10,
       pixelFormat: 'yuv420p',
       minFreeBytes: 0,
       retryMs: 0,
     },
     { nowMs: () => Date.now(), onSegment: (s) => segments.push(s), onError: (_c, m) => errors.push(m) },
   );
+  return { rec, segments, errors };
+}
+
+it(`puts a keyframe every ${KEYFRAME_INTERVAL_S} s into a segment (real ffmpeg)`, async () => {
+  const W = 160;
+  const H = 120;
+  const fps = 10;
+  // A ramp drifting a pixel per frame: smooth motion, so x264 adds no scene-cut keyframes of its own.
+  const pipeline = facelessPipeline('no face in a ramp');
+  const { rec, segments, errors } = smallRecorder('gop', 3_600_000);
   const frames = Math.round(2.5 * KEYFRAME_INTERVAL_S * fps);
   for (let n = 0; n < frames; n++) {
     const data = new Uint8Array(W * H * 1.5).fill(128);
@@ -246,21 +252,7 @@ it(`ends a segment at an outage (no frame for more than ${OUTAGE_GAP_MS} ms) and
   const H = 120;
   const fps = 10;
   const pipeline = facelessPipeline('no face in grey');
-  const segments: ClosedSegment[] = [];
-  const rec = new SegmentRecorder(
-    {
-      cameraId: 'outage',
-      dir: join(tmp, 'outage'),
-      segmentMs: 60_000,
-      width: W,
-      height: H,
-      fps,
-      pixelFormat: 'yuv420p',
-      minFreeBytes: 0,
-      retryMs: 0,
-    },
-    { nowMs: () => Date.now(), onSegment: (s) => segments.push(s), onError: () => undefined },
-  );
+  const { rec, segments } = smallRecorder('outage', 60_000);
   // 3 s of frames, 20 s without any (the camera was out), 2 s of frames: capture times as a camera's.
   const t0 = Date.UTC(2026, 11, 4, 12, 0, 0);
   const times = [
