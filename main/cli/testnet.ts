@@ -10,23 +10,33 @@ import { NodeError } from '../node/errors';
 import { newPrivateKey, writeGenesis } from '../node/init';
 import { writeDevPassword, writeValidatorKey } from '../node/validator-key';
 import { parseFlags } from './args';
-import { freeTcpPorts } from '../node/ports';
+import { freeTcpPorts, freeTcpPortsFrom } from '../node/ports';
 
 export const summary =
   'write a local test network: testnet init --validators N [--observers K] --out DIR [--peers]';
 
+/** The first libp2p port (the node's default) and the first API port given to the testnet's nodes. */
+const P2P_BASE = 4510;
+const HTTP_BASE = 7420;
+
 const HELP = `Usage: bin/hotpot testnet init --validators N [--observers K] --out DIR [--peers] [--chain-id ID] [--block-ms N]
 
-Writes DIR/node0 … DIR/node{N+K-1} (validators first, then observers) with keys and one shared
-genesis.json, like "cometbft testnet". Validator keys are encrypted with HOTPOT_PASSWORD when it is
-set, else with a generated password in each node's dev-password file (development only).
-Start each node with: bin/hotpot start --headless --data-dir DIR/nodeI --http 127.0.0.1:PORT
+Writes DIR/node0 … DIR/node{N+K-1} (validators first, then observers) with keys, one shared
+genesis.json and a config.json, like "cometbft testnet". Validator keys are encrypted with
+HOTPOT_PASSWORD when it is set, else with a generated password in each node's dev-password file
+(development only).
+
+Every node gets its own ports, so all of them can run on one computer: node I listens for peers on
+0.0.0.0:${P2P_BASE}+I and serves its API on 127.0.0.1:${HTTP_BASE}+I (ports busy when init runs are skipped; the
+output names the ones chosen). Without --peers the nodes find each other by mDNS, on one computer or
+on several of a LAN (copy DIR/nodeI to computer I). The output prints the command for each node, e.g.
+  bin/hotpot start --headless --data-dir DIR/node0 --http 127.0.0.1:${HTTP_BASE}
 
   --validators N  validators (1–64)
   --observers K   non-validating nodes that follow the chain (default 0)
   --out DIR       output folder (must not hold node folders already)
-  --peers         give every node fixed 127.0.0.1 listen ports and a static peer list of the others
-                  (config.json network.staticPeers; mDNS off); without it nodes find each other by mDNS
+  --peers         listen on 127.0.0.1 only, with a static peer list of the others (config.json
+                  network.staticPeers; mDNS off): one computer, no multicast needed
   --chain-id ID   chain id (default hotpot-testnet)
   --block-ms N    pause between blocks in ms (default 1000)
 `;
@@ -65,7 +75,9 @@ export async function run(argv: string[]): Promise<number> {
   const genesis = testnetGenesis(addrs, req.chainId, req.blockMs);
   const total = n + k;
   const peerKeys = await Promise.all(Array.from({ length: total }, () => generateKeyPair('Ed25519')));
-  const ports = req.peers ? await freeTcpPorts(total) : [];
+  // --peers: loopback ports the kernel picks; else neighbouring ones from the default, on every interface.
+  const ports = req.peers ? await freeTcpPorts(total) : await freeTcpPortsFrom(P2P_BASE, total, '0.0.0.0');
+  const httpPorts = await freeTcpPortsFrom(HTTP_BASE, total, '127.0.0.1');
   const password = process.env['HOTPOT_PASSWORD'] || undefined; // an empty variable counts as unset
   for (let i = 0; i < total; i++) {
     const dir = join(req.out, `node${i}`);
@@ -75,15 +87,25 @@ export async function run(argv: string[]): Promise<number> {
       mode: 0o600,
     });
     if (i < n) await writeValidatorKey(dir, keys[i] as Uint8Array, password ?? writeDevPassword(dir));
-    if (req.peers) writeStaticPeers(dir, i, ports, peerKeys);
+    writeNodeConfig(dir, i, req.peers, ports, httpPorts[i] as number, peerKeys);
   }
   for (const key of keys) key.fill(0);
   process.stdout.write(
     `Wrote ${n} validator${n === 1 ? '' : 's'} and ${k} observer${k === 1 ? '' : 's'} of chain ${genesis.chainId} to ${req.out}/node0…node${total - 1}\n`,
   );
-  for (let i = 0; i < n; i++)
+  const host = req.peers ? '127.0.0.1' : '0.0.0.0';
+  for (let i = 0; i < total; i++)
     process.stdout.write(
-      `node${i} validator ${addrs[i]}${req.peers ? ` listens on 127.0.0.1:${ports[i]}` : ''}\n`,
+      `node${i} ${i < n ? `validator ${addrs[i]}` : 'observer'} listens for peers on ${host}:${ports[i]}, API on 127.0.0.1:${httpPorts[i]}\n`,
+    );
+  process.stdout.write(
+    req.peers
+      ? 'Start each node in its own terminal on this computer:\n'
+      : 'Start each node in its own terminal, all on this computer or each on a computer of the LAN (with its nodeI folder):\n',
+  );
+  for (let i = 0; i < total; i++)
+    process.stdout.write(
+      `  bin/hotpot start --headless --data-dir ${join(req.out, `node${i}`)} --http 127.0.0.1:${httpPorts[i]}\n`,
     );
   return 0;
 }
@@ -146,18 +168,30 @@ function testnetGenesis(addrs: Address[], chainId: string, blockMs: number): Gen
   );
 }
 
-/** Node `i`'s config.json: fixed loopback listen port and every other node as a static peer (mDNS off). */
-function writeStaticPeers(dir: string, i: number, ports: number[], peerKeys: PeerKey[]): void {
+/**
+ * Node `i`'s config.json: its own listen port and API port (so the nodes of one computer do not
+ * collide). With `peers`, it listens on loopback and names every other node as a static peer (mDNS
+ * off); without, it listens on every interface and finds the others by mDNS.
+ */
+function writeNodeConfig(
+  dir: string,
+  i: number,
+  peers: boolean,
+  ports: number[],
+  httpPort: number,
+  peerKeys: PeerKey[],
+): void {
   const addr = (j: number) =>
     `/ip4/127.0.0.1/tcp/${ports[j]}/p2p/${peerIdFromPrivateKey(peerKeys[j] as PeerKey).toString()}`;
-  const config = {
-    network: {
-      listen: [`/ip4/127.0.0.1/tcp/${ports[i]}`],
-      staticPeers: Array.from({ length: peerKeys.length }, (_, j) => j)
-        .filter((j) => j !== i)
-        .map(addr),
-      mdns: false,
-    },
-  };
+  const network = peers
+    ? {
+        listen: [`/ip4/127.0.0.1/tcp/${ports[i]}`],
+        staticPeers: Array.from({ length: peerKeys.length }, (_, j) => j)
+          .filter((j) => j !== i)
+          .map(addr),
+        mdns: false,
+      }
+    : { listen: [`/ip4/0.0.0.0/tcp/${ports[i]}`], mdns: true };
+  const config = { http: { host: '127.0.0.1', port: httpPort }, network };
   writeFileSync(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
 }
