@@ -35,8 +35,8 @@ on several of a LAN (copy DIR/nodeI to computer I). The output prints the comman
   --validators N  validators (1–64)
   --observers K   non-validating nodes that follow the chain (default 0)
   --out DIR       output folder (must not hold node folders already)
-  --peers         listen on 127.0.0.1 only, with a static peer list of the others (config.json
-                  network.staticPeers; mDNS off): one computer, no multicast needed
+  --peers         listen on free 127.0.0.1 ports instead, with a static peer list of the others
+                  (config.json network.staticPeers; mDNS off): one computer, no multicast needed
   --chain-id ID   chain id (default hotpot-testnet)
   --block-ms N    pause between blocks in ms (default 1000)
 `;
