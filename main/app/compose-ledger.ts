@@ -20,7 +20,7 @@ import type { ChainConfig } from '../chain/params';
 import type { ConsensusHooks } from '../chain/state/consensus-hooks';
 import type { VerifyOptions } from '../chain/tx/signing';
 import type { CommittedBlock } from '../node/commit-block';
-import { ConsensusDriver } from '../node/driver';
+import { ConsensusDriver, type DriverOptions } from '../node/driver';
 import { LedgerQueries } from '../node/ledger-queries';
 import { ChainAnchoring } from '../node/chain-anchoring';
 import { FranchiseRegistry } from '../node/franchise-registry';
@@ -48,6 +48,8 @@ export interface LedgerNodeOptions {
   network?: { listen: readonly string[]; staticPeers: readonly string[]; mdns: boolean };
   mempool?: MempoolOptions;
   sync?: SyncOptions;
+  /** Caps of the driver's buffer of votes and proposals for the next height (defaults: 2,000 messages, 48 MiB). */
+  consensus?: Pick<DriverOptions, 'maxBuffered' | 'maxBufferedBytes'>;
   /** The franchise this store anchors its recordings and audit log under (anchoring needs it). */
   franchiseId?: string;
   /** How long `anchor`/`submitAndWait` wait for a commit, ms (default 120,000). */
@@ -208,7 +210,7 @@ function buildConsensus(
   });
   const network = deps.network ?? libp2pNetwork(opts, genesis.chainId, config, log, now);
   const driver = new ConsensusDriver(
-    { privateKey: run.privateKey },
+    { ...opts.consensus, privateKey: run.privateKey },
     {
       store,
       mempool,

@@ -1,33 +1,68 @@
 /**
- * Admitting votes and proposals from gossip: each is decoded with limits and its signature verified,
- * then sorted into invalid (rejected and counted), stale or already fed (ignored), late (a precommit
- * for the block just committed), ahead (kept for the next height; the syncer hears a peer is ahead)
- * or current (fed to the machine; a proposal's unseen transactions are checked on the workers first).
+ * Admitting votes and proposals from gossip. Each message is decoded with limits and sorted, cheapest
+ * check first, into:
+ * - invalid (rejected, so the relaying peer is penalized, and counted): undecodable; signed by a key
+ *   outside the validator set of its height (the current and the next epoch's sets are known; a later
+ *   height is judged by the latest known set); a bad signature; a proposal whose block does not decode
+ *   or does not hash to the block hash its proposer signed;
+ * - stale or already fed (ignored);
+ * - late: a precommit for the block just committed;
+ * - beyond: a validator's message for a height whose set is not known yet, or a proposal past the next
+ *   height: ignored (not relayed, not kept); the syncer hears a peer is ahead;
+ * - ahead: kept for the next height (in a buffer capped in messages and bytes) and relayed; the
+ *   syncer hears a peer is ahead;
+ * - current: fed to the machine (a proposal's unseen transactions are checked on the workers first).
+ *
+ * Nothing is relayed, kept or decoded past its proposal before the signer is known to be a validator
+ * and its signature verified: a host with a throwaway key gets every message rejected (and is banned
+ * by the network's scores) and costs each node one signature check per message at most.
  */
 import { type Commit, type DecodedBlock, commitVotes, makeCommit } from '../chain/block';
 import type { ChainConfig, ChainParams } from '../chain/params';
 import type { VerifyOptions } from '../chain/tx/signing';
-import type { Hash, Proposal, ValidatorPower, Vote } from '../chain/types';
+import type { Address, Hash, Proposal, ValidatorPower, Vote } from '../chain/types';
 import { decodeVote, verifyProposal, verifyVote } from '../chain/vote';
 import type { Validation } from '../p2p/types';
+import { FutureMessages } from './future-messages';
 import type { Mempool } from './mempool';
-import { decodeProposalMessage, unwrapGossip } from './messages';
+import {
+  decodeProposalBlock,
+  type decodeProposalMessage,
+  splitProposalMessage,
+  unwrapGossip,
+} from './messages';
 
 /** A decoded proposal message: the proposal and the block it carries. */
 export type ProposalMessage = ReturnType<typeof decodeProposalMessage>;
+
+/** Limits of the buffer of messages kept for the next height. */
+export interface AdmissionOptions {
+  /** Most messages kept for the next height (default 2,000). */
+  maxBuffered?: number;
+  /** Most bytes of messages kept for the next height (default 48 MiB). */
+  maxBufferedBytes?: number;
+}
+
+/** Default `maxBufferedBytes`: a few full proposals and every vote of a round. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 48 * 1024 * 1024;
 
 /** What admission uses; `host` is the driver's side (its height, machine and blocks). */
 export interface AdmissionDeps {
   config: ChainConfig;
   verify: VerifyOptions;
+  /** The validator sets already stored (the current epoch's and the next one's). */
+  sets: { known(height: number): ValidatorPower[] | null };
   /** Transactions admitted to the mempool need no check on the workers. */
   mempool: Pick<Mempool, 'has'>;
   /** Checks transaction signatures off the main thread (a proposal's txs we have not seen). */
   preverify: ((txs: readonly Uint8Array[], hashes?: readonly Hash[]) => Promise<void>) | undefined;
-  /** Called when a message shows a peer is ahead of us (the syncer listens). */
+  /** Called when a validator's message shows a peer is ahead of us (the syncer listens). */
   onBehind: ((peerHeight: number) => void) | undefined;
-  /** The driver's counters (`invalidMessages` counts rejected messages). */
-  stats: { invalidMessages: number };
+  /**
+   * The driver's counters: `invalidMessages` counts rejected messages, `proposalBlocksDecoded` the
+   * proposed blocks decoded from gossip.
+   */
+  stats: { invalidMessages: number; proposalBlocksDecoded: number };
   host: AdmissionHost;
 }
 
@@ -49,22 +84,26 @@ export interface AdmissionHost {
   acceptProposal(p: Proposal, msg: ProposalMessage): Validation;
 }
 
-interface Buffered {
-  topic: 'vote' | 'proposal';
-  bytes: Uint8Array;
-  from: string;
-}
-
 /** Checks gossip messages and routes them; holds what was fed at this height and what waits for the next. */
 export class MessageAdmission {
   /** Votes and proposals already fed at this height (a re-sent copy is not forwarded again). */
   private seen = new Set<string>();
-  private future: Buffered[] = [];
+  private readonly future: FutureMessages;
 
   constructor(
-    private readonly opts: { maxBuffered?: number },
+    opts: AdmissionOptions,
     private readonly deps: AdmissionDeps,
-  ) {}
+  ) {
+    this.future = new FutureMessages({
+      maxMessages: opts.maxBuffered ?? 2_000,
+      maxBytes: opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    });
+  }
+
+  /** What the buffer for the next height holds (messages and bytes). */
+  buffered(): { messages: number; bytes: number } {
+    return { messages: this.future.size, bytes: this.future.bytes };
+  }
 
   /** A new height starts: nothing of it was fed yet. */
   newHeight(): void {
@@ -73,9 +112,7 @@ export class MessageAdmission {
 
   /** Feeds the messages kept for the height just started (after its `start-height`). */
   replayBuffered(): void {
-    const buffered = this.future;
-    this.future = [];
-    for (const b of buffered) {
+    for (const b of this.future.takeAll()) {
       if (b.topic === 'vote') this.vote(b.bytes, b.from);
       else void this.proposal(b.bytes, b.from);
     }
@@ -102,10 +139,13 @@ export class MessageAdmission {
         return 'reject';
       case 'stale':
         return 'ignore';
+      case 'beyond':
+        this.deps.onBehind?.(a.height - 1);
+        return 'ignore';
       case 'late':
         return host.latePrecommit(a.vote);
       case 'ahead':
-        this.later({ topic: 'vote', bytes, from }, a.height);
+        this.later(`v:${a.height}:${voteKey(a.vote)}`, { topic: 'vote', bytes, from }, a.height);
         return 'accept';
       case 'current':
         this.seen.add(voteKey(a.vote));
@@ -124,8 +164,13 @@ export class MessageAdmission {
       return 'reject';
     }
     if (a.kind === 'stale') return 'ignore';
+    if (a.kind === 'beyond') {
+      this.deps.onBehind?.(a.height - 1);
+      return 'ignore';
+    }
     if (a.kind === 'ahead') {
-      this.later({ topic: 'proposal', bytes, from }, a.height);
+      const key = `p:${a.height}:${a.proposal.proposer}:${proposalKey(a.proposal)}`;
+      this.later(key, { topic: 'proposal', bytes, from }, a.height);
       return 'accept';
     }
     const { proposal: p, msg } = a;
@@ -144,22 +189,37 @@ export class MessageAdmission {
     return host.acceptProposal(p, msg);
   }
 
-  /** Keeps a message for a height not started yet (the next one at most); a later height means we are behind. */
-  private later(b: Buffered, height: number): void {
+  /**
+   * Keeps a validator's message for a height not started yet (the next one at most; `key` names it
+   * without its gossip sequence, so re-sent copies are kept once); a later height means we are behind.
+   */
+  private later(
+    key: string,
+    b: { topic: 'vote' | 'proposal'; bytes: Uint8Array; from: string },
+    height: number,
+  ): void {
     const h = this.deps.host.height();
-    if (height <= h + 1) {
-      if (this.future.length >= (this.opts.maxBuffered ?? 2_000)) this.future.shift();
-      this.future.push(b);
-    }
+    if (height <= h + 1) this.future.add(key, b);
     if (height > h) this.deps.onBehind?.(height - 1);
   }
 
   private view(): SortView {
-    const { config, verify, host } = this.deps;
+    const { config, verify, host, sets, stats } = this.deps;
     const height = host.height();
     const machineHeight = host.machineHeight();
     const started = machineHeight !== undefined && machineHeight >= height;
-    return { chainId: config.chainId, params: config.params, verify, height, started, seen: this.seen };
+    return {
+      chainId: config.chainId,
+      params: config.params,
+      verify,
+      height,
+      started,
+      seen: this.seen,
+      sets,
+      counted: () => {
+        stats.proposalBlocksDecoded++;
+      },
+    };
   }
 }
 
@@ -174,6 +234,9 @@ interface SortView {
   started: boolean;
   /** Votes and proposals already fed at this height (`voteKey`, `proposalKey`). */
   seen: ReadonlySet<string>;
+  sets: AdmissionDeps['sets'];
+  /** Counts a proposed block about to be decoded. */
+  counted(): void;
 }
 
 /** Where a vote goes. */
@@ -181,17 +244,31 @@ type VoteAdmission =
   | { kind: 'invalid' }
   | { kind: 'stale' }
   | { kind: 'late'; vote: Vote }
-  | { kind: 'ahead'; height: number }
+  | { kind: 'beyond'; height: number }
+  | { kind: 'ahead'; height: number; vote: Vote }
   | { kind: 'current'; vote: Vote };
 
 /** Where a proposal goes. */
 type ProposalAdmission =
   | { kind: 'invalid' }
   | { kind: 'stale' }
-  | { kind: 'ahead'; height: number }
+  | { kind: 'beyond'; height: number }
+  | { kind: 'ahead'; height: number; proposal: Proposal }
   | { kind: 'current'; proposal: Proposal; msg: ProposalMessage };
 
-/** Sorts a vote from the network (gossip bytes). */
+/**
+ * Whether `signer` may sign at `height`: 'yes' when it is in the set deciding that height, 'no' when
+ * it is not, 'beyond' when that set is not known yet and the signer is in the latest set we know (the
+ * current or the next epoch's): its message says we may be behind, but nothing else is done with it.
+ */
+function signerAt(signer: Address, height: number, view: SortView): 'yes' | 'no' | 'beyond' {
+  const set = view.sets.known(height);
+  if (set) return set.some((v) => v.address === signer) ? 'yes' : 'no';
+  const latest = view.sets.known(view.height + view.params.epochLengthBlocks) ?? view.sets.known(view.height);
+  return latest?.some((v) => v.address === signer) ? 'beyond' : 'no';
+}
+
+/** Sorts a vote from the network (gossip bytes): cheap checks first, the signature before any use. */
 function sortVote(bytes: Uint8Array, view: SortView): VoteAdmission {
   let vote: Vote;
   try {
@@ -200,32 +277,47 @@ function sortVote(bytes: Uint8Array, view: SortView): VoteAdmission {
     return { kind: 'invalid' };
   }
   if (vote.height < view.height - 1) return { kind: 'stale' };
+  const signer = signerAt(vote.validator, vote.height, view);
+  if (signer === 'no') return { kind: 'invalid' };
   if (!verifyVote(view.chainId, vote, view.verify)) return { kind: 'invalid' };
+  if (signer === 'beyond') return { kind: 'beyond', height: vote.height };
   if (vote.height === view.height - 1) return { kind: 'late', vote };
   if (vote.height === view.height && view.seen.has(voteKey(vote))) return { kind: 'stale' };
-  if (vote.height > view.height || !view.started) return { kind: 'ahead', height: vote.height };
+  if (vote.height > view.height || !view.started) return { kind: 'ahead', height: vote.height, vote };
   return { kind: 'current', vote };
 }
 
-/** Sorts a proposal (with its block) from the network (gossip bytes). */
+/**
+ * Sorts a proposal (with its block) from the network (gossip bytes). The block is decoded only after
+ * the proposal's signer is known to be a validator and its signature (over the proposal, which names
+ * the block hash) verifies, and only for a height this node may keep it for; the decoded block must
+ * then hash to what was signed.
+ */
 function sortProposal(bytes: Uint8Array, view: SortView): ProposalAdmission {
-  let msg: ProposalMessage;
+  let split: { proposal: Proposal; blockBytes: Uint8Array };
   try {
-    msg = decodeProposalMessage(unwrapGossip(bytes), view.params);
+    split = splitProposalMessage(unwrapGossip(bytes));
   } catch {
     return { kind: 'invalid' };
   }
-  const p = msg.proposal;
+  const p = split.proposal;
   if (p.height < view.height) return { kind: 'stale' };
-  if (
-    !verifyProposal(view.chainId, p, view.verify) ||
-    msg.block.hash !== p.blockHash ||
-    msg.block.block.header.height !== p.height
-  )
+  const signer = signerAt(p.proposer, p.height, view);
+  if (signer === 'no') return { kind: 'invalid' };
+  if (!verifyProposal(view.chainId, p, view.verify)) return { kind: 'invalid' };
+  // A height past the next one is not kept: it only tells the syncer we are behind.
+  if (signer === 'beyond' || p.height > view.height + 1) return { kind: 'beyond', height: p.height };
+  if (p.height === view.height && view.started && view.seen.has(proposalKey(p))) return { kind: 'stale' };
+  let block: DecodedBlock;
+  try {
+    view.counted();
+    block = decodeProposalBlock(split.blockBytes, view.params);
+  } catch {
     return { kind: 'invalid' };
-  if (p.height > view.height || !view.started) return { kind: 'ahead', height: p.height };
-  if (view.seen.has(proposalKey(p))) return { kind: 'stale' };
-  return { kind: 'current', proposal: p, msg };
+  }
+  if (block.hash !== p.blockHash || block.block.header.height !== p.height) return { kind: 'invalid' };
+  if (p.height > view.height || !view.started) return { kind: 'ahead', height: p.height, proposal: p };
+  return { kind: 'current', proposal: p, msg: { proposal: p, block, blockBytes: split.blockBytes } };
 }
 
 /**

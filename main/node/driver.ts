@@ -3,8 +3,11 @@
  * the network and the ledger store. It owns the height and round loop and delegates:
  *
  * - Time: each `schedule-timeout` action becomes a timer that feeds `timeout` back.
- * - Network: votes and proposals are decoded with limits and their signatures verified before they
- *   reach the machine (`admission.ts`); a proposal's block is validated by applying it (`applyBlock`,
+ * - Network: votes and proposals are admitted by `admission.ts` before they reach the machine, are
+ *   relayed or are kept for the next height: the signer must be in the validator set of the message's
+ *   height (known for this epoch and the next) and its signature verify, and a proposal's block is
+ *   decoded only after that; messages for the next height wait in a buffer capped in messages and
+ *   bytes (`future-messages.ts`). A proposal's block is validated by applying it (`applyBlock`,
  *   `block-entry.ts`) to the committed state, and the result is kept so the commit does not apply it twice.
  * - Proposals: `request-block` builds a block from the mempool and pending evidence within the block
  *   limits (`block-builder.ts`); a transaction the chain refuses at build time is dropped from the mempool.
@@ -77,6 +80,8 @@ export interface DriverOptions {
   maxBlockBytes?: number;
   /** Messages buffered for the next height (default 2,000). */
   maxBuffered?: number;
+  /** Bytes of messages buffered for the next height (default 48 MiB, `DEFAULT_MAX_BUFFERED_BYTES`). */
+  maxBufferedBytes?: number;
   /** How often own votes and proposals of the undecided height are sent again, ms (default 1,000). */
   regossipMs?: number;
 }
@@ -127,6 +132,7 @@ export class ConsensusDriver {
     blocksBuilt: 0,
     txsDroppedAtBuild: 0,
     evidenceSeen: 0,
+    proposalBlocksDecoded: 0,
   };
   private readonly ctx: ApplyContext;
   private readonly sets: ValidatorSets;
@@ -164,6 +170,7 @@ export class ConsensusDriver {
     this.admission = new MessageAdmission(opts, {
       config,
       verify: deps.verify,
+      sets: this.sets,
       mempool,
       preverify: deps.preverify,
       onBehind: deps.onBehind,
@@ -207,6 +214,11 @@ export class ConsensusDriver {
       round: this.machine?.round ?? 0,
       step: this.machine?.step ?? 'commit',
     };
+  }
+
+  /** What waits in the buffer for the next height (messages and bytes). */
+  buffered(): { messages: number; bytes: number } {
+    return this.admission.buffered();
   }
 
   /** Double-vote evidence waiting to be committed. */

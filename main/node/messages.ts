@@ -36,13 +36,28 @@ export function encodeProposalMessage(proposal: Uint8Array, block: Uint8Array): 
   return frame(proposal, block);
 }
 
-/** Decodes a proposal message (the block's size limit is checked before it is decoded). */
+/**
+ * Splits a proposal message into the decoded proposal and the block's bytes, without decoding the
+ * block: gossip admission checks the proposal's signer and signature (which names the block hash)
+ * first, and decodes the block only then (`decodeProposalBlock`).
+ */
+export function splitProposalMessage(bytes: Uint8Array): { proposal: Proposal; blockBytes: Uint8Array } {
+  const [p, b] = unframe(bytes, 'a proposal message', 256);
+  return { proposal: decodeProposal(p), blockBytes: b };
+}
+
+/** Decodes the block of a proposal message split by `splitProposalMessage` (size limit checked first). */
+export function decodeProposalBlock(blockBytes: Uint8Array, limits: EncodingLimits): DecodedBlock {
+  return decodeBlock(blockBytes, limits);
+}
+
+/** Decodes a proposal message: its proposal and its block (the block's size limit is checked first). */
 export function decodeProposalMessage(
   bytes: Uint8Array,
   limits: EncodingLimits,
 ): { proposal: Proposal; block: DecodedBlock; blockBytes: Uint8Array } {
-  const [p, b] = unframe(bytes, 'a proposal message', 256);
-  return { proposal: decodeProposal(p), block: decodeBlock(b, limits), blockBytes: b };
+  const { proposal, blockBytes } = splitProposalMessage(bytes);
+  return { proposal, block: decodeProposalBlock(blockBytes, limits), blockBytes };
 }
 
 /** Frames an encoded block with the encoded commit that finalized it (one sync item). */

@@ -126,6 +126,10 @@ export class NodeService implements WalletLedger, MediaAnchorer, AuditHeadAnchor
   get driver(): ConsensusDriver {
     return this.part('driver', 'consensus is not running yet (the node is starting)');
   }
+  /** The syncer (after start). */
+  get syncer(): Syncer {
+    return this.part('syncer', 'sync is not running yet (the node is starting)');
+  }
   /** Transactions waiting in the mempool (0 before start). */
   get mempoolSize(): number {
     return this.parts?.mempool.size ?? 0;

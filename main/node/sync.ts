@@ -59,6 +59,11 @@ export class Syncer {
     private readonly deps: SyncDeps,
   ) {}
 
+  /** The highest height a validator's gossip said a peer is at and no sync pass reached yet (0: none). */
+  get hintedHeight(): number {
+    return this.hint;
+  }
+
   /** Serves blocks to peers and starts watching their heights. */
   async start(): Promise<void> {
     const { network, store } = this.deps;

@@ -18,6 +18,7 @@ export interface ValidatorSetsDeps {
 /** The validator sets and proposer rotations of the epochs being decided. */
 export class ValidatorSets {
   private readonly rotations = new Map<number, ProposerRotation>();
+  private readonly knownSets = new Map<number, ValidatorPower[]>();
 
   constructor(private readonly deps: ValidatorSetsDeps) {}
 
@@ -30,6 +31,25 @@ export class ValidatorSets {
         'STATE_CORRUPT',
         `no validator set is stored for epoch ${epoch} (height ${height})`,
       );
+    return set;
+  }
+
+  /**
+   * The validator set deciding `height` if the committed state already holds it, else null. Sets are
+   * written one epoch ahead, so this answers for the current epoch and the next one; a height further
+   * ahead gives null (gossip admission ignores such messages rather than trusting their signers).
+   */
+  known(height: number): ValidatorPower[] | null {
+    const epoch = epochOf(height, this.deps.params);
+    const cached = this.knownSets.get(epoch);
+    if (cached) return cached;
+    // A stored set never changes (it is written once, two epochs ahead), so it can be kept; an
+    // absent one is read again next time.
+    const set = getValidatorSet(this.deps.store, epoch);
+    if (set) {
+      this.knownSets.set(epoch, set);
+      for (const e of this.knownSets.keys()) if (e < epoch - 2) this.knownSets.delete(e);
+    }
     return set;
   }
 
