@@ -16,7 +16,10 @@
 import type { EmitEvent } from '../contract';
 import { BoundedVerifiedCache, type VerifiedCache } from '../chain/cache';
 import { type SignatureVerifier, privateKeyToAddress } from '../chain/keys';
+import type { Genesis } from '../chain/genesis';
 import type { ChainConfig } from '../chain/params';
+import { isPeerRegistered } from '../chain/state/access';
+import type { StateReader } from '../chain/state/store';
 import type { ConsensusHooks } from '../chain/state/consensus-hooks';
 import type { VerifyOptions } from '../chain/tx/signing';
 import type { CommittedBlock } from '../node/commit-block';
@@ -208,7 +211,11 @@ function buildConsensus(
     ctx: () => ({ config, verify, hooks }),
     now,
   });
-  const network = deps.network ?? libp2pNetwork(opts, genesis.chainId, config, log, now);
+  const allowPeer = franchisePeers(genesis, store);
+  const libp2p = deps.network
+    ? undefined
+    : libp2pNetwork(opts, genesis.chainId, config, { log, now, allowPeer });
+  const network = deps.network ?? (libp2p as LibP2pNetwork);
   const driver = new ConsensusDriver(
     { ...opts.consensus, privateKey: run.privateKey },
     {
@@ -220,7 +227,11 @@ function buildConsensus(
       hooks,
       now,
       log,
-      onCommit: (b) => run.node.onCommit(b),
+      onCommit: (b) => {
+        // A committed peer-register may have retired a connected peer (one lookup per connected peer).
+        if (allowPeer) libp2p?.recheckAllowedPeers();
+        run.node.onCommit(b);
+      },
       // The syncer is built next, from the driver; the driver reports peers ahead only once started.
       onBehind: (h) => syncer.hintHeight(h),
       preverify: (txs, hashes) => preverifier.preverify(txs, hashes, true),
@@ -241,14 +252,25 @@ function buildConsensus(
   return { mempool, network, driver, syncer };
 }
 
+/**
+ * Which peer ids may connect: those the genesis lists and those HQ registered on chain (read from the
+ * committed state at each connection, so a registration counts once its block is committed); undefined
+ * (any peer) for a genesis without `peerIds`.
+ */
+function franchisePeers(genesis: Genesis, store: StateReader): ((peerId: string) => boolean) | undefined {
+  if (!genesis.peerIds) return undefined;
+  const listed = new Set(genesis.peerIds);
+  return (id) => listed.has(id) || isPeerRegistered(store, id);
+}
+
 /** libp2p for the chain `chainId`, with message limits that fit the chain's largest block. */
 function libp2pNetwork(
   opts: LedgerNodeOptions,
   chainId: string,
   config: ChainConfig,
-  log: P2pLog,
-  now: () => number,
-): NodeNetwork {
+  deps: { log: P2pLog; now: () => number; allowPeer: ((peerId: string) => boolean) | undefined },
+): LibP2pNetwork {
+  const { log, now, allowPeer } = deps;
   const n = opts.network ?? { listen: ['/ip4/0.0.0.0/tcp/0'], staticPeers: [], mdns: true };
   return new LibP2pNetwork(
     {
@@ -261,7 +283,7 @@ function libp2pNetwork(
       maxBlockBytes: config.params.maxBlockBytes + 1024 * 1024,
       maxSyncResponseBytes: Math.max(32 * 1024 * 1024, config.params.maxBlockBytes + 2 * 1024 * 1024),
     },
-    { log, now },
+    { log, now, ...(allowPeer ? { allowPeer } : {}) },
   );
 }
 

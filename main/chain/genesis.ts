@@ -11,6 +11,7 @@ import { keccak256, toHex } from './bytes';
 import { KIND, writer } from './encoding';
 import { ChainError } from './errors';
 import { parseAddress, privateKeyToAddress } from './keys';
+import { MAX_GENESIS_PEER_IDS, PEER_ID_RE } from './peer-id';
 import { type ChainConfig, type ChainParams, DEFAULT_PARAMS } from './params';
 import { DEFAULT_HOOKS, checkSet } from './state/consensus-hooks';
 import { writeGenesisState } from './state/genesis-state';
@@ -37,6 +38,13 @@ export interface Genesis {
   validators: GenesisValidator[];
   balances: { address: Address; amount: bigint }[];
   params: ChainParams;
+  /**
+   * The libp2p peer ids of the franchise's nodes that may connect (with those HQ registers on chain by
+   * `peer-register`). Absent: the chain is open to any peer that speaks its protocols (chains made
+   * before the list existed). Part of the genesis hash only when present, so older genesis files keep
+   * their hashes.
+   */
+  peerIds?: string[];
 }
 
 const amount = z
@@ -111,6 +119,10 @@ const genesisSchema = z
       .min(1, 'a chain needs at least one validator'),
     balances: z.array(z.object({ address, amount }).strict()).default([]),
     params: paramsSchema,
+    peerIds: z
+      .array(z.string().regex(PEER_ID_RE, 'a peer id is a libp2p peer id in base58btc, like "12D3KooW…"'))
+      .max(MAX_GENESIS_PEER_IDS)
+      .optional(),
   })
   .strict();
 
@@ -138,6 +150,8 @@ export function parseGenesis(doc: unknown): Genesis {
     }
   };
   dup(g.validators, 'validator');
+  if (g.peerIds && new Set(g.peerIds).size !== g.peerIds.length)
+    throw new ChainError('BAD_GENESIS', 'the genesis document lists a peer id twice in peerIds');
   dup(g.balances, 'balance for');
   for (const v of g.validators) {
     if (v.stake < g.params.minStake)
@@ -202,6 +216,9 @@ export function genesisHash(g: Genesis): Hash {
     .uint(t.precommitBaseMs)
     .uint(t.precommitDeltaMs)
     .uint(t.commitMs);
+  // Appended only when present: a genesis without the list keeps the hash it had before the field existed.
+  if (g.peerIds !== undefined)
+    w.list([...g.peerIds].sort(), MAX_GENESIS_PEER_IDS, (ww, id) => ww.string(id, 64));
   return toHex(keccak256(w.finish()));
 }
 
@@ -281,6 +298,8 @@ export function makeDevGenesis(opts: {
   stake?: bigint;
   balance?: bigint;
   params?: Partial<ChainParams>;
+  /** The node's own libp2p peer id (and any others) that may connect; absent: open to any peer. */
+  peerIds?: string[];
 }): Genesis {
   const addr = privateKeyToAddress(opts.privateKey);
   const params = { ...DEFAULT_PARAMS, epochLengthBlocks: 1_000, ...opts.params };
@@ -295,6 +314,7 @@ export function makeDevGenesis(opts: {
       ],
       balances: [{ address: addr, amount: opts.balance ?? 1_000_000_000_000n }],
       params,
+      ...(opts.peerIds ? { peerIds: opts.peerIds } : {}),
     }),
   );
 }

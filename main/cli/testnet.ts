@@ -72,13 +72,15 @@ export async function run(argv: string[]): Promise<number> {
   const { validators: n, observers: k } = req;
   const keys = Array.from({ length: n }, () => newPrivateKey());
   const addrs = keys.map((key) => privateKeyToAddress(key));
-  const genesis = testnetGenesis(addrs, req.chainId, req.blockMs);
   const total = n + k;
   const peerKeys = await Promise.all(Array.from({ length: total }, () => generateKeyPair('Ed25519')));
   // --peers: loopback ports the kernel picks; else neighbouring ones from the default, on every interface.
   const ports = req.peers ? await freeTcpPorts(total) : await freeTcpPortsFrom(P2P_BASE, total, '0.0.0.0');
   const httpPorts = await freeTcpPortsFrom(HTTP_BASE, total, '127.0.0.1');
   const password = process.env['HOTPOT_PASSWORD'] || undefined; // an empty variable counts as unset
+  // Only the testnet's own nodes may connect: their peer ids are the genesis's peerIds.
+  const peerIds = peerKeys.map((key) => peerIdFromPrivateKey(key).toString());
+  const genesis = testnetGenesis(addrs, req.chainId, req.blockMs, peerIds);
   for (let i = 0; i < total; i++) {
     const dir = join(req.out, `node${i}`);
     mkdirSync(join(dir, 'p2p'), { recursive: true, mode: 0o700 });
@@ -148,8 +150,11 @@ function parseInit(argv: string[]): InitRequest | 'help' {
   };
 }
 
-/** The shared genesis: every validator staked and funded, validator 0 the HQ and compliance authority. */
-function testnetGenesis(addrs: Address[], chainId: string, blockMs: number): Genesis {
+/**
+ * The shared genesis: every validator staked and funded, validator 0 the HQ and compliance authority,
+ * and every node's libp2p peer id in `peerIds` (no other peer may connect until HQ registers it).
+ */
+function testnetGenesis(addrs: Address[], chainId: string, blockMs: number, peerIds: string[]): Genesis {
   const params = { ...DEFAULT_PARAMS, timeouts: { ...DEFAULT_PARAMS.timeouts, commitMs: blockMs } };
   return parseGenesis(
     genesisToJson({
@@ -164,6 +169,7 @@ function testnetGenesis(addrs: Address[], chainId: string, blockMs: number): Gen
       })),
       balances: addrs.map((address) => ({ address, amount: 1_000_000_000_000n })),
       params,
+      peerIds,
     }),
   );
 }

@@ -3,12 +3,14 @@
  * - `genesis.json`: the chain's genesis document (`main/chain/genesis.ts` JSON form);
  * - `validator/key.json`: the validator key (absent on observers), see `validator-key.ts`;
  * - `dev-password`: development chains only;
+ * - `p2p/peer-key`: the node's libp2p identity (its peer id is in a development chain's genesis `peerIds`);
  * - `ledger.db`: the chain store (created at first start from genesis.json).
  *
  * `ensureInitialized(dataDir)` makes a single-validator development chain in an empty data dir — what
  * `bin/hotpot init --dev` does and what `start` does on first run.
  */
 import { randomBytes } from 'node:crypto';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Genesis, genesisToJson, makeDevGenesis, parseGenesis } from '../chain/genesis';
@@ -16,6 +18,8 @@ import { assertPrivateKey } from '../chain/keys';
 import { DEFAULT_PARAMS } from '../chain/params';
 import type { Address } from '../chain/types';
 import { AppError } from '../common/errors';
+import { loadOrCreatePeerKey } from '../p2p/peer-key';
+import { SILENT_LOG } from '../p2p/types';
 import { NodeError } from './errors';
 import { hasValidatorKey, writeDevPassword, writeValidatorKey } from './validator-key';
 import type { ScryptParams } from '../wallet/kdf';
@@ -115,8 +119,11 @@ export async function ensureInitialized(dataDir: string, opts: DevChainOptions =
   const privateKey = newPrivateKey();
   const password = writeDevPassword(dataDir);
   const validator = await writeValidatorKey(dataDir, privateKey, password, opts.kdf);
+  // The node's libp2p identity is made now so the genesis can list it: only listed or registered peers connect.
+  const peerKey = await loadOrCreatePeerKey(join(dataDir, 'p2p', 'peer-key'), SILENT_LOG);
   const g = makeDevGenesis({
     privateKey,
+    peerIds: [peerIdFromPrivateKey(peerKey).toString()],
     genesisTimeMs: (opts.now ?? Date.now)(),
     ...(opts.chainId ? { chainId: opts.chainId } : {}),
     params: { timeouts: { ...DEFAULT_PARAMS.timeouts, commitMs: opts.blockIntervalMs ?? 1_000 } },

@@ -50,6 +50,12 @@ export function describeTx(tx: Tx): { to: string | null; amount: string | null; 
       };
     case 'anchor-audit':
       return { to: null, amount: null, summary: `audit log of ${p.franchiseId} anchored at entry ${p.seq}` };
+    case 'peer-register':
+      return {
+        to: null,
+        amount: null,
+        summary: `peer ${p.peerId} ${p.active ? 'registered' : 'retired'}`,
+      };
   }
 }
 

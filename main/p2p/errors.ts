@@ -9,6 +9,7 @@ export type P2pErrorCode =
   | 'UNKNOWN_TOPIC'
   | 'PEER_NOT_CONNECTED'
   | 'PEER_BANNED'
+  | 'PEER_NOT_ALLOWED'
   | 'WRONG_CHAIN'
   | 'DIAL_FAILED'
   | 'SYNC_TIMEOUT'

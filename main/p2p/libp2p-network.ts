@@ -104,6 +104,12 @@ export interface LibP2pNetworkDeps {
   now?: () => number;
   /** Randomness for backoff jitter (default `Math.random`). */
   random?: () => number;
+  /**
+   * Whether a peer id may connect at all, asked by the connection gater in both directions (and
+   * before dialing a discovered peer): the franchise's nodes, from genesis `peerIds` and
+   * `peer-register` transactions. Absent: any peer of our chain may connect.
+   */
+  allowPeer?: (peerId: string) => boolean;
 }
 
 type Services = { identify: unknown; ping: Ping; pubsub: GossipSub };
@@ -202,7 +208,11 @@ export class LibP2pNetwork implements NodeNetwork {
         this.bans.penalize(id, offence, reason),
     };
     this.views = new PeerViews(shared);
-    this.bans = new PeerBans({ ...shared, gossipBanScore: opts.gossipBanScore ?? -100 });
+    this.bans = new PeerBans({
+      ...shared,
+      gossipBanScore: opts.gossipBanScore ?? -100,
+      ...(deps.allowPeer ? { allowed: deps.allowPeer } : {}),
+    });
     this.gossip = new Gossip({ ...shared, chainId, limits: this.limits });
     this.status = new StatusExchange({
       ...shared,
@@ -394,7 +404,14 @@ export class LibP2pNetwork implements NodeNetwork {
     return this.views.bestPeers();
   }
 
-  addPeer(address: string): Promise<PeerView> {
+  async addPeer(address: string): Promise<PeerView> {
+    const id = /\/p2p\/([^/]+)$/.exec(address)?.[1];
+    if (id !== undefined && !this.bans.isAllowed(id))
+      throw new P2pError(
+        'PEER_NOT_ALLOWED',
+        `peer ${id} is not one of this chain's nodes (not in the genesis peerIds, not registered by HQ with "bin/hotpot franchise register-peer"), so it cannot connect`,
+        { peerId: id },
+      );
     return this.discovery.addPeer(address);
   }
 
@@ -404,6 +421,11 @@ export class LibP2pNetwork implements NodeNetwork {
 
   reportPeer(peerId: string, offence: PeerOffence, reason: string): void {
     this.bans.penalize(peerId, offence, reason);
+  }
+
+  /** Asks `allowPeer` again for every connected peer and hangs up on those no longer allowed. */
+  recheckAllowedPeers(): void {
+    this.bans.dropDisallowed();
   }
 
   listenAddresses(): string[] {

@@ -1,6 +1,8 @@
 /**
  * When the libp2p network penalizes a peer, bans it, and refuses it a connection: the glue between
- * our score book (`peer-scores.ts`), gossipsub's own peer score and the open connections.
+ * our score book (`peer-scores.ts`), gossipsub's own peer score, the chain's list of peers allowed
+ * to connect (franchise nodes: genesis `peerIds` and `peer-register` transactions) and the open
+ * connections.
  */
 import type { GossipSub } from './gossip';
 import type { P2pLog } from './types';
@@ -23,6 +25,8 @@ export interface PeerBansDeps {
   hangUp(peerId: string): Promise<void>;
   /** Tells the peer-status listeners that the peer changed. */
   emit(peerId: string): void;
+  /** Whether the peer may connect at all (a franchise node); absent: every peer may. */
+  allowed?: (peerId: string) => boolean;
 }
 
 /**
@@ -35,8 +39,14 @@ export interface PeerBansDeps {
 export class PeerBans {
   constructor(private readonly deps: PeerBansDeps) {}
 
-  /** True when the peer must not be connected: banned, or known to be on another chain. */
+  /** True unless the chain names which peers may connect and this one is not among them. */
+  isAllowed(id: string): boolean {
+    return this.deps.allowed?.(id) ?? true;
+  }
+
+  /** True when the peer must not be connected: not allowed on this chain, banned, or known to be on another chain. */
   isBlocked(id: string): boolean {
+    if (this.deps.allowed && !this.deps.allowed(id)) return true;
     const now = this.deps.now();
     if (this.deps.book.isBanned(id, now)) return true;
     return this.deps.records.isForeign(id, now);
@@ -60,6 +70,17 @@ export class PeerBans {
         book.ban(id, `gossipsub score ${s.toFixed(1)}`, now());
         void this.enforceBan(id);
       }
+    }
+  }
+
+  /** Hangs up on every connected peer that is no longer allowed (e.g. HQ retired its peer id). */
+  dropDisallowed(): void {
+    const allowed = this.deps.allowed;
+    if (!allowed) return;
+    for (const id of this.deps.connectedIds()) {
+      if (allowed(id)) continue;
+      this.deps.log.info({ peer: id }, 'peer is not allowed on this chain any more; disconnected');
+      void this.deps.hangUp(id).then(() => this.deps.emit(id));
     }
   }
 

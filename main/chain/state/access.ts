@@ -5,6 +5,7 @@
  */
 import { KIND } from '../encoding';
 import { ChainError } from '../errors';
+import { peerKey } from '../peer-id';
 import { readFranchise, writeFranchise } from '../tx/payload-codec';
 import type { Franchise } from '../tx/types';
 import type { Address, Hash, ValidatorPower } from '../types';
@@ -173,4 +174,14 @@ export function debit(s: StateStore, sender: Address, amount: bigint): Account {
     });
   putAccount(s, sender, { ...a, balance: a.balance - amount });
   return a;
+}
+
+/** True when HQ registered `peerId` (`peer-register`) and has not retired it. */
+export function isPeerRegistered(s: StateReader, peerId: string): boolean {
+  return s.get(peerKey(peerId)) !== undefined;
+}
+
+/** Registers `peerId` (`active`) or removes its registration. */
+export function setPeerRegistered(s: StateStore, peerId: string, active: boolean): void {
+  s.set(peerKey(peerId), active ? Uint8Array.of(1) : null);
 }

@@ -20,6 +20,7 @@ export type StateKey =
   | `sls:${string}`
   | `ev:${Hash}`
   | `vs:${number}`
+  | `peer:${string}`
   | 'supply'
   | 'meta'
   | `smt:${string}`;

@@ -75,4 +75,9 @@ export class TxBuilder {
   anchorAudit(nonce: number, p: { franchiseId: string; seq: number; hash: Hash }): Tx {
     return this.sign(nonce, { type: 'anchor-audit', ...p });
   }
+
+  /** Registers (active) or retires a franchise node's libp2p peer id (the HQ key signs). */
+  registerPeer(nonce: number, p: { peerId: string; active: boolean }): Tx {
+    return this.sign(nonce, { type: 'peer-register', ...p });
+  }
 }

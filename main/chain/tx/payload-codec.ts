@@ -11,6 +11,7 @@ import {
   type FranchiseStatus,
   type KycStatus,
   TEXT_LIMITS,
+  RESERVED_TX_TYPE,
   TX_TYPES,
   type Tokenomics,
   type TxPayload,
@@ -119,12 +120,18 @@ export function writePayload(w: Writer, p: TxPayload, limits: EncodingLimits): v
     case 'anchor-audit':
       w.string(p.franchiseId, TEXT_LIMITS.id, 'franchiseId').uint(p.seq, 'seq').hex(p.hash, 32, 'hash');
       return;
+    case 'peer-register':
+      w.string(p.peerId, 64, 'peerId').bool(p.active);
+      return;
   }
 }
 
 /** Reads a payload written by `writePayload`. */
 export function readPayload(r: Reader, limits: EncodingLimits): TxPayload {
-  const type = TX_TYPES[r.enumCode(TX_TYPES.length, 'tx type')] as TxType;
+  const code = r.enumCode(TX_TYPES.length, 'tx type');
+  if (TX_TYPES[code] === RESERVED_TX_TYPE)
+    throw new ChainError('MALFORMED', `tx type ${code} is reserved and not used yet`);
+  const type = TX_TYPES[code] as TxType;
   switch (type) {
     case 'transfer':
       return { type, to: r.hex(20, 'to'), amount: r.amount() };
@@ -180,5 +187,7 @@ export function readPayload(r: Reader, limits: EncodingLimits): TxPayload {
         seq: r.uint('seq'),
         hash: r.hex(32, 'hash'),
       };
+    case 'peer-register':
+      return { type, peerId: r.string(64, 'peerId'), active: r.bool('active') };
   }
 }

@@ -6,6 +6,7 @@
 import { CID } from 'multiformats/cid';
 import { bytesEqual, fromHex, utf8ToBytes } from '../bytes';
 import { ChainError } from '../errors';
+import { isPeerId } from '../peer-id';
 import type { ChainConfig } from '../params';
 import type { Hash } from '../types';
 import { checkDoubleVoteEvidence } from '../vote';
@@ -60,6 +61,13 @@ function checkAuthority(tx: Tx, config: ChainConfig): void {
     throw new ChainError(
       'UNAUTHORIZED',
       `only the HQ authority ${config.hqAuthority} may ${t === 'franchise-register' ? 'register' : 'update'} franchises; ${tx.sender} may not`,
+      { sender: tx.sender },
+    );
+  }
+  if (t === 'peer-register' && tx.sender !== config.hqAuthority) {
+    throw new ChainError(
+      'UNAUTHORIZED',
+      `only the HQ authority ${config.hqAuthority} may register peers; ${tx.sender} may not`,
       { sender: tx.sender },
     );
   }
@@ -183,6 +191,15 @@ function checkPayloadFields(p: TxPayload, config: ChainConfig, opts: VerifyOptio
       return;
     case 'anchor-audit':
       checkAuditAnchorFields(p);
+      return;
+    case 'peer-register':
+      if (!isPeerId(p.peerId))
+        malformed(
+          `peerId ${JSON.stringify(p.peerId)} is not a libp2p peer id (base58btc, like "12D3KooW…")`,
+          {
+            field: 'peerId',
+          },
+        );
       return;
   }
 }

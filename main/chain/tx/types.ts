@@ -83,7 +83,14 @@ export type TxPayload =
       expiresAtMs: number;
     }
   | { type: 'evidence'; evidence: DoubleVoteEvidence }
-  | { type: 'anchor-audit'; franchiseId: string; seq: number; hash: Hash };
+  | { type: 'anchor-audit'; franchiseId: string; seq: number; hash: Hash }
+  | {
+      type: 'peer-register';
+      /** A libp2p peer id (`PEER_ID_RE`) of a franchise node. */
+      peerId: string;
+      /** True: the peer may connect to the chain's nodes; false: not any more (unless genesis lists it). */
+      active: boolean;
+    };
 
 /** The payload type names, in their encoding order (the index is the type code). */
 export const TX_TYPES = [
@@ -98,9 +105,15 @@ export const TX_TYPES = [
   'evidence',
   // Appended, never inserted: the index is the type code, and earlier codes stay what they were.
   'anchor-audit',
-] as const satisfies readonly TxPayload['type'][];
+  // PLACEHOLDER (issue #19): code 10 is reserved for the proposal-equivocation evidence type another
+  // change adds; replace this entry with it (and drop RESERVED_TX_TYPE) when both are merged.
+  'reserved-10',
+  'peer-register',
+] as const satisfies readonly (TxPayload['type'] | typeof RESERVED_TX_TYPE)[];
+/** A type code no payload uses yet (see the placeholder in `TX_TYPES`); decoding it fails. */
+export const RESERVED_TX_TYPE = 'reserved-10';
 /** A payload type name. */
-export type TxType = (typeof TX_TYPES)[number];
+export type TxType = Exclude<(typeof TX_TYPES)[number], typeof RESERVED_TX_TYPE>;
 /** The payload of type `T`, e.g. `PayloadOf<'transfer'>` is `{ type: 'transfer'; to; amount }`. */
 export type PayloadOf<T extends TxType> = Extract<TxPayload, { type: T }>;
 

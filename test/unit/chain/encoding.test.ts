@@ -96,6 +96,7 @@ const payload: fc.Arbitrary<TxPayload> = fc.oneof(
     seq: safe,
     hash: hexOf(32),
   }),
+  fc.record({ type: fc.constant('peer-register' as const), peerId: text(64), active: fc.boolean() }),
 );
 const tx: fc.Arbitrary<Tx> = fc.record({
   chainId: text(64),

@@ -1,7 +1,7 @@
 /**
  * Which rule runs a transaction's payload: the dispatcher from tx type to its family's rule (pure).
  * One file per family beside this one: transfer, stake (stake, unstake), franchise (register,
- * update), sales, media, kyc, evidence, audit. A new tx type adds a family file and a case here.
+ * update), sales, media, kyc, evidence, audit, peers. A new tx type adds a family file and a case here.
  */
 import type { Tx } from '../../tx/types';
 import type { ApplyContext, BlockAcc } from '../apply-context';
@@ -9,6 +9,7 @@ import type { ConsensusHooks } from '../consensus-hooks';
 import type { StateStore } from '../store';
 import { anchorAudit } from './audit';
 import { applyEvidence } from './evidence';
+import { registerPeer } from './peers';
 import { registerFranchise, updateFranchise } from './franchise';
 import { attestKyc } from './kyc';
 import { anchorMedia } from './media';
@@ -49,5 +50,7 @@ export function executePayload(
       return applyEvidence(s, p.evidence, acc, ctx, hooks);
     case 'anchor-audit':
       return anchorAudit(s, tx.sender, p, acc);
+    case 'peer-register':
+      return registerPeer(s, p);
   }
 }
