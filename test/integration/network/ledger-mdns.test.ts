@@ -5,12 +5,14 @@
 // transactions with bad signatures is banned while the chain goes on; a second chain on the same "LAN"
 // stays apart. Nothing can leave the namespace: it has no other interface.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeTx } from '../../../main/chain/tx/codec';
 import { TxBuilder } from '../../../main/chain/tx/builder';
+import { loadOrCreatePeerKey } from '../../../main/p2p/peer-key';
+import { SILENT_LOG } from '../../../main/p2p/types';
 import { createNetns, netnsSupport, stopChild, type Netns } from '../../helpers/netns';
 import { cliPath, OWNER, runCli } from '../../helpers/node-process';
 import { tempDir } from '../../helpers/tmp';
@@ -41,6 +43,7 @@ describe.skipIf(!support.ok)('the ledger over libp2p in a network namespace (mDN
   const PORT = (i: number) => 7600 + i;
   const net = join(dir.path, 'net');
   const other = join(dir.path, 'other');
+  const badDir = join(dir.path, 'bad-peer');
   let chainId = '';
 
   /** The owner's session cookie of each node, in a curl cookie jar. */
@@ -160,6 +163,18 @@ describe.skipIf(!support.ok)('the ledger over libp2p in a network namespace (mDN
       };
       expect(cfg.network?.staticPeers ?? []).toEqual([]); // discovery is mDNS alone
     }
+    // Only the chain's own nodes may connect: the garbage sender below is one of them (a franchise
+    // node gone bad), so its peer id joins the genesis list before any node starts.
+    const badId = peerIdFromPrivateKey(
+      await loadOrCreatePeerKey(join(badDir, 'p2p', 'peer-key'), SILENT_LOG),
+    ).toString();
+    for (let i = 0; i < 5; i++) {
+      const file = join(net, `node${i}`, 'genesis.json');
+      const g = JSON.parse(readFileSync(file, 'utf8')) as { peerIds: string[] };
+      expect(g.peerIds).toHaveLength(5);
+      g.peerIds.push(badId);
+      writeFileSync(file, JSON.stringify(g));
+    }
   }, 180_000);
 
   afterAll(async () => {
@@ -228,7 +243,7 @@ describe.skipIf(!support.ok)('the ledger over libp2p in a network namespace (mDN
 
   it('bans a peer that gossips garbage and badly signed transactions while the chain goes on', async () => {
     const bundle = await bundlePeer();
-    const dataDir = mkdtempSync(join(tmpdir(), 'hotpot-bad-peer-'));
+    const dataDir = badDir;
     const bad: PeerProc = await startPeer(
       'bad',
       bundle,
