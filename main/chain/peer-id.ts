@@ -3,8 +3,9 @@
  * libp2p (the chain core imports none), and the state key of a peer registered on chain.
  */
 
-/** A libp2p peer id as text: base58btc, 46 (`Qm…`, RSA) to 64 characters (`12D3KooW…` is 52, Ed25519). */
-export const PEER_ID_RE = /^[1-9A-HJ-NP-Za-km-z]{46,64}$/;
+import { PEER_ID_RE } from '../common/peer-id';
+
+export { PEER_ID_RE };
 
 /** Most peer ids a genesis may list. */
 export const MAX_GENESIS_PEER_IDS = 10_000;

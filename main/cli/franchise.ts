@@ -1,14 +1,15 @@
 /**
- * `bin/hotpot franchise register|update|list`: HQ's franchise registry through a running node's REST
+ * `bin/hotpot franchise register|update|list|register-peer`: HQ's franchise registry through a running node's REST
  * API (`/api/v1/franchises`). Writes are chain transactions the node signs with its key, which must
  * be the chain's HQ authority, so they go to HQ's node; the data dir's ledger is that process's.
  */
-import type { FranchiseChange, FranchisePage, FranchiseView } from '../contract/franchise';
+import type { FranchiseChange, FranchisePage, FranchiseView, PeerRegistration } from '../contract/franchise';
 import { parseFlags } from './args';
 import { CREDENTIALS_HELP } from './rest-client';
 import { UsageError, restClientFor, runSubcommand } from './subcommands';
 
-export const summary = "HQ's franchise stores: franchise register|update|list [--api URL]";
+export const summary =
+  "HQ's franchise stores and their nodes: franchise register|update|list|register-peer [--api URL]";
 
 const USAGE = `Usage: bin/hotpot franchise <command> [options] [--api URL] [--json]
 
@@ -20,6 +21,11 @@ const USAGE = `Usage: bin/hotpot franchise <command> [options] [--api URL] [--js
   update    --id ID [--status S] [--city C] [--region R] [--owner 0xADDRESS] [--currency CUR]
             [--royalty-bps N] [--validator-reward-bps N] [--tokens-per-minor-unit N]
             change the named fields of a store (hq-admin)
+  register-peer --peer-id ID [--retire]
+            let a store's node connect: its libp2p peer id (the node logs it as peerId in "network
+            started"; the API's network.addresses gives it) joins the chain's allowed peers; --retire
+            removes it (hq-admin; on a chain whose genesis lists peerIds only listed and registered
+            peers connect)
 
   --api URL   the node (default $HOTPOT_HTTP or http://127.0.0.1:7420)
   --json      print the API's JSON instead of a table
@@ -49,7 +55,27 @@ export function run(argv: string[]): Promise<number> {
     list,
     register: (rest) => write('register', rest),
     update: (rest) => write('update', rest),
+    'register-peer': registerPeer,
   });
+}
+
+async function registerPeer(argv: string[]): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    { ...COMMON, 'peer-id': { type: 'string' }, retire: { type: 'boolean' } },
+    'franchise register-peer',
+  );
+  if (!values['peer-id']) throw new UsageError('--peer-id is required');
+  const reg = await restClientFor(values.api).request<PeerRegistration>('POST', '/api/v1/peers', {
+    peerId: values['peer-id'],
+    active: values.retire !== true,
+  });
+  if (values.json) process.stdout.write(`${JSON.stringify(reg, null, 2)}\n`);
+  else
+    process.stdout.write(
+      `${reg.active ? 'registered' : 'retired'} peer ${reg.peerId} in block ${reg.tx.height}, tx ${reg.tx.hash}\n`,
+    );
+  return 0;
 }
 
 async function list(argv: string[]): Promise<number> {

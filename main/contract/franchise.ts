@@ -6,6 +6,7 @@
  * sale amounts are minor units (cents, kopecks) of the store's currency, also as decimal strings.
  */
 import { z } from 'zod';
+import { PEER_ID_RE } from '../common/peer-id';
 import { PEOPLE, allow, allowWithStepUp } from './access';
 import { AUDITED, type EventRights, type EventTable, type MethodTable, method } from './define';
 
@@ -158,6 +159,23 @@ export const FranchiseChange = z.object({
 });
 export type FranchiseChange = z.infer<typeof FranchiseChange>;
 
+/** A franchise node's libp2p peer id to let connect (`active`, the default) or to retire. */
+export const RegisterPeerInput = z
+  .object({
+    peerId: z.string().regex(PEER_ID_RE, 'a libp2p peer id in base58btc, like "12D3KooW…"'),
+    active: z.boolean().default(true),
+  })
+  .strict();
+export type RegisterPeerInput = z.input<typeof RegisterPeerInput>;
+
+/** A peer registration, committed: the peer id, whether it may connect, and the transaction. */
+export const PeerRegistration = z.object({
+  peerId: z.string(),
+  active: z.boolean(),
+  tx: z.object({ hash: z.string(), height: z.number().int() }),
+});
+export type PeerRegistration = z.infer<typeof PeerRegistration>;
+
 /** HQ's admin changes the registry: it decides who may mint and at what royalty, so the password is asked again. */
 const HQ_WRITES = allowWithStepUp(['hq-admin']);
 
@@ -170,6 +188,7 @@ export const franchiseMethods = {
   ),
   'franchise.register': method(RegisterFranchiseInput, FranchiseChange, HQ_WRITES, AUDITED),
   'franchise.update': method(UpdateFranchiseInput, FranchiseChange, HQ_WRITES, AUDITED),
+  'franchise.registerPeer': method(RegisterPeerInput, PeerRegistration, HQ_WRITES, AUDITED),
 } satisfies MethodTable;
 
 export const franchiseEvents = {} satisfies EventTable;

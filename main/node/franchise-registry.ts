@@ -10,6 +10,7 @@ import type {
   FranchiseChange,
   FranchisePage,
   FranchiseView,
+  PeerRegistration,
   RegisterFranchiseInput,
   UpdateFranchiseInput,
 } from '../contract/franchise';
@@ -117,6 +118,32 @@ export class FranchiseRegistry {
     });
   }
 
+  /**
+   * `franchise.registerPeer`: HQ lets a franchise node's libp2p peer id connect (`active`) or retires
+   * it, with a `peer-register` transaction; answered once committed.
+   */
+  registerPeer(input: { peerId: string; active: boolean }): Promise<PeerRegistration> {
+    const builder = this.hqBuilder();
+    return this.deps.queue.run(async () => {
+      const nonce = this.deps.mempool.nextNonce(builder.address);
+      const tx = builder.builder.registerPeer(nonce, { peerId: input.peerId, active: input.active });
+      const { config } = this.deps;
+      let txHash: Hash;
+      try {
+        txHash = (await this.deps.submit(encodeTx(tx, config.params))).txHash as Hash;
+      } catch (err) {
+        throw peerRefusal(err, input.peerId);
+      }
+      const outcome = await this.deps.waitForTx(txHash);
+      if (!outcome.ok)
+        throw peerRefusal(
+          { code: outcome.error ?? 'UNKNOWN', message: outcome.error ?? 'unknown', data: { txHash } },
+          input.peerId,
+        );
+      return { peerId: input.peerId, active: input.active, tx: { hash: txHash, height: outcome.height } };
+    });
+  }
+
   /** The read model, brought up to the chain's head first (a no-op unless the ledger predates it). */
   private index() {
     const { store, config } = this.deps;
@@ -208,6 +235,17 @@ function fail(err: Error): never {
  * `FRANCHISE_CONFLICT`, an unknown one `FRANCHISE_NOT_FOUND`, anything else `FRANCHISE_TX_FAILED`
  * with the chain's code and message. The node's own failures (a full mempool, a timeout) pass as they are.
  */
+/** A refused or failed `peer-register` as the API's error. */
+function peerRefusal(err: unknown, peerId: string): Error {
+  if (err instanceof NodeError) return err;
+  const e = err as { code?: string; message?: string };
+  if (!(err instanceof AppError) && e.code === undefined) return err as Error;
+  return new NodeError('FRANCHISE_TX_FAILED', `peer ${peerId} was not registered: ${e.message ?? e.code}`, {
+    peerId,
+    chainCode: e.code ?? 'UNKNOWN',
+  });
+}
+
 function chainRefusal(err: unknown, id: string, how: string): Error {
   if (err instanceof NodeError) return err;
   const e = err as { code?: string; message?: string; data?: Record<string, unknown> };

@@ -4,7 +4,7 @@ import type { FranchiseRegistry } from '../../node/franchise-registry';
 
 /** What the franchise handlers use: HQ's registry, which exists once the ledger node has started. */
 export interface FranchiseHandlersDeps {
-  registry: () => Pick<FranchiseRegistry, 'list' | 'get' | 'register' | 'update'>;
+  registry: () => Pick<FranchiseRegistry, 'list' | 'get' | 'register' | 'update' | 'registerPeer'>;
 }
 
 /** Handlers of `franchise.*`. */
@@ -14,5 +14,6 @@ export function franchiseHandlers({ registry }: FranchiseHandlersDeps): Handlers
     'franchise.get': async ({ id }) => registry().get(id),
     'franchise.register': async (input) => registry().register(input),
     'franchise.update': async (input) => registry().update(input),
+    'franchise.registerPeer': async (input) => registry().registerPeer(input),
   };
 }

@@ -7,7 +7,9 @@ import type { RestRoute } from './types';
  * - `POST /api/v1/franchises` → 201 with the store and its committed transaction (409 `FRANCHISE_CONFLICT`
  *   for an id in use);
  * - `PATCH /api/v1/franchises/:id` → the store with the body's fields changed (status, city, region,
- *   owner, tokenomics fields).
+ *   owner, tokenomics fields);
+ * - `POST /api/v1/peers` → a franchise node's libp2p peer id registered (`active`, default true) or
+ *   retired: on a chain whose genesis lists `peerIds`, only listed and registered peers connect.
  * Writes are transactions signed by the node's key, answered once committed; a node without the HQ
  * authority's key answers 403 `NOT_HQ_AUTHORITY`. Token rates and amounts are decimal strings.
  */
@@ -52,6 +54,13 @@ export const franchiseRoutes: RestRoute[] = [
     params: { id: "The store's franchise id" },
     call: 'franchise.update',
     input: ({ params, body }) => ({ ...(isObject(body) ? body : {}), id: params['id'] }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/peers',
+    summary: "Let a franchise node's libp2p peer id connect, or retire it (HQ; answered once committed)",
+    call: 'franchise.registerPeer',
+    input: ({ body }) => body,
   },
 ];
 

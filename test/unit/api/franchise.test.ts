@@ -7,6 +7,7 @@ import { franchiseHandlers } from '../../../main/api/handlers/franchise';
 import { type AllHandlers, Router } from '../../../main/api/router';
 import { composeLedgerNode } from '../../../main/app/compose-ledger';
 import { privateKeyToAddress, toChecksumAddress } from '../../../main/chain/keys';
+import { isPeerRegistered } from '../../../main/chain/state/access';
 import { TxBuilder } from '../../../main/chain/tx/builder';
 import { encodeTx } from '../../../main/chain/tx/codec';
 import type { Hash } from '../../../main/chain/types';
@@ -138,6 +139,25 @@ describe('franchise.* over a real ledger node', () => {
     const suspended = await call('franchise.list', { status: 'suspended' }, as(['owner']));
     expect(suspended.ok && (suspended.value as { items: unknown[] }).items).toHaveLength(1);
     expect(height(node)).toBeGreaterThan(0);
+  });
+
+  it('registers and retires a store node’s peer id on chain; a malformed id is refused before signing', async () => {
+    const { node, call } = await nodeWithRouter(hqKey);
+    const peerId = '12D3KooWGzh8QGuy9Tyu8ua9Dx1YAWmuRZsEXpmJJG2Dp6vbTwgE';
+    const reg = await call('franchise.registerPeer', { peerId });
+    expect(reg.ok, JSON.stringify(reg)).toBe(true);
+    const value = reg.ok ? (reg.value as { active: boolean; tx: { hash: string } }) : null;
+    expect(value!.active).toBe(true);
+    expect(node.tx(value!.tx.hash)).toMatchObject({ type: 'peer-register', status: 'ok' });
+    expect(isPeerRegistered(node.store, peerId)).toBe(true);
+    const retire = await call('franchise.registerPeer', { peerId, active: false });
+    expect(retire.ok, JSON.stringify(retire)).toBe(true);
+    expect(isPeerRegistered(node.store, peerId)).toBe(false);
+    const bad = await call('franchise.registerPeer', { peerId: 'not a peer id' });
+    expect(bad.ok).toBe(false);
+    expect(bad.ok ? null : bad.error.code).toBe('BAD_INPUT');
+    const notHq = await call('franchise.registerPeer', { peerId }, as(['manager']));
+    expect(notHq.ok ? null : notHq.error.code).toBe('FORBIDDEN');
   });
 
   it("totals the store's sales as the chain records them, with the royalty minted to HQ", async () => {

@@ -124,7 +124,7 @@ describe('rights: every method × every caller', () => {
   });
 
   it("the franchise registry: HQ's admin writes (password again, audited); readers and read keys list", () => {
-    for (const m of ['franchise.register', 'franchise.update'] as const) {
+    for (const m of ['franchise.register', 'franchise.update', 'franchise.registerPeer'] as const) {
       expect(methods[m].audited, m).toBe(true);
       for (const role of ROLES)
         expect(expected(m, user([role])), `${m} by ${role}`).toBe(

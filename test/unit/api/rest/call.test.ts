@@ -90,6 +90,7 @@ describe('REST routes: bindings of contract methods', () => {
       'POST /api/v1/franchises → franchise.register',
       'GET /api/v1/franchises/:id → franchise.get',
       'PATCH /api/v1/franchises/:id → franchise.update',
+      'POST /api/v1/peers → franchise.registerPeer',
       'POST /api/v1/sales/imports/preview → sales.importPreview',
       'POST /api/v1/sales/imports → sales.importCommit',
     ]);
