@@ -125,6 +125,7 @@ export function composeConfiguredLedger(
     {
       dataDir: config.dataDir,
       network: config.network,
+      consensus: { maxBufferedBytes: config.network.futureBufferMiB * 1024 * 1024 },
       autoInitDevChain: true,
       ...(config.franchiseId ? { franchiseId: config.franchiseId } : {}),
     },

@@ -79,6 +79,8 @@ export const ConfigSchema = z
         /** Stores beyond the LAN, as multiaddrs with /p2p/<peer id>. */
         staticPeers: z.array(z.string().max(512)).max(256),
         mdns: z.boolean(),
+        /** Most MiB of validators' votes and proposals kept for the next height (the driver's buffer). */
+        futureBufferMiB: z.number().int().min(1).max(4096),
       })
       .strict(),
     wallet: z
@@ -159,7 +161,7 @@ export const DEFAULTS: Omit<Config, 'dataDir'> = {
   http: { host: '127.0.0.1', port: 7420 },
   https: { mode: 'lan' },
   log: { level: 'info', console: 'pretty' },
-  network: { listen: ['/ip4/0.0.0.0/tcp/4510'], staticPeers: [], mdns: true },
+  network: { listen: ['/ip4/0.0.0.0/tcp/4510'], staticPeers: [], mdns: true, futureBufferMiB: 48 },
   wallet: { autoLockMinutes: 10 },
   video: {
     enabled: true,
