@@ -2,10 +2,11 @@
  * Admitting votes and proposals from gossip. Each message is decoded with limits and sorted, cheapest
  * check first, into:
  * - invalid (rejected, so the relaying peer is penalized, and counted): undecodable; signed by a key
- *   outside the validator set of its height (the current and the next epoch's sets are known; a later
- *   height is judged by the latest known set); a bad signature; a proposal whose block does not decode
- *   or does not hash to the block hash its proposer signed;
- * - stale or already fed (ignored);
+ *   outside the validator set of its height (the current and the next epoch's sets are known); a bad
+ *   signature; a proposal whose block does not decode or does not hash to the block hash its proposer
+ *   signed;
+ * - stale, already fed, or for a height whose set is not known yet signed by a key outside the latest
+ *   known set (ignored: a node far behind cannot tell, and must not ban the honest peers relaying it);
  * - late: a precommit for the block just committed;
  * - beyond: a validator's message for a height whose set is not known yet, or a proposal past the next
  *   height: ignored (not relayed, not kept); the syncer hears a peer is ahead;
@@ -258,14 +259,16 @@ type ProposalAdmission =
 
 /**
  * Whether `signer` may sign at `height`: 'yes' when it is in the set deciding that height, 'no' when
- * it is not, 'beyond' when that set is not known yet and the signer is in the latest set we know (the
- * current or the next epoch's): its message says we may be behind, but nothing else is done with it.
+ * it is not. When that set is not known yet (we are an epoch or more behind): 'beyond' when the signer
+ * is in the latest set we know (the current or the next epoch's), so its message says we are behind,
+ * else 'unknown'. Neither is relayed or kept; an unknown signer is not the relaying peer's fault (the
+ * sets may have changed since the head we hold), so it is ignored, not rejected.
  */
-function signerAt(signer: Address, height: number, view: SortView): 'yes' | 'no' | 'beyond' {
+function signerAt(signer: Address, height: number, view: SortView): 'yes' | 'no' | 'beyond' | 'unknown' {
   const set = view.sets.known(height);
   if (set) return set.some((v) => v.address === signer) ? 'yes' : 'no';
   const latest = view.sets.known(view.height + view.params.epochLengthBlocks) ?? view.sets.known(view.height);
-  return latest?.some((v) => v.address === signer) ? 'beyond' : 'no';
+  return latest?.some((v) => v.address === signer) ? 'beyond' : 'unknown';
 }
 
 /** Sorts a vote from the network (gossip bytes): cheap checks first, the signature before any use. */
@@ -279,6 +282,7 @@ function sortVote(bytes: Uint8Array, view: SortView): VoteAdmission {
   if (vote.height < view.height - 1) return { kind: 'stale' };
   const signer = signerAt(vote.validator, vote.height, view);
   if (signer === 'no') return { kind: 'invalid' };
+  if (signer === 'unknown') return { kind: 'stale' };
   if (!verifyVote(view.chainId, vote, view.verify)) return { kind: 'invalid' };
   if (signer === 'beyond') return { kind: 'beyond', height: vote.height };
   if (vote.height === view.height - 1) return { kind: 'late', vote };
@@ -304,6 +308,7 @@ function sortProposal(bytes: Uint8Array, view: SortView): ProposalAdmission {
   if (p.height < view.height) return { kind: 'stale' };
   const signer = signerAt(p.proposer, p.height, view);
   if (signer === 'no') return { kind: 'invalid' };
+  if (signer === 'unknown') return { kind: 'stale' };
   if (!verifyProposal(view.chainId, p, view.verify)) return { kind: 'invalid' };
   // A height past the next one is not kept: it only tells the syncer we are behind.
   if (signer === 'beyond' || p.height > view.height + 1) return { kind: 'beyond', height: p.height };
