@@ -31,6 +31,7 @@ import {
   StateOverlay,
   toChecksumAddress,
 } from '../../../main/chain';
+import { isPeerRegistered } from '../../../main/chain/state/access';
 import { ALICE, BOB, COMPLIANCE, CUSTOMER, HQ, STORE, TestChain, VALIDATORS, testGenesis } from './fixture';
 
 const addr = privateKeyToAddress;
@@ -281,6 +282,17 @@ describe('rejections change nothing', () => {
       }),
       'UNAUTHORIZED',
     );
+  });
+  it('peer registration: only HQ, only a peer id; registered, then retired', () => {
+    const c = new TestChain();
+    const peerId = '12D3KooWGzh8QGuy9Tyu8ua9Dx1YAWmuRZsEXpmJJG2Dp6vbTwgE';
+    expectRejected(c, builder(ALICE).registerPeer(0, { peerId, active: true }), 'UNAUTHORIZED');
+    expectRejected(c, builder(HQ).registerPeer(0, { peerId: 'not a peer id', active: true }), 'MALFORMED');
+    expect(isPeerRegistered(c.store, peerId)).toBe(false);
+    c.step([builder(HQ).registerPeer(0, { peerId, active: true })]);
+    expect(isPeerRegistered(c.store, peerId)).toBe(true);
+    c.step([builder(HQ).registerPeer(1, { peerId, active: false })]);
+    expect(isPeerRegistered(c.store, peerId)).toBe(false);
   });
   it('insufficient funds for the fee, and fee below the minimum', () => {
     const c = new TestChain();
