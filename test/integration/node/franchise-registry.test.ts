@@ -191,4 +191,22 @@ describe('the franchise registry over REST on a real development node', () => {
     const unreachable = await runCli(['franchise', 'list', '--api', 'http://127.0.0.1:9'], {});
     expect(unreachable.code).toBe(3);
   });
+
+  it('bin/hotpot franchise register-peer registers and retires a store node’s peer id on chain', async () => {
+    const env = { HOTPOT_USER: ADMIN.username, HOTPOT_USER_PASSWORD: ADMIN.password };
+    const peerId = '12D3KooWGzh8QGuy9Tyu8ua9Dx1YAWmuRZsEXpmJJG2Dp6vbTwgE';
+    const reg = await runCli(['franchise', 'register-peer', '--api', url, '--peer-id', peerId], { env });
+    expect(reg.code, reg.stderr).toBe(0);
+    expect(reg.stdout).toMatch(new RegExp(`^registered peer ${peerId} in block \\d+, tx 0x[0-9a-f]{64}`));
+    const retire = await runCli(
+      ['franchise', 'register-peer', '--api', url, '--peer-id', peerId, '--retire', '--json'],
+      { env },
+    );
+    expect(retire.code, retire.stderr).toBe(0);
+    expect(JSON.parse(retire.stdout)).toMatchObject({ peerId, active: false });
+    const bad = await runCli(['franchise', 'register-peer', '--api', url, '--peer-id', 'nope'], { env });
+    expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining('peer id')]);
+    const missing = await runCli(['franchise', 'register-peer', '--api', url], { env });
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('--peer-id')]);
+  });
 });
