@@ -10,7 +10,9 @@ const HELP = `Usage: bin/hotpot init --dev [--data-dir DIR] [--block-ms N] [--ch
 
 Makes a single-validator development chain in DIR (default ~/.hotpot) — what "start" does in an
 empty data dir: a validator key (also the HQ and compliance authority, with a balance) encrypted
-with a generated password kept in DIR/dev-password (mode 0600, development only), and genesis.json.
+with a generated password kept in DIR/dev-password (mode 0600, development only), the node's libp2p
+identity (DIR/p2p/peer-key), and genesis.json, whose peerIds lists only this node: another node joins
+once HQ (this node) registers its peer id ("bin/hotpot franchise register-peer --peer-id ID").
 
   --dev           required: say that this is a development chain
   --data-dir DIR  where to write it (must not hold a chain already)
