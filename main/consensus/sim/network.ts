@@ -11,6 +11,7 @@ import type { NetworkParams } from './options';
 import type { Prng } from '../../common/prng';
 import type { EventQueue } from './queue';
 import type { SimStats } from './report';
+import { wanDelay, wanMesh } from './wan';
 
 /** A signed proposal with the block it proposes. */
 export interface ProposalMessage<B> {
@@ -54,6 +55,8 @@ export class SimNetwork<B> {
   /** Byzantine split: the group (0 or 1) of each node, by index. */
   private groups: (0 | 1)[] = [];
   private partition: { fromMs: number; untilMs: number; side: boolean[] } | null = null;
+  /** WAN only: the peers each node relays to (built on first relay). */
+  private mesh: number[][] | null = null;
 
   constructor(
     readonly params: NetworkParams,
@@ -93,16 +96,13 @@ export class SimNetwork<B> {
   /** Sends one message over the simulated network. */
   send(from: number, to: number, msg: SimMessage<B>): void {
     if (from === to) return;
-    const { rng, stats } = this.deps;
+    const { stats } = this.deps;
     stats.messagesSent++;
-    if (this.cutOff(from, to) || rng.chance(this.params.dropChance)) {
+    const delay = this.cutOff(from, to) ? null : this.delayOf(from, to);
+    if (delay === null) {
       stats.messagesDropped++;
       return;
     }
-    const n = this.params;
-    const delay = rng.chance(n.spikeChance)
-      ? rng.int(n.maxDelayMs, n.spikeMaxDelayMs)
-      : rng.int(n.minDelayMs, n.maxDelayMs);
     const target = this.deps.peers[to] as NetworkPeer<B>;
     this.deps.queue.after(delay, () => {
       if (target.up && !target.byzantine) {
@@ -113,10 +113,32 @@ export class SimNetwork<B> {
     });
   }
 
+  /** A message's delay in ms, or null when it is dropped. */
+  private delayOf(from: number, to: number): number | null {
+    const { rng } = this.deps;
+    const n = this.params;
+    if (n.wan !== undefined) return wanDelay(n.wan, from, to, rng);
+    if (rng.chance(n.dropChance)) return null;
+    return rng.chance(n.spikeChance)
+      ? rng.int(n.maxDelayMs, n.spikeMaxDelayMs)
+      : rng.int(n.minDelayMs, n.maxDelayMs);
+  }
+
   /** Sends to every other node (except `except`). */
   broadcast(from: number, msg: SimMessage<B>, except = -1): void {
     for (const n of this.deps.peers)
       if (n.index !== from && n.index !== except) this.send(from, n.index, msg);
+  }
+
+  /**
+   * Passes on another node's message: to every other node, or on a WAN to the sender's mesh peers
+   * only (except `except`).
+   */
+  relay(from: number, msg: SimMessage<B>, except = -1): void {
+    const wan = this.params.wan;
+    if (wan === undefined) return this.broadcast(from, msg, except);
+    this.mesh ??= wanMesh(this.deps.peers.length, wan.meshDegree, this.deps.rng);
+    for (const to of this.mesh[from] ?? []) if (to !== except) this.send(from, to, msg);
   }
 
   /** Byzantine split: sends only to the nodes of one group. */

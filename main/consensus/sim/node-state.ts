@@ -64,6 +64,8 @@ export interface SimNodeState<S, B> {
   pending: Map<string, DoubleVoteEvidence>;
   lastCatchup: Map<number, { height: number; atMs: number }>;
   crashAtNextVote: boolean;
+  /** Virtual time this node entered its current height. */
+  heightStartedMs: number;
   /** The height the evidence anti-entropy of the gossip sends next. */
   sweep: number;
   /** Byzantine only: both versions of its votes per height, with the group each went to. */

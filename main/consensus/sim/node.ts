@@ -48,6 +48,7 @@ export class SimNode<S, B> implements SimNodeState<S, B> {
   pending = new Map<string, DoubleVoteEvidence>();
   lastCatchup = new Map<number, { height: number; atMs: number }>();
   crashAtNextVote = false;
+  heightStartedMs = 0;
   sweep = 0;
   /** Byzantine only: both versions of its votes per height, with the group each went to. */
   byzVotes: { vote: Vote; group: 0 | 1 }[] = [];
@@ -113,6 +114,7 @@ export class SimNode<S, B> implements SimNodeState<S, B> {
   startHeight(): void {
     const h = this.height;
     const state = this.states[h - 1] as S;
+    this.heightStartedMs = this.sim.queue.nowMs;
     this.blocks = new Map();
     this.proposalMsgs = new Map();
     this.byzVotes = this.byzVotes.filter((x) => x.vote.height >= h - 1);
@@ -221,7 +223,7 @@ export class SimNode<S, B> implements SimNodeState<S, B> {
       const relay =
         from !== this.index &&
         (fresh || (r.outcome === 'duplicate' && from === this.sim.indexOf(v.validator) && v.height !== h));
-      if (relay) this.sim.network.broadcast(this.index, { kind: 'vote', vote: v }, from);
+      if (relay) this.sim.network.relay(this.index, { kind: 'vote', vote: v }, from);
     }
     if (v.height === h) {
       if (queue !== null) this.stepInto({ kind: 'vote', vote: v }, queue);

@@ -5,6 +5,7 @@
 import { ConsensusError } from '../errors';
 import type { TimeoutParams } from '../machine';
 import type { ConsensusCrypto, CryptoStats } from './signing';
+import type { WanModel } from './wan';
 
 /** Which validators misbehave, and how. */
 export interface FaultSpec {
@@ -22,6 +23,8 @@ export interface NetworkParams {
   dropChance: number;
   /** Chance that a run has a partition (random split) that heals later. */
   partitionChance: number;
+  /** A wide-area network instead of the delays and drops above (`wan.ts`). */
+  wan?: WanModel;
 }
 
 /** Options of one run. */
@@ -41,6 +44,8 @@ export interface SimOptions {
    * can pass one built on `main/chain/vote.ts` to run the simulation on the chain's sign bytes.
    */
   makeCrypto?: (chainId: string) => SimConsensusCrypto;
+  /** Collects each honest node's time per height (`RunResult.heightMs`). */
+  measureHeights?: boolean;
 }
 
 /** What the simulation needs from its crypto: `ConsensusCrypto` plus work counters. */

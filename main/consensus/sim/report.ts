@@ -54,4 +54,6 @@ export interface RunResult extends SimStats {
   events: number;
   signatures: number;
   recoveries: number;
+  /** Each honest node's time from entering a height to committing it, virtual ms (when measured). */
+  heightMs: number[];
 }

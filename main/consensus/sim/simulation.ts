@@ -53,6 +53,8 @@ export class Simulation<S, B> implements SimNodeDeps<S, B> {
   /** Ground truth and the invariants checked against it. */
   readonly checks: InvariantChecks<S, B>;
   private readonly addressIndex = new Map<Address, number>();
+  /** Each honest node's time per height up to the target, when `measureHeights`. */
+  private readonly heightMs: number[] = [];
   /** Virtual time after which no more faults are planned. */
   private faultsEndMs = 0;
 
@@ -127,6 +129,8 @@ export class Simulation<S, B> implements SimNodeDeps<S, B> {
   /** Checks a commit against what other honest nodes committed at that height. */
   recordCommit(node: SimNodeState<S, B>, height: number, hash: Hash, root: Hash): void {
     this.checks.recordCommit(node, height, hash, root);
+    if (this.options.measureHeights && !node.byzantine && height <= this.targetHeight)
+      this.heightMs.push(this.queue.nowMs - node.heightStartedMs);
   }
 
   private finished(): boolean {
@@ -162,6 +166,7 @@ export class Simulation<S, B> implements SimNodeDeps<S, B> {
       events: this.queue.processed,
       signatures: this.crypto.stats.signs,
       recoveries: this.crypto.stats.recoveries,
+      heightMs: this.heightMs,
     };
   }
 }
