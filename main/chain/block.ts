@@ -13,6 +13,11 @@ import type { SignatureCheck } from './keys';
 import { decodeTx, encodeTx, txHashOfBytes } from './tx/codec';
 import type { Tx } from './tx/types';
 import type { Address, Hash, Hex, ValidatorPower, Vote } from './types';
+import {
+  type DoubleProposalEvidence,
+  readProposalEvidence,
+  writeProposalEvidence,
+} from './proposal-evidence';
 import { type DoubleVoteEvidence, MAX_CHAIN_ID_BYTES, readEvidence, verifyVote, writeEvidence } from './vote';
 
 /** A block header. */
@@ -34,7 +39,7 @@ export interface BlockHeader {
   validatorSetHash: Hash;
   /** `commitHash(lastCommit)`, or the zero hash at height 1. */
   lastCommitHash: Hash;
-  /** `evidenceHash(evidence)`. */
+  /** `evidenceHash(evidence, limits, proposalEvidence)`. */
   evidenceHash: Hash;
 }
 
@@ -62,6 +67,11 @@ export interface Block {
   txs: Tx[];
   lastCommit: Commit | null;
   evidence: DoubleVoteEvidence[];
+  /**
+   * Double proposals. Encoded after `evidence` only when there are some, so blocks without them
+   * (every block before proposal evidence existed) keep their bytes and hashes.
+   */
+  proposalEvidence?: DoubleProposalEvidence[];
 }
 
 /** 32 zero bytes as hex. */
@@ -185,12 +195,15 @@ export function commitHash(c: Commit | null, limits: EncodingLimits = DEFAULT_LI
   return c ? toHex(keccak256(encodeCommit(c, limits))) : ZERO_HASH;
 }
 
-/** keccak of the evidence list's encoding. */
+/** keccak of the evidence lists' encoding (the double-proposal list only when it is not empty). */
 export function evidenceHash(
   evidence: readonly DoubleVoteEvidence[],
   limits: EncodingLimits = DEFAULT_LIMITS,
+  proposalEvidence: readonly DoubleProposalEvidence[] = [],
 ): Hash {
   const w = writer(KIND.evidence).list(evidence, limits.maxItems, writeEvidence, 'evidence');
+  if (proposalEvidence.length > 0)
+    w.list(proposalEvidence, limits.maxItems, writeProposalEvidence, 'proposalEvidence');
   return toHex(keccak256(w.finish()));
 }
 
@@ -330,6 +343,9 @@ export function encodeBlockWithTxBytes(
   w.list(txBytes, limits.maxBlockTxs, (ww, b) => ww.bytes(b, limits.maxTxBytes, 'tx'), 'txs');
   w.opt(block.lastCommit, (ww, c) => writeCommit(ww, c, limits));
   w.list(block.evidence, limits.maxItems, writeEvidence, 'evidence');
+  const proposalEvidence = block.proposalEvidence ?? [];
+  if (proposalEvidence.length > 0)
+    w.list(proposalEvidence, limits.maxItems, writeProposalEvidence, 'proposalEvidence');
   const bytes = w.finish();
   if (bytes.length > limits.maxBlockBytes)
     throw new ChainError(
@@ -369,7 +385,11 @@ export function decodeBlock(bytes: Uint8Array, limits: EncodingLimits = DEFAULT_
     );
     const lastCommit = r.opt((rr) => readCommit(rr, limits), 'lastCommit marker');
     const evidence = r.list(limits.maxItems, readEvidence, 'evidence');
-    return { header, txs, lastCommit, evidence };
+    if (r.remaining === 0) return { header, txs, lastCommit, evidence };
+    const proposalEvidence = r.list(limits.maxItems, readProposalEvidence, 'proposalEvidence');
+    if (proposalEvidence.length === 0)
+      throw new ChainError('MALFORMED', 'block: an empty proposalEvidence list is written as nothing');
+    return { header, txs, lastCommit, evidence, proposalEvidence };
   });
   return { block, hash: blockHash(block.header), txBytes, txHashes: txBytes.map(txHashOfBytes) };
 }

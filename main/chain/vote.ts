@@ -107,11 +107,27 @@ function writeProposalFields(w: Writer, p: Omit<Proposal, 'signature'>): void {
     .hex(p.proposer, 20, 'proposer');
 }
 
+/** Writes a signed proposal inside a larger encoding. */
+export function writeProposal(w: Writer, p: Proposal): void {
+  writeProposalFields(w, p);
+  w.hex(p.signature, 65, 'signature');
+}
+
+/** Reads a proposal written by `writeProposal`. */
+export function readProposal(r: Reader): Proposal {
+  const height = r.uint('height');
+  const round = r.uint('round');
+  const blockHash = r.hex(32, 'blockHash');
+  const polRound = r.uint('polRound') - 1;
+  const proposer = r.hex(20, 'proposer');
+  const signature = r.hex(65, 'signature');
+  return { height, round, blockHash, polRound, proposer, signature };
+}
+
 /** Canonical encoding of a proposal. */
 export function encodeProposal(p: Proposal): Uint8Array {
   const w = writer(KIND.proposal);
-  writeProposalFields(w, p);
-  w.hex(p.signature, 65, 'signature');
+  writeProposal(w, p);
   return w.finish();
 }
 
@@ -119,15 +135,7 @@ export function encodeProposal(p: Proposal): Uint8Array {
 export function decodeProposal(bytes: Uint8Array): Proposal {
   if (bytes.length > 256)
     throw new ChainError('MALFORMED', `a proposal is at most 256 bytes, got ${bytes.length}`);
-  return decodeWith(bytes, KIND.proposal, 'proposal', (r) => {
-    const height = r.uint('height');
-    const round = r.uint('round');
-    const blockHash = r.hex(32, 'blockHash');
-    const polRound = r.uint('polRound') - 1;
-    const proposer = r.hex(20, 'proposer');
-    const signature = r.hex(65, 'signature');
-    return { height, round, blockHash, polRound, proposer, signature };
-  });
+  return decodeWith(bytes, KIND.proposal, 'proposal', readProposal);
 }
 
 /**
@@ -198,7 +206,8 @@ export function verifyProposal(chainId: string, proposal: Proposal, check?: Sign
   }
 }
 
-function blockHashOrder(x: Hash | null, y: Hash | null): number {
+/** Orders two block hashes: nil first, then by bytes. */
+export function blockHashOrder(x: Hash | null, y: Hash | null): number {
   if (x === y) return 0;
   if (x === null) return -1;
   if (y === null) return 1;

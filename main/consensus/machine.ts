@@ -38,6 +38,7 @@ import {
   type VoteSet,
 } from './evidence';
 import { checkValidatorSet } from './proposer';
+import { type DoubleProposalEvidence, makeDoubleProposalEvidence } from '../chain/proposal-evidence';
 
 /** Steps of a round; `commit` means decided and waiting for the next `start-height`. */
 export type RoundStep = 'propose' | 'prevote' | 'precommit' | 'commit';
@@ -127,11 +128,15 @@ export type MachineAction =
   | { kind: 'vote'; vote: UnsignedVote }
   | { kind: 'schedule-timeout'; step: TimeoutStep; height: number; round: number; durationMs: number }
   | { kind: 'commit'; commit: CommitInfo }
-  | { kind: 'evidence'; evidence: DoubleVoteEvidence };
+  | { kind: 'evidence'; evidence: DoubleVoteEvidence }
+  /** The round's proposer signed two proposals for different blocks (the first one still counts). */
+  | { kind: 'proposal-evidence'; evidence: DoubleProposalEvidence };
 
 interface StoredProposal {
   blockHash: Hash;
   polRound: number;
+  /** The signed proposal as it arrived (absent for this node's own). */
+  signed?: Proposal;
 }
 
 /** The machine's state. Treat as opaque and immutable; read it with the helpers below. */
@@ -223,7 +228,7 @@ export function step(
       startHeight(d, out, input);
       break;
     case 'proposal':
-      onProposal(d, input.proposal, input.valid);
+      onProposal(d, out, input.proposal, input.valid);
       break;
     case 'block-validated':
       if (input.height === d.height && !d.validity.has(input.blockHash))
@@ -354,14 +359,27 @@ function onOwnBlock(
   });
 }
 
-function onProposal(d: Draft, p: Proposal | UnsignedProposal, valid: boolean | undefined): void {
+function onProposal(
+  d: Draft,
+  out: MachineAction[],
+  p: Proposal | UnsignedProposal,
+  valid: boolean | undefined,
+): void {
   if (d.height === 0 || p.height !== d.height) return;
   if (!Number.isInteger(p.round) || p.round < 0 || p.round > d.round + d.config.maxRoundsAhead) return;
   if (!Number.isInteger(p.polRound) || p.polRound < -1 || p.polRound >= p.round) return;
   if (p.proposer !== d.config.proposer(d.height, p.round)) return;
-  // The first proposal of a round wins; a conflicting second one from the same proposer is ignored.
-  if (!d.proposals.has(p.round))
-    d.proposals = withEntry(d.proposals, p.round, { blockHash: p.blockHash, polRound: p.polRound });
+  const signed = 'signature' in p ? p : undefined;
+  const first = d.proposals.get(p.round);
+  // The first proposal of a round wins; a conflicting second one from the same proposer is evidence.
+  if (first === undefined)
+    d.proposals = withEntry(d.proposals, p.round, {
+      blockHash: p.blockHash,
+      polRound: p.polRound,
+      ...(signed ? { signed } : {}),
+    });
+  else if (first.blockHash !== p.blockHash && first.signed !== undefined && signed !== undefined)
+    out.push({ kind: 'proposal-evidence', evidence: makeDoubleProposalEvidence(first.signed, signed) });
   if (valid !== undefined && !d.validity.has(p.blockHash))
     d.validity = withEntry(d.validity, p.blockHash, valid);
 }

@@ -69,6 +69,7 @@ export function buildProposalBlock(req: ProposalRequest, deps: BlockBuilderDeps)
   const { maxTxs, maxBytes } = proposalLimits(deps.limits, params);
   let txs = mempool.reap(maxTxs, maxBytes);
   let evidence = deps.evidence.toPropose(params.maxItems);
+  let proposalEvidence = deps.evidence.proposalsToPropose(params.maxItems);
   const timeMs = Math.max(deps.now(), store.chainMeta().lastTimeMs);
   for (let attempt = 0; attempt < 50; attempt++) {
     const txBytes = txs.map((e) => e.bytes);
@@ -81,6 +82,7 @@ export function buildProposalBlock(req: ProposalRequest, deps: BlockBuilderDeps)
           txs: txs.map((e) => e.tx),
           lastCommit: req.lastCommit,
           evidence,
+          ...(proposalEvidence.length > 0 ? { proposalEvidence } : {}),
         },
         deps.ctx,
         { txBytes, txHashes },
@@ -113,6 +115,12 @@ export function buildProposalBlock(req: ProposalRequest, deps: BlockBuilderDeps)
         const bad = evidence[data['evidenceIndex']];
         if (bad) deps.evidence.drop(bad);
         evidence = evidence.filter((e) => e !== bad);
+        continue;
+      }
+      if (typeof data['proposalEvidenceIndex'] === 'number') {
+        const bad = proposalEvidence[data['proposalEvidenceIndex']];
+        if (bad) deps.evidence.dropProposal(bad);
+        proposalEvidence = proposalEvidence.filter((e) => e !== bad);
         continue;
       }
       deps.log.error(

@@ -18,7 +18,7 @@
  * - Commit: the block, its commit and its write-set go to the store in one transaction
  *   (`commit-block.ts`); reputation and epoch validator sets change inside `applyBlock` through the
  *   consensus hooks; the mempool is re-checked; the next height starts after the genesis `commitMs` pause.
- * - Double votes the machine sees become evidence that the node's next proposals carry (`evidence-pool.ts`).
+ * - Double votes and proposals the machine sees become evidence in own proposals (`evidence-pool.ts`).
  * - Sync (`sync.ts`) hands in finalized blocks with their commits through `applySynced`.
  */
 import {
@@ -370,6 +370,9 @@ export class ConsensusDriver {
         return;
       case 'evidence':
         this.evidence.add(a.evidence);
+        return;
+      case 'proposal-evidence':
+        this.evidence.addProposal(a.evidence);
         return;
     }
   }

@@ -48,6 +48,12 @@ export function describeTx(tx: Tx): { to: string | null; amount: string | null; 
         amount: null,
         summary: `double-vote evidence at height ${p.evidence.a.height}`,
       };
+    case 'proposal-evidence':
+      return {
+        to: toChecksumAddress(p.evidence.a.proposer),
+        amount: null,
+        summary: `double-proposal evidence at height ${p.evidence.a.height} round ${p.evidence.a.round}`,
+      };
     case 'anchor-audit':
       return { to: null, amount: null, summary: `audit log of ${p.franchiseId} anchored at entry ${p.seq}` };
     case 'peer-register':

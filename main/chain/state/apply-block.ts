@@ -55,7 +55,7 @@ import { type TxReceipt, applyTx } from './apply-tx';
 import { type ConsensusHooks, type ReputationEvent, checkSet, clampRep } from './consensus-hooks';
 import { fail } from './fail';
 import { type ChainMeta, encodeMeta, encodeValidatorSet } from './records';
-import { applyEvidence } from './rules/evidence';
+import { applyEvidence, applyProposalEvidence } from './rules/evidence';
 import { type StateKey, StateOverlay, type StateReader, type StateStore, type WriteSet } from './store';
 
 /** What applying a block produced. */
@@ -130,7 +130,7 @@ export function buildBlock(
     stateRoot: `0x${'00'.repeat(32)}`,
     validatorSetHash: validatorSetHash(set),
     lastCommitHash: commitHash(draft.lastCommit, ctx.config.params),
-    evidenceHash: evidenceHash(draft.evidence, ctx.config.params),
+    evidenceHash: evidenceHash(draft.evidence, ctx.config.params, draft.proposalEvidence),
   };
   const block: Block = { ...draft, header };
   const pre = execute(view, block, ctx, false, { txBytes, txHashes }, known !== undefined);
@@ -239,7 +239,7 @@ function checkHeader(
   if (h.txRoot !== txRoot(txHashes)) bad(h.height, 'txRoot does not match the transactions');
   if (h.lastCommitHash !== commitHash(block.lastCommit, params))
     bad(h.height, 'lastCommitHash does not match lastCommit');
-  if (h.evidenceHash !== evidenceHash(block.evidence, params))
+  if (h.evidenceHash !== evidenceHash(block.evidence, params, block.proposalEvidence))
     bad(h.height, 'evidenceHash does not match the evidence');
 
   const epoch = epochOf(h.height, params);
@@ -301,6 +301,15 @@ function applyBlockEvidence(
     } catch (err) {
       if (err instanceof ChainError)
         bad(acc.height, `evidence ${i} is invalid: ${err.message}`, { evidenceIndex: i });
+      throw err;
+    }
+  }
+  for (const [i, e] of (block.proposalEvidence ?? []).entries()) {
+    try {
+      applyProposalEvidence(s, e, acc, ctx, hooks);
+    } catch (err) {
+      if (err instanceof ChainError)
+        bad(acc.height, `proposal evidence ${i} is invalid: ${err.message}`, { proposalEvidenceIndex: i });
       throw err;
     }
   }

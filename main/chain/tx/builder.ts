@@ -1,4 +1,5 @@
 /** How one key makes and signs each kind of transaction: the `TxBuilder` (pure). */
+import type { DoubleProposalEvidence } from '../proposal-evidence';
 import type { EncodingLimits } from '../encoding';
 import { getRawPublicKey, rawPublicKeyToAddress } from '../keys';
 import type { Address, Hash } from '../types';
@@ -69,6 +70,10 @@ export class TxBuilder {
 
   submitEvidence(nonce: number, evidence: DoubleVoteEvidence): Tx {
     return this.sign(nonce, { type: 'evidence', evidence });
+  }
+
+  submitProposalEvidence(nonce: number, evidence: DoubleProposalEvidence): Tx {
+    return this.sign(nonce, { type: 'proposal-evidence', evidence });
   }
 
   /** Anchors a store's audit-log head: its sequence number and hash (the owner's key signs). */

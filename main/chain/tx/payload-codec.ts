@@ -5,13 +5,13 @@
  */
 import { type EncodingLimits, Reader, Writer } from '../encoding';
 import { ChainError } from '../errors';
+import { readProposalEvidence, writeProposalEvidence } from '../proposal-evidence';
 import { readEvidence, writeEvidence } from '../vote';
 import {
   type Franchise,
   type FranchiseStatus,
   type KycStatus,
   TEXT_LIMITS,
-  RESERVED_TX_TYPE,
   TX_TYPES,
   type Tokenomics,
   type TxPayload,
@@ -117,6 +117,9 @@ export function writePayload(w: Writer, p: TxPayload, limits: EncodingLimits): v
     case 'evidence':
       writeEvidence(w, p.evidence);
       return;
+    case 'proposal-evidence':
+      writeProposalEvidence(w, p.evidence);
+      return;
     case 'anchor-audit':
       w.string(p.franchiseId, TEXT_LIMITS.id, 'franchiseId').uint(p.seq, 'seq').hex(p.hash, 32, 'hash');
       return;
@@ -129,8 +132,6 @@ export function writePayload(w: Writer, p: TxPayload, limits: EncodingLimits): v
 /** Reads a payload written by `writePayload`. */
 export function readPayload(r: Reader, limits: EncodingLimits): TxPayload {
   const code = r.enumCode(TX_TYPES.length, 'tx type');
-  if (TX_TYPES[code] === RESERVED_TX_TYPE)
-    throw new ChainError('MALFORMED', `tx type ${code} is reserved and not used yet`);
   const type = TX_TYPES[code] as TxType;
   switch (type) {
     case 'transfer':
@@ -180,6 +181,8 @@ export function readPayload(r: Reader, limits: EncodingLimits): TxPayload {
       };
     case 'evidence':
       return { type, evidence: readEvidence(r) };
+    case 'proposal-evidence':
+      return { type, evidence: readProposalEvidence(r) };
     case 'anchor-audit':
       return {
         type,

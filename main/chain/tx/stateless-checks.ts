@@ -3,6 +3,7 @@
  * HQ/compliance transactions, each payload's fields, evidence, and the signature (pure). A block
  * holding a transaction that fails these is invalid.
  */
+import { checkDoubleProposalEvidence } from '../proposal-evidence';
 import { CID } from 'multiformats/cid';
 import { bytesEqual, fromHex, utf8ToBytes } from '../bytes';
 import { ChainError } from '../errors';
@@ -188,6 +189,9 @@ function checkPayloadFields(p: TxPayload, config: ChainConfig, opts: VerifyOptio
       return;
     case 'evidence':
       checkDoubleVoteEvidence(config.chainId, p.evidence.a, p.evidence.b, opts);
+      return;
+    case 'proposal-evidence':
+      checkDoubleProposalEvidence(config.chainId, p.evidence, opts);
       return;
     case 'anchor-audit':
       checkAuditAnchorFields(p);

@@ -6,6 +6,7 @@
  * A transaction is `chainId, nonce, fee, sender, publicKey, payload, signature`.
  */
 import type { Address, Hash, Hex } from '../types';
+import type { DoubleProposalEvidence } from '../proposal-evidence';
 import type { DoubleVoteEvidence } from '../vote';
 
 /** Status of a franchise store. Only an active one may record sales or anchor media or its audit log. */
@@ -84,6 +85,7 @@ export type TxPayload =
     }
   | { type: 'evidence'; evidence: DoubleVoteEvidence }
   | { type: 'anchor-audit'; franchiseId: string; seq: number; hash: Hash }
+  | { type: 'proposal-evidence'; evidence: DoubleProposalEvidence }
   | {
       type: 'peer-register';
       /** A libp2p peer id (`PEER_ID_RE`) of a franchise node. */
@@ -105,15 +107,11 @@ export const TX_TYPES = [
   'evidence',
   // Appended, never inserted: the index is the type code, and earlier codes stay what they were.
   'anchor-audit',
-  // PLACEHOLDER (issue #19): code 10 is reserved for the proposal-equivocation evidence type another
-  // change adds; replace this entry with it (and drop RESERVED_TX_TYPE) when both are merged.
-  'reserved-10',
+  'proposal-evidence',
   'peer-register',
-] as const satisfies readonly (TxPayload['type'] | typeof RESERVED_TX_TYPE)[];
-/** A type code no payload uses yet (see the placeholder in `TX_TYPES`); decoding it fails. */
-export const RESERVED_TX_TYPE = 'reserved-10';
+] as const satisfies readonly TxPayload['type'][];
 /** A payload type name. */
-export type TxType = Exclude<(typeof TX_TYPES)[number], typeof RESERVED_TX_TYPE>;
+export type TxType = (typeof TX_TYPES)[number];
 /** The payload of type `T`, e.g. `PayloadOf<'transfer'>` is `{ type: 'transfer'; to; amount }`. */
 export type PayloadOf<T extends TxType> = Extract<TxPayload, { type: T }>;
 

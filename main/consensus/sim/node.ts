@@ -174,6 +174,11 @@ export class SimNode<S, B> implements SimNodeState<S, B> {
       case 'evidence':
         this.addEvidence(a.evidence);
         return;
+      case 'proposal-evidence':
+        // The simulated app punishes double votes only; its Byzantine proposers are counted as
+        // `conflictingProposals`, and the real chain's rule has its own tests.
+        this.sim.stats.proposalEvidenceSeen++;
+        return;
     }
   }
 

@@ -5,6 +5,8 @@ export interface SimStats {
   safetyViolations: number;
   stateRootMismatches: number;
   conflictingProposals: number;
+  /** Times an honest node's machine reported a double proposal. */
+  proposalEvidenceSeen: number;
   forgedVotesSent: number;
   forgedVotesRejected: number;
   forgedVotesAccepted: number;
@@ -23,6 +25,7 @@ export function emptyStats(): SimStats {
     safetyViolations: 0,
     stateRootMismatches: 0,
     conflictingProposals: 0,
+    proposalEvidenceSeen: 0,
     forgedVotesSent: 0,
     forgedVotesRejected: 0,
     forgedVotesAccepted: 0,

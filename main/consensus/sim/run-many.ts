@@ -15,6 +15,8 @@ export interface SimSummary {
   /** Double votes sent (some only into a partition or lost to drops). */
   double_votes_sent: number;
   conflicting_proposals: number;
+  /** Times honest nodes' machines reported a double proposal. */
+  proposal_evidence_seen: number;
   forged_votes_sent: number;
   forged_votes_rejected: number;
   forged_votes_accepted: number;
@@ -58,6 +60,7 @@ export function runMany(
     double_votes: 0,
     double_votes_sent: 0,
     conflicting_proposals: 0,
+    proposal_evidence_seen: 0,
     forged_votes_sent: 0,
     forged_votes_rejected: 0,
     forged_votes_accepted: 0,
@@ -91,6 +94,7 @@ export function runMany(
     s.double_votes += r.doubleVotes;
     s.double_votes_sent += r.doubleVotesSent;
     s.conflicting_proposals += r.conflictingProposals;
+    s.proposal_evidence_seen += r.proposalEvidenceSeen;
     s.forged_votes_sent += r.forgedVotesSent;
     s.forged_votes_rejected += r.forgedVotesRejected;
     s.forged_votes_accepted += r.forgedVotesAccepted;

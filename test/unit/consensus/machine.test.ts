@@ -450,3 +450,36 @@ describe('never two values for one (height, round, step)', () => {
     );
   });
 });
+
+describe('a double proposal', () => {
+  const signed = (n: Node, blockHash: Hash, round = 0) => ({
+    height: 1,
+    round,
+    blockHash,
+    polRound: -1,
+    proposer: n.rotation.proposer(1, round),
+    signature: `0x${'11'.repeat(65)}` as const,
+  });
+
+  it('is reported as evidence while the first proposal keeps counting', () => {
+    const proposer = new ProposerRotation(FOUR, 1).proposer(1, 0);
+    const n = new Node([V0, V1, V2, V3].find((v) => v !== proposer) as Address);
+    n.start();
+    expect(kinds(n.feed({ kind: 'proposal', proposal: signed(n, X), valid: true }))).toContain('vote');
+    const out = n.feed({ kind: 'proposal', proposal: signed(n, Y), valid: true });
+    const ev = out.find((a) => a.kind === 'proposal-evidence');
+    expect(ev).toMatchObject({ evidence: { a: { blockHash: X }, b: { blockHash: Y } } });
+    // Safety is unchanged: this node prevoted the first block only.
+    expect(n.votes().filter((v) => v.type === 'prevote')).toEqual([
+      { type: 'prevote', round: 0, blockHash: X },
+    ]);
+    // The same block again, or a proposal by someone who is not the round's proposer, is no evidence.
+    expect(kinds(n.feed({ kind: 'proposal', proposal: signed(n, X), valid: true }))).not.toContain(
+      'proposal-evidence',
+    );
+    const other = { ...signed(n, hash('c')), proposer: [V1, V2, V3].find((v) => v !== proposer) as Address };
+    expect(kinds(n.feed({ kind: 'proposal', proposal: other, valid: true }))).not.toContain(
+      'proposal-evidence',
+    );
+  });
+});

@@ -8,7 +8,7 @@ import type { ApplyContext, BlockAcc } from '../apply-context';
 import type { ConsensusHooks } from '../consensus-hooks';
 import type { StateStore } from '../store';
 import { anchorAudit } from './audit';
-import { applyEvidence } from './evidence';
+import { applyEvidence, applyProposalEvidence } from './evidence';
 import { registerPeer } from './peers';
 import { registerFranchise, updateFranchise } from './franchise';
 import { attestKyc } from './kyc';
@@ -48,6 +48,8 @@ export function executePayload(
       return attestKyc(s, p, acc.height);
     case 'evidence':
       return applyEvidence(s, p.evidence, acc, ctx, hooks);
+    case 'proposal-evidence':
+      return applyProposalEvidence(s, p.evidence, acc, ctx, hooks);
     case 'anchor-audit':
       return anchorAudit(s, tx.sender, p, acc);
     case 'peer-register':
