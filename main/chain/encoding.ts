@@ -46,6 +46,8 @@ export const KIND = {
   chainMeta: 0x19,
   validatorIndex: 0x1a,
   auditAnchor: 0x1b,
+  unbonding: 0x1c,
+  unbondingDue: 0x1d,
 } as const;
 
 /** Size limits of decoded values. Genesis parameters may tighten them; decoders take them as input. */

@@ -77,6 +77,9 @@ const paramsSchema = z
     minStake: amount.default(D.minStake),
     jailEpochs: z.number().int().min(0).max(1_000_000).default(D.jailEpochs),
     slashFractionBps: z.number().int().min(0).max(10_000).default(D.slashFractionBps),
+    // Absent means 0, not the default: a document that does not name it predates unbonding, and its
+    // chain's blocks were applied with unstaked tokens returned at once.
+    unbondingBlocks: z.number().int().min(0).max(100_000_000).default(0),
     initialReputationPpm: z.number().int().min(0).max(1_000_000).default(D.initialReputationPpm),
     timeouts: z
       .object({
@@ -219,6 +222,8 @@ export function genesisHash(g: Genesis): Hash {
   // Appended only when present: a genesis without the list keeps the hash it had before the field existed.
   if (g.peerIds !== undefined)
     w.list([...g.peerIds].sort(), MAX_GENESIS_PEER_IDS, (ww, id) => ww.string(id, 64));
+  // Likewise a genesis without unbonding (0) keeps its hash; the name tags the field.
+  if (p.unbondingBlocks !== 0) w.string('unbondingBlocks', 32).uint(p.unbondingBlocks);
   return toHex(keccak256(w.finish()));
 }
 

@@ -33,6 +33,11 @@ export interface ChainParams extends EncodingLimits {
   jailEpochs: number;
   /** Share of stake burned on double-vote evidence, in basis points (0…10,000). */
   slashFractionBps: number;
+  /**
+   * Blocks unstaked tokens stay slashable before they return to the balance. 0 returns them at once
+   * (what a genesis document that does not name it gets: it was written before unbonding existed).
+   */
+  unbondingBlocks: number;
   /** Reputation of a new validator, in ppm (0…1,000,000). */
   initialReputationPpm: number;
   /** Consensus step timeouts. */
@@ -59,6 +64,8 @@ export const DEFAULT_PARAMS: ChainParams = {
   minStake: 1_000_000n,
   jailEpochs: 10,
   slashFractionBps: 1_000,
+  // Two epochs: evidence gossiped or found by a node that was down for a while still reaches the tokens.
+  unbondingBlocks: 200,
   initialReputationPpm: 500_000,
   timeouts: {
     proposeBaseMs: 1_000,

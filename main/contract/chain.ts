@@ -86,6 +86,8 @@ export const AccountView = z.object({
   /** Next nonce counting pending transactions. */
   pendingNonce: z.number().int(),
   stake: AmountText,
+  /** Unstaked tokens still slashable, returning to the balance when their unbonding period ends. */
+  unbonding: AmountText,
   isValidatorCandidate: z.boolean(),
   kyc: z.object({ level: z.number().int(), status: z.string(), expiresAtMs: z.number() }).nullable(),
   txs: z.array(TxView),
@@ -97,6 +99,8 @@ export type AccountView = z.infer<typeof AccountView>;
 export const ValidatorView = z.object({
   address: z.string(),
   stake: AmountText,
+  /** Unstaked tokens still slashable (see `AccountView.unbonding`). */
+  unbonding: AmountText,
   reputationPpm: z.number().int(),
   region: z.string(),
   /** Selection score now (0.4 × reputation + 0.3 × stake share + 0.3 × geographic diversity), ppm. */

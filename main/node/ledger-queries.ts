@@ -3,6 +3,7 @@
  * the API contract and the public REST routes (head, blocks, a block, a transaction, an account, the
  * validators) and the wallet's history, from the committed store and the mempool's pending transactions.
  */
+import { unbondingTotal } from '../chain/state/rules/unbonding';
 import type {
   AccountView,
   BlockDetail,
@@ -156,6 +157,7 @@ export class LedgerQueries {
       nonce: acct.nonce,
       pendingNonce: mempool.nextNonce(addr),
       stake: (val?.stake ?? 0n).toString(),
+      unbonding: unbondingTotal(store, addr).toString(),
       isValidatorCandidate: val !== null,
       kyc: kyc ? { level: kyc.level, status: kyc.status, expiresAtMs: kyc.expiresAtMs } : null,
       txs,
@@ -175,6 +177,7 @@ export class LedgerQueries {
       .map((c) => ({
         address: toChecksumAddress(c.address),
         stake: c.stake.toString(),
+        unbonding: unbondingTotal(store, c.address).toString(),
         reputationPpm: c.reputationPpm,
         region: c.region,
         scorePpm: scores.get(c.address) ?? 0,

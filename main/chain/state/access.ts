@@ -95,7 +95,7 @@ export function putSalesMark(s: StateStore, franchiseId: string, m: SalesMarkRec
   s.set(`sls:${franchiseId}`, encodeSalesMark(m));
 }
 
-/** Total supply (Σ balances + Σ stakes). */
+/** Total supply (Σ balances + Σ stakes + Σ unbonding). */
 export function getSupply(s: StateReader): bigint {
   const raw = s.get('supply');
   return raw ? dec(raw, KIND.supply, 'supply', (r) => r.amount()) : 0n;

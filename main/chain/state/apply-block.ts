@@ -19,8 +19,8 @@
  *   with a failure receipt carrying the typed code: its fee is paid and its nonce used, and its payload
  *   changes nothing. The mempool runs the payload too (`checkTx`), so it rejects such a tx up front.
  *
- * Supply: total supply = Σ balances + Σ stakes. It grows only by sales minting (franchise
- * tokenomics) and shrinks only by slashing on double-vote evidence; fees move from senders to the
+ * Supply: total supply = Σ balances + Σ stakes + Σ unbonding. It grows only by sales minting (franchise
+ * tokenomics) and shrinks only by slashing on evidence; fees move from senders to the
  * proposer. `ApplyResult.minted`/`burned` report both so the invariant can be checked.
  */
 import {
@@ -56,6 +56,7 @@ import { type ConsensusHooks, type ReputationEvent, checkSet, clampRep } from '.
 import { fail } from './fail';
 import { type ChainMeta, encodeMeta, encodeValidatorSet } from './records';
 import { applyEvidence, applyProposalEvidence } from './rules/evidence';
+import { completeUnbonding } from './rules/unbonding';
 import { type StateKey, StateOverlay, type StateReader, type StateStore, type WriteSet } from './store';
 
 /** What applying a block produced. */
@@ -316,8 +317,8 @@ function applyBlockEvidence(
 }
 
 /**
- * The end of the block: the proposer gets the fees and the sales reward, the supply follows what was
- * minted and burned, and at the end of an epoch the set two epochs ahead is chosen.
+ * The end of the block: the proposer gets the fees and the sales reward, unbonding that completes here
+ * returns to balances, the supply follows what was minted and burned, and at the end of an epoch the set two epochs ahead is chosen.
  */
 function closeBlock(
   s: StateOverlay,
@@ -329,6 +330,7 @@ function closeBlock(
   const { config } = ctx;
   const params = config.params;
   credit(s, acc.proposer, acc.fees + acc.reward);
+  completeUnbonding(s, acc.height);
   if (acc.minted !== 0n || acc.burned !== 0n) putSupply(s, getSupply(s) + acc.minted - acc.burned);
 
   // At the end of epoch e, choose the set for e + 2.

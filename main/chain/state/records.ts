@@ -168,6 +168,39 @@ export const decodeAuditAnchor = (b: Uint8Array): AuditAnchorRecord =>
     timeMs: r.uint(),
   }));
 
+/** Tokens an unstake took out of a validator's stake, slashable until `completeHeight`. */
+export interface UnbondingEntry {
+  amount: bigint;
+  /** The height of the block that held the unstake. */
+  startHeight: number;
+  /** The height at whose end the tokens return to the balance. */
+  completeHeight: number;
+}
+
+/** Encodes a validator's unbonding entries (`ubd:<address>`). */
+export const encodeUnbonding = (entries: readonly UnbondingEntry[]): Uint8Array =>
+  enc(KIND.unbonding, (w) =>
+    w.list(entries, Number.MAX_SAFE_INTEGER, (ww, e) =>
+      ww.amount(e.amount).uint(e.startHeight).uint(e.completeHeight),
+    ),
+  );
+/** Decodes a validator's unbonding entries. */
+export const decodeUnbonding = (b: Uint8Array): UnbondingEntry[] =>
+  dec(b, KIND.unbonding, 'unbonding entries', (r) =>
+    r.list(Number.MAX_SAFE_INTEGER, (rr) => ({
+      amount: rr.amount(),
+      startHeight: rr.uint(),
+      completeHeight: rr.uint(),
+    })),
+  );
+
+/** Encodes the addresses whose unbonding completes at one height (`ubq:<height>`), sorted. */
+export const encodeUnbondingDue = (addrs: readonly Address[]): Uint8Array =>
+  enc(KIND.unbondingDue, (w) => w.list(addrs, Number.MAX_SAFE_INTEGER, (ww, a) => ww.hex(a, 20)));
+/** Decodes the addresses whose unbonding completes at one height. */
+export const decodeUnbondingDue = (b: Uint8Array): Address[] =>
+  dec(b, KIND.unbondingDue, 'unbonding due', (r) => r.list(Number.MAX_SAFE_INTEGER, (rr) => rr.hex(20)));
+
 /** Encodes a validator set (as stored per epoch). */
 export const encodeValidatorSet = (set: readonly ValidatorPower[]): Uint8Array =>
   enc(KIND.epochSet, (w) =>

@@ -20,6 +20,8 @@ export type StateKey =
   | `sls:${string}`
   | `ev:${Hash}`
   | `vs:${number}`
+  | `ubd:${Address}`
+  | `ubq:${number}`
   | `peer:${string}`
   | 'supply'
   | 'meta'

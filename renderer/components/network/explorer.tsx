@@ -140,6 +140,7 @@ export function AccountDetail({ address }: { address: string }) {
         <Row label={t('nonce')}>{a.nonce}</Row>
         <Row label={t('pendingNonce')}>{a.pendingNonce}</Row>
         <Row label={t('stake')}>{a.stake}</Row>
+        {a.unbonding !== '0' ? <Row label={t('unbonding')}>{a.unbonding}</Row> : null}
         <Row label={t('kyc')}>{a.kyc ? `${a.kyc.status} (level ${a.kyc.level})` : t('none')}</Row>
       </Card>
       <Card title={t('txs')}>

@@ -34,7 +34,7 @@ export function ValidatorsTable() {
               </td>
               <td>{ppmPercent(v.scorePpm)}</td>
               <td>{ppmPercent(v.reputationPpm)}</td>
-              <td>{v.stake}</td>
+              <td title={v.unbonding !== '0' ? `${t('unbonding')}: ${v.unbonding}` : undefined}>{v.stake}</td>
               <td>{v.region}</td>
               <td>{v.votingPower}</td>
               <td>

@@ -13,6 +13,7 @@ import { type ConsensusHooks, clampRep } from '../consensus-hooks';
 import { fail } from '../fail';
 import { encodeHeight } from '../records';
 import type { StateStore } from '../store';
+import { slashUnbonding } from './unbonding';
 
 /**
  * Punishes a double vote: checks it (`BAD_EVIDENCE`, `DUPLICATE_EVIDENCE`, `UNKNOWN_VALIDATOR`),
@@ -83,6 +84,6 @@ function punish(s: StateStore, o: Offence, acc: BlockAcc, ctx: ApplyContext, hoo
     jailedUntilEpoch: Math.max(v.jailedUntilEpoch, acc.epoch + ctx.config.params.jailEpochs),
   });
   s.set(`ev:${o.id}`, encodeHeight(KIND.evidenceSeen, acc.height));
-  acc.burned += slash;
+  acc.burned += slash + slashUnbonding(s, o.validator, o.height, ctx.config.params.slashFractionBps);
   acc.slashed.push(v.address);
 }

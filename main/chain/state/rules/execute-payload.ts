@@ -35,7 +35,7 @@ export function executePayload(
     case 'stake':
       return applyStake(s, tx.sender, p, ctx.config.params);
     case 'unstake':
-      return applyUnstake(s, tx.sender, p, acc.epoch);
+      return applyUnstake(s, tx.sender, p, acc, ctx.config.params);
     case 'franchise-register':
       return registerFranchise(s, p);
     case 'franchise-update':

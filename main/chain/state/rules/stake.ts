@@ -1,10 +1,11 @@
-/** The staking rules: stake moves balance into a validator record, unstake moves it back (pure). */
+/** The staking rules: stake moves balance into a validator record, unstake starts moving it back (pure). */
 import type { ChainParams } from '../../params';
 import type { PayloadOf } from '../../tx/types';
 import type { Address } from '../../types';
-import { credit, debit, getValidator, putValidator } from '../access';
+import { debit, getValidator, putValidator } from '../access';
 import { fail } from '../fail';
 import type { StateStore } from '../store';
+import { startUnbonding } from './unbonding';
 
 /**
  * Stakes `p.amount` of the sender's balance and sets its region; a new candidate starts with
@@ -23,10 +24,18 @@ export function applyStake(s: StateStore, sender: Address, p: PayloadOf<'stake'>
 }
 
 /**
- * Returns `p.amount` of the sender's stake to its balance (`UNKNOWN_VALIDATOR`, `VALIDATOR_JAILED`
- * while jailed in `epoch`, `INSUFFICIENT_STAKE`).
+ * Takes `p.amount` out of the sender's stake into unbonding (`unbonding.ts`), which returns it to the
+ * balance after `unbondingBlocks` (`UNKNOWN_VALIDATOR`, `VALIDATOR_JAILED` while jailed in `epoch`,
+ * `INSUFFICIENT_STAKE`).
  */
-export function applyUnstake(s: StateStore, sender: Address, p: PayloadOf<'unstake'>, epoch: number): void {
+export function applyUnstake(
+  s: StateStore,
+  sender: Address,
+  p: PayloadOf<'unstake'>,
+  at: { epoch: number; height: number },
+  params: ChainParams,
+): void {
+  const epoch = at.epoch;
   const v = getValidator(s, sender) ?? fail('UNKNOWN_VALIDATOR', `${sender} has no stake`);
   if (v.jailedUntilEpoch > epoch)
     fail(
@@ -36,5 +45,5 @@ export function applyUnstake(s: StateStore, sender: Address, p: PayloadOf<'unsta
   if (v.stake < p.amount)
     fail('INSUFFICIENT_STAKE', `${sender} has ${v.stake} staked and cannot unstake ${p.amount}`);
   putValidator(s, { ...v, stake: v.stake - p.amount });
-  credit(s, sender, p.amount);
+  startUnbonding(s, sender, p.amount, at.height, params);
 }
