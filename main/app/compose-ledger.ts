@@ -31,7 +31,7 @@ import { OwnTxQueue } from '../node/own-tx-queue';
 import { Mempool, type MempoolOptions } from '../node/mempool';
 import { type LedgerCallbacks, type LedgerParts, NodeService } from '../node/node-service';
 import { type OpenedLedger, openLedger } from '../node/open-ledger';
-import { consensusHooks } from '../node/rules';
+import { consensusHooks } from '../consensus/hooks';
 import { type SyncOptions, Syncer } from '../node/sync';
 import { TxPreverifier } from '../node/tx-preverifier';
 import { hasValidatorKey, promptHidden, readValidatorKey, validatorPassword } from '../node/validator-key';

@@ -4,6 +4,7 @@ import type { RunResult } from '../consensus/sim/report';
 import { runMany } from '../consensus/sim/run-many';
 import { WAN_SIZES, type WanRow, runWanSweep, wanHeights } from '../consensus/sim/wan-sweep';
 import { DEFAULT_WAN } from '../consensus/sim/wan';
+import { fastVerifier } from '../node/verifier';
 import { parseFlags } from './args';
 
 export const summary =
@@ -21,8 +22,9 @@ const USAGE = `Usage: bin/hotpot sim [options]
   --wan                     instead: finality against validator count on a wide-area network (below)
   --validators-list A,B,…   validator counts of --wan (default ${WAN_SIZES.join(',')}; each 1..100)
 
-Each run: a simulated network with delays, drops, reordering and (in most runs) a partition that
-heals; byzantine:K nodes double-vote, propose conflicting blocks and forge votes; crash:K nodes
+Each run: the real ledger (chain blocks with signed transfers and evidence, applied with the
+chain's own rules and consensus hooks) on a simulated network with delays, drops, reordering and
+(in most runs) a partition that heals; byzantine:K nodes double-vote, propose conflicting blocks and forge votes; crash:K nodes
 crash (sometimes between persisting the signer state and sending a vote) and restart with only
 their signer state and committed blocks. Checks: no two different committed blocks at one height,
 identical state roots, every run reaches H after the network heals, evidence of every double vote
@@ -123,7 +125,13 @@ export async function run(argv: string[]): Promise<number> {
   };
   let done = 0;
   const summaryResult = runMany(
-    { validators: opts.validators, faults: opts.faults, heights: opts.heights, seed: opts.seed },
+    {
+      validators: opts.validators,
+      faults: opts.faults,
+      heights: opts.heights,
+      seed: opts.seed,
+      signatureVerifier: fastVerifier(),
+    },
     opts.runs,
     onFailure,
     (r) => {
@@ -135,15 +143,7 @@ export async function run(argv: string[]): Promise<number> {
     },
   );
   const out = { ...summaryResult, wall_ms: Math.round(performance.now() - started) };
-  if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-  else {
-    process.stdout.write(
-      `${out.ok ? 'OK' : 'FAILED'}: ${out.runs} runs, ${out.validators} validators, faults ${out.faults}, target height ${out.heights}\n` +
-        `  safety violations ${out.safety_violations}, state-root mismatches ${out.state_root_mismatches}, runs reaching the target ${out.runs_reaching_target}/${out.runs}\n` +
-        `  double votes ${out.double_votes} (sent ${out.double_votes_sent}), evidence committed ${out.evidence_committed}, forged votes accepted ${out.forged_votes_accepted}/${out.forged_votes_sent}\n` +
-        `  ${out.wall_ms} ms wall\n`,
-    );
-  }
+  process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : summaryText(out));
   return out.ok ? 0 : 1;
 }
 
@@ -168,6 +168,7 @@ function runWan(list: string | undefined, seedText: string | undefined, json: bo
     sizes,
     seed,
     now: () => performance.now(),
+    signatureVerifier: fastVerifier(),
     onRow: (r: WanRow) => {
       if (json) process.stderr.write(`hotpot sim --wan: ${r.validators} validators done\n`);
       else
@@ -182,4 +183,14 @@ function runWan(list: string | undefined, seedText: string | undefined, json: bo
       `${JSON.stringify({ wan: DEFAULT_WAN, seed, rows, ok, wall_ms: Math.round(performance.now() - started) })}\n`,
     );
   return ok ? 0 : 1;
+}
+
+/** The short text summary of `bin/hotpot sim` without --json. */
+function summaryText(out: ReturnType<typeof runMany> & { wall_ms: number }): string {
+  return (
+    `${out.ok ? 'OK' : 'FAILED'}: ${out.runs} runs, ${out.validators} validators, faults ${out.faults}, target height ${out.heights}\n` +
+    `  safety violations ${out.safety_violations}, state-root mismatches ${out.state_root_mismatches}, runs reaching the target ${out.runs_reaching_target}/${out.runs}\n` +
+    `  double votes ${out.double_votes} (sent ${out.double_votes_sent}), evidence committed ${out.evidence_committed}, forged votes accepted ${out.forged_votes_accepted}/${out.forged_votes_sent}\n` +
+    `  ${out.wall_ms} ms wall\n`
+  );
 }

@@ -35,7 +35,7 @@ import { LedgerStore } from '../../main/node/ledger-store';
 import { composeLedgerNode } from '../../main/app/compose-ledger';
 import type { NodeService } from '../../main/node/node-service';
 import { writeGenesis } from '../../main/node/init';
-import { consensusHooks } from '../../main/node/rules';
+import { consensusHooks } from '../../main/consensus/hooks';
 import { NativeVerifier, OpenSslVerifier, fastVerifier } from '../../main/node/verifier';
 import { VerifyPool } from '../../main/node/verify-pool';
 import { workerPath } from '../../main/platform/paths';

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Hash } from '../../main/chain/types';
-import { CounterApp } from '../../main/consensus/sim/app';
+import { LedgerApp, SimLedgerShared } from '../../main/consensus/sim/ledger-app';
 import { runMany } from '../../main/consensus/sim/run-many';
 import { runSimulation, Simulation } from '../../main/consensus/sim/simulation';
 import { Prng } from '../../main/common/prng';
@@ -84,8 +84,7 @@ describe('the checks themselves', () => {
   it('count two different honest commits at one height as a safety violation', () => {
     const sim = new Simulation(
       { validators: 4, faults: { kind: 'none', count: 0 }, heights: 1, seed: 1 },
-      (c, v) =>
-        new CounterApp(c, { validators: v, stake: 1n, evidenceMaxAgeHeights: 10, maxTxsPerBlock: 10 }),
+      (_c, v) => new LedgerApp(v, new SimLedgerShared()),
     );
     const h = (c: string): Hash => `0x${c.repeat(64)}`;
     sim.recordCommit(sim.nodes[0] as never, 3, h('a'), h('1'));

@@ -2,6 +2,7 @@
  * What one simulation run is configured with (validators, faults, network, timeouts, crypto), the
  * defaults for what it leaves out, and which option values a run refuses.
  */
+import type { SignatureVerifier } from '../../chain/keys';
 import { ConsensusError } from '../errors';
 import type { TimeoutParams } from '../machine';
 import type { ConsensusCrypto, CryptoStats } from './signing';
@@ -44,6 +45,8 @@ export interface SimOptions {
    * can pass one built on `main/chain/vote.ts` to run the simulation on the chain's sign bytes.
    */
   makeCrypto?: (chainId: string) => SimConsensusCrypto;
+  /** Checks signatures faster than noble (the CLI passes the node's native verifier); same answers. */
+  signatureVerifier?: SignatureVerifier;
   /** Collects each honest node's time per height (`RunResult.heightMs`). */
   measureHeights?: boolean;
 }

@@ -1,6 +1,7 @@
 /** Many seeded runs summed up (`bin/hotpot sim`): run i uses seed `seed + i`, so any run replays alone. */
 import type { SimOptions } from './options';
 import type { RunResult } from './report';
+import { SimLedgerShared } from './ledger-app';
 import { runSimulation } from './simulation';
 
 /** Totals over many runs (run i uses seed `seed + i`, so any run replays alone). */
@@ -84,8 +85,9 @@ export function runMany(
     ok: true,
   };
   let vt = 0;
+  const shared = new SimLedgerShared(base.signatureVerifier);
   for (let i = 0; i < runs; i++) {
-    const r = runSimulation({ ...base, seed: (base.seed + i) >>> 0 });
+    const r = runSimulation({ ...base, seed: (base.seed + i) >>> 0 }, shared);
     onRun?.(r);
     s.safety_violations += r.safetyViolations;
     s.state_root_mismatches += r.stateRootMismatches;

@@ -16,11 +16,13 @@ import type { Address, Hash, ValidatorPower } from '../../chain/types';
 import type { TimeoutParams } from '../machine';
 import { ProposerRotation } from '../proposer';
 import { selectValidators, toValidatorPowers, type Candidate } from '../selection';
-import { CounterApp, type SimApp } from './app';
+import type { SimApp } from './app';
+import { ChainCrypto } from './chain-crypto';
+import { LedgerApp, SIM_CHAIN_ID, SimLedgerShared } from './ledger-app';
 import { planCrashes } from './crashes';
 import { InvariantChecks } from './invariants';
 import { SimNetwork } from './network';
-import { EVIDENCE_WINDOW_HEIGHTS, SimNode } from './node';
+import { SimNode } from './node';
 import type { SimNodeDeps, SimNodeState } from './node-state';
 import {
   checkSimOptions,
@@ -171,17 +173,17 @@ export class Simulation<S, B> implements SimNodeDeps<S, B> {
   }
 }
 
-/** One run with the deterministic `CounterApp`. */
-export function runSimulation(options: SimOptions): RunResult {
+/**
+ * One run of the real ledger (`LedgerApp`) on the chain's signatures (`ChainCrypto`). Runs that pass
+ * the same `shared` reuse its signed transfers and verified signatures.
+ */
+export function runSimulation(
+  options: SimOptions,
+  shared: SimLedgerShared = new SimLedgerShared(),
+): RunResult {
   const sim = new Simulation(
-    options,
-    (crypto, validators) =>
-      new CounterApp(crypto, {
-        validators,
-        stake: 1_000_000n,
-        evidenceMaxAgeHeights: EVIDENCE_WINDOW_HEIGHTS,
-        maxTxsPerBlock: 1_000,
-      }),
+    { makeCrypto: () => new ChainCrypto(SIM_CHAIN_ID, shared.cache, shared.verifier), ...options },
+    (_crypto, validators) => new LedgerApp(validators, shared),
   );
   return sim.run();
 }

@@ -2,6 +2,7 @@
  * Finality against validator count on a wide-area network (`bin/hotpot sim --wan`): one seeded run
  * per size with the chain's own step timeouts, no faults and no partition, and what each costs.
  */
+import type { SignatureVerifier } from '../../chain/keys';
 import { DEFAULT_PARAMS } from '../../chain/params';
 import type { SimOptions } from './options';
 import { runSimulation } from './simulation';
@@ -36,6 +37,8 @@ export interface WanSweepOptions {
   onRow?: (row: WanRow) => void;
   /** A wall clock in ms for `wall_ms` (the caller's; the simulation itself has only virtual time). */
   now?: () => number;
+  /** A faster signature check (see `SimOptions.signatureVerifier`). */
+  signatureVerifier?: SignatureVerifier;
 }
 
 /** Validator counts of the default table. */
@@ -73,6 +76,7 @@ export function runWanSweep(o: WanSweepOptions): WanRow[] {
       timeouts,
       gossipIntervalMs: o.gossipIntervalMs ?? 1_000,
       measureHeights: true,
+      ...(o.signatureVerifier ? { signatureVerifier: o.signatureVerifier } : {}),
     };
     const r = runSimulation(options);
     const sorted = [...r.heightMs].sort((a, b) => a - b);

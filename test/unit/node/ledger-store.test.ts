@@ -11,7 +11,7 @@ import { signVote } from '../../../main/chain/vote';
 import { privateKeyToAddress } from '../../../main/chain/keys';
 import { LedgerStore } from '../../../main/node/ledger-store';
 import { NodeError } from '../../../main/node/errors';
-import { consensusHooks } from '../../../main/node/rules';
+import { consensusHooks } from '../../../main/consensus/hooks';
 import { tempDir } from '../../helpers/tmp';
 import { testGenesis, testKeys } from './helpers';
 

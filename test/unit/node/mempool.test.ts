@@ -14,7 +14,7 @@ import type { Address } from '../../../main/chain/types';
 import { AppError } from '../../../main/common/errors';
 import { NodeError } from '../../../main/node/errors';
 import { Mempool } from '../../../main/node/mempool';
-import { consensusHooks } from '../../../main/node/rules';
+import { consensusHooks } from '../../../main/consensus/hooks';
 import { OpenSslVerifier } from '../../../main/node/verifier';
 import { testGenesis, testKeys } from './helpers';
 

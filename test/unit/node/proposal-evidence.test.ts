@@ -9,7 +9,7 @@ import { buildBlock } from '../../../main/chain/state/apply-block';
 import { encodeProposal, signProposal } from '../../../main/chain/vote';
 import { encodeProposalMessage, wrapGossip } from '../../../main/node/messages';
 import type { NodeService } from '../../../main/node/node-service';
-import { consensusHooks } from '../../../main/node/rules';
+import { consensusHooks } from '../../../main/consensus/hooks';
 import { ValidatorSets } from '../../../main/node/validator-sets';
 import { MemoryHub } from '../../../main/p2p/memory-network';
 import { tempDir } from '../../helpers/tmp';

@@ -9,8 +9,8 @@ import type { ChainConfig } from '../chain/params';
 import type { ValidatorRecord } from '../chain/state/records';
 import type { ConsensusHooks, ReputationEvent } from '../chain/state/consensus-hooks';
 import type { ValidatorPower } from '../chain/types';
-import { DEFAULT_REPUTATION_PARAMS, type ReputationParams, clampPpm } from '../consensus/reputation';
-import { PPM, selectValidators, toValidatorPowers } from '../consensus/selection';
+import { DEFAULT_REPUTATION_PARAMS, type ReputationParams, clampPpm } from './reputation';
+import { PPM, selectValidators, toValidatorPowers } from './selection';
 
 /** Voting power = max(1, floor(score ppm / this)): powers 1…1000. */
 export const POWER_UNIT_PPM = 1_000;
