@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keccak256, toHex, fromHex } from '../../main/chain/bytes';
+import { proposalEvidenceId } from '../../main/chain/proposal-evidence';
 import { getValidator } from '../../main/chain/state/access';
 import { ChainCrypto } from '../../main/consensus/sim/chain-crypto';
 import {
@@ -71,7 +72,7 @@ describe('the simulation on the real ledger', () => {
     expect(r.failures.some((f) => f.includes('root'))).toBe(true);
   });
 
-  it('slashes and jails a double voter the same way in every honest node’s state', () => {
+  it('slashes and jails a double voter and proposer the same way in every honest node’s state', () => {
     const sim = simulation({ faults: { kind: 'byzantine', count: 1 }, heights: 20, seed: 20_001 });
     const r = sim.run();
     expect(r.ok).toBe(true);
@@ -84,5 +85,13 @@ describe('the simulation on the real ledger', () => {
     expect(records[0]!.stake).toBeLessThan(10_000_000n);
     for (const rec of records) expect(rec).toEqual(records[0]);
     expect(new Set(honest.map((n) => n.states[h]!.stateRoot)).size).toBe(1);
+    // Its conflicting proposals were evidenced too, in blocks, and are on record in the state.
+    expect(r.conflictingProposals).toBeGreaterThan(0);
+    const carried = honest[0]!.chain.flatMap((c) => c.block.block.proposalEvidence ?? []);
+    expect(carried.length).toBeGreaterThan(0);
+    for (const e of carried) {
+      expect(e.a.proposer).toBe(byz.address);
+      expect(honest[0]!.states[h]!.store.get(`ev:${proposalEvidenceId(e.a)}`)).toBeDefined();
+    }
   });
 });

@@ -3,6 +3,7 @@
  * ledger implements it in `ledger-app.ts`.
  */
 import type { Address, Hash, ValidatorPower } from '../../chain/types';
+import type { DoubleProposalEvidence } from '../../chain/proposal-evidence';
 import type { DoubleVoteEvidence } from '../evidence';
 import type { CommitInfo } from '../machine';
 
@@ -16,6 +17,8 @@ export interface MakeBlockArgs {
   lastCommit: CommitInfo | null;
   /** Pending double-vote evidence to include. */
   evidence: readonly DoubleVoteEvidence[];
+  /** Pending double-proposal evidence to include. */
+  proposalEvidence?: readonly DoubleProposalEvidence[];
   /** Opaque transactions (the sim makes short strings). */
   txs: readonly string[];
 }
@@ -44,4 +47,6 @@ export interface SimApp<S, B> {
   blockEvidence(block: B): readonly DoubleVoteEvidence[];
   /** True if evidence with this key is already committed in `state`. */
   evidenceCommitted(state: S, key: string): boolean;
+  /** True if this double proposal is already punished in `state`. */
+  proposalEvidenceCommitted(state: S, e: DoubleProposalEvidence): boolean;
 }

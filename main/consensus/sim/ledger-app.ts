@@ -1,6 +1,7 @@
 /**
  * The real ledger as the simulation's application: blocks are the chain's blocks, holding signed
- * transfers between funded accounts, the previous block's commit and double-vote evidence, built
+ * transfers between funded accounts, the previous block's commit and double-vote and double-proposal
+ * evidence, built
  * with `buildBlock` and applied with `applyBlock` over a `MemoryStateStore` from a real genesis, with
  * the node's consensus hooks (reputation, selection). So every seeded fault also checks that honest
  * nodes end each height with the same state root, and that evidence slashes and jails the same way
@@ -22,6 +23,7 @@ import { MemoryStateStore } from '../../chain/state/store';
 import { TxBuilder } from '../../chain/tx/builder';
 import type { Tx } from '../../chain/tx/types';
 import type { Address, Hash, ValidatorPower, VoteType } from '../../chain/types';
+import { type DoubleProposalEvidence, proposalEvidenceId } from '../../chain/proposal-evidence';
 import { evidenceId } from '../../chain/vote';
 import type { DoubleVoteEvidence } from '../evidence';
 import { consensusHooks } from '../hooks';
@@ -146,6 +148,9 @@ export class LedgerApp implements SimApp<LedgerState, LedgerBlock> {
       return this.shared.transfer(i, getAccount(state.store, this.shared.users[i] as Address).nonce);
     });
     let evidence = a.evidence.filter((e) => !this.committed(state, e));
+    let proposalEvidence = (a.proposalEvidence ?? []).filter(
+      (e) => !this.proposalEvidenceCommitted(state, e),
+    );
     const timeMs = Math.max(a.timeMs, getChainMeta(state.store).lastTimeMs);
     for (;;) {
       try {
@@ -156,6 +161,7 @@ export class LedgerApp implements SimApp<LedgerState, LedgerBlock> {
             txs,
             lastCommit: toCommit(a.lastCommit),
             evidence: [...new Map(evidence.map((e) => [evidenceKeyOf(e), e])).values()],
+            ...(proposalEvidence.length > 0 ? { proposalEvidence } : {}),
           },
           this.ctx,
         );
@@ -166,6 +172,8 @@ export class LedgerApp implements SimApp<LedgerState, LedgerBlock> {
         const data = err instanceof ChainError ? err.data : {};
         if (typeof data['evidenceIndex'] === 'number')
           evidence = evidence.toSpliced(data['evidenceIndex'], 1);
+        else if (typeof data['proposalEvidenceIndex'] === 'number')
+          proposalEvidence = proposalEvidence.toSpliced(data['proposalEvidenceIndex'], 1);
         else if (typeof data['txIndex'] === 'number') txs = txs.toSpliced(data['txIndex'], 1);
         else throw err;
       }
@@ -209,6 +217,10 @@ export class LedgerApp implements SimApp<LedgerState, LedgerBlock> {
         `ev:${evidenceId({ validator: validator as Address, height: Number(height), round: Number(round), type: type as VoteType })}`,
       ) !== undefined
     );
+  }
+
+  proposalEvidenceCommitted(state: LedgerState, e: DoubleProposalEvidence): boolean {
+    return state.store.get(`ev:${proposalEvidenceId(e.a)}`) !== undefined;
   }
 
   private committed(state: LedgerState, e: DoubleVoteEvidence): boolean {

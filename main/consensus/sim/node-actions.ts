@@ -45,6 +45,7 @@ export function requestBlock<S, B>(
     timeMs: Math.floor(sim.queue.nowMs),
     lastCommit: a.lastCommit,
     evidence,
+    proposalEvidence: [...node.pendingProposals.values()],
     txs,
   });
   const hash = sim.app.blockHash(block);
@@ -130,6 +131,8 @@ export function applyCommit<S, B>(node: SimNodeState<S, B>, c: CommitInfo): void
   node.chain.push({ block: entry.block, commit: c });
   for (const e of sim.app.blockEvidence(entry.block)) node.pending.delete(evidenceKey(e));
   for (const [k] of node.pending) if (sim.app.evidenceCommitted(next, k)) node.pending.delete(k);
+  for (const [k, e] of node.pendingProposals)
+    if (sim.app.proposalEvidenceCommitted(next, e)) node.pendingProposals.delete(k);
   sim.recordCommit(node, c.height, c.blockHash, sim.app.stateRoot(next));
   node.startHeight();
 }

@@ -3,6 +3,7 @@
  * `node-actions.ts`, `receive.ts`, `gossip.ts` and `byzantine.ts` see it (`SimNode` in `node.ts`
  * implements it), and `SimNodeDeps` is what a node uses of the run it is part of.
  */
+import type { DoubleProposalEvidence } from '../../chain/proposal-evidence';
 import type { Address, Hash, ValidatorPower, Vote } from '../../chain/types';
 import type { DoubleVoteEvidence, VoteSet } from '../evidence';
 import type { CommitInfo, MachineAction, MachineInput, MachineState, TimeoutParams } from '../machine';
@@ -62,6 +63,8 @@ export interface SimNodeState<S, B> {
   proposalMsgs: Map<number, ProposalMessage<B>>;
   detector: Map<number, VoteSet>;
   pending: Map<string, DoubleVoteEvidence>;
+  /** Double proposals seen, for the next block this node proposes (lost on a crash). */
+  pendingProposals: Map<string, DoubleProposalEvidence>;
   lastCatchup: Map<number, { height: number; atMs: number }>;
   crashAtNextVote: boolean;
   /** Virtual time this node entered its current height. */

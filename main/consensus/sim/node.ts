@@ -5,6 +5,7 @@
  * detector, pending evidence), feeds the machine its inputs, and hands each action the machine
  * returns to its handler (`node-actions.ts`) and each network message to its own (`receive.ts`).
  */
+import type { DoubleProposalEvidence } from '../../chain/proposal-evidence';
 import type { Address, Hash, Vote } from '../../chain/types';
 import { addVote, emptyVoteSet, evidenceKey, type DoubleVoteEvidence, type VoteSet } from '../evidence';
 import {
@@ -46,6 +47,7 @@ export class SimNode<S, B> implements SimNodeState<S, B> {
   future: { from: number; msg: SimMessage<B> }[] = [];
   detector = new Map<number, VoteSet>();
   pending = new Map<string, DoubleVoteEvidence>();
+  pendingProposals = new Map<string, DoubleProposalEvidence>();
   lastCatchup = new Map<number, { height: number; atMs: number }>();
   crashAtNextVote = false;
   heightStartedMs = 0;
@@ -92,6 +94,7 @@ export class SimNode<S, B> implements SimNodeState<S, B> {
     this.future = [];
     this.detector = new Map();
     this.pending = new Map();
+    this.pendingProposals = new Map();
     this.lastCatchup = new Map();
     this.byzVotes = [];
     this.sim.stats.crashes++;
@@ -175,9 +178,12 @@ export class SimNode<S, B> implements SimNodeState<S, B> {
         this.addEvidence(a.evidence);
         return;
       case 'proposal-evidence':
-        // The simulated app punishes double votes only; its Byzantine proposers are counted as
-        // `conflictingProposals`, and the real chain's rule has its own tests.
         this.sim.stats.proposalEvidenceSeen++;
+        if (!this.byzantine)
+          this.pendingProposals.set(
+            `${a.evidence.a.proposer}:${a.evidence.a.height}:${a.evidence.a.round}`,
+            a.evidence,
+          );
         return;
     }
   }
