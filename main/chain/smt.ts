@@ -24,10 +24,12 @@ export interface NodeStore {
 /** Key of a tree node in the state store. */
 export type NodeKey = `smt:${string}`;
 
-type Info =
+/** A node of the tree as stored: nothing, a leaf, or an inner node with its hash. */
+export type TreeNode =
   | { kind: 'empty' }
   | { kind: 'leaf'; keyHash: Uint8Array; valueHash: Uint8Array; hash: Uint8Array }
   | { kind: 'inner'; hash: Uint8Array };
+type Info = TreeNode;
 
 interface Update {
   keyHash: Uint8Array;
@@ -43,14 +45,17 @@ export const SMT_PREFIX = 'smt:' as const;
 /** The root hash of the empty tree (32 zero bytes). */
 export const EMPTY_ROOT: Hash = toHex(ZERO);
 
-function bit(h: Uint8Array, depth: number): number {
+/** Bit `depth` (0 = most significant) of a key hash: 0 goes left, 1 right. */
+export function bit(h: Uint8Array, depth: number): number {
   return ((h[depth >> 3] as number) >> (7 - (depth & 7))) & 1;
 }
 
 const LEAF_TAG = Uint8Array.of(0);
-const INNER_TAG = Uint8Array.of(1);
+/** Tag of an inner node's hash input. */
+export const INNER_TAG = Uint8Array.of(1);
 
-function leafHash(keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array {
+/** The hash of a leaf: keccak(0x00 ‖ keyHash ‖ valueHash). */
+export function leafHash(keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array {
   return keccak256(LEAF_TAG, keyHash, valueHash);
 }
 
@@ -58,7 +63,8 @@ function leafHash(keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array {
 const keyHashes = new Map<string, Uint8Array>();
 const MAX_KEY_HASHES = 200_000;
 
-function keyHashOf(key: string): Uint8Array {
+/** keccak(key), the key's place in the tree. */
+export function keyHashOf(key: string): Uint8Array {
   let h = keyHashes.get(key);
   if (!h) {
     h = keccak256(utf8ToBytes(key));
@@ -68,7 +74,8 @@ function keyHashOf(key: string): Uint8Array {
   return h;
 }
 
-function hashOf(i: Info): Uint8Array {
+/** A node's hash (32 zero bytes for nothing). */
+export function hashOf(i: Info): Uint8Array {
   return i.kind === 'empty' ? ZERO : i.hash;
 }
 
@@ -90,10 +97,11 @@ export function updateTree(store: NodeStore, changes: Iterable<[string, Uint8Arr
 
 /** The current root stored in `store` (the empty root when nothing is stored). */
 export function treeRoot(store: Pick<NodeStore, 'get'>): Hash {
-  return toHex(hashOf(read(store, '')));
+  return toHex(hashOf(readNode(store, '')));
 }
 
-function read(store: Pick<NodeStore, 'get'>, path: string): Info {
+/** The stored node at `path` ('' is the root). */
+export function readNode(store: Pick<NodeStore, 'get'>, path: string): TreeNode {
   const raw = store.get(`${SMT_PREFIX}${path}`);
   if (!raw) return EMPTY;
   if (raw[0] === 0) {
@@ -131,7 +139,7 @@ function split(updates: Update[], depth: number): [Update[], Update[]] {
 }
 
 function update(store: NodeStore, path: string, updates: Update[]): Info {
-  const node = read(store, path);
+  const node = readNode(store, path);
   if (updates.length === 0) return node;
   if (node.kind === 'inner') {
     const [l, r] = split(updates, path.length);
