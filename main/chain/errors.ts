@@ -70,7 +70,15 @@ export type ChainErrorCode =
   /** A genesis document that is not valid. */
   | 'BAD_GENESIS'
   /** The state store is missing data it must have (corrupt or wrong store). */
-  | 'STATE_CORRUPT';
+  | 'STATE_CORRUPT'
+  /** A header that does not follow the last verified one (height, previous hash, or the trusted hash). */
+  | 'LIGHT_BAD_LINK'
+  /** A header whose commit is not by more than 2/3 of its epoch's validator set, or not for it. */
+  | 'LIGHT_BAD_COMMIT'
+  /** A header of an epoch whose validator set is not known (no proof of it came before). */
+  | 'LIGHT_UNKNOWN_SET'
+  /** A validator set whose proof does not match the verified state root it claims. */
+  | 'LIGHT_BAD_PROOF';
 
 /**
  * The chain module's error. `data` holds the fields that explain it (expected/actual, index, …).
