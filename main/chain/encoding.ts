@@ -48,6 +48,8 @@ export const KIND = {
   auditAnchor: 0x1b,
   unbonding: 0x1c,
   unbondingDue: 0x1d,
+  snapshotManifest: 0x1e,
+  snapshotChunk: 0x1f,
 } as const;
 
 /** Size limits of decoded values. Genesis parameters may tighten them; decoders take them as input. */

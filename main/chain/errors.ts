@@ -78,7 +78,11 @@ export type ChainErrorCode =
   /** A header of an epoch whose validator set is not known (no proof of it came before). */
   | 'LIGHT_UNKNOWN_SET'
   /** A validator set whose proof does not match the verified state root it claims. */
-  | 'LIGHT_BAD_PROOF';
+  | 'LIGHT_BAD_PROOF'
+  /** A state snapshot chunk that is not the one its manifest names, or holds keys out of order. */
+  | 'SNAPSHOT_BAD_CHUNK'
+  /** A restored state snapshot whose entries do not make the state root its manifest names. */
+  | 'SNAPSHOT_BAD_ROOT';
 
 /**
  * The chain module's error. `data` holds the fields that explain it (expected/actual, index, …).
