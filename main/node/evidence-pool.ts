@@ -9,6 +9,7 @@ import {
 } from '../chain/proposal-evidence';
 import type { StateKey } from '../chain/state/store';
 import { type DoubleVoteEvidence, evidenceId, makeDoubleVoteEvidence } from '../chain/vote';
+import { evidenceKey } from '../consensus/evidence';
 import type { P2pLog } from '../p2p/types';
 import type { LedgerStore } from './ledger-store';
 
@@ -43,7 +44,7 @@ export class EvidencePool {
   /** A double vote the machine saw: kept unless known or already committed. */
   add(e: DoubleVoteEvidence): void {
     const ev = makeDoubleVoteEvidence(e.a, e.b);
-    const key = evidenceKeyOf(ev);
+    const key = evidenceKey(ev);
     if (this.pending.has(key)) return;
     if (this.committed(ev)) return;
     this.deps.stats.evidenceSeen++;
@@ -56,7 +57,7 @@ export class EvidencePool {
 
   /** Forgets evidence the chain refused at block building. */
   drop(e: DoubleVoteEvidence): void {
-    this.pending.delete(evidenceKeyOf(e));
+    this.pending.delete(evidenceKey(e));
   }
 
   /** Double proposals waiting to be committed. */
@@ -74,7 +75,7 @@ export class EvidencePool {
   /** A double proposal the machine saw: kept unless known or already committed. */
   addProposal(e: DoubleProposalEvidence): void {
     const ev = makeDoubleProposalEvidence(e.a, e.b);
-    const key = `${ev.a.proposer}:${ev.a.height}:${ev.a.round}`;
+    const key = proposalKeyOf(ev);
     if (this.proposals.has(key) || this.proposalCommitted(ev)) return;
     this.deps.stats.evidenceSeen++;
     this.deps.log.warn(
@@ -86,7 +87,7 @@ export class EvidencePool {
 
   /** Forgets a double proposal the chain refused at block building. */
   dropProposal(e: DoubleProposalEvidence): void {
-    this.proposals.delete(`${e.a.proposer}:${e.a.height}:${e.a.round}`);
+    this.proposals.delete(proposalKeyOf(e));
   }
 
   /** After committing `height`: forgets evidence now on chain or older than 1,000 blocks. */
@@ -108,6 +109,6 @@ export class EvidencePool {
   }
 }
 
-function evidenceKeyOf(e: DoubleVoteEvidence): string {
-  return `${e.a.validator}:${e.a.height}:${e.a.round}:${e.a.type}`;
+function proposalKeyOf(e: DoubleProposalEvidence): string {
+  return `${e.a.proposer}:${e.a.height}:${e.a.round}`;
 }

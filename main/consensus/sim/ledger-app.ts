@@ -25,7 +25,7 @@ import type { Tx } from '../../chain/tx/types';
 import type { Address, Hash, ValidatorPower, VoteType } from '../../chain/types';
 import { type DoubleProposalEvidence, proposalEvidenceId } from '../../chain/proposal-evidence';
 import { evidenceId } from '../../chain/vote';
-import type { DoubleVoteEvidence } from '../evidence';
+import { type DoubleVoteEvidence, evidenceKey } from '../evidence';
 import { consensusHooks } from '../hooks';
 import type { CommitInfo } from '../machine';
 import type { MakeBlockArgs, SimApp } from './app';
@@ -160,7 +160,7 @@ export class LedgerApp implements SimApp<LedgerState, LedgerBlock> {
             header: { height: a.height, round: a.round, timeMs, proposer: a.proposer },
             txs,
             lastCommit: toCommit(a.lastCommit),
-            evidence: [...new Map(evidence.map((e) => [evidenceKeyOf(e), e])).values()],
+            evidence: [...new Map(evidence.map((e) => [evidenceKey(e), e])).values()],
             ...(proposalEvidence.length > 0 ? { proposalEvidence } : {}),
           },
           this.ctx,
@@ -247,10 +247,6 @@ export class LedgerApp implements SimApp<LedgerState, LedgerBlock> {
     if (m === undefined) this.results.set(state, (m = new Map()));
     m.set(hash, r);
   }
-}
-
-function evidenceKeyOf(e: DoubleVoteEvidence): string {
-  return `${e.a.validator}:${e.a.height}:${e.a.round}:${e.a.type}`;
 }
 
 /** The chain's commit of the sim's commit info (null at height 1). */
