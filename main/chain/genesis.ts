@@ -307,7 +307,14 @@ export function makeDevGenesis(opts: {
   peerIds?: string[];
 }): Genesis {
   const addr = privateKeyToAddress(opts.privateKey);
-  const params = { ...DEFAULT_PARAMS, epochLengthBlocks: 1_000, ...opts.params };
+  const epochLengthBlocks = opts.params?.epochLengthBlocks ?? 1_000;
+  // Unbonding outlasts the two epochs unstaked tokens keep backing a validator, plus one for evidence.
+  const params = {
+    ...DEFAULT_PARAMS,
+    epochLengthBlocks,
+    unbondingBlocks: 3 * epochLengthBlocks,
+    ...opts.params,
+  };
   return parseGenesis(
     genesisToJson({
       chainId: opts.chainId ?? 'hotpot-dev',

@@ -36,6 +36,8 @@ export interface ChainParams extends EncodingLimits {
   /**
    * Blocks unstaked tokens stay slashable before they return to the balance. 0 returns them at once
    * (what a genesis document that does not name it gets: it was written before unbonding existed).
+   * Counted in blocks, not epochs, so it can be tuned apart from the epoch length; it should exceed
+   * 2 × `epochLengthBlocks`, the longest unstaked tokens still back a validator's power.
    */
   unbondingBlocks: number;
   /** Reputation of a new validator, in ppm (0…1,000,000). */
@@ -64,8 +66,10 @@ export const DEFAULT_PARAMS: ChainParams = {
   minStake: 1_000_000n,
   jailEpochs: 10,
   slashFractionBps: 1_000,
-  // Two epochs: evidence gossiped or found by a node that was down for a while still reaches the tokens.
-  unbondingBlocks: 200,
+  // Three epochs: unstaked tokens keep giving their validator power until the set chosen two epochs
+  // ahead takes over (up to 2 epochs), and the third leaves evidence of an offence in that last
+  // stretch a whole epoch to reach a block before the tokens return.
+  unbondingBlocks: 300,
   initialReputationPpm: 500_000,
   timeouts: {
     proposeBaseMs: 1_000,

@@ -84,6 +84,6 @@ function punish(s: StateStore, o: Offence, acc: BlockAcc, ctx: ApplyContext, hoo
     jailedUntilEpoch: Math.max(v.jailedUntilEpoch, acc.epoch + ctx.config.params.jailEpochs),
   });
   s.set(`ev:${o.id}`, encodeHeight(KIND.evidenceSeen, acc.height));
-  acc.burned += slash + slashUnbonding(s, o.validator, o.height, ctx.config.params.slashFractionBps);
+  acc.burned += slash + slashUnbonding(s, o.validator, o.height, ctx.config.params);
   acc.slashed.push(v.address);
 }

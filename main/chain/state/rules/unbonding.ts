@@ -1,11 +1,11 @@
 /**
  * Unbonding (pure): tokens a validator unstakes stay slashable for `unbondingBlocks`, then return to
  * its balance at the end of the block that completes them. Evidence of an offence at height h slashes,
- * besides the stake, every unbonding entry that started after h (those tokens were still bonded when
- * the offence happened), as Cosmos SDK slashes unbonding delegations. `unbondingBlocks` 0 (genesis
- * documents from before unbonding existed) returns unstaked tokens at once.
+ * besides the stake, every unbonding entry whose tokens still counted in the validator set that
+ * signed at h (`powerCountedAt`), as Cosmos SDK "follows the stake" into unbonding delegations.
+ * `unbondingBlocks` 0 (genesis documents from before unbonding existed) returns unstaked tokens at once.
  */
-import type { ChainParams } from '../../params';
+import { type ChainParams, epochOf } from '../../params';
 import type { Address } from '../../types';
 import { credit } from '../access';
 import {
@@ -86,20 +86,37 @@ export function completeUnbonding(s: StateStore, height: number): void {
 }
 
 /**
- * Slashes `fractionBps` of each unbonding entry of `address` that started after `offenceHeight`;
+ * The height at whose end the stakes behind the validator set of `offenceHeight` were counted: the
+ * set of epoch e is chosen at the end of epoch e − 2 (`closeBlock`), and epochs 0 and 1 run on the
+ * genesis set (height 0). Tokens unstaked after that height still gave the offender its voting
+ * power at `offenceHeight`, even when they were unstaked before the offence. Cosmos SDK does the
+ * same with `infractionHeight − ValidatorUpdateDelay`; here the delay is up to two epochs.
+ */
+export function powerCountedAt(
+  offenceHeight: number,
+  params: Pick<ChainParams, 'epochLengthBlocks'>,
+): number {
+  const epoch = epochOf(offenceHeight, params);
+  return epoch < 2 ? 0 : (epoch - 1) * params.epochLengthBlocks;
+}
+
+/**
+ * Slashes `fractionBps` of each unbonding entry of `address` that started after
+ * `powerCountedAt(offenceHeight)` (an unstake in that very block came before the set was chosen);
  * returns the tokens burned.
  */
 export function slashUnbonding(
   s: StateStore,
   address: Address,
   offenceHeight: number,
-  fractionBps: number,
+  params: Pick<ChainParams, 'epochLengthBlocks' | 'slashFractionBps'>,
 ): bigint {
+  const countedAt = powerCountedAt(offenceHeight, params);
   const entries = getUnbonding(s, address);
   let burned = 0n;
   for (const e of entries) {
-    if (e.startHeight <= offenceHeight) continue;
-    const cut = (e.amount * BigInt(fractionBps)) / 10_000n;
+    if (e.startHeight <= countedAt) continue;
+    const cut = (e.amount * BigInt(params.slashFractionBps)) / 10_000n;
     e.amount -= cut;
     burned += cut;
   }
