@@ -15,6 +15,9 @@ export type P2pErrorCode =
   | 'SYNC_TIMEOUT'
   | 'SYNC_REFUSED'
   | 'SYNC_PROTOCOL'
+  | 'SNAPSHOT_TIMEOUT'
+  | 'SNAPSHOT_REFUSED'
+  | 'SNAPSHOT_PROTOCOL'
   | 'BAD_REQUEST'
   | 'PEER_KEY';
 

@@ -29,6 +29,7 @@ import {
 } from './peer-scores';
 import { PeerViews } from './peer-views';
 import { StatusExchange } from './status-exchange';
+import { DEFAULT_SNAPSHOT_LIMITS, SnapshotProtocol, type SnapshotLimits } from './snapshot-protocol';
 import { SyncProtocol, type SyncLimits } from './sync-protocol';
 import {
   DEFAULT_TOPIC_LIMITS,
@@ -42,6 +43,8 @@ import {
   type P2pLog,
   type PeerOffence,
   type PeerView,
+  type SnapshotProvider,
+  type SnapshotQuery,
   type TopicLimits,
 } from './types';
 import { CHAIN_ID_RE, protocolIds } from './wire';
@@ -95,6 +98,8 @@ export interface LibP2pNetworkOptions {
   forgetAfterMs?: number;
   /** Redial attempts for peers found by mDNS or that dialed us (static and manual peers: forever). Default 6. */
   maxRedialAttempts?: number;
+  /** Limits of the snapshot protocol (`snapshot-protocol.ts`; each one left out keeps its default). */
+  snapshot?: Partial<SnapshotLimits>;
 }
 
 /** What the network needs from the app. */
@@ -165,7 +170,7 @@ export class LibP2pNetwork implements NodeNetwork {
   private stopped = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly limits: TopicLimits;
-  private readonly protocols: { status: string; sync: string };
+  private readonly protocols: ReturnType<typeof protocolIds>;
   private readonly handshakeTimeoutMs: number;
   private readonly log: P2pLog;
   private readonly now: () => number;
@@ -176,6 +181,7 @@ export class LibP2pNetwork implements NodeNetwork {
   private readonly gossip: Gossip;
   private readonly status: StatusExchange;
   private readonly sync: SyncProtocol;
+  private readonly snapshot: SnapshotProtocol;
   private readonly discovery: PeerDiscovery;
 
   constructor(
@@ -222,6 +228,11 @@ export class LibP2pNetwork implements NodeNetwork {
       foreignMs: book.options.banMs,
     });
     this.sync = new SyncProtocol({ ...shared, protocol: this.protocols.sync, limits: limits.sync });
+    this.snapshot = new SnapshotProtocol({
+      ...shared,
+      protocol: this.protocols.snapshot,
+      limits: { ...DEFAULT_SNAPSHOT_LIMITS, ...opts.snapshot },
+    });
     this.discovery = new PeerDiscovery({
       ...shared,
       chainId,
@@ -308,6 +319,9 @@ export class LibP2pNetwork implements NodeNetwork {
     await node.handle(this.protocols.sync, (stream, conn) => this.sync.serve(stream, conn), {
       maxInboundStreams: 8,
     });
+    await node.handle(this.protocols.snapshot, (stream, conn) => this.snapshot.serve(stream, conn), {
+      maxInboundStreams: 8,
+    });
     this.gossip.subscribe(node.services.pubsub);
     await this.discovery.start();
     const every = (ms: number, fn: () => void): void => {
@@ -373,6 +387,16 @@ export class LibP2pNetwork implements NodeNetwork {
     this.records.prune(new Set(connected), this.opts.forgetAfterMs ?? 3_600_000, (id, nowMs) =>
       this.book.isBanned(id, nowMs),
     );
+  }
+
+  // ---------------------------------------------------------------- snapshots (snapshot-protocol.ts)
+
+  setSnapshotProvider(provider: SnapshotProvider): void {
+    this.snapshot.serving.setProvider(provider);
+  }
+
+  fetchSnapshot(peerId: string, query: SnapshotQuery, options?: FetchOptions): Promise<Uint8Array[]> {
+    return this.snapshot.fetch(peerId, query, options);
   }
 
   // ---------------------------------------------------------------- sync (sync-protocol.ts)

@@ -1,6 +1,14 @@
 import { P2pError } from './errors';
 import { PeerScoreBook, rankPeersForSync, type Offence, type PeerScoreOptions } from './peer-scores';
 import {
+  DEFAULT_SNAPSHOT_LIMITS,
+  SnapshotServing,
+  checkQuery,
+  maxFramesFor,
+  refusalError,
+  type SnapshotLimits,
+} from './snapshot-protocol';
+import {
   DEFAULT_TOPIC_LIMITS,
   type BlockProvider,
   type FetchOptions,
@@ -10,8 +18,11 @@ import {
   type NodeNetwork,
   type PeerOffence,
   type PeerView,
+  type SnapshotProvider,
+  type SnapshotQuery,
   type TopicLimits,
 } from './types';
+import { encodeJson } from './wire';
 
 /** Options of an in-process network. */
 export interface MemoryHubOptions {
@@ -23,6 +34,8 @@ export interface MemoryHubOptions {
   maxBlocksPerRequest?: number;
   /** Clock (default `Date.now`). */
   now?: () => number;
+  /** Limits of the snapshot protocol (as the libp2p network's; each one left out keeps its default). */
+  snapshot?: Partial<SnapshotLimits>;
 }
 
 /**
@@ -43,10 +56,12 @@ export class MemoryHub {
   readonly nodes = new Map<string, MemoryNetwork>();
   private readonly cut = new Set<string>();
   readonly limits: TopicLimits;
+  readonly snapshotLimits: SnapshotLimits;
   readonly now: () => number;
 
   constructor(readonly options: MemoryHubOptions = {}) {
     this.limits = { ...DEFAULT_TOPIC_LIMITS, ...options.topicLimits };
+    this.snapshotLimits = { ...DEFAULT_SNAPSHOT_LIMITS, ...options.snapshot };
     this.now = options.now ?? Date.now;
   }
 
@@ -109,6 +124,7 @@ export class MemoryNetwork implements NodeNetwork {
   private readonly book: PeerScoreBook;
   private readonly connectedSince = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly snapshots: SnapshotServing;
 
   constructor(
     private readonly hub: MemoryHub,
@@ -116,6 +132,11 @@ export class MemoryNetwork implements NodeNetwork {
     readonly chainId: string,
   ) {
     this.book = new PeerScoreBook(hub.options.scores);
+    this.snapshots = new SnapshotServing({
+      limits: hub.snapshotLimits,
+      now: hub.now,
+      penalize: (id, offence, reason) => this.penalize(id, offence, reason),
+    });
   }
 
   async start(): Promise<void> {
@@ -225,6 +246,38 @@ export class MemoryNetwork implements NodeNetwork {
       });
     const blocks = await provider(fromHeight, n);
     return blocks.slice(0, n).map((b) => b.slice());
+  }
+
+  setSnapshotProvider(provider: SnapshotProvider): void {
+    this.snapshots.setProvider(provider);
+  }
+
+  async fetchSnapshot(
+    peerId: string,
+    query: SnapshotQuery,
+    options: FetchOptions = {},
+  ): Promise<Uint8Array[]> {
+    this.assertRunning();
+    checkQuery(query);
+    const other = this.hub.nodes.get(peerId);
+    if (!other || !this.hub.linked(this.peerId, peerId))
+      throw new P2pError(
+        'PEER_NOT_CONNECTED',
+        `peer ${peerId} is not connected (pick another from bestPeers())`,
+        { peerId },
+      );
+    const limits = this.hub.snapshotLimits;
+    const request =
+      query.op === 'headers'
+        ? { ...query, count: Math.min(query.count, limits.maxHeadersPerRequest) }
+        : query;
+    const delay = this.hub.delay(this.peerId, peerId) + this.hub.delay(peerId, this.peerId);
+    await new Promise<void>((resolve) => this.later(delay, resolve));
+    if (options.signal?.aborted)
+      throw new P2pError('SNAPSHOT_TIMEOUT', `snapshot query to ${peerId} was aborted`, { peerId });
+    const a = await other.snapshots.answer(this.peerId, encodeJson({ v: 1, ...request }));
+    if (!a.header.ok) throw refusalError(peerId, a.header);
+    return a.frames.slice(0, maxFramesFor(request, limits)).map((f) => f.slice());
   }
 
   peerCount(): number {

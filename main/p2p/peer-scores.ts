@@ -15,6 +15,8 @@ export const OFFENCE_PENALTY = {
   'oversized-message': 25,
   /** A synced block that did not verify (reported by the driver). */
   'invalid-block': 50,
+  /** A state snapshot, or headers proving one, that did not verify (reported by the node). */
+  'invalid-snapshot': 50,
   /** A sync response that broke the protocol (too many blocks, too many bytes, bad framing). */
   'sync-protocol': 25,
   /** A status message that could not be decoded. */

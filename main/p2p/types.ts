@@ -65,6 +65,22 @@ export type GossipHandler = (data: Uint8Array, from: string) => Promise<Validati
  */
 export type BlockProvider = (fromHeight: number, count: number) => Promise<Uint8Array[]>;
 
+/**
+ * What the snapshot protocol asks for: the manifests a peer keeps, chunk `index` of the snapshot at
+ * `height`, or up to `count` headers (each with its commit and the proofs a light client needs) from
+ * `fromHeight`. The encodings are the node's; the network only moves the bytes.
+ */
+export type SnapshotQuery =
+  | { op: 'manifests' }
+  | { op: 'chunk'; height: number; index: number }
+  | { op: 'headers'; fromHeight: number; count: number };
+
+/**
+ * Answers a peer's snapshot query: the frames to send (manifests, one chunk, header items), or null
+ * when this node does not have what was asked (the peer is told `NOT_FOUND`).
+ */
+export type SnapshotProvider = (query: SnapshotQuery) => Promise<Uint8Array[] | null>;
+
 /** What a node says about its own chain in the status handshake. */
 export interface LocalStatus {
   /** Height of the last finalized block (0 = only genesis). */
@@ -107,7 +123,7 @@ export interface PeerView {
 }
 
 /** Offences the driver can report about a peer (e.g. a sync response whose blocks did not verify). */
-export type PeerOffence = 'invalid-block' | 'invalid-message' | 'useless-response';
+export type PeerOffence = 'invalid-block' | 'invalid-message' | 'useless-response' | 'invalid-snapshot';
 
 /** Options for `fetchBlocks`. */
 export interface FetchOptions {
@@ -151,6 +167,18 @@ export interface NodeNetwork extends Startable {
     count: number,
     options?: FetchOptions,
   ): Promise<Uint8Array[]>;
+
+  /** Sets what snapshot queries of peers are answered from. Without one, they are refused. */
+  setSnapshotProvider(provider: SnapshotProvider): void;
+
+  /**
+   * Asks `peerId` one snapshot query (`/hotpot/<chainId>/snapshot/1`). Resolves with the frames the
+   * peer sent (at most the limits allow); the caller verifies them and reports a peer whose snapshot
+   * does not verify. Throws `P2pError` with `SNAPSHOT_TIMEOUT`, `SNAPSHOT_REFUSED` (its data's `code`
+   * says why: `NOT_FOUND`, `RATE_LIMITED` with `retryAfterMs`, `BUSY`, …), `SNAPSHOT_PROTOCOL` or
+   * `PEER_NOT_CONNECTED`.
+   */
+  fetchSnapshot(peerId: string, query: SnapshotQuery, options?: FetchOptions): Promise<Uint8Array[]>;
 
   /** Every peer we know: connected, recently seen, banned. */
   peers(): PeerView[];

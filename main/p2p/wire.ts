@@ -7,6 +7,9 @@
  * - sync `/hotpot/<chainId>/sync/1`: the client writes one `SyncRequest` (JSON); the server answers
  *   with one `SyncResponseHeader` (JSON) and then `header.count` frames, each one encoded block
  *   with its commit (opaque bytes), then closes.
+ * - snapshot `/hotpot/<chainId>/snapshot/1`: the client writes one `SnapshotRequest` (JSON: the list
+ *   of manifests, one chunk, or a range of headers with their commits); the server answers with one
+ *   `SnapshotResponseHeader` (JSON) and then `header.count` frames of opaque bytes, then closes.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
@@ -14,8 +17,12 @@ import { z } from 'zod';
 import type { GossipTopic } from './types';
 
 /** Protocol ids and gossip topics carry the chain id so two franchises on one LAN never mix. */
-export function protocolIds(chainId: string): { status: string; sync: string } {
-  return { status: `/hotpot/${chainId}/status/1`, sync: `/hotpot/${chainId}/sync/1` };
+export function protocolIds(chainId: string): { status: string; sync: string; snapshot: string } {
+  return {
+    status: `/hotpot/${chainId}/status/1`,
+    sync: `/hotpot/${chainId}/sync/1`,
+    snapshot: `/hotpot/${chainId}/snapshot/1`,
+  };
 }
 
 /** The gossipsub topic string of one of our topics, e.g. `hotpot/hotpot-testnet/vote/1`. */
@@ -94,11 +101,61 @@ export const SyncResponseHeader = z.discriminatedUnion('ok', [
 ]);
 export type SyncResponseHeader = z.infer<typeof SyncResponseHeader>;
 
+/** Largest snapshot request accepted, bytes. */
+export const MAX_SNAPSHOT_REQUEST_BYTES = 256;
+/** Largest snapshot response header accepted, bytes. */
+export const MAX_SNAPSHOT_HEADER_BYTES = 512;
+
+/** A snapshot request: the manifests a peer keeps, one chunk of one, or headers with their commits. */
+export const SnapshotRequest = z.discriminatedUnion('op', [
+  z.strictObject({ v: z.literal(1), op: z.literal('manifests') }),
+  z.strictObject({
+    v: z.literal(1),
+    op: z.literal('chunk'),
+    height: height.min(1),
+    index: z.number().int().min(0).max(1_000_000),
+  }),
+  z.strictObject({
+    v: z.literal(1),
+    op: z.literal('headers'),
+    fromHeight: height.min(1),
+    count: z.number().int().min(1).max(1_000_000),
+  }),
+]);
+export type SnapshotRequest = z.infer<typeof SnapshotRequest>;
+
+/** Why a server refused a snapshot request. */
+export const SNAPSHOT_REFUSALS = [
+  'BAD_REQUEST',
+  'BUSY',
+  'RATE_LIMITED',
+  'RANGE_TOO_LARGE',
+  'NOT_FOUND',
+  'NO_PROVIDER',
+] as const;
+export type SnapshotRefusal = (typeof SNAPSHOT_REFUSALS)[number];
+
+/** The first frame of a snapshot response. */
+export const SnapshotResponseHeader = z.discriminatedUnion('ok', [
+  z.strictObject({ v: z.literal(1), ok: z.literal(true), count: z.number().int().min(0).max(1_000_000) }),
+  z.strictObject({
+    v: z.literal(1),
+    ok: z.literal(false),
+    code: z.enum(SNAPSHOT_REFUSALS),
+    message: z.string().max(256),
+    /** With RATE_LIMITED: when asking again may be served, ms. */
+    retryAfterMs: z.number().int().min(0).max(3_600_000).optional(),
+  }),
+]);
+export type SnapshotResponseHeader = z.infer<typeof SnapshotResponseHeader>;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Encodes a JSON wire message. */
-export function encodeJson(value: StatusMessage | SyncRequest | SyncResponseHeader): Uint8Array {
+export function encodeJson(
+  value: StatusMessage | SyncRequest | SyncResponseHeader | SnapshotRequest | SnapshotResponseHeader,
+): Uint8Array {
   return encoder.encode(JSON.stringify(value));
 }
 

@@ -19,6 +19,7 @@ describe('wire', () => {
     expect(protocolIds('hotpot-main')).toEqual({
       status: '/hotpot/hotpot-main/status/1',
       sync: '/hotpot/hotpot-main/sync/1',
+      snapshot: '/hotpot/hotpot-main/snapshot/1',
     });
     expect(topicName('hotpot-main', 'vote')).toBe('hotpot/hotpot-main/vote/1');
     expect(topicFromName('hotpot-main', 'hotpot/hotpot-main/tx/1')).toBe('tx');
