@@ -53,7 +53,11 @@ export const TxView = z.object({
   amount: AmountText.nullable(),
   /** One line for people: "3 sales, 42.00 USD", "franchise moscow-1 registered", … */
   summary: z.string(),
-  status: z.enum(['pending', 'ok', 'failed']),
+  /**
+   * `unknown`: committed, but this node joined from a state snapshot and back-filled the block without
+   * applying it, so whether the transaction succeeded is not known here.
+   */
+  status: z.enum(['pending', 'ok', 'failed', 'unknown']),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   height: z.number().int().nullable(),
   index: z.number().int().nullable(),

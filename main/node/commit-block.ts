@@ -3,9 +3,10 @@
  * commit and its write-set go to the store in one transaction; then the mempool is re-checked,
  * evidence now on chain is forgotten and the commit listener hears of it.
  */
-import { type Commit, encodeCommit, verifyCommit } from '../chain/block';
+import { type Commit, encodeCommit, encodeHeader, verifyCommit } from '../chain/block';
 import { ChainError } from '../chain/errors';
-import type { ChainConfig } from '../chain/params';
+import { type ChainConfig, epochOf } from '../chain/params';
+import { StateOverlay } from '../chain/state/store';
 import type { ApplyContext } from '../chain/state/apply-context';
 import { type ApplyResult, applyBlock } from '../chain/state/apply-block';
 import type { VerifyOptions } from '../chain/tx/signing';
@@ -14,6 +15,7 @@ import type { P2pLog } from '../p2p/types';
 import type { BlockEntry } from './block-entry';
 import { NodeError } from './errors';
 import type { EvidencePool } from './evidence-pool';
+import { proveSets } from './header-items';
 import type { LedgerStore } from './ledger-store';
 import type { Mempool } from './mempool';
 import { type SyncItem, decodeSyncItem } from './messages';
@@ -50,6 +52,13 @@ export function storeBlock(entry: BlockEntry, commit: Commit, deps: CommitDeps):
   const { store, config } = deps;
   const h = entry.block.header;
   const result = entry.result ?? applyBlock(store, entry.block, deps.ctx, entry);
+  // At an epoch's last block its state root is the one a joining node's light client proves the
+  // next sets against; the live tree moves on, so the proofs are kept now.
+  const epochEnd = h.height % config.params.epochLengthBlocks === 0;
+  const e = epochOf(h.height, config.params);
+  const epochSets = epochEnd
+    ? proveSets(new StateOverlay(store, result.writes), [e, e + 1, e + 2])
+    : undefined;
   store.commitBlock({
     height: h.height,
     hash: entry.hash,
@@ -61,6 +70,8 @@ export function storeBlock(entry: BlockEntry, commit: Commit, deps: CommitDeps):
     txs: entry.block.txs,
     txBytes: entry.txBytes,
     result,
+    headerBytes: encodeHeader(h),
+    ...(epochSets ? { epochSets } : {}),
   });
   return result;
 }

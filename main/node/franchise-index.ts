@@ -81,6 +81,22 @@ export class FranchiseIndex {
   }
 
   /**
+   * Starts the index at `height` from the franchises a restored state snapshot holds (call inside the
+   * restore's transaction). Their sales before `height` are not known here: the totals count from it,
+   * and `registeredHeight`/`updatedHeight` are 0 ("before the snapshot") until a later update.
+   */
+  startFromSnapshot(height: number, franchises: readonly Franchise[]): void {
+    prepared(this.db, 'DELETE FROM franchise_index').run();
+    for (const f of franchises)
+      prepared(
+        this.db,
+        `INSERT INTO franchise_index (id, owner, status, city, region, currency, tokens_per_minor_unit, royalty_bps,
+           validator_reward_bps, registered_height, updated_height) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)`,
+      ).run(...recordValues(f));
+    this.setHeight(height);
+  }
+
+  /**
    * Applies the ok transactions of the block at `height` (call inside the block's SQLite transaction).
    * An index that is not at `height − 1` is left as it is (it is behind and `catchUp` brings it on);
    * returns whether the block was applied.

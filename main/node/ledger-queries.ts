@@ -73,21 +73,31 @@ export class LedgerQueries {
       .recentBlocks(top, limit)
       .map((b) => ({ ...b, proposer: toChecksumAddress(b.proposer) }));
     const last = items[items.length - 1];
-    return { items, nextBefore: last && last.height > 1 && items.length === limit ? last.height : null };
+    // A node that joined from a snapshot holds blocks from `historyFrom` up (back-fill adds older ones).
+    const lowest = store.history.historyFrom();
+    return {
+      items,
+      nextBefore: last && last.height > lowest && items.length === limit ? last.height : null,
+    };
   }
 
   /** `chain.block` by height or hash. Throws `BLOCK_NOT_FOUND`. */
   block(ref: { height: number } | { hash: string }): BlockDetail {
     const { store, config } = this.deps;
     const b = 'height' in ref ? store.blockAt(ref.height) : store.blockByHash(ref.hash);
-    if (!b)
+    if (!b) {
+      const lowest = store.history.historyFrom();
+      const head = store.chainMeta().height;
       throw new NodeError(
         'BLOCK_NOT_FOUND',
-        'height' in ref
-          ? `there is no block at height ${ref.height} yet (the head is ${store.chainMeta().height})`
-          : `no block has hash ${ref.hash}`,
-        { ...ref },
+        'height' in ref && ref.height >= 1 && ref.height < lowest
+          ? `block ${ref.height} is not on this node yet: it joined from a state snapshot and holds blocks ${lowest}–${head}; older ones are being back-filled from peers (ask again later, or ask a node that holds the whole chain)`
+          : 'height' in ref
+            ? `there is no block at height ${ref.height} yet (the head is ${head})`
+            : `no block has hash ${ref.hash}${lowest > 1 ? ` among blocks ${lowest}–${head} (this node joined from a snapshot; older blocks are being back-filled)` : ''}`,
+        { ...ref, ...(lowest > 1 ? { historyFrom: lowest } : {}) },
       );
+    }
     const d = decodeBlock(b.block, config.params);
     const commit = decodeCommit(b.commit, config.params);
     const stored = new Map(store.txsOfBlock(b.height).map((s) => [s.hash, s]));
@@ -211,7 +221,7 @@ export class LedgerQueries {
           s.hash,
           s.height,
           store.blockAt(s.height)?.timeMs ?? null,
-          s.ok ? 'confirmed' : 'failed',
+          s.ok || !s.receiptKnown ? 'confirmed' : 'failed',
           s.errorCode,
           addr,
         ),

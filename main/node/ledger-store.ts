@@ -10,7 +10,9 @@
  * - `state`: the chain's key/value state, tree nodes included — it backs `main/chain`'s `StateStore`;
  * - `meta`: chain id, genesis hash and the genesis document;
  * - `signer`: the last (height, round, step) this node signed, written before a signature leaves;
- * - `franchise_index`: the franchise registry's read model, kept with each block (`franchise-index.ts`).
+ * - `franchise_index`: the franchise registry's read model, kept with each block (`franchise-index.ts`);
+ * - `epoch_sets`: proofs of validator sets kept at epoch ends, and the rest of what snapshot sync
+ *   adds (headers apart, restores, back-filled history): `ledger-history.ts`.
  *
  * Each block goes in with its whole write-set and its index rows in ONE transaction: a crash at any
  * point leaves the last committed block and its state intact and nothing of the next one.
@@ -26,6 +28,7 @@ import type { SignerRecord } from '../consensus/signer';
 import { type Db, type Migration, openDatabase } from '../store/db';
 import { NodeError } from './errors';
 import { FRANCHISE_INDEX_MIGRATIONS, FranchiseIndex } from './franchise-index';
+import { BACKFILLED_OK, LedgerHistory } from './ledger-history';
 
 /** The ledger module's schema steps. */
 export const LEDGER_MIGRATIONS: readonly Migration[] = [
@@ -56,6 +59,16 @@ export const LEDGER_MIGRATIONS: readonly Migration[] = [
     // re-propose it (else it would prevote nil on every new block of that height, forever).
     up: 'CREATE TABLE signer_block (id INTEGER PRIMARY KEY CHECK (id = 1), height INTEGER NOT NULL, hash TEXT NOT NULL, block BLOB NOT NULL) STRICT;',
   },
+  {
+    module: 'ledger',
+    version: 3,
+    name: 'block headers apart, and the proofs of validator sets kept at epoch ends',
+    // Snapshot sync serves headers and the sets' proofs at the block that chose them (the tree moves on).
+    up: `
+      ALTER TABLE blocks ADD COLUMN header BLOB;
+      CREATE TABLE epoch_sets (height INTEGER PRIMARY KEY, sets BLOB NOT NULL) STRICT;
+    `,
+  },
 ];
 
 /** One stored block row (the encoded bytes are decoded by the caller when needed). */
@@ -85,6 +98,8 @@ export interface StoredTx {
   minted: bigint;
   /** `encodeTx` bytes. */
   tx: Uint8Array;
+  /** False when stored by back-fill (`ledger-history.ts`): never applied here, so `ok` says nothing. */
+  receiptKnown: boolean;
 }
 
 /** What `commitBlock` persists. */
@@ -99,6 +114,9 @@ export interface BlockCommitInput {
   txs: readonly Tx[];
   txBytes: readonly Uint8Array[];
   result: Pick<ApplyResult, 'writes' | 'receipts'>;
+  /** `encodeHeader` bytes of the header, and at an epoch's last block the proven sets to keep. */
+  headerBytes?: Uint8Array;
+  epochSets?: Uint8Array;
 }
 
 /** Options of the store. */
@@ -147,6 +165,8 @@ export class LedgerStore implements StateReader {
   private readonly st: ReturnType<LedgerStore['prepare']>;
   /** The franchise registry's read model, updated in each block's transaction. */
   readonly franchises: FranchiseIndex;
+  /** Snapshot sync's part of the ledger: headers served, restores, back-filled history. */
+  readonly history: LedgerHistory;
 
   private constructor(
     readonly db: Db,
@@ -159,6 +179,11 @@ export class LedgerStore implements StateReader {
     db.pragma('cache_size = -65536');
     this.st = this.prepare();
     this.franchises = new FranchiseIndex(db);
+    this.history = new LedgerHistory(db, file, {
+      dropCache: () => this.cache.clear(),
+      franchises: this.franchises,
+      counterparties,
+    });
   }
 
   /** Opens (creating and migrating) `ledger.db` at `file` with synchronous=FULL. */
@@ -191,7 +216,13 @@ export class LedgerStore implements StateReader {
       ),
       delState: db.prepare('DELETE FROM state WHERE key = ?'),
       putBlock: db.prepare(
-        'INSERT INTO blocks (height, hash, time_ms, proposer, tx_count, state_root, block, commit_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO blocks (height, hash, time_ms, proposer, tx_count, state_root, block, commit_bytes, header) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      putEpochSets: db.prepare(
+        'INSERT INTO epoch_sets (height, sets) VALUES (?, ?) ON CONFLICT(height) DO UPDATE SET sets = excluded.sets',
+      ),
+      headersFrom: db.prepare(
+        'SELECT b.height, b.header, CASE WHEN b.header IS NULL THEN b.block END AS block, b.commit_bytes, e.sets FROM blocks b LEFT JOIN epoch_sets e ON e.height = b.height WHERE b.height >= ? ORDER BY b.height LIMIT ?',
       ),
       putTx: db.prepare(
         'INSERT OR REPLACE INTO txs (hash, height, idx, sender, type, ok, error_code, error_message, minted, tx) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -327,7 +358,9 @@ export class LedgerStore implements StateReader {
         b.stateRoot,
         b.blockBytes,
         b.commitBytes,
+        b.headerBytes ?? null,
       );
+      if (b.epochSets) this.st.putEpochSets.run(b.height, b.epochSets);
       b.txs.forEach((tx, i) => {
         const r = b.result.receipts[i];
         const hash = r?.txHash ?? '';
@@ -562,5 +595,6 @@ function rowToTx(row: unknown): StoredTx | null {
     errorMessage: r.error_message,
     minted: BigInt(r.minted),
     tx: bytesOf(r.tx),
+    receiptKnown: r.ok !== BACKFILLED_OK,
   };
 }

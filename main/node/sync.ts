@@ -67,9 +67,13 @@ export class Syncer {
   /** Serves blocks to peers and starts watching their heights. */
   async start(): Promise<void> {
     const { network, store } = this.deps;
-    network.setBlockProvider(async (from, count) =>
-      store.blocksFrom(Math.max(1, from), Math.min(count, 512)).map((b) => encodeSyncItem(b.block, b.commit)),
-    );
+    network.setBlockProvider(async (from, count) => {
+      const start = Math.max(1, from);
+      // Only blocks consecutive from `start`: a node that joined from a snapshot lacks those below it.
+      const blocks = store.blocksFrom(start, Math.min(count, 512));
+      const held = blocks.findIndex((b, i) => b.height !== start + i);
+      return (held < 0 ? blocks : blocks.slice(0, held)).map((b) => encodeSyncItem(b.block, b.commit));
+    });
     this.running = true;
     this.offStatus = network.onPeerStatus((p) => {
       if (p.status && p.status.height > this.deps.driver.committedHeight) this.kick();

@@ -74,7 +74,8 @@ export function committedTxView(tx: Tx, s: StoredTx, timeMs: number | null): TxV
     nonce: tx.nonce,
     fee: tx.fee.toString(),
     ...describeTx(tx),
-    status: s.ok ? 'ok' : 'failed',
+    // A back-filled transaction was never applied here: its outcome is not known on this node.
+    status: !s.receiptKnown ? 'unknown' : s.ok ? 'ok' : 'failed',
     error: s.errorCode ? { code: s.errorCode, message: s.errorMessage ?? '' } : null,
     height: s.height,
     index: s.index,
