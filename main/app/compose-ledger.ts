@@ -22,7 +22,13 @@ import { isPeerRegistered } from '../chain/state/access';
 import type { StateReader } from '../chain/state/store';
 import type { ConsensusHooks } from '../chain/state/consensus-hooks';
 import type { VerifyOptions } from '../chain/tx/signing';
+import { join } from 'node:path';
+import { getValidatorSet } from '../chain/state/access';
+import type { Address, Hash } from '../chain/types';
+import { Backfiller } from '../node/backfill';
 import type { CommittedBlock } from '../node/commit-block';
+import { SnapshotJoiner } from '../node/snapshot-join';
+import { SnapshotKeeper } from '../node/snapshots';
 import { ConsensusDriver, type DriverOptions } from '../node/driver';
 import { LedgerQueries } from '../node/ledger-queries';
 import { ChainAnchoring } from '../node/chain-anchoring';
@@ -63,6 +69,26 @@ export interface LedgerNodeOptions {
   verifyWorkers?: number;
   /** Make a single-validator development chain when the data dir has no genesis.json (what `start` does on first run). */
   autoInitDevChain?: boolean;
+  /** Snapshot sync (config `sync.snapshot`); absent: this node neither joins from snapshots nor keeps any. */
+  snapshot?: SnapshotSyncOptions;
+}
+
+/** Snapshot sync settings of a ledger node. */
+export interface SnapshotSyncOptions {
+  /** An empty ledger joins from a peer's snapshot at least `minBlocksAhead` past genesis. */
+  join: boolean;
+  minBlocksAhead: number;
+  /** How long an empty node waits for such a peer, ms. */
+  waitForPeersMs: number;
+  /** Once one is found, how long more peers may connect to offer theirs, ms (default 1,000). */
+  gatherMs?: number;
+  /** Verify from this block instead of from genesis. */
+  trust?: { height: number; hash: Hash };
+  /** Keep a snapshot every this many blocks (0: none kept or served). */
+  intervalBlocks: number;
+  keep: number;
+  /** Largest chunk, bytes (default 4 MiB). */
+  chunkBytes?: number;
 }
 
 /** What a ledger node is built with. */
@@ -127,6 +153,7 @@ export function composeConfiguredLedger(
       network: config.network,
       consensus: { maxBufferedBytes: config.network.futureBufferMiB * 1024 * 1024 },
       autoInitDevChain: true,
+      snapshot: snapshotOptions(config.sync.snapshot),
       ...(config.franchiseId ? { franchiseId: config.franchiseId } : {}),
     },
     {
@@ -136,6 +163,20 @@ export function composeConfiguredLedger(
       verifyWorker: () => workerPath('verify'),
     },
   );
+}
+
+/** Snapshot sync settings from the config's `sync.snapshot`. */
+function snapshotOptions(c: Config['sync']['snapshot']): SnapshotSyncOptions {
+  return {
+    join: c.join,
+    minBlocksAhead: c.minBlocksAhead,
+    waitForPeersMs: c.waitForPeersSeconds * 1000,
+    ...(c.trustHeight !== null && c.trustHash !== null
+      ? { trust: { height: c.trustHeight, hash: c.trustHash as Hash } }
+      : {}),
+    intervalBlocks: c.intervalBlocks,
+    keep: c.keep,
+  };
 }
 
 /**
@@ -182,7 +223,18 @@ async function assembleLedger(
       { ...signing, ...waits, log: deps.log },
     );
     const franchises = new FranchiseRegistry({ ...signing, ...waits });
-    return { ...ledger, privateKey, address, preverifier, ...running, queries, anchoring, franchises };
+    const snapshot = snapshotParts(opts, deps, ledger, { network: running.network, verify, address });
+    return {
+      ...ledger,
+      privateKey,
+      address,
+      preverifier,
+      ...running,
+      queries,
+      anchoring,
+      franchises,
+      ...snapshot,
+    };
   } catch (err) {
     ledger.store.close();
     await preverifier?.close();
@@ -262,6 +314,57 @@ function franchisePeers(genesis: Genesis, store: StateReader): ((peerId: string)
   if (!genesis.peerIds) return undefined;
   const listed = new Set(genesis.peerIds);
   return (id) => listed.has(id) || isPeerRegistered(store, id);
+}
+
+/**
+ * Snapshot sync's parts: the keeper of this node's snapshots, the joiner of an empty ledger and the
+ * back-filler of the history below a joined snapshot. A validator of the genesis set does not join
+ * from a snapshot unless given a trusted block: it is how a new chain starts, with no one ahead.
+ */
+function snapshotParts(
+  opts: LedgerNodeOptions,
+  deps: LedgerNodeDeps,
+  { config, store }: OpenedLedger,
+  run: { network: NodeNetwork; verify: VerifyOptions; address: Address | null },
+): Pick<LedgerParts, 'snapshots' | 'joiner' | 'backfiller'> {
+  const s = opts.snapshot;
+  if (!s) return {};
+  const { log } = deps;
+  const snapshots =
+    s.intervalBlocks > 0
+      ? new SnapshotKeeper(
+          {
+            dir: join(opts.dataDir, 'snapshots'),
+            intervalBlocks: s.intervalBlocks,
+            keep: s.keep,
+            chunkBytes: s.chunkBytes ?? 4 * 1024 * 1024,
+          },
+          { store, config, log },
+        )
+      : undefined;
+  const genesisValidator =
+    run.address !== null && (getValidatorSet(store, 0) ?? []).some((v) => v.address === run.address);
+  const joiner =
+    s.join && (!genesisValidator || s.trust)
+      ? new SnapshotJoiner(
+          {
+            minBlocksAhead: s.minBlocksAhead,
+            waitForPeersMs: s.waitForPeersMs,
+            ...(s.gatherMs !== undefined ? { gatherMs: s.gatherMs } : {}),
+            ...(s.trust ? { trust: s.trust } : {}),
+          },
+          {
+            network: run.network,
+            store,
+            config,
+            log,
+            verify: run.verify,
+            ...(deps.now ? { now: deps.now } : {}),
+          },
+        )
+      : undefined;
+  const backfiller = new Backfiller(opts.sync ?? {}, { network: run.network, store, config, log });
+  return { ...(snapshots ? { snapshots } : {}), ...(joiner ? { joiner } : {}), backfiller };
 }
 
 /** libp2p for the chain `chainId`, with message limits that fit the chain's largest block. */

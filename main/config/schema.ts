@@ -83,6 +83,36 @@ export const ConfigSchema = z
         futureBufferMiB: z.number().int().min(1).max(4096),
       })
       .strict(),
+    sync: z
+      .object({
+        /** Snapshot sync: joining from a peer's state snapshot, and keeping snapshots for others. */
+        snapshot: z
+          .object({
+            /**
+             * An empty ledger joins from a peer's snapshot when one is `minBlocksAhead` or more blocks
+             * past genesis, instead of replaying every block (its history is back-filled after).
+             */
+            join: z.boolean(),
+            minBlocksAhead: z.number().int().min(1),
+            /** How long an empty node waits for such a peer before syncing from genesis, seconds. */
+            waitForPeersSeconds: z.number().int().min(0).max(600),
+            /** Verify from this block (height and hash, both or neither) instead of from genesis. */
+            trustHeight: z.number().int().min(1).nullable(),
+            trustHash: z
+              .string()
+              .regex(/^0x[0-9a-f]{64}$/, 'must be a block hash: 0x and 64 lowercase hex digits')
+              .nullable(),
+            /** Keep a snapshot every this many blocks, for peers that join (0: keep and serve none). */
+            intervalBlocks: z.number().int().min(0),
+            /** How many of the newest snapshots are kept. */
+            keep: z.number().int().min(1).max(16),
+          })
+          .strict()
+          .refine((s) => (s.trustHeight === null) === (s.trustHash === null), {
+            message: 'sync.snapshot.trustHeight and trustHash go together: give both or neither',
+          }),
+      })
+      .strict(),
     wallet: z
       .object({
         autoLockMinutes: z
@@ -162,6 +192,17 @@ export const DEFAULTS: Omit<Config, 'dataDir'> = {
   https: { mode: 'lan' },
   log: { level: 'info', console: 'pretty' },
   network: { listen: ['/ip4/0.0.0.0/tcp/4510'], staticPeers: [], mdns: true, futureBufferMiB: 48 },
+  sync: {
+    snapshot: {
+      join: true,
+      minBlocksAhead: 1_000,
+      waitForPeersSeconds: 10,
+      trustHeight: null,
+      trustHash: null,
+      intervalBlocks: 1_000,
+      keep: 2,
+    },
+  },
   wallet: { autoLockMinutes: 10 },
   video: {
     enabled: true,
@@ -194,6 +235,9 @@ export const ENV_KEYS: Record<
   HOTPOT_P2P_LISTEN: { key: 'network.listen', parse: 'list' },
   HOTPOT_P2P_PEERS: { key: 'network.staticPeers', parse: 'list' },
   HOTPOT_P2P_MDNS: { key: 'network.mdns', parse: 'bool' },
+  HOTPOT_SNAPSHOT_JOIN: { key: 'sync.snapshot.join', parse: 'bool' },
+  HOTPOT_SNAPSHOT_TRUST_HEIGHT: { key: 'sync.snapshot.trustHeight', parse: 'int' },
+  HOTPOT_SNAPSHOT_TRUST_HASH: { key: 'sync.snapshot.trustHash', parse: 'string' },
   HOTPOT_WALLET_AUTOLOCK_MINUTES: { key: 'wallet.autoLockMinutes', parse: 'int' },
   HOTPOT_VIDEO_ENABLED: { key: 'video.enabled', parse: 'bool' },
   HOTPOT_VIDEO_CAMERA_NETWORKS: { key: 'video.cameraNetworks', parse: 'list' },

@@ -45,6 +45,9 @@ import type { LedgerQueries } from './ledger-queries';
 import type { LedgerStore } from './ledger-store';
 import type { Mempool } from './mempool';
 import { installNativeKeccak } from './native-keccak';
+import type { Backfiller } from './backfill';
+import type { JoinResult, SnapshotJoiner } from './snapshot-join';
+import type { SnapshotKeeper } from './snapshots';
 import type { Syncer } from './sync';
 import type { TxPreverifier } from './tx-preverifier';
 
@@ -66,6 +69,12 @@ export interface LedgerParts {
   queries: LedgerQueries;
   anchoring: ChainAnchoring;
   franchises: FranchiseRegistry;
+  /** The snapshots this node keeps and serves (none: it serves none). */
+  snapshots?: SnapshotKeeper;
+  /** Joins an empty ledger from a peer's snapshot before consensus starts (none: never). */
+  joiner?: SnapshotJoiner;
+  /** Back-fills the blocks below a joined snapshot. */
+  backfiller?: Backfiller;
 }
 
 /** What the parts call back into the node for: the driver's commits, anchoring's submit and commit wait. */
@@ -110,6 +119,10 @@ export class NodeService implements WalletLedger, MediaAnchorer, AuditHeadAnchor
   private peersTimer: NodeJS.Timeout | undefined;
   private offPeers: (() => void) | undefined;
   private running = false;
+  /** Joining from a snapshot, then starting consensus and sync (see `start`). */
+  private bootstrap: Promise<void> | undefined;
+  private stopping = new AbortController();
+  private joinedWith: JoinResult | null = null;
 
   constructor(
     private readonly opts: NodeServiceOptions,
@@ -129,6 +142,10 @@ export class NodeService implements WalletLedger, MediaAnchorer, AuditHeadAnchor
   /** The syncer (after start). */
   get syncer(): Syncer {
     return this.part('syncer', 'sync is not running yet (the node is starting)');
+  }
+  /** The snapshots this node keeps and serves (undefined when it keeps none, or before start). */
+  get snapshots(): SnapshotKeeper | undefined {
+    return this.parts?.snapshots;
   }
   /** Transactions waiting in the mempool (0 before start). */
   get mempoolSize(): number {
@@ -156,40 +173,81 @@ export class NodeService implements WalletLedger, MediaAnchorer, AuditHeadAnchor
   }
 
   async start(): Promise<void> {
+    this.stopping = new AbortController();
     const parts = await this.deps.assemble({
       onCommit: (b) => this.onCommit(b),
       submit: (txBytes) => this.submit(txBytes),
       waitForTx: (hash) => this.waitForTx(hash),
     });
     this.parts = parts;
-    const { network, driver, syncer, store } = parts;
+    const { network, store, snapshots, joiner } = parts;
     try {
       network.onMessage('tx', async (bytes) => this.onGossipTx(bytes));
+      if (snapshots) {
+        snapshots.load();
+        network.setSnapshotProvider((q) => snapshots.answer(q));
+      }
       await network.start();
-      await driver.start();
-      await syncer.start();
       this.offPeers = network.onPeerStatus(() => this.schedulePeersEvent());
-      this.running = true;
-      this.deps.log.info(
-        {
-          chainId: parts.genesis.chainId,
-          height: store.chainMeta().height,
-          validator: parts.address,
-          peerId: network.peerId,
-        },
-        'ledger node started',
-      );
+      if (joiner && store.chainMeta().height === 0) {
+        // Joining takes as long as fetching the state: the node's API answers meanwhile (syncing).
+        this.bootstrap = this.joinThenRun(parts, joiner).catch((err: unknown) => {
+          if (!this.stopping.signal.aborted)
+            this.deps.log.error({ err: (err as Error).message }, 'the ledger node could not start');
+        });
+        return;
+      }
+      await this.run(parts);
     } catch (err) {
       await this.stop();
       throw err;
     }
   }
 
+  /** Resolves once consensus runs (after a snapshot join, if one was due). */
+  async ready(): Promise<void> {
+    await this.bootstrap;
+  }
+
+  /** What joining from a snapshot did at this start (null: the node did not join from one). */
+  joined(): JoinResult | null {
+    return this.joinedWith;
+  }
+
+  private async joinThenRun(parts: LedgerParts, joiner: SnapshotJoiner): Promise<void> {
+    this.joinedWith = await joiner.join(this.stopping.signal);
+    if (this.stopping.signal.aborted) return;
+    await this.run(parts);
+  }
+
+  /** Starts consensus, sync, back-fill and snapshots on the store's head. */
+  private async run(parts: LedgerParts): Promise<void> {
+    const { network, driver, syncer, store } = parts;
+    await driver.start();
+    await syncer.start();
+    parts.backfiller?.start();
+    parts.snapshots?.afterCommit();
+    this.running = true;
+    this.deps.log.info(
+      {
+        chainId: parts.genesis.chainId,
+        height: store.chainMeta().height,
+        validator: parts.address,
+        peerId: network.peerId,
+      },
+      'ledger node started',
+    );
+  }
+
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
+    await this.bootstrap;
     this.offPeers?.();
     clearTimeout(this.peersTimer);
     const parts = this.parts;
+    await parts?.backfiller?.stop();
+    await parts?.snapshots?.stop();
     await parts?.syncer.stop();
     await parts?.driver.stop();
     try {
@@ -247,6 +305,7 @@ export class NodeService implements WalletLedger, MediaAnchorer, AuditHeadAnchor
   }
 
   private onCommit(b: CommittedBlock): void {
+    this.parts?.snapshots?.afterCommit();
     this.deps.onCommit?.(b);
     for (const h of b.txHashes) {
       const list = this.waiters.get(h);
@@ -290,6 +349,7 @@ export class NodeService implements WalletLedger, MediaAnchorer, AuditHeadAnchor
   }
 
   syncing(): boolean {
+    if (this.bootstrap && !this.running && this.parts) return true; // joining from a snapshot
     return this.parts?.syncer.syncing() ?? false;
   }
 
