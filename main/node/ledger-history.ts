@@ -167,7 +167,8 @@ export class LedgerHistory {
       this.deps.dropCache();
     };
     try {
-      this.db.exec('DELETE FROM state');
+      // `meta` stays until `complete` replaces it: the node's status reads it meanwhile.
+      this.db.exec("DELETE FROM state WHERE key <> 'meta'");
     } catch (err) {
       end();
       throw writeFailed(this.file, err, 'nothing was restored');

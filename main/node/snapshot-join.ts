@@ -338,9 +338,16 @@ export class SnapshotJoiner {
         added++;
       } catch (err) {
         const why = `header ${from + added} from peer ${peer}: ${(err as Error).message}`;
-        // A set nobody proved is a gap in what the peer kept (an older ledger), not a lie.
-        if (!(err instanceof ChainError && err.code === 'LIGHT_UNKNOWN_SET'))
+        // A set nobody proved is a gap in what the peer kept (an older ledger), not a lie; and when the
+        // trusted block itself differs, the operator's hash may be the wrong one.
+        const trustedFirst = verifier.head === null && this.opts.trust !== undefined;
+        if (!(err instanceof ChainError && err.code === 'LIGHT_UNKNOWN_SET') && !trustedFirst)
           network.reportPeer(peer, 'invalid-snapshot', why);
+        else if (trustedFirst)
+          this.deps.log.warn(
+            { peer, trustHeight: this.opts.trust?.height, err: (err as Error).message },
+            'a peer sent another block at the trusted height than sync.snapshot.trustHash names; check the trusted hash',
+          );
         return { added, error: why };
       }
     }

@@ -1,10 +1,10 @@
 /**
  * The state snapshots this node keeps and serves (snapshot sync, the serving side). After a block
- * commits, when the head is `intervalBlocks` or more past the newest snapshot (or there is none yet),
- * the committed state is read on a second connection pinned at that height (`readCommittedState`:
- * blocks keep committing meanwhile) and cut into chunks (`chunkState`), written under
- * `<dataDir>/snapshots/<height>/` (`manifest`, `sets`, `chunk-<i>`; made in a `.partial` directory
- * and renamed, so a crash leaves no half snapshot); the newest `keep` are kept.
+ * commits (and at start), when the head is `intervalBlocks` or more past the newest snapshot or there
+ * is none yet, the committed state is read on a second connection pinned at that height
+ * (`LedgerHistory.readCommittedState`: blocks keep committing meanwhile) and cut into chunks
+ * (`chunkState`), written under `<dataDir>/snapshots/<height>/` (`manifest`, `sets`, `chunk-<i>`; made
+ * in a `.partial` directory and renamed, so a crash leaves no half snapshot); the newest `keep` stay.
  *
  * It answers the snapshot protocol's queries (`answer`): the manifests, one chunk, or headers with
  * their commits and the set proofs kept at epoch ends (plus, at a snapshot's height, the proofs of its
@@ -101,8 +101,9 @@ export class SnapshotKeeper {
     const t = setImmediate(() => {
       if (this.making || this.stopped) return;
       const head = this.deps.store.chainMeta().height;
-      const newest = this.heights()[0] ?? 0;
-      if (head < 1 || head - newest < this.opts.intervalBlocks) return;
+      // None kept yet (a new node, or one that just turned snapshots on): one of the head now.
+      const newest = this.heights()[0];
+      if (head < 1 || (newest !== undefined && head - newest < this.opts.intervalBlocks)) return;
       this.making = this.make()
         .then(() => undefined)
         .catch((err: unknown) =>

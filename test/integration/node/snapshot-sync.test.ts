@@ -180,6 +180,30 @@ describe('snapshot sync', () => {
     expect(joiner.tx(firstTx).status).toBe('unknown');
   });
 
+  it('verifies from a trusted block at an epoch end instead of from genesis', async () => {
+    const trustHeight = 2 * EPOCH;
+    const trust = { height: trustHeight, hash: hashAt(validator, trustHeight) as Hash };
+    const joiner = node('joiner-trusted', [validatorAddr], { ...JOIN, trust }, null);
+    await joiner.start();
+    await joiner.ready();
+    const joined = joiner.joined();
+    expect(joined).not.toBeNull();
+    expect(joined!.headersVerified).toBe(joined!.height - trustHeight + 1);
+    expect(joiner.store.chainMeta().stateRoot).toBe(validator.store.blockAt(joined!.height)!.stateRoot);
+  });
+
+  it('does not join from a trusted block the chain does not have', async () => {
+    const trust = { height: 2 * EPOCH, hash: `0x${'cd'.repeat(32)}` as Hash };
+    const joiner = node('joiner-mistrust', [validatorAddr], { ...JOIN, trust, gatherMs: 0 }, null);
+    await joiner.start();
+    await joiner.ready();
+    // Every header chain it was offered starts elsewhere: it syncs from genesis instead, blocks replayed.
+    expect(joiner.joined()).toBeNull();
+    await waitFor('range sync from genesis', () => joiner.store.chainMeta().height >= EPOCH, 60_000);
+    expect(joiner.store.blockAt(EPOCH)!.hash).toBe(hashAt(validator, EPOCH));
+    expect(joiner.store.history.historyFrom()).toBe(1);
+  });
+
   it('refuses a peer whose chunk has one flipped byte and completes from another', async () => {
     const evil = await hostile('flipper', (q, frames) => {
       if (q.op === 'chunk' && q.index === 0 && frames[0]) frames[0][frames[0].length >> 1]! ^= 0x01;
