@@ -154,9 +154,10 @@ function checkedLimits(opts: LibP2pNetworkOptions): { topics: TopicLimits; sync:
 
 /**
  * The real network: libp2p 3 with TCP + Noise + Yamux, identify, ping, gossipsub (with message
- * validation by the driver's handlers and peer scoring) and a per-interface mDNS, plus two
- * chain-scoped request-response protocols: status (each peer's chain id, height and head hash) and
- * sync (ranges of encoded blocks with their commits). See `NodeNetwork` for the contract.
+ * validation by the driver's handlers and peer scoring) and a per-interface mDNS, plus three
+ * chain-scoped request-response protocols: status (each peer's chain id, height and head hash), sync
+ * (ranges of encoded blocks with their commits) and snapshot (state snapshots and headers for nodes
+ * that join). See `NodeNetwork` for the contract.
  *
  * This class builds the libp2p node and wires the parts; each protocol lives in its own file.
  *
