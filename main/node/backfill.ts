@@ -6,6 +6,7 @@
  * and block 1 must name the genesis hash. Nothing is re-applied (the state is the snapshot's), so their
  * transactions are stored without receipts. A peer whose blocks do not link is reported.
  */
+import { sleep } from './sleep';
 import { decodeHeader, encodeHeader } from '../chain/block';
 import type { ChainConfig } from '../chain/params';
 import type { Hash } from '../chain/types';
@@ -154,17 +155,4 @@ export function verifyBackwards(
     expected = h.previousHash;
   }
   return out;
-}
-
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return;
-  await new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

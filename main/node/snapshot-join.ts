@@ -11,6 +11,7 @@
  * headers that do not verify) reports the peer, rolls the restore back and tries the next
  * candidate; when none is left the node falls back to range sync from genesis.
  */
+import { sleep } from './sleep';
 import { blockHash, decodeHeader } from '../chain/block';
 import { ChainError } from '../chain/errors';
 import type { SignatureCheck } from '../chain/keys';
@@ -170,10 +171,10 @@ export class SnapshotJoiner {
       signal.throwIfAborted();
       ahead = aheadNow();
       if (ahead.length > 0 || network.bestPeers().length > 0 || this.now() >= end) break;
-      await sleep(POLL_MS, signal);
+      await pause(POLL_MS, signal);
     }
     if (ahead.length > 0) {
-      await sleep(this.opts.gatherMs ?? 1_000, signal);
+      await pause(this.opts.gatherMs ?? 1_000, signal);
       ahead = aheadNow();
     }
     const out: Candidate[] = [];
@@ -391,7 +392,7 @@ export class SnapshotJoiner {
           lastWhy = (err as Error).message;
           const d = err instanceof P2pError ? (err.data as { code?: string; retryAfterMs?: number }) : {};
           if (d.code === 'RATE_LIMITED' || d.code === 'BUSY') {
-            await sleep(Math.min(d.retryAfterMs ?? 500, 10_000), signal);
+            await pause(Math.min(d.retryAfterMs ?? 500, 10_000), signal);
             continue;
           }
           break;
@@ -470,16 +471,9 @@ function hashOfHeader(bytes: Uint8Array): Hash {
   return blockHash(decodeHeader(bytes));
 }
 
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`; throws once `signal` aborts (joining stops with the node). */
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
-  await new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+  await sleep(ms, signal);
   signal.throwIfAborted();
 }
