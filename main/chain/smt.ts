@@ -113,7 +113,8 @@ export function readNode(store: Pick<NodeStore, 'get'>, path: string): TreeNode 
   return { kind: 'inner', hash: raw.subarray(1, 33) };
 }
 
-function write(store: NodeStore, path: string, info: Info): Info {
+/** Stores `info` at `path` (nothing for an empty node) and returns it. */
+export function writeNode(store: Pick<NodeStore, 'set'>, path: string, info: TreeNode): TreeNode {
   const key: NodeKey = `${SMT_PREFIX}${path}`;
   if (info.kind === 'empty') store.set(key, null);
   else if (info.kind === 'leaf') {
@@ -163,11 +164,11 @@ function update(store: NodeStore, path: string, updates: Update[]): Info {
 }
 
 function build(store: NodeStore, path: string, leaves: Update[]): Info {
-  if (leaves.length === 0) return write(store, path, EMPTY);
+  if (leaves.length === 0) return writeNode(store, path, EMPTY);
   if (leaves.length === 1) {
     const l = leaves[0] as Update;
     const valueHash = l.valueHash as Uint8Array;
-    return write(store, path, {
+    return writeNode(store, path, {
       kind: 'leaf',
       keyHash: l.keyHash,
       valueHash,
@@ -177,25 +178,25 @@ function build(store: NodeStore, path: string, leaves: Update[]): Info {
   const [l, r] = split(leaves, path.length);
   const left = build(store, path + '0', l);
   const right = build(store, path + '1', r);
-  return write(store, path, {
+  return writeNode(store, path, {
     kind: 'inner',
     hash: keccak256(INNER_TAG, hashOf(left), hashOf(right)),
   });
 }
 
 function combine(store: NodeStore, path: string, old: Info, left: Info, right: Info): Info {
-  if (left.kind === 'empty' && right.kind === 'empty') return write(store, path, EMPTY);
+  if (left.kind === 'empty' && right.kind === 'empty') return writeNode(store, path, EMPTY);
   if (left.kind === 'empty' && right.kind === 'leaf') {
-    write(store, path + '1', EMPTY);
-    return write(store, path, right);
+    writeNode(store, path + '1', EMPTY);
+    return writeNode(store, path, right);
   }
   if (right.kind === 'empty' && left.kind === 'leaf') {
-    write(store, path + '0', EMPTY);
-    return write(store, path, left);
+    writeNode(store, path + '0', EMPTY);
+    return writeNode(store, path, left);
   }
   const hash = keccak256(INNER_TAG, hashOf(left), hashOf(right));
   if (old.kind === 'inner' && bytesEqual(old.hash, hash)) return old;
-  return write(store, path, { kind: 'inner', hash });
+  return writeNode(store, path, { kind: 'inner', hash });
 }
 
 /** Computes the root of a set of entries from scratch (no storage); for tests and checks. */

@@ -11,7 +11,7 @@
 import { keccak256, toHex } from './bytes';
 import { KIND, decodeWith, writer } from './encoding';
 import { ChainError } from './errors';
-import { treeRoot, updateTree } from './smt';
+import { TreeBuilder } from './smt-builder';
 import type { StateKey, StateStore } from './state/store';
 import { MAX_CHAIN_ID_BYTES } from './vote';
 import type { Hash } from './types';
@@ -123,7 +123,8 @@ function encodeChunk(entries: readonly [string, Uint8Array][]): Uint8Array {
 }
 
 /**
- * Rebuilds a state from a manifest's chunks, in order, into `sink` (entries and tree nodes). Throws
+ * Rebuilds a state from a manifest's chunks, in order, into `sink`, which holds no state yet: the
+ * entries as they come, the tree's nodes in one pass at `finish` (`TreeBuilder`). Throws
  * `SNAPSHOT_BAD_CHUNK` for a chunk that is not the manifest's or holds bad keys, and
  * `SNAPSHOT_BAD_ROOT` when the entries do not make the manifest's root. The caller writes `sink`
  * into its store only after `finish` returned, so a refused snapshot leaves nothing behind.
@@ -137,6 +138,8 @@ export class SnapshotRestorer {
   private next = 0;
   private entries = 0;
   private lastKey = '';
+  /** The tree, built once every chunk is in (a snapshot restores into a store without one). */
+  private readonly tree = new TreeBuilder();
 
   constructor(
     readonly manifest: SnapshotManifest,
@@ -182,8 +185,8 @@ export class SnapshotRestorer {
       if (k <= this.lastKey) bad(`key ${k} is not after ${this.lastKey}`);
       this.lastKey = k;
       this.sink.set(k as StateKey, v);
+      this.tree.add(k, v);
     }
-    updateTree(this.sink, entries);
     this.entries += entries.length;
     this.next++;
   }
@@ -198,7 +201,7 @@ export class SnapshotRestorer {
         'SNAPSHOT_BAD_ROOT',
         `the chunks hold ${this.entries} entries; the manifest says ${m.entryCount}`,
       );
-    const root = treeRoot(this.sink);
+    const root = this.tree.finish(this.sink);
     if (root !== m.stateRoot)
       throw new ChainError(
         'SNAPSHOT_BAD_ROOT',
