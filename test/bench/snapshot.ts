@@ -1,5 +1,5 @@
-// bin/hotpot bench snapshot [--txs 1000000] [--block-txs 500] [--senders 4000] [--epoch 100]
-//                           [--later 3] [--rebuild-chain] [--json]
+// bin/hotpot bench snapshot [--parts join,restore] [--txs 1000000] [--block-txs 500] [--senders 4000]
+//                           [--epoch 100] [--later 3] [--rebuild-chain] [--restore-entries 1000000] [--json]
 // Prints one JSON object: a new node joining a chain of --txs transactions from a state snapshot set
 // against one joining by full range sync, in the same run. The chain is built fast and cached
 // (snapshot/build-chain.ts: one validator's blocks applied directly, transfers signed with
@@ -8,7 +8,9 @@
 // cached head); each joiner runs in its own process (its peak RSS is its own VmHWM) and reports its
 // time to the source's head at its start, the bytes it fetched, its peak RSS, and that its state root
 // and the blocks after that head equal the source's. The same file is the source (`--source`) and a
-// joiner (`--joiner`). Figures depend on the machine; say when they were taken on a shared one.
+// joiner (`--joiner`). The `restore` part (snapshot/restore.ts) rebuilds a state of
+// --restore-entries entries from its chunks, the tree built in one pass against chunk by chunk, in the
+// same run. Figures depend on the machine; say when they were taken on a shared one.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -26,12 +28,18 @@ import {
   runJoiner,
   runSource,
 } from './snapshot/roles';
+import { benchRestore } from './snapshot/restore';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : dflt;
   if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer`);
   return v;
+}
+
+function valueOf(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 const flag = (name: string): boolean => process.argv.includes(`--${name}`);
@@ -112,7 +120,8 @@ function compare(dir: string, r: JoinerResult): { same_state_root: boolean; same
   }
 }
 
-async function main(): Promise<void> {
+/** The join part: a snapshot joiner and a full-sync joiner of the same cached chain. */
+async function joinPart(): Promise<{ figures: Record<string, unknown>; ok: boolean }> {
   const self = fileURLToPath(import.meta.url);
   const o = {
     txs: arg('txs', 1_000_000),
@@ -121,7 +130,6 @@ async function main(): Promise<void> {
     epochLengthBlocks: arg('epoch', 100),
   };
   const later = arg('later', 3);
-  const load0 = loadavg()[0] as number;
   const chain = await ensureSnapshotChain({
     ...o,
     rebuild: flag('rebuild-chain'),
@@ -160,9 +168,9 @@ async function main(): Promise<void> {
     const snap = runs.snapshot!;
     const full = runs.full!;
     const ok = [snap, full].every((r) => r.same_state_root && r.same_later_blocks);
-    process.stdout.write(
-      JSON.stringify({
-        bench: 'snapshot',
+    return {
+      ok,
+      figures: {
         chain: {
           txs: chain.info.txs,
           blocks: chain.info.blocks,
@@ -183,15 +191,35 @@ async function main(): Promise<void> {
           peak_rss: round(snap.peak_rss_mib / full.peak_rss_mib, 3),
         },
         all_match: ok,
-        machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
-        load_avg_1m: { start: round(load0), end: round(loadavg()[0] as number) },
-      }) + '\n',
-    );
-    if (!ok) throw new Error('a joiner ended with another state root or other blocks than the source');
+      },
+    };
   } finally {
     for (const c of children.reverse()) await c.stop();
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<void> {
+  const parts = new Set((valueOf('parts') ?? 'join,restore').split(','));
+  for (const p of parts)
+    if (p !== 'join' && p !== 'restore') throw new Error(`--parts takes join and restore, not ${p}`);
+  const load0 = loadavg()[0] as number;
+  const join = parts.has('join') ? await joinPart() : undefined;
+  const restore = parts.has('restore')
+    ? benchRestore(arg('restore-entries', 1_000_000), (line) => process.stderr.write(line + '\n'))
+    : undefined;
+  process.stdout.write(
+    JSON.stringify({
+      bench: 'snapshot',
+      ...join?.figures,
+      ...(restore ? { restore } : {}),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
+      load_avg_1m: { start: round(load0), end: round(loadavg()[0] as number) },
+    }) + '\n',
+  );
+  if (join && !join.ok)
+    throw new Error('a joiner ended with another state root or other blocks than the source');
+  if (restore && !restore.same_root) throw new Error('a restored state has another root than its manifest');
 }
 
 const sourceFlag = process.argv.indexOf('--source');
