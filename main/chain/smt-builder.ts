@@ -1,9 +1,10 @@
 /**
  * Builds a whole state tree at once from entries given in any order (pure): the tree of a restored
- * snapshot. Every leaf and inner node is hashed and written exactly once, where `updateTree` batch by
- * batch would read and rewrite the upper nodes again for every batch (3.5× slower at a million
- * entries: `bin/hotpot bench snapshot --parts restore`). The nodes are the ones `updateTree` makes for the same entries (`smt.ts` defines them).
- * It keeps 64 bytes per entry (the key's and the value's hash) until `finish`.
+ * snapshot. Every leaf and inner node is hashed and written exactly once, where `updateTree` batch
+ * by batch would read and rewrite the upper nodes again for every batch (3.5× slower at a million
+ * entries: `bin/hotpot bench snapshot --parts restore`). The nodes are the ones `updateTree` makes
+ * for the same entries (`smt.ts` defines them). It keeps 64 bytes per entry (the key's and the
+ * value's hash) until `finish`.
  */
 import { keccak256, toHex, utf8ToBytes } from './bytes';
 import { ChainError } from './errors';
