@@ -1,7 +1,9 @@
 /**
  * Validator reputation (ARCHITECTURE §4): rises with precommits included in committed blocks and
- * with proposals made, falls with missed ones, falls hard on double-vote evidence (stake slashed,
- * validator jailed). Pure, integer-only; reputation lives in [0, 1] as parts per million.
+ * with proposals made, falls with missed ones, falls hard on double-vote evidence. Pure,
+ * integer-only; reputation lives in [0, 1] as parts per million. The stake slashed and the jail term
+ * for evidence are chain parameters (`slashFractionBps`, `jailEpochs`), applied by
+ * `chain/state/rules/evidence.ts` with the cut `consensusHooks` makes from `evidenceCutPpm`.
  */
 import { ConsensusError } from './errors';
 import { PPM } from './selection';
@@ -20,10 +22,6 @@ export interface ReputationParams {
   missedProposalLossPpm: number;
   /** On evidence, reputation is multiplied by (1 − evidenceCutPpm / 1e6). */
   evidenceCutPpm: number;
-  /** On evidence, this share of the bonded stake is burned. */
-  slashFractionPpm: number;
-  /** On evidence, the validator is jailed for this many epochs after the current one. */
-  jailEpochs: number;
 }
 
 /**
@@ -38,8 +36,6 @@ export const DEFAULT_REPUTATION_PARAMS: ReputationParams = {
   missedLossPpm: 5_000,
   missedProposalLossPpm: 10_000,
   evidenceCutPpm: 500_000,
-  slashFractionPpm: 50_000,
-  jailEpochs: 2,
 };
 
 /** Throws `INVALID_PARAMS` unless every constant is a non-negative integer and fractions are ≤ 1. */
@@ -51,18 +47,11 @@ export function checkReputationParams(p: ReputationParams): void {
     p.missedLossPpm,
     p.missedProposalLossPpm,
     p.evidenceCutPpm,
-    p.slashFractionPpm,
-    p.jailEpochs,
   ];
-  if (
-    ints.some((x) => !Number.isSafeInteger(x) || x < 0) ||
-    p.initialPpm > PPM ||
-    p.evidenceCutPpm > PPM ||
-    p.slashFractionPpm > PPM
-  ) {
+  if (ints.some((x) => !Number.isSafeInteger(x) || x < 0) || p.initialPpm > PPM || p.evidenceCutPpm > PPM) {
     throw new ConsensusError(
       'INVALID_PARAMS',
-      'reputation parameters must be non-negative integers, with initialPpm, evidenceCutPpm and slashFractionPpm ≤ 1000000',
+      'reputation parameters must be non-negative integers, with initialPpm and evidenceCutPpm ≤ 1000000',
       { ...p },
     );
   }
@@ -102,59 +91,4 @@ export function applyParticipation(
   if (p.proposed) r += params.proposedGainPpm;
   r -= p.missedProposals * params.missedProposalLossPpm;
   return clampPpm(r);
-}
-
-/** The penalty for committed double-vote evidence. */
-export interface EvidencePenalty {
-  reputationPpm: number;
-  /** Stake to burn: floor(stake × slashFractionPpm / 1e6). */
-  slashed: bigint;
-  stakeAfter: bigint;
-  /** Not eligible for selection while epoch < this (see `selection.ts`). */
-  jailedUntilEpoch: number;
-}
-
-/**
- * The penalty when double-vote evidence against a validator is committed in epoch `currentEpoch`.
- * Jail terms do not shorten an existing longer one.
- */
-export function applyEvidence(
-  v: { reputationPpm: number; stake: bigint; jailedUntilEpoch?: number },
-  currentEpoch: number,
-  params: ReputationParams = DEFAULT_REPUTATION_PARAMS,
-): EvidencePenalty {
-  const reputationPpm = clampPpm(Math.floor((v.reputationPpm * (PPM - params.evidenceCutPpm)) / PPM));
-  const slashed = (v.stake * BigInt(params.slashFractionPpm)) / BigInt(PPM);
-  const jailedUntilEpoch = Math.max(v.jailedUntilEpoch ?? 0, currentEpoch + 1 + params.jailEpochs);
-  return { reputationPpm, slashed, stakeAfter: v.stake - slashed, jailedUntilEpoch };
-}
-
-/**
- * Participation of every member of `validators` for one committed block: who signed its
- * `lastCommit` (the precommits for the previous block, by the previous block's set) and who proposed it.
- */
-export function participationOf(
-  previousSet: readonly string[],
-  lastCommitSigners: readonly string[],
-  proposer: string,
-  missedProposers: readonly string[] = [],
-): Map<string, Participation> {
-  const signers = new Set(lastCommitSigners);
-  const out = new Map<string, Participation>();
-  const get = (a: string): Participation => {
-    let p = out.get(a);
-    if (p === undefined) {
-      p = { signed: false, missed: false, proposed: false, missedProposals: 0 };
-      out.set(a, p);
-    }
-    return p;
-  };
-  for (const a of previousSet) {
-    const p = get(a);
-    if (signers.has(a)) p.signed = true;
-    else p.missed = true;
-  }
-  get(proposer).proposed = true;
-  for (const a of missedProposers) get(a).missedProposals += 1;
-  return out;
 }

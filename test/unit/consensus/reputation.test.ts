@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { consensusHooks } from '../../../main/consensus/hooks';
 import {
-  applyEvidence,
   applyParticipation,
   checkReputationParams,
   DEFAULT_REPUTATION_PARAMS as P,
-  participationOf,
 } from '../../../main/consensus/reputation';
 
 describe('reputation', () => {
@@ -50,33 +49,9 @@ describe('reputation', () => {
     );
   });
 
-  it('falls hard on evidence: reputation halved, 5 % of stake slashed, jailed for the next epochs', () => {
-    const p = applyEvidence({ reputationPpm: 800_000, stake: 1_000_000n }, 10);
-    expect(p).toEqual({
-      reputationPpm: 400_000,
-      slashed: 50_000n,
-      stakeAfter: 950_000n,
-      jailedUntilEpoch: 13,
-    });
-    // A second offence does not shorten a longer jail term.
-    expect(
-      applyEvidence({ reputationPpm: 400_000, stake: 950_000n, jailedUntilEpoch: 20 }, 11).jailedUntilEpoch,
-    ).toBe(20);
-    // Parameters: full slash and full reputation cut.
-    const harsh = { ...P, evidenceCutPpm: 1_000_000, slashFractionPpm: 1_000_000, jailEpochs: 0 };
-    expect(applyEvidence({ reputationPpm: 800_000, stake: 7n }, 2, harsh)).toEqual({
-      reputationPpm: 0,
-      slashed: 7n,
-      stakeAfter: 0n,
-      jailedUntilEpoch: 3,
-    });
-    expect(() => checkReputationParams({ ...P, slashFractionPpm: 2_000_000 })).toThrow(/≤ 1000000/);
-  });
-
-  it('derives participation from a block: who signed its last commit, who missed, who proposed', () => {
-    const m = participationOf(['a', 'b', 'c'], ['a', 'c'], 'b', ['c']);
-    expect(m.get('a')).toEqual({ signed: true, missed: false, proposed: false, missedProposals: 0 });
-    expect(m.get('b')).toEqual({ signed: false, missed: true, proposed: true, missedProposals: 0 });
-    expect(m.get('c')).toEqual({ signed: true, missed: false, proposed: false, missedProposals: 1 });
+  it('falls hard on evidence: a double vote halves reputation, or cuts it all with a full cut', () => {
+    expect(consensusHooks().reputation(800_000, 'double-vote')).toBe(400_000);
+    expect(consensusHooks({ ...P, evidenceCutPpm: 1_000_000 }).reputation(800_000, 'double-vote')).toBe(0);
+    expect(() => checkReputationParams({ ...P, evidenceCutPpm: 2_000_000 })).toThrow(/≤ 1000000/);
   });
 });
