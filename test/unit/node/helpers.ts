@@ -5,7 +5,11 @@ import { privateKeyToAddress } from '../../../main/chain/keys';
 import { type ChainParams, DEFAULT_PARAMS } from '../../../main/chain/params';
 import type { Address } from '../../../main/chain/types';
 import { writeGenesis } from '../../../main/node/init';
+import type { MemoryHub } from '../../../main/p2p/memory-network';
 import { SILENT_LOG } from '../../../main/p2p/types';
+import { composeLedgerNode } from '../../../main/app/compose-ledger';
+import type { NodeService } from '../../../main/node/node-service';
+import { waitFor } from '../p2p/wait';
 
 export { SILENT_LOG };
 
@@ -67,4 +71,28 @@ export function nodeDir(root: string, name: string, g: Genesis): string {
   return dir;
 }
 
-export { waitFor } from '../p2p/wait';
+export { waitFor };
+
+/**
+ * Ledger nodes of `g`, one per key, over `hub` (each `v<i>` with its own SQLite store under `root`),
+ * started and past height 2; each one's stop is pushed to `cleanups`.
+ */
+export async function startMemoryValidators(
+  keys: readonly Uint8Array[],
+  g: Genesis,
+  root: string,
+  hub: MemoryHub,
+  cleanups: Array<() => unknown>,
+): Promise<NodeService[]> {
+  const nodes = keys.map((key, i) => {
+    const n = composeLedgerNode(
+      { dataDir: nodeDir(root, `v${i}`, g), sync: { checkIntervalMs: 200 } },
+      { log: SILENT_LOG, network: hub.node(`v${i}`, g.chainId), privateKey: key },
+    );
+    cleanups.push(() => n.stop());
+    return n;
+  });
+  await Promise.all(nodes.map((n) => n.start()));
+  await waitFor('height 2', () => nodes.every((n) => n.store.chainMeta().height >= 2), 20_000);
+  return nodes;
+}

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { composeLedgerNode } from '../../../main/app/compose-ledger';
 import { decodeBlock, decodeCommit, encodeBlock } from '../../../main/chain/block';
 import { genesisConfig } from '../../../main/chain/genesis';
 import { privateKeyToAddress } from '../../../main/chain/keys';
@@ -8,12 +7,11 @@ import { getValidator } from '../../../main/chain/state/access';
 import { buildBlock } from '../../../main/chain/state/apply-block';
 import { encodeProposal, signProposal } from '../../../main/chain/vote';
 import { encodeProposalMessage, wrapGossip } from '../../../main/node/messages';
-import type { NodeService } from '../../../main/node/node-service';
 import { consensusHooks } from '../../../main/consensus/hooks';
 import { ValidatorSets } from '../../../main/node/validator-sets';
 import { MemoryHub } from '../../../main/p2p/memory-network';
 import { tempDir } from '../../helpers/tmp';
-import { SILENT_LOG, nodeDir, testGenesis, testKeys, waitFor } from './helpers';
+import { startMemoryValidators, testGenesis, testKeys, waitFor } from './helpers';
 
 const KEYS = testKeys(4, 80);
 let cleanups: Array<() => Promise<void> | void> = [];
@@ -29,16 +27,7 @@ describe('proposal equivocation through real drivers', () => {
     cleanups.push(root.cleanup);
     const hub = new MemoryHub({ delayMs: 2 });
     // Validators 0–2 run (3 of 4 is more than 2/3); validator 3's key signs two blocks per round it leads.
-    const nodes: NodeService[] = KEYS.slice(0, 3).map((key, i) => {
-      const n = composeLedgerNode(
-        { dataDir: nodeDir(root.path, `v${i}`, g), sync: { checkIntervalMs: 200 } },
-        { log: SILENT_LOG, network: hub.node(`v${i}`, g.chainId), privateKey: key },
-      );
-      cleanups.push(() => n.stop());
-      return n;
-    });
-    await Promise.all(nodes.map((n) => n.start()));
-    await waitFor('height 2', () => nodes.every((n) => n.store.chainMeta().height >= 2), 20_000);
+    const nodes = await startMemoryValidators(KEYS.slice(0, 3), g, root.path, hub, cleanups);
     const byz = KEYS[3] as Uint8Array;
     const addr = privateKeyToAddress(byz);
     const rogue = hub.node('rogue', g.chainId);

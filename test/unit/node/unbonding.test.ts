@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { composeLedgerNode } from '../../../main/app/compose-ledger';
 import { toHex } from '../../../main/chain/bytes';
 import { privateKeyToAddress } from '../../../main/chain/keys';
 import { getAccount, getSupply, getValidator } from '../../../main/chain/state/access';
@@ -13,7 +12,7 @@ import { wrapGossip } from '../../../main/node/messages';
 import type { NodeService } from '../../../main/node/node-service';
 import { MemoryHub } from '../../../main/p2p/memory-network';
 import { tempDir } from '../../helpers/tmp';
-import { SILENT_LOG, nodeDir, testGenesis, testKeys, waitFor } from './helpers';
+import { startMemoryValidators, testGenesis, testKeys, waitFor } from './helpers';
 
 const KEYS = testKeys(4, 90);
 let cleanups: Array<() => Promise<void> | void> = [];
@@ -28,16 +27,7 @@ async function startNodes(params: Partial<ChainParams>) {
   const root = tempDir('hotpot-unbonding-');
   cleanups.push(root.cleanup);
   const hub = new MemoryHub({ delayMs: 2 });
-  const nodes: NodeService[] = KEYS.map((key, i) => {
-    const n = composeLedgerNode(
-      { dataDir: nodeDir(root.path, `v${i}`, g), sync: { checkIntervalMs: 200 } },
-      { log: SILENT_LOG, network: hub.node(`v${i}`, g.chainId), privateKey: key },
-    );
-    cleanups.push(() => n.stop());
-    return n;
-  });
-  await Promise.all(nodes.map((n) => n.start()));
-  await waitFor('height 2', () => nodes.every((n) => n.store.chainMeta().height >= 2), 20_000);
+  const nodes = await startMemoryValidators(KEYS, g, root.path, hub, cleanups);
   return { g, hub, nodes };
 }
 
