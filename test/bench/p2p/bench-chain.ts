@@ -57,10 +57,13 @@ export interface BenchChainInfo {
   madeAt: string;
 }
 
-/** Deterministic bench keys (never use such keys outside tests and benches). */
-export function benchKey(i: number): Uint8Array {
+/**
+ * Deterministic bench keys (never use such keys outside tests and benches); `family` keeps the
+ * chains of different benches apart.
+ */
+export function benchKey(i: number, family = 0x33): Uint8Array {
   const k = new Uint8Array(32);
-  k[0] = 0x33;
+  k[0] = family;
   k[29] = (i >> 16) & 0xff;
   k[30] = (i >> 8) & 0xff;
   k[31] = (i & 0xff) + 1;

@@ -33,6 +33,7 @@ import { consensusHooks } from '../../../main/consensus/hooks';
 import { type CommitDeps, storeBlock } from '../../../main/node/commit-block';
 import { writeGenesis } from '../../../main/node/init';
 import { LedgerStore } from '../../../main/node/ledger-store';
+import { benchKey } from '../p2p/bench-chain';
 import { installNativeKeccak } from '../../../main/node/native-keccak';
 import { fastVerifier } from '../../../main/node/verifier';
 
@@ -67,14 +68,9 @@ export interface SnapshotChainInfo {
   madeAt: string;
 }
 
-/** Deterministic bench keys (never use such keys outside tests and benches). */
+/** The snapshot bench's keys (a family of their own). */
 export function snapshotBenchKey(i: number): Uint8Array {
-  const k = new Uint8Array(32);
-  k[0] = 0x44;
-  k[29] = (i >> 16) & 0xff;
-  k[30] = (i >> 8) & 0xff;
-  k[31] = (i & 0xff) + 1;
-  return k;
+  return benchKey(i, 0x44);
 }
 
 /** One validator, `senders` funded accounts, blocks of `blockTxs`, a 1 s pause between later blocks. */
