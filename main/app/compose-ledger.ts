@@ -13,17 +13,16 @@
  * builds every part whole, from values that exist. This file is still the only place that knows the
  * concrete classes, and production, tests and benches all build the node through `composeLedgerNode`.
  */
+import { join } from 'node:path';
 import type { EmitEvent } from '../contract';
 import { BoundedVerifiedCache, type VerifiedCache } from '../chain/cache';
 import { type SignatureVerifier, privateKeyToAddress } from '../chain/keys';
 import type { Genesis } from '../chain/genesis';
 import type { ChainConfig } from '../chain/params';
-import { isPeerRegistered } from '../chain/state/access';
+import { getValidatorSet, isPeerRegistered } from '../chain/state/access';
 import type { StateReader } from '../chain/state/store';
 import type { ConsensusHooks } from '../chain/state/consensus-hooks';
 import type { VerifyOptions } from '../chain/tx/signing';
-import { join } from 'node:path';
-import { getValidatorSet } from '../chain/state/access';
 import type { Address, Hash } from '../chain/types';
 import { Backfiller } from '../node/backfill';
 import type { CommittedBlock } from '../node/commit-block';
