@@ -291,7 +291,15 @@ export class SnapshotJoiner {
     this.verifier ??= new HeaderChainVerifier(config, this.trustRoot(), verify);
     const start = this.opts.trust?.height ?? 1;
     const per = this.opts.headersPerRequest ?? 512;
+    let lastLog = this.now();
     while ((this.verifier.head?.header.height ?? start - 1) < height) {
+      if (this.now() - lastLog >= 2_000) {
+        lastLog = this.now();
+        this.deps.log.info(
+          { verified: this.verifier.head?.header.height ?? start - 1, of: height },
+          'verifying block headers and commits up to the state snapshot',
+        );
+      }
       const from = (this.verifier.head?.header.height ?? start - 1) + 1;
       const count = Math.min(per, height - from + 1);
       let progressed = false;
