@@ -176,6 +176,35 @@ describe('ConsensusDriver with 4 validators over the in-process network', () => 
     expect(late.isValidator()).toBe(false);
   });
 
+  it('sizes sync ranges by bytes: with a budget of one block each range after the first asks for one', async () => {
+    const g = testGenesis(KEYS.slice(0, 1));
+    const { make, hub, root } = net(g);
+    const v = make('v0', KEYS[0]!);
+    await v.start();
+    await waitFor('height 12', () => v.store.chainMeta().height >= 12, 30_000);
+    const asked: number[] = [];
+    const network = hub.node('observer', g.chainId);
+    const fetchBlocks = network.fetchBlocks.bind(network);
+    network.fetchBlocks = (peer, from, count, o) => {
+      asked.push(count);
+      return fetchBlocks(peer, from, count, o);
+    };
+    const obs = composeLedgerNode(
+      {
+        dataDir: nodeDir(root, 'observer', g),
+        sync: { checkIntervalMs: 200, batchBlocks: 4, rangeBytes: 1 },
+      },
+      { log: SILENT_LOG, network, privateKey: null },
+    );
+    cleanups.push(() => obs.stop());
+    await obs.start();
+    await waitFor('observer caught up', () => obs.store.chainMeta().height >= 12, 20_000);
+    for (let h = 1; h <= 12; h++) expect(obs.store.blockAt(h)?.hash).toBe(v.store.blockAt(h)?.hash);
+    expect(asked[0]).toBe(4);
+    expect(asked.length).toBeGreaterThanOrEqual(6); // 4 + 4 + 1 + 1 + 1 + 1 at least
+    expect(asked.slice(3).every((n) => n === 1)).toBe(true);
+  });
+
   it('a sync batch keeps the blocks before a forged one, reports it, and goes on from there', async () => {
     const g = testGenesis(KEYS.slice(0, 1));
     const { make } = net(g);
