@@ -26,8 +26,8 @@ export interface SyncOptions {
   batchBlocks?: number;
   /**
    * Bytes a range aims at (default 2 MiB): after each range the next asks for as many blocks of its
-   * size as fit, up to `batchBlocks`. Decoded, a range takes about twenty times its bytes: 64 blocks
-   * of 500 transactions each held a syncing node at 2.2 GiB; chains of small blocks still get 64.
+   * size as fit, up to `batchBlocks`. Decoded, a range takes about five times its bytes, and 64
+   * blocks of 500 transfers are 6 MiB on the wire; chains of small blocks still get 64.
    */
   rangeBytes?: number;
   /** How often peers' heights are checked, ms (default 1,000). */
