@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { appRoot } from '../../../main/platform/paths';
 import { type Genesis, genesisToJson, parseGenesis } from '../../../main/chain/genesis';
 import { privateKeyToAddress } from '../../../main/chain/keys';
-import { DEFAULT_PARAMS } from '../../../main/chain/params';
+import { type ChainParams, DEFAULT_PARAMS } from '../../../main/chain/params';
 import { encodeTx } from '../../../main/chain/tx/codec';
 import { TxBuilder } from '../../../main/chain/tx/builder';
 import type { Address } from '../../../main/chain/types';
@@ -72,7 +72,6 @@ export function benchKey(i: number, family = 0x33): Uint8Array {
 
 /** The genesis of the benchmark chain: one validator, `senders` funded accounts, `txPerBlock` per block. */
 export function benchGenesis(o: Pick<BenchChainOptions, 'txPerBlock' | 'senders'>): Genesis {
-  const validator = privateKeyToAddress(benchKey(0));
   const params = {
     ...DEFAULT_PARAMS,
     maxBlockTxs: o.txPerBlock,
@@ -86,10 +85,24 @@ export function benchGenesis(o: Pick<BenchChainOptions, 'txPerBlock' | 'senders'
       commitMs: 0,
     },
   };
-  const funded = Array.from({ length: o.senders }, (_, i) => privateKeyToAddress(benchKey(1 + i)));
+  return oneValidatorGenesis('hotpot-bench-sync', 0x33, o.senders, params);
+}
+
+/**
+ * A bench chain's genesis: key 0 of `family` its one validator (and authority), keys 1…`senders`
+ * funded with 10^18 each.
+ */
+export function oneValidatorGenesis(
+  chainId: string,
+  family: number,
+  senders: number,
+  params: ChainParams,
+): Genesis {
+  const validator = privateKeyToAddress(benchKey(0, family));
+  const funded = Array.from({ length: senders }, (_, i) => privateKeyToAddress(benchKey(1 + i, family)));
   return parseGenesis(
     genesisToJson({
-      chainId: 'hotpot-bench-sync',
+      chainId,
       genesisTimeMs: 1_750_000_000_000,
       hqAuthority: validator,
       complianceAuthority: validator,

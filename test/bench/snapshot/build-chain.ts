@@ -14,13 +14,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { appRoot } from '../../../main/platform/paths';
 import { encodeBlockWithTxBytes, makeCommit } from '../../../main/chain/block';
-import {
-  type Genesis,
-  applyGenesis,
-  genesisConfig,
-  genesisToJson,
-  parseGenesis,
-} from '../../../main/chain/genesis';
+import { type Genesis, applyGenesis, genesisConfig } from '../../../main/chain/genesis';
 import { getRawPublicKey, privateKeyToAddress } from '../../../main/chain/keys';
 import { DEFAULT_PARAMS } from '../../../main/chain/params';
 import { buildBlock } from '../../../main/chain/state/apply-block';
@@ -33,7 +27,7 @@ import { consensusHooks } from '../../../main/consensus/hooks';
 import { type CommitDeps, storeBlock } from '../../../main/node/commit-block';
 import { writeGenesis } from '../../../main/node/init';
 import { LedgerStore } from '../../../main/node/ledger-store';
-import { benchKey } from '../p2p/bench-chain';
+import { benchKey, oneValidatorGenesis } from '../p2p/bench-chain';
 import { installNativeKeccak } from '../../../main/node/native-keccak';
 import { fastVerifier } from '../../../main/node/verifier';
 
@@ -70,14 +64,15 @@ export interface SnapshotChainInfo {
 
 /** The snapshot bench's keys (a family of their own). */
 export function snapshotBenchKey(i: number): Uint8Array {
-  return benchKey(i, 0x44);
+  return benchKey(i, SNAPSHOT_KEY_FAMILY);
 }
+
+const SNAPSHOT_KEY_FAMILY = 0x44;
 
 /** One validator, `senders` funded accounts, blocks of `blockTxs`, a 1 s pause between later blocks. */
 export function snapshotBenchGenesis(
   o: Pick<SnapshotChainOptions, 'blockTxs' | 'senders' | 'epochLengthBlocks'>,
 ): Genesis {
-  const validator = privateKeyToAddress(snapshotBenchKey(0));
   const params = {
     ...DEFAULT_PARAMS,
     maxBlockTxs: o.blockTxs,
@@ -85,18 +80,7 @@ export function snapshotBenchGenesis(
     // The serving validator goes on making (empty) blocks about once a second once the joiners run.
     timeouts: { ...DEFAULT_PARAMS.timeouts, commitMs: 1_000 },
   };
-  const funded = Array.from({ length: o.senders }, (_, i) => privateKeyToAddress(snapshotBenchKey(1 + i)));
-  return parseGenesis(
-    genesisToJson({
-      chainId: 'hotpot-bench-snapshot',
-      genesisTimeMs: 1_750_000_000_000,
-      hqAuthority: validator,
-      complianceAuthority: validator,
-      validators: [{ address: validator, stake: params.minStake * 10n, region: 'north' }],
-      balances: [validator, ...funded].map((address) => ({ address, amount: 10n ** 18n })),
-      params,
-    }),
-  );
+  return oneValidatorGenesis('hotpot-bench-snapshot', SNAPSHOT_KEY_FAMILY, o.senders, params);
 }
 
 /** Returns the data dir of the cached chain, building it first when there is none. */
