@@ -8,11 +8,12 @@
 import Database from 'better-sqlite3';
 import { getChainMeta, getFranchise } from '../chain/state/access';
 import { type ChainMeta, encodeMeta } from '../chain/state/records';
-import type { StateKey, StateReader, StateStore } from '../chain/state/store';
+import type { StateReader, StateStore } from '../chain/state/store';
 import type { Franchise, Tx } from '../chain/tx/types';
 import type { Address, Hash } from '../chain/types';
 import type { Db } from '../store/db';
 import { NodeError } from './errors';
+import { bytesOf, stateTable, stateTableReader } from './state-table';
 import type { FranchiseIndex } from './franchise-index';
 
 /** `txs.ok` of a back-filled transaction: the node never applied it, so its outcome is unknown here. */
@@ -86,6 +87,8 @@ export interface LedgerHistoryDeps {
  */
 export class LedgerHistory {
   private readonly sql: ReturnType<LedgerHistory['prepare']>;
+  /** The state table without the store's cache (a restore writes it; `dropCache` follows). */
+  private readonly table: StateStore;
 
   constructor(
     private readonly db: Db,
@@ -93,16 +96,12 @@ export class LedgerHistory {
     private readonly deps: LedgerHistoryDeps,
   ) {
     this.sql = this.prepare();
+    this.table = stateTable(db);
   }
 
   private prepare() {
     const db = this.db;
     return {
-      getState: db.prepare('SELECT value FROM state WHERE key = ?').pluck(),
-      putState: db.prepare(
-        'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-      ),
-      delState: db.prepare('DELETE FROM state WHERE key = ?'),
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       putMeta: db.prepare(
         'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
@@ -123,16 +122,6 @@ export class LedgerHistory {
     };
   }
 
-  /** State reads straight from the database (no cache). */
-  private stateReader(): StateReader {
-    return {
-      get: (key) => {
-        const v = this.sql.getState.get(key) as Buffer | undefined;
-        return v === undefined ? undefined : bytesOf(v);
-      },
-    };
-  }
-
   /**
    * The lowest height from which this store holds every block up to its head: 1, unless the node
    * joined from a snapshot and the back-filler has not reached genesis yet.
@@ -149,7 +138,7 @@ export class LedgerHistory {
    * failure) rolls back, so the ledger is as it was. Nothing else may write to the store meanwhile.
    */
   beginRestore(): StateRestore {
-    const head = getChainMeta(this.stateReader()).height;
+    const head = getChainMeta(this.table).height;
     if (head !== 0)
       throw new NodeError(
         'BAD_DATA_DIR',
@@ -174,16 +163,7 @@ export class LedgerHistory {
       throw writeFailed(this.file, err, 'nothing was restored');
     }
     const st = this.sql;
-    const sink: StateStore = {
-      get: (key) => {
-        const v = st.getState.get(key) as Buffer | undefined;
-        return v === undefined ? undefined : bytesOf(v);
-      },
-      set: (key, value) => {
-        if (value === null) st.delState.run(key);
-        else st.putState.run(key, value);
-      },
-    };
+    const sink = this.table;
     return {
       sink,
       complete: (head: RestoredHead) => {
@@ -222,11 +202,7 @@ export class LedgerHistory {
     const db = new Database(this.file, { readonly: true, fileMustExist: true });
     try {
       db.exec('BEGIN');
-      const getState = db.prepare('SELECT value FROM state WHERE key = ?').pluck();
-      const get = (key: StateKey): Uint8Array | undefined => {
-        const v = getState.get(key) as Buffer | undefined;
-        return v === undefined ? undefined : bytesOf(v);
-      };
+      const { get } = stateTableReader(db);
       // The first read starts the read transaction: from here on this connection sees this state.
       const meta = getChainMeta({ get });
       const entries = db.prepare(
@@ -333,10 +309,6 @@ export class LedgerHistory {
     }
     return out;
   }
-}
-
-function bytesOf(b: Buffer): Uint8Array {
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** A failed write as `STORE_FAILED` (a `NodeError` passes through as it is). */

@@ -18,7 +18,7 @@
  * point leaves the last committed block and its state intact and nothing of the next one.
  */
 import { type Genesis, genesisToJson } from '../chain/genesis';
-import type { StateKey, StateReader, WriteSet } from '../chain/state/store';
+import type { StateKey, StateReader, StateStore, WriteSet } from '../chain/state/store';
 import type { ChainMeta } from '../chain/state/records';
 import type { ApplyResult } from '../chain/state/apply-block';
 import { getChainMeta } from '../chain/state/access';
@@ -29,6 +29,7 @@ import { type Db, type Migration, openDatabase } from '../store/db';
 import { NodeError } from './errors';
 import { FRANCHISE_INDEX_MIGRATIONS, FranchiseIndex } from './franchise-index';
 import { BACKFILLED_OK, LedgerHistory } from './ledger-history';
+import { bytesOf, stateTable } from './state-table';
 
 /** The ledger module's schema steps. */
 export const LEDGER_MIGRATIONS: readonly Migration[] = [
@@ -163,6 +164,8 @@ export class LedgerStore implements StateReader {
   private pending: WriteSet | null = null;
   private readonly cacheEntries: number;
   private readonly st: ReturnType<LedgerStore['prepare']>;
+  /** The state table itself, under the cache. */
+  private readonly table: StateStore;
   /** The franchise registry's read model, updated in each block's transaction. */
   readonly franchises: FranchiseIndex;
   /** Snapshot sync's part of the ledger: headers served, restores, back-filled history. */
@@ -178,6 +181,7 @@ export class LedgerStore implements StateReader {
     // (64 MiB instead of SQLite's 2 MiB) so a block's inserts do not each read a page from disk.
     db.pragma('cache_size = -65536');
     this.st = this.prepare();
+    this.table = stateTable(db);
     this.franchises = new FranchiseIndex(db);
     this.history = new LedgerHistory(db, file, {
       dropCache: () => this.cache.clear(),
@@ -210,11 +214,6 @@ export class LedgerStore implements StateReader {
   private prepare() {
     const db = this.db;
     return {
-      getState: db.prepare('SELECT value FROM state WHERE key = ?').pluck(),
-      putState: db.prepare(
-        'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-      ),
-      delState: db.prepare('DELETE FROM state WHERE key = ?'),
       putBlock: db.prepare(
         'INSERT INTO blocks (height, hash, time_ms, proposer, tx_count, state_root, block, commit_bytes, header) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -268,8 +267,7 @@ export class LedgerStore implements StateReader {
     }
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit ?? undefined;
-    const v = this.st.getState.get(key) as Buffer | undefined;
-    const value = v === undefined ? null : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    const value = this.table.get(key) ?? null;
     this.remember(key, value);
     return value ?? undefined;
   }
@@ -287,10 +285,7 @@ export class LedgerStore implements StateReader {
   }
 
   private writeState(writes: WriteSet): void {
-    for (const [k, v] of writes) {
-      if (v === null) this.st.delState.run(k);
-      else this.st.putState.run(k, v);
-    }
+    for (const [k, v] of writes) this.table.set(k, v);
   }
 
   // ------------------------------------------------------------------ chain position
@@ -560,10 +555,6 @@ interface TxRow {
   error_message: string | null;
   minted: string;
   tx: Buffer;
-}
-
-function bytesOf(b: Buffer): Uint8Array {
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 function rowToBlock(row: unknown): StoredBlock | null {
