@@ -215,7 +215,16 @@ export class NodeService implements WalletLedger, MediaAnchorer, AuditHeadAnchor
   }
 
   private async joinThenRun(parts: LedgerParts, joiner: SnapshotJoiner): Promise<void> {
-    this.joinedWith = await joiner.join(this.stopping.signal);
+    try {
+      this.joinedWith = await joiner.join(this.stopping.signal);
+    } catch (err) {
+      if (this.stopping.signal.aborted) return;
+      // A failed restore was rolled back to the genesis: the blocks still come by range sync.
+      this.deps.log.error(
+        { err: (err as Error).message },
+        'joining from a state snapshot failed; syncing blocks from genesis instead',
+      );
+    }
     if (this.stopping.signal.aborted) return;
     await this.run(parts);
   }

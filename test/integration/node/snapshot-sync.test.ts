@@ -14,6 +14,8 @@ import { encodeTx } from '../../../main/chain/tx/codec';
 import { TxBuilder } from '../../../main/chain/tx/builder';
 import type { Address, Hash } from '../../../main/chain/types';
 import { composeLedgerNode, type SnapshotSyncOptions } from '../../../main/app/compose-ledger';
+import { NodeError } from '../../../main/node/errors';
+import { LedgerHistory } from '../../../main/node/ledger-history';
 import type { NodeService } from '../../../main/node/node-service';
 import { LibP2pNetwork } from '../../../main/p2p/libp2p-network';
 import { SILENT_LOG, type SnapshotQuery } from '../../../main/p2p/types';
@@ -202,6 +204,30 @@ describe('snapshot sync', () => {
     await waitFor('range sync from genesis', () => joiner.store.chainMeta().height >= EPOCH, 60_000);
     expect(joiner.store.blockAt(EPOCH)!.hash).toBe(hashAt(validator, EPOCH));
     expect(joiner.store.history.historyFrom()).toBe(1);
+  });
+
+  it('a restore the disk refuses is rolled back, and the node syncs its blocks from genesis instead', async () => {
+    const real = LedgerHistory.prototype.beginRestore;
+    LedgerHistory.prototype.beginRestore = function (this: LedgerHistory) {
+      const r = real.call(this);
+      return {
+        ...r,
+        complete: () => {
+          throw new NodeError('STORE_FAILED', 'disk full (injected)');
+        },
+      };
+    };
+    try {
+      const joiner = node('joiner-diskfull', [validatorAddr], { ...JOIN, gatherMs: 0 }, null);
+      await joiner.start();
+      await joiner.ready();
+      expect(joiner.joined()).toBeNull();
+      await waitFor('range sync from genesis', () => joiner.store.chainMeta().height >= 2 * EPOCH, 60_000);
+      for (let x = 1; x <= 2 * EPOCH; x++) expect(hashAt(joiner, x)).toBe(hashAt(validator, x));
+      expect(joiner.store.history.historyFrom()).toBe(1);
+    } finally {
+      LedgerHistory.prototype.beginRestore = real;
+    }
   });
 
   it('refuses a peer whose chunk has one flipped byte and completes from another', async () => {
